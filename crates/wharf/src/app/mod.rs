@@ -1,0 +1,18 @@
+//! Use cases shared by every surface: the web UI, the JSON API and the CLI call these same
+//! functions, so a flow behaves identically wherever the merchant starts it.
+
+pub mod operators;
+pub mod stores;
+
+use bigcommerce::BigCommerce;
+
+use crate::db::Db;
+use crate::secrets::SecretCipher;
+
+/// Everything a use case needs: storage, the secret cipher, and the BigCommerce client.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+    pub cipher: SecretCipher,
+    pub bigcommerce: BigCommerce,
+}

@@ -1,0 +1,187 @@
+//! Adding stores, listing them, and Connect.
+
+use bigcommerce::StoreClient;
+use secrecy::SecretString;
+use serde::Serialize;
+
+use super::App;
+use crate::channels::bigcommerce::connect::check_connection;
+use crate::db::{self, DbError, stores::NewStoreRow, stores::StoreRecord};
+use crate::domain::connection::{CheckResult, ConnectionStatus};
+use crate::domain::store::{AuthType, NewStore, NewStoreInput, StoreUrl, last4, masked};
+use crate::domain::{FieldError, FieldErrors};
+use crate::secrets::SecretKeyError;
+
+const CLIENT_SECRET: &str = "stores.client_secret";
+const ACCESS_TOKEN: &str = "stores.access_token";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    #[error("no store named or numbered {0:?}")]
+    NotFound(String),
+    #[error(transparent)]
+    Secret(#[from] SecretKeyError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A store as shown to people and API clients: secrets masked to their last four characters.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreView {
+    pub id: i64,
+    pub name: String,
+    pub auth_type: String,
+    pub store_url: String,
+    pub store_hash: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub access_token: String,
+    pub connection: ConnectionView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionView {
+    pub status: ConnectionStatus,
+    pub label: &'static str,
+    /// RFC 3339, UTC.
+    pub checked_at: Option<String>,
+    /// One line per failed check.
+    pub failures: Vec<String>,
+    pub checks: Vec<CheckResult>,
+}
+
+impl StoreView {
+    fn from_record(record: &StoreRecord) -> Self {
+        StoreView {
+            id: record.id,
+            name: record.name.clone(),
+            auth_type: record.auth_type.clone(),
+            store_url: format!("https://{}", record.store_url),
+            store_hash: record.store_hash.clone(),
+            client_id: record.client_id.clone(),
+            client_secret: masked(&record.client_secret_last4),
+            access_token: masked(&record.access_token_last4),
+            connection: ConnectionView {
+                status: record.connection_status,
+                label: record.connection_status.label(),
+                checked_at: record
+                    .last_checked_at_ms
+                    .map(|ms| db::to_timestamp(ms).to_string()),
+                failures: record.connection_report.failures(),
+                checks: record.connection_report.checks.clone(),
+            },
+        }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connection.status == ConnectionStatus::Connected
+    }
+}
+
+impl App {
+    /// Validates every field and saves the store with its secrets sealed. Nothing is saved when
+    /// any field is invalid or the name is taken.
+    pub async fn add_store(&self, input: &NewStoreInput) -> Result<StoreView, StoreError> {
+        let parsed = NewStore::parse(input);
+        let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+        let name_for_check = input.name.trim();
+        if errors.for_field("name").is_none()
+            && db::stores::name_taken(&self.db, name_for_check).await?
+        {
+            errors.push(duplicate_name(name_for_check));
+        }
+        let store = match parsed {
+            Ok(store) if errors.is_empty() => store,
+            _ => return Err(StoreError::Invalid(errors)),
+        };
+        debug_assert_eq!(store.auth_type, AuthType::Private);
+        let client_secret_sealed = self.cipher.seal(CLIENT_SECRET, &store.client_secret);
+        let access_token_sealed = self.cipher.seal(ACCESS_TOKEN, &store.access_token);
+        let row = NewStoreRow {
+            name: store.name.as_str(),
+            auth_type: store.auth_type.as_str(),
+            store_url: store.store_url.host(),
+            store_hash: store.store_hash.as_str(),
+            client_id: &store.client_id,
+            client_secret_sealed: &client_secret_sealed,
+            client_secret_last4: &last4(&store.client_secret),
+            access_token_sealed: &access_token_sealed,
+            access_token_last4: &last4(&store.access_token),
+        };
+        let id = match db::stores::insert(&self.db, &row).await {
+            Ok(id) => id,
+            // Another request took the name between the check and the insert.
+            Err(DbError::Duplicate(_)) => {
+                return Err(StoreError::Invalid(FieldErrors(vec![duplicate_name(
+                    store.name.as_str(),
+                )])));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(store_id = id, store = %store.name.as_str(), hash = %store.store_hash.as_str(), "store added");
+        self.store(id).await
+    }
+
+    pub async fn list_stores(&self) -> Result<Vec<StoreView>, StoreError> {
+        Ok(db::stores::list(&self.db)
+            .await?
+            .iter()
+            .map(StoreView::from_record)
+            .collect())
+    }
+
+    pub async fn store(&self, id: i64) -> Result<StoreView, StoreError> {
+        Ok(StoreView::from_record(&self.store_record(id).await?))
+    }
+
+    /// A store by its name (case-insensitive) or, failing that, its numeric id: the CLI's handle.
+    pub async fn find_store(&self, name_or_id: &str) -> Result<StoreView, StoreError> {
+        if let Some(record) = db::stores::find_by_name(&self.db, name_or_id).await? {
+            return Ok(StoreView::from_record(&record));
+        }
+        match name_or_id.parse::<i64>() {
+            Ok(id) => self
+                .store(id)
+                .await
+                .map_err(|_| StoreError::NotFound(name_or_id.to_owned())),
+            Err(_) => Err(StoreError::NotFound(name_or_id.to_owned())),
+        }
+    }
+
+    /// Runs every Connect check live against the store and records the outcome.
+    pub async fn connect_store(&self, id: i64) -> Result<StoreView, StoreError> {
+        let record = self.store_record(id).await?;
+        let client = self.store_client(&record)?;
+        let store_url =
+            StoreUrl::parse(&record.store_url).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let report = check_connection(&client, &store_url).await;
+        db::stores::record_connection(&self.db, id, &report, db::now_ms()).await?;
+        tracing::info!(
+            store_id = id,
+            status = report.status().as_str(),
+            failed_checks = report.failures().len(),
+            "connection checked"
+        );
+        self.store(id).await
+    }
+
+    /// A BigCommerce client for this store, its token opened in memory only.
+    pub fn store_client(&self, record: &StoreRecord) -> Result<StoreClient, StoreError> {
+        let token: SecretString = self
+            .cipher
+            .open(ACCESS_TOKEN, &record.access_token_sealed)?;
+        Ok(self.bigcommerce.store(&record.store_hash, token))
+    }
+
+    async fn store_record(&self, id: i64) -> Result<StoreRecord, StoreError> {
+        db::stores::get(&self.db, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))
+    }
+}
+
+fn duplicate_name(name: &str) -> FieldError {
+    FieldError::new("name", format!("A store named {name:?} already exists"))
+}

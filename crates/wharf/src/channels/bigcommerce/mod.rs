@@ -1,0 +1,21 @@
+//! BigCommerce: the only place where BigCommerce wire types meet wharf's domain types.
+
+pub mod connect;
+
+use bigcommerce::{BigCommerce, ClientConfig};
+
+/// The User-Agent BigCommerce asks integrations to send, naming wharf and its version.
+pub fn user_agent() -> String {
+    format!(
+        "wharf/{} (+https://github.com/wharf-hub/wharf)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// A client for every store, pointed at `api_base` (BigCommerce itself unless an operator
+/// configured a simulator).
+pub fn client(api_base: &url::Url) -> Result<BigCommerce, bigcommerce::BcError> {
+    let mut config = ClientConfig::new(user_agent());
+    config.api_base = api_base.clone();
+    BigCommerce::new(config)
+}

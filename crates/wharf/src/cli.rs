@@ -1,0 +1,227 @@
+//! The `wharf` command line. Store commands call the same use cases as the UI and the API.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+
+use crate::app::App;
+use crate::app::operators::AdminBootstrap;
+use crate::app::stores::{StoreError, StoreView};
+use crate::config::Settings;
+use crate::domain::store::NewStoreInput;
+use crate::startup::{Application, shutdown_signal};
+use crate::{demo, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wharf",
+    version,
+    about = "Self-hosted dropship hub for BigCommerce stores"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the UI and API and run the job workers.
+    Serve(ServeArgs),
+    /// Everything offline: a simulated BigCommerce store, a temporary SQLite database, the UI.
+    Demo(DemoArgs),
+    /// Add, connect and list BigCommerce stores.
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address for the UI and API.
+    #[arg(long, env = "WHARF_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// The operator account created on first start (or whose password WHARF_ADMIN_PASSWORD sets).
+    #[arg(long, env = "WHARF_ADMIN_USERNAME", default_value = "admin")]
+    admin_username: String,
+    /// The operator's password. Without it, first start generates one and prints it once.
+    #[arg(long, env = "WHARF_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<SecretString>,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Address for the UI.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum StoreCommand {
+    /// Save a store's connection details (checked, nothing saved if any is invalid).
+    Add(AddStoreArgs),
+    /// Check the connection live; exit 0 when every check passes.
+    Connect {
+        /// The store's name (or id).
+        name: String,
+    },
+    /// List stores and their connection status.
+    List,
+}
+
+#[derive(Debug, Args)]
+struct AddStoreArgs {
+    #[arg(long)]
+    name: String,
+    /// nameofyourstore.mybigcommerce.com (or https://…)
+    #[arg(long)]
+    store_url: String,
+    /// The API path shown with the API account: https://api.bigcommerce.com/stores/{HASH}/v3/
+    #[arg(
+        long,
+        required_unless_present = "store_hash",
+        conflicts_with = "store_hash"
+    )]
+    api_path: Option<String>,
+    #[arg(long)]
+    store_hash: Option<String>,
+    #[arg(long)]
+    client_id: String,
+    /// Also read from WHARF_CLIENT_SECRET, which keeps it out of shell history.
+    #[arg(long, env = "WHARF_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: String,
+    /// Also read from WHARF_ACCESS_TOKEN, which keeps it out of shell history.
+    #[arg(long, env = "WHARF_ACCESS_TOKEN", hide_env_values = true)]
+    access_token: String,
+    #[arg(long, default_value = "private")]
+    auth_type: String,
+}
+
+/// Exit codes: 0 success, 1 the store is not connected, 2 invalid input, 3 anything else.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Demo(args) => demo::run(&args.listen).await.map(|()| ExitCode::SUCCESS),
+        Command::Serve(args) => {
+            let app = App::open(&cli.settings).await?;
+            announce_admin(
+                app.ensure_admin(&args.admin_username, args.admin_password.as_ref())
+                    .await?,
+            );
+            let server = Application::build(app, &args.listen, true).await?;
+            println!("wharf is serving on http://{}", server.local_addr());
+            server.run_until(shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Store(command) => {
+            let app = App::open(&cli.settings).await?;
+            let code = run_store_command(&app, command).await;
+            app.db.close().await;
+            code
+        }
+    }
+}
+
+async fn run_store_command(app: &App, command: StoreCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        StoreCommand::Add(args) => {
+            let input = NewStoreInput {
+                name: args.name,
+                store_url: args.store_url,
+                store_hash: args.store_hash.unwrap_or_default(),
+                api_path: args.api_path.unwrap_or_default(),
+                client_id: args.client_id,
+                client_secret: args.client_secret,
+                access_token: args.access_token,
+                auth_type: args.auth_type,
+            };
+            match app.add_store(&input).await {
+                Ok(store) => {
+                    println!(
+                        "Added store {:?} (id {}, hash {}). Next: wharf store connect {:?}",
+                        store.name, store.id, store.store_hash, store.name
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Invalid(errors)) => {
+                    eprintln!("Nothing was saved:");
+                    for error in errors.iter() {
+                        eprintln!("  --{}: {}", error.field.replace('_', "-"), error.message);
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        StoreCommand::Connect { name } => {
+            let store = app.find_store(&name).await?;
+            let store = app.connect_store(store.id).await?;
+            print_connection(&store);
+            Ok(if store.is_connected() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        StoreCommand::List => {
+            let stores = app.list_stores().await?;
+            if stores.is_empty() {
+                println!("No stores yet. Add one with: wharf store add --help");
+            }
+            for store in stores {
+                let checked = store
+                    .connection
+                    .checked_at
+                    .as_deref()
+                    .unwrap_or("never checked");
+                println!(
+                    "{:<4} {:<24} {:<40} {:<12} {:<18} {}",
+                    store.id,
+                    store.name,
+                    store.store_url,
+                    store.store_hash,
+                    store.connection.label,
+                    checked
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_connection(store: &StoreView) {
+    println!("{}: {}", store.name, store.connection.label);
+    for check in &store.connection.checks {
+        if check.passed {
+            println!("  ok      {}", check.check.label());
+        } else {
+            println!("  FAILED  {}", check.message);
+        }
+    }
+}
+
+/// Tells the operator how to sign in when this start created the account.
+pub fn announce_admin(bootstrap: AdminBootstrap) {
+    if let AdminBootstrap::Generated { username, password } = bootstrap {
+        use secrecy::ExposeSecret;
+        // Printed once, to the terminal only (not the log): there is no other way to learn it.
+        println!(
+            "Created the operator account {username:?} with password: {}",
+            password.expose_secret()
+        );
+        println!("Set WHARF_ADMIN_PASSWORD to choose your own.");
+    }
+}

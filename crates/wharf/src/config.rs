@@ -1,0 +1,81 @@
+//! Operator configuration: command-line flags, each with an environment variable.
+//! The README's configuration table lists the same settings.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use secrecy::SecretString;
+
+use crate::secrets::KeySource;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://wharf.db";
+pub const DEFAULT_BIGCOMMERCE_API_BASE: &str = "https://api.bigcommerce.com";
+
+/// Settings every command shares.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database: sqlite://PATH (created if absent) or postgres://USER@HOST/DB.
+    #[arg(long, env = "WHARF_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Key that seals stored secrets: 32 bytes, base64. Without it, the key file is used.
+    #[arg(long, env = "WHARF_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<SecretString>,
+
+    /// Key file, created with mode 0600 on first run when WHARF_SECRET_KEY is not set.
+    /// Default: wharf.key beside a SQLite database, else in the working directory.
+    #[arg(long, env = "WHARF_SECRET_KEY_FILE", global = true)]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// Origin of the BigCommerce API. Only operators change this, to point wharf at a simulator
+    /// (e.g. http://127.0.0.1:8081); it is never taken from a store's form.
+    #[arg(long, env = "WHARF_BIGCOMMERCE_API_BASE", default_value = DEFAULT_BIGCOMMERCE_API_BASE, global = true)]
+    pub bigcommerce_api_base: url::Url,
+}
+
+impl Settings {
+    pub fn key_source(&self) -> KeySource {
+        match (&self.secret_key, &self.secret_key_file) {
+            (Some(key), _) => KeySource::Inline(key.clone()),
+            (None, Some(path)) => KeySource::File(path.clone()),
+            (None, None) => KeySource::File(default_key_file(&self.database_url)),
+        }
+    }
+}
+
+/// The key lives beside the SQLite file it protects, so moving one means noticing the other.
+fn default_key_file(database_url: &str) -> PathBuf {
+    let sqlite_path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|path| !path.is_empty() && *path != ":memory:");
+    match sqlite_path
+        .map(std::path::Path::new)
+        .and_then(|p| p.parent())
+    {
+        Some(dir) => dir.join("wharf.key"),
+        None => PathBuf::from("wharf.key"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_file_sits_beside_the_sqlite_database() {
+        assert_eq!(
+            default_key_file("sqlite://wharf.db"),
+            PathBuf::from("wharf.key")
+        );
+        assert_eq!(
+            default_key_file("sqlite:///var/lib/wharf/w.db?mode=rwc"),
+            PathBuf::from("/var/lib/wharf/wharf.key")
+        );
+        assert_eq!(
+            default_key_file("postgres://localhost/wharf"),
+            PathBuf::from("wharf.key")
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! Stores and their sealed credentials.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Db, DbError, is_unique_violation, now_ms};
+use crate::domain::connection::{ConnectionReport, ConnectionStatus};
+
+/// A store row, credentials still sealed.
+#[derive(Debug, Clone)]
+pub struct StoreRecord {
+    pub id: i64,
+    pub name: String,
+    pub auth_type: String,
+    pub store_url: String,
+    pub store_hash: String,
+    pub client_id: String,
+    pub client_secret_sealed: String,
+    pub client_secret_last4: String,
+    pub access_token_sealed: String,
+    pub access_token_last4: String,
+    pub connection_status: ConnectionStatus,
+    pub connection_report: ConnectionReport,
+    pub last_checked_at_ms: Option<i64>,
+    pub created_at_ms: i64,
+}
+
+/// The columns of a new store, secrets already sealed.
+#[derive(Debug)]
+pub struct NewStoreRow<'a> {
+    pub name: &'a str,
+    pub auth_type: &'a str,
+    pub store_url: &'a str,
+    pub store_hash: &'a str,
+    pub client_id: &'a str,
+    pub client_secret_sealed: &'a str,
+    pub client_secret_last4: &'a str,
+    pub access_token_sealed: &'a str,
+    pub access_token_last4: &'a str,
+}
+
+/// `SELECT <every store column> FROM stores <rest>`, as the literal sqlx requires.
+macro_rules! select_stores {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, name, auth_type, store_url, store_hash, client_id, client_secret_sealed, client_secret_last4,
+                    access_token_sealed, access_token_last4, connection_status, connection_checks, last_checked_at, created_at
+             FROM stores ",
+            $rest
+        )
+    };
+}
+
+/// Inserts a store; `Duplicate("name")` when the name is taken (case-insensitively).
+pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
+    let now = now_ms();
+    let inserted = sqlx::query(
+        "INSERT INTO stores (name, auth_type, store_url, store_hash, client_id, client_secret_sealed, client_secret_last4,
+                             access_token_sealed, access_token_last4, connection_status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'unchecked', $10, $10)
+         RETURNING id",
+    )
+    .bind(row.name)
+    .bind(row.auth_type)
+    .bind(row.store_url)
+    .bind(row.store_hash)
+    .bind(row.client_id)
+    .bind(row.client_secret_sealed)
+    .bind(row.client_secret_last4)
+    .bind(row.access_token_sealed)
+    .bind(row.access_token_last4)
+    .bind(now)
+    .fetch_one(db.pool())
+    .await;
+    match inserted {
+        Ok(row) => Ok(row.get("id")),
+        Err(e) if is_unique_violation(&e) => Err(DbError::Duplicate("name")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn name_taken(db: &Db, name: &str) -> Result<bool, DbError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM stores WHERE lower(name) = lower($1)")
+        .bind(name)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.get::<i64, _>("n") > 0)
+}
+
+pub async fn list(db: &Db) -> Result<Vec<StoreRecord>, DbError> {
+    let rows = sqlx::query(select_stores!("ORDER BY lower(name)"))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(store_record).collect()
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
+    let row = sqlx::query(select_stores!("WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(store_record).transpose()
+}
+
+pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<StoreRecord>, DbError> {
+    let row = sqlx::query(select_stores!("WHERE lower(name) = lower($1)"))
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(store_record).transpose()
+}
+
+/// Stores the outcome of a Connect: status, every check, and when it ran.
+pub async fn record_connection(
+    db: &Db,
+    id: i64,
+    report: &ConnectionReport,
+    checked_at_ms: i64,
+) -> Result<(), DbError> {
+    let checks = serde_json::to_string(report).expect("a report serializes to JSON");
+    sqlx::query(
+        "UPDATE stores SET connection_status = $2, connection_checks = $3, last_checked_at = $4, updated_at = $4
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(report.status().as_str())
+    .bind(checks)
+    .bind(checked_at_ms)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+fn store_record(row: &AnyRow) -> Result<StoreRecord, DbError> {
+    let status: String = row.get("connection_status");
+    let checks: Option<String> = row.get("connection_checks");
+    let connection_report = match checks {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| DbError::Corrupt(format!("connection checks: {e}")))?,
+        None => ConnectionReport::default(),
+    };
+    Ok(StoreRecord {
+        id: row.get("id"),
+        name: row.get("name"),
+        auth_type: row.get("auth_type"),
+        store_url: row.get("store_url"),
+        store_hash: row.get("store_hash"),
+        client_id: row.get("client_id"),
+        client_secret_sealed: row.get("client_secret_sealed"),
+        client_secret_last4: row.get("client_secret_last4"),
+        access_token_sealed: row.get("access_token_sealed"),
+        access_token_last4: row.get("access_token_last4"),
+        connection_status: ConnectionStatus::parse(&status)
+            .ok_or_else(|| DbError::Corrupt(format!("connection status {status:?}")))?,
+        connection_report,
+        last_checked_at_ms: row.get("last_checked_at"),
+        created_at_ms: row.get("created_at"),
+    })
+}

@@ -1,0 +1,7 @@
+//! Pure domain types and rules. No I/O: nothing here knows HTTP, SQL or BigCommerce JSON.
+
+pub mod connection;
+pub mod field_error;
+pub mod store;
+
+pub use field_error::{FieldError, FieldErrors};

@@ -1,0 +1,194 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use super::{ClaimedJob, Handlers, JobOutcome, retry_delay};
+use crate::db::{Db, jobs, now_ms};
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Jobs run at once by this worker.
+    pub concurrency: usize,
+    /// How long a claim holds a job; renewed while the job runs. A worker that dies stops
+    /// renewing, and the job returns to the queue when the lease runs out.
+    pub lease: Duration,
+    /// How often an idle worker looks for due jobs (enqueues in this process wake it sooner).
+    pub poll_interval: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            concurrency: 4,
+            lease: Duration::from_secs(60),
+            poll_interval: Duration::from_millis(500),
+        }
+    }
+}
+
+/// One job worker: claims due jobs and runs them until told to stop.
+#[derive(Clone)]
+pub struct Worker {
+    db: Db,
+    handlers: Arc<Handlers>,
+    id: String,
+    config: WorkerConfig,
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    pub fn new(db: Db, handlers: Handlers, config: WorkerConfig) -> Self {
+        Worker {
+            db,
+            handlers: Arc::new(handlers),
+            id: format!("worker-{}", uuid::Uuid::now_v7()),
+            config,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Wakes an idle worker at once, e.g. right after this process enqueued a job.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// Runs until `shutdown` turns true; then claims nothing more and waits for running jobs.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let slots = Arc::new(Semaphore::new(self.config.concurrency));
+        let mut running = JoinSet::new();
+        tracing::info!(worker = %self.id, concurrency = self.config.concurrency, "job worker started");
+        while !*shutdown.borrow() {
+            if let Err(e) = jobs::rescue_expired(&self.db).await {
+                tracing::warn!(error = %e, "could not rescue expired jobs");
+            }
+            let free = slots.available_permits() as i64;
+            let claimed = if free > 0 {
+                jobs::claim(&self.db, &self.id, free, self.config.lease)
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "could not claim jobs");
+                        Vec::new()
+                    })
+            } else {
+                Vec::new()
+            };
+            let idle = claimed.is_empty();
+            for job in claimed {
+                let permit = slots
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore is never closed");
+                let worker = self.clone();
+                running.spawn(async move {
+                    worker.run_job(job).await;
+                    drop(permit);
+                });
+            }
+            while running.try_join_next().is_some() {}
+            if idle {
+                tokio::select! {
+                    _ = shutdown.changed() => {}
+                    _ = self.wake.notified() => {}
+                    _ = tokio::time::sleep(self.config.poll_interval) => {}
+                    Some(_) = running.join_next() => {}
+                }
+            }
+        }
+        tracing::info!(worker = %self.id, in_flight = running.len(), "job worker stopping");
+        while running.join_next().await.is_some() {}
+    }
+
+    /// Claims and runs the jobs that are due now, returning how many ran. For tests and CLI one-shots.
+    pub async fn run_due_jobs(&self) -> Result<usize, crate::db::DbError> {
+        jobs::rescue_expired(&self.db).await?;
+        let claimed = jobs::claim(
+            &self.db,
+            &self.id,
+            self.config.concurrency as i64,
+            self.config.lease,
+        )
+        .await?;
+        let count = claimed.len();
+        futures::future::join_all(claimed.into_iter().map(|job| self.run_job(job))).await;
+        Ok(count)
+    }
+
+    async fn run_job(&self, job: ClaimedJob) {
+        let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempt);
+        async {
+            let outcome = match self.handlers.get(&job.kind) {
+                Some(handler) => self.run_with_lease(handler.run(job.clone()), job.id).await,
+                None => JobOutcome::Fail {
+                    error: format!("no handler for job kind {:?}", job.kind),
+                },
+            };
+            if let Err(e) = self.record(&job, &outcome).await {
+                // The lease will run out and the job will be retried: at-least-once, by design.
+                tracing::warn!(error = %e, "could not record a job's outcome");
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Awaits the handler while renewing the job's lease, so long jobs are not rescued under it.
+    async fn run_with_lease(
+        &self,
+        work: futures::future::BoxFuture<'static, JobOutcome>,
+        job_id: i64,
+    ) -> JobOutcome {
+        let renew_every = self.config.lease / 3;
+        let mut work = std::pin::pin!(work);
+        loop {
+            tokio::select! {
+                outcome = &mut work => return outcome,
+                _ = tokio::time::sleep(renew_every) => {
+                    match jobs::extend_lease(&self.db, job_id, &self.id, self.config.lease).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(job = job_id, "lost the lease of a running job"),
+                        Err(e) => tracing::warn!(job = job_id, error = %e, "could not renew a job's lease"),
+                    }
+                }
+            }
+        }
+    }
+
+    async fn record(
+        &self,
+        job: &ClaimedJob,
+        outcome: &JobOutcome,
+    ) -> Result<(), crate::db::DbError> {
+        match outcome {
+            JobOutcome::Done => {
+                jobs::complete(&self.db, job.id, &self.id).await?;
+            }
+            JobOutcome::Retry { error } => {
+                let run_at = now_ms() + retry_delay(job.attempt).as_millis() as i64;
+                let status = jobs::fail_attempt(&self.db, job.id, &self.id, error, run_at).await?;
+                tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempt, ?status, %error, "job attempt failed");
+            }
+            JobOutcome::Snooze { delay } => {
+                jobs::snooze(
+                    &self.db,
+                    job.id,
+                    &self.id,
+                    now_ms() + delay.as_millis() as i64,
+                )
+                .await?;
+            }
+            JobOutcome::Fail { error } => {
+                jobs::fail_permanently(&self.db, job.id, &self.id, error).await?;
+                tracing::error!(job = job.id, kind = %job.kind, %error, "job failed");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,126 @@
+//! Building and running a wharf process: open the database, load the key, serve HTTP and run
+//! the job workers until asked to stop.
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::app::App;
+use crate::channels;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::jobs::{Handlers, Worker, WorkerConfig};
+use crate::secrets::SecretCipher;
+
+impl App {
+    /// Opens everything a command needs: the migrated database, the secret key, the client.
+    pub async fn open(settings: &Settings) -> anyhow::Result<App> {
+        let cipher = SecretCipher::load(&settings.key_source())?;
+        let db = Db::connect(&settings.database_url).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the database {}: {e}",
+                redact_url(&settings.database_url)
+            )
+        })?;
+        let bigcommerce = channels::bigcommerce::client(&settings.bigcommerce_api_base)?;
+        Ok(App {
+            db,
+            cipher,
+            bigcommerce,
+        })
+    }
+}
+
+/// The job handlers of this version of wharf, one per job kind.
+pub fn job_handlers(_app: &App) -> Handlers {
+    Handlers::default()
+}
+
+/// A bound HTTP server plus the job worker, not yet running.
+pub struct Application {
+    app: App,
+    listener: TcpListener,
+    run_workers: bool,
+}
+
+impl Application {
+    pub async fn build(app: App, listen: &str, run_workers: bool) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(listen).await?;
+        Ok(Application {
+            app,
+            listener,
+            run_workers,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves, then stops the worker and waits for its running jobs.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let worker = self.run_workers.then(|| {
+            let worker = Worker::new(
+                self.app.db.clone(),
+                job_handlers(&self.app),
+                WorkerConfig::default(),
+            );
+            tokio::spawn(worker.run(stop_rx.clone()))
+        });
+        let router = crate::web::router(self.app);
+        let mut http_stop = stop_rx;
+        let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stop| *stop).await;
+        });
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        server.await?;
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+/// A database URL fit for a log line or an error: the password replaced.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,36 @@
+//! HTTP: the server-rendered UI (askama + htmx), the JSON API under /api/v1, and sign-in.
+//! Handlers stay thin: they parse the request, call a use case on `App`, and render.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod pages;
+
+use axum::Router;
+use axum::middleware;
+use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+
+pub use auth::SESSION_COOKIE;
+
+pub fn router(app: App) -> Router {
+    let signed_in_only = Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            auth::require_operator,
+        ));
+    Router::new()
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{file}", get(assets::serve))
+        .merge(signed_in_only)
+        // Logs method, path and status only: bodies (which may carry credentials) never.
+        .layer(TraceLayer::new_for_http())
+        .with_state(app)
+}

@@ -1,0 +1,136 @@
+//! Nobody reaches the UI or the API without signing in.
+
+use serde_json::json;
+
+use crate::helpers::{ADMIN_PASSWORD, ADMIN_USER, spawn_app};
+
+#[tokio::test]
+async fn unauthenticated_requests_are_refused() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/setup/integrations/bigcommerce",
+        "/setup/integrations/bigcommerce/new",
+        "/setup/integrations/bigcommerce/stores/1",
+    ] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{path}");
+        assert!(
+            response.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next="),
+            "{path}"
+        );
+    }
+    let response = app
+        .http
+        .get(format!("{}/api/v1/stores", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let response = app
+        .http
+        .post(format!("{}/api/v1/stores", app.address))
+        .json(&app.store_input("Sneaky"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let response = app
+        .http
+        .post(format!(
+            "{}/setup/integrations/bigcommerce/stores/1/connect",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(
+        app.app.list_stores().await.unwrap().is_empty(),
+        "nothing was created"
+    );
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_and_right_ones_open_a_session() {
+    let app = spawn_app().await;
+    let wrong = app
+        .http
+        .post(format!("{}/login", app.address))
+        .form(&[("username", ADMIN_USER), ("password", "guess")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.headers().get("set-cookie").is_none());
+
+    let response = app
+        .http
+        .get(format!("{}/api/v1/stores", app.address))
+        .basic_auth(ADMIN_USER, Some("guess"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+
+    let cookie = app.session_cookie().await;
+    let page = app
+        .http
+        .get(format!("{}/setup/integrations/bigcommerce", app.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+
+    let logout = app
+        .http
+        .post(format!("{}/logout", app.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 303);
+    let after = app
+        .http
+        .get(format!("{}/setup/integrations/bigcommerce", app.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 303, "a signed-out session no longer works");
+
+    let basic = app.api_post("/stores", &json!({})).await;
+    assert_eq!(
+        basic.status(),
+        422,
+        "HTTP Basic with the operator's password reaches the API"
+    );
+    let _ = ADMIN_PASSWORD;
+}
+
+#[tokio::test]
+async fn the_login_page_never_redirects_off_site() {
+    let app = spawn_app().await;
+    let response = app
+        .http
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("username", ADMIN_USER),
+            ("password", ADMIN_PASSWORD),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/");
+}

@@ -1,0 +1,286 @@
+//! The Integrations flow in a real headless Chromium: sign in, fill the form, click Connect,
+//! see green; with a wrong token, see red with the reason.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{ADMIN_PASSWORD, ADMIN_USER, STORE_HASH, TestApp, spawn_app};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const GREEN: &str = "rgba(22, 121, 74, 1)";
+const RED: &str = "rgba(180, 35, 24, 1)";
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Starts chromedriver and a headless Chromium. Without them, the test fails under CI and is
+/// skipped (loudly) on a developer machine.
+async fn start_browser() -> Option<Browser> {
+    let chromedriver = which("chromedriver");
+    if !Path::new(CHROMIUM).exists() || chromedriver.is_none() {
+        let message = "browser test needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)";
+        if std::env::var_os("CI").is_some() {
+            panic!("{message}");
+        }
+        eprintln!("SKIPPED: {message}");
+        return None;
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Command::new(chromedriver.unwrap())
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().unwrap();
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let capabilities = capabilities.as_object().unwrap().clone();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        match ClientBuilder::native()
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Some(Browser {
+                    client,
+                    driver,
+                    _profile: profile,
+                });
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("chromedriver did not accept a session on {url}");
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| Path::new(dir).join(program))
+        .find(|path| path.exists())
+}
+
+type Step = Result<(), Box<dyn std::error::Error>>;
+
+async fn sign_in(app: &TestApp, browser: &Client) -> Step {
+    browser
+        .goto(&format!("{}/setup/integrations/bigcommerce", app.address))
+        .await?;
+    browser
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys(ADMIN_USER)
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(ADMIN_PASSWORD)
+        .await?;
+    browser.find(Locator::Id("sign-in")).await?.click().await?;
+    browser.wait().for_element(Locator::Id("add-store")).await?;
+    Ok(())
+}
+
+async fn add_store_in_form(browser: &Client, fields: &[(&str, &str)]) -> Step {
+    browser
+        .find(Locator::Id("add-store"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("save-store"))
+        .await?;
+    let auth_type = browser.find(Locator::Id("auth_type")).await?;
+    assert!(
+        auth_type.text().await?.contains("not available yet"),
+        "App (OAuth) is listed as not available"
+    );
+    for (id, value) in fields {
+        browser
+            .find(Locator::Id(id))
+            .await?
+            .send_keys(value)
+            .await?;
+    }
+    browser
+        .find(Locator::Id("save-store"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Id("connect")).await?;
+    Ok(())
+}
+
+/// Clicks Connect and waits for htmx to swap in the verdict.
+async fn click_connect(browser: &Client, expected_status: &str) -> Step {
+    browser.find(Locator::Id("connect")).await?.click().await?;
+    let selector = format!("#connection-status[data-status=\"{expected_status}\"]");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&selector))
+        .await?;
+    Ok(())
+}
+
+async fn integrations_flow(app: &TestApp, browser: &Client) -> Step {
+    sign_in(app, browser).await?;
+
+    let api_path = format!("https://api.bigcommerce.com/stores/{STORE_HASH}/v3/");
+    add_store_in_form(
+        browser,
+        &[
+            ("name", "Browser store"),
+            ("store_url", &app.store_spec.domain),
+            ("store_hash", &api_path),
+            ("client_id", "browser-client"),
+            ("client_secret", "browser-secret"),
+            ("access_token", &app.access_token),
+        ],
+    )
+    .await?;
+    click_connect(browser, "connected").await?;
+    let status = browser.find(Locator::Id("connection-status")).await?;
+    assert!(status.text().await?.starts_with("Connected"));
+    assert_eq!(status.css_value("color").await?, GREEN);
+    let button = browser.find(Locator::Id("connect")).await?;
+    assert_eq!(button.css_value("background-color").await?, GREEN);
+
+    browser
+        .goto(&format!("{}/setup/integrations/bigcommerce", app.address))
+        .await?;
+    add_store_in_form(
+        browser,
+        &[
+            ("name", "Wrong token store"),
+            ("store_url", &app.store_spec.domain),
+            ("store_hash", STORE_HASH),
+            ("client_id", "browser-client"),
+            ("client_secret", "browser-secret"),
+            ("access_token", "definitely-wrong"),
+        ],
+    )
+    .await?;
+    click_connect(browser, "failed").await?;
+    let status = browser.find(Locator::Id("connection-status")).await?;
+    assert_eq!(status.css_value("color").await?, RED);
+    let reasons = browser
+        .find(Locator::Id("connection-failures"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(reasons, "Access token rejected by BigCommerce");
+    Ok(())
+}
+
+async fn invalid_form_flow(app: &TestApp, browser: &Client) -> Step {
+    sign_in(app, browser).await?;
+    browser
+        .find(Locator::Id("add-store"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("save-store"))
+        .await?;
+    browser
+        .find(Locator::Id("name"))
+        .await?
+        .send_keys("Half filled")
+        .await?;
+    browser
+        .find(Locator::Id("store_url"))
+        .await?
+        .send_keys("http://insecure.example.com")
+        .await?;
+    browser
+        .find(Locator::Id("save-store"))
+        .await?
+        .click()
+        .await?;
+    let error = browser
+        .wait()
+        .for_element(Locator::Id("store_url-error"))
+        .await?;
+    assert!(error.text().await?.contains("https"));
+    browser.find(Locator::Id("store_hash-error")).await?;
+    browser.find(Locator::Id("access_token-error")).await?;
+    // What was typed (but never a secret) is kept for the correction.
+    let name = browser
+        .find(Locator::Id("name"))
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(name.as_deref(), Some("Half filled"));
+    assert!(app.app.list_stores().await?.is_empty());
+    Ok(())
+}
+
+async fn run_in_browser<F>(name: &str, flow: F)
+where
+    F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
+{
+    let app = spawn_app().await;
+    let Some(browser) = start_browser().await else {
+        return;
+    };
+    let result = flow(&app, &browser.client).await;
+    if result.is_err() {
+        let _ = std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target"));
+        if let Ok(png) = browser.client.screenshot().await {
+            let path = format!(
+                "{}/../../target/browser-failure-{name}.png",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let _ = std::fs::write(&path, png);
+            eprintln!("screenshot of the failure: {path}");
+        }
+    }
+    let _ = browser.client.clone().close().await;
+    drop(browser);
+    result.unwrap_or_else(|e| panic!("browser flow {name} failed: {e}"));
+}
+
+#[tokio::test]
+async fn the_merchant_connects_a_store_in_the_browser() {
+    run_in_browser("integrations", integrations_flow).await;
+}
+
+#[tokio::test]
+async fn the_form_names_each_bad_field_in_the_browser() {
+    run_in_browser("invalid_form", invalid_form_flow).await;
+}

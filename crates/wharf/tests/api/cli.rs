@@ -1,0 +1,142 @@
+//! `wharf store add | connect | list`: the same flow from a terminal.
+
+use std::process::Output;
+
+use crate::helpers::{STORE_HASH, TestApp, spawn_app};
+
+async fn wharf(app: &TestApp, args: &[&str]) -> Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_wharf"));
+    command
+        .args(args)
+        .env("WHARF_DATABASE_URL", &app.settings.database_url)
+        .env("WHARF_SECRET_KEY_FILE", app.dir.path().join("wharf.key"))
+        .env("WHARF_BIGCOMMERCE_API_BASE", &app.sim.base_url)
+        .env_remove("WHARF_SECRET_KEY")
+        .env_remove("WHARF_ACCESS_TOKEN")
+        .env_remove("WHARF_CLIENT_SECRET");
+    command.output().await.expect("the wharf binary runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test]
+async fn a_store_added_from_the_cli_connects_green() {
+    let app = spawn_app().await;
+    let api_path = format!("https://api.bigcommerce.com/stores/{STORE_HASH}/v3/");
+    let added = wharf(
+        &app,
+        &[
+            "store",
+            "add",
+            "--name",
+            "Terminal store",
+            "--store-url",
+            &app.store_spec.domain,
+            "--api-path",
+            &api_path,
+            "--client-id",
+            "cid",
+            "--client-secret",
+            "csecret",
+            "--access-token",
+            &app.access_token,
+        ],
+    )
+    .await;
+    assert!(added.status.success(), "{}", text(&added));
+
+    let connected = wharf(&app, &["store", "connect", "Terminal store"]).await;
+    assert_eq!(connected.status.code(), Some(0), "{}", text(&connected));
+    assert!(text(&connected).contains("Connected"));
+
+    let listed = wharf(&app, &["store", "list"]).await;
+    assert!(listed.status.success());
+    let listing = text(&listed);
+    assert!(
+        listing.contains("Terminal store")
+            && listing.contains(STORE_HASH)
+            && listing.contains("Connected"),
+        "{listing}"
+    );
+    assert!(!listing.contains(&app.access_token));
+
+    // The UI and API see the same store: one code path.
+    let stores = app.app.list_stores().await.unwrap();
+    assert_eq!(stores.len(), 1);
+    assert!(stores[0].is_connected());
+}
+
+#[tokio::test]
+async fn a_failing_connect_exits_non_zero_with_the_reasons() {
+    let app = spawn_app().await;
+    let added = wharf(
+        &app,
+        &[
+            "store",
+            "add",
+            "--name",
+            "Bad token",
+            "--store-url",
+            &app.store_spec.domain,
+            "--store-hash",
+            STORE_HASH,
+            "--client-id",
+            "cid",
+            "--client-secret",
+            "csecret",
+            "--access-token",
+            "wrong-token",
+        ],
+    )
+    .await;
+    assert!(added.status.success(), "{}", text(&added));
+    let connected = wharf(&app, &["store", "connect", "Bad token"]).await;
+    assert_eq!(connected.status.code(), Some(1), "{}", text(&connected));
+    assert!(
+        text(&connected).contains("Access token rejected by BigCommerce"),
+        "{}",
+        text(&connected)
+    );
+}
+
+#[tokio::test]
+async fn invalid_cli_input_names_the_flag_and_saves_nothing() {
+    let app = spawn_app().await;
+    let added = wharf(
+        &app,
+        &[
+            "store",
+            "add",
+            "--name",
+            "Broken",
+            "--store-url",
+            "http://insecure.example.com",
+            "--api-path",
+            "https://api.bigcommerce.com/stores/abc/v2/",
+            "--client-id",
+            "cid",
+            "--client-secret",
+            "s",
+            "--access-token",
+            "t",
+        ],
+    )
+    .await;
+    assert_eq!(added.status.code(), Some(2), "{}", text(&added));
+    let output = text(&added);
+    assert!(
+        output.contains("--store-url") && output.contains("--api-path"),
+        "{output}"
+    );
+    assert!(app.app.list_stores().await.unwrap().is_empty());
+
+    let unknown = wharf(&app, &["store", "connect", "Nope"]).await;
+    assert_ne!(unknown.status.code(), Some(0));
+    assert!(text(&unknown).contains("Nope"));
+}

@@ -1,0 +1,239 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use bigcommerce_sim::{RunningSimulator, SimConfig, Simulator, StoreSpec};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sqlx::{AnyConnection, Connection, Executor};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use wharf::app::App;
+use wharf::config::Settings;
+use wharf::demo::WHARF_SCOPES;
+use wharf::startup::Application;
+
+pub const STORE_HASH: &str = "teststore1";
+pub const ADMIN_USER: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "test-admin-password";
+
+/// A running wharf (HTTP + workers) wired to its own simulator and its own fresh database.
+pub struct TestApp {
+    pub address: String,
+    pub app: App,
+    pub sim: RunningSimulator,
+    pub store_spec: StoreSpec,
+    /// A token on the simulated store with every scope wharf needs.
+    pub access_token: String,
+    pub database_url: String,
+    pub settings: Settings,
+    pub dir: TempDir,
+    pub http: reqwest::Client,
+    _stop: oneshot::Sender<()>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with_workers(true).await
+}
+
+/// For tests that drive the job queue by hand: no background worker competes for the jobs.
+pub async fn spawn_app_without_workers() -> TestApp {
+    spawn_app_with_workers(false).await
+}
+
+async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
+    capture_logs();
+    let simulator = Simulator::new(SimConfig::default());
+    let store_spec = StoreSpec::sample(STORE_HASH);
+    simulator.add_store(store_spec.clone());
+    let access_token = format!("tok_{}", uuid::Uuid::new_v4().simple());
+    simulator.add_token(STORE_HASH, &access_token, WHARF_SCOPES);
+    let sim = simulator
+        .spawn("127.0.0.1:0")
+        .await
+        .expect("simulator starts");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(&dir).await;
+    let settings = Settings {
+        database_url: database_url.clone(),
+        secret_key: None,
+        secret_key_file: Some(dir.path().join("wharf.key")),
+        bigcommerce_api_base: sim.base_url.parse().unwrap(),
+    };
+    let app = App::open(&settings)
+        .await
+        .expect("wharf opens its database");
+    app.ensure_admin(ADMIN_USER, Some(&SecretString::from(ADMIN_PASSWORD)))
+        .await
+        .unwrap();
+
+    let server = Application::build(app.clone(), "127.0.0.1:0", run_workers)
+        .await
+        .expect("wharf binds");
+    let address = format!("http://{}", server.local_addr());
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        app,
+        sim,
+        store_spec,
+        access_token,
+        database_url,
+        settings,
+        dir,
+        http,
+        _stop: stop,
+    }
+}
+
+impl TestApp {
+    /// A store form as a merchant fills it in for the simulated store.
+    pub fn store_input(&self, name: &str) -> Value {
+        json!({
+            "name": name,
+            "store_url": self.store_spec.domain,
+            "store_hash": STORE_HASH,
+            "client_id": "client-id-123",
+            "client_secret": format!("secret_{}", uuid::Uuid::new_v4().simple()),
+            "access_token": self.access_token,
+            "auth_type": "private",
+        })
+    }
+
+    pub async fn api_post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/v1{path}", self.address))
+            .basic_auth(ADMIN_USER, Some(ADMIN_PASSWORD))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn api_get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}/api/v1{path}", self.address))
+            .basic_auth(ADMIN_USER, Some(ADMIN_PASSWORD))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Adds a store through the API and returns its JSON.
+    pub async fn add_store(&self, body: &Value) -> Value {
+        let response = self.api_post("/stores", body).await;
+        assert_eq!(response.status(), 201, "adding a store");
+        response.json().await.unwrap()
+    }
+
+    pub async fn connect(&self, store_id: i64) -> Value {
+        let response = self
+            .api_post(&format!("/stores/{store_id}/connect"), &json!({}))
+            .await;
+        assert_eq!(response.status(), 200, "connecting a store");
+        response.json().await.unwrap()
+    }
+
+    /// A token on the simulated store with exactly these scopes.
+    pub fn token_with_scopes(&self, scopes: &[&str]) -> String {
+        let token = format!("tok_{}", uuid::Uuid::new_v4().simple());
+        self.sim.simulator.add_token(STORE_HASH, &token, scopes);
+        token
+    }
+
+    /// A signed-in session cookie, as a browser would hold it.
+    pub async fn session_cookie(&self) -> String {
+        let response = self
+            .http
+            .post(format!("{}/login", self.address))
+            .form(&[
+                ("username", ADMIN_USER),
+                ("password", ADMIN_PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "signing in");
+        let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
+        set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    pub fn sqlite_files(&self) -> Vec<PathBuf> {
+        match self.database_url.strip_prefix("sqlite://") {
+            Some(path) => ["", "-wal", "-shm"]
+                .iter()
+                .map(|suffix| PathBuf::from(format!("{path}{suffix}")))
+                .filter(|p| p.exists())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// A database of the test's own: a SQLite file in its temp dir, or a new PostgreSQL database
+/// when WHARF_TEST_POSTGRES_URL points at a server.
+async fn fresh_database_url(dir: &TempDir) -> String {
+    match std::env::var("WHARF_TEST_POSTGRES_URL") {
+        Ok(server_url) if !server_url.is_empty() => {
+            sqlx::any::install_default_drivers();
+            let name = format!("wharf_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = AnyConnection::connect(&server_url)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("WHARF_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
+                });
+            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let mut url = url::Url::parse(&server_url).unwrap();
+            url.set_path(&name);
+            url.to_string()
+        }
+        _ => format!("sqlite://{}", dir.path().join("wharf.db").display()),
+    }
+}
+
+/// Everything every test in this binary logged, at debug level, for the secrets tests to search.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUFFER.get_or_init(Default::default)
+}
+
+fn capture_logs() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let buffer = log_buffer().clone();
+        tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(move || LogWriter(buffer.clone()))
+            .init();
+    });
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

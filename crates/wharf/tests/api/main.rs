@@ -1,0 +1,10 @@
+//! wharf's integration tests: one binary, one harness (`helpers::spawn_app`), real SQLite or
+//! PostgreSQL (when WHARF_TEST_POSTGRES_URL is set), real HTTP to the simulator.
+
+mod auth;
+mod browser;
+mod cli;
+mod helpers;
+mod jobs;
+mod secrets;
+mod stores;

@@ -1,0 +1,296 @@
+//! Adding a store and Connect, through the JSON API (the UI and CLI share the same use cases;
+//! browser.rs and cli.rs drive those surfaces).
+
+use serde_json::{Value, json};
+
+use crate::helpers::{STORE_HASH, TestApp, spawn_app};
+
+fn failures(store: &Value) -> Vec<String> {
+    store["connection"]["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn stored_store_count(app: &TestApp) -> usize {
+    app.api_get("/stores")
+        .await
+        .json::<Vec<Value>>()
+        .await
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn a_valid_store_connects_green_and_the_check_is_recorded() {
+    let app = spawn_app().await;
+    let store = app.add_store(&app.store_input("Main store")).await;
+    assert_eq!(store["connection"]["status"], "unchecked");
+    assert_eq!(store["connection"]["checked_at"], Value::Null);
+
+    let store = app.connect(store["id"].as_i64().unwrap()).await;
+    assert_eq!(store["connection"]["status"], "connected", "{store:#}");
+    assert_eq!(store["connection"]["label"], "Connected");
+    assert!(failures(&store).is_empty());
+    // Access token, store hash, store URL and the five scopes each passed.
+    assert_eq!(
+        store["connection"]["checks"].as_array().unwrap().len(),
+        8,
+        "{store:#}"
+    );
+
+    let reread = app
+        .api_get(&format!("/stores/{}", store["id"]))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(reread["connection"]["status"], "connected");
+    assert!(
+        reread["connection"]["checked_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+}
+
+#[tokio::test]
+async fn connect_writes_nothing_to_the_store() {
+    let app = spawn_app().await;
+    let store = app.add_store(&app.store_input("Main store")).await;
+    app.sim.simulator.reset_stats();
+    let store = app.connect(store["id"].as_i64().unwrap()).await;
+    assert_eq!(store["connection"]["status"], "connected");
+
+    let stats = app.sim.simulator.request_stats();
+    // Only reads and the two no-op probes (an order that cannot exist, an empty adjustment).
+    let mut endpoints: Vec<&str> = stats.by_endpoint.keys().map(String::as_str).collect();
+    endpoints.sort();
+    assert_eq!(
+        endpoints,
+        [
+            "GET /v2/store",
+            "GET /v3/catalog/products",
+            "GET /v3/inventory/locations",
+            "PUT /v2/orders/{id}",
+            "PUT /v3/inventory/adjustments/absolute",
+        ]
+    );
+    assert!(
+        stats.total <= 6,
+        "Connect should cost a handful of requests, used {}",
+        stats.total
+    );
+}
+
+#[tokio::test]
+async fn the_store_hash_may_be_pasted_as_the_whole_api_path() {
+    let app = spawn_app().await;
+    let mut input = app.store_input("Pasted path");
+    input["store_hash"] = json!(format!(
+        "https://api.bigcommerce.com/stores/{STORE_HASH}/v3/"
+    ));
+    let store = app.add_store(&input).await;
+    assert_eq!(store["store_hash"], STORE_HASH);
+    let store = app.connect(store["id"].as_i64().unwrap()).await;
+    assert_eq!(store["connection"]["status"], "connected");
+}
+
+#[tokio::test]
+async fn a_rejected_token_turns_red_with_the_reason() {
+    let app = spawn_app().await;
+    let mut input = app.store_input("Wrong token");
+    input["access_token"] = json!("not-the-real-token");
+    let store = app.add_store(&input).await;
+    let store = app.connect(store["id"].as_i64().unwrap()).await;
+    assert_eq!(store["connection"]["status"], "failed");
+    assert_eq!(failures(&store), ["Access token rejected by BigCommerce"]);
+}
+
+#[tokio::test]
+async fn an_unknown_store_hash_turns_red_with_the_reason() {
+    let app = spawn_app().await;
+    let mut input = app.store_input("Wrong hash");
+    input["store_hash"] = json!("nosuchstore9");
+    let store = app.add_store(&input).await;
+    let store = app.connect(store["id"].as_i64().unwrap()).await;
+    assert_eq!(store["connection"]["status"], "failed");
+    assert_eq!(failures(&store), ["Store hash not found"]);
+}
+
+#[tokio::test]
+async fn a_store_url_of_another_store_names_both_addresses() {
+    let app = spawn_app().await;
+    let mut input = app.store_input("Wrong URL");
+    input["store_url"] = json!("https://some-other-shop.example.com");
+    let store = app.add_store(&input).await;
+    let store = app.connect(store["id"].as_i64().unwrap()).await;
+    assert_eq!(store["connection"]["status"], "failed");
+    let failures = failures(&store);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        failures[0].contains("some-other-shop.example.com"),
+        "{failures:?}"
+    );
+    assert!(failures[0].contains(&app.store_spec.domain), "{failures:?}");
+}
+
+#[tokio::test]
+async fn each_missing_scope_is_reported_by_name() {
+    let app = spawn_app().await;
+    let full = [
+        ("store_v2_orders", "Missing scope: Orders (modify)"),
+        (
+            "store_v2_products_read_only",
+            "Missing scope: Products (read)",
+        ),
+        ("store_inventory", "Missing scope: Inventory (modify)"),
+        (
+            "store_locations_read_only",
+            "Missing scope: Locations (read)",
+        ),
+        (
+            "store_v2_information_read_only",
+            "Missing scope: Information & Settings (read)",
+        ),
+    ];
+    for (left_out, expected) in full {
+        let scopes: Vec<&str> = full
+            .iter()
+            .map(|(s, _)| *s)
+            .filter(|s| *s != left_out)
+            .collect();
+        let mut input = app.store_input(&format!("Without {left_out}"));
+        input["access_token"] = json!(app.token_with_scopes(&scopes));
+        let store = app.add_store(&input).await;
+        let store = app.connect(store["id"].as_i64().unwrap()).await;
+        assert_eq!(
+            store["connection"]["status"], "failed",
+            "without {left_out}"
+        );
+        let failures = failures(&store);
+        assert!(
+            failures.contains(&expected.to_owned()),
+            "without {left_out}: {failures:?}"
+        );
+        if left_out != "store_v2_information_read_only" {
+            assert_eq!(failures.len(), 1, "without {left_out}: {failures:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn read_only_scopes_where_wharf_must_modify_are_missing_scopes() {
+    let app = spawn_app().await;
+    let token = app.token_with_scopes(&[
+        "store_v2_orders_read_only",
+        "store_v2_products_read_only",
+        "store_inventory_read_only",
+        "store_locations_read_only",
+        "store_v2_information_read_only",
+    ]);
+    let mut input = app.store_input("Read only");
+    input["access_token"] = json!(token);
+    let store = app.add_store(&input).await;
+    let store = app.connect(store["id"].as_i64().unwrap()).await;
+    assert_eq!(
+        failures(&store),
+        [
+            "Missing scope: Orders (modify)",
+            "Missing scope: Inventory (modify)"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn every_invalid_field_is_named_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    app.add_store(&app.store_input("Taken")).await;
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("name", json!(""), "Name is required"),
+        ("name", json!("  taken "), "already exists"),
+        ("store_url", json!(""), "Store URL is required"),
+        ("store_url", json!("http://shop.example.com"), "https"),
+        ("store_url", json!("not a host"), "https URL or a host"),
+        ("store_hash", json!(""), "Store hash is required"),
+        ("store_hash", json!("ab$12"), "letters and digits"),
+        (
+            "store_hash",
+            json!("https://api.bigcommerce.com/stores/abc123/v2/"),
+            "API path must look like",
+        ),
+        (
+            "store_hash",
+            json!("https://example.com/stores/abc123/v3/"),
+            "API path must look like",
+        ),
+        ("client_id", json!(""), "Client ID is required"),
+        ("client_secret", json!(" "), "Client Secret is required"),
+        ("access_token", json!(""), "Access Token is required"),
+        ("access_token", json!("two words"), "without spaces"),
+        ("auth_type", json!("app_oauth"), "not available yet"),
+    ];
+    for (field, value, expected) in cases {
+        let mut input = app.store_input("Fresh name");
+        input[field] = value.clone();
+        let response = app.api_post("/stores", &input).await;
+        assert_eq!(response.status(), 422, "{field} = {value}");
+        let body: Value = response.json().await.unwrap();
+        let errors = body["fields"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{field} = {value}: {body}");
+        assert_eq!(errors[0]["field"], field, "{field} = {value}: {body}");
+        let message = errors[0]["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{field} = {value}: {message:?}");
+    }
+    assert_eq!(
+        stored_store_count(&app).await,
+        1,
+        "no invalid store was saved"
+    );
+}
+
+#[tokio::test]
+async fn a_separate_api_path_field_is_accepted_and_checked_against_the_hash() {
+    let app = spawn_app().await;
+    let mut input = app.store_input("By API path");
+    input["store_hash"] = json!("");
+    input["api_path"] = json!(format!(
+        "https://api.bigcommerce.com/stores/{STORE_HASH}/v3/"
+    ));
+    assert_eq!(app.add_store(&input).await["store_hash"], STORE_HASH);
+
+    let mut input = app.store_input("Disagreeing");
+    input["api_path"] = json!("https://api.bigcommerce.com/stores/other1/v3/");
+    let response = app.api_post("/stores", &input).await;
+    assert_eq!(response.status(), 422);
+}
+
+#[tokio::test]
+async fn store_pages_show_the_status_and_time_of_the_last_check() {
+    let app = spawn_app().await;
+    let store = app.add_store(&app.store_input("Shown")).await;
+    let id = store["id"].as_i64().unwrap();
+    app.connect(id).await;
+    let cookie = app.session_cookie().await;
+    for path in [
+        "/setup/integrations/bigcommerce".to_owned(),
+        format!("/setup/integrations/bigcommerce/stores/{id}"),
+    ] {
+        let page = app
+            .http
+            .get(format!("{}{path}", app.address))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Connected"), "{path}");
+        assert!(
+            html.contains("<time>"),
+            "{path}: the last check's time is shown"
+        );
+    }
+}
