@@ -1,0 +1,158 @@
+//! `/__sim/` control endpoints for tests and benchmarks driving the simulator over HTTP
+//! (the CLI). No auth, not counted in stats, outside the gateway.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::Simulator;
+use crate::faults::Faults;
+use crate::simulator::TokenError;
+use crate::store::StoreSpec;
+
+pub(crate) fn routes() -> Router<Simulator> {
+    Router::new()
+        .route("/__sim/stats", get(stats))
+        .route("/__sim/stats/reset", post(reset_stats))
+        .route("/__sim/stores", post(add_store))
+        .route("/__sim/stores/{hash}/tokens", post(add_token))
+        .route("/__sim/faults", put(set_faults))
+        .route("/__sim/quota", put(set_quota))
+}
+
+/// A control request the simulator cannot carry out, and why.
+struct ControlError(StatusCode, String);
+
+impl IntoResponse for ControlError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+fn invalid(message: impl std::fmt::Display) -> ControlError {
+    ControlError(StatusCode::UNPROCESSABLE_ENTITY, message.to_string())
+}
+
+/// Parses a JSON body ourselves so a bad body gets a message saying what to send.
+fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8], expected: &str) -> Result<T, ControlError> {
+    serde_json::from_slice(bytes).map_err(|e| invalid(format!("{e}; expected {expected}")))
+}
+
+async fn stats(State(sim): State<Simulator>) -> Response {
+    Json(sim.request_stats()).into_response()
+}
+
+async fn reset_stats(State(sim): State<Simulator>) -> StatusCode {
+    sim.reset_stats();
+    StatusCode::NO_CONTENT
+}
+
+/// A `StoreSpec` where only `hash` is required; the rest default to `StoreSpec::sample`.
+#[derive(Deserialize)]
+struct StoreInput {
+    hash: String,
+    name: Option<String>,
+    domain: Option<String>,
+    secure_url: Option<String>,
+    store_id: Option<u64>,
+}
+
+async fn add_store(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
+    let input: StoreInput = body(
+        &bytes,
+        r#"{"hash": "...", "name"?, "domain"?, "secure_url"?, "store_id"?}"#,
+    )?;
+    if input.hash.is_empty() || input.hash.contains('/') {
+        return Err(invalid("hash must be a non-empty path segment"));
+    }
+    let sample = StoreSpec::sample(&input.hash);
+    let secure_url = input
+        .secure_url
+        .or_else(|| input.domain.as_ref().map(|d| format!("https://{d}")));
+    let spec = StoreSpec {
+        name: input.name.unwrap_or(sample.name),
+        secure_url: secure_url.unwrap_or(sample.secure_url),
+        domain: input.domain.unwrap_or(sample.domain),
+        store_id: input.store_id.unwrap_or(sample.store_id),
+        hash: input.hash,
+    };
+    let status = if sim.upsert_store(spec.clone()) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(spec)).into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenInput {
+    access_token: String,
+    scopes: Vec<String>,
+}
+
+async fn add_token(
+    State(sim): State<Simulator>,
+    Path(hash): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, ControlError> {
+    let input: TokenInput = body(
+        &bytes,
+        r#"{"access_token": "...", "scopes": ["store_v2_orders", ...]}"#,
+    )?;
+    match sim.try_add_token(&hash, &input.access_token, &input.scopes) {
+        Ok(()) => Ok((
+            StatusCode::CREATED,
+            Json(json!({ "store_hash": hash, "scopes": input.scopes })),
+        )
+            .into_response()),
+        Err(e @ TokenError::UnknownStore(_)) => {
+            Err(ControlError(StatusCode::NOT_FOUND, e.to_string()))
+        }
+        Err(e @ TokenError::UnknownScope(_)) => Err(invalid(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct FaultsInput {
+    #[serde(default)]
+    error_rate: f64,
+    #[serde(default)]
+    latency_ms: u64,
+}
+
+async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
+    let input: FaultsInput = body(&bytes, r#"{"error_rate": 0.0..1.0, "latency_ms": N}"#)?;
+    if !(0.0..=1.0).contains(&input.error_rate) {
+        return Err(invalid("error_rate must be between 0 and 1"));
+    }
+    sim.set_faults(Faults {
+        error_rate: input.error_rate,
+        latency: Duration::from_millis(input.latency_ms),
+    });
+    Ok(
+        Json(json!({ "error_rate": input.error_rate, "latency_ms": input.latency_ms }))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+struct QuotaInput {
+    quota: u32,
+    window_ms: u64,
+}
+
+async fn set_quota(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
+    let input: QuotaInput = body(&bytes, r#"{"quota": N, "window_ms": N}"#)?;
+    if input.window_ms == 0 {
+        return Err(invalid("window_ms must be at least 1"));
+    }
+    sim.set_quota(input.quota, Duration::from_millis(input.window_ms));
+    Ok(Json(json!({ "quota": input.quota, "window_ms": input.window_ms })).into_response())
+}

@@ -1,0 +1,50 @@
+//! A stateful BigCommerce REST simulator.
+//!
+//! It serves the real paths (`{base_url}/stores/{hash}/v2/...` and `/v3/...`) and follows
+//! the official specs: status codes, v2 array and v3 problem error bodies, page/limit
+//! paging, the per-store rate-limit headers and 429s, token scopes. Tests and
+//! `wharf demo` embed it in-process; the `bigcommerce-sim` binary serves it standalone.
+//!
+//! Every store request passes the gateway (`gateway.rs`) first: stats, store lookup,
+//! token, quota, scope, injected faults. Resource modules then read and change one
+//! `Store` (`store.rs`), which holds all of a store's state behind its own mutex.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use bigcommerce_sim::{SimConfig, Simulator, StoreSpec};
+//! let sim = Simulator::new(SimConfig::default());
+//! sim.add_store(StoreSpec::sample("abc123"));
+//! sim.add_token("abc123", "token", &["store_v2_orders", "store_v2_information_read_only"]);
+//! let running = sim.spawn("127.0.0.1:0").await?;
+//! println!("{}/stores/abc123/v2/store", running.base_url);
+//! # Ok(()) }
+//! ```
+
+// The response bodies are big `json!` literals, deeper than the default macro limit.
+#![recursion_limit = "256"]
+
+mod auth;
+mod catalog;
+mod control;
+mod dates;
+mod errors;
+mod faults;
+mod gateway;
+mod inventory;
+mod locations;
+mod money;
+mod order_statuses;
+mod orders;
+mod paging;
+mod rate_limit;
+mod router;
+mod simulator;
+mod stats;
+mod store;
+mod store_info;
+
+pub use auth::{KNOWN_SCOPES, modify_scopes};
+pub use faults::Faults;
+pub use simulator::{RunningSimulator, SimConfig, Simulator};
+pub use stats::RequestStats;
+pub use store::StoreSpec;

@@ -1,0 +1,99 @@
+//! `bigcommerce-sim`: serve one simulated store over HTTP for manual testing, demos and
+//! benchmarks. More stores and tokens can be added through `/__sim/`.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use bigcommerce_sim::{KNOWN_SCOPES, SimConfig, Simulator, StoreSpec, modify_scopes};
+use clap::Parser;
+
+#[derive(Parser, Debug)]
+#[command(version, about = "A stateful BigCommerce REST API simulator")]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: String,
+    /// Hash of the store to create.
+    #[arg(long)]
+    store_hash: String,
+    /// X-Auth-Token accepted for that store.
+    #[arg(long)]
+    access_token: String,
+    /// Comma-separated scopes of the token [default: every modify scope].
+    #[arg(long, value_delimiter = ',')]
+    scopes: Vec<String>,
+    /// Requests per window per store.
+    #[arg(long, default_value_t = SimConfig::default().quota)]
+    quota: u32,
+    /// Rate-limit window in milliseconds.
+    #[arg(long, default_value_t = SimConfig::default().window.as_millis() as u64)]
+    window_ms: u64,
+    /// Store domain [default: store-{hash}.mybigcommerce.com].
+    #[arg(long)]
+    store_domain: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let args = Args::parse();
+
+    if args.window_ms == 0 {
+        bail!("--window-ms must be at least 1");
+    }
+    let scopes: Vec<&str> = if args.scopes.is_empty() {
+        modify_scopes().collect()
+    } else {
+        args.scopes
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    if let Some(unknown) = scopes.iter().find(|s| !KNOWN_SCOPES.contains(s)) {
+        bail!(
+            "unknown scope {unknown:?}; use any of: {}",
+            KNOWN_SCOPES.join(", ")
+        );
+    }
+
+    let sim = Simulator::new(SimConfig {
+        quota: args.quota,
+        window: Duration::from_millis(args.window_ms),
+    });
+    let mut spec = StoreSpec::sample(&args.store_hash);
+    if let Some(domain) = args.store_domain {
+        spec.secure_url = format!("https://{domain}");
+        spec.domain = domain;
+    }
+    sim.add_store(spec);
+    sim.add_token(&args.store_hash, &args.access_token, &scopes);
+
+    let running = sim
+        .spawn(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "bigcommerce-sim listening on {} (store {})",
+        running.base_url, args.store_hash
+    )?;
+    stdout.flush()?;
+    drop(stdout);
+    tracing::info!(base_url = %running.base_url, store = %args.store_hash, ?scopes, "serving");
+
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    tracing::info!("shutting down");
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! Route table: every BigCommerce path the simulator serves, behind the gateway, plus the
+//! unauthenticated `/__sim/` control endpoints.
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, put};
+
+use crate::{
+    Simulator, catalog, control, gateway, inventory, locations, order_statuses, orders, store_info,
+};
+
+pub(crate) fn build(sim: Simulator) -> Router {
+    let api = Router::new()
+        .route("/stores/{hash}/v2/store", get(store_info::store))
+        .route("/stores/{hash}/v2/time", get(store_info::time))
+        .route(
+            "/stores/{hash}/v2/order_statuses",
+            get(order_statuses::list),
+        )
+        .route(
+            "/stores/{hash}/v2/order_statuses/{id}",
+            get(order_statuses::get),
+        )
+        .route("/stores/{hash}/v2/orders", get(orders::list))
+        .route(
+            "/stores/{hash}/v2/orders/{id}",
+            get(orders::get).put(orders::update),
+        )
+        .route("/stores/{hash}/v3/catalog/products", get(catalog::list))
+        .route(
+            "/stores/{hash}/v3/inventory/locations",
+            get(locations::list),
+        )
+        .route(
+            "/stores/{hash}/v3/inventory/adjustments/absolute",
+            put(inventory::absolute),
+        )
+        .fallback(gateway::not_found)
+        // `layer` (not `route_layer`) so unmatched paths pass the gateway too: auth comes
+        // before the 404 of an unknown route. Control routes are merged after, unlayered.
+        .layer(from_fn_with_state(sim.clone(), gateway::gate));
+    api.merge(control::routes()).with_state(sim)
+}

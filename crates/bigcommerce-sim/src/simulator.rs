@@ -1,0 +1,271 @@
+//! The `Simulator` handle: shared state behind an `Arc`, the library API the wharf tests
+//! and `wharf demo` embed, and the server spawner.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::auth::Grant;
+use crate::faults::{FaultInjector, Faults};
+use crate::rate_limit::{Quota, RateWindow};
+use crate::stats::RequestStats;
+use crate::store::{Store, StoreSpec};
+
+/// Simulator-wide settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimConfig {
+    /// Requests per window per store.
+    pub quota: u32,
+    pub window: Duration,
+}
+
+impl Default for SimConfig {
+    /// The Plus/Standard plan quota: 150 requests per 30 s (facts §2).
+    fn default() -> Self {
+        Self {
+            quota: 150,
+            window: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A stateful BigCommerce. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct Simulator {
+    state: Arc<SimState>,
+}
+
+struct SimState {
+    stores: RwLock<HashMap<String, Arc<Mutex<Store>>>>,
+    quota: Mutex<Quota>,
+    faults: Mutex<FaultInjector>,
+    stats: Mutex<RequestStats>,
+}
+
+/// A panic in one handler must not brick the simulator for every later test request.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Simulator {
+    pub fn new(config: SimConfig) -> Self {
+        Self {
+            state: Arc::new(SimState {
+                stores: RwLock::new(HashMap::new()),
+                quota: Mutex::new(Quota {
+                    requests: config.quota,
+                    window: config.window,
+                }),
+                faults: Mutex::new(FaultInjector::new()),
+                stats: Mutex::new(RequestStats::default()),
+            }),
+        }
+    }
+
+    /// Adds a store with the default location, the 15 order statuses and nothing else.
+    /// Adding a hash that exists replaces its spec and keeps its data and tokens.
+    pub fn add_store(&self, spec: StoreSpec) {
+        self.upsert_store(spec);
+    }
+
+    /// Returns true when the store is new.
+    pub(crate) fn upsert_store(&self, spec: StoreSpec) -> bool {
+        let mut stores = self
+            .state
+            .stores
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(existing) = stores.get(&spec.hash) {
+            lock(existing).spec = spec;
+            return false;
+        }
+        stores.insert(spec.hash.clone(), Arc::new(Mutex::new(Store::new(spec))));
+        true
+    }
+
+    /// Issues a store-level API token with BigCommerce scope names, e.g.
+    /// `"store_v2_orders"` or `"store_v2_products_read_only"`.
+    ///
+    /// # Panics
+    /// When the store was not added first or a scope is not in [`crate::KNOWN_SCOPES`]:
+    /// both are mistakes in the calling test, better loud than a 401/403 later.
+    pub fn add_token(&self, store_hash: &str, access_token: &str, scopes: &[&str]) {
+        if let Err(e) = self.try_add_token(store_hash, access_token, scopes) {
+            panic!("bigcommerce-sim: add_token: {e}");
+        }
+    }
+
+    pub(crate) fn try_add_token<S: AsRef<str>>(
+        &self,
+        store_hash: &str,
+        access_token: &str,
+        scopes: &[S],
+    ) -> Result<(), TokenError> {
+        let grant = Grant::parse(scopes).map_err(TokenError::UnknownScope)?;
+        self.with_store(store_hash, |store| {
+            store.tokens.insert(access_token.to_owned(), grant);
+        })
+        .ok_or_else(|| TokenError::UnknownStore(store_hash.to_owned()))
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        lock(&self.state.faults).set(faults);
+    }
+
+    /// Changes every store's quota and starts a fresh window for each.
+    pub fn set_quota(&self, quota: u32, window: Duration) {
+        *lock(&self.state.quota) = Quota {
+            requests: quota,
+            window,
+        };
+        let now = Instant::now();
+        for store in self
+            .state
+            .stores
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+        {
+            lock(store).rate = RateWindow::new(now);
+        }
+    }
+
+    pub fn request_stats(&self) -> RequestStats {
+        lock(&self.state.stats).clone()
+    }
+
+    pub fn reset_stats(&self) {
+        *lock(&self.state.stats) = RequestStats::default();
+    }
+
+    /// Adds `count` orders in Awaiting Fulfillment (ids from 100 up, one second apart,
+    /// ending now) and returns their ids. Foundation seeding: orders carry totals and a
+    /// billing address but no line items yet.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn seed_orders(&self, store_hash: &str, count: usize) -> Vec<u64> {
+        self.expect_store(store_hash, "seed_orders", |store| {
+            store.orders.seed(count, "USD")
+        })
+    }
+
+    /// Adds `count` simple products ("Sample product N", SKU `SIM-N`, ids from 111 up,
+    /// base variant ids from 1001 up) with no stock yet, and returns their ids.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn seed_products(&self, store_hash: &str, count: usize) -> Vec<u64> {
+        self.expect_store(store_hash, "seed_products", |store| {
+            store.catalog.seed(count)
+        })
+    }
+
+    pub(crate) fn store(&self, hash: &str) -> Option<Arc<Mutex<Store>>> {
+        self.state
+            .stores
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(hash)
+            .cloned()
+    }
+
+    /// Runs `f` with the store locked. `None` when the hash is unknown.
+    pub(crate) fn with_store<R>(&self, hash: &str, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
+        let store = self.store(hash)?;
+        let mut guard = lock(&store);
+        Some(f(&mut guard))
+    }
+
+    /// Like `with_store`, for library callers: an unknown hash is their bug.
+    pub(crate) fn expect_store<R>(
+        &self,
+        hash: &str,
+        what: &str,
+        f: impl FnOnce(&mut Store) -> R,
+    ) -> R {
+        self.with_store(hash, f).unwrap_or_else(|| {
+            panic!("bigcommerce-sim: {what}: unknown store {hash:?}; call add_store first")
+        })
+    }
+
+    pub(crate) fn quota(&self) -> Quota {
+        *lock(&self.state.quota)
+    }
+
+    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultInjector> {
+        lock(&self.state.faults)
+    }
+
+    pub(crate) fn stats(&self) -> MutexGuard<'_, RequestStats> {
+        lock(&self.state.stats)
+    }
+
+    /// The axum router serving `/stores/{hash}/...` and `/__sim/...`.
+    pub fn router(&self) -> axum::Router {
+        crate::router::build(self.clone())
+    }
+
+    /// Binds `addr` (e.g. `"127.0.0.1:0"`) and serves in a background task that stops
+    /// when the returned handle is dropped.
+    pub async fn spawn(self, addr: &str) -> std::io::Result<RunningSimulator> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let router = self.router();
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "bigcommerce-sim server stopped");
+            }
+        });
+        Ok(RunningSimulator {
+            base_url: format!("http://{local}"),
+            simulator: self,
+            task,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum TokenError {
+    UnknownStore(String),
+    UnknownScope(String),
+}
+
+impl std::fmt::Display for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenError::UnknownStore(hash) => {
+                write!(f, "unknown store {hash:?}; add the store first")
+            }
+            TokenError::UnknownScope(scope) => {
+                write!(
+                    f,
+                    "unknown scope {scope:?}; use one of {}",
+                    crate::KNOWN_SCOPES.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// A simulator serving on a local port. Dropping it stops the server.
+pub struct RunningSimulator {
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub base_url: String,
+    pub simulator: Simulator,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningSimulator {
+    /// The API root of one store, as a client would configure it:
+    /// `{base_url}/stores/{hash}` (append `/v2/...` or `/v3/...`).
+    pub fn store_url(&self, store_hash: &str) -> String {
+        format!("{}/stores/{store_hash}", self.base_url)
+    }
+}
+
+impl Drop for RunningSimulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

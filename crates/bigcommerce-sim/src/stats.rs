@@ -1,0 +1,32 @@
+//! Request counters, for tests and benchmarks that assert how many calls a client made.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Counts of requests under `/stores/`. `by_endpoint` keys are `"GET /v2/orders/{id}"`:
+/// method plus the route template with the store prefix removed (the raw path for
+/// requests that matched no route).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestStats {
+    pub total: u64,
+    pub by_endpoint: BTreeMap<String, u64>,
+    /// Responses by HTTP status, counted when the response is sent.
+    pub by_status: BTreeMap<u16, u64>,
+}
+
+impl RequestStats {
+    pub(crate) fn count_request(&mut self, endpoint: String) {
+        self.total += 1;
+        *self.by_endpoint.entry(endpoint).or_default() += 1;
+    }
+
+    pub(crate) fn count_status(&mut self, status: u16) {
+        *self.by_status.entry(status).or_default() += 1;
+    }
+
+    /// Count for one endpoint key, 0 when never called.
+    pub fn count(&self, endpoint: &str) -> u64 {
+        self.by_endpoint.get(endpoint).copied().unwrap_or(0)
+    }
+}

@@ -1,0 +1,735 @@
+//! Behaviour of the simulator as a client sees it: auth order, quotas, faults, paging,
+//! stats, and the state changes behind each endpoint.
+
+#[path = "helpers/mod.rs"]
+mod helpers;
+
+use std::time::{Duration, Instant};
+
+use bigcommerce_sim::{Faults, SimConfig};
+use helpers::{FULL, HASH, header, json, spawn_sim, spawn_sim_with};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn v2_error(body: &Value, status: u16) {
+    assert_eq!(body[0]["status"], status, "{body}");
+    assert!(
+        body[0]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
+
+fn v3_error(body: &Value, status: u16) {
+    assert_eq!(body["status"], status, "{body}");
+    assert!(
+        body["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{body}"
+    );
+    assert_eq!(
+        body["type"],
+        "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
+    );
+}
+
+#[tokio::test]
+async fn unknown_store_is_404_even_with_a_valid_token() {
+    let app = spawn_sim().await;
+    let url = format!("{}/stores/nope/v2/store", app.running.base_url);
+    let r = app.call(Method::GET, &url, Some(FULL), None).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    v2_error(&json(r).await, 404);
+}
+
+#[tokio::test]
+async fn missing_or_wrong_tokens_are_401_in_the_api_shape() {
+    let app = spawn_sim().await;
+    let r = app
+        .call(Method::GET, &app.url("/v2/store"), None, None)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    v2_error(&json(r).await, 401);
+
+    let r = app.get_as("/v2/store", "not-a-token").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let r = app.get_as("/v3/catalog/products", "not-a-token").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    v3_error(&json(r).await, 401);
+
+    // Tokens belong to one store.
+    app.sim()
+        .add_store(bigcommerce_sim::StoreSpec::sample("other"));
+    app.sim()
+        .add_token("other", "other-token", &["store_v2_information"]);
+    assert_eq!(
+        app.get_as("/v2/store", "other-token").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn scopes_gate_resources_and_read_only_allows_reads_only() {
+    let app = spawn_sim().await;
+    app.sim().seed_orders(HASH, 1);
+    let orders_ro = app.token("orders-ro", &["store_v2_orders_read_only"]);
+
+    let r = app.get_as("/v2/store", &orders_ro).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    v2_error(&json(r).await, 403);
+
+    assert_eq!(
+        app.get_as("/v2/orders/100", &orders_ro).await.status(),
+        StatusCode::OK
+    );
+    let r = app
+        .put_as("/v2/orders/100", &orders_ro, &json!({"status_id": 2}))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        json(app.get("/v2/orders/100").await).await["status_id"],
+        11,
+        "a 403 changes nothing"
+    );
+
+    let inventory_ro = app.token("inv-ro", &["store_inventory_read_only"]);
+    let r = app
+        .put_as(
+            "/v3/inventory/adjustments/absolute",
+            &inventory_ro,
+            &json!({"items": []}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    v3_error(&json(r).await, 403);
+}
+
+#[tokio::test]
+async fn auth_is_checked_before_validation_and_resource_lookups() {
+    let app = spawn_sim().await;
+    let none = app.token("no-scopes", &[]);
+    // An invalid body with a token lacking the scope: 403, not 422.
+    let r = app
+        .put_as(
+            "/v3/inventory/adjustments/absolute",
+            &none,
+            &json!({"nope": 1}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A missing order with a bad token: 401, not 404.
+    assert_eq!(
+        app.get_as("/v2/orders/999", "bad").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // An unknown route: 401 without a token, 404 in the right shape with one.
+    assert_eq!(
+        app.get_as("/v3/nothing/here", "bad").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app.get("/v3/nothing/here").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    v3_error(&json(r).await, 404);
+    let r = app.get("/v2/nothing").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    v2_error(&json(r).await, 404);
+}
+
+/// wharf's Connect probes write nothing yet tell "scope present" from "scope missing".
+#[tokio::test]
+async fn write_scope_probes_change_nothing_and_tell_403_from_allowed() {
+    let app = spawn_sim().await;
+    app.sim().seed_orders(HASH, 1);
+    let reader = app.token(
+        "reader",
+        &["store_v2_orders_read_only", "store_inventory_read_only"],
+    );
+    assert_eq!(
+        app.put("/v2/orders/0", &json!({})).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.put_as("/v2/orders/0", &reader, &json!({}))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let no_items = json!({"reason": "connection check", "items": []});
+    assert_eq!(
+        app.put("/v3/inventory/adjustments/absolute", &no_items)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let r = app
+        .put_as("/v3/inventory/adjustments/absolute", &reader, &no_items)
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(json(app.get("/v2/orders/100").await).await["status_id"], 11);
+}
+
+#[tokio::test]
+async fn wrong_method_is_405_with_an_error_body() {
+    let app = spawn_sim().await;
+    let r = app
+        .call(Method::DELETE, &app.url("/v2/store"), Some(FULL), None)
+        .await;
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    v2_error(&json(r).await, 405);
+}
+
+#[tokio::test]
+async fn every_store_response_reports_the_quota() {
+    let app = spawn_sim().await;
+    let r = app.get("/v2/time").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "x-rate-limit-time-window-ms"), Some(30_000));
+    assert_eq!(header(&r, "x-rate-limit-requests-quota"), Some(150));
+    assert_eq!(header(&r, "x-rate-limit-requests-left"), Some(149));
+    assert!(header(&r, "x-rate-limit-time-reset-ms").is_some_and(|ms| ms <= 30_000));
+    assert!(r.headers().get("x-retry-after").is_none());
+
+    let r = app.get_as("/v2/time", "bad").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        header(&r, "x-rate-limit-requests-left"),
+        Some(149),
+        "401s do not spend quota"
+    );
+    let url = format!("{}/stores/nope/v2/time", app.running.base_url);
+    let r = app.call(Method::GET, &url, Some(FULL), None).await;
+    assert_eq!(header(&r, "x-rate-limit-requests-quota"), Some(150));
+}
+
+#[tokio::test]
+async fn over_quota_is_429_with_retry_after_and_the_quota_is_shared_by_tokens() {
+    let app = spawn_sim_with(SimConfig {
+        quota: 3,
+        window: Duration::from_secs(60),
+    })
+    .await;
+    let other = app.token("second-app", &["store_v2_information"]);
+    assert_eq!(app.get("/v2/time").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get_as("/v2/time", &other).await.status(),
+        StatusCode::OK
+    );
+    let r = app.get("/v2/time").await;
+    assert_eq!(header(&r, "x-rate-limit-requests-left"), Some(0));
+
+    for token in [FULL, other.as_str()] {
+        let r = app.get_as("/v2/time", token).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(header(&r, "x-rate-limit-requests-left"), Some(0));
+        let retry = header(&r, "x-retry-after").expect("X-Retry-After on 429");
+        assert!((59..=60).contains(&retry), "{retry}");
+        v2_error(&json(r).await, 429);
+    }
+    let r = app.get("/v3/catalog/products").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    v3_error(&json(r).await, 429);
+
+    // Another store has its own window.
+    app.sim()
+        .add_store(bigcommerce_sim::StoreSpec::sample("other"));
+    app.sim().add_token("other", "t", &["store_v2_information"]);
+    let url = format!("{}/stores/other/v2/time", app.running.base_url);
+    assert_eq!(
+        app.call(Method::GET, &url, Some("t"), None).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_quota_refills_when_the_window_ends() {
+    let app = spawn_sim_with(SimConfig {
+        quota: 2,
+        window: Duration::from_millis(400),
+    })
+    .await;
+    app.get("/v2/time").await;
+    app.get("/v2/time").await;
+    let r = app.get("/v2/time").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let reset = header(&r, "x-rate-limit-time-reset-ms").unwrap();
+    assert!(reset <= 400);
+    assert_eq!(
+        header(&r, "x-retry-after"),
+        Some(1),
+        "rounded up to whole seconds"
+    );
+
+    tokio::time::sleep(Duration::from_millis(reset + 50)).await;
+    let r = app.get("/v2/time").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "x-rate-limit-requests-left"), Some(1));
+
+    app.sim().set_quota(5, Duration::from_secs(10));
+    let r = app.get("/v2/time").await;
+    assert_eq!(header(&r, "x-rate-limit-requests-quota"), Some(5));
+    assert_eq!(
+        header(&r, "x-rate-limit-requests-left"),
+        Some(4),
+        "set_quota starts a fresh window"
+    );
+}
+
+#[tokio::test]
+async fn injected_errors_come_after_auth_and_repeat_with_the_same_settings() {
+    let app = spawn_sim().await;
+    app.sim().set_faults(Faults {
+        error_rate: 1.0,
+        latency: Duration::ZERO,
+    });
+    let r = app.get("/v2/store").await;
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(header(&r, "x-rate-limit-requests-left").is_some());
+    v2_error(&json(r).await, 500);
+    let r = app.get("/v3/inventory/locations").await;
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    v3_error(&json(r).await, 500);
+    assert_eq!(
+        app.get_as("/v2/store", "bad").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let failures = || async {
+        app.sim().set_faults(Faults {
+            error_rate: 0.5,
+            latency: Duration::ZERO,
+        });
+        let mut pattern = Vec::new();
+        for _ in 0..30 {
+            pattern.push(app.get("/v2/time").await.status() == StatusCode::INTERNAL_SERVER_ERROR);
+        }
+        pattern
+    };
+    let first = failures().await;
+    let n = first.iter().filter(|f| **f).count();
+    assert!((5..=25).contains(&n), "about half fail: {n}");
+    assert_eq!(first, failures().await, "same seed, same failures");
+
+    app.sim().set_faults(Faults::default());
+    assert_eq!(app.get("/v2/store").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn latency_delays_responses() {
+    let app = spawn_sim().await;
+    app.sim().set_faults(Faults {
+        error_rate: 0.0,
+        latency: Duration::from_millis(150),
+    });
+    let started = Instant::now();
+    assert_eq!(app.get("/v2/time").await.status(), StatusCode::OK);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn v2_orders_page_with_204_on_an_empty_page() {
+    let app = spawn_sim().await;
+    let r = app.get("/v2/orders").await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(r.bytes().await.unwrap().is_empty());
+
+    assert_eq!(app.sim().seed_orders(HASH, 3), vec![100, 101, 102]);
+    let page: Vec<Value> = app.get("/v2/orders?limit=2").await.json().await.unwrap();
+    assert_eq!(
+        page.iter()
+            .map(|o| o["id"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [100, 101]
+    );
+    let page: Vec<Value> = app
+        .get("/v2/orders?limit=2&page=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(
+        app.get("/v2/orders?limit=2&page=3").await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    let page: Vec<Value> = app
+        .get("/v2/orders?sort=id:desc&limit=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page[0]["id"], 102);
+    assert_eq!(
+        app.get("/v2/orders?status_id=2").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let r = app.get("/v2/orders?min_date_created=not-a-date").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    v2_error(&json(r).await, 400);
+}
+
+#[tokio::test]
+async fn limit_above_250_is_413() {
+    let app = spawn_sim().await;
+    let r = app.get("/v2/orders?limit=251").await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    v2_error(&json(r).await, 413);
+    let r = app.get("/v3/catalog/products?limit=251").await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    v3_error(&json(r).await, 413);
+    assert_eq!(
+        app.get("/v3/catalog/products?limit=250").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/v2/orders?limit=250").await.status(),
+        StatusCode::NO_CONTENT
+    );
+}
+
+#[tokio::test]
+async fn v3_products_page_with_pagination_meta() {
+    let app = spawn_sim().await;
+    let body = json(app.get("/v3/catalog/products").await).await;
+    assert_eq!(body["data"], json!([]));
+    assert_eq!(body["meta"]["pagination"]["total"], 0);
+
+    app.sim().seed_products(HASH, 5);
+    let body = json(app.get("/v3/catalog/products?limit=2&page=2").await).await;
+    let ids: Vec<u64> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [113, 114]);
+    let pg = &body["meta"]["pagination"];
+    assert_eq!(
+        (
+            pg["total"].as_u64(),
+            pg["count"].as_u64(),
+            pg["total_pages"].as_u64()
+        ),
+        (Some(5), Some(2), Some(3))
+    );
+    assert_eq!(pg["links"]["next"], "?page=3&limit=2");
+    let body = json(app.get("/v3/catalog/products?sku=SIM-112").await).await;
+    assert_eq!(body["data"][0]["id"], 112);
+}
+
+#[tokio::test]
+async fn order_status_changes_stick() {
+    let app = spawn_sim().await;
+    app.sim().seed_orders(HASH, 1);
+    let before = json(app.get("/v2/orders/100").await).await;
+    assert_eq!(before["status"], "Awaiting Fulfillment");
+
+    let r = app
+        .put(
+            "/v2/orders/100",
+            &json!({"status_id": 2, "staff_notes": "left the dock"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let after = json(app.get("/v2/orders/100").await).await;
+    assert_eq!(after["status_id"], 2);
+    assert_eq!(after["status"], "Shipped");
+    assert_eq!(after["staff_notes"], "left the dock");
+
+    let r = app.put("/v2/orders/100", &json!({"status_id": 99})).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    v2_error(&json(r).await, 400);
+    let r = app.put("/v2/orders/100", &json!({"id": 5})).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app.put("/v2/orders/555", &json!({"status_id": 2})).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        json(r).await,
+        json!([{"status": 404, "message": "The requested resource was not found."}])
+    );
+    assert_eq!(
+        app.get("/v2/orders/abc").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn order_statuses_are_the_fixed_table() {
+    let app = spawn_sim().await;
+    let all: Vec<Value> = app.get("/v2/order_statuses").await.json().await.unwrap();
+    assert_eq!(all.len(), 15);
+    assert_eq!(all[11]["name"], "Awaiting Fulfillment");
+    let one = json(app.get("/v2/order_statuses/13").await).await;
+    assert_eq!(one["name"], "Disputed");
+    assert_eq!(
+        app.get("/v2/order_statuses/15").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn store_information_comes_from_the_spec() {
+    let app = spawn_sim().await;
+    let info = json(app.get("/v2/store").await).await;
+    assert_eq!(info["id"], HASH);
+    assert_eq!(info["domain"], "store-abc123.mybigcommerce.com");
+    assert_eq!(info["secure_url"], "https://store-abc123.mybigcommerce.com");
+    assert_eq!(info["status"], "live");
+    assert_eq!(
+        info["store_id"],
+        bigcommerce_sim::StoreSpec::sample(HASH).store_id
+    );
+    let time = json(app.get("/v2/time").await).await["time"]
+        .as_i64()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!((now - time).abs() <= 2);
+}
+
+#[tokio::test]
+async fn absolute_adjustments_set_stock_all_or_nothing() {
+    let app = spawn_sim().await;
+    app.sim().seed_products(HASH, 2);
+    let level = |body: Value, i: usize| body["data"][i]["inventory_level"].as_i64().unwrap();
+
+    let r = app
+        .put(
+            "/v3/inventory/adjustments/absolute",
+            &json!({"reason": "count", "items": [
+                {"location_id": 1, "product_id": 111, "quantity": 7},
+                {"location_id": 1, "sku": "SIM-112", "quantity": 3}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let tx = json(r).await["transaction_id"].as_str().unwrap().to_owned();
+    assert_eq!(tx.len(), 36);
+    let products = json(app.get("/v3/catalog/products").await).await;
+    assert_eq!((level(products.clone(), 0), level(products, 1)), (7, 3));
+
+    // One bad item rejects the whole batch.
+    let r = app
+        .put(
+            "/v3/inventory/adjustments/absolute",
+            &json!({"items": [
+                {"location_id": 1, "variant_id": 1001, "quantity": 50},
+                {"location_id": 1, "product_id": 1001, "quantity": 1},
+                {"location_id": 9, "product_id": 111, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let body = json(r).await;
+    v3_error(&body, 422);
+    assert!(
+        body["errors"]["items.1"].is_string() && body["errors"]["items.2.location_id"].is_string(),
+        "{body}"
+    );
+
+    // Empty items: schema-valid, so 200 with a transaction id, and nothing changes.
+    let r = app
+        .put("/v3/inventory/adjustments/absolute", &json!({"items": []}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(json(r).await["transaction_id"].is_string());
+    let products = json(app.get("/v3/catalog/products").await).await;
+    assert_eq!(level(products, 0), 7);
+
+    let r = app
+        .put(
+            "/v3/inventory/adjustments/absolute",
+            &json!({"reason": "no items"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let too_many: Vec<Value> = (0..2001)
+        .map(|_| json!({"location_id": 1, "product_id": 111, "quantity": 1}))
+        .collect();
+    let r = app
+        .put(
+            "/v3/inventory/adjustments/absolute",
+            &json!({ "items": too_many }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn locations_list_the_default_location() {
+    let app = spawn_sim().await;
+    let body = json(app.get("/v3/inventory/locations").await).await;
+    assert_eq!(body["data"][0]["id"], 1);
+    assert_eq!(body["data"][0]["code"], "BC-LOCATION-1");
+    assert_eq!(body["meta"]["pagination"]["total"], 1);
+    let body = json(app.get("/v3/inventory/locations?is_default=false").await).await;
+    assert_eq!(body["data"], json!([]));
+}
+
+#[tokio::test]
+async fn stats_count_store_requests_by_route_template() {
+    let app = spawn_sim().await;
+    app.sim().seed_orders(HASH, 2);
+    app.get("/v2/store").await;
+    app.get("/v2/orders/100").await;
+    app.get("/v2/orders/101").await;
+    app.get_as("/v2/orders/101", "bad").await;
+    let url = format!("{}/stores/nope/v2/store", app.running.base_url);
+    app.call(Method::GET, &url, Some(FULL), None).await;
+    app.control(Method::GET, "/__sim/stats", None).await;
+
+    let stats = app.sim().request_stats();
+    assert_eq!(stats.total, 5, "{stats:?}");
+    assert_eq!(stats.count("GET /v2/store"), 2);
+    assert_eq!(stats.count("GET /v2/orders/{id}"), 3);
+    assert_eq!(stats.by_status.get(&401), Some(&1));
+    assert_eq!(stats.by_status.get(&404), Some(&1));
+    assert_eq!(stats.by_status.get(&200), Some(&3));
+
+    let over_http = json(app.control(Method::GET, "/__sim/stats", None).await).await;
+    assert_eq!(over_http["total"], 5);
+    let r = app.control(Method::POST, "/__sim/stats/reset", None).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.sim().request_stats().total, 0);
+}
+
+#[tokio::test]
+async fn control_endpoints_configure_the_simulator() {
+    let app = spawn_sim().await;
+    let r = app
+        .control(
+            Method::POST,
+            "/__sim/stores",
+            Some(&json!({"hash": "xyz", "name": "Second"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .control(
+            Method::POST,
+            "/__sim/stores/xyz/tokens",
+            Some(&json!({"access_token": "tok", "scopes": ["store_v2_information_read_only"]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let url = format!("{}/stores/xyz/v2/store", app.running.base_url);
+    let info = json(app.call(Method::GET, &url, Some("tok"), None).await).await;
+    assert_eq!(info["name"], "Second");
+    assert_eq!(info["domain"], "store-xyz.mybigcommerce.com");
+
+    let r = app
+        .control(
+            Method::POST,
+            "/__sim/stores/xyz/tokens",
+            Some(&json!({"access_token": "t", "scopes": ["typo"]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .control(
+            Method::POST,
+            "/__sim/stores/none/tokens",
+            Some(&json!({"access_token": "t", "scopes": []})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    let r = app
+        .control(
+            Method::PUT,
+            "/__sim/quota",
+            Some(&json!({"quota": 1, "window_ms": 60000})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    app.get("/v2/time").await;
+    assert_eq!(
+        app.get("/v2/time").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    app.control(
+        Method::PUT,
+        "/__sim/quota",
+        Some(&json!({"quota": 100, "window_ms": 60000})),
+    )
+    .await;
+
+    let r = app
+        .control(
+            Method::PUT,
+            "/__sim/faults",
+            Some(&json!({"error_rate": 1.0, "latency_ms": 0})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/v2/time").await.status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    let r = app
+        .control(
+            Method::PUT,
+            "/__sim/faults",
+            Some(&json!({"error_rate": 2.0})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.control(
+        Method::PUT,
+        "/__sim/faults",
+        Some(&json!({"error_rate": 0.0})),
+    )
+    .await;
+    assert_eq!(app.get("/v2/time").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.sim()
+            .request_stats()
+            .by_endpoint
+            .keys()
+            .filter(|k| k.contains("__sim"))
+            .count(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_address_and_serves_the_store() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_bigcommerce-sim"))
+        .args([
+            "--store-hash",
+            "clistore",
+            "--access-token",
+            "cli-token",
+            "--quota",
+            "7",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::io::BufReader::new(stdout).read_line(&mut line),
+    )
+    .await
+    .expect("prints within 30 s")
+    .unwrap();
+    let base = line
+        .strip_prefix("bigcommerce-sim listening on ")
+        .and_then(|rest| rest.strip_suffix(" (store clistore)\n"))
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    assert!(base.starts_with("http://127.0.0.1:"));
+    let r = reqwest::Client::new()
+        .get(format!("{base}/stores/clistore/v2/store"))
+        .header("X-Auth-Token", "cli-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "x-rate-limit-requests-quota"), Some(7));
+    child.kill().await.unwrap();
+}
