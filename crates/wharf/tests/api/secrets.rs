@@ -46,14 +46,7 @@ async fn secrets_are_nowhere_in_plain_text() {
         "/setup/integrations/bigcommerce".to_owned(),
         format!("/setup/integrations/bigcommerce/stores/{id}"),
     ] {
-        let html = app
-            .http
-            .get(format!("{}{path}", app.address))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap()
-            .text()
+        let html = app.get_page(&path, &cookie).await.text()
             .await
             .unwrap();
         for secret in secrets {

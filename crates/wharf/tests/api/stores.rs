@@ -278,13 +278,7 @@ async fn store_pages_show_the_status_and_time_of_the_last_check() {
         "/setup/integrations/bigcommerce".to_owned(),
         format!("/setup/integrations/bigcommerce/stores/{id}"),
     ] {
-        let page = app
-            .http
-            .get(format!("{}{path}", app.address))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap();
+        let page = app.get_page(&path, &cookie).await;
         assert_eq!(page.status(), 200, "{path}");
         let html = page.text().await.unwrap();
         assert!(html.contains("Connected"), "{path}");
