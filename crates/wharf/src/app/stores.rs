@@ -8,7 +8,7 @@ use super::App;
 use crate::channels::bigcommerce::connect::check_connection;
 use crate::db::{self, DbError, stores::NewStoreRow, stores::StoreRecord};
 use crate::domain::connection::{CheckResult, ConnectionStatus};
-use crate::domain::store::{AuthType, NewStore, NewStoreInput, StoreUrl, last4, masked};
+use crate::domain::store::{NewStore, NewStoreInput, StoreUrl, last4, masked};
 use crate::domain::{FieldError, FieldErrors};
 use crate::secrets::SecretKeyError;
 
@@ -96,7 +96,6 @@ impl App {
             Ok(store) if errors.is_empty() => store,
             _ => return Err(StoreError::Invalid(errors)),
         };
-        debug_assert_eq!(store.auth_type, AuthType::Private);
         let client_secret_sealed = self.cipher.seal(CLIENT_SECRET, &store.client_secret);
         let access_token_sealed = self.cipher.seal(ACCESS_TOKEN, &store.access_token);
         let row = NewStoreRow {

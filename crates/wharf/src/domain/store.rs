@@ -164,13 +164,12 @@ impl StoreHash {
     }
 }
 
-/// How wharf authenticates with the store.
+/// How wharf authenticates with the store. Only store-level API accounts ("Private") exist so
+/// far; "App (OAuth)" is listed in the form but refused here until it is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthType {
     /// A store-level API account: static token made in the store's control panel.
     Private,
-    /// An app installed through OAuth; listed in the form but not available yet.
-    AppOAuth,
 }
 
 impl AuthType {
@@ -191,14 +190,6 @@ impl AuthType {
     pub fn as_str(self) -> &'static str {
         match self {
             AuthType::Private => "private",
-            AuthType::AppOAuth => "app_oauth",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AuthType::Private => "Private (store-level API account)",
-            AuthType::AppOAuth => "App (OAuth)",
         }
     }
 }

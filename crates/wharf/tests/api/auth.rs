@@ -82,7 +82,9 @@ async fn wrong_credentials_are_refused_and_right_ones_open_a_session() {
     assert_eq!(response.status(), 401);
 
     let cookie = app.session_cookie().await;
-    let page = app.get_page("/setup/integrations/bigcommerce", &cookie).await;
+    let page = app
+        .get_page("/setup/integrations/bigcommerce", &cookie)
+        .await;
     assert_eq!(page.status(), 200);
 
     let logout = app
@@ -93,7 +95,9 @@ async fn wrong_credentials_are_refused_and_right_ones_open_a_session() {
         .await
         .unwrap();
     assert_eq!(logout.status(), 303);
-    let after = app.get_page("/setup/integrations/bigcommerce", &cookie).await;
+    let after = app
+        .get_page("/setup/integrations/bigcommerce", &cookie)
+        .await;
     assert_eq!(after.status(), 303, "a signed-out session no longer works");
 
     let basic = app.api_post("/stores", &json!({})).await;

@@ -151,7 +151,12 @@ impl TestApp {
 
     /// GETs a page as the browser holding `cookie` would.
     pub async fn get_page(&self, path: &str, cookie: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.address)).header("cookie", cookie).send().await.unwrap()
+        self.http
+            .get(format!("{}{path}", self.address))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A signed-in session cookie, as a browser would hold it.

@@ -46,9 +46,7 @@ async fn secrets_are_nowhere_in_plain_text() {
         "/setup/integrations/bigcommerce".to_owned(),
         format!("/setup/integrations/bigcommerce/stores/{id}"),
     ] {
-        let html = app.get_page(&path, &cookie).await.text()
-            .await
-            .unwrap();
+        let html = app.get_page(&path, &cookie).await.text().await.unwrap();
         for secret in secrets {
             assert!(!html.contains(secret), "{path} revealed a secret");
         }
