@@ -1,213 +1,355 @@
-//! Catalog V3 products: `GET /v3/catalog/products`. Products are simple (no options) and
-//! each has a base variant, as in BigCommerce. Product and variant ids come from different
-//! ranges so a client that mixes them up gets a 422 instead of a lucky hit.
+//! Catalog V3 state: products with their variants, and brands. Every product has at least
+//! one variant, as in BigCommerce: a simple product has one *base variant* (no option
+//! values, `sku_id` null), a product with options has one variant per combination and no
+//! base variant. Product, variant and brand ids come from separate counters that are never
+//! reused, so a client that mixes them up gets a 404/422 instead of a lucky hit, and a
+//! deleted product's id never comes back.
+//!
+//! Stock is not kept here but in `Inventory`, keyed by (location, variant); see
+//! [`Product::stock_variant_id`] for where product-level stock lives.
 
-use std::collections::BTreeMap;
+mod query;
+mod render;
+pub(crate) mod routes;
+mod seed;
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use std::collections::{BTreeMap, HashMap};
+
 use jiff::Timestamp;
-use serde_json::{Value, json};
 
-use crate::Simulator;
 use crate::dates;
-use crate::errors::{ApiError, Flavor};
 use crate::inventory::{DEFAULT_LOCATION_ID, Inventory, ItemRef};
 use crate::money::Money;
-use crate::paging::{self, PageRequest, QueryMap};
+
+pub(crate) use seed::seed as seed_catalog;
+pub use seed::{CatalogSeed, MAX_VARIANTS, SeededCatalog};
 
 const FIRST_PRODUCT_ID: u64 = 111;
 const FIRST_VARIANT_ID: u64 = 1001;
+const FIRST_BRAND_ID: u64 = 36;
 
-#[derive(Debug, Clone)]
-pub(crate) struct Product {
-    pub id: u64,
-    pub name: String,
-    pub sku: String,
-    pub price: Money,
-    /// The variant that carries a simple product's SKU and stock.
-    pub base_variant_id: u64,
-    pub date_created: Timestamp,
-    pub date_modified: Timestamp,
+/// How many variants `GET /v3/catalog/products?include=variants` (and the single-product
+/// GET) embeds per product. **Simulator rule, not a documented BigCommerce limit:** the
+/// products spec documents no cap on included variants (only that `include=options` or
+/// `modifiers` shrinks pages to 10 products), but a client must not assume every variant
+/// comes back inline. Products with more variants return only their first
+/// `INLINE_VARIANT_CAP` (lowest ids) inline; fetch the rest from
+/// `/v3/catalog/products/{id}/variants` or `/v3/catalog/variants?product_id:in=…`.
+/// Seeded "many variants" products have at least 3× this many.
+pub const INLINE_VARIANT_CAP: usize = 20;
+
+/// `inventory_tracking` of a product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InventoryTracking {
+    /// Stock is not tracked; `inventory_level` reads 0.
+    None,
+    /// One level for the whole product (`inventory_level` on the product).
+    Product,
+    /// One level per variant; the product shows their sum.
+    Variant,
 }
 
-#[derive(Default)]
-pub(crate) struct Catalog {
-    products: BTreeMap<u64, Product>,
-}
-
-impl Catalog {
-    /// Adds `count` simple products named "Sample product N" with SKU `SIM-N`.
-    pub fn seed(&mut self, count: usize) -> Vec<u64> {
-        let now = dates::now();
-        let next_id = self
-            .products
-            .keys()
-            .next_back()
-            .map_or(FIRST_PRODUCT_ID, |id| id + 1);
-        let next_variant = self
-            .products
-            .values()
-            .map(|p| p.base_variant_id + 1)
-            .max()
-            .unwrap_or(FIRST_VARIANT_ID);
-        (0..count as u64)
-            .map(|i| {
-                let id = next_id + i;
-                let product = Product {
-                    id,
-                    name: format!("Sample product {id}"),
-                    sku: format!("SIM-{id}"),
-                    price: Money::from_cents(999 + (id as i64 % 20) * 250),
-                    base_variant_id: next_variant + i,
-                    date_created: now,
-                    date_modified: now,
-                };
-                self.products.insert(id, product);
-                id
-            })
-            .collect()
-    }
-
-    /// The variant an inventory item reference points at, if the catalog has it.
-    pub fn resolve(&self, item: &ItemRef) -> Option<u64> {
-        let mut products = self.products.values();
-        match item {
-            ItemRef::Product(id) => self.products.get(id).map(|p| p.base_variant_id),
-            ItemRef::Variant(id) => products
-                .find(|p| p.base_variant_id == *id)
-                .map(|p| p.base_variant_id),
-            ItemRef::Sku(sku) => products.find(|p| p.sku == *sku).map(|p| p.base_variant_id),
+impl InventoryTracking {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InventoryTracking::None => "none",
+            InventoryTracking::Product => "product",
+            InventoryTracking::Variant => "variant",
         }
     }
 }
 
+/// A catalog product. Ids, dates and the variant list are managed by the simulator; the
+/// public fields are what [`crate::Simulator::update_product`] lets a test change.
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub(crate) id: u64,
+    pub name: String,
+    /// The product's own SKU; may be blank, and BigCommerce does not stop two products
+    /// from sharing one (the seeding makes a few on purpose).
+    pub sku: String,
+    pub upc: String,
+    pub gtin: String,
+    /// 0 when the product has no brand, as in BigCommerce.
+    pub brand_id: u64,
+    pub price: Money,
+    pub cost_price: Money,
+    pub inventory_tracking: InventoryTracking,
+    pub is_visible: bool,
+    /// Set for simple products only; `null` in responses otherwise.
+    pub(crate) base_variant_id: Option<u64>,
+    pub(crate) date_created: Timestamp,
+    pub(crate) date_modified: Timestamp,
+    /// In id order; never empty.
+    pub(crate) variants: Vec<Variant>,
+}
+
+/// A product variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub(crate) id: u64,
+    pub(crate) product_id: u64,
+    pub sku: String,
+    pub upc: String,
+    pub gtin: String,
+    /// `None` inherits the product's price (the spec's `null`).
+    pub price: Option<Money>,
+    pub cost_price: Option<Money>,
+    pub(crate) option_values: Vec<OptionValue>,
+}
+
+/// One option value of a variant, e.g. Color: Red.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionValue {
+    pub id: u64,
+    pub option_id: u64,
+    pub option_display_name: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Brand {
+    pub id: u64,
+    pub name: String,
+}
+
 impl Product {
-    /// The `product_Full` body. Catalog reads show stock at the default location only
-    /// (facts §6), so `inventory_level` is that location's level.
-    fn render(&self, inventory: &Inventory) -> Value {
-        let level = inventory
-            .level(DEFAULT_LOCATION_ID, self.base_variant_id)
-            .unwrap_or(0);
-        let price = self.price.as_f64();
-        json!({
-            "id": self.id,
-            "name": self.name,
-            "type": "physical",
-            "sku": self.sku,
-            "description": "",
-            "weight": 1,
-            "width": 0, "depth": 0, "height": 0,
-            "price": price,
-            "cost_price": 0, "retail_price": 0, "sale_price": 0, "map_price": 0,
-            "tax_class_id": 0,
-            "product_tax_code": "",
-            "calculated_price": price,
-            "categories": [23],
-            "brand_id": 0,
-            "option_set_display": "right",
-            "inventory_level": level,
-            "inventory_warning_level": 0,
-            "inventory_tracking": "product",
-            "reviews_rating_sum": 0,
-            "reviews_count": 0,
-            "total_sold": 0,
-            "fixed_cost_shipping_price": 0,
-            "is_free_shipping": false,
-            "is_visible": true,
-            "is_featured": false,
-            // BigCommerce's default for "no related products" really is [-1].
-            "related_products": [-1],
-            "warranty": "",
-            "bin_picking_number": "",
-            "layout_file": "product.html",
-            "upc": "", "mpn": "", "gtin": "",
-            "search_keywords": "",
-            "availability": "available",
-            "availability_description": "",
-            "gift_wrapping_options_type": "any",
-            "gift_wrapping_options_list": [],
-            "sort_order": 0,
-            "condition": "New",
-            "is_condition_shown": false,
-            "order_quantity_minimum": 0,
-            "order_quantity_maximum": 0,
-            "page_title": "",
-            "meta_keywords": [],
-            "meta_description": "",
-            "view_count": 0,
-            "preorder_release_date": Value::Null,
-            "preorder_message": "",
-            "is_preorder_only": false,
-            "is_price_hidden": false,
-            "price_hidden_label": "",
-            "custom_url": { "url": format!("/sample-product-{}/", self.id), "is_customized": false },
-            "base_variant_id": self.base_variant_id,
-            "open_graph_type": "product",
-            "open_graph_title": "",
-            "open_graph_description": "",
-            "open_graph_use_meta_description": true,
-            "open_graph_use_product_name": true,
-            "open_graph_use_image": true,
-            "date_created": dates::iso8601_offset(self.date_created),
-            "date_modified": dates::iso8601_offset(self.date_modified),
-        })
+    pub fn id(&self) -> u64 {
+        self.id
     }
-}
 
-/// `id`, `id:in` and `sku` filters; other filters are not modelled yet.
-fn filter(q: &QueryMap) -> Result<impl Fn(&Product) -> bool, ApiError> {
-    let ids = |name: &str| -> Result<Option<Vec<u64>>, ApiError> {
-        q.get(name)
-            .map(|raw| {
-                raw.split(',')
-                    .map(|s| s.trim().parse::<u64>())
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|_| {
-                        ApiError::bad_request(
-                            Flavor::V3,
-                            format!("The filter '{name}' must be a list of integers."),
-                        )
-                    })
-            })
-            .transpose()
-    };
-    let mut wanted = ids("id")?;
-    if let Some(more) = ids("id:in")? {
-        wanted.get_or_insert_with(Vec::new).extend(more);
+    pub fn base_variant_id(&self) -> Option<u64> {
+        self.base_variant_id
     }
-    let sku = q.get("sku").cloned();
-    Ok(move |p: &Product| {
-        wanted.as_ref().is_none_or(|w| w.contains(&p.id))
-            && sku.as_ref().is_none_or(|s| p.sku == *s)
-    })
-}
 
-pub(crate) async fn list(
-    State(sim): State<Simulator>,
-    Path(hash): Path<String>,
-    Query(q): Query<QueryMap>,
-) -> Result<Response, ApiError> {
-    let page = PageRequest::parse(&q, paging::STANDARD, Flavor::V3)?;
-    let keep = filter(&q)?;
-    let body = sim
-        .with_store(&hash, |store| {
-            let hits: Vec<&Product> = store
-                .catalog
-                .products
-                .values()
-                .filter(|p| keep(p))
-                .collect();
-            let data = page
-                .slice(&hits)
+    pub fn date_modified(&self) -> Timestamp {
+        self.date_modified
+    }
+
+    pub fn variants(&self) -> &[Variant] {
+        &self.variants
+    }
+
+    /// Edit variants in place; adding or removing variants is not modelled.
+    pub fn variants_mut(&mut self) -> &mut [Variant] {
+        &mut self.variants
+    }
+
+    /// Where product-level stock is kept in the (location, variant) stock map: the base
+    /// variant of a simple product, else the first variant. The Inventory API's
+    /// `product_id` items land there too, so both APIs agree.
+    pub fn stock_variant_id(&self) -> u64 {
+        self.base_variant_id.unwrap_or(self.variants[0].id)
+    }
+
+    /// The catalog's `inventory_level` (default location only, facts §6).
+    pub(crate) fn inventory_level(&self, inventory: &Inventory) -> i64 {
+        let at = |variant| inventory.level(DEFAULT_LOCATION_ID, variant).unwrap_or(0);
+        match self.inventory_tracking {
+            InventoryTracking::None => 0,
+            InventoryTracking::Product => at(self.stock_variant_id()),
+            // The Catalog API clamps to the 32-bit maximum (facts §6).
+            InventoryTracking::Variant => self
+                .variants
                 .iter()
-                .map(|p| p.render(&store.inventory))
-                .collect();
-            paging::v3_page(page, hits.len(), data)
-        })
-        .ok_or(ApiError::not_found(Flavor::V3))?;
-    Ok(Json(body).into_response())
+                .map(|v| at(v.id))
+                .sum::<i64>()
+                .min(i64::from(i32::MAX)),
+        }
+    }
+
+    /// A variant's `inventory_level`: its own level under variant tracking, the product's
+    /// on a simple product's base variant, else 0.
+    pub(crate) fn variant_level(&self, variant: &Variant, inventory: &Inventory) -> i64 {
+        let tracked = match self.inventory_tracking {
+            InventoryTracking::Variant => true,
+            InventoryTracking::Product => self.base_variant_id == Some(variant.id),
+            InventoryTracking::None => false,
+        };
+        if tracked {
+            inventory
+                .level(DEFAULT_LOCATION_ID, variant.id)
+                .unwrap_or(0)
+        } else {
+            0
+        }
+    }
+}
+
+impl Variant {
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub fn product_id(&self) -> u64 {
+        self.product_id
+    }
+
+    pub fn option_values(&self) -> &[OptionValue] {
+        &self.option_values
+    }
+}
+
+pub(crate) struct Catalog {
+    products: BTreeMap<u64, Product>,
+    brands: BTreeMap<u64, Brand>,
+    /// variant id → product id: variant lookups must not scan 100k variants.
+    variant_owner: HashMap<u64, u64>,
+    next_product_id: u64,
+    next_variant_id: u64,
+    next_brand_id: u64,
+    /// Option and option-value ids, shared by all products (BigCommerce's are global).
+    next_option_id: u64,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Self {
+            products: BTreeMap::new(),
+            brands: BTreeMap::new(),
+            variant_owner: HashMap::new(),
+            next_product_id: FIRST_PRODUCT_ID,
+            next_variant_id: FIRST_VARIANT_ID,
+            next_brand_id: FIRST_BRAND_ID,
+            next_option_id: 1,
+        }
+    }
+}
+
+impl Catalog {
+    /// Adds `count` simple products named "Sample product N" with SKU `SIM-N`, tracked at
+    /// product level, no brand, no stock.
+    pub fn seed_simple(&mut self, count: usize) -> Vec<u64> {
+        let now = dates::now();
+        (0..count)
+            .map(|_| {
+                let id = self.next_product_id;
+                let sku = format!("SIM-{id}");
+                let price = Money::from_cents(999 + (id as i64 % 20) * 250);
+                let product = Product {
+                    id,
+                    name: format!("Sample product {id}"),
+                    sku: sku.clone(),
+                    upc: String::new(),
+                    gtin: String::new(),
+                    brand_id: 0,
+                    price,
+                    cost_price: Money::ZERO,
+                    inventory_tracking: InventoryTracking::Product,
+                    is_visible: true,
+                    base_variant_id: None,
+                    date_created: now,
+                    date_modified: now,
+                    variants: Vec::new(),
+                };
+                self.insert(product, vec![(sku, String::new(), Vec::new())])
+            })
+            .collect()
+    }
+
+    /// Adds a product, giving it the next product id and one variant per `(sku, upc,
+    /// option values)`; no option values and a single variant makes it simple. Variant
+    /// prices start as `None` (inherit) and `cost_price` as the product's.
+    fn insert(
+        &mut self,
+        mut product: Product,
+        variants: Vec<(String, String, Vec<OptionValue>)>,
+    ) -> u64 {
+        let id = self.next_product_id;
+        self.next_product_id += 1;
+        product.id = id;
+        let simple = variants.len() == 1 && variants[0].2.is_empty();
+        product.variants = variants
+            .into_iter()
+            .map(|(sku, upc, option_values)| {
+                let vid = self.next_variant_id;
+                self.next_variant_id += 1;
+                self.variant_owner.insert(vid, id);
+                Variant {
+                    id: vid,
+                    product_id: id,
+                    sku,
+                    upc,
+                    gtin: String::new(),
+                    price: None,
+                    cost_price: Some(product.cost_price),
+                    option_values,
+                }
+            })
+            .collect();
+        product.base_variant_id = simple.then(|| product.variants[0].id);
+        self.products.insert(id, product);
+        id
+    }
+
+    pub fn product(&self, id: u64) -> Option<&Product> {
+        self.products.get(&id)
+    }
+
+    pub fn products(&self) -> impl DoubleEndedIterator<Item = &Product> {
+        self.products.values()
+    }
+
+    pub fn brands(&self) -> impl Iterator<Item = &Brand> {
+        self.brands.values()
+    }
+
+    /// Runs `edit` on a product, then keeps a simple product's base variant in step with
+    /// it (in BigCommerce they are one record) and bumps `date_modified`.
+    pub fn update(&mut self, id: u64, edit: impl FnOnce(&mut Product)) -> bool {
+        let Some(product) = self.products.get_mut(&id) else {
+            return false;
+        };
+        edit(product);
+        if product.base_variant_id.is_some() {
+            let base = &mut product.variants[0];
+            base.sku.clone_from(&product.sku);
+            base.upc.clone_from(&product.upc);
+            base.gtin.clone_from(&product.gtin);
+        }
+        // Strictly later than before, so `date_modified:min=<old value>` sees the change
+        // even within the same second.
+        product.date_modified = dates::now().max(
+            product
+                .date_modified
+                .checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(product.date_modified),
+        );
+        true
+    }
+
+    /// Removes a product and its variants, returning the variant ids so their stock can go.
+    pub fn delete(&mut self, id: u64) -> Option<Vec<u64>> {
+        let product = self.products.remove(&id)?;
+        let ids: Vec<u64> = product.variants.iter().map(|v| v.id).collect();
+        for v in &ids {
+            self.variant_owner.remove(v);
+        }
+        Some(ids)
+    }
+
+    /// The stock key (variant id) an inventory item reference points at, if the catalog
+    /// has it. A SKU matches a variant's first, then a product's own SKU.
+    pub fn resolve(&self, item: &ItemRef) -> Option<u64> {
+        match item {
+            ItemRef::Product(id) => self.products.get(id).map(Product::stock_variant_id),
+            ItemRef::Variant(id) => self.variant_owner.contains_key(id).then_some(*id),
+            ItemRef::Sku(sku) => {
+                let variant = self
+                    .products
+                    .values()
+                    .flat_map(|p| &p.variants)
+                    .find(|v| v.sku == *sku)
+                    .map(|v| v.id);
+                variant.or_else(|| {
+                    self.products
+                        .values()
+                        .find(|p| p.sku == *sku)
+                        .map(Product::stock_variant_id)
+                })
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -217,13 +359,37 @@ mod tests {
     #[test]
     fn items_resolve_by_product_variant_or_sku() {
         let mut c = Catalog::default();
-        assert_eq!(c.seed(2), vec![111, 112]);
+        assert_eq!(c.seed_simple(2), vec![111, 112]);
         assert_eq!(c.resolve(&ItemRef::Product(111)), Some(1001));
         assert_eq!(c.resolve(&ItemRef::Variant(1002)), Some(1002));
         assert_eq!(c.resolve(&ItemRef::Sku("SIM-112".into())), Some(1002));
         assert_eq!(c.resolve(&ItemRef::Product(1001)), None);
         assert_eq!(c.resolve(&ItemRef::Variant(111)), None);
-        assert_eq!(c.seed(1), vec![113]);
+        assert_eq!(c.seed_simple(1), vec![113]);
         assert_eq!(c.resolve(&ItemRef::Product(113)), Some(1003));
+    }
+
+    #[test]
+    fn simple_products_keep_their_base_variant_in_step() {
+        let mut c = Catalog::default();
+        c.seed_simple(1);
+        let before = c.product(111).unwrap().date_modified;
+        assert!(c.update(111, |p| p.sku = "NEW-1".into()));
+        let p = c.product(111).unwrap();
+        assert_eq!(p.base_variant_id, Some(1001));
+        assert_eq!(p.variants[0].sku, "NEW-1");
+        assert!(p.date_modified > before);
+        assert!(!c.update(999, |_| {}));
+    }
+
+    #[test]
+    fn deleted_ids_are_not_reused() {
+        let mut c = Catalog::default();
+        c.seed_simple(2);
+        assert_eq!(c.delete(112), Some(vec![1002]));
+        assert_eq!(c.delete(112), None);
+        assert_eq!(c.resolve(&ItemRef::Variant(1002)), None);
+        assert_eq!(c.seed_simple(1), vec![113]);
+        assert_eq!(c.product(113).unwrap().variants[0].id, 1003);
     }
 }

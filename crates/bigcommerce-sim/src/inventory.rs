@@ -53,6 +53,17 @@ impl Inventory {
     pub fn level(&self, location_id: u64, variant_id: u64) -> Option<i64> {
         self.levels.get(&(location_id, variant_id)).copied()
     }
+
+    pub fn set_level(&mut self, location_id: u64, variant_id: u64, quantity: i64) {
+        self.levels.insert((location_id, variant_id), quantity);
+    }
+
+    /// Drops every location's stock of these variants (their product was deleted).
+    pub fn forget(&mut self, variant_ids: &[u64]) {
+        let gone: std::collections::HashSet<u64> = variant_ids.iter().copied().collect();
+        self.levels
+            .retain(|(_, variant), _| !gone.contains(variant));
+    }
 }
 
 /// One item of an absolute adjustment, shape-checked but not yet resolved.

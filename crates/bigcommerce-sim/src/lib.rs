@@ -44,7 +44,12 @@ mod store;
 mod store_info;
 
 pub use auth::{KNOWN_SCOPES, modify_scopes};
+pub use catalog::{
+    CatalogSeed, INLINE_VARIANT_CAP, InventoryTracking, MAX_VARIANTS, OptionValue, Product,
+    SeededCatalog, Variant,
+};
 pub use faults::Faults;
+pub use money::Money;
 pub use simulator::{RunningSimulator, SimConfig, Simulator};
 pub use stats::RequestStats;
 pub use store::StoreSpec;

@@ -5,7 +5,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use bigcommerce_sim::{KNOWN_SCOPES, SimConfig, Simulator, StoreSpec, modify_scopes};
+use bigcommerce_sim::{
+    CatalogSeed, KNOWN_SCOPES, MAX_VARIANTS, SimConfig, Simulator, StoreSpec, modify_scopes,
+};
 use clap::Parser;
 
 #[derive(Parser, Debug)]
@@ -32,6 +34,13 @@ struct Args {
     /// Store domain [default: store-{hash}.mybigcommerce.com].
     #[arg(long)]
     store_domain: Option<String>,
+    /// Seed a deterministic, realistic catalog of this many products (brands, variants,
+    /// stock, a few duplicate and blank SKUs).
+    #[arg(long, default_value_t = 0)]
+    seed_products: usize,
+    /// Variants of an ordinary seeded product (some are simple, a few have many more).
+    #[arg(long, default_value_t = 3, requires = "seed_products")]
+    variants_per_product: usize,
 }
 
 #[tokio::main]
@@ -48,6 +57,9 @@ async fn main() -> anyhow::Result<()> {
 
     if args.window_ms == 0 {
         bail!("--window-ms must be at least 1");
+    }
+    if args.variants_per_product > MAX_VARIANTS {
+        bail!("--variants-per-product must be at most {MAX_VARIANTS}");
     }
     let scopes: Vec<&str> = if args.scopes.is_empty() {
         modify_scopes().collect()
@@ -76,6 +88,21 @@ async fn main() -> anyhow::Result<()> {
     }
     sim.add_store(spec);
     sim.add_token(&args.store_hash, &args.access_token, &scopes);
+    if args.seed_products > 0 {
+        let seeded = sim.seed_catalog(
+            &args.store_hash,
+            CatalogSeed {
+                products: args.seed_products,
+                variants_per_product: args.variants_per_product,
+            },
+        );
+        tracing::info!(
+            products = seeded.product_ids.len(),
+            variants = seeded.variant_count,
+            brands = seeded.brand_ids.len(),
+            "seeded catalog"
+        );
+    }
 
     let running = sim
         .spawn(&args.listen)

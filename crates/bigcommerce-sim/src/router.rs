@@ -26,7 +26,26 @@ pub(crate) fn build(sim: Simulator) -> Router {
             "/stores/{hash}/v2/orders/{id}",
             get(orders::get).put(orders::update),
         )
-        .route("/stores/{hash}/v3/catalog/products", get(catalog::list))
+        .route(
+            "/stores/{hash}/v3/catalog/products",
+            get(catalog::routes::list_products),
+        )
+        .route(
+            "/stores/{hash}/v3/catalog/products/{id}",
+            get(catalog::routes::get_product),
+        )
+        .route(
+            "/stores/{hash}/v3/catalog/products/{id}/variants",
+            get(catalog::routes::product_variants),
+        )
+        .route(
+            "/stores/{hash}/v3/catalog/variants",
+            get(catalog::routes::list_variants),
+        )
+        .route(
+            "/stores/{hash}/v3/catalog/brands",
+            get(catalog::routes::list_brands),
+        )
         .route(
             "/stores/{hash}/v3/inventory/locations",
             get(locations::list),

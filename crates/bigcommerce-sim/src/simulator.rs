@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::auth::Grant;
+use crate::catalog::{CatalogSeed, Product, SeededCatalog};
 use crate::faults::{FaultInjector, Faults};
 use crate::rate_limit::{Quota, RateWindow};
 use crate::stats::RequestStats;
@@ -150,14 +151,75 @@ impl Simulator {
         })
     }
 
-    /// Adds `count` simple products ("Sample product N", SKU `SIM-N`, ids from 111 up,
-    /// base variant ids from 1001 up) with no stock yet, and returns their ids.
+    /// Adds `count` simple products ("Sample product N", SKU `SIM-N`, tracked at product
+    /// level, no brand; ids from 111 up on a fresh store, base variant ids from 1001 up)
+    /// with no stock yet, and returns their ids. For a realistic catalog use
+    /// [`Simulator::seed_catalog`].
     ///
     /// # Panics
     /// When the store was not added first.
     pub fn seed_products(&self, store_hash: &str, count: usize) -> Vec<u64> {
         self.expect_store(store_hash, "seed_products", |store| {
-            store.catalog.seed(count)
+            store.catalog.seed_simple(count)
+        })
+    }
+
+    /// Adds a deterministic, realistic catalog: brands, products with variants, stock at
+    /// the default location, and a few duplicate and blank SKUs. The shape (which
+    /// positions are simple, have many variants or bad SKUs) is documented on
+    /// [`CatalogSeed`] and reported in the returned [`SeededCatalog`].
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn seed_catalog(&self, store_hash: &str, seed: CatalogSeed) -> SeededCatalog {
+        self.expect_store(store_hash, "seed_catalog", |store| {
+            crate::catalog::seed_catalog(&mut store.catalog, &mut store.inventory, seed)
+        })
+    }
+
+    /// A copy of one product with its variants, `None` when it does not exist.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn product(&self, store_hash: &str, product_id: u64) -> Option<Product> {
+        self.expect_store(store_hash, "product", |store| {
+            store.catalog.product(product_id).cloned()
+        })
+    }
+
+    /// Changes a product as a merchant would in the control panel: `edit` may change its
+    /// public fields and its variants' (not add or remove variants). A simple product's
+    /// base variant follows the product's SKU, UPC and GTIN. `date_modified` moves to now
+    /// (at least one second past its old value). Returns false when there is no such
+    /// product.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn update_product(
+        &self,
+        store_hash: &str,
+        product_id: u64,
+        edit: impl FnOnce(&mut Product),
+    ) -> bool {
+        self.expect_store(store_hash, "update_product", |store| {
+            store.catalog.update(product_id, edit)
+        })
+    }
+
+    /// Deletes a product, its variants and their stock. Returns false when there was no
+    /// such product. Ids are never reused.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn delete_product(&self, store_hash: &str, product_id: u64) -> bool {
+        self.expect_store(store_hash, "delete_product", |store| {
+            match store.catalog.delete(product_id) {
+                Some(variants) => {
+                    store.inventory.forget(&variants);
+                    true
+                }
+                None => false,
+            }
         })
     }
 

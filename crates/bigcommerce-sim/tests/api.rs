@@ -6,8 +6,10 @@ mod helpers;
 
 use std::time::{Duration, Instant};
 
-use bigcommerce_sim::{Faults, SimConfig};
-use helpers::{FULL, HASH, header, json, spawn_sim, spawn_sim_with};
+use bigcommerce_sim::{
+    CatalogSeed, Faults, INLINE_VARIANT_CAP, InventoryTracking, Money, SeededCatalog, SimConfig,
+};
+use helpers::{FULL, HASH, TestSim, header, json, spawn_sim, spawn_sim_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -703,6 +705,10 @@ async fn the_binary_prints_its_address_and_serves_the_store() {
             "cli-token",
             "--quota",
             "7",
+            "--seed-products",
+            "120",
+            "--variants-per-product",
+            "4",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -731,5 +737,541 @@ async fn the_binary_prints_its_address_and_serves_the_store() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(header(&r, "x-rate-limit-requests-quota"), Some(7));
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{base}/stores/clistore/v3/catalog/products?include=variants"
+        ))
+        .header("X-Auth-Token", "cli-token")
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["meta"]["pagination"]["total"], 120);
+    // Position 0 is an ordinary product with --variants-per-product variants.
+    assert_eq!(body["data"][0]["variants"].as_array().unwrap().len(), 4);
     child.kill().await.unwrap();
+}
+
+// ---- Catalog ----
+
+async fn seeded_sim(products: usize, variants_per_product: usize) -> (TestSim, SeededCatalog) {
+    let app = spawn_sim().await;
+    let seeded = app.sim().seed_catalog(
+        HASH,
+        CatalogSeed {
+            products,
+            variants_per_product,
+        },
+    );
+    (app, seeded)
+}
+
+fn ids_of(body: &Value) -> Vec<u64> {
+    body["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no data in {body}"))
+        .iter()
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect()
+}
+
+fn total(body: &Value) -> u64 {
+    body["meta"]["pagination"]["total"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn catalog_lists_page_up_to_250_and_413_above() {
+    let (app, seeded) = seeded_sim(600, 2).await;
+    let mut all = Vec::new();
+    for page in 1..=3 {
+        let body = json(
+            app.get(&format!(
+                "/v3/catalog/products?include=variants&limit=250&page={page}"
+            ))
+            .await,
+        )
+        .await;
+        assert_eq!(total(&body), 600);
+        assert_eq!(body["meta"]["pagination"]["total_pages"], 3);
+        all.extend(ids_of(&body));
+    }
+    assert_eq!(all, seeded.product_ids);
+    assert_eq!(
+        ids_of(&json(app.get("/v3/catalog/products").await).await).len(),
+        50,
+        "default limit"
+    );
+    for path in [
+        "/v3/catalog/products?limit=251",
+        "/v3/catalog/variants?limit=251",
+        "/v3/catalog/brands?limit=251",
+        "/v3/catalog/products/111/variants?limit=251",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        v3_error(&json(r).await, 413);
+    }
+    let variants = json(app.get("/v3/catalog/variants?limit=250&page=2").await).await;
+    assert_eq!(total(&variants), seeded.variant_count as u64);
+    assert_eq!(ids_of(&variants).len(), 250);
+}
+
+#[tokio::test]
+async fn include_variants_embeds_at_most_the_inline_cap() {
+    let (app, seeded) = seeded_sim(60, 3).await;
+    assert_eq!(seeded.many_variant_product_ids.len(), 2);
+    let many = seeded.many_variant_product_ids[0];
+    let simple = seeded.simple_product_ids[0];
+
+    let body = json(
+        app.get("/v3/catalog/products?include=variants&limit=250")
+            .await,
+    )
+    .await;
+    for p in body["data"].as_array().unwrap() {
+        let inline = p["variants"].as_array().unwrap();
+        assert!(
+            !inline.is_empty() && inline.len() <= INLINE_VARIANT_CAP,
+            "{}",
+            p["id"]
+        );
+    }
+    // Without include=variants there is no variants key at all.
+    let plain = json(app.get("/v3/catalog/products?limit=1").await).await;
+    assert!(plain["data"][0].get("variants").is_none());
+    // Unknown or unmodelled includes are accepted.
+    let r = app
+        .get("/v3/catalog/products?include=images,variants,custom_fields")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let one = json(
+        app.get(&format!("/v3/catalog/products/{many}?include=variants"))
+            .await,
+    )
+    .await;
+    let inline = one["data"]["variants"].as_array().unwrap();
+    assert_eq!(inline.len(), INLINE_VARIANT_CAP);
+    assert!(one["data"]["base_variant_id"].is_null());
+    assert_eq!(one["meta"], json!({}));
+
+    // The rest comes from the variants endpoints, in the same order.
+    let mut fetched = Vec::new();
+    for page in 1..=2 {
+        let body = json(
+            app.get(&format!(
+                "/v3/catalog/products/{many}/variants?limit=50&page={page}"
+            ))
+            .await,
+        )
+        .await;
+        assert_eq!(total(&body), 3 * INLINE_VARIANT_CAP as u64);
+        fetched.extend(ids_of(&body));
+    }
+    assert_eq!(fetched.len(), 3 * INLINE_VARIANT_CAP);
+    let inline_ids: Vec<u64> = inline.iter().map(|v| v["id"].as_u64().unwrap()).collect();
+    assert_eq!(fetched[..INLINE_VARIANT_CAP], inline_ids[..]);
+    let by_product = json(
+        app.get(&format!(
+            "/v3/catalog/variants?product_id:in={many},{simple}&limit=250"
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(total(&by_product), 3 * INLINE_VARIANT_CAP as u64 + 1);
+
+    // A simple product: one base variant, no option values, sku_id null.
+    let s = json(
+        app.get(&format!("/v3/catalog/products/{simple}?include=variants"))
+            .await,
+    )
+    .await;
+    let base = &s["data"]["variants"][0];
+    assert_eq!(s["data"]["base_variant_id"], base["id"]);
+    assert_eq!(base["option_values"], json!([]));
+    assert!(base["sku_id"].is_null());
+    assert_eq!(base["sku"], s["data"]["sku"]);
+
+    for path in [
+        "/v3/catalog/products/999999",
+        "/v3/catalog/products/999999/variants",
+        "/v3/catalog/products/abc",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        v3_error(&json(r).await, 404);
+    }
+}
+
+#[tokio::test]
+async fn product_filters_and_sorting() {
+    let (app, seeded) = seeded_sim(100, 2).await;
+    let id = |k: usize| seeded.product_ids[k];
+    let get = |path: String| {
+        let app = &app;
+        async move { json(app.get(&path).await).await }
+    };
+
+    let body = get(format!("/v3/catalog/products?id={}", id(5))).await;
+    assert_eq!(ids_of(&body), [id(5)]);
+    let body = get(format!(
+        "/v3/catalog/products?id:in={},{},999999",
+        id(9),
+        id(2)
+    ))
+    .await;
+    assert_eq!(ids_of(&body), [id(2), id(9)]);
+
+    // Product 45 repeats product 44's SKU: the SKU filter finds both.
+    let dup = app.sim().product(HASH, id(45)).unwrap();
+    assert_eq!(seeded.duplicate_sku_product_ids, [id(45)]);
+    let body = get(format!("/v3/catalog/products?sku={}", dup.sku)).await;
+    assert_eq!(ids_of(&body), [id(44), id(45)]);
+    let other = app.sim().product(HASH, id(0)).unwrap().sku;
+    let body = get(format!("/v3/catalog/products?sku:in={},{other}", dup.sku)).await;
+    assert_eq!(ids_of(&body), [id(0), id(44), id(45)]);
+    // `sku` is the product's own SKU only; variant SKUs live on /catalog/variants.
+    let variant_sku = app.sim().product(HASH, id(0)).unwrap().variants()[1]
+        .sku
+        .clone();
+    assert_eq!(
+        total(&get(format!("/v3/catalog/products?sku={variant_sku}")).await),
+        0
+    );
+    let v = get(format!("/v3/catalog/variants?sku={variant_sku}")).await;
+    assert_eq!(v["data"][0]["product_id"], id(0));
+    let blank = &seeded.blank_sku_product_ids;
+    assert_eq!(blank, &[id(65)]);
+    assert_eq!(app.sim().product(HASH, id(65)).unwrap().sku, "");
+
+    let brand = app.sim().product(HASH, id(0)).unwrap().brand_id;
+    let body = get(format!("/v3/catalog/products?brand_id={brand}&limit=250")).await;
+    assert!(
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["brand_id"] == brand)
+    );
+    assert!(total(&body) >= 2);
+    let no_brand = get("/v3/catalog/products?brand_id=0".into()).await;
+    assert_eq!(ids_of(&no_brand), [id(49), id(99)]);
+
+    let name = app.sim().product(HASH, id(7)).unwrap().name;
+    let body = get(format!(
+        "/v3/catalog/products?name={}",
+        name.replace(' ', "%20")
+    ))
+    .await;
+    assert_eq!(ids_of(&body), [id(7)]);
+    let hidden = get("/v3/catalog/products?is_visible=false".into()).await;
+    assert_eq!(ids_of(&hidden), [id(24), id(49), id(74), id(99)]);
+    assert_eq!(
+        total(&get("/v3/catalog/products?is_visible=true".into()).await),
+        96
+    );
+
+    let by_price = get("/v3/catalog/products?sort=price&direction=desc&limit=250".into()).await;
+    let prices: Vec<f64> = by_price["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["price"].as_f64().unwrap())
+        .collect();
+    assert!(prices.windows(2).all(|w| w[0] >= w[1]));
+    let by_name = get("/v3/catalog/products?sort=name&limit=250".into()).await;
+    let names: Vec<&str> = by_name["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]));
+
+    for bad in [
+        "id=abc",
+        "sort=colour",
+        "direction=sideways",
+        "is_visible=perhaps",
+        "date_modified:min=last%20week",
+    ] {
+        let r = app.get(&format!("/v3/catalog/products?{bad}")).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+        v3_error(&json(r).await, 400);
+    }
+}
+
+#[tokio::test]
+async fn incremental_import_sees_changes_and_deletions() {
+    let (app, seeded) = seeded_sim(30, 2).await;
+    let id = |k: usize| seeded.product_ids[k];
+    let since = json(
+        app.get("/v3/catalog/products?sort=date_modified&direction=desc&limit=1")
+            .await,
+    )
+    .await["data"][0]["date_modified"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let since_q = since.replace('+', "%2B");
+    // `:min` is inclusive: only the newest product so far.
+    let body = json(
+        app.get(&format!("/v3/catalog/products?date_modified:min={since_q}"))
+            .await,
+    )
+    .await;
+    assert_eq!(ids_of(&body), [id(29)]);
+
+    assert!(app.sim().update_product(HASH, id(3), |p| {
+        p.name = "Renamed".into();
+        p.price = Money::from_cents(1234);
+        p.inventory_tracking = InventoryTracking::None;
+    }));
+    assert!(app.sim().update_product(HASH, id(8), |p| {
+        p.variants_mut()[0].sku = "CHANGED-SKU".into();
+    }));
+    assert!(app.sim().delete_product(HASH, id(10)));
+    assert!(!app.sim().delete_product(HASH, id(10)));
+    assert!(!app.sim().update_product(HASH, 999_999, |_| {}));
+
+    let updated = app.sim().product(HASH, id(3)).unwrap().date_modified();
+    let after = updated
+        .checked_sub(jiff::SignedDuration::from_secs(1))
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let body = json(
+        app.get(&format!(
+            "/v3/catalog/products?date_modified:min={after}&include=variants"
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(ids_of(&body), [id(3), id(8)]);
+    assert_eq!(body["data"][0]["name"], "Renamed");
+    assert_eq!(body["data"][0]["price"], 12.34);
+    assert_eq!(body["data"][0]["inventory_tracking"], "none");
+    assert_eq!(body["data"][0]["inventory_level"], 0);
+    assert_eq!(body["data"][1]["variants"][0]["sku"], "CHANGED-SKU");
+    // `:max` (inclusive) at the old high-water mark excludes the changed ones.
+    let before = json(
+        app.get(&format!(
+            "/v3/catalog/products?date_modified:max={since_q}&limit=250"
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(total(&before), 27);
+
+    let all = json(app.get("/v3/catalog/products?limit=250").await).await;
+    assert_eq!(total(&all), 29);
+    assert!(!ids_of(&all).contains(&id(10)));
+    let r = app.get(&format!("/v3/catalog/products/{}", id(10))).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let v = json(
+        app.get(&format!("/v3/catalog/variants?product_id:in={}", id(10)))
+            .await,
+    )
+    .await;
+    assert_eq!(total(&v), 0);
+}
+
+#[tokio::test]
+async fn product_and_variant_tracking_read_the_default_location() {
+    let (app, seeded) = seeded_sim(20, 3).await;
+    let id = |k: usize| seeded.product_ids[k];
+    let get = |path: String| {
+        let app = &app;
+        async move { json(app.get(&path).await).await }
+    };
+    // Position 0: variant tracking; the product shows the sum of its variants.
+    let p = get(format!("/v3/catalog/products/{}?include=variants", id(0))).await["data"].clone();
+    assert_eq!(p["inventory_tracking"], "variant");
+    let levels: Vec<i64> = p["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["inventory_level"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        p["inventory_level"].as_i64().unwrap(),
+        levels.iter().sum::<i64>()
+    );
+
+    let first_variant = p["variants"][0]["id"].as_u64().unwrap();
+    let r = app
+        .put(
+            "/v3/inventory/adjustments/absolute",
+            &json!({"items": [{"location_id": 1, "variant_id": first_variant, "quantity": 1000}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let p2 = get(format!("/v3/catalog/products/{}", id(0))).await;
+    assert_eq!(
+        p2["data"]["inventory_level"].as_i64().unwrap(),
+        1000 + levels[1..].iter().sum::<i64>()
+    );
+
+    // Position 9: product tracking on a product with options; variants read 0 and the
+    // Inventory API's product_id item sets the product level.
+    let r = app
+        .put(
+            "/v3/inventory/adjustments/absolute",
+            &json!({"items": [{"location_id": 1, "product_id": id(9), "quantity": 42}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let p = get(format!("/v3/catalog/products/{}?include=variants", id(9))).await["data"].clone();
+    assert_eq!(p["inventory_tracking"], "product");
+    assert_eq!(p["inventory_level"], 42);
+    assert!(
+        p["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["inventory_level"] == 0)
+    );
+
+    // Position 3: simple, product tracking; its base variant shows the product's level.
+    let p = get(format!("/v3/catalog/products/{}?include=variants", id(3))).await["data"].clone();
+    assert_eq!(p["inventory_tracking"], "product");
+    assert_eq!(p["variants"][0]["inventory_level"], p["inventory_level"]);
+    // Position 1: tracking none.
+    let p = get(format!("/v3/catalog/products/{}", id(1))).await["data"].clone();
+    assert_eq!(
+        (
+            p["inventory_tracking"].as_str(),
+            p["inventory_level"].as_i64()
+        ),
+        (Some("none"), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn variant_and_brand_lists_filter() {
+    let (app, seeded) = seeded_sim(100, 3).await;
+    let get = |path: String| {
+        let app = &app;
+        async move { json(app.get(&path).await).await }
+    };
+    let p0 = app.sim().product(HASH, seeded.product_ids[0]).unwrap();
+    let v = &p0.variants()[1];
+    let body = get(format!("/v3/catalog/variants?id={}", v.id())).await;
+    assert_eq!(ids_of(&body), [v.id()]);
+    assert_eq!(body["data"][0]["sku"], v.sku.as_str());
+    let body = get(format!("/v3/catalog/variants?upc={}", v.upc)).await;
+    assert_eq!(ids_of(&body), [v.id()]);
+    assert_eq!(body["data"][0]["upc"].as_str().unwrap().len(), 12);
+    assert_eq!(
+        body["data"][0]["option_values"].as_array().unwrap().len(),
+        2
+    );
+    // Variant 85's first SKU repeats product 84's first variant: both come back.
+    let dup = seeded.duplicate_sku_variant_ids[0];
+    let p85 = app.sim().product(HASH, seeded.product_ids[85]).unwrap();
+    assert_eq!(p85.variants()[0].id(), dup);
+    let body = get(format!(
+        "/v3/catalog/variants?sku={}",
+        p85.variants()[0].sku
+    ))
+    .await;
+    assert_eq!(total(&body), 2);
+    let blank = seeded.blank_sku_variant_ids[0];
+    let body = get(format!("/v3/catalog/variants?id={blank}")).await;
+    assert_eq!(body["data"][0]["sku"], "");
+
+    let brands = get("/v3/catalog/brands?limit=250".into()).await;
+    assert_eq!(ids_of(&brands), seeded.brand_ids);
+    assert_eq!(brands["data"][0]["name"], "Acme");
+    let body = get("/v3/catalog/brands?name=Northwind".into()).await;
+    assert_eq!(ids_of(&body), [seeded.brand_ids[1]]);
+    let body = get(format!(
+        "/v3/catalog/brands?limit=5&page=2&id:in={}",
+        seeded
+            .brand_ids
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    ))
+    .await;
+    assert_eq!(ids_of(&body), seeded.brand_ids[5..10]);
+    let r = app.get("/v3/catalog/brands?id=x").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn seeding_is_deterministic_and_realistic() {
+    let a = seeded_sim(200, 5).await;
+    let b = seeded_sim(200, 5).await;
+    assert_eq!(a.1, b.1);
+    let strip = |mut body: Value| {
+        for p in body["data"].as_array_mut().unwrap() {
+            let p = p.as_object_mut().unwrap();
+            p.remove("date_created");
+            p.remove("date_modified");
+        }
+        body
+    };
+    let path = "/v3/catalog/products?include=variants&limit=250";
+    assert_eq!(
+        strip(json(a.0.get(path).await).await),
+        strip(json(b.0.get(path).await).await)
+    );
+
+    let (app, seeded) = a;
+    assert_eq!(seeded.brand_ids.len(), 20);
+    assert_eq!(seeded.simple_product_ids.len(), 20);
+    assert_eq!(seeded.many_variant_product_ids.len(), 4);
+    assert_eq!(seeded.duplicate_sku_product_ids.len(), 2);
+    assert_eq!(seeded.blank_sku_product_ids.len(), 2);
+    assert_eq!(seeded.duplicate_sku_variant_ids.len(), 2);
+    assert_eq!(seeded.blank_sku_variant_ids.len(), 2);
+    let p = app.sim().product(HASH, seeded.product_ids[0]).unwrap();
+    assert_eq!(p.sku, "ACME-TSHIRT-0111");
+    assert_eq!(p.name, "Acme Classic T-Shirt 0111");
+    assert_eq!(p.variants()[2].sku, "ACME-TSHIRT-0111-RED-M");
+    assert!(
+        p.variants()[0].id() > 100_000,
+        "variant ids stay clear of product ids"
+    );
+
+    let trackings: std::collections::BTreeSet<String> = json(app.get(path).await).await["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["inventory_tracking"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(trackings.len(), 3, "{trackings:?}");
+}
+
+#[tokio::test]
+async fn catalog_routes_have_stats_keys_and_need_the_products_scope() {
+    let (app, seeded) = seeded_sim(5, 2).await;
+    let id = seeded.product_ids[0];
+    app.get("/v3/catalog/products").await;
+    app.get(&format!("/v3/catalog/products/{id}")).await;
+    app.get(&format!("/v3/catalog/products/{id}/variants"))
+        .await;
+    app.get("/v3/catalog/variants").await;
+    app.get("/v3/catalog/brands").await;
+    let stats = app.sim().request_stats();
+    for key in [
+        "GET /v3/catalog/products",
+        "GET /v3/catalog/products/{id}",
+        "GET /v3/catalog/products/{id}/variants",
+        "GET /v3/catalog/variants",
+        "GET /v3/catalog/brands",
+    ] {
+        assert_eq!(stats.count(key), 1, "{key}: {stats:?}");
+    }
+    let ro = app.token("ro", &["store_v2_products_read_only"]);
+    let orders_only = app.token("orders", &["store_v2_orders"]);
+    for path in ["/v3/catalog/variants", "/v3/catalog/brands"] {
+        assert_eq!(app.get_as(path, &ro).await.status(), StatusCode::OK);
+        assert_eq!(
+            app.get_as(path, &orders_only).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
 }

@@ -17,8 +17,11 @@ mod rate_limit;
 
 pub use client::{BigCommerce, StoreClient};
 pub use config::{ClientConfig, DEFAULT_API_BASE};
+pub use endpoints::catalog::{ProductQuery, ProductSort, ProductSortField, SortDirection};
 pub use error::BcError;
+pub use models::brand::Brand;
 pub use models::order_status::OrderStatus;
+pub use models::product::{InventoryTracking, OptionValue, Product, Variant};
 pub use models::store::{StoreInformation, StoreTimezone};
-pub use paging::{Pagination, PaginationLinks, V3Page};
+pub use paging::{MAX_V3_PAGE_SIZE, Pagination, PaginationLinks, V3Page};
 pub use rate_limit::RateLimitStatus;

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::client::{StoreClient, decode};
 use crate::error::BcError;
 
+/// The largest `limit` v3 catalog lists accept; more is answered with 413.
+pub const MAX_V3_PAGE_SIZE: u32 = 250;
+
 /// One v3 page: `{"data": [...], "meta": {"pagination": {...}}}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct V3Page<T> {

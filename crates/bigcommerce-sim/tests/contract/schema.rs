@@ -1,5 +1,6 @@
 //! A small OpenAPI 3.0 schema validator, enough for BigCommerce's specs: `$ref` within
-//! the file, `allOf`/`oneOf`/`anyOf`, `type`, `nullable`, `required`, `enum`,
+//! the file, `allOf`/`oneOf`/`anyOf`, `type`, `nullable` (and the Swagger 2 `x-nullable`
+//! some converted specs still carry), `required`, `enum`,
 //! `properties`, `additionalProperties`, `items`, a few bounds and formats.
 //!
 //! Two deliberate choices:
@@ -116,7 +117,10 @@ fn check(
     let err = |out: &mut Report, msg: String| out.errors.push(format!("{path}: {msg}"));
 
     if inst.is_null() {
-        if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        let nullable = ["nullable", "x-nullable"]
+            .iter()
+            .any(|k| schema.get(k).and_then(Value::as_bool) == Some(true));
+        if nullable {
             return;
         }
         if let Some(t) = schema.get("type").and_then(Value::as_str) {
@@ -341,6 +345,7 @@ mod tests {
                     { "type": "object", "properties": {
                         "status": { "type": "string", "enum": ["live", "down"] },
                         "note": { "type": "string", "nullable": true },
+                        "memo": { "type": "string", "x-nullable": true },
                         "when": { "type": "string", "format": "date-time" },
                         "logo": { "anyOf": [
                             { "type": "object", "properties": { "url": { "type": "string" } } },
@@ -394,6 +399,7 @@ mod tests {
     #[test]
     fn null_needs_nullable() {
         assert!(order(json!({"id": 1, "note": null})).ok());
+        assert!(order(json!({"id": 1, "memo": null})).ok());
         assert!(!order(json!({"id": 1, "status": null})).ok());
         assert!(!order(json!({"id": 1.5})).ok(), "a float is not an integer");
     }

@@ -1,6 +1,12 @@
 //! Wire types: BigCommerce JSON as it arrives, read leniently (unknown fields ignored, fields
 //! the API may omit are `Option`). Converting them into anyone's domain types is the caller's job.
+//!
+//! Catalog amounts are [`rust_decimal::Decimal`], read from JSON numbers and strings alike;
+//! catalog dates are [`jiff::Timestamp`], read from RFC 3339 text with an offset.
 
+pub mod brand;
+pub(crate) mod de;
 pub mod order_status;
+pub mod product;
 pub mod store;
 pub(crate) mod time;
