@@ -22,21 +22,11 @@ use crate::inventory::{DEFAULT_LOCATION_ID, Inventory, ItemRef};
 use crate::money::Money;
 
 pub(crate) use seed::seed as seed_catalog;
-pub use seed::{CatalogSeed, MAX_VARIANTS, SeededCatalog};
+pub use seed::{CatalogSeed, MANY_VARIANTS, MAX_VARIANTS, SeededCatalog};
 
 const FIRST_PRODUCT_ID: u64 = 111;
 const FIRST_VARIANT_ID: u64 = 1001;
 const FIRST_BRAND_ID: u64 = 36;
-
-/// How many variants `GET /v3/catalog/products?include=variants` (and the single-product
-/// GET) embeds per product. **Simulator rule, not a documented BigCommerce limit:** the
-/// products spec documents no cap on included variants (only that `include=options` or
-/// `modifiers` shrinks pages to 10 products), but a client must not assume every variant
-/// comes back inline. Products with more variants return only their first
-/// `INLINE_VARIANT_CAP` (lowest ids) inline; fetch the rest from
-/// `/v3/catalog/products/{id}/variants` or `/v3/catalog/variants?product_id:in=…`.
-/// Seeded "many variants" products have at least 3× this many.
-pub const INLINE_VARIANT_CAP: usize = 20;
 
 /// `inventory_tracking` of a product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -288,6 +278,14 @@ impl Catalog {
 
     pub fn products(&self) -> impl DoubleEndedIterator<Item = &Product> {
         self.products.values()
+    }
+
+    /// Products whose id lies in `ids`, in id order.
+    pub fn products_in(
+        &self,
+        ids: std::ops::RangeInclusive<u64>,
+    ) -> impl DoubleEndedIterator<Item = &Product> {
+        self.products.range(ids).map(|(_, p)| p)
     }
 
     pub fn brands(&self) -> impl Iterator<Item = &Brand> {

@@ -45,7 +45,7 @@ mod store_info;
 
 pub use auth::{KNOWN_SCOPES, modify_scopes};
 pub use catalog::{
-    CatalogSeed, INLINE_VARIANT_CAP, InventoryTracking, MAX_VARIANTS, OptionValue, Product,
+    CatalogSeed, InventoryTracking, MANY_VARIANTS, MAX_VARIANTS, OptionValue, Product,
     SeededCatalog, Variant,
 };
 pub use faults::Faults;

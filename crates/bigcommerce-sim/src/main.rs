@@ -41,6 +41,11 @@ struct Args {
     /// Variants of an ordinary seeded product (some are simple, a few have many more).
     #[arg(long, default_value_t = 3, requires = "seed_products")]
     variants_per_product: usize,
+    /// Simulated degradation, off by default (BigCommerce has no such cap): with
+    /// include=variants, a product with more than N variants comes back without a
+    /// `variants` key, so clients must fetch them from the variants endpoints.
+    #[arg(long, value_name = "N")]
+    inline_variant_cap: Option<usize>,
 }
 
 #[tokio::main]
@@ -80,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
     let sim = Simulator::new(SimConfig {
         quota: args.quota,
         window: Duration::from_millis(args.window_ms),
+        inline_variant_cap: args.inline_variant_cap,
     });
     let mut spec = StoreSpec::sample(&args.store_hash);
     if let Some(domain) = args.store_domain {

@@ -18,14 +18,31 @@ pub struct SimConfig {
     /// Requests per window per store.
     pub quota: u32,
     pub window: Duration,
+    /// A **simulated degradation, off (`None`) by default**: when set, a product with
+    /// more than this many variants is rendered *without* a `variants` key by
+    /// `include=variants` on `GET /v3/catalog/products` and
+    /// `GET /v3/catalog/products/{id}` (products with at most this many still embed all
+    /// of theirs). `/v3/catalog/products/{id}/variants` and `/v3/catalog/variants`
+    /// still return every variant. Change it at runtime with
+    /// [`Simulator::set_inline_variant_cap`]; the CLI flag is `--inline-variant-cap N`.
+    ///
+    /// Off by default because BigCommerce documents no such cap, and BigCommerce staff
+    /// said in bigcommerce/docs PR #729 (January 2025) that "at the moment we don't have
+    /// limitations on amount of variants returned". It exists so a client can prove its
+    /// fallback path in case that changes. The key is left out rather than truncated so
+    /// "not inlined" is unambiguous: every BigCommerce product has at least one variant
+    /// (its base variant), so a missing or empty `variants` array never means "complete".
+    pub inline_variant_cap: Option<usize>,
 }
 
 impl Default for SimConfig {
-    /// The Plus/Standard plan quota: 150 requests per 30 s (facts §2).
+    /// The Plus/Standard plan quota: 150 requests per 30 s (facts §2); no inline
+    /// variant cap.
     fn default() -> Self {
         Self {
             quota: 150,
             window: Duration::from_secs(30),
+            inline_variant_cap: None,
         }
     }
 }
@@ -41,6 +58,7 @@ struct SimState {
     quota: Mutex<Quota>,
     faults: Mutex<FaultInjector>,
     stats: Mutex<RequestStats>,
+    inline_variant_cap: Mutex<Option<usize>>,
 }
 
 /// A panic in one handler must not brick the simulator for every later test request.
@@ -59,6 +77,7 @@ impl Simulator {
                 }),
                 faults: Mutex::new(FaultInjector::new()),
                 stats: Mutex::new(RequestStats::default()),
+                inline_variant_cap: Mutex::new(config.inline_variant_cap),
             }),
         }
     }
@@ -129,6 +148,16 @@ impl Simulator {
         {
             lock(store).rate = RateWindow::new(now);
         }
+    }
+
+    /// Sets or clears (`None`, the default) the simulated inline-variant cap for every
+    /// store, effective from the next request; see [`SimConfig::inline_variant_cap`].
+    pub fn set_inline_variant_cap(&self, cap: Option<usize>) {
+        *lock(&self.state.inline_variant_cap) = cap;
+    }
+
+    pub(crate) fn inline_variant_cap(&self) -> Option<usize> {
+        *lock(&self.state.inline_variant_cap)
     }
 
     pub fn request_stats(&self) -> RequestStats {

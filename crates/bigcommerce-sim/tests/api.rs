@@ -7,7 +7,7 @@ mod helpers;
 use std::time::{Duration, Instant};
 
 use bigcommerce_sim::{
-    CatalogSeed, Faults, INLINE_VARIANT_CAP, InventoryTracking, Money, SeededCatalog, SimConfig,
+    CatalogSeed, Faults, InventoryTracking, MANY_VARIANTS, Money, SeededCatalog, SimConfig,
 };
 use helpers::{FULL, HASH, TestSim, header, json, spawn_sim, spawn_sim_with};
 use reqwest::{Method, StatusCode};
@@ -207,6 +207,7 @@ async fn over_quota_is_429_with_retry_after_and_the_quota_is_shared_by_tokens() 
     let app = spawn_sim_with(SimConfig {
         quota: 3,
         window: Duration::from_secs(60),
+        ..SimConfig::default()
     })
     .await;
     let other = app.token("second-app", &["store_v2_information"]);
@@ -246,6 +247,7 @@ async fn the_quota_refills_when_the_window_ends() {
     let app = spawn_sim_with(SimConfig {
         quota: 2,
         window: Duration::from_millis(400),
+        ..SimConfig::default()
     })
     .await;
     app.get("/v2/time").await;
@@ -709,6 +711,8 @@ async fn the_binary_prints_its_address_and_serves_the_store() {
             "120",
             "--variants-per-product",
             "4",
+            "--inline-variant-cap",
+            "10",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -747,8 +751,10 @@ async fn the_binary_prints_its_address_and_serves_the_store() {
         .unwrap();
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["meta"]["pagination"]["total"], 120);
-    // Position 0 is an ordinary product with --variants-per-product variants.
+    // Position 0 is an ordinary product with --variants-per-product variants; position 7
+    // has MANY_VARIANTS, over --inline-variant-cap, so no variants key.
     assert_eq!(body["data"][0]["variants"].as_array().unwrap().len(), 4);
+    assert!(body["data"][7].get("variants").is_none());
     child.kill().await.unwrap();
 }
 
@@ -816,8 +822,17 @@ async fn catalog_lists_page_up_to_250_and_413_above() {
     assert_eq!(ids_of(&variants).len(), 250);
 }
 
+fn variant_ids(variants: &Value) -> Vec<u64> {
+    variants
+        .as_array()
+        .unwrap_or_else(|| panic!("no variants array: {variants}"))
+        .iter()
+        .map(|v| v["id"].as_u64().unwrap())
+        .collect()
+}
+
 #[tokio::test]
-async fn include_variants_embeds_at_most_the_inline_cap() {
+async fn include_variants_embeds_every_variant_by_default() {
     let (app, seeded) = seeded_sim(60, 3).await;
     assert_eq!(seeded.many_variant_product_ids.len(), 2);
     let many = seeded.many_variant_product_ids[0];
@@ -828,14 +843,21 @@ async fn include_variants_embeds_at_most_the_inline_cap() {
             .await,
     )
     .await;
+    let mut embedded = 0;
     for p in body["data"].as_array().unwrap() {
-        let inline = p["variants"].as_array().unwrap();
-        assert!(
-            !inline.is_empty() && inline.len() <= INLINE_VARIANT_CAP,
-            "{}",
-            p["id"]
-        );
+        let id = p["id"].as_u64().unwrap();
+        let expected: Vec<u64> = app
+            .sim()
+            .product(HASH, id)
+            .unwrap()
+            .variants()
+            .iter()
+            .map(|v| v.id())
+            .collect();
+        assert_eq!(variant_ids(&p["variants"]), expected, "product {id}");
+        embedded += expected.len();
     }
+    assert_eq!(embedded, seeded.variant_count);
     // Without include=variants there is no variants key at all.
     let plain = json(app.get("/v3/catalog/products?limit=1").await).await;
     assert!(plain["data"][0].get("variants").is_none());
@@ -850,12 +872,12 @@ async fn include_variants_embeds_at_most_the_inline_cap() {
             .await,
     )
     .await;
-    let inline = one["data"]["variants"].as_array().unwrap();
-    assert_eq!(inline.len(), INLINE_VARIANT_CAP);
+    let inline_ids = variant_ids(&one["data"]["variants"]);
+    assert_eq!(inline_ids.len(), MANY_VARIANTS);
     assert!(one["data"]["base_variant_id"].is_null());
     assert_eq!(one["meta"], json!({}));
 
-    // The rest comes from the variants endpoints, in the same order.
+    // The variants endpoints return the same variants, in the same order.
     let mut fetched = Vec::new();
     for page in 1..=2 {
         let body = json(
@@ -865,12 +887,10 @@ async fn include_variants_embeds_at_most_the_inline_cap() {
             .await,
         )
         .await;
-        assert_eq!(total(&body), 3 * INLINE_VARIANT_CAP as u64);
+        assert_eq!(total(&body), MANY_VARIANTS as u64);
         fetched.extend(ids_of(&body));
     }
-    assert_eq!(fetched.len(), 3 * INLINE_VARIANT_CAP);
-    let inline_ids: Vec<u64> = inline.iter().map(|v| v["id"].as_u64().unwrap()).collect();
-    assert_eq!(fetched[..INLINE_VARIANT_CAP], inline_ids[..]);
+    assert_eq!(fetched, inline_ids);
     let by_product = json(
         app.get(&format!(
             "/v3/catalog/variants?product_id:in={many},{simple}&limit=250"
@@ -878,7 +898,7 @@ async fn include_variants_embeds_at_most_the_inline_cap() {
         .await,
     )
     .await;
-    assert_eq!(total(&by_product), 3 * INLINE_VARIANT_CAP as u64 + 1);
+    assert_eq!(total(&by_product), MANY_VARIANTS as u64 + 1);
 
     // A simple product: one base variant, no option values, sku_id null.
     let s = json(
@@ -887,6 +907,7 @@ async fn include_variants_embeds_at_most_the_inline_cap() {
     )
     .await;
     let base = &s["data"]["variants"][0];
+    assert_eq!(s["data"]["variants"].as_array().unwrap().len(), 1);
     assert_eq!(s["data"]["base_variant_id"], base["id"]);
     assert_eq!(base["option_values"], json!([]));
     assert!(base["sku_id"].is_null());
@@ -901,6 +922,113 @@ async fn include_variants_embeds_at_most_the_inline_cap() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         v3_error(&json(r).await, 404);
     }
+}
+
+#[tokio::test]
+async fn an_inline_variant_cap_leaves_out_the_variants_key_of_bigger_products() {
+    let app = spawn_sim_with(SimConfig {
+        inline_variant_cap: Some(10),
+        ..SimConfig::default()
+    })
+    .await;
+    let seeded = app.sim().seed_catalog(
+        HASH,
+        CatalogSeed {
+            products: 60,
+            variants_per_product: 3,
+        },
+    );
+    let many = &seeded.many_variant_product_ids;
+    assert_eq!(many.len(), 2);
+
+    let body = json(
+        app.get("/v3/catalog/products?include=variants&limit=250")
+            .await,
+    )
+    .await;
+    assert_eq!(total(&body), 60);
+    for p in body["data"].as_array().unwrap() {
+        let id = p["id"].as_u64().unwrap();
+        let count = app.sim().product(HASH, id).unwrap().variants().len();
+        if many.contains(&id) {
+            assert!(
+                p.get("variants").is_none(),
+                "product {id}: {}",
+                p["variants"]
+            );
+        } else {
+            // Small products still embed all of theirs (at most the cap is fine).
+            assert!(count <= 10);
+            assert_eq!(variant_ids(&p["variants"]).len(), count, "product {id}");
+        }
+    }
+    let one = json(
+        app.get(&format!(
+            "/v3/catalog/products/{}?include=variants",
+            many[0]
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(one["data"]["id"], many[0]);
+    assert!(one["data"].get("variants").is_none());
+
+    // The variants endpoints are not capped.
+    let all = json(
+        app.get(&format!(
+            "/v3/catalog/products/{}/variants?limit=250",
+            many[0]
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(ids_of(&all).len(), MANY_VARIANTS);
+    assert_eq!(total(&all), MANY_VARIANTS as u64);
+    let both = json(
+        app.get(&format!(
+            "/v3/catalog/variants?product_id:in={},{}&limit=250",
+            many[0], many[1]
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(ids_of(&both).len(), 2 * MANY_VARIANTS);
+
+    // A product with exactly `cap` variants is still embedded; one more is not.
+    app.sim().set_inline_variant_cap(Some(MANY_VARIANTS));
+    let one = json(
+        app.get(&format!(
+            "/v3/catalog/products/{}?include=variants",
+            many[0]
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(variant_ids(&one["data"]["variants"]).len(), MANY_VARIANTS);
+    app.sim().set_inline_variant_cap(Some(MANY_VARIANTS - 1));
+    let one = json(
+        app.get(&format!(
+            "/v3/catalog/products/{}?include=variants",
+            many[0]
+        ))
+        .await,
+    )
+    .await;
+    assert!(one["data"].get("variants").is_none());
+    // Cleared at runtime: back to BigCommerce's behaviour.
+    app.sim().set_inline_variant_cap(None);
+    let body = json(
+        app.get("/v3/catalog/products?include=variants&limit=250")
+            .await,
+    )
+    .await;
+    assert!(
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["variants"].as_array().is_some_and(|v| !v.is_empty()))
+    );
 }
 
 #[tokio::test]
@@ -994,11 +1122,165 @@ async fn product_filters_and_sorting() {
         "direction=sideways",
         "is_visible=perhaps",
         "date_modified:min=last%20week",
+        "id:greater=abc",
+        "id:less=1.5",
+        "id:min=one",
+        "id:max=1,2",
     ] {
         let r = app.get(&format!("/v3/catalog/products?{bad}")).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
         v3_error(&json(r).await, 400);
     }
+}
+
+#[tokio::test]
+async fn id_range_filters_combine_with_the_others() {
+    let (app, seeded) = seeded_sim(100, 2).await;
+    let id = |k: usize| seeded.product_ids[k];
+    let get = |path: String| {
+        let app = &app;
+        async move { json(app.get(&path).await).await }
+    };
+
+    let body = get(format!(
+        "/v3/catalog/products?id:greater={}&limit=250",
+        id(89)
+    ))
+    .await;
+    assert_eq!(ids_of(&body), seeded.product_ids[90..]);
+    assert_eq!(total(&body), 10);
+    let body = get(format!("/v3/catalog/products?id:less={}&limit=250", id(3))).await;
+    assert_eq!(ids_of(&body), seeded.product_ids[..3]);
+    // `:min`/`:max` are inclusive, `:greater`/`:less` exclusive.
+    let body = get(format!(
+        "/v3/catalog/products?id:min={}&id:max={}",
+        id(10),
+        id(12)
+    ))
+    .await;
+    assert_eq!(ids_of(&body), [id(10), id(11), id(12)]);
+    let body = get(format!(
+        "/v3/catalog/products?id:greater={}&id:less={}",
+        id(10),
+        id(12)
+    ))
+    .await;
+    assert_eq!(ids_of(&body), [id(11)]);
+    // All bounds together: the tightest wins.
+    let body = get(format!(
+        "/v3/catalog/products?id:greater={}&id:min={}&id:less={}&id:max={}",
+        id(10),
+        id(20),
+        id(30),
+        id(40)
+    ))
+    .await;
+    assert_eq!(ids_of(&body), seeded.product_ids[20..30]);
+    // Empty and inverted ranges match nothing.
+    for q in [
+        format!("id:greater={0}&id:less={0}", id(50)),
+        format!("id:min={}&id:max={}", id(51), id(50)),
+        "id:less=0".into(),
+        "id:greater=18446744073709551615".into(),
+    ] {
+        let body = get(format!("/v3/catalog/products?{q}")).await;
+        assert_eq!(total(&body), 0, "{q}");
+        assert_eq!(body["data"], json!([]), "{q}");
+    }
+    // Negative bounds are integers too.
+    assert_eq!(
+        total(&get("/v3/catalog/products?id:greater=-5".into()).await),
+        100
+    );
+
+    // With the other filters: id:in, is_visible, sort/direction.
+    let body = get(format!(
+        "/v3/catalog/products?id:in={},{},{}&id:greater={}",
+        id(1),
+        id(2),
+        id(3),
+        id(1)
+    ))
+    .await;
+    assert_eq!(ids_of(&body), [id(2), id(3)]);
+    let hidden = get(format!(
+        "/v3/catalog/products?is_visible=false&id:min={}",
+        id(49)
+    ))
+    .await;
+    assert_eq!(ids_of(&hidden), [id(49), id(74), id(99)]);
+    let desc = get(format!(
+        "/v3/catalog/products?sort=id&direction=desc&id:less={}&limit=3",
+        id(50)
+    ))
+    .await;
+    assert_eq!(ids_of(&desc), [id(49), id(48), id(47)]);
+    assert_eq!(total(&desc), 50);
+    // A bad bound is a 400 naming it.
+    for name in ["id:greater", "id:less", "id:min", "id:max"] {
+        let r = app.get(&format!("/v3/catalog/products?{name}=abc")).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}");
+        let body = json(r).await;
+        v3_error(&body, 400);
+        assert!(
+            body["title"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("'{name}'")),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn keyset_paging_by_id_walks_every_product_once_despite_a_delete() {
+    let (app, seeded) = seeded_sim(600, 2).await;
+    let doomed = seeded.product_ids[300];
+    let mut seen: Vec<u64> = Vec::new();
+    let mut last = 0;
+    let mut pages = 0;
+    loop {
+        let body = json(
+            app.get(&format!(
+                "/v3/catalog/products?sort=id&id:greater={last}&limit=250&include=variants"
+            ))
+            .await,
+        )
+        .await;
+        let ids = ids_of(&body);
+        // `total` counts what is left after the cursor, so it shrinks page by page.
+        let remaining = if pages == 0 {
+            600
+        } else {
+            600 - 1 - seen.len()
+        };
+        assert_eq!(total(&body), remaining as u64, "page {pages}");
+        assert_eq!(body["meta"]["pagination"]["current_page"], 1);
+        if ids.is_empty() {
+            break;
+        }
+        for p in body["data"].as_array().unwrap() {
+            assert!(!p["variants"].as_array().unwrap().is_empty());
+        }
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        last = *ids.last().unwrap();
+        seen.extend(ids);
+        pages += 1;
+        if pages == 1 {
+            // Deleted between pages: the walk skips it without repeating or losing others.
+            assert!(!seen.contains(&doomed));
+            assert!(app.sim().delete_product(HASH, doomed));
+        }
+        assert!(pages <= 4, "the walk does not end");
+    }
+    let expected: Vec<u64> = seeded
+        .product_ids
+        .iter()
+        .copied()
+        .filter(|id| *id != doomed)
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(pages, 3);
 }
 
 #[tokio::test]

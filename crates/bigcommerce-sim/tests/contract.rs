@@ -243,6 +243,14 @@ fn cases() -> Vec<Case> {
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id:in=111,120&sku:in=SIM-111&brand_id=0&is_visible=true&name=Sample%20product%20111", Some(FULL), 200),
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id=x", Some(FULL), 400),
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?sort=colour", Some(FULL), 400),
+        // Keyset paging as wharf's importer does it, and the other id bounds.
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?sort=id&id:greater=150&limit=250&include=variants", Some(FULL), 200),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id:min=111&id:max=120&id:less=119&is_visible=true", Some(READ_ONLY), 200),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id:greater=999999", Some(FULL), 200),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id:greater=x", Some(FULL), 400),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id:less=1.5", Some(FULL), 400),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id:min=a", Some(FULL), 400),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?id:max=1,2", Some(FULL), 400),
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?date_modified:min=yesterday", Some(FULL), 400),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/120?include=variants", Some(FULL), 200),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/111", Some(READ_ONLY), 200),
@@ -529,8 +537,8 @@ async fn every_endpoint_matches_the_official_spec() {
     let app = spawn_sim().await;
     app.sim().seed_orders(HASH, 3);
     app.sim().seed_products(HASH, 2);
-    // Products 113..=172: 120 and 170 (positions 7, 57) have 60 variants, more than the
-    // inline cap.
+    // Products 113..=172: 120 and 170 (positions 7, 57) have 60 variants (MANY_VARIANTS),
+    // all embedded by include=variants unless an inline cap is set.
     let seeded = app.sim().seed_catalog(
         HASH,
         CatalogSeed {
@@ -567,6 +575,27 @@ async fn every_endpoint_matches_the_official_spec() {
     )
     .await;
     app.sim().set_quota(150, Duration::from_secs(30));
+    // The simulated inline-variant cap: products over it lose their `variants` key,
+    // which must still be a valid product_Full.
+    app.sim().set_inline_variant_cap(Some(20));
+    let capped = |path: &str, spec| case(spec, Method::GET, path, Some(FULL), 200);
+    run(
+        &app,
+        &specs,
+        &[
+            capped(
+                "/v3/catalog/products?include=variants&limit=250",
+                Some((PRODUCTS, "/catalog/products")),
+            ),
+            capped(
+                "/v3/catalog/products/120?include=variants",
+                Some((PRODUCTS, "/catalog/products/{product_id}")),
+            ),
+        ],
+        &mut failures,
+    )
+    .await;
+    app.sim().set_inline_variant_cap(None);
     app.sim().set_faults(Faults {
         error_rate: 1.0,
         latency: Duration::ZERO,

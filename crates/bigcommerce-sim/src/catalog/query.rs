@@ -76,9 +76,29 @@ fn bound(q: &QueryMap, name: &str, now: Timestamp) -> Result<Option<Timestamp>, 
     })
 }
 
-/// The product list's filters.
+/// A single integer filter value such as `id:greater`. Parsed wide so any integer the
+/// spec allows (negative, or past `u64`) is a valid bound rather than a 400.
+fn integer(q: &QueryMap, name: &str) -> Result<Option<i128>, ApiError> {
+    q.get(name)
+        .map(|raw| {
+            raw.trim()
+                .parse::<i128>()
+                .map_err(|_| bad(format!("The filter '{name}' must be an integer.")))
+        })
+        .transpose()
+}
+
+/// The product list's filters: `id`, `id:in`, `id:min`, `id:max`, `id:greater`,
+/// `id:less`, `sku`, `sku:in`, `date_modified` (`:min`, `:max`), `brand_id`, `name`,
+/// `is_visible`; all combine (a product must match every one given). `meta.pagination.total`
+/// counts the matches, so with keyset paging (`sort=id&id:greater=<last id>`) it is what
+/// remains after the cursor.
 pub(super) struct ProductFilter {
     ids: Option<Vec<u64>>,
+    /// `id:min`/`id:greater` and `id:max`/`id:less` folded into one inclusive range;
+    /// `id_min > id_max` matches nothing.
+    id_min: i128,
+    id_max: i128,
     skus: Option<Vec<String>>,
     modified_min: Option<Timestamp>,
     modified_max: Option<Timestamp>,
@@ -117,8 +137,22 @@ impl ProductFilter {
                 })
             })
             .transpose()?;
+        // `id:greater`/`id:less` are exclusive, `id:min`/`id:max` inclusive; all combine.
+        let lows = [
+            integer(q, "id:min")?,
+            integer(q, "id:greater")?.map(|g| g.saturating_add(1)),
+        ];
+        let highs = [
+            integer(q, "id:max")?,
+            integer(q, "id:less")?.map(|l| l.saturating_sub(1)),
+        ];
         Ok(Self {
             ids: id_filter(q, "id", "id:in")?,
+            id_min: lows.into_iter().flatten().fold(0, i128::max),
+            id_max: highs
+                .into_iter()
+                .flatten()
+                .fold(i128::from(u64::MAX), i128::min),
             skus,
             modified_min: bound(q, "date_modified:min", now)?,
             modified_max: bound(q, "date_modified:max", now)?,
@@ -134,8 +168,17 @@ impl ProductFilter {
         self.ids.as_deref()
     }
 
+    /// The ids `id:min/max/greater/less` allow, so keyset paging (`id:greater=<last>`)
+    /// walks only the rest of the catalog; `None` when they allow none.
+    pub fn id_range(&self) -> Option<std::ops::RangeInclusive<u64>> {
+        let lo = u64::try_from(self.id_min).ok()?;
+        let hi = u64::try_from(self.id_max).ok()?;
+        (lo <= hi).then_some(lo..=hi)
+    }
+
     pub fn keeps(&self, p: &Product) -> bool {
         self.ids.as_ref().is_none_or(|w| w.contains(&p.id))
+            && (self.id_min..=self.id_max).contains(&i128::from(p.id))
             && self.skus.as_ref().is_none_or(|s| s.contains(&p.sku))
             && self.modified_min.is_none_or(|t| p.date_modified >= t)
             && self.modified_max.is_none_or(|t| p.date_modified <= t)
@@ -315,12 +358,36 @@ mod tests {
             ("brand_id", "a"),
             ("is_visible", "maybe"),
             ("date_modified", "2025-13-01"),
+            ("id:greater", "x"),
+            ("id:less", "1.5"),
+            ("id:min", ""),
+            ("id:max", "1,2"),
         ] {
             let e = ProductFilter::parse(&query(&[(k, v)])).err().expect(k);
             assert_eq!(e.status.as_u16(), 400, "{k}={v}");
         }
         assert!(Sort::parse(&query(&[("sort", "colour")])).is_err());
         assert!(Sort::parse(&query(&[("direction", "up")])).is_err());
+    }
+
+    #[test]
+    fn id_bounds_fold_into_one_inclusive_range() {
+        let range =
+            |pairs: &[(&str, &str)]| ProductFilter::parse(&query(pairs)).unwrap().id_range();
+        assert_eq!(range(&[]), Some(0..=u64::MAX));
+        assert_eq!(range(&[("id:greater", "120")]), Some(121..=u64::MAX));
+        assert_eq!(
+            range(&[("id:greater", "120"), ("id:min", "200"), ("id:less", "300")]),
+            Some(200..=299)
+        );
+        assert_eq!(range(&[("id:min", "5"), ("id:max", "5")]), Some(5..=5));
+        assert_eq!(
+            range(&[("id:greater", "-7"), ("id:max", " 9 ")]),
+            Some(0..=9)
+        );
+        assert_eq!(range(&[("id:less", "0")]), None);
+        assert_eq!(range(&[("id:min", "9"), ("id:max", "8")]), None);
+        assert_eq!(range(&[("id:greater", "18446744073709551615")]), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Brand, INLINE_VARIANT_CAP, Product, Variant};
+use super::{Brand, Product, Variant};
 use crate::dates;
 use crate::inventory::Inventory;
 
@@ -28,9 +28,19 @@ fn slug(name: &str) -> String {
     out
 }
 
-/// The `product_Full` body; with `with_variants`, the first [`INLINE_VARIANT_CAP`]
-/// variants under `variants` (the `include=variants` sub-resource).
-pub(super) fn product(p: &Product, inventory: &Inventory, with_variants: bool) -> Value {
+/// Whether a product body embeds its variants (`include=variants`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Inline {
+    /// No `include=variants`: no `variants` key.
+    Nothing,
+    /// `include=variants`: every variant under `variants`, except that a product with
+    /// more than `cap` variants gets no `variants` key at all (the simulated degradation
+    /// of `SimConfig::inline_variant_cap`; `None`, the default, is BigCommerce's no cap).
+    Variants { cap: Option<usize> },
+}
+
+/// The `product_Full` body, with the `include=variants` sub-resource as `inline` says.
+pub(super) fn product(p: &Product, inventory: &Inventory, inline: Inline) -> Value {
     let price = p.price.as_f64();
     let mut body = json!({
         "id": p.id,
@@ -96,11 +106,12 @@ pub(super) fn product(p: &Product, inventory: &Inventory, with_variants: bool) -
         "date_created": dates::iso8601_offset(p.date_created),
         "date_modified": dates::iso8601_offset(p.date_modified),
     });
-    if with_variants {
+    if let Inline::Variants { cap } = inline
+        && cap.is_none_or(|cap| p.variants.len() <= cap)
+    {
         body["variants"] = p
             .variants
             .iter()
-            .take(INLINE_VARIANT_CAP)
             .map(|v| variant(p, v, inventory))
             .collect();
     }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::query::{self, BrandFilter, ProductFilter, Sort, VariantFilter};
+use super::render::Inline;
 use super::{Product, Variant, render};
 use crate::Simulator;
 use crate::errors::{ApiError, Flavor};
@@ -22,6 +23,17 @@ fn path_id(raw: &str) -> Result<u64, ApiError> {
     raw.parse().map_err(|_| not_found())
 }
 
+/// What `include=variants` embeds under the simulator's current inline cap.
+fn inline(sim: &Simulator, q: &QueryMap) -> Inline {
+    if query::includes_variants(q) {
+        Inline::Variants {
+            cap: sim.inline_variant_cap(),
+        }
+    } else {
+        Inline::Nothing
+    }
+}
+
 /// `GET /v3/catalog/products`.
 pub(crate) async fn list_products(
     State(sim): State<Simulator>,
@@ -31,25 +43,26 @@ pub(crate) async fn list_products(
     let page = PageRequest::parse(&q, paging::STANDARD, Flavor::V3)?;
     let filter = ProductFilter::parse(&q)?;
     let sort = Sort::parse(&q)?;
-    let with_variants = query::includes_variants(&q);
+    let inline = inline(&sim, &q);
     let body = sim
         .with_store(&hash, |store| {
             let catalog = &store.catalog;
-            let mut hits: Vec<&Product> = match filter.only_ids() {
-                Some(ids) => {
+            let mut hits: Vec<&Product> = match (filter.only_ids(), filter.id_range()) {
+                (_, None) => Vec::new(),
+                (Some(ids), Some(_)) => {
                     let mut ids = ids.to_vec();
                     ids.sort_unstable();
                     ids.dedup();
                     ids.iter().filter_map(|id| catalog.product(*id)).collect()
                 }
-                None => catalog.products().collect(),
+                (None, Some(range)) => catalog.products_in(range).collect(),
             };
             hits.retain(|p| filter.keeps(p));
             sort.apply(&mut hits, &store.inventory);
             let data = page
                 .slice(&hits)
                 .iter()
-                .map(|p| render::product(p, &store.inventory, with_variants))
+                .map(|p| render::product(p, &store.inventory, inline))
                 .collect();
             paging::v3_page(page, hits.len(), data)
         })
@@ -64,13 +77,13 @@ pub(crate) async fn get_product(
     Query(q): Query<QueryMap>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    let with_variants = query::includes_variants(&q);
+    let inline = inline(&sim, &q);
     let data = sim
         .with_store(&hash, |store| {
             store
                 .catalog
                 .product(id)
-                .map(|p| render::product(p, &store.inventory, with_variants))
+                .map(|p| render::product(p, &store.inventory, inline))
         })
         .flatten()
         .ok_or_else(not_found)?;

@@ -6,13 +6,18 @@
 
 use jiff::SignedDuration;
 
-use super::{Brand, Catalog, INLINE_VARIANT_CAP, InventoryTracking, OptionValue, Product};
+use super::{Brand, Catalog, InventoryTracking, OptionValue, Product};
 use crate::dates;
 use crate::inventory::{DEFAULT_LOCATION_ID, Inventory};
 use crate::money::Money;
 
 /// BigCommerce allows 600 variants per product; the option tables below give 576.
 pub const MAX_VARIANTS: usize = 576;
+/// The least number of variants of a seeded "many variants" product (see [`CatalogSeed`]):
+/// enough to need more than one page of the variants endpoints at `limit=50`, and more
+/// than any small `SimConfig::inline_variant_cap` a test sets to exercise a client's
+/// fallback to those endpoints.
+pub const MANY_VARIANTS: usize = 60;
 /// Seeded variant ids start here (unless already past it), far above product ids, so a
 /// 10,000-product catalog's product and variant ids never overlap.
 const SEEDED_VARIANT_FLOOR: u64 = 100_001;
@@ -25,8 +30,9 @@ const SEEDED_VARIANT_FLOOR: u64 = 100_001;
 /// rules are checked in this order and the first match wins:
 /// - `k % 10 == 3`: **simple** (one base variant, no options), tracking `product`, except
 ///   `k % 40 == 23`: tracking `none`.
-/// - `k % 50 == 7`: **many variants**: `max(3 × INLINE_VARIANT_CAP, 2 × K)` variants
-///   (capped like every product at [`MAX_VARIANTS`]), tracking `variant`.
+/// - `k % 50 == 7`: **many variants**: `max(MANY_VARIANTS, 2 × K)` variants
+///   ([`MANY_VARIANTS`] is 60; capped like every product at [`MAX_VARIANTS`]), tracking
+///   `variant`.
 /// - otherwise `K` variants (`variants_per_product`; 0 makes every product simple);
 ///   tracking `variant`, except `k % 10 == 9`: tracking `product`, and `k % 20 == 1`:
 ///   tracking `none`.
@@ -60,7 +66,7 @@ pub struct SeededCatalog {
     pub brand_ids: Vec<u64>,
     pub variant_count: usize,
     pub simple_product_ids: Vec<u64>,
-    /// Products with more than [`INLINE_VARIANT_CAP`] variants.
+    /// The "many variants" products: at least [`MANY_VARIANTS`] variants each.
     pub many_variant_product_ids: Vec<u64>,
     /// Products whose own SKU repeats an earlier product's.
     pub duplicate_sku_product_ids: Vec<u64>,
@@ -291,9 +297,7 @@ pub(crate) fn seed(
 
         let count = match shape {
             Shape::Simple => 1,
-            Shape::Many => (3 * INLINE_VARIANT_CAP)
-                .max(2 * per_product)
-                .min(MAX_VARIANTS),
+            Shape::Many => MANY_VARIANTS.max(2 * per_product).min(MAX_VARIANTS),
             Shape::Ordinary => per_product,
         };
         let dims = match count {
@@ -515,8 +519,7 @@ mod tests {
             c.product(id(44)).unwrap().sku
         );
         let many = c.product(s.many_variant_product_ids[0]).unwrap();
-        assert_eq!(many.variants.len(), 3 * INLINE_VARIANT_CAP);
-        assert!(many.variants.len() >= 3 * INLINE_VARIANT_CAP);
+        assert_eq!(many.variants.len(), MANY_VARIANTS);
         let simple = c.product(id(3)).unwrap();
         assert_eq!(simple.base_variant_id, Some(simple.variants[0].id));
         assert!(simple.variants[0].option_values.is_empty());
