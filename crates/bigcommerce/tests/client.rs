@@ -642,6 +642,7 @@ async fn products_page_renders_every_filter() {
             "2025-01-15T00:03:17+00:00",
         ))
         .and(query_param("id:in", "11,12,13"))
+        .and(query_param("id:greater", "10"))
         .and(query_param("sort", "date_modified"))
         .and(query_param("direction", "asc"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "meta": {}})))
@@ -655,6 +656,7 @@ async fn products_page_renders_every_filter() {
         .and(query_param_is_missing("include"))
         .and(query_param_is_missing("date_modified:min"))
         .and(query_param_is_missing("id:in"))
+        .and(query_param_is_missing("id:greater"))
         .and(query_param_is_missing("sort"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "meta": {}})))
         .expect(1)
@@ -668,6 +670,7 @@ async fn products_page_renders_every_filter() {
         include_variants: true,
         date_modified_min: Some(since),
         ids: Some(vec![11, 12, 13]),
+        id_greater: Some(10),
         sort: Some(ProductSort {
             field: ProductSortField::DateModified,
             direction: SortDirection::Asc,

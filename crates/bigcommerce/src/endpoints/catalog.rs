@@ -32,6 +32,9 @@ pub struct ProductQuery {
     pub date_modified_min: Option<Timestamp>,
     /// `id:in`. An empty list matches no product: the request isn't sent.
     pub ids: Option<Vec<u64>>,
+    /// `id:greater`: keyset paging. With `sort=id`, "ids after the last one seen" walks the
+    /// catalog exactly once even when products are deleted mid-walk, which page numbers don't.
+    pub id_greater: Option<u64>,
     /// `sort` and `direction`.
     pub sort: Option<ProductSort>,
 }
@@ -44,6 +47,7 @@ impl Default for ProductQuery {
             include_variants: false,
             date_modified_min: None,
             ids: None,
+            id_greater: None,
             sort: None,
         }
     }
@@ -64,6 +68,9 @@ impl ProductQuery {
         }
         if let Some(ids) = &self.ids {
             query.push(("id:in", comma_list(ids)));
+        }
+        if let Some(after) = self.id_greater {
+            query.push(("id:greater", after.to_string()));
         }
         if let Some(sort) = self.sort {
             query.push(("sort", sort.field.as_str().into()));
