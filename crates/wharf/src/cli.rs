@@ -9,9 +9,13 @@ use crate::app::App;
 use crate::app::operators::AdminBootstrap;
 use crate::app::stores::{StoreError, StoreView};
 use crate::config::Settings;
+use crate::domain::catalog::{ImportMode, ImportStatus};
 use crate::domain::store::NewStoreInput;
-use crate::startup::{Application, shutdown_signal};
+use crate::jobs::{Worker, WorkerConfig};
+use crate::startup::{Application, job_handlers, shutdown_signal};
 use crate::{demo, telemetry};
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::watch;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +39,21 @@ enum Command {
     /// Add, connect and list BigCommerce stores.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// The store's catalog in wharf.
+    #[command(subcommand)]
+    Products(ProductsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ProductsCommand {
+    /// Import the store's products and variants, showing progress; exit 0 when it completes.
+    Import {
+        /// The store's name (or id).
+        store: String,
+        /// Only products modified since the last import (with an overlap); archives nothing.
+        #[arg(long)]
+        incremental: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -121,7 +140,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 app.ensure_admin(&args.admin_username, args.admin_password.as_ref())
                     .await?,
             );
-            let server = Application::build(app, &args.listen, true).await?;
+            let server =
+                Application::build(app, &args.listen, Some(cli.settings.worker_config())).await?;
             println!("wharf is serving on http://{}", server.local_addr());
             server.run_until(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
@@ -129,6 +149,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Store(command) => {
             let app = App::open(&cli.settings).await?;
             let code = run_store_command(&app, command).await;
+            app.db.close().await;
+            code
+        }
+        Command::Products(ProductsCommand::Import { store, incremental }) => {
+            let app = App::open(&cli.settings).await?;
+            let mode = if incremental {
+                ImportMode::Incremental
+            } else {
+                ImportMode::Full
+            };
+            let code = import_products(&app, &store, mode, cli.settings.worker_config()).await;
             app.db.close().await;
             code
         }
@@ -200,6 +231,73 @@ async fn run_store_command(app: &App, command: StoreCommand) -> anyhow::Result<E
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Queues the import and runs a worker in this process until it finishes, drawing its progress.
+async fn import_products(
+    app: &App,
+    store: &str,
+    mode: ImportMode,
+    workers: WorkerConfig,
+) -> anyhow::Result<ExitCode> {
+    let store = app.find_store(store).await?;
+    let import = app.start_import(store.id, mode).await?;
+    let (stop, stopped) = watch::channel(false);
+    let worker = Worker::new(app.db.clone(), job_handlers(app), workers);
+    let worker = tokio::spawn(worker.run(stopped));
+
+    let bar = ProgressBar::new(100).with_style(
+        ProgressStyle::with_template("{bar:40.cyan/blue} {pos:>3}% {msg}")
+            .expect("a valid progress template"),
+    );
+    let view = loop {
+        let view = app.import_view(import.run.id).await?;
+        let counts = &view.run.counts;
+        bar.set_position(view.percent as u64);
+        bar.set_message(format!(
+            "pages {}/{} · {} products · {} variants · {} issues",
+            counts.pages_done,
+            counts.pages_total,
+            counts.products_seen,
+            counts.variants_seen,
+            view.issue_count
+        ));
+        if view.is_finished() {
+            break view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    };
+    bar.finish();
+    let _ = stop.send(true);
+    let _ = worker.await;
+
+    let counts = &view.run.counts;
+    println!(
+        "Import #{} of {:?}: {}. {} products and {} variants read; {} new, {} updated, {} archived products; {} issues.",
+        view.run.id,
+        store.name,
+        view.run.status.as_str(),
+        counts.products_seen,
+        counts.variants_seen,
+        counts.products_created,
+        counts.products_updated,
+        counts.products_archived,
+        view.issue_count
+    );
+    for issue in view.issues.iter().take(20) {
+        println!(
+            "  product {} {:?}: {}",
+            issue.product_external_id, issue.product_name, issue.message
+        );
+    }
+    if let Some(error) = &view.run.last_error {
+        eprintln!("error: {error}");
+    }
+    Ok(if view.run.status == ImportStatus::Completed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_connection(store: &StoreView) {

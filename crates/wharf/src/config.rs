@@ -31,6 +31,25 @@ pub struct Settings {
     /// (e.g. http://127.0.0.1:8081); it is never taken from a store's form.
     #[arg(long, env = "WHARF_BIGCOMMERCE_API_BASE", default_value = DEFAULT_BIGCOMMERCE_API_BASE, global = true)]
     pub bigcommerce_api_base: url::Url,
+
+    /// Seconds a worker holds a job before another worker may take it over. A worker renews
+    /// the lease while it runs the job, so this is how long a crashed worker's job waits.
+    #[arg(
+        long,
+        env = "WHARF_JOB_LEASE_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub job_lease_secs: u64,
+}
+
+impl Settings {
+    pub fn worker_config(&self) -> crate::jobs::WorkerConfig {
+        crate::jobs::WorkerConfig {
+            lease: std::time::Duration::from_secs(self.job_lease_secs.max(1)),
+            ..crate::jobs::WorkerConfig::default()
+        }
+    }
 }
 
 impl Settings {

@@ -38,6 +38,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         secret_key: None,
         secret_key_file: Some(dir.join("wharf.key")),
         bigcommerce_api_base: sim.base_url.parse().context("simulator URL")?,
+        job_lease_secs: 60,
     };
     let app = App::open(&settings).await?;
     let password = random_secret("");
@@ -57,7 +58,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         .await?;
     let store = app.connect_store(store.id).await?;
 
-    let server = Application::build(app, listen, true)
+    let server = Application::build(app, listen, Some(settings.worker_config()))
         .await
         .with_context(|| {
             format!("cannot listen on {listen}; pick another address with --listen")

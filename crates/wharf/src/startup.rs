@@ -33,24 +33,33 @@ impl App {
 }
 
 /// The job handlers of this version of wharf, one per job kind.
-pub fn job_handlers(_app: &App) -> Handlers {
-    Handlers::default()
+pub fn job_handlers(app: &App) -> Handlers {
+    let importer = app.clone();
+    Handlers::default().register(crate::app::catalog::IMPORT_JOB, move |job| {
+        let app = importer.clone();
+        async move { app.run_import_job(job).await }
+    })
 }
 
 /// A bound HTTP server plus the job worker, not yet running.
 pub struct Application {
     app: App,
     listener: TcpListener,
-    run_workers: bool,
+    workers: Option<WorkerConfig>,
 }
 
 impl Application {
-    pub async fn build(app: App, listen: &str, run_workers: bool) -> std::io::Result<Self> {
+    /// Binds `listen`; `workers` runs a job worker in the same process (None: HTTP only).
+    pub async fn build(
+        app: App,
+        listen: &str,
+        workers: Option<WorkerConfig>,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(listen).await?;
         Ok(Application {
             app,
             listener,
-            run_workers,
+            workers,
         })
     }
 
@@ -66,12 +75,8 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker = self.run_workers.then(|| {
-            let worker = Worker::new(
-                self.app.db.clone(),
-                job_handlers(&self.app),
-                WorkerConfig::default(),
-            );
+        let worker = self.workers.map(|config| {
+            let worker = Worker::new(self.app.db.clone(), job_handlers(&self.app), config);
             tokio::spawn(worker.run(stop_rx.clone()))
         });
         let router = crate::web::router(self.app);

@@ -5,7 +5,9 @@
 //! differ — the DDL and the job claim — each backend has its own text (see `migrations/` and
 //! [`jobs`]). ARCHITECTURE.md explains why `Any` instead of two repository implementations.
 
+pub mod catalog;
 pub mod jobs;
+pub mod sql;
 pub mod stores;
 pub mod users;
 

@@ -1,5 +1,6 @@
 //! Pure domain types and rules. No I/O: nothing here knows HTTP, SQL or BigCommerce JSON.
 
+pub mod catalog;
 pub mod connection;
 pub mod field_error;
 pub mod store;

@@ -1,8 +1,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
-use bigcommerce_sim::{RunningSimulator, SimConfig, Simulator, StoreSpec};
+use bigcommerce_sim::{
+    CatalogSeed, RunningSimulator, SeededCatalog, SimConfig, Simulator, StoreSpec,
+};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::{AnyConnection, Connection, Executor};
@@ -11,6 +14,7 @@ use tokio::sync::oneshot;
 use wharf::app::App;
 use wharf::config::Settings;
 use wharf::demo::WHARF_SCOPES;
+use wharf::jobs::WorkerConfig;
 use wharf::startup::Application;
 
 pub const STORE_HASH: &str = "teststore1";
@@ -60,6 +64,7 @@ async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
         secret_key: None,
         secret_key_file: Some(dir.path().join("wharf.key")),
         bigcommerce_api_base: sim.base_url.parse().unwrap(),
+        job_lease_secs: 60,
     };
     let app = App::open(&settings)
         .await
@@ -68,9 +73,13 @@ async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
         .await
         .unwrap();
 
-    let server = Application::build(app.clone(), "127.0.0.1:0", run_workers)
-        .await
-        .expect("wharf binds");
+    let server = Application::build(
+        app.clone(),
+        "127.0.0.1:0",
+        run_workers.then(test_worker_config),
+    )
+    .await
+    .expect("wharf binds");
     let address = format!("http://{}", server.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server.run_until(async move {
@@ -142,6 +151,66 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// Adds and connects the simulated store through the API; returns its id.
+    pub async fn connected_store(&self) -> i64 {
+        let store = self.add_store(&self.store_input("Main store")).await;
+        let id = store["id"].as_i64().unwrap();
+        assert_eq!(self.connect(id).await["connection"]["status"], "connected");
+        id
+    }
+
+    /// Fills the simulated store's catalog (deterministic: see `CatalogSeed`).
+    pub fn seed_catalog(&self, products: usize, variants_per_product: usize) -> SeededCatalog {
+        self.sim.simulator.seed_catalog(
+            STORE_HASH,
+            CatalogSeed {
+                products,
+                variants_per_product,
+            },
+        )
+    }
+
+    /// Starts an import through the API and returns the run's JSON.
+    pub async fn start_import(&self, store_id: i64, mode: &str) -> Value {
+        let response = self
+            .api_post(
+                &format!("/stores/{store_id}/imports"),
+                &json!({ "mode": mode }),
+            )
+            .await;
+        assert_eq!(response.status(), 202, "starting an import");
+        response.json().await.unwrap()
+    }
+
+    /// Polls the run until it finishes (or the deadline passes) and returns its final JSON.
+    pub async fn wait_for_import(&self, import_id: i64) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            let run: Value = self
+                .api_get(&format!("/imports/{import_id}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            if run["status"] == "completed" || run["status"] == "failed" {
+                return run;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "import {import_id} did not finish: {run:#}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// A full import, run to the end; fails the test unless it completes.
+    pub async fn import_all(&self, store_id: i64) -> Value {
+        let run = self.start_import(store_id, "full").await;
+        let run = self.wait_for_import(run["id"].as_i64().unwrap()).await;
+        assert_eq!(run["status"], "completed", "{run:#}");
+        run
+    }
+
     /// A token on the simulated store with exactly these scopes.
     pub fn token_with_scopes(&self, scopes: &[&str]) -> String {
         let token = format!("tok_{}", uuid::Uuid::new_v4().simple());
@@ -186,6 +255,14 @@ impl TestApp {
                 .collect(),
             None => Vec::new(),
         }
+    }
+}
+
+/// Workers that notice new jobs quickly, so tests wait on the work rather than the poll.
+fn test_worker_config() -> WorkerConfig {
+    WorkerConfig {
+        poll_interval: Duration::from_millis(50),
+        ..WorkerConfig::default()
     }
 }
 

@@ -6,5 +6,6 @@ mod browser;
 mod cli;
 mod helpers;
 mod jobs;
+mod products;
 mod secrets;
 mod stores;

@@ -1,5 +1,6 @@
 //! BigCommerce: the only place where BigCommerce wire types meet wharf's domain types.
 
+pub mod catalog;
 pub mod connect;
 
 use bigcommerce::{BigCommerce, ClientConfig};

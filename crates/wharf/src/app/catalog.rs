@@ -1,0 +1,188 @@
+//! Importing products and reading the catalog.
+
+use serde::{Deserialize, Serialize};
+
+use super::App;
+use super::stores::StoreError;
+use crate::channels::bigcommerce::catalog::{SyncError, import_catalog};
+use crate::db::catalog::{self, CATALOG_CURSOR, CatalogRow, ImportIssue, ImportRecord};
+use crate::db::jobs::{self, ClaimedJob, NewJob};
+use crate::db::{self, DbError, is_unique_violation};
+use crate::domain::catalog::{ImportMode, ImportStatus, modified_since};
+use crate::jobs::JobOutcome;
+
+/// The job kind that runs (and resumes) a catalog import.
+pub const IMPORT_JOB: &str = "catalog.import";
+/// Issues listed with a run; the count says how many there are in all.
+const ISSUES_SHOWN: i64 = 200;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ImportJob {
+    import_id: i64,
+}
+
+/// A run as the progress bar, the API and the CLI show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportView {
+    #[serde(flatten)]
+    pub run: ImportRecord,
+    pub percent: i64,
+    pub issue_count: i64,
+    pub issues: Vec<ImportIssue>,
+}
+
+impl ImportView {
+    pub fn is_finished(&self) -> bool {
+        self.run.status.is_finished()
+    }
+}
+
+impl App {
+    /// Queues an import of the store's products; when one is already queued or running,
+    /// returns that one instead of starting a second.
+    pub async fn start_import(
+        &self,
+        store_id: i64,
+        mode: ImportMode,
+    ) -> Result<ImportView, StoreError> {
+        self.store(store_id).await?;
+        if let Some(active) = catalog::active_import(&self.db, store_id).await? {
+            return self.import_view(active.id).await;
+        }
+        let since = match mode {
+            ImportMode::Full => None,
+            ImportMode::Incremental => catalog::cursor(&self.db, store_id, CATALOG_CURSOR)
+                .await?
+                .map(modified_since),
+        };
+        let mut tx = self.db.begin().await.map_err(StoreError::Db)?;
+        let import_id = match catalog::create_import(&mut tx, store_id, mode, since).await {
+            Ok(id) => id,
+            Err(DbError::Sqlx(e)) if is_unique_violation(&e) => {
+                // Another request started one meanwhile: join it.
+                drop(tx);
+                let active = catalog::active_import(&self.db, store_id).await?;
+                return self.import_view(active.map_or(0, |a| a.id)).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let job = NewJob::new(IMPORT_JOB, &ImportJob { import_id }).store(store_id);
+        jobs::enqueue(&mut tx, &job).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        tracing::info!(
+            store_id,
+            import_id,
+            mode = mode.as_str(),
+            "catalog import queued"
+        );
+        self.import_view(import_id).await
+    }
+
+    pub async fn import_view(&self, import_id: i64) -> Result<ImportView, StoreError> {
+        let run = catalog::get_import(&self.db, import_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("import {import_id}")))?;
+        let percent = run.counts.percent(run.status);
+        let issue_count = catalog::count_import_issues(&self.db, import_id).await?;
+        let issues = catalog::import_issues(&self.db, import_id, ISSUES_SHOWN).await?;
+        Ok(ImportView {
+            run,
+            percent,
+            issue_count,
+            issues,
+        })
+    }
+
+    pub async fn latest_import(&self, store_id: i64) -> Result<Option<ImportView>, StoreError> {
+        match catalog::latest_import(&self.db, store_id).await? {
+            Some(run) => Ok(Some(self.import_view(run.id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn search_catalog(
+        &self,
+        store_id: Option<i64>,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<CatalogRow>, i64), StoreError> {
+        Ok(catalog::search_catalog(&self.db, store_id, search, false, limit, offset).await?)
+    }
+
+    /// The `catalog.import` job: runs or resumes the run from its checkpoint.
+    pub async fn run_import_job(&self, job: ClaimedJob) -> JobOutcome {
+        let ImportJob { import_id } = match job.payload() {
+            Ok(payload) => payload,
+            Err(e) => {
+                return JobOutcome::Fail {
+                    error: format!("bad payload: {e}"),
+                };
+            }
+        };
+        let outcome = self.import_once(import_id).await;
+        let last_attempt = job.attempt >= job.max_attempts;
+        match outcome {
+            Ok(()) => JobOutcome::Done,
+            Err(SyncError::Remote(bigcommerce::BcError::RateLimited { retry_after })) => {
+                JobOutcome::Snooze { delay: retry_after }
+            }
+            Err(error) if is_transient(&error) && !last_attempt => {
+                let message = format!("retrying after: {error}");
+                let _ = catalog::note_import_error(&self.db, import_id, &message).await;
+                JobOutcome::Retry {
+                    error: error.to_string(),
+                }
+            }
+            Err(error) => {
+                let message = error.to_string();
+                if let Err(e) = catalog::fail_import(&self.db, import_id, &message).await {
+                    tracing::warn!(import_id, error = %e, "could not mark an import failed");
+                }
+                JobOutcome::Fail { error: message }
+            }
+        }
+    }
+
+    async fn import_once(&self, import_id: i64) -> Result<(), SyncError> {
+        let Some(run) = catalog::get_import(&self.db, import_id).await? else {
+            return Ok(());
+        };
+        if run.status.is_finished() {
+            return Ok(());
+        }
+        catalog::mark_running(&self.db, import_id).await?;
+        let run = catalog::get_import(&self.db, import_id)
+            .await?
+            .unwrap_or(run);
+        let store = db::stores::get(&self.db, run.store_id)
+            .await?
+            .ok_or(DbError::Corrupt("import of a deleted store".into()))?;
+        let client = self
+            .store_client(&store)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        import_catalog(&self.db, &client, &run).await?;
+        let finished = catalog::get_import(&self.db, import_id).await?;
+        if let Some(done) = finished.filter(|r| r.status == ImportStatus::Completed) {
+            tracing::info!(
+                import_id,
+                products = done.counts.products_seen,
+                variants = done.counts.variants_seen,
+                created = done.counts.products_created,
+                updated = done.counts.products_updated,
+                archived = done.counts.products_archived,
+                "catalog import completed"
+            );
+        }
+        Ok(())
+    }
+}
+
+fn is_transient(error: &SyncError) -> bool {
+    match error {
+        SyncError::Remote(e) => e.is_transient(),
+        // A database hiccup (lock timeout, lost connection) is worth another try.
+        SyncError::Db(DbError::Sqlx(_)) => true,
+        SyncError::Db(_) => false,
+    }
+}

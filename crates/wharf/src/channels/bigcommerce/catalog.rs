@@ -1,0 +1,206 @@
+//! Importing the store's catalog: BigCommerce products and variants become wharf's.
+//!
+//! Products are read 250 at a time with their variants inline, in id order by keyset
+//! (`id:greater` the last id stored), so a product deleted mid-run cannot shift a page and make
+//! the run skip another. Each page is stored in one transaction together with the run's
+//! checkpoint (the last id), so a run that dies resumes after the last stored page.
+//! Brands are read once per run. A product whose `variants` did not come inline has them read
+//! separately, many products per request.
+
+use std::collections::HashMap;
+
+use bigcommerce::{
+    BcError, Brand, InventoryTracking as WireTracking, MAX_V3_PAGE_SIZE, Product, ProductQuery,
+    ProductSort, ProductSortField, SortDirection, StoreClient, Variant,
+};
+
+use crate::db::catalog::{self, ImportRecord};
+use crate::db::{Db, DbError};
+use crate::domain::catalog::{CatalogProduct, CatalogVariant, InventoryTracking, normalize_code};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Remote(#[from] BcError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for SyncError {
+    fn from(error: sqlx::Error) -> Self {
+        SyncError::Db(error.into())
+    }
+}
+
+/// Runs (or resumes) an import until every page is stored and the run is finished.
+pub async fn import_catalog(
+    db: &Db,
+    client: &StoreClient,
+    run: &ImportRecord,
+) -> Result<(), SyncError> {
+    let brands: HashMap<u64, String> = client
+        .all_brands()
+        .await?
+        .into_iter()
+        .map(|Brand { id, name }| (id, name))
+        .collect();
+    let mut after = run.last_product_id.max(0) as u64;
+    let mut pages_done = run.counts.pages_done;
+    loop {
+        let query = ProductQuery {
+            limit: MAX_V3_PAGE_SIZE,
+            include_variants: true,
+            id_greater: (after > 0).then_some(after),
+            date_modified_min: run
+                .modified_since_ms
+                .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
+            sort: Some(ProductSort {
+                field: ProductSortField::Id,
+                direction: SortDirection::Asc,
+            }),
+            ..ProductQuery::default()
+        };
+        let page = client.products_page(&query).await?;
+        // With keyset paging the total counts what is left, this page included.
+        let pages_left = page
+            .pagination
+            .as_ref()
+            .map_or(1, |p| i64::from(p.total_pages).max(1));
+        let Some(last_id) = page.data.last().map(|p| p.id) else {
+            break;
+        };
+        let full_page = page.data.len() as u32 >= MAX_V3_PAGE_SIZE;
+        let products = with_all_variants(client, page.data).await?;
+        let products: Vec<CatalogProduct> = products
+            .into_iter()
+            .map(|(product, variants)| to_catalog_product(product, variants, &brands))
+            .collect();
+
+        pages_done += 1;
+        let mut tx = db.begin().await?;
+        catalog::store_page(
+            &mut tx,
+            run,
+            &products,
+            last_id as i64,
+            pages_done - 1 + pages_left,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::debug!(
+            run = run.id,
+            page = pages_done,
+            last_id,
+            "catalog page stored"
+        );
+        after = last_id;
+        if !full_page || pages_left <= 1 {
+            break;
+        }
+    }
+    let run = catalog::get_import(db, run.id)
+        .await?
+        .unwrap_or_else(|| run.clone());
+    let mut tx = db.begin().await?;
+    catalog::finish_import(&mut tx, &run).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Pairs each product with all its variants, reading separately those not inlined.
+async fn with_all_variants(
+    client: &StoreClient,
+    products: Vec<Product>,
+) -> Result<Vec<(Product, Vec<Variant>)>, BcError> {
+    // Every BigCommerce product has at least its base variant: an absent or empty list means
+    // the variants were not inlined, not that there are none.
+    let missing: Vec<u64> = products
+        .iter()
+        .filter(|p| p.variants.as_ref().is_none_or(Vec::is_empty))
+        .map(|p| p.id)
+        .collect();
+    let mut fetched: HashMap<u64, Vec<Variant>> = HashMap::new();
+    for chunk in missing.chunks(MAX_V3_PAGE_SIZE as usize) {
+        let mut page_number = 1;
+        loop {
+            let page = client
+                .variants_page(chunk, page_number, MAX_V3_PAGE_SIZE)
+                .await?;
+            let more = page.has_next_page() && !page.data.is_empty();
+            for variant in page.data {
+                fetched.entry(variant.product_id).or_default().push(variant);
+            }
+            if !more {
+                break;
+            }
+            page_number += 1;
+        }
+    }
+    Ok(products
+        .into_iter()
+        .map(|mut product| {
+            let variants = match product.variants.take() {
+                Some(inline) if !inline.is_empty() => inline,
+                _ => fetched.remove(&product.id).unwrap_or_default(),
+            };
+            (product, variants)
+        })
+        .collect())
+}
+
+fn to_catalog_product(
+    product: Product,
+    variants: Vec<Variant>,
+    brands: &HashMap<u64, String>,
+) -> CatalogProduct {
+    let inventory_tracking = match product.inventory_tracking {
+        WireTracking::Product => InventoryTracking::Product,
+        WireTracking::Variant => InventoryTracking::Variant,
+        WireTracking::None => InventoryTracking::None,
+        WireTracking::Unknown => {
+            tracing::warn!(
+                product = product.id,
+                "unknown inventory_tracking value; stored as not tracked"
+            );
+            InventoryTracking::None
+        }
+    };
+    CatalogProduct {
+        external_id: product.id,
+        sku: normalize_code(product.sku.as_deref()),
+        upc: normalize_code(product.upc.as_deref()),
+        gtin: normalize_code(product.gtin.as_deref()),
+        brand_name: product.brand_id.and_then(|id| brands.get(&id).cloned()),
+        price: product.price,
+        cost_price: product.cost_price,
+        inventory_tracking,
+        inventory_level: product.inventory_level,
+        is_visible: product.is_visible.unwrap_or(true),
+        date_modified_ms: product.date_modified.map(|t| t.as_millisecond()),
+        variants: variants
+            .into_iter()
+            .map(|v| CatalogVariant {
+                external_id: v.id,
+                sku: normalize_code(v.sku.as_deref()),
+                upc: normalize_code(v.upc.as_deref()),
+                gtin: normalize_code(v.gtin.as_deref()),
+                price: v.price,
+                cost_price: v.cost_price,
+                inventory_level: v.inventory_level,
+                options: v
+                    .option_values
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "{}: {}",
+                            o.option_display_name.as_deref().unwrap_or("Option"),
+                            o.label.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        name: product.name,
+    }
+}
