@@ -108,8 +108,17 @@ impl Db {
         self.backend
     }
 
+    /// Begins a transaction that will write.
+    ///
+    /// On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up front, waiting for it under
+    /// `busy_timeout`. A deferred `BEGIN` that reads first and writes later cannot wait: when
+    /// another connection wrote in between, its upgrade fails at once with "database is locked"
+    /// (SQLITE_BUSY_SNAPSHOT), and two such upgrades can stall each other until the timeout.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DbError> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub async fn close(&self) {

@@ -139,26 +139,32 @@ impl Worker {
         .await
     }
 
-    /// Awaits the handler while renewing the job's lease, so long jobs are not rescued under it.
+    /// Awaits the handler while a separate task renews the job's lease, so long jobs are not
+    /// rescued under it. The renewal must not share the handler's task: on SQLite it waits for
+    /// the write lock the handler may hold, and a handler that is not polled meanwhile never
+    /// releases it.
     async fn run_with_lease(
         &self,
         work: futures::future::BoxFuture<'static, JobOutcome>,
         job_id: i64,
     ) -> JobOutcome {
         let renew_every = self.config.lease / 3;
-        let mut work = std::pin::pin!(work);
-        loop {
-            tokio::select! {
-                outcome = &mut work => return outcome,
-                _ = tokio::time::sleep(renew_every) => {
-                    match jobs::extend_lease(&self.db, job_id, &self.id, self.config.lease).await {
-                        Ok(true) => {}
-                        Ok(false) => tracing::warn!(job = job_id, "lost the lease of a running job"),
-                        Err(e) => tracing::warn!(job = job_id, error = %e, "could not renew a job's lease"),
+        let (db, worker_id, lease) = (self.db.clone(), self.id.clone(), self.config.lease);
+        let renewal = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(renew_every).await;
+                match jobs::extend_lease(&db, job_id, &worker_id, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(job = job_id, "lost the lease of a running job"),
+                    Err(e) => {
+                        tracing::warn!(job = job_id, error = %e, "could not renew a job's lease")
                     }
                 }
             }
-        }
+        });
+        let outcome = work.await;
+        renewal.abort();
+        outcome
     }
 
     async fn record(
