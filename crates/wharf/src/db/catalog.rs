@@ -221,16 +221,37 @@ async fn set_cursor(
 
 // ---- storing a page ----------------------------------------------------------------------
 
-/// Stores one page of products with their variants and advances the run's checkpoint, all in
-/// the caller's transaction: a run killed mid-page redoes exactly that page.
+/// Stores one page of products with their variants and advances the run's checkpoint from
+/// `previous_checkpoint` to `checkpoint_product_id`, all in the caller's transaction: a run
+/// killed mid-page redoes exactly that page.
+///
+/// Returns `None` (and the caller must roll back) when the checkpoint is no longer
+/// `previous_checkpoint`: another runner of the same import — one that took over a lease this
+/// runner was thought to have lost — is ahead, and this page is its to store.
 pub async fn store_page(
     conn: &mut AnyConnection,
     run: &ImportRecord,
     products: &[CatalogProduct],
+    previous_checkpoint: i64,
     checkpoint_product_id: i64,
     pages_total: i64,
-) -> Result<PageChanges, DbError> {
+) -> Result<Option<PageChanges>, DbError> {
     let now = now_ms();
+    // Claim the step first: the compare-and-set makes a second runner wait on this row (or, on
+    // SQLite, on the write lock) and then find the checkpoint moved.
+    let claimed = sqlx::query(
+        "UPDATE catalog_imports SET last_product_id = $3, updated_at = $4
+         WHERE id = $1 AND last_product_id = $2 AND status IN ('queued', 'running')",
+    )
+    .bind(run.id)
+    .bind(previous_checkpoint)
+    .bind(checkpoint_product_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(None);
+    }
     let mut changes = PageChanges::default();
     let product_ids: Vec<i64> = products.iter().map(|p| p.external_id as i64).collect();
     let existing = existing_products(conn, run.store_id, &product_ids).await?;
@@ -299,15 +320,14 @@ pub async fn store_page(
     mark_seen(conn, run, VARIANT, &variant_ids, now).await?;
 
     sqlx::query(
-        "UPDATE catalog_imports SET status = 'running', last_product_id = $2, pages_done = pages_done + 1,
-                pages_total = $3, products_seen = products_seen + $4, variants_seen = variants_seen + $5,
-                products_created = products_created + $6, products_updated = products_updated + $7,
-                variants_created = variants_created + $8, variants_updated = variants_updated + $9,
-                last_error = NULL, updated_at = $10
+        "UPDATE catalog_imports SET status = 'running', pages_done = pages_done + 1,
+                pages_total = $2, products_seen = products_seen + $3, variants_seen = variants_seen + $4,
+                products_created = products_created + $5, products_updated = products_updated + $6,
+                variants_created = variants_created + $7, variants_updated = variants_updated + $8,
+                last_error = NULL, updated_at = $9
          WHERE id = $1",
     )
     .bind(run.id)
-    .bind(checkpoint_product_id)
     .bind(pages_total)
     .bind(products.len() as i64)
     .bind(variant_ids.len() as i64)
@@ -318,13 +338,26 @@ pub async fn store_page(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    Ok(changes)
+    Ok(Some(changes))
 }
 
 /// Ends a run: a full run archives what it did not see; every run records the SKU problems it
-/// found and moves the incremental cursor to its own start.
-pub async fn finish_import(conn: &mut AnyConnection, run: &ImportRecord) -> Result<(), DbError> {
+/// found and moves the incremental cursor to its own start. Returns false (the caller rolls
+/// back) when another runner already finished it.
+pub async fn finish_import(conn: &mut AnyConnection, run: &ImportRecord) -> Result<bool, DbError> {
     let now = now_ms();
+    let claimed = sqlx::query(
+        "UPDATE catalog_imports SET status = 'completed', finished_at = $3, updated_at = $3
+         WHERE id = $1 AND last_product_id = $2 AND status = 'running'",
+    )
+    .bind(run.id)
+    .bind(run.last_product_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
     let (products_archived, variants_archived) = match run.mode {
         ImportMode::Full => (
             archive_unseen(conn, run, PRODUCT, "products", now).await?,
@@ -342,17 +375,16 @@ pub async fn finish_import(conn: &mut AnyConnection, run: &ImportRecord) -> Resu
     )
     .await?;
     sqlx::query(
-        "UPDATE catalog_imports SET status = 'completed', products_archived = $2, variants_archived = $3,
-                last_error = NULL, finished_at = $4, updated_at = $4, pages_total = pages_done
+        "UPDATE catalog_imports SET products_archived = $2, variants_archived = $3, last_error = NULL,
+                pages_total = pages_done
          WHERE id = $1",
     )
     .bind(run.id)
     .bind(products_archived)
     .bind(variants_archived)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(true)
 }
 
 async fn archive_unseen(

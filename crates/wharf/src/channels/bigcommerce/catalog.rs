@@ -77,15 +77,25 @@ pub async fn import_catalog(
             .collect();
 
         pages_done += 1;
+        let pages_total = pages_done - 1 + pages_left;
         let mut tx = db.begin().await?;
-        catalog::store_page(
+        let stored = catalog::store_page(
             &mut tx,
             run,
             &products,
+            after as i64,
             last_id as i64,
-            pages_done - 1 + pages_left,
+            pages_total,
         )
         .await?;
+        if stored.is_none() {
+            tracing::info!(
+                run = run.id,
+                "another runner of this import is ahead; stopping this one"
+            );
+            tx.rollback().await?;
+            return Ok(());
+        }
         tx.commit().await?;
         tracing::debug!(
             run = run.id,
@@ -98,12 +108,23 @@ pub async fn import_catalog(
             break;
         }
     }
-    let run = catalog::get_import(db, run.id)
+    let mut run = catalog::get_import(db, run.id)
         .await?
         .unwrap_or_else(|| run.clone());
+    if run.last_product_id != after as i64 {
+        tracing::info!(
+            run = run.id,
+            "another runner of this import is ahead; stopping this one"
+        );
+        return Ok(());
+    }
+    run.last_product_id = after as i64;
     let mut tx = db.begin().await?;
-    catalog::finish_import(&mut tx, &run).await?;
-    tx.commit().await?;
+    if catalog::finish_import(&mut tx, &run).await? {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
     Ok(())
 }
 
