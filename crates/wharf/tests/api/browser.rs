@@ -250,6 +250,72 @@ async fn invalid_form_flow(app: &TestApp, browser: &Client) -> Step {
     Ok(())
 }
 
+async fn import_flow(app: &TestApp, browser: &Client) -> Step {
+    let store_id = app.connected_store().await;
+    app.seed_catalog(600, 2);
+    // Slow enough that the bar is seen moving, fast enough for a test.
+    app.sim.simulator.set_faults(bigcommerce_sim::Faults {
+        latency: Duration::from_millis(300),
+        ..bigcommerce_sim::Faults::default()
+    });
+    sign_in(app, browser).await?;
+    browser
+        .goto(&format!(
+            "{}/setup/integrations/bigcommerce/stores/{store_id}",
+            app.address
+        ))
+        .await?;
+    browser
+        .find(Locator::Id("import-products"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("import-progress"))
+        .await?;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#import-progress[data-status=\"completed\"]"))
+        .await?;
+    let bar = browser.find(Locator::Id("import-progress")).await?;
+    assert_eq!(bar.attr("data-percent").await?.as_deref(), Some("100"));
+    assert_eq!(
+        browser
+            .find(Locator::Id("import-percent"))
+            .await?
+            .text()
+            .await?,
+        "100%"
+    );
+    assert_eq!(
+        browser
+            .find(Locator::Id("import-products"))
+            .await?
+            .text()
+            .await?,
+        "Import products"
+    );
+    assert_eq!(
+        browser
+            .find(Locator::Id("import-pages"))
+            .await?
+            .text()
+            .await?,
+        "3 / 3"
+    );
+    assert_eq!(
+        browser
+            .find(Locator::Id("import-products-read"))
+            .await?
+            .text()
+            .await?,
+        "600"
+    );
+    Ok(())
+}
+
 async fn run_in_browser<F>(name: &str, flow: F)
 where
     F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
@@ -283,4 +349,9 @@ async fn the_merchant_connects_a_store_in_the_browser() {
 #[tokio::test]
 async fn the_form_names_each_bad_field_in_the_browser() {
     run_in_browser("invalid_form", invalid_form_flow).await;
+}
+
+#[tokio::test]
+async fn the_merchant_imports_products_and_sees_the_progress_reach_100_percent() {
+    run_in_browser("import", import_flow).await;
 }

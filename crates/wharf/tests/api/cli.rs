@@ -140,3 +140,26 @@ async fn invalid_cli_input_names_the_flag_and_saves_nothing() {
     assert_ne!(unknown.status.code(), Some(0));
     assert!(text(&unknown).contains("Nope"));
 }
+
+#[tokio::test]
+async fn products_import_from_the_cli_runs_to_completion() {
+    let app = spawn_app().await;
+    let store_id = app.connected_store().await;
+    let seeded = app.seed_catalog(260, 2);
+    let imported = wharf(&app, &["products", "import", "Main store"]).await;
+    assert_eq!(imported.status.code(), Some(0), "{}", text(&imported));
+    let output = text(&imported);
+    assert!(
+        output.contains("completed") && output.contains("260 products"),
+        "{output}"
+    );
+    assert!(
+        output.contains(&format!("{} variants", seeded.variant_count)),
+        "{output}"
+    );
+    let run = app.app.latest_import(store_id).await.unwrap().unwrap();
+    assert_eq!(run.run.counts.pages_done, 2);
+
+    let unknown = wharf(&app, &["products", "import", "No such store"]).await;
+    assert_ne!(unknown.status.code(), Some(0));
+}

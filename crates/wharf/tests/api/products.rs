@@ -442,3 +442,135 @@ async fn an_unknown_import_mode_is_refused_naming_the_field() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "mode");
 }
+
+/// `wharf serve` as its own process, sharing the test's database and simulator.
+fn spawn_wharf_process(app: &TestApp) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("WHARF_DATABASE_URL", &app.settings.database_url)
+        .env("WHARF_SECRET_KEY_FILE", app.dir.path().join("wharf.key"))
+        .env("WHARF_BIGCOMMERCE_API_BASE", &app.sim.base_url)
+        .env("WHARF_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
+        // A killed worker's job is taken over once its lease runs out: keep that short here.
+        .env("WHARF_JOB_LEASE_SECS", "1")
+        .env_remove("WHARF_SECRET_KEY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("wharf serve starts")
+}
+
+#[tokio::test]
+async fn an_import_killed_mid_run_resumes_after_restart_without_duplicates() {
+    // No in-process worker: only the child processes run the import.
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let store_id = app.connected_store().await;
+    let seeded = app.seed_catalog(2000, 1);
+    app.sim.simulator.set_faults(Faults {
+        latency: std::time::Duration::from_millis(150),
+        ..Faults::default()
+    });
+    let run = app.start_import(store_id, "full").await;
+    let import_id = run["id"].as_i64().unwrap();
+
+    let mut first = spawn_wharf_process(&app);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let pages_before_kill = loop {
+        let run = app.app.import_view(import_id).await.unwrap();
+        if run.run.counts.pages_done >= 2 {
+            break run.run.counts.pages_done;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the first process never stored two pages"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    first.kill().expect("SIGKILL");
+    first.wait().unwrap();
+    let after_kill = app.app.import_view(import_id).await.unwrap();
+    assert_eq!(after_kill.run.status.as_str(), "running", "killed mid-run");
+    assert!(
+        after_kill.run.counts.pages_done < 8,
+        "killed before the end ({pages_before_kill} pages)"
+    );
+    let stored_at_kill = count(&app, "SELECT COUNT(*) FROM products").await;
+    assert_eq!(
+        stored_at_kill, after_kill.run.counts.products_seen,
+        "pages and checkpoint commit together"
+    );
+
+    let mut second = spawn_wharf_process(&app);
+    let run = app.wait_for_import(import_id).await;
+    second.kill().unwrap();
+    second.wait().unwrap();
+
+    assert_eq!(run["status"], "completed", "{run:#}");
+    assert_eq!(
+        run["counts"]["products_seen"], 2000,
+        "every product counted exactly once: {run:#}"
+    );
+    assert_eq!(run["counts"]["products_created"], 2000);
+    assert_eq!(run["counts"]["pages_done"], 8);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM products").await, 2000);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM variants").await as usize,
+        seeded.variant_count
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(DISTINCT external_id) FROM bindings WHERE kind = 'product'"
+        )
+        .await,
+        count(&app, "SELECT COUNT(*) FROM bindings WHERE kind = 'product'").await
+    );
+    // The resumed run read on from its checkpoint instead of starting over.
+    let product_pages = app
+        .sim
+        .simulator
+        .request_stats()
+        .count("GET /v3/catalog/products");
+    assert!(
+        product_pages <= 8 + 2,
+        "{product_pages} product pages for 8 pages of data"
+    );
+}
+
+#[tokio::test]
+async fn two_runners_of_the_same_import_store_each_page_once() {
+    // What a rescued lease can cause: the old runner still working while a new one starts.
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let store_id = app.connected_store().await;
+    app.seed_catalog(1500, 1);
+    app.sim.simulator.set_faults(Faults {
+        latency: std::time::Duration::from_millis(30),
+        ..Faults::default()
+    });
+    let run = app.start_import(store_id, "full").await;
+    let job = |attempt| wharf::db::jobs::ClaimedJob {
+        id: 1,
+        kind: wharf::app::catalog::IMPORT_JOB.to_owned(),
+        payload: serde_json::json!({ "import_id": run["id"] }),
+        store_id: Some(store_id),
+        attempt,
+        max_attempts: 20,
+        locked_until_ms: 0,
+    };
+    let (first, second) = tokio::join!(
+        app.app.run_import_job(job(1)),
+        app.app.run_import_job(job(2))
+    );
+    assert_eq!(first, wharf::jobs::JobOutcome::Done);
+    assert_eq!(second, wharf::jobs::JobOutcome::Done);
+
+    let run = app.wait_for_import(run["id"].as_i64().unwrap()).await;
+    assert_eq!(run["status"], "completed");
+    assert_eq!(run["counts"]["pages_done"], 6, "{run:#}");
+    assert_eq!(run["counts"]["products_seen"], 1500, "{run:#}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM products").await, 1500);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM catalog_import_issues").await,
+        run["issue_count"].as_i64().unwrap()
+    );
+}
