@@ -18,10 +18,17 @@ mod rate_limit;
 pub use client::{BigCommerce, StoreClient};
 pub use config::{ClientConfig, DEFAULT_API_BASE};
 pub use endpoints::catalog::{ProductQuery, ProductSort, ProductSortField, SortDirection};
+pub use endpoints::orders::{MAX_V2_PAGE_SIZE, OrderQuery, OrderSortField};
 pub use error::BcError;
 pub use models::brand::Brand;
+pub use models::hook::{Hook, HookUpdate, NewHook};
+pub use models::order::{
+    BillingAddress, ConsignmentWarning, Consignments, Order, OrderCount, OrderProduct,
+    OrderProductOption, OrderProductType, OrderStatusCount, ShippingAddress, ShippingConsignment,
+};
 pub use models::order_status::OrderStatus;
 pub use models::product::{InventoryTracking, OptionValue, Product, Variant};
 pub use models::store::{StoreInformation, StoreTimezone};
+pub use models::webhook_event::{InventoryChange, StatusChange, WebhookData, WebhookEvent};
 pub use paging::{MAX_V3_PAGE_SIZE, Pagination, PaginationLinks, V3Page};
 pub use rate_limit::RateLimitStatus;

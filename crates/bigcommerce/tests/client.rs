@@ -5,9 +5,12 @@ mod helpers;
 
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+
 use bigcommerce::{
-    BcError, Brand, InventoryTracking, MAX_V3_PAGE_SIZE, OptionValue, OrderStatus, ProductQuery,
-    ProductSort, ProductSortField, SortDirection, V3Page,
+    BcError, Brand, HookUpdate, InventoryTracking, MAX_V3_PAGE_SIZE, NewHook, OptionValue, Order,
+    OrderProductType, OrderQuery, OrderSortField, OrderStatus, ProductQuery, ProductSort,
+    ProductSortField, SortDirection, V3Page, WebhookEvent,
 };
 use helpers::{STORE_HASH, TOKEN, USER_AGENT, rate_headers, spawn_api, spawn_api_with};
 use jiff::Timestamp;
@@ -980,4 +983,556 @@ async fn variants_page_filters_by_product_ids() {
     assert_eq!(page.data[0].price, Some(money("10.00")));
     assert_eq!(page.data[0].inventory_level, Some(4));
     assert!(page.data[0].option_values.is_empty());
+}
+
+#[tokio::test]
+async fn orders_page_renders_every_filter() {
+    let api = spawn_api().await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders")))
+        .and(query_param("page", "2"))
+        .and(query_param("limit", "250"))
+        .and(query_param(
+            "min_date_modified",
+            "2025-01-15T00:03:17+00:00",
+        ))
+        .and(query_param(
+            "max_date_modified",
+            "2025-01-16T00:00:00+00:00",
+        ))
+        .and(query_param("min_id", "100"))
+        .and(query_param("status_id", "11"))
+        .and(query_param("sort", "date_modified:asc"))
+        .and(query_param("include", "consignments.line_items"))
+        .and(query_param("consignment_structure", "object"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders")))
+        .and(query_param("page", "1"))
+        .and(query_param("limit", "250"))
+        .and(query_param_is_missing("min_date_modified"))
+        .and(query_param_is_missing("sort"))
+        .and(query_param_is_missing("include"))
+        .and(query_param_is_missing("consignment_structure"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let since: Timestamp = "2025-01-15T01:03:17.9+01:00".parse().expect("timestamp");
+    let until: Timestamp = "2025-01-16T00:00:00Z".parse().expect("timestamp");
+    let query = OrderQuery {
+        page: 2,
+        min_date_modified: Some(since),
+        max_date_modified: Some(until),
+        min_id: Some(100),
+        status_id: Some(11),
+        sort: Some((OrderSortField::DateModified, SortDirection::Asc)),
+        include_consignment_line_items: true,
+        ..OrderQuery::default()
+    };
+    let filtered = api.store.orders_page(&query).await.expect("filtered");
+    let unfiltered = api
+        .store
+        .orders_page(&OrderQuery::default())
+        .await
+        .expect("unfiltered");
+
+    assert!(filtered.is_empty() && unfiltered.is_empty());
+    let requests = api.requests().await;
+    let raw = requests[0].url.query().expect("query string");
+    assert!(
+        raw.contains("min_date_modified=2025-01-15T00%3A03%3A17%2B00%3A00"),
+        "the offset's + must be escaped, or it reads as a space: {raw}"
+    );
+    assert!(raw.contains("sort=date_modified%3Aasc"), "{raw}");
+}
+
+#[tokio::test]
+async fn orders_page_204_is_empty() {
+    let api = spawn_api().await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let orders = api
+        .store
+        .orders_page(&OrderQuery::default())
+        .await
+        .expect("empty");
+
+    assert!(orders.is_empty());
+}
+
+fn order_product_json(id: u64, address_id: u64) -> Value {
+    json!({
+        "id": id, "order_id": 120, "product_id": 77, "variant_id": 300 + id,
+        "order_address_id": address_id, "name": format!("Jar {id}"), "sku": format!("JAR-{id}"),
+        "type": "physical", "base_price": "10.0000", "price_ex_tax": "10.0000",
+        "price_inc_tax": "10.8000", "total_inc_tax": "21.6000", "quantity": 2,
+        "quantity_shipped": 0, "quantity_refunded": 0, "is_refunded": false,
+        "product_options": [{"id": 1, "option_id": 5, "product_option_id": 9,
+            "display_name": "Size", "display_value": "M", "value": "27", "type": "Multiple choice"}],
+        "is_bundled_product": false, "parent_order_product_id": null,
+        "applied_discounts": [], "configurable_fields": []
+    })
+}
+
+fn order_json() -> Value {
+    let mut big_consignment: Vec<Value> = (1..=50).map(|id| order_product_json(id, 7)).collect();
+    big_consignment[1]["variant_id"] = json!(0);
+    big_consignment[1]["product_id"] = json!(0);
+    big_consignment[1]["type"] = json!("giftcertificate");
+    json!({
+        "id": 120, "customer_id": 0, "status_id": 11, "status": "Awaiting Fulfillment",
+        "date_created": "Tue, 20 Nov 2012 00:00:00 +0000",
+        "date_modified": "Wed, 15 Jan 2025 00:03:17 +0000",
+        "date_shipped": "",
+        "subtotal_ex_tax": "100.0000", "subtotal_inc_tax": "108.0000", "subtotal_tax": "8.0000",
+        "total_ex_tax": "105.0000", "total_inc_tax": "113.4000", "total_tax": "8.4000",
+        "shipping_cost_ex_tax": "5.0000", "shipping_cost_inc_tax": "5.4000",
+        "items_total": 102, "items_shipped": 0, "currency_code": "EUR",
+        "payment_status": "captured", "payment_method": "Credit Card", "is_deleted": false,
+        "order_source": "www", "channel_id": 1, "customer_message": "", "staff_notes": "VIP",
+        "billing_address": {"first_name": "Jane", "last_name": "Doe", "street_1": "1 Main St",
+            "city": "Austin", "state": "Texas", "zip": 78726, "country": "United States",
+            "country_iso2": "US", "email": "jane@example.com", "form_fields": []},
+        "products": {"url": "https://api.bigcommerce.com/stores/abc123/v2/orders/120/products",
+            "resource": "/orders/120/products"},
+        "consignments": shipping_consignments(big_consignment),
+    })
+}
+
+fn shipping_consignments(big_consignment: Vec<Value>) -> Value {
+    let warning = "Not all line items of this consignment are returned, only 50 are included. Please use the /v2/orders/{order_id}/products endpoint to fetch all line items.";
+    json!({
+        "pickups": [], "downloads": [], "email": {"gift_certificates": []},
+        "shipping": [
+            {"id": 7, "first_name": "Jane", "last_name": "Doe", "company": "", "street_1": "1 Main St",
+             "street_2": "", "city": "Austin", "state": "Texas", "zip": "78726",
+             "country": "United States", "country_iso2": "US", "email": "jane@example.com",
+             "phone": "", "items_total": 100, "items_shipped": 0,
+             "shipping_method": "Flat Rate", "base_cost": 5.1, "shipping_zone_id": 1,
+             "line_items": big_consignment,
+             "__warning__": {"message": warning}},
+            {"id": 8, "first_name": "John", "zip": "10001", "country_iso2": "US",
+             "items_total": 2, "items_shipped": 0, "shipping_method": "Free",
+             "line_items": [order_product_json(60, 8)]}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn an_order_decodes_dates_money_and_truncated_consignments() {
+    let api = spawn_api().await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/120")))
+        .and(query_param("include", "consignments.line_items"))
+        .and(query_param("consignment_structure", "object"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(order_json()))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let order = api.store.order(120, true).await.expect("order");
+
+    assert_eq!((order.id, order.status_id, order.customer_id), (120, 11, 0));
+    assert_eq!(order.status, "Awaiting Fulfillment");
+    let created: Timestamp = "2012-11-20T00:00:00Z".parse().expect("timestamp");
+    let modified: Timestamp = "2025-01-15T00:03:17Z".parse().expect("timestamp");
+    assert_eq!(order.date_created, Some(created));
+    assert_eq!(order.date_modified, Some(modified));
+    assert_eq!(
+        order.date_shipped, None,
+        "an empty string is not shipped yet"
+    );
+    assert_eq!(order.subtotal_inc_tax, Some(money("108.0000")));
+    assert_eq!(order.total_inc_tax, Some(money("113.4")));
+    assert_eq!(order.shipping_cost_inc_tax, Some(money("5.4")));
+    assert_eq!((order.items_total, order.items_shipped), (102, 0));
+    assert_eq!(order.currency_code.as_deref(), Some("EUR"));
+    assert_eq!(order.payment_status.as_deref(), Some("captured"));
+    assert_eq!(order.order_source.as_deref(), Some("www"));
+    assert_eq!(order.customer_message, None);
+    assert_eq!(order.staff_notes.as_deref(), Some("VIP"));
+    assert!(!order.is_deleted);
+    let billing = order.billing_address.as_ref().expect("billing address");
+    assert_eq!(billing.zip, "78726", "a numeric zip reads as text");
+
+    let consignments = order.consignments.as_ref().expect("consignments");
+    assert_eq!(consignments.shipping.len(), 2);
+    let big = &consignments.shipping[0];
+    assert_eq!(big.id, 7);
+    assert_eq!(big.shipping_method.as_deref(), Some("Flat Rate"));
+    assert_eq!(big.line_items.len(), 50);
+    assert!(big.truncated);
+    assert!(big.line_items_incomplete());
+    assert!(
+        big.warning
+            .as_ref()
+            .is_some_and(|w| w.message.starts_with("Not all line items"))
+    );
+    let first = &big.line_items[0];
+    assert_eq!(
+        (first.id, first.order_id, first.order_address_id),
+        (1, 120, 7)
+    );
+    assert_eq!(first.variant_id, Some(301));
+    assert_eq!(first.product_type, OrderProductType::Physical);
+    assert_eq!(first.base_price, Some(money("10")));
+    assert_eq!(first.price_inc_tax, Some(money("10.8")));
+    assert_eq!((first.quantity, first.quantity_shipped), (2, 0));
+    assert_eq!(first.product_options[0].display_value, "M");
+    assert_eq!(first.parent_order_product_id, None);
+    let custom = &big.line_items[1];
+    assert_eq!(custom.variant_id, None, "variant 0 means a custom product");
+    assert_eq!(custom.product_type, OrderProductType::GiftCertificate);
+    let small = &consignments.shipping[1];
+    assert!(!small.truncated && small.warning.is_none());
+    assert!(!small.line_items_incomplete());
+    assert_eq!(small.line_items[0].id, 60);
+
+    // What this crate serializes reads back the same, `__warning__` included.
+    let again: Order =
+        serde_json::from_value(serde_json::to_value(&order).expect("json")).expect("again");
+    assert_eq!(again, order);
+}
+
+#[tokio::test]
+async fn an_order_without_includes_has_no_consignments() {
+    let api = spawn_api().await;
+    let mut body = order_json();
+    body["consignments"] = json!({"url": "https://x/v2/orders/120/consignments",
+        "resource": "/orders/120/consignments"});
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/120")))
+        .and(query_param_is_missing("include"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let order = api.store.order(120, false).await.expect("order");
+
+    assert_eq!(order.consignments, None);
+}
+
+#[tokio::test]
+async fn consignment_line_item_links_are_skipped() {
+    let mut body = order_json();
+    body["consignments"]["shipping"][1]["line_items"] = json!([
+        {"url": "https://x/v2/orders/120/products/60", "resource": "/orders/120/products/60"}
+    ]);
+
+    let order: Order = serde_json::from_value(body).expect("order");
+
+    let consignment = &order.consignments.expect("consignments").shipping[1];
+    assert!(consignment.line_items.is_empty());
+    assert!(!consignment.truncated);
+    assert!(consignment.line_items_incomplete());
+}
+
+#[tokio::test]
+async fn unreadable_order_dates_are_decode_errors() {
+    let api = spawn_api().await;
+    let mut body = order_json();
+    body["date_modified"] = json!("yesterday");
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/120")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&api.server)
+        .await;
+
+    let err = api.store.order(120, false).await.expect_err("bad date");
+
+    assert!(matches!(err, BcError::Decode { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn all_order_products_pages_until_a_short_page() {
+    let api = spawn_api().await;
+    let page_one: Vec<Value> = (1..=250).map(|id| order_product_json(id, 7)).collect();
+    let page_two: Vec<Value> = (251..=260).map(|id| order_product_json(id, 7)).collect();
+    for (page, rows) in [(1, page_one), (2, page_two)] {
+        Mock::given(method("GET"))
+            .and(path(api.path("v2/orders/120/products")))
+            .and(query_param("page", page.to_string()))
+            .and(query_param("limit", "250"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(rows))
+            .expect(1)
+            .mount(&api.server)
+            .await;
+    }
+
+    let products = api.store.all_order_products(120).await.expect("products");
+
+    assert_eq!(products.len(), 260);
+    assert_eq!(products[259].id, 260);
+    assert_eq!(api.requests().await.len(), 2);
+}
+
+#[tokio::test]
+async fn all_order_products_stops_on_204_and_on_a_repeated_page() {
+    let api = spawn_api().await;
+    // A server that caps pages at 50 rows and then ignores `page`.
+    let rows: Vec<Value> = (1..=50).map(|id| order_product_json(id, 7)).collect();
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/120/products")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(rows))
+        .mount(&api.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/121/products")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let repeated = api.store.all_order_products(120).await.expect("products");
+    let none = api
+        .store
+        .all_order_products(121)
+        .await
+        .expect("no products");
+
+    assert_eq!(repeated.len(), 50);
+    assert!(none.is_empty());
+    assert_eq!(api.requests().await.len(), 3);
+}
+
+#[tokio::test]
+async fn order_products_page_sends_page_and_limit() {
+    let api = spawn_api().await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/120/products")))
+        .and(query_param("page", "3"))
+        .and(query_param("limit", "20"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([order_product_json(41, 7)])))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let page = api
+        .store
+        .order_products_page(120, 3, 20)
+        .await
+        .expect("page");
+
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].sku.as_deref(), Some("JAR-41"));
+}
+
+#[tokio::test]
+async fn shipping_addresses_and_counts_are_typed() {
+    let api = spawn_api().await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/120/shipping_addresses")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 7, "order_id": 120, "first_name": "Jane", "last_name": "Doe", "company": "",
+             "street_1": "1 Main St", "street_2": "", "city": "Austin", "state": "Texas",
+             "zip": "78726", "country": "United States", "country_iso2": "US",
+             "phone": "0410999888", "email": "jane@example.com", "items_total": 100,
+             "items_shipped": 4, "shipping_method": "Flat Rate", "base_cost": "5.0000",
+             "form_fields": [], "shipping_quotes": {"url": "x", "resource": "y"}}
+        ])))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/count")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "statuses": [
+                {"id": 0, "name": "Incomplete", "system_label": "Incomplete",
+                 "custom_label": "Incomplete", "count": 15, "sort_order": 0},
+                {"id": 11, "name": "Awaiting Fulfillment", "custom_label": "To pick",
+                 "count": 4, "sort_order": 1}
+            ],
+            "count": 19
+        })))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let addresses = api
+        .store
+        .order_shipping_addresses(120)
+        .await
+        .expect("addresses");
+    let count = api.store.order_count().await.expect("count");
+
+    assert_eq!(addresses.len(), 1);
+    assert_eq!((addresses[0].id, addresses[0].order_id), (7, 120));
+    assert_eq!(
+        (addresses[0].items_total, addresses[0].items_shipped),
+        (100, 4)
+    );
+    assert_eq!(addresses[0].shipping_method.as_deref(), Some("Flat Rate"));
+    assert_eq!(count.count, 19);
+    assert_eq!(count.statuses[1].id, 11);
+    assert_eq!(count.statuses[1].count, 4);
+    assert_eq!(count.statuses[1].custom_label, "To pick");
+}
+
+fn hook_json(id: u64, active: bool) -> Value {
+    json!({
+        "id": id, "client_id": "m9r6keqmo7h7f23btnpwernbez1kglkl", "store_hash": STORE_HASH,
+        "created_at": 1561488106, "updated_at": 1561488107, "scope": "store/order/*",
+        "destination": "https://wharf.example.com/webhooks", "is_active": active,
+        "headers": {"X-Wharf-Secret": "s"}
+    })
+}
+
+#[tokio::test]
+async fn hooks_are_created_updated_listed_and_deleted() {
+    let api = spawn_api().await;
+    let headers = HashMap::from([("X-Wharf-Secret".to_string(), "s".to_string())]);
+    Mock::given(method("POST"))
+        .and(path(api.path("v3/hooks")))
+        .and(body_json(json!({
+            "scope": "store/order/*", "destination": "https://wharf.example.com/webhooks",
+            "is_active": true, "headers": {"X-Wharf-Secret": "s"}
+        })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": hook_json(18048287, true), "meta": {}})),
+        )
+        .expect(1)
+        .mount(&api.server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(api.path("v3/hooks/18048287")))
+        .and(body_json(json!({"is_active": false})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": hook_json(18048287, false), "meta": {}})),
+        )
+        .expect(1)
+        .mount(&api.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v3/hooks")))
+        .and(query_param("page", "1"))
+        .and(query_param("limit", "250"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [hook_json(1, true), hook_json(2, false)],
+            "meta": {"pagination": pagination(1, 1, 250, 2)}
+        })))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(api.path("v3/hooks/18048287")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": hook_json(18048287, false), "meta": {}})),
+        )
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let created = api
+        .store
+        .create_hook(&NewHook {
+            scope: "store/order/*".into(),
+            destination: "https://wharf.example.com/webhooks".into(),
+            is_active: true,
+            headers: Some(headers.clone()),
+        })
+        .await
+        .expect("created");
+    let updated = api
+        .store
+        .update_hook(
+            created.id,
+            &HookUpdate {
+                is_active: Some(false),
+                ..HookUpdate::default()
+            },
+        )
+        .await
+        .expect("updated");
+    let hooks = api.store.all_hooks().await.expect("hooks");
+    api.store.delete_hook(created.id).await.expect("deleted");
+
+    assert_eq!(created.id, 18048287);
+    assert_eq!(created.store_hash, STORE_HASH);
+    assert!(created.is_active);
+    assert_eq!(created.headers, Some(headers));
+    assert_eq!(
+        created.created_at,
+        Some(Timestamp::from_second(1561488106).expect("timestamp"))
+    );
+    assert!(!updated.is_active);
+    assert_eq!(hooks.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1, 2]);
+}
+
+#[tokio::test]
+async fn create_hook_is_not_retried_after_500() {
+    let api = spawn_api().await;
+    Mock::given(method("POST"))
+        .and(path(api.path("v3/hooks")))
+        .and(body_json(json!({
+            "scope": "store/shipment/*", "destination": "https://wharf.example.com/webhooks",
+            "is_active": true
+        })))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({
+            "status": 500, "title": "Internal Server Error", "type": "x"
+        })))
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let err = api
+        .store
+        .create_hook(&NewHook {
+            scope: "store/shipment/*".into(),
+            destination: "https://wharf.example.com/webhooks".into(),
+            is_active: true,
+            headers: None,
+        })
+        .await
+        .expect_err("500");
+
+    assert!(
+        matches!(err, BcError::Server { status: 500, .. }),
+        "{err:?}"
+    );
+    assert_eq!(api.requests().await.len(), 1);
+}
+
+#[test]
+fn webhook_events_parse_from_delivery_bodies() {
+    let created = WebhookEvent::parse(
+        br#"{"scope":"store/order/created","store_id":"1025646","data":{"type":"order","id":250},
+            "hash":"dd70c0976e06b67aaf671e73f49dcb79230ebf9d","created_at":1561479335,
+            "producer":"stores/abc123"}"#,
+    )
+    .expect("created");
+    let status = WebhookEvent::parse(
+        br#"{"scope":"store/order/statusUpdated","store_id":"1025646","data":{"type":"order",
+            "id":250,"status":{"previous_status_id":0,"new_status_id":11}},"hash":"7ee6",
+            "created_at":1561479335,"producer":"stores/abc123"}"#,
+    )
+    .expect("statusUpdated");
+    let shipment = WebhookEvent::parse(
+        br#"{"scope":"store/shipment/created","store_id":1025646,"data":{"type":"shipment",
+            "id":12,"orderId":251},"hash":"8b98","created_at":1561482857,
+            "producer":"stores/abc123"}"#,
+    )
+    .expect("shipment");
+
+    assert_eq!(created.order_id(), Some(250));
+    assert_eq!(created.store_hash(), Some(STORE_HASH));
+    assert_eq!(created.store_id, "1025646");
+    let change = status.data.status.expect("status change");
+    assert_eq!((change.previous_status_id, change.new_status_id), (0, 11));
+    assert_eq!(shipment.store_id, "1025646");
+    assert_eq!(shipment.data.id, Some(12));
+    assert_eq!(shipment.order_id(), Some(251));
 }

@@ -196,7 +196,7 @@ impl StoreClient {
 
 /// Fetches pages 1, 2, … until one says it is the last (or comes back empty, so a server that
 /// keeps announcing a next page can't loop us forever).
-async fn collect_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, BcError>
+pub(crate) async fn collect_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, BcError>
 where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<V3Page<T>, BcError>>,
@@ -221,7 +221,7 @@ fn empty_page<T>() -> V3Page<T> {
     }
 }
 
-fn page_query(page: u32, limit: u32) -> Vec<(&'static str, String)> {
+pub(crate) fn page_query(page: u32, limit: u32) -> Vec<(&'static str, String)> {
     vec![("page", page.to_string()), ("limit", limit.to_string())]
 }
 
@@ -230,7 +230,7 @@ fn comma_list(ids: &[u64]) -> String {
 }
 
 /// `2025-01-15T00:03:17+00:00`: whole seconds, rounded down, explicit offset.
-fn filter_timestamp(at: Timestamp) -> String {
+pub(crate) fn filter_timestamp(at: Timestamp) -> String {
     let second = at.as_second() - i64::from(at.subsec_nanosecond() < 0);
     let floored = Timestamp::from_second(second).unwrap_or(at);
     floored.display_with_offset(Offset::UTC).to_string()

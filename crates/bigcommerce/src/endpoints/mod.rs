@@ -1,5 +1,7 @@
 //! Typed methods on [`crate::StoreClient`], one file per API resource.
 
 pub(crate) mod catalog;
+mod hooks;
 mod order_statuses;
+pub(crate) mod orders;
 mod store;

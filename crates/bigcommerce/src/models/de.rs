@@ -1,4 +1,4 @@
-//! Lenient field readers shared by the catalog models (`#[serde(deserialize_with = ...)]`).
+//! Lenient field readers shared by the models (`#[serde(deserialize_with = ...)]`).
 //!
 //! BigCommerce is loose with types: money is a JSON number on one endpoint and a string on
 //! another, empty text fields arrive as `""`, "no brand" is `0`. These readers turn each of those
@@ -112,4 +112,123 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(de)?.unwrap_or_default())
+}
+
+/// An RFC 2822 date as v2 responses send it (`Tue, 20 Nov 2012 00:00:00 +0000`); `null` and `""`
+/// are `None`. RFC 3339 text is accepted as well, so a value this crate serialized reads back.
+pub(crate) fn opt_rfc2822_timestamp<'de, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<Timestamp>, D::Error> {
+    static RFC2822: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
+    let Some(text) = Option::<String>::deserialize(de)? else {
+        return Ok(None);
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    RFC2822
+        .parse_timestamp(text)
+        .or_else(|err| text.parse::<Timestamp>().map_err(|_| err))
+        .map(Some)
+        .map_err(|err| de::Error::custom(format!("{text:?} is not an RFC 2822 date: {err}")))
+}
+
+/// Unix seconds (`1561479335`) as webhook and hook payloads send them; `null` is `None`. RFC 3339
+/// text is accepted as well, so a value this crate serialized reads back.
+pub(crate) fn opt_unix_timestamp<'de, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<Timestamp>, D::Error> {
+    match Option::<NumberOrText>::deserialize(de)? {
+        None => Ok(None),
+        Some(NumberOrText::Integer(seconds)) => Timestamp::from_second(seconds)
+            .map(Some)
+            .map_err(|err| de::Error::custom(format!("{seconds} is not a unix time: {err}"))),
+        Some(NumberOrText::Float(seconds)) => Err(de::Error::custom(format!(
+            "{seconds} is not a unix time in whole seconds"
+        ))),
+        Some(NumberOrText::Text(text)) if text.trim().is_empty() => Ok(None),
+        Some(NumberOrText::Text(text)) => {
+            let text = text.trim();
+            match text.parse::<i64>() {
+                Ok(seconds) => Timestamp::from_second(seconds).map(Some),
+                Err(_) => text.parse::<Timestamp>().map(Some),
+            }
+            .map_err(|err| de::Error::custom(format!("{text:?} is not a timestamp: {err}")))
+        }
+    }
+}
+
+/// A count or quantity from a JSON integer, a whole float (`2.0`) or a numeric string (`"2"`);
+/// `null` and `""` are 0. The v2 spec types several counts as `number`.
+pub(crate) fn count<'de, D: Deserializer<'de>>(de: D) -> Result<u32, D::Error> {
+    let out_of_range = |what: String| de::Error::custom(format!("{what} is not a count"));
+    match Option::<NumberOrText>::deserialize(de)? {
+        None => Ok(0),
+        Some(NumberOrText::Integer(n)) => u32::try_from(n).map_err(|_| out_of_range(n.to_string())),
+        Some(NumberOrText::Float(n)) => {
+            if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+                Ok(n as u32)
+            } else {
+                Err(out_of_range(n.to_string()))
+            }
+        }
+        Some(NumberOrText::Text(text)) if text.trim().is_empty() => Ok(0),
+        Some(NumberOrText::Text(text)) => text
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| out_of_range(format!("{text:?}"))),
+    }
+}
+
+/// Like [`count`], for 64-bit totals and ids.
+pub(crate) fn count_u64<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
+    let invalid = |what: String| de::Error::custom(format!("{what} is not a whole number"));
+    match Option::<NumberOrText>::deserialize(de)? {
+        None => Ok(0),
+        Some(NumberOrText::Integer(n)) => u64::try_from(n).map_err(|_| invalid(n.to_string())),
+        Some(NumberOrText::Float(n)) => {
+            if n.fract() == 0.0 && (0.0..9.0e15).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(invalid(n.to_string()))
+            }
+        }
+        Some(NumberOrText::Text(text)) if text.trim().is_empty() => Ok(0),
+        Some(NumberOrText::Text(text)) => text
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| invalid(format!("{text:?}"))),
+    }
+}
+
+/// An id from a JSON integer or a numeric string; `null`, `0`, `""` and text that is not a
+/// number (a cart's UUID, say) are `None`.
+pub(crate) fn opt_lenient_id<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Option::<NumberOrText>::deserialize(de)? {
+        Some(NumberOrText::Integer(n)) => u64::try_from(n).ok(),
+        Some(NumberOrText::Text(text)) => text.trim().parse::<u64>().ok(),
+        Some(NumberOrText::Float(_)) | None => None,
+    }
+    .filter(|&id| id != 0))
+}
+
+/// Text that may arrive as a JSON number (a zip code or phone typed as an integer); `null` is
+/// `""`.
+pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    Ok(match Option::<NumberOrText>::deserialize(de)? {
+        None => String::new(),
+        Some(NumberOrText::Integer(n)) => n.to_string(),
+        Some(NumberOrText::Float(n)) => n.to_string(),
+        Some(NumberOrText::Text(text)) => text,
+    })
+}
+
+/// The scalar shapes the lenient readers above accept. Booleans, lists and objects are errors.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumberOrText {
+    Integer(i64),
+    Float(f64),
+    Text(String),
 }
