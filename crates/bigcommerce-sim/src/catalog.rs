@@ -288,6 +288,21 @@ impl Catalog {
         self.products.range(ids).map(|(_, p)| p)
     }
 
+    /// A variant with its product, by variant id.
+    pub fn variant(&self, id: u64) -> Option<(&Product, &Variant)> {
+        let product = self.products.get(self.variant_owner.get(&id)?)?;
+        let variant = product.variants.iter().find(|v| v.id == id)?;
+        Some((product, variant))
+    }
+
+    /// A brand's name; empty for brand 0 (no brand) or an unknown id.
+    pub fn brand_name(&self, id: u64) -> String {
+        self.brands
+            .get(&id)
+            .map(|b| b.name.clone())
+            .unwrap_or_default()
+    }
+
     pub fn brands(&self) -> impl Iterator<Item = &Brand> {
         self.brands.values()
     }

@@ -14,8 +14,10 @@ use serde_json::json;
 
 use crate::Simulator;
 use crate::faults::Faults;
+use crate::orders::ShopperOrder;
 use crate::simulator::TokenError;
 use crate::store::StoreSpec;
+use crate::webhooks::delivery::WebhookFaults;
 
 pub(crate) fn routes() -> Router<Simulator> {
     Router::new()
@@ -25,6 +27,10 @@ pub(crate) fn routes() -> Router<Simulator> {
         .route("/__sim/stores/{hash}/tokens", post(add_token))
         .route("/__sim/faults", put(set_faults))
         .route("/__sim/quota", put(set_quota))
+        .route("/__sim/stores/{hash}/orders", post(place_order))
+        .route("/__sim/stores/{hash}/deliveries", get(deliveries))
+        .route("/__sim/webhook-faults", put(set_webhook_faults))
+        .route("/__sim/webhook-faults/flush", post(flush_webhooks))
 }
 
 /// A control request the simulator cannot carry out, and why.
@@ -155,4 +161,82 @@ async fn set_quota(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respons
     }
     sim.set_quota(input.quota, Duration::from_millis(input.window_ms));
     Ok(Json(json!({ "quota": input.quota, "window_ms": input.window_ms })).into_response())
+}
+
+/// Places an order as a shopper would; answers 201 with the order as
+/// `GET /v2/orders/{id}?include=consignments.line_items` renders it.
+async fn place_order(
+    State(sim): State<Simulator>,
+    Path(hash): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, ControlError> {
+    let order: ShopperOrder = body(
+        &bytes,
+        r#"{"lines": [{"product_id"?, "variant_id"?, "name"?, "sku"?, "price"?, "quantity", "address"?, "type"?}], "addresses"?: [{...}], "status_id"?}"#,
+    )?;
+    let unknown = || ControlError(StatusCode::NOT_FOUND, format!("unknown store {hash:?}"));
+    let id = sim
+        .try_place_order(&hash, &order)
+        .ok_or_else(unknown)?
+        .map_err(invalid)?;
+    let rendered = sim.render_order(&hash, id).ok_or_else(unknown)?;
+    Ok((StatusCode::CREATED, Json(rendered)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookFaultsInput {
+    #[serde(default)]
+    duplicate_rate: f64,
+    #[serde(default)]
+    drop_rate: f64,
+    #[serde(default)]
+    delay_ms: u64,
+    #[serde(default)]
+    reorder: bool,
+    #[serde(default)]
+    reorder_batch: usize,
+}
+
+async fn set_webhook_faults(
+    State(sim): State<Simulator>,
+    bytes: Bytes,
+) -> Result<Response, ControlError> {
+    let input: WebhookFaultsInput = body(
+        &bytes,
+        r#"{"duplicate_rate": 0.0..1.0, "drop_rate": 0.0..1.0, "delay_ms": N, "reorder": bool, "reorder_batch": N}"#,
+    )?;
+    for (name, rate) in [
+        ("duplicate_rate", input.duplicate_rate),
+        ("drop_rate", input.drop_rate),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(invalid(format!("{name} must be between 0 and 1")));
+        }
+    }
+    sim.set_webhook_faults(WebhookFaults {
+        duplicate_rate: input.duplicate_rate,
+        drop_rate: input.drop_rate,
+        delay: Duration::from_millis(input.delay_ms),
+        reorder: input.reorder,
+        reorder_batch: input.reorder_batch,
+    });
+    Ok(Json(json!({
+        "duplicate_rate": input.duplicate_rate,
+        "drop_rate": input.drop_rate,
+        "delay_ms": input.delay_ms,
+        "reorder": input.reorder,
+        "reorder_batch": input.reorder_batch,
+    }))
+    .into_response())
+}
+
+async fn flush_webhooks(State(sim): State<Simulator>) -> StatusCode {
+    sim.flush_webhooks();
+    StatusCode::NO_CONTENT
+}
+
+/// Every delivery attempt for the store so far.
+async fn deliveries(State(sim): State<Simulator>, Path(hash): Path<String>) -> Response {
+    Json(sim.deliveries(&hash)).into_response()
 }

@@ -9,6 +9,11 @@
 //! token, quota, scope, injected faults. Resource modules then read and change one
 //! `Store` (`store.rs`), which holds all of a store's state behind its own mutex.
 //!
+//! Changes that BigCommerce announces by webhook (orders placed, status changes,
+//! archiving) return `events::Event`s; the simulator hands them to `webhooks::delivery`
+//! after the store lock is released, which POSTs them to the subscribed hooks from a
+//! background task, with optional duplicate, drop, delay and reorder faults.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use bigcommerce_sim::{SimConfig, Simulator, StoreSpec};
@@ -28,6 +33,7 @@ mod catalog;
 mod control;
 mod dates;
 mod errors;
+mod events;
 mod faults;
 mod gateway;
 mod inventory;
@@ -42,6 +48,7 @@ mod simulator;
 mod stats;
 mod store;
 mod store_info;
+mod webhooks;
 
 pub use auth::{KNOWN_SCOPES, modify_scopes};
 pub use catalog::{
@@ -50,6 +57,10 @@ pub use catalog::{
 };
 pub use faults::Faults;
 pub use money::Money;
+pub use orders::{LineKind, ShopperAddress, ShopperLine, ShopperOrder};
 pub use simulator::{RunningSimulator, SimConfig, Simulator};
 pub use stats::RequestStats;
 pub use store::StoreSpec;
+pub use webhooks::delivery::{
+    ATTEMPT_TIMEOUT, Delivery, DeliveryOutcome, RETRY_SCHEDULE_MINUTES, WebhookFaults,
+};

@@ -41,11 +41,24 @@ struct Args {
     /// Variants of an ordinary seeded product (some are simple, a few have many more).
     #[arg(long, default_value_t = 3, requires = "seed_products")]
     variants_per_product: usize,
+    /// Seed this many deterministic orders from the seeded catalog (several lines, some
+    /// to two addresses, mixed statuses, a few custom, digital and gift-certificate
+    /// lines).
+    #[arg(long, default_value_t = 0)]
+    seed_orders: usize,
     /// Simulated degradation, off by default (BigCommerce has no such cap): with
     /// include=variants, a product with more than N variants comes back without a
     /// `variants` key, so clients must fetch them from the variants endpoints.
     #[arg(long, value_name = "N")]
     inline_variant_cap: Option<usize>,
+    /// Accept plain-HTTP webhook destinations on any port (BigCommerce accepts only
+    /// HTTPS on 443), for local receivers.
+    #[arg(long)]
+    allow_http_webhooks: bool,
+    /// How long one minute of BigCommerce's webhook retry schedule (1, 3, 5, ... 1440
+    /// minutes) lasts here, in milliseconds [default: 1000, 60 times faster].
+    #[arg(long, default_value_t = 1000)]
+    webhook_retry_minute_ms: u64,
 }
 
 #[tokio::main]
@@ -86,6 +99,8 @@ async fn main() -> anyhow::Result<()> {
         quota: args.quota,
         window: Duration::from_millis(args.window_ms),
         inline_variant_cap: args.inline_variant_cap,
+        allow_insecure_webhook_destinations: args.allow_http_webhooks,
+        webhook_retry_minute: Duration::from_millis(args.webhook_retry_minute_ms),
     });
     let mut spec = StoreSpec::sample(&args.store_hash);
     if let Some(domain) = args.store_domain {
@@ -108,6 +123,11 @@ async fn main() -> anyhow::Result<()> {
             brands = seeded.brand_ids.len(),
             "seeded catalog"
         );
+    }
+
+    if args.seed_orders > 0 {
+        let ids = sim.seed_order_history(&args.store_hash, args.seed_orders);
+        tracing::info!(orders = ids.len(), "seeded orders");
     }
 
     let running = sim

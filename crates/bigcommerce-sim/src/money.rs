@@ -1,7 +1,7 @@
 //! Money as BigCommerce v2 writes it: a string with four decimals, e.g. `"15.0000"`.
 //! Held as an integer count of 1/10000 units so sums are exact.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Money(i64);
@@ -11,6 +11,31 @@ impl Money {
 
     pub fn from_cents(cents: i64) -> Self {
         Money(cents * 100)
+    }
+
+    /// `count` of this amount, e.g. a line's total from its unit price.
+    pub fn times(self, count: u32) -> Self {
+        Money(self.0 * i64::from(count))
+    }
+
+    /// Parses `"15"`, `"15.5"` or `"15.0000"` (at most four decimals). `None` otherwise.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        let (negative, digits) = match raw.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty()
+            || frac.len() > 4
+            || !(whole.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let frac: i64 = format!("{frac:0<4}").parse().ok()?;
+        let units = whole.checked_mul(10_000)?.checked_add(frac)?;
+        Some(Money(if negative { -units } else { units }))
     }
 
     /// As a JSON number with two decimals (v3 catalog prices are numbers).
@@ -40,6 +65,22 @@ impl Serialize for Money {
     }
 }
 
+/// Control inputs may send a price as a JSON number (`12.5`) or a v2-style string
+/// (`"12.5000"`); both read exactly.
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = serde_json::Value::deserialize(d)?;
+        let text = match &raw {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        Money::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{raw} is not an amount like \"12.50\""))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +95,18 @@ mod tests {
         );
         assert_eq!(Money::ZERO.to_string(), "0.0000");
         assert!((Money::from_cents(1999).as_f64() - 19.99).abs() < 1e-9);
+        assert_eq!(Money::from_cents(250).times(3), Money::from_cents(750));
+    }
+
+    #[test]
+    fn parses_amounts_and_refuses_junk() {
+        assert_eq!(Money::parse("15"), Some(Money::from_cents(1500)));
+        assert_eq!(Money::parse("12.5"), Some(Money::from_cents(1250)));
+        assert_eq!(Money::parse("-0.0500"), Some(Money::from_cents(-5)));
+        for bad in ["", "1.23456", "abc", "1.2.3", ".5", "1e3"] {
+            assert_eq!(Money::parse(bad), None, "{bad}");
+        }
+        let m: Money = serde_json::from_str("19.99").unwrap();
+        assert_eq!(m, Money::from_cents(1999));
     }
 }

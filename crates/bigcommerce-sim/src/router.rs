@@ -7,6 +7,7 @@ use axum::routing::{get, put};
 
 use crate::{
     Simulator, catalog, control, gateway, inventory, locations, order_statuses, orders, store_info,
+    webhooks,
 };
 
 pub(crate) fn build(sim: Simulator) -> Router {
@@ -21,10 +22,25 @@ pub(crate) fn build(sim: Simulator) -> Router {
             "/stores/{hash}/v2/order_statuses/{id}",
             get(order_statuses::get),
         )
-        .route("/stores/{hash}/v2/orders", get(orders::list))
+        .route("/stores/{hash}/v2/orders", get(orders::routes::list))
+        .route("/stores/{hash}/v2/orders/count", get(orders::routes::count))
         .route(
             "/stores/{hash}/v2/orders/{id}",
-            get(orders::get).put(orders::update),
+            get(orders::routes::get)
+                .put(orders::routes::update)
+                .delete(orders::routes::archive),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/products",
+            get(orders::routes::products),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/shipping_addresses",
+            get(orders::routes::shipping_addresses),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/consignments",
+            get(orders::routes::consignments),
         )
         .route(
             "/stores/{hash}/v3/catalog/products",
@@ -53,6 +69,16 @@ pub(crate) fn build(sim: Simulator) -> Router {
         .route(
             "/stores/{hash}/v3/inventory/adjustments/absolute",
             put(inventory::absolute),
+        )
+        .route(
+            "/stores/{hash}/v3/hooks",
+            get(webhooks::routes::list).post(webhooks::routes::create),
+        )
+        .route(
+            "/stores/{hash}/v3/hooks/{id}",
+            get(webhooks::routes::get)
+                .put(webhooks::routes::update)
+                .delete(webhooks::routes::delete),
         )
         .fallback(gateway::not_found)
         // `layer` (not `route_layer`) so unmatched paths pass the gateway too: auth comes

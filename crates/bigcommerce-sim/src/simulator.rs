@@ -2,15 +2,18 @@
 //! and `wharf demo` embed, and the server spawner.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use crate::auth::Grant;
 use crate::catalog::{CatalogSeed, Product, SeededCatalog};
+use crate::events::Event;
 use crate::faults::{FaultInjector, Faults};
+use crate::orders::{PlaceError, ShopperOrder};
 use crate::rate_limit::{Quota, RateWindow};
 use crate::stats::RequestStats;
 use crate::store::{Store, StoreSpec};
+use crate::webhooks::delivery::{self, Delivery, Dispatcher, Job, WebhookFaults};
 
 /// Simulator-wide settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,16 +36,29 @@ pub struct SimConfig {
     /// "not inlined" is unambiguous: every BigCommerce product has at least one variant
     /// (its base variant), so a missing or empty `variants` array never means "complete".
     pub inline_variant_cap: Option<usize>,
+    /// Accept `http://` webhook destinations on any port (CLI `--allow-http-webhooks`),
+    /// so tests can register a receiver on `http://127.0.0.1:PORT`. Off by default:
+    /// BigCommerce accepts only HTTPS on port 443 (facts §8) and so does the simulator.
+    pub allow_insecure_webhook_destinations: bool,
+    /// How long one *minute* of BigCommerce's webhook retry schedule
+    /// ([`crate::RETRY_SCHEDULE_MINUTES`]: 1, 3, 5, ... 1440 minutes, about 48 hours in
+    /// all) lasts here. Default 1 s, i.e. 60 times faster (about 48 minutes until a
+    /// failing hook is deactivated); tests use a millisecond or so. CLI
+    /// `--webhook-retry-minute-ms`; change at runtime with
+    /// [`Simulator::set_webhook_retry_minute`].
+    pub webhook_retry_minute: Duration,
 }
 
 impl Default for SimConfig {
     /// The Plus/Standard plan quota: 150 requests per 30 s (facts §2); no inline
-    /// variant cap.
+    /// variant cap; HTTPS-only webhooks retried 60 times faster than BigCommerce.
     fn default() -> Self {
         Self {
             quota: 150,
             window: Duration::from_secs(30),
             inline_variant_cap: None,
+            allow_insecure_webhook_destinations: false,
+            webhook_retry_minute: Duration::from_secs(1),
         }
     }
 }
@@ -59,6 +75,19 @@ struct SimState {
     faults: Mutex<FaultInjector>,
     stats: Mutex<RequestStats>,
     inline_variant_cap: Mutex<Option<usize>>,
+    allow_insecure_webhooks: bool,
+    dispatcher: Dispatcher,
+}
+
+/// A handle that does not keep the simulator alive: background webhook delivery holds
+/// one, so dropping the last `Simulator` stops it.
+#[derive(Clone)]
+pub(crate) struct WeakSimulator(Weak<SimState>);
+
+impl WeakSimulator {
+    pub fn upgrade(&self) -> Option<Simulator> {
+        self.0.upgrade().map(|state| Simulator { state })
+    }
 }
 
 /// A panic in one handler must not brick the simulator for every later test request.
@@ -78,6 +107,8 @@ impl Simulator {
                 faults: Mutex::new(FaultInjector::new()),
                 stats: Mutex::new(RequestStats::default()),
                 inline_variant_cap: Mutex::new(config.inline_variant_cap),
+                allow_insecure_webhooks: config.allow_insecure_webhook_destinations,
+                dispatcher: Dispatcher::new(config.webhook_retry_minute),
             }),
         }
     }
@@ -104,7 +135,9 @@ impl Simulator {
     }
 
     /// Issues a store-level API token with BigCommerce scope names, e.g.
-    /// `"store_v2_orders"` or `"store_v2_products_read_only"`.
+    /// `"store_v2_orders"` or `"store_v2_products_read_only"`. Each token is its own API
+    /// account: webhooks it creates are visible only to it, under the client id
+    /// [`Simulator::client_id`] derives from it.
     ///
     /// # Panics
     /// When the store was not added first or a scope is not in [`crate::KNOWN_SCOPES`]:
@@ -126,6 +159,12 @@ impl Simulator {
             store.tokens.insert(access_token.to_owned(), grant);
         })
         .ok_or_else(|| TokenError::UnknownStore(store_hash.to_owned()))
+    }
+
+    /// The client id the simulator gives a token's API account (`client_id` of its
+    /// webhooks): the first 31 hex digits of SHA-1(token).
+    pub fn client_id(access_token: &str) -> String {
+        crate::webhooks::client_id(access_token)
     }
 
     pub fn set_faults(&self, faults: Faults) {
@@ -168,16 +207,125 @@ impl Simulator {
         *lock(&self.state.stats) = RequestStats::default();
     }
 
-    /// Adds `count` orders in Awaiting Fulfillment (ids from 100 up, one second apart,
-    /// ending now) and returns their ids. Foundation seeding: orders carry totals and a
-    /// billing address but no line items yet.
+    /// Adds `count` orders in Awaiting Fulfillment (ids from 100 up on a fresh store, one
+    /// second apart, ending now) and returns their ids. Lines come from the store's
+    /// catalog (custom lines when it is empty); the shape (multi-address, custom, digital
+    /// and gift-certificate lines) is documented on [`Simulator::seed_order_history`].
+    /// Seeding fires no webhooks.
     ///
     /// # Panics
     /// When the store was not added first.
     pub fn seed_orders(&self, store_hash: &str, count: usize) -> Vec<u64> {
         self.expect_store(store_hash, "seed_orders", |store| {
-            store.orders.seed(count, "USD")
+            crate::orders::seed_orders(&mut store.orders, &store.catalog, count, false)
         })
+    }
+
+    /// Like [`Simulator::seed_orders`] but with mixed statuses, as a store's history has:
+    /// mostly Awaiting Fulfillment, plus Awaiting Shipment, Shipped, Partially Shipped,
+    /// Completed, Awaiting Payment, Cancelled and Pending, in a fixed cycle. Deterministic
+    /// per order id: 1-4 catalog lines, every 4th order (id % 4 == 3) ships to two
+    /// addresses, every 5th has a custom line, every 7th a digital item, every 11th a
+    /// gift certificate, every 3rd is a guest's. The CLI's `--seed-orders N` uses it.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn seed_order_history(&self, store_hash: &str, count: usize) -> Vec<u64> {
+        self.expect_store(store_hash, "seed_order_history", |store| {
+            crate::orders::seed_orders(&mut store.orders, &store.catalog, count, true)
+        })
+    }
+
+    /// Places an order as a shopper would at checkout and returns its id. Fires
+    /// `store/order/created` and, unless it stays Incomplete (status 0),
+    /// `store/order/updated` and `store/order/statusUpdated` (0 → its status).
+    ///
+    /// # Panics
+    /// When the store was not added first or the order is invalid (unknown product or
+    /// variant, a product with options but no variant, quantity 0, an address index
+    /// out of range, an address with no physical line, an unknown status): all mistakes
+    /// in the calling test.
+    pub fn place_order(&self, store_hash: &str, order: ShopperOrder) -> u64 {
+        match self.try_place_order(store_hash, &order) {
+            Some(Ok(id)) => id,
+            Some(Err(e)) => panic!("bigcommerce-sim: place_order: {e}"),
+            None => panic!(
+                "bigcommerce-sim: place_order: unknown store {store_hash:?}; call add_store first"
+            ),
+        }
+    }
+
+    /// `None` for an unknown store.
+    pub(crate) fn try_place_order(
+        &self,
+        store_hash: &str,
+        order: &ShopperOrder,
+    ) -> Option<Result<u64, PlaceError>> {
+        let placed = self.with_store(store_hash, |store| {
+            crate::orders::place(&mut store.orders, &store.catalog, order)
+        })?;
+        Some(placed.map(|(id, events)| {
+            self.emit(store_hash, events);
+            id
+        }))
+    }
+
+    /// An order as `GET /v2/orders/{id}?include=consignments.line_items` renders it,
+    /// with links pointing at the real API host.
+    pub(crate) fn render_order(
+        &self,
+        store_hash: &str,
+        order_id: u64,
+    ) -> Option<serde_json::Value> {
+        let base = format!("https://api.bigcommerce.com/stores/{store_hash}/v2");
+        self.with_store(store_hash, |store| {
+            store
+                .orders
+                .get(order_id)
+                .map(|o| crate::orders::render_full(o, &store.order_statuses, &base))
+        })
+        .flatten()
+    }
+
+    /// Changes an order's status as a merchant would in the control panel, firing
+    /// `store/order/updated` and `store/order/statusUpdated` when it really changes.
+    /// Returns false when there is no such order.
+    ///
+    /// # Panics
+    /// When the store was not added first or `status_id` is not 0..=14.
+    pub fn set_order_status(&self, store_hash: &str, order_id: u64, status_id: u8) -> bool {
+        assert!(
+            crate::order_statuses::is_valid(u64::from(status_id)),
+            "bigcommerce-sim: set_order_status: unknown status {status_id}"
+        );
+        let events = self.expect_store(store_hash, "set_order_status", |store| {
+            store.orders.set_status(order_id, status_id)
+        });
+        match events {
+            Some(events) => {
+                self.emit(store_hash, events);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Archives an order as a merchant would (`is_deleted: true`), firing
+    /// `store/order/archived`. Returns false when there is no such order.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn archive_order(&self, store_hash: &str, order_id: u64) -> bool {
+        let events = self.expect_store(store_hash, "archive_order", |store| {
+            store.orders.archive(order_id)
+        });
+        match events {
+            Some(events) => {
+                self.emit(store_hash, events);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Adds `count` simple products ("Sample product N", SKU `SIM-N`, tracked at product
@@ -250,6 +398,84 @@ impl Simulator {
                 None => false,
             }
         })
+    }
+
+    /// Hands events a change fired to webhook delivery: one job per event and active
+    /// hook subscribed to its scope. Call it after releasing the store lock; it never
+    /// waits for a receiver.
+    pub(crate) fn emit(&self, hash: &str, events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        let created_at = crate::dates::now().as_second();
+        let due = tokio::time::Instant::now();
+        let jobs = self
+            .with_store(hash, |store| {
+                let mut jobs = Vec::new();
+                for event in &events {
+                    let payload = delivery::payload(store, event, created_at);
+                    for hook in store.hooks.subscribed(event.scope) {
+                        jobs.push(Job {
+                            store_hash: hash.to_owned(),
+                            hook_id: hook.id,
+                            destination: hook.destination.clone(),
+                            headers: hook.headers.clone().unwrap_or_default(),
+                            payload: payload.clone(),
+                            duplicate: false,
+                            due,
+                        });
+                    }
+                }
+                jobs
+            })
+            .unwrap_or_default();
+        self.state.dispatcher.dispatch(&self.downgrade(), jobs);
+    }
+
+    /// Sets the webhook delivery faults, effective for events fired from now on;
+    /// `WebhookFaults::default()` turns them off (releasing any held deliveries).
+    pub fn set_webhook_faults(&self, faults: WebhookFaults) {
+        self.state.dispatcher.set_faults(&self.downgrade(), faults);
+    }
+
+    /// Releases deliveries held by the reorder fault now, shuffled.
+    pub fn flush_webhooks(&self) {
+        self.state.dispatcher.flush(&self.downgrade());
+    }
+
+    /// Every webhook delivery attempt for a store so far, in the order they finished
+    /// (dropped deliveries when they were dropped). Empty for an unknown store.
+    pub fn deliveries(&self, store_hash: &str) -> Vec<Delivery> {
+        self.state.dispatcher.deliveries(store_hash)
+    }
+
+    /// See [`SimConfig::webhook_retry_minute`]; applies to retries scheduled from now on.
+    pub fn set_webhook_retry_minute(&self, minute: Duration) {
+        self.state.dispatcher.set_retry_minute(minute);
+    }
+
+    pub(crate) fn allow_insecure_webhooks(&self) -> bool {
+        self.state.allow_insecure_webhooks
+    }
+
+    pub(crate) fn dispatcher(&self) -> &Dispatcher {
+        &self.state.dispatcher
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakSimulator {
+        WeakSimulator(Arc::downgrade(&self.state))
+    }
+
+    /// After a hook's retries are exhausted.
+    pub(crate) fn deactivate_hook(&self, hash: &str, hook_id: u64) {
+        let now = crate::dates::now().as_second();
+        self.with_store(hash, |store| store.hooks.deactivate(hook_id, now));
+    }
+
+    /// Whether a retry should still go out: the hook exists and is active.
+    pub(crate) fn hook_is_active(&self, hash: &str, hook_id: u64) -> bool {
+        self.with_store(hash, |store| store.hooks.subscribed_by_id(hook_id))
+            .unwrap_or(false)
     }
 
     pub(crate) fn store(&self, hash: &str) -> Option<Arc<Mutex<Store>>> {

@@ -14,6 +14,7 @@ use crate::locations::{self, Location};
 use crate::order_statuses::{self, OrderStatus};
 use crate::orders::Orders;
 use crate::rate_limit::RateWindow;
+use crate::webhooks::Hooks;
 
 /// The identity of a store, as `/v2/store` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +67,7 @@ pub(crate) struct Store {
     pub catalog: Catalog,
     pub locations: BTreeMap<u64, Location>,
     pub inventory: Inventory,
+    pub hooks: Hooks,
 }
 
 impl Store {
@@ -82,6 +84,7 @@ impl Store {
             catalog: Catalog::default(),
             locations: BTreeMap::from([(default_location.id, default_location)]),
             inventory: Inventory::default(),
+            hooks: Hooks::default(),
         }
     }
 }

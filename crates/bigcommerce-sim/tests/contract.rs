@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use bigcommerce_sim::{CatalogSeed, Faults};
+use bigcommerce_sim::{CatalogSeed, Faults, LineKind, Money, ShopperLine, ShopperOrder};
 use helpers::{FULL, HASH, TestSim, spawn_sim};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -57,6 +57,7 @@ impl Specs {
             "catalog/brands_catalog.v3.yml",
             "inventory.v3.yml",
             "locations.v3.yml",
+            "webhooks.v3.yml",
         ];
         let files = names
             .into_iter()
@@ -94,6 +95,17 @@ const TOLERATED_UNDOCUMENTED: &[(&str, &str)] = &[
     ("$.data[*].mpn", "productVariant_Full field"),
     ("$.data[*].image_url", "productVariant_Full field"),
     ("$.data[*].calculated_weight", "productVariant_Full field"),
+    // The undocumented truncation warning on a consignment with more than 50 line items
+    // (facts §4, bigcommerce/docs #960).
+    (
+        "$.consignments.shipping[*].__warning__",
+        "consignment truncation",
+    ),
+    (
+        "$[*].consignments.shipping[*].__warning__",
+        "consignment truncation",
+    ),
+    ("$.shipping[*].__warning__", "consignment truncation"),
 ];
 
 /// `null`s the spec's schema forbids but its prose (or facts §6) documents, with the
@@ -189,6 +201,9 @@ const VARIANTS: &str = "catalog/product-variants_catalog.v3.yml";
 const BRANDS: &str = "catalog/brands_catalog.v3.yml";
 const LOCATIONS: &str = "locations.v3.yml";
 const INVENTORY: &str = "inventory.v3.yml";
+const HOOKS: &str = "webhooks.v3.yml";
+/// The first hook id of a store.
+const HOOK: u64 = 25_000_001;
 
 const NO_SCOPES: &str = "no-scopes";
 const READ_ONLY: &str = "read-only";
@@ -229,6 +244,35 @@ fn cases() -> Vec<Case> {
             .with(Body::Json(json!({"status_id": 9}))),
         case(s(ORDERS, "/orders/{order_id}"), M::PUT, "/v2/orders/101", Some(READ_ONLY), 403)
             .with(Body::Json(json!({"status_id": 9}))),
+        // wharf's order sync, and the fallback for a truncated consignment (order 103).
+        case(s(ORDERS, "/orders"), M::GET, "/v2/orders?min_date_modified=Thu%2C%2020%20Apr%202017%2011%3A32%3A00%20-0400&sort=date_modified:asc&limit=250&page=1&include=consignments.line_items&consignment_structure=object", Some(FULL), 200),
+        case(s(ORDERS, "/orders"), M::GET, "/v2/orders?min_date_modified=2017-04-20T11%3A32%3A00.000-04%3A00&include=consignments&consignment_structure=object", Some(READ_ONLY), 200),
+        case(s(ORDERS, "/orders"), M::GET, "/v2/orders?status_id=11&customer_id=0&min_id=100&max_id=200&sort=id:desc", Some(FULL), 200),
+        case(s(ORDERS, "/orders"), M::GET, "/v2/orders?min_date_created=2999-01-01", Some(FULL), 204),
+        case(s(ORDERS, "/orders"), M::GET, "/v2/orders?sort=total:asc", Some(FULL), 400),
+        case(s(ORDERS, "/orders/{order_id}"), M::GET, "/v2/orders/103?include=consignments.line_items&consignment_structure=object", Some(FULL), 200),
+        case(s(ORDERS, "/orders/{order_id}"), M::GET, "/v2/orders/104?include=consignments&consignment_structure=object", Some(FULL), 200),
+        case(s(ORDERS, "/orders/count"), M::GET, "/v2/orders/count", Some(FULL), 200),
+        case(s(ORDERS, "/orders/count"), M::GET, "/v2/orders/count?status_id=11&min_date_created=2020-01-01", Some(READ_ONLY), 200),
+        case(s(ORDERS, "/orders/count"), M::GET, "/v2/orders/count?min_id=x", Some(FULL), 400),
+        case(s(ORDERS, "/orders/count"), M::GET, "/v2/orders/count", Some(NO_SCOPES), 403),
+        case(s(ORDERS, "/orders/{order_id}/products"), M::GET, "/v2/orders/103/products?limit=250", Some(FULL), 200),
+        case(s(ORDERS, "/orders/{order_id}/products"), M::GET, "/v2/orders/100/products", Some(READ_ONLY), 200),
+        case(s(ORDERS, "/orders/{order_id}/products"), M::GET, "/v2/orders/100/products?page=9", Some(FULL), 204),
+        case(s(ORDERS, "/orders/{order_id}/products"), M::GET, "/v2/orders/103/products?limit=251", Some(FULL), 413),
+        case(s(ORDERS, "/orders/{order_id}/products"), M::GET, "/v2/orders/999/products", Some(FULL), 404),
+        case(s(ORDERS, "/orders/{order_id}/products"), M::GET, "/v2/orders/100/products", None, 401),
+        case(s(ORDERS, "/orders/{order_id}/shipping_addresses"), M::GET, "/v2/orders/103/shipping_addresses", Some(FULL), 200),
+        case(s(ORDERS, "/orders/{order_id}/shipping_addresses"), M::GET, "/v2/orders/104/shipping_addresses", Some(FULL), 204),
+        case(s(ORDERS, "/orders/{order_id}/shipping_addresses"), M::GET, "/v2/orders/999/shipping_addresses", Some(FULL), 404),
+        case(s(ORDERS, "/orders/{order_id}/consignments"), M::GET, "/v2/orders/103/consignments", Some(FULL), 200),
+        case(s(ORDERS, "/orders/{order_id}/consignments"), M::GET, "/v2/orders/103/consignments?include=consignments.line_items", Some(READ_ONLY), 200),
+        case(s(ORDERS, "/orders/{order_id}/consignments"), M::GET, "/v2/orders/104/consignments?include=consignments.line_items", Some(FULL), 200),
+        case(s(ORDERS, "/orders/{order_id}/consignments"), M::GET, "/v2/orders/999/consignments", Some(FULL), 404),
+        case(s(ORDERS, "/orders/{order_id}"), M::DELETE, "/v2/orders/105", Some(READ_ONLY), 403),
+        case(s(ORDERS, "/orders/{order_id}"), M::DELETE, "/v2/orders/105", Some(FULL), 204),
+        case(s(ORDERS, "/orders/{order_id}"), M::GET, "/v2/orders/105", Some(FULL), 200),
+        case(s(ORDERS, "/orders/{order_id}"), M::DELETE, "/v2/orders/999", Some(FULL), 404),
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products", Some(FULL), 200),
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?limit=1&page=2", Some(READ_ONLY), 200),
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?page=99", Some(FULL), 200),
@@ -301,6 +345,35 @@ fn cases() -> Vec<Case> {
             .with(adjust(json!([]))),
         case(s(INVENTORY, "/inventory/adjustments/absolute"), M::PUT, "/v3/inventory/adjustments/absolute", None, 401)
             .with(adjust(json!([]))),
+        case(s(HOOKS, "/hooks"), M::POST, "/v3/hooks", Some(FULL), 200)
+            .with(Body::Json(json!({"scope": "store/order/*", "destination": "https://hooks.example.com/contract", "headers": {"X-Secret": "s3cret"}}))),
+        case(s(HOOKS, "/hooks"), M::POST, "/v3/hooks", Some(FULL), 200)
+            .with(Body::Json(json!({"scope": "store/order/statusUpdated", "destination": "https://hooks.example.com/other", "is_active": false, "headers": null}))),
+        case(s(HOOKS, "/hooks"), M::POST, "/v3/hooks", Some(FULL), 422)
+            .with(Body::Json(json!({"scope": "store/order/*"}))),
+        case(s(HOOKS, "/hooks"), M::POST, "/v3/hooks", Some(FULL), 422)
+            .with(Body::Json(json!({"scope": "store/order/*", "destination": "http://hooks.example.com/plain"}))),
+        case(s(HOOKS, "/hooks"), M::POST, "/v3/hooks", Some(FULL), 422)
+            .with(Body::Json(json!({"scope": "store/order/*", "destination": "https://hooks.example.com/contract"}))),
+        case(s(HOOKS, "/hooks"), M::POST, "/v3/hooks", Some(FULL), 400)
+            .with(Body::Raw("{not json")),
+        case(s(HOOKS, "/hooks"), M::POST, "/v3/hooks", None, 401)
+            .with(Body::Json(json!({"scope": "store/order/*", "destination": "https://x.example/"}))),
+        case(s(HOOKS, "/hooks"), M::GET, "/v3/hooks", Some(FULL), 200),
+        case(s(HOOKS, "/hooks"), M::GET, "/v3/hooks?is_active=true&scope=store/order/*&page=1&limit=10", Some(FULL), 200),
+        case(s(HOOKS, "/hooks"), M::GET, "/v3/hooks", None, 401),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::GET, &format!("/v3/hooks/{HOOK}"), Some(FULL), 200),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::GET, &format!("/v3/hooks/{HOOK}"), Some(NO_SCOPES), 404),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::GET, "/v3/hooks/1", Some(FULL), 404),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::GET, &format!("/v3/hooks/{HOOK}"), None, 401),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::PUT, &format!("/v3/hooks/{HOOK}"), Some(FULL), 200)
+            .with(Body::Json(json!({"is_active": true, "headers": {"X-Other": "1"}}))),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::PUT, &format!("/v3/hooks/{HOOK}"), Some(FULL), 422)
+            .with(Body::Json(json!({"destination": "https://hooks.example.com:8443/x"}))),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::PUT, "/v3/hooks/1", Some(FULL), 404)
+            .with(Body::Json(json!({"is_active": true}))),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::DELETE, &format!("/v3/hooks/{}", HOOK + 1), Some(FULL), 200),
+        case(s(HOOKS, "/hooks/{webhook_id}"), M::DELETE, &format!("/v3/hooks/{}", HOOK + 1), Some(FULL), 404),
         case(None, M::GET, "/v2/no_such_resource", Some(FULL), 404),
         case(None, M::GET, "/v3/no/such/resource", Some(FULL), 404),
         case(None, M::DELETE, "/v2/store", Some(FULL), 405),
@@ -547,6 +620,30 @@ async fn every_endpoint_matches_the_official_spec() {
         },
     );
     assert_eq!(seeded.many_variant_product_ids, [120, 170]);
+    // 103: 55 lines to one address (its consignment is truncated to 50); 104: digital
+    // only; 105: archived by a case.
+    let many: Vec<ShopperLine> = (0..55)
+        .map(|i| {
+            ShopperLine::custom(
+                &format!("Part {i}"),
+                &format!("P-{i}"),
+                Money::from_cents(100),
+                1,
+            )
+        })
+        .collect();
+    assert_eq!(app.sim().place_order(HASH, ShopperOrder::new(many)), 103);
+    let ebook =
+        ShopperLine::custom("E-book", "EB", Money::from_cents(500), 1).kind(LineKind::Digital);
+    assert_eq!(
+        app.sim().place_order(HASH, ShopperOrder::new(vec![ebook])),
+        104
+    );
+    let simple = ShopperLine::catalog(111, None, 2);
+    assert_eq!(
+        app.sim().place_order(HASH, ShopperOrder::new(vec![simple])),
+        105
+    );
     app.token(NO_SCOPES, &[]);
     let read_only: Vec<&str> = bigcommerce_sim::KNOWN_SCOPES
         .iter()
@@ -620,6 +717,68 @@ async fn every_endpoint_matches_the_official_spec() {
         "contract violations:\n{}",
         failures.join("\n")
     );
+}
+
+/// Every order webhook payload the simulator sends validates against its callback
+/// schema in docs/webhooks/callbacks, with nothing undocumented.
+#[tokio::test]
+async fn webhook_payloads_match_the_callback_schemas() {
+    let Some(dir) = specs_dir() else { return };
+    let callbacks = dir.join("docs/webhooks/callbacks");
+    let app = helpers::spawn_sim_with(bigcommerce_sim::SimConfig {
+        allow_insecure_webhook_destinations: true,
+        ..bigcommerce_sim::SimConfig::default()
+    })
+    .await;
+    // Nobody listens on port 9: deliveries fail, but their payloads are recorded.
+    let hook = json!({"scope": "store/order/*", "destination": "http://127.0.0.1:9/hooks"});
+    let r = app
+        .call(Method::POST, &app.url("/v3/hooks"), Some(FULL), Some(&hook))
+        .await;
+    assert_eq!(r.status(), 200);
+    let one = ShopperLine::custom("Widget", "W-1", Money::from_cents(100), 1);
+    let id = app.sim().place_order(HASH, ShopperOrder::new(vec![one]));
+    app.sim().set_order_status(HASH, id, 9);
+    app.sim().archive_order(HASH, id);
+    let scopes = [
+        "store/order/created",
+        "store/order/updated",
+        "store/order/statusUpdated",
+        "store/order/archived",
+    ];
+    let start = std::time::Instant::now();
+    let payloads = loop {
+        let mut payloads: BTreeMap<String, Value> = BTreeMap::new();
+        for d in app.sim().deliveries(HASH) {
+            payloads.insert(d.scope.clone(), d.payload.clone());
+        }
+        if scopes.iter().all(|s| payloads.contains_key(*s)) {
+            break payloads;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "deliveries: {payloads:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let mut failures = Vec::new();
+    for scope in scopes {
+        let file = callbacks.join(format!("{}.yml", scope.replace('/', "_")));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let doc: Value = serde_yaml_ng::from_str(&text).unwrap();
+        let schema = &doc["properties"][scope];
+        assert!(schema.is_object(), "{} has no {scope}", file.display());
+        let report = schema::validate(&doc, schema, &payloads[scope]);
+        failures.extend(report.errors.iter().map(|e| format!("{scope}: {e}")));
+        failures.extend(
+            report
+                .undocumented
+                .iter()
+                .map(|p| format!("{scope}: undocumented {p}")),
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The validator catches real mismatches against the real spec, not just toy schemas.

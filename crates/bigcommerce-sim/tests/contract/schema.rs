@@ -168,18 +168,24 @@ fn check(
             continue;
         };
         let mut reasons = Vec::new();
-        let mut matched = None;
+        // Of the branches that match, the best fit: the fewest properties it does not
+        // declare. BigCommerce's branches overlap (`{url, resource}` links match any
+        // object), so "first match" would validate an embedded resource as a link.
+        let mut matched: Option<(usize, Report)> = None;
         for (i, branch) in branches.iter().enumerate() {
             let mut trial = Report::default();
             check(root, branch, inst, path, false, &mut trial, depth + 1);
             if trial.ok() {
-                matched = Some(trial);
-                break;
+                let misfit = trial.undocumented.len() + undeclared(root, branch, inst, depth);
+                if matched.as_ref().is_none_or(|(best, _)| misfit < *best) {
+                    matched = Some((misfit, trial));
+                }
+                continue;
             }
             reasons.push(format!("branch {i}: {}", trial.errors.join("; ")));
         }
         match matched {
-            Some(trial) => out.undocumented.extend(trial.undocumented),
+            Some((_, trial)) => out.undocumented.extend(trial.undocumented),
             None => err(
                 out,
                 format!("matches no {key} branch ({})", reasons.join(" | ")),
@@ -300,6 +306,31 @@ fn check(
             }
         }
         _ => {}
+    }
+}
+
+/// How many of an object's own keys (or, for an array, its items' keys) a schema does
+/// not declare.
+fn undeclared(root: &Value, schema: &Value, inst: &Value, depth: usize) -> usize {
+    match inst {
+        Value::Object(map) => {
+            let mut names = Vec::new();
+            if declared(root, schema, &mut names, depth) {
+                return 0;
+            }
+            map.keys().filter(|k| !names.contains(k)).count()
+        }
+        Value::Array(items) => {
+            let schema = resolve(root, schema);
+            let Some(item_schema) = schema.get("items") else {
+                return 0;
+            };
+            items
+                .iter()
+                .map(|item| undeclared(root, item_schema, item, depth + 1))
+                .sum()
+        }
+        _ => 0,
     }
 }
 

@@ -1,0 +1,41 @@
+//! Store events: what a change fires, in the webhook scope vocabulary. State changes
+//! return them while the store is locked; the simulator hands them to webhook delivery
+//! after the lock is released, so a slow receiver never holds up the API.
+
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Event {
+    /// The exact scope, e.g. `store/order/statusUpdated`.
+    pub scope: &'static str,
+    /// The payload's `data` object.
+    pub data: Value,
+}
+
+impl Event {
+    pub fn order_created(id: u64) -> Self {
+        Self::order("store/order/created", id)
+    }
+
+    pub fn order_updated(id: u64) -> Self {
+        Self::order("store/order/updated", id)
+    }
+
+    pub fn order_archived(id: u64) -> Self {
+        Self::order("store/order/archived", id)
+    }
+
+    /// `data.status` carries both ids, per store_order_statusUpdated.
+    pub fn order_status_updated(id: u64, previous: u8, new: u8) -> Self {
+        let mut e = Self::order("store/order/statusUpdated", id);
+        e.data["status"] = json!({ "previous_status_id": previous, "new_status_id": new });
+        e
+    }
+
+    fn order(scope: &'static str, id: u64) -> Self {
+        Self {
+            scope,
+            data: json!({ "type": "order", "id": id }),
+        }
+    }
+}
