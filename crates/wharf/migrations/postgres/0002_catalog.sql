@@ -14,7 +14,9 @@ CREATE TABLE bindings (
     last_seen_run      BIGINT,
     synced_at          BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX bindings_by_external ON bindings (store_id, kind, external_id);
+-- external_id leads: lookups are "these ids", and a planner with stale statistics (a table
+-- filling up during its first import) must still use them as the index condition.
+CREATE UNIQUE INDEX bindings_by_external ON bindings (external_id, store_id, kind);
 CREATE UNIQUE INDEX bindings_by_local ON bindings (kind, local_id);
 
 CREATE TABLE products (

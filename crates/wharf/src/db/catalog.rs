@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use super::sql::{IN_LIST_CHUNK, placeholders};
+use super::sql::{IN_LIST_CHUNK, ROWS_PER_INSERT, placeholders, values_rows};
 use super::{Db, DbError, now_ms};
 use crate::domain::catalog::{
     CatalogProduct, CatalogVariant, ImportCounts, ImportMode, ImportStatus, InventoryTracking,
@@ -256,33 +256,34 @@ pub async fn store_page(
     let product_ids: Vec<i64> = products.iter().map(|p| p.external_id as i64).collect();
     let existing = existing_products(conn, run.store_id, &product_ids).await?;
     let mut local_ids = HashMap::with_capacity(products.len());
+    let mut new_products = Vec::new();
     for product in products {
-        let local_id = match existing.get(&(product.external_id as i64)) {
+        match existing.get(&(product.external_id as i64)) {
             Some(stored) => {
                 if stored.differs_from(product) {
                     update_product(conn, stored.local_id, product, now).await?;
                     changes.products_updated += 1;
                 }
-                stored.local_id
+                local_ids.insert(product.external_id, stored.local_id);
             }
-            None => {
-                let id = insert_product(conn, run.store_id, product, now).await?;
-                bind(
-                    conn,
-                    run.store_id,
-                    PRODUCT,
-                    id,
-                    product.external_id as i64,
-                    product.date_modified_ms,
-                    now,
-                )
-                .await?;
-                changes.products_created += 1;
-                id
-            }
-        };
+            None => new_products.push(product),
+        }
+    }
+    let new_ids = insert_products(conn, run.store_id, &new_products, now).await?;
+    let new_bindings: Vec<NewBinding> = new_products
+        .iter()
+        .zip(&new_ids)
+        .map(|(p, &local_id)| NewBinding {
+            local_id,
+            external_id: p.external_id as i64,
+            remote_modified_ms: p.date_modified_ms,
+        })
+        .collect();
+    bind_all(conn, run.store_id, PRODUCT, &new_bindings, now).await?;
+    for (product, &local_id) in new_products.iter().zip(&new_ids) {
         local_ids.insert(product.external_id, local_id);
     }
+    changes.products_created = new_products.len() as i64;
     mark_seen(conn, run, PRODUCT, &product_ids, now).await?;
 
     let variant_ids: Vec<i64> = products
@@ -290,6 +291,7 @@ pub async fn store_page(
         .flat_map(|p| p.variants.iter().map(|v| v.external_id as i64))
         .collect();
     let existing = existing_variants(conn, run.store_id, &variant_ids).await?;
+    let mut new_variants = Vec::new();
     for product in products {
         let product_id = local_ids[&product.external_id];
         for variant in &product.variants {
@@ -300,23 +302,22 @@ pub async fn store_page(
                         changes.variants_updated += 1;
                     }
                 }
-                None => {
-                    let id = insert_variant(conn, run.store_id, product_id, variant, now).await?;
-                    bind(
-                        conn,
-                        run.store_id,
-                        VARIANT,
-                        id,
-                        variant.external_id as i64,
-                        None,
-                        now,
-                    )
-                    .await?;
-                    changes.variants_created += 1;
-                }
+                None => new_variants.push((product_id, variant)),
             }
         }
     }
+    let new_ids = insert_variants(conn, run.store_id, &new_variants, now).await?;
+    let new_bindings: Vec<NewBinding> = new_variants
+        .iter()
+        .zip(&new_ids)
+        .map(|((_, v), &local_id)| NewBinding {
+            local_id,
+            external_id: v.external_id as i64,
+            remote_modified_ms: None,
+        })
+        .collect();
+    bind_all(conn, run.store_id, VARIANT, &new_bindings, now).await?;
+    changes.variants_created = new_variants.len() as i64;
     mark_seen(conn, run, VARIANT, &variant_ids, now).await?;
 
     sqlx::query(
@@ -454,28 +455,55 @@ async fn record_sku_issues(conn: &mut AnyConnection, run: &ImportRecord) -> Resu
     Ok(())
 }
 
-async fn bind(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    kind: &str,
+struct NewBinding {
     local_id: i64,
     external_id: i64,
     remote_modified_ms: Option<i64>,
+}
+
+/// Binds new local rows to their BigCommerce ids, many rows per statement.
+async fn bind_all(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    kind: &str,
+    bindings: &[NewBinding],
     now: i64,
 ) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO bindings (store_id, kind, local_id, external_id, remote_modified_at, synced_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(store_id)
-    .bind(kind)
-    .bind(local_id)
-    .bind(external_id)
-    .bind(remote_modified_ms)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    for chunk in bindings.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO bindings (store_id, kind, local_id, external_id, remote_modified_at, synced_at) VALUES {}",
+            values_rows(chunk.len(), 6)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for b in chunk {
+            query = query
+                .bind(store_id)
+                .bind(kind)
+                .bind(b.local_id)
+                .bind(b.external_id)
+                .bind(b.remote_modified_ms)
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
+}
+
+/// The ids a multi-row INSERT gave its rows, in the order of its VALUES list.
+///
+/// Within one statement both backends number new rows in VALUES order (SQLite's rowid,
+/// PostgreSQL's identity sequence), but neither promises RETURNING's output order: sorting the
+/// ids restores the row order.
+fn ids_in_row_order(rows: Vec<AnyRow>, expected: usize) -> Result<Vec<i64>, DbError> {
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+    if ids.len() != expected {
+        return Err(DbError::Corrupt(format!(
+            "inserted {expected} rows, got {} ids back",
+            ids.len()
+        )));
+    }
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// Notes that this run saw these objects; a full run archives the ones it did not.
@@ -588,33 +616,44 @@ async fn existing_products(
     Ok(found)
 }
 
-async fn insert_product(
+async fn insert_products(
     conn: &mut AnyConnection,
     store_id: i64,
-    p: &CatalogProduct,
+    products: &[&CatalogProduct],
     now: i64,
-) -> Result<i64, DbError> {
-    let row = sqlx::query(
-        "INSERT INTO products (store_id, name, sku, upc, gtin, brand_name, price, cost_price, inventory_tracking,
-                               inventory_level, is_visible, date_modified, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-    )
-    .bind(store_id)
-    .bind(&p.name)
-    .bind(p.sku.as_deref())
-    .bind(p.upc.as_deref())
-    .bind(p.gtin.as_deref())
-    .bind(p.brand_name.as_deref())
-    .bind(money(p.price))
-    .bind(money(p.cost_price))
-    .bind(p.inventory_tracking.as_str())
-    .bind(p.inventory_level)
-    .bind(p.is_visible as i64)
-    .bind(p.date_modified_ms)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.get("id"))
+) -> Result<Vec<i64>, DbError> {
+    let mut ids = Vec::with_capacity(products.len());
+    for chunk in products.chunks(ROWS_PER_INSERT / 2) {
+        let sql = format!(
+            "INSERT INTO products (store_id, name, sku, upc, gtin, brand_name, price, cost_price, inventory_tracking,
+                                   inventory_level, is_visible, date_modified, created_at, updated_at)
+             VALUES {} RETURNING id",
+            values_rows(chunk.len(), 14)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for p in chunk {
+            query = query
+                .bind(store_id)
+                .bind(&p.name)
+                .bind(p.sku.as_deref())
+                .bind(p.upc.as_deref())
+                .bind(p.gtin.as_deref())
+                .bind(p.brand_name.as_deref())
+                .bind(money(p.price))
+                .bind(money(p.cost_price))
+                .bind(p.inventory_tracking.as_str())
+                .bind(p.inventory_level)
+                .bind(p.is_visible as i64)
+                .bind(p.date_modified_ms)
+                .bind(now)
+                .bind(now);
+        }
+        ids.extend(ids_in_row_order(
+            query.fetch_all(&mut *conn).await?,
+            chunk.len(),
+        )?);
+    }
+    Ok(ids)
 }
 
 async fn update_product(
@@ -723,31 +762,41 @@ async fn existing_variants(
     Ok(found)
 }
 
-async fn insert_variant(
+async fn insert_variants(
     conn: &mut AnyConnection,
     store_id: i64,
-    product_id: i64,
-    v: &CatalogVariant,
+    variants: &[(i64, &CatalogVariant)],
     now: i64,
-) -> Result<i64, DbError> {
-    let row = sqlx::query(
-        "INSERT INTO variants (product_id, store_id, sku, upc, gtin, price, cost_price, inventory_level, options,
-                               created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-    )
-    .bind(product_id)
-    .bind(store_id)
-    .bind(v.sku.as_deref())
-    .bind(v.upc.as_deref())
-    .bind(v.gtin.as_deref())
-    .bind(money(v.price))
-    .bind(money(v.cost_price))
-    .bind(v.inventory_level)
-    .bind(&v.options)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.get("id"))
+) -> Result<Vec<i64>, DbError> {
+    let mut ids = Vec::with_capacity(variants.len());
+    for chunk in variants.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO variants (product_id, store_id, sku, upc, gtin, price, cost_price, inventory_level, options,
+                                   created_at, updated_at)
+             VALUES {} RETURNING id",
+            values_rows(chunk.len(), 11)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (product_id, v) in chunk {
+            query = query
+                .bind(*product_id)
+                .bind(store_id)
+                .bind(v.sku.as_deref())
+                .bind(v.upc.as_deref())
+                .bind(v.gtin.as_deref())
+                .bind(money(v.price))
+                .bind(money(v.cost_price))
+                .bind(v.inventory_level)
+                .bind(&v.options)
+                .bind(now)
+                .bind(now);
+        }
+        ids.extend(ids_in_row_order(
+            query.fetch_all(&mut *conn).await?,
+            chunk.len(),
+        )?);
+    }
+    Ok(ids)
 }
 
 async fn update_variant(

@@ -88,6 +88,16 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // Plan every prepared statement for its actual values. A generic plan is
+                            // costed on table statistics, which lag far behind during a bulk
+                            // import: it then scans whole tables for a 500-id lookup.
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                            Ok(())
+                        })
+                    })
                     .connect(url)
                     .await?
             }
@@ -119,6 +129,19 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Refreshes the planner's statistics of tables that just grew in bulk (PostgreSQL's
+    /// autovacuum catches up only later). SQLite plans by its indexes and needs nothing.
+    pub async fn refresh_statistics(&self, tables: &[&'static str]) -> Result<(), DbError> {
+        if self.backend == Backend::Postgres {
+            for table in tables {
+                sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -12,11 +12,29 @@ pub fn placeholders(first: usize, count: usize) -> String {
 /// How many values one `IN (…)` list binds at most: far below both backends' limits.
 pub const IN_LIST_CHUNK: usize = 500;
 
+/// Rows per multi-row INSERT. Measured (BENCHMARKS.md): PostgreSQL gains most of what batching
+/// saves in round trips by 50 rows, while SQLite, with no round trips to save, gets slower with
+/// larger statements (binding and planning them costs more per row than running small ones).
+pub const ROWS_PER_INSERT: usize = 50;
+
+/// The rows of a multi-row `VALUES` list: `($1, $2), ($3, $4)` for 2 rows of 2 columns.
+pub fn values_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", placeholders(row * columns + 1, columns)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn placeholders_are_numbered_from_the_first() {
         assert_eq!(super::placeholders(3, 3), "$3, $4, $5");
         assert_eq!(super::placeholders(1, 0), "");
+    }
+
+    #[test]
+    fn values_rows_number_every_column_of_every_row() {
+        assert_eq!(super::values_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
     }
 }

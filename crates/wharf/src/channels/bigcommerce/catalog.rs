@@ -18,6 +18,9 @@ use crate::db::catalog::{self, ImportRecord};
 use crate::db::{Db, DbError};
 use crate::domain::catalog::{CatalogProduct, CatalogVariant, InventoryTracking, normalize_code};
 
+/// The tables an import fills, whose statistics it refreshes as they grow.
+const CATALOG_TABLES: &[&str] = &["bindings", "products", "variants"];
+
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
@@ -103,6 +106,10 @@ pub async fn import_catalog(
             last_id,
             "catalog page stored"
         );
+        if (pages_done as u64).is_power_of_two() {
+            // The tables are growing fast: keep the planner's picture of them current.
+            db.refresh_statistics(CATALOG_TABLES).await?;
+        }
         after = last_id;
         if !full_page || pages_left <= 1 {
             break;
@@ -119,6 +126,7 @@ pub async fn import_catalog(
         return Ok(());
     }
     run.last_product_id = after as i64;
+    db.refresh_statistics(CATALOG_TABLES).await?;
     let mut tx = db.begin().await?;
     if catalog::finish_import(&mut tx, &run).await? {
         tx.commit().await?;
