@@ -46,36 +46,38 @@ impl App {
         mode: ImportMode,
     ) -> Result<ImportView, StoreError> {
         self.store(store_id).await?;
-        if let Some(active) = catalog::active_import(&self.db, store_id).await? {
-            return self.import_view(active.id).await;
-        }
         let since = match mode {
             ImportMode::Full => None,
             ImportMode::Incremental => catalog::cursor(&self.db, store_id, CATALOG_CURSOR)
                 .await?
                 .map(modified_since),
         };
-        let mut tx = self.db.begin().await.map_err(StoreError::Db)?;
-        let import_id = match catalog::create_import(&mut tx, store_id, mode, since).await {
-            Ok(id) => id,
-            Err(DbError::Sqlx(e)) if is_unique_violation(&e) => {
-                // Another request started one meanwhile: join it.
-                drop(tx);
-                let active = catalog::active_import(&self.db, store_id).await?;
-                return self.import_view(active.map_or(0, |a| a.id)).await;
+        // Two tries: a run that blocked the first may finish before we can join it.
+        for _ in 0..2 {
+            if let Some(active) = catalog::active_import(&self.db, store_id).await? {
+                return self.import_view(active.id).await;
             }
-            Err(e) => return Err(e.into()),
-        };
-        let job = NewJob::new(IMPORT_JOB, &ImportJob { import_id }).store(store_id);
-        jobs::enqueue(&mut tx, &job).await?;
-        tx.commit().await.map_err(DbError::from)?;
-        tracing::info!(
-            store_id,
-            import_id,
-            mode = mode.as_str(),
-            "catalog import queued"
-        );
-        self.import_view(import_id).await
+            let mut tx = self.db.begin().await?;
+            let import_id = match catalog::create_import(&mut tx, store_id, mode, since).await {
+                Ok(id) => id,
+                // Another request created one between our check and our insert: join it.
+                Err(DbError::Sqlx(e)) if is_unique_violation(&e) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let job = NewJob::new(IMPORT_JOB, &ImportJob { import_id }).store(store_id);
+            jobs::enqueue(&mut tx, &job).await?;
+            tx.commit().await.map_err(DbError::from)?;
+            tracing::info!(
+                store_id,
+                import_id,
+                mode = mode.as_str(),
+                "catalog import queued"
+            );
+            return self.import_view(import_id).await;
+        }
+        Err(StoreError::Db(DbError::Corrupt(
+            "could not start or join an import".into(),
+        )))
     }
 
     pub async fn import_view(&self, import_id: i64) -> Result<ImportView, StoreError> {

@@ -94,6 +94,10 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
 
 type Step = Result<(), Box<dyn std::error::Error>>;
 
+async fn text_of(browser: &Client, id: &str) -> Result<String, fantoccini::error::CmdError> {
+    browser.find(Locator::Id(id)).await?.text().await
+}
+
 async fn sign_in(app: &TestApp, browser: &Client) -> Step {
     browser
         .goto(&format!("{}/setup/integrations/bigcommerce", app.address))
@@ -281,38 +285,13 @@ async fn import_flow(app: &TestApp, browser: &Client) -> Step {
         .await?;
     let bar = browser.find(Locator::Id("import-progress")).await?;
     assert_eq!(bar.attr("data-percent").await?.as_deref(), Some("100"));
+    assert_eq!(text_of(browser, "import-percent").await?, "100%");
     assert_eq!(
-        browser
-            .find(Locator::Id("import-percent"))
-            .await?
-            .text()
-            .await?,
-        "100%"
-    );
-    assert_eq!(
-        browser
-            .find(Locator::Id("import-products"))
-            .await?
-            .text()
-            .await?,
+        text_of(browser, "import-products").await?,
         "Import products"
     );
-    assert_eq!(
-        browser
-            .find(Locator::Id("import-pages"))
-            .await?
-            .text()
-            .await?,
-        "3 / 3"
-    );
-    assert_eq!(
-        browser
-            .find(Locator::Id("import-products-read"))
-            .await?
-            .text()
-            .await?,
-        "600"
-    );
+    assert_eq!(text_of(browser, "import-pages").await?, "3 / 3");
+    assert_eq!(text_of(browser, "import-products-read").await?, "600");
     Ok(())
 }
 
