@@ -3,7 +3,7 @@
 //! a merchant's clicks run, and the UI served.
 
 use anyhow::Context;
-use bigcommerce_sim::{SimConfig, Simulator, StoreSpec};
+use bigcommerce_sim::{CatalogSeed, SimConfig, Simulator, StoreSpec};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::app::App;
@@ -27,6 +27,8 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
     simulator.add_store(spec.clone());
     let access_token = random_secret("demo_token_");
     simulator.add_token(DEMO_STORE_HASH, access_token.expose_secret(), WHARF_SCOPES);
+    // Enough of a catalog to watch an import's progress bar move.
+    let catalog = simulator.seed_catalog(DEMO_STORE_HASH, CatalogSeed { products: 1200, variants_per_product: 3 });
     let sim = simulator
         .spawn("127.0.0.1:0")
         .await
@@ -68,6 +70,11 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
     println!("wharf demo is running: {url}");
     println!("  sign in as admin / {}", password.expose_secret());
     println!("  store {:?}: {}", store.name, store.connection.label);
+    println!(
+        "  its catalog: {} products, {} variants — press Import products on the store's page",
+        catalog.product_ids.len(),
+        catalog.variant_count
+    );
     println!(
         "  simulated BigCommerce API: {} (store hash {DEMO_STORE_HASH})",
         sim.base_url
