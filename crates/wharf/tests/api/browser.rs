@@ -151,7 +151,10 @@ async fn add_store_in_form(browser: &Client, fields: &[(&str, &str)]) -> Step {
 /// Clicks Connect and waits for htmx to swap in the verdict.
 async fn click_connect(browser: &Client, expected_status: &str) -> Step {
     browser.find(Locator::Id("connect")).await?.click().await?;
-    let selector = format!("#connection-status[data-status=\"{expected_status}\"]");
+    // The class too: htmx settles `class` a moment after the swap (to allow CSS transitions),
+    // so a new data-status can briefly sit beside the old class and the old colour.
+    let selector =
+        format!("#connection-status.{expected_status}[data-status=\"{expected_status}\"]");
     browser
         .wait()
         .at_most(Duration::from_secs(20))
