@@ -28,7 +28,13 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
     let access_token = random_secret("demo_token_");
     simulator.add_token(DEMO_STORE_HASH, access_token.expose_secret(), WHARF_SCOPES);
     // Enough of a catalog to watch an import's progress bar move.
-    let catalog = simulator.seed_catalog(DEMO_STORE_HASH, CatalogSeed { products: 1200, variants_per_product: 3 });
+    let catalog = simulator.seed_catalog(
+        DEMO_STORE_HASH,
+        CatalogSeed {
+            products: 1200,
+            variants_per_product: 3,
+        },
+    );
     let sim = simulator
         .spawn("127.0.0.1:0")
         .await

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod connection;
 pub mod field_error;
+pub mod routing;
 pub mod store;
 
 pub use field_error::{FieldError, FieldErrors};
