@@ -11,6 +11,7 @@ use crate::app::stores::{StoreError, StoreView};
 use crate::config::Settings;
 use crate::domain::catalog::{ImportMode, ImportStatus};
 use crate::domain::store::NewStoreInput;
+use crate::domain::vendor::VendorInput;
 use crate::jobs::{Worker, WorkerConfig};
 use crate::startup::{Application, job_handlers, shutdown_signal};
 use crate::{demo, telemetry};
@@ -42,6 +43,47 @@ enum Command {
     /// The store's catalog in wharf.
     #[command(subcommand)]
     Products(ProductsCommand),
+    /// Vendors: the dropship providers who ship the goods.
+    #[command(subcommand)]
+    Vendor(VendorCommand),
+    /// Which vendor ships which variant.
+    #[command(subcommand)]
+    Assignments(AssignmentsCommand),
+    /// Orders from the store.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum VendorCommand {
+    /// Add a vendor; prints its API token once.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        email: String,
+    },
+    /// List vendors.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum AssignmentsCommand {
+    /// Assign variants to vendors from a CSV file with the columns sku and vendor.
+    Import {
+        /// The store's name (or id).
+        store: String,
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrdersCommand {
+    /// Read the store's orders modified since the last read, now, and route them.
+    Sync {
+        /// The store's name (or id).
+        store: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,8 +182,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 app.ensure_admin(&args.admin_username, args.admin_password.as_ref())
                     .await?,
             );
-            let server =
-                Application::build(app, &args.listen, Some(cli.settings.worker_config())).await?;
+            let server = Application::build(app, &args.listen, Some(cli.settings.worker_config()))
+                .await?
+                .poll_orders_every(cli.settings.order_poll_interval());
             println!("wharf is serving on http://{}", server.local_addr());
             server.run_until(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
@@ -151,6 +194,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let code = run_store_command(&app, command).await;
             app.db.close().await;
             code
+        }
+        Command::Vendor(command) => {
+            let app = App::open(&cli.settings).await?;
+            let code = run_vendor_command(&app, command).await;
+            app.db.close().await;
+            code
+        }
+        Command::Assignments(AssignmentsCommand::Import { store, file }) => {
+            let app = App::open(&cli.settings).await?;
+            let code = import_assignments(&app, &store, &file).await;
+            app.db.close().await;
+            code
+        }
+        Command::Orders(OrdersCommand::Sync { store }) => {
+            let app = App::open(&cli.settings).await?;
+            let store = app.find_store(&store).await?;
+            let report = app.poll_orders(store.id).await?;
+            println!(
+                "Read {} order(s) in {} page(s) from {:?}",
+                report.orders, report.pages, store.name
+            );
+            app.db.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Products(ProductsCommand::Import { store, incremental }) => {
             let app = App::open(&cli.settings).await?;
@@ -297,6 +363,84 @@ async fn import_products(
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+async fn run_vendor_command(app: &App, command: VendorCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        VendorCommand::Add { name, email } => {
+            match app.add_vendor(&VendorInput { name, email }).await {
+                Ok(created) => {
+                    use secrecy::ExposeSecret;
+                    println!(
+                        "Added vendor {:?} (id {}).",
+                        created.vendor.name, created.vendor.id
+                    );
+                    println!(
+                        "Its API token, shown this once: {}",
+                        created.api_token_once.expose_secret()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Invalid(errors)) => {
+                    eprintln!("Nothing was saved:");
+                    for error in errors.iter() {
+                        eprintln!("  --{}: {}", error.field, error.message);
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        VendorCommand::List => {
+            for vendor in app.list_vendors().await? {
+                println!(
+                    "{:<4} {:<32} {:<32} {}",
+                    vendor.id,
+                    vendor.name,
+                    vendor.email.unwrap_or_default(),
+                    vendor.api_token
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Applies a CSV of assignments, reports every bad row by line, and routes the orders that
+/// were waiting for one. Exit 2 when any row was rejected.
+async fn import_assignments(
+    app: &App,
+    store: &str,
+    file: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let store = app.find_store(store).await?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let report = match app.import_assignments_csv(store.id, &text).await {
+        Ok(report) => report,
+        Err(StoreError::Invalid(errors)) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    println!(
+        "{} row(s) applied, {} rejected",
+        report.applied,
+        report.errors.len()
+    );
+    for error in &report.errors {
+        eprintln!("  line {}: {}", error.line, error.message);
+    }
+    let routed = app.reroute_needing_attention(store.id).await?;
+    if routed > 0 {
+        println!("{routed} order(s) waiting for an assignment are routed now");
+    }
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     })
 }
 

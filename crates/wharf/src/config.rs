@@ -41,9 +41,22 @@ pub struct Settings {
         global = true
     )]
     pub job_lease_secs: u64,
+
+    /// Seconds between order polls of each connected store (the reconciliation behind webhooks).
+    #[arg(
+        long,
+        env = "WHARF_ORDER_POLL_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub order_poll_secs: u64,
 }
 
 impl Settings {
+    pub fn order_poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.order_poll_secs.max(1))
+    }
+
     pub fn worker_config(&self) -> crate::jobs::WorkerConfig {
         crate::jobs::WorkerConfig {
             lease: std::time::Duration::from_secs(self.job_lease_secs.max(1)),

@@ -47,6 +47,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         secret_key_file: Some(dir.join("wharf.key")),
         bigcommerce_api_base: sim.base_url.parse().context("simulator URL")?,
         job_lease_secs: 60,
+        order_poll_secs: 60,
     };
     let app = App::open(&settings).await?;
     let password = random_secret("");
@@ -68,6 +69,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
 
     let server = Application::build(app, listen, Some(settings.worker_config()))
         .await
+        .map(|server| server.poll_orders_every(settings.order_poll_interval()))
         .with_context(|| {
             format!("cannot listen on {listen}; pick another address with --listen")
         })?;

@@ -2,6 +2,7 @@
 //! the job workers until asked to stop.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -34,11 +35,42 @@ impl App {
 
 /// The job handlers of this version of wharf, one per job kind.
 pub fn job_handlers(app: &App) -> Handlers {
-    let importer = app.clone();
-    Handlers::default().register(crate::app::catalog::IMPORT_JOB, move |job| {
-        let app = importer.clone();
-        async move { app.run_import_job(job).await }
-    })
+    let (importer, poller, fetcher) = (app.clone(), app.clone(), app.clone());
+    Handlers::default()
+        .register(crate::app::catalog::IMPORT_JOB, move |job| {
+            let app = importer.clone();
+            async move { app.run_import_job(job).await }
+        })
+        .register(crate::app::orders::POLL_JOB, move |job| {
+            let app = poller.clone();
+            async move { app.run_poll_job(job).await }
+        })
+        .register(crate::app::orders::FETCH_JOB, move |job| {
+            let app = fetcher.clone();
+            async move { app.run_fetch_job(job).await }
+        })
+}
+
+/// Queues an order poll of every connected store every `interval`: the reconciliation that
+/// catches what webhooks miss. Several processes may do this; the job's dedupe key collapses
+/// their polls into one.
+async fn schedule_order_polls(app: App, interval: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        match app.list_stores().await {
+            Ok(stores) => {
+                for store in stores.iter().filter(|s| s.is_connected()) {
+                    if let Err(e) = app.queue_order_poll(store.id).await {
+                        tracing::warn!(store_id = store.id, error = %e, "could not queue an order poll");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not list stores to poll"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
 }
 
 /// A bound HTTP server plus the job worker, not yet running.
@@ -46,6 +78,7 @@ pub struct Application {
     app: App,
     listener: TcpListener,
     workers: Option<WorkerConfig>,
+    order_poll_interval: Option<Duration>,
 }
 
 impl Application {
@@ -60,7 +93,14 @@ impl Application {
             app,
             listener,
             workers,
+            order_poll_interval: None,
         })
+    }
+
+    /// With workers, also polls every connected store's orders this often.
+    pub fn poll_orders_every(mut self, interval: Duration) -> Self {
+        self.order_poll_interval = Some(interval);
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -79,6 +119,13 @@ impl Application {
             let worker = Worker::new(self.app.db.clone(), job_handlers(&self.app), config);
             tokio::spawn(worker.run(stop_rx.clone()))
         });
+        if let (Some(_), Some(interval)) = (&worker, self.order_poll_interval) {
+            tokio::spawn(schedule_order_polls(
+                self.app.clone(),
+                interval,
+                stop_rx.clone(),
+            ));
+        }
         let router = crate::web::router(self.app);
         let mut http_stop = stop_rx;
         let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {

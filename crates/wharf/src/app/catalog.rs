@@ -48,7 +48,7 @@ impl App {
         self.store(store_id).await?;
         let since = match mode {
             ImportMode::Full => None,
-            ImportMode::Incremental => catalog::cursor(&self.db, store_id, CATALOG_CURSOR)
+            ImportMode::Incremental => crate::db::cursors::get(&self.db, store_id, CATALOG_CURSOR)
                 .await?
                 .map(modified_since),
         };

@@ -3,7 +3,10 @@
 
 pub mod catalog;
 pub mod operators;
+pub mod orders;
 pub mod stores;
+pub mod tokens;
+pub mod vendors;
 
 use bigcommerce::BigCommerce;
 

@@ -2,11 +2,8 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
 
 use super::App;
 use crate::db::{self, DbError};
@@ -48,7 +45,7 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 }
 
 fn session_digest(token: &str) -> String {
-    format!("{:x}", Sha256::digest(token.as_bytes()))
+    super::tokens::digest(token)
 }
 
 impl App {
@@ -79,7 +76,7 @@ impl App {
         if db::users::count(&self.db).await? > 0 {
             return Ok(AdminBootstrap::Unchanged);
         }
-        let password = SecretString::from(random_token(18));
+        let password = SecretString::from(super::tokens::random_token(18));
         match db::users::insert(&self.db, username, &hash_password(&password)).await {
             Ok(_) => Ok(AdminBootstrap::Generated {
                 username: username.to_owned(),
@@ -104,7 +101,7 @@ impl App {
         if !verify_password(password, &user.password_hash) {
             return Ok(None);
         }
-        let token = random_token(32);
+        let token = super::tokens::random_token(32);
         let expires = db::now_ms() + SESSION_LIFETIME_MS;
         db::users::insert_session(&self.db, &session_digest(&token), user.id, expires).await?;
         Ok(Some(SecretString::from(token)))
@@ -135,12 +132,6 @@ impl App {
 
 /// An argon2 hash of nothing anyone knows, verified against when the username is unknown.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Xyl/nFpyChSUHEXFtbNc/Ngp6V1bsOiCQMVm/2rHKBQ";
-
-fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
-}
 
 #[cfg(test)]
 mod tests {

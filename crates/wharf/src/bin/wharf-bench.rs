@@ -205,6 +205,7 @@ async fn bench_import(
         secret_key_file: Some(dir.path().join("wharf.key")),
         bigcommerce_api_base: sim.base_url.parse()?,
         job_lease_secs: 60,
+        order_poll_secs: 60,
     };
     let app = App::open(&settings).await?;
     let store = app

@@ -188,37 +188,6 @@ pub async fn count_import_issues(db: &Db, import_id: i64) -> Result<i64, DbError
     Ok(row.get("n"))
 }
 
-// ---- cursors -----------------------------------------------------------------------------
-
-pub async fn cursor(db: &Db, store_id: i64, resource: &str) -> Result<Option<i64>, DbError> {
-    let row =
-        sqlx::query("SELECT cursor_at FROM sync_cursors WHERE store_id = $1 AND resource = $2")
-            .bind(store_id)
-            .bind(resource)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.map(|r| r.get("cursor_at")))
-}
-
-async fn set_cursor(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    resource: &str,
-    at_ms: i64,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO sync_cursors (store_id, resource, cursor_at, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (store_id, resource) DO UPDATE SET cursor_at = excluded.cursor_at, updated_at = excluded.updated_at",
-    )
-    .bind(store_id)
-    .bind(resource)
-    .bind(at_ms)
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 // ---- storing a page ----------------------------------------------------------------------
 
 /// Stores one page of products with their variants and advances the run's checkpoint from
@@ -368,7 +337,7 @@ pub async fn finish_import(conn: &mut AnyConnection, run: &ImportRecord) -> Resu
     };
     record_sku_issues(conn, run).await?;
     let started = run.started_at_ms.unwrap_or(run.created_at_ms);
-    set_cursor(
+    super::cursors::set(
         conn,
         run.store_id,
         CATALOG_CURSOR,

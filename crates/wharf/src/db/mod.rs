@@ -6,10 +6,13 @@
 //! [`jobs`]). ARCHITECTURE.md explains why `Any` instead of two repository implementations.
 
 pub mod catalog;
+pub mod cursors;
 pub mod jobs;
+pub mod orders;
 pub mod sql;
 pub mod stores;
 pub mod users;
+pub mod vendors;
 
 use std::str::FromStr;
 use std::time::Duration;

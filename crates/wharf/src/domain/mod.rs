@@ -3,7 +3,9 @@
 pub mod catalog;
 pub mod connection;
 pub mod field_error;
+pub mod order;
 pub mod routing;
 pub mod store;
+pub mod vendor;
 
 pub use field_error::{FieldError, FieldErrors};

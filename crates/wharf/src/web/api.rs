@@ -10,10 +10,15 @@ use serde::{Deserialize, Serialize};
 use super::error::{ApiError, WebError};
 use crate::app::App;
 use crate::app::catalog::ImportView;
+use crate::app::orders::{OrderDetail, PollReport, RoutingPreview};
 use crate::app::stores::StoreView;
+use crate::app::vendors::{AssignmentInput, CreatedVendor, CsvReport, VendorView};
 use crate::db::catalog::CatalogRow;
+use crate::db::orders::OrderSummary;
 use crate::domain::catalog::ImportMode;
+use crate::domain::order::RoutingState;
 use crate::domain::store::NewStoreInput;
+use crate::domain::vendor::VendorInput;
 use crate::domain::{FieldError, FieldErrors};
 
 pub fn routes() -> Router<App> {
@@ -24,6 +29,14 @@ pub fn routes() -> Router<App> {
         .route("/stores/{id}/imports", post(start_import))
         .route("/imports/{id}", get(get_import))
         .route("/products", get(list_products))
+        .route("/vendors", get(list_vendors).post(add_vendor))
+        .route("/vendors/{id}", get(get_vendor).put(update_vendor))
+        .route("/stores/{id}/assignments", post(assign))
+        .route("/stores/{id}/assignments/csv", post(assign_from_csv))
+        .route("/stores/{id}/orders/sync", post(sync_orders))
+        .route("/orders", get(list_orders))
+        .route("/orders/{id}", get(get_order))
+        .route("/orders/{id}/routing-preview", get(preview_routing))
 }
 
 async fn list_stores(State(app): State<App>) -> Result<Json<Vec<StoreView>>, ApiError> {
@@ -122,4 +135,123 @@ async fn list_products(
         per_page,
         variants,
     }))
+}
+
+async fn list_vendors(State(app): State<App>) -> Result<Json<Vec<VendorView>>, ApiError> {
+    Ok(Json(app.list_vendors().await?))
+}
+
+/// 201 with the vendor and its API token — the only time the token is shown.
+async fn add_vendor(
+    State(app): State<App>,
+    Json(input): Json<VendorInput>,
+) -> Result<(StatusCode, Json<CreatedVendor>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app.add_vendor(&input).await?)))
+}
+
+async fn get_vendor(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<VendorView>, ApiError> {
+    Ok(Json(app.vendor(id).await?))
+}
+
+async fn update_vendor(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Json(input): Json<VendorInput>,
+) -> Result<Json<VendorView>, ApiError> {
+    Ok(Json(app.update_vendor(id, &input).await?))
+}
+
+#[derive(Serialize)]
+struct AssignmentOutcome {
+    /// Orders that were waiting in Needs attention and are routed now.
+    orders_routed: usize,
+}
+
+/// One rule: `{"rule": "sku"|"brand"|"sku_prefix"|"default", …, "vendor": "<name>"}`.
+async fn assign(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    Json(rule): Json<AssignmentInput>,
+) -> Result<Json<AssignmentOutcome>, ApiError> {
+    app.assign(store_id, &rule).await?;
+    Ok(Json(AssignmentOutcome {
+        orders_routed: app.reroute_needing_attention(store_id).await?,
+    }))
+}
+
+#[derive(Serialize)]
+struct CsvOutcome {
+    #[serde(flatten)]
+    report: CsvReport,
+    orders_routed: usize,
+}
+
+/// A CSV body (columns sku, vendor): valid rows applied, bad rows reported with their line.
+async fn assign_from_csv(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    body: String,
+) -> Result<Json<CsvOutcome>, ApiError> {
+    let report = app.import_assignments_csv(store_id, &body).await?;
+    Ok(Json(CsvOutcome {
+        report,
+        orders_routed: app.reroute_needing_attention(store_id).await?,
+    }))
+}
+
+async fn sync_orders(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+) -> Result<Json<PollReport>, ApiError> {
+    app.store(store_id).await?;
+    app.poll_orders(store_id)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(WebError::Internal(e.to_string())))
+}
+
+#[derive(Deserialize)]
+struct OrdersQuery {
+    store_id: Option<i64>,
+    /// waiting | routed | needs_attention | cancelled
+    state: Option<String>,
+    page: Option<i64>,
+}
+
+async fn list_orders(
+    State(app): State<App>,
+    Query(query): Query<OrdersQuery>,
+) -> Result<Json<Vec<OrderSummary>>, ApiError> {
+    let state = match query.state.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(RoutingState::parse(text).ok_or_else(|| {
+            ApiError(WebError::Invalid(FieldErrors(vec![FieldError::new(
+                "state",
+                "state must be waiting, routed, needs_attention or cancelled",
+            )])))
+        })?),
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    Ok(Json(
+        app.list_orders(query.store_id, state, 100, (page - 1) * 100)
+            .await?,
+    ))
+}
+
+async fn get_order(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderDetail>, ApiError> {
+    Ok(Json(app.order_detail(id).await?))
+}
+
+/// Dry run: how the order's unrouted lines would split now; creates nothing.
+async fn preview_routing(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<RoutingPreview>, ApiError> {
+    Ok(Json(app.preview_routing(id).await?))
 }

@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod error;
 mod pages;
+mod vendor_api;
 
 use axum::Router;
 use axum::middleware;
@@ -30,6 +31,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)
+        .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
         // Logs method, path and status only: bodies (which may carry credentials) never.
         .layer(TraceLayer::new_for_http())
         .with_state(app)

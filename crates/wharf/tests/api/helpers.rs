@@ -65,6 +65,7 @@ async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
         secret_key_file: Some(dir.path().join("wharf.key")),
         bigcommerce_api_base: sim.base_url.parse().unwrap(),
         job_lease_secs: 60,
+        order_poll_secs: 60,
     };
     let app = App::open(&settings)
         .await

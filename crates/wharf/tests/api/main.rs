@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod helpers;
 mod jobs;
+mod orders;
 mod products;
 mod secrets;
 mod stores;

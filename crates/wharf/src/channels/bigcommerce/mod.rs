@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod connect;
+pub mod orders;
 
 use bigcommerce::{BigCommerce, ClientConfig};
 

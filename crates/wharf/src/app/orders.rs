@@ -1,0 +1,365 @@
+//! Orders in: reading them from the store (poll and per-order fetch), routing their lines to
+//! vendors' purchase orders, and cancelling those when the order is cancelled.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+use super::App;
+use super::stores::StoreError;
+use crate::channels::bigcommerce::catalog::SyncError;
+use crate::channels::bigcommerce::orders::{PAGE_SIZE, read_order, read_orders_page};
+use crate::db::orders::{self, IncomingOrder, OrderEvent, OrderSummary, PurchaseOrder};
+use crate::db::{self, DbError, now_ms};
+use crate::domain::order::{RoutingState, cancels_fulfilment, parse_status_list, routes};
+use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order};
+use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+
+pub const POLL_JOB: &str = "orders.poll";
+pub const FETCH_JOB: &str = "orders.fetch";
+/// Where the poll resumes: the newest `date_modified` it stored, never later than its own start.
+pub const ORDERS_CURSOR: &str = "orders";
+/// Re-read this far behind the cursor: BigCommerce's `date_modified` and the poll's clock are
+/// not in lockstep, and an order written while a poll ran must not fall between two polls.
+pub const POLL_OVERLAP_MS: i64 = 2 * 60 * 1000;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PollJob {
+    store_id: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct FetchJob {
+    store_id: i64,
+    order_id: u64,
+}
+
+/// How an order was noticed, for its timeline.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    Poll,
+    Webhook,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Poll => "poll",
+            Source::Webhook => "webhook",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PollReport {
+    pub pages: u32,
+    pub orders: usize,
+}
+
+/// An order with everything the order page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderDetail {
+    pub order: OrderSummary,
+    pub purchase_orders: Vec<PurchaseOrder>,
+    pub timeline: Vec<OrderEvent>,
+}
+
+/// The dry run of an order's split, with vendor names.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoutingPreview {
+    pub plan: RoutingPlan,
+    pub vendors: HashMap<i64, String>,
+}
+
+impl App {
+    /// Reads every order modified since the store's cursor, page by page; each page and the
+    /// cursor it advances commit together.
+    pub async fn poll_orders(&self, store_id: i64) -> Result<PollReport, SyncError> {
+        let store = db::stores::get(&self.db, store_id)
+            .await?
+            .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
+        let client = self
+            .store_client(&store)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let poll_started = now_ms();
+        let since = db::cursors::get(&self.db, store_id, ORDERS_CURSOR)
+            .await?
+            .map(|c| c - POLL_OVERLAP_MS);
+        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
+        let vendors = self.vendor_names().await?;
+        let mut report = PollReport::default();
+        let mut page = 1;
+        loop {
+            let orders = read_orders_page(&client, since, page).await?;
+            if orders.is_empty() {
+                break;
+            }
+            let newest = orders.iter().filter_map(|o| o.date_modified_ms).max();
+            let mut tx = self.db.begin().await?;
+            for order in &orders {
+                self.store_order(&mut tx, store_id, order, Source::Poll, &rules, &vendors)
+                    .await?;
+            }
+            if let Some(newest) = newest {
+                // Never past the poll's start: what changes while it runs is read next time.
+                db::cursors::set(&mut tx, store_id, ORDERS_CURSOR, newest.min(poll_started))
+                    .await?;
+            }
+            tx.commit().await?;
+            report.pages += 1;
+            report.orders += orders.len();
+            if orders.len() < PAGE_SIZE as usize {
+                break;
+            }
+            page += 1;
+        }
+        Ok(report)
+    }
+
+    /// Re-reads one order (a webhook's hint) and stores it.
+    pub async fn fetch_order(&self, store_id: i64, order_id: u64) -> Result<(), SyncError> {
+        let store = db::stores::get(&self.db, store_id)
+            .await?
+            .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
+        let client = self
+            .store_client(&store)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let Some(order) = read_order(&client, order_id).await? else {
+            tracing::info!(
+                store_id,
+                order_id,
+                "order named by a webhook no longer exists"
+            );
+            return Ok(());
+        };
+        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
+        let vendors = self.vendor_names().await?;
+        let mut tx = self.db.begin().await?;
+        self.store_order(&mut tx, store_id, &order, Source::Webhook, &rules, &vendors)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn store_order(
+        &self,
+        tx: &mut AnyConnection,
+        store_id: i64,
+        order: &IncomingOrder,
+        source: Source,
+        rules: &RoutingRules,
+        vendors: &HashMap<i64, String>,
+    ) -> Result<(), DbError> {
+        let stored = orders::upsert_order(tx, store_id, order).await?;
+        let id = stored.order_id;
+        if stored.created {
+            let message = format!(
+                "Received via {} (status {})",
+                source.as_str(),
+                order.status_label
+            );
+            orders::record_event(tx, id, "received", &message).await?;
+        } else if stored.previous_status_id != Some(order.status_id) {
+            let message = format!(
+                "Status changed to {} (seen via {})",
+                order.status_label,
+                source.as_str()
+            );
+            orders::record_event(tx, id, "status", &message).await?;
+        }
+        if cancels_fulfilment(order.status_id, order.archived) {
+            let cancelled = orders::cancel_purchase_orders(tx, id).await?;
+            if cancelled > 0 {
+                let message = format!(
+                    "Cancelled {cancelled} open purchase order(s): the order is {}",
+                    cancel_reason(order)
+                );
+                orders::record_event(tx, id, "cancelled", &message).await?;
+            }
+            orders::set_routing_state(tx, id, RoutingState::Cancelled).await?;
+        } else if routes(
+            order.status_id,
+            &parse_status_list(&orders::routed_statuses(tx, store_id).await?),
+        ) {
+            self.route_order(tx, id, rules, vendors).await?;
+        } else if stored.created {
+            orders::set_routing_state(tx, id, RoutingState::Waiting).await?;
+        }
+        Ok(())
+    }
+
+    /// Puts the order's unrouted lines on purchase orders; what no rule matches needs attention.
+    async fn route_order(
+        &self,
+        tx: &mut AnyConnection,
+        order_id: i64,
+        rules: &RoutingRules,
+        vendors: &HashMap<i64, String>,
+    ) -> Result<RoutingState, DbError> {
+        let lines = orders::unrouted_lines(tx, order_id).await?;
+        let plan = plan_order(rules, &lines);
+        let created = orders::apply_plan(tx, order_id, &plan).await?;
+        for vendor_id in created {
+            let count = plan.purchase_orders[&vendor_id].len();
+            let name = vendors.get(&vendor_id).map_or("?", String::as_str);
+            orders::record_event(
+                tx,
+                order_id,
+                "routed",
+                &format!("Purchase order for {name} ({count} line(s))"),
+            )
+            .await?;
+        }
+        let state = if plan.needs_attention.is_empty() {
+            RoutingState::Routed
+        } else {
+            RoutingState::NeedsAttention
+        };
+        if state == RoutingState::NeedsAttention {
+            let message = format!(
+                "{} line(s) match no vendor: assign their variants",
+                plan.needs_attention.len()
+            );
+            orders::record_event(tx, order_id, "needs_attention", &message).await?;
+        }
+        orders::set_routing_state(tx, order_id, state).await?;
+        Ok(state)
+    }
+
+    /// Routes again every order of the store that needs attention (after an assignment).
+    pub async fn reroute_needing_attention(&self, store_id: i64) -> Result<usize, StoreError> {
+        let waiting = orders::list_orders(
+            &self.db,
+            Some(store_id),
+            Some(RoutingState::NeedsAttention),
+            10_000,
+            0,
+        )
+        .await?;
+        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
+        let vendors = self.vendor_names().await?;
+        let mut routed = 0;
+        for order in waiting {
+            let mut tx = self.db.begin().await?;
+            if self
+                .route_order(&mut tx, order.id, &rules, &vendors)
+                .await?
+                == RoutingState::Routed
+            {
+                routed += 1;
+            }
+            tx.commit().await.map_err(DbError::from)?;
+        }
+        Ok(routed)
+    }
+
+    /// How the order's unrouted lines would split now, without creating anything.
+    pub async fn preview_routing(&self, order_id: i64) -> Result<RoutingPreview, StoreError> {
+        let order = self.order_summary(order_id).await?;
+        let rules = db::vendors::routing_rules(&self.db, order.store_id).await?;
+        let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
+        let lines = orders::unrouted_lines(&mut conn, order_id).await?;
+        Ok(RoutingPreview {
+            plan: plan_order(&rules, &lines),
+            vendors: self.vendor_names().await?,
+        })
+    }
+
+    pub async fn list_orders(
+        &self,
+        store_id: Option<i64>,
+        state: Option<RoutingState>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<OrderSummary>, StoreError> {
+        Ok(orders::list_orders(&self.db, store_id, state, limit, offset).await?)
+    }
+
+    pub async fn order_detail(&self, order_id: i64) -> Result<OrderDetail, StoreError> {
+        Ok(OrderDetail {
+            order: self.order_summary(order_id).await?,
+            purchase_orders: orders::purchase_orders(&self.db, Some(order_id), None, false).await?,
+            timeline: orders::order_events(&self.db, order_id).await?,
+        })
+    }
+
+    /// A vendor's purchase orders; only its own, ever.
+    pub async fn vendor_purchase_orders(
+        &self,
+        vendor_id: i64,
+        only_open: bool,
+    ) -> Result<Vec<PurchaseOrder>, StoreError> {
+        Ok(orders::purchase_orders(&self.db, None, Some(vendor_id), only_open).await?)
+    }
+
+    async fn order_summary(&self, order_id: i64) -> Result<OrderSummary, StoreError> {
+        orders::get_order(&self.db, order_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))
+    }
+
+    async fn vendor_names(&self) -> Result<HashMap<i64, String>, DbError> {
+        Ok(db::vendors::list(&self.db)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v.name))
+            .collect())
+    }
+
+    /// Queues a poll of the store's orders (collapsing into one already waiting).
+    pub async fn queue_order_poll(&self, store_id: i64) -> Result<(), DbError> {
+        let job = NewJob::new(POLL_JOB, &PollJob { store_id })
+            .store(store_id)
+            .dedupe_key(format!("{POLL_JOB}:{store_id}"));
+        crate::db::jobs::enqueue_now(&self.db, &job).await?;
+        Ok(())
+    }
+
+    pub async fn run_poll_job(&self, job: ClaimedJob) -> JobOutcome {
+        match job.payload::<PollJob>() {
+            Ok(PollJob { store_id }) => outcome(self.poll_orders(store_id).await.map(drop)),
+            Err(e) => JobOutcome::Fail {
+                error: format!("bad payload: {e}"),
+            },
+        }
+    }
+
+    pub async fn run_fetch_job(&self, job: ClaimedJob) -> JobOutcome {
+        match job.payload::<FetchJob>() {
+            Ok(FetchJob { store_id, order_id }) => {
+                outcome(self.fetch_order(store_id, order_id).await)
+            }
+            Err(e) => JobOutcome::Fail {
+                error: format!("bad payload: {e}"),
+            },
+        }
+    }
+}
+
+fn cancel_reason(order: &IncomingOrder) -> String {
+    if order.archived {
+        "archived".to_owned()
+    } else {
+        order.status_label.to_lowercase()
+    }
+}
+
+/// What a sync error means for the job that met it.
+pub(crate) fn outcome(result: Result<(), SyncError>) -> JobOutcome {
+    match result {
+        Ok(()) => JobOutcome::Done,
+        Err(SyncError::Remote(bigcommerce::BcError::RateLimited { retry_after })) => {
+            JobOutcome::Snooze { delay: retry_after }
+        }
+        Err(SyncError::Remote(e)) if e.is_transient() => JobOutcome::Retry {
+            error: e.to_string(),
+        },
+        Err(SyncError::Db(DbError::Sqlx(e))) => JobOutcome::Retry {
+            error: e.to_string(),
+        },
+        Err(e) => JobOutcome::Fail {
+            error: e.to_string(),
+        },
+    }
+}

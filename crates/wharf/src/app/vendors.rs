@@ -1,0 +1,284 @@
+//! Vendors, their API tokens, and the rules that assign variants to them.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::App;
+use super::stores::StoreError;
+use super::tokens::{digest, random_token};
+use crate::db::vendors::{self, VendorRecord};
+use crate::db::{self, DbError};
+use crate::domain::store::{last4, masked};
+use crate::domain::vendor::{NewVendor, VendorInput};
+use crate::domain::{FieldError, FieldErrors};
+
+/// Vendor tokens start with this, so a leaked one is recognisable (and greppable) as wharf's.
+const TOKEN_PREFIX: &str = "whv_";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorView {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    /// Masked: the token itself is shown once, when made.
+    pub api_token: String,
+}
+
+impl From<&VendorRecord> for VendorView {
+    fn from(v: &VendorRecord) -> Self {
+        VendorView {
+            id: v.id,
+            name: v.name.clone(),
+            email: v.email.clone(),
+            api_token: masked(&v.api_token_last4),
+        }
+    }
+}
+
+/// A new vendor and its API token, which is never shown again.
+#[derive(Debug, Serialize)]
+pub struct CreatedVendor {
+    #[serde(flatten)]
+    pub vendor: VendorView,
+    #[serde(serialize_with = "expose")]
+    pub api_token_once: SecretString,
+}
+
+fn expose<S: serde::Serializer>(secret: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(secret.expose_secret())
+}
+
+/// One assignment rule, as the API, the CLI and the CSV upload give it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum AssignmentInput {
+    /// The variant(s) with this SKU.
+    Sku {
+        sku: String,
+        vendor: String,
+    },
+    Brand {
+        brand: String,
+        vendor: String,
+    },
+    SkuPrefix {
+        prefix: String,
+        vendor: String,
+    },
+    /// The store's default: a vendor, or an empty name for "needs attention".
+    Default {
+        vendor: String,
+    },
+}
+
+/// What a CSV upload did: valid rows are applied, bad ones reported by line.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CsvReport {
+    pub applied: usize,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowError {
+    /// 1-based line of the file (the header is line 1).
+    pub line: u64,
+    pub message: String,
+}
+
+impl App {
+    pub async fn add_vendor(&self, input: &VendorInput) -> Result<CreatedVendor, StoreError> {
+        let vendor = NewVendor::parse(input).map_err(StoreError::Invalid)?;
+        let token = SecretString::from(format!("{TOKEN_PREFIX}{}", random_token(32)));
+        let id = match vendors::insert(
+            &self.db,
+            vendor.name.as_str(),
+            vendor.email.as_ref().map(|e| e.as_str()),
+            &digest(token.expose_secret()),
+            &last4(&token),
+        )
+        .await
+        {
+            Ok(id) => id,
+            Err(DbError::Duplicate(_)) => return Err(duplicate_vendor(vendor.name.as_str())),
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(
+            vendor_id = id,
+            vendor = vendor.name.as_str(),
+            "vendor added"
+        );
+        Ok(CreatedVendor {
+            vendor: self.vendor(id).await?,
+            api_token_once: token,
+        })
+    }
+
+    pub async fn update_vendor(
+        &self,
+        id: i64,
+        input: &VendorInput,
+    ) -> Result<VendorView, StoreError> {
+        let vendor = NewVendor::parse(input).map_err(StoreError::Invalid)?;
+        match vendors::update(
+            &self.db,
+            id,
+            vendor.name.as_str(),
+            vendor.email.as_ref().map(|e| e.as_str()),
+        )
+        .await
+        {
+            Ok(true) => self.vendor(id).await,
+            Ok(false) => Err(StoreError::NotFound(format!("vendor {id}"))),
+            Err(DbError::Duplicate(_)) => Err(duplicate_vendor(vendor.name.as_str())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn vendor(&self, id: i64) -> Result<VendorView, StoreError> {
+        let vendor = vendors::get(&self.db, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("vendor {id}")))?;
+        Ok(VendorView::from(&vendor))
+    }
+
+    pub async fn list_vendors(&self) -> Result<Vec<VendorView>, StoreError> {
+        Ok(vendors::list(&self.db)
+            .await?
+            .iter()
+            .map(VendorView::from)
+            .collect())
+    }
+
+    /// The vendor a bearer token belongs to, if any.
+    pub async fn vendor_for_token(&self, token: &str) -> Result<Option<VendorView>, StoreError> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        Ok(vendors::find_by_token_hash(&self.db, &digest(token))
+            .await?
+            .as_ref()
+            .map(VendorView::from))
+    }
+
+    /// Applies one assignment rule to a store.
+    pub async fn assign(&self, store_id: i64, rule: &AssignmentInput) -> Result<(), StoreError> {
+        self.store(store_id).await?;
+        let vendor_named = |name: &str| {
+            let name = name.trim().to_owned();
+            async move {
+                match db::vendors::find_by_name(&self.db, &name).await? {
+                    Some(v) => Ok(v.id),
+                    None => Err(StoreError::Invalid(FieldErrors(vec![FieldError::new(
+                        "vendor",
+                        format!("No vendor named {name:?}"),
+                    )]))),
+                }
+            }
+        };
+        match rule {
+            AssignmentInput::Sku { sku, vendor } => {
+                let vendor_id = vendor_named(vendor).await?;
+                let matches = vendors::variants_with_sku(&self.db, store_id, sku).await?;
+                if matches.is_empty() {
+                    return Err(invalid(
+                        "sku",
+                        format!("No imported variant has SKU {:?}", sku.trim()),
+                    ));
+                }
+                for variant_id in matches {
+                    vendors::assign_variant(&self.db, store_id, variant_id, vendor_id).await?;
+                }
+            }
+            AssignmentInput::Brand { brand, vendor } => {
+                if brand.trim().is_empty() {
+                    return Err(invalid("brand", "Brand is required"));
+                }
+                vendors::assign_brand(&self.db, store_id, brand, vendor_named(vendor).await?)
+                    .await?;
+            }
+            AssignmentInput::SkuPrefix { prefix, vendor } => {
+                if prefix.trim().is_empty() {
+                    return Err(invalid("prefix", "SKU prefix is required"));
+                }
+                vendors::assign_sku_prefix(&self.db, store_id, prefix, vendor_named(vendor).await?)
+                    .await?;
+            }
+            AssignmentInput::Default { vendor } => {
+                let vendor_id = if vendor.trim().is_empty() {
+                    None
+                } else {
+                    Some(vendor_named(vendor).await?)
+                };
+                vendors::set_default_vendor(&self.db, store_id, vendor_id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Assigns variants to vendors from a CSV with the columns `sku` and `vendor` (any order,
+    /// header required). Valid rows are applied; every bad row is reported with its line.
+    pub async fn import_assignments_csv(
+        &self,
+        store_id: i64,
+        csv_text: &str,
+    ) -> Result<CsvReport, StoreError> {
+        self.store(store_id).await?;
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(csv_text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| invalid("file", format!("The file is not CSV: {e}")))?
+            .iter()
+            .map(|h| h.to_lowercase())
+            .collect::<Vec<_>>();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let (Some(sku_column), Some(vendor_column)) = (column("sku"), column("vendor")) else {
+            return Err(invalid(
+                "file",
+                "The first line must name the columns sku and vendor",
+            ));
+        };
+        let mut report = CsvReport::default();
+        for record in reader.records() {
+            let (line, result) = match record {
+                Ok(record) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    let sku = record.get(sku_column).unwrap_or_default().to_owned();
+                    let vendor = record.get(vendor_column).unwrap_or_default().to_owned();
+                    let result = if sku.is_empty() {
+                        Err("the sku column is empty".to_owned())
+                    } else if vendor.is_empty() {
+                        Err("the vendor column is empty".to_owned())
+                    } else {
+                        self.assign(store_id, &AssignmentInput::Sku { sku, vendor })
+                            .await
+                            .map_err(|e| match e {
+                                StoreError::Invalid(fields) => fields.to_string(),
+                                other => other.to_string(),
+                            })
+                    };
+                    (line, result)
+                }
+                Err(e) => (
+                    e.position().map_or(0, |p| p.line()),
+                    Err(format!("unreadable row: {e}")),
+                ),
+            };
+            match result {
+                Ok(()) => report.applied += 1,
+                Err(message) => report.errors.push(RowError { line, message }),
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
+    StoreError::Invalid(FieldErrors(vec![FieldError::new(field, message)]))
+}
+
+fn duplicate_vendor(name: &str) -> StoreError {
+    invalid("name", format!("A vendor named {name:?} already exists"))
+}

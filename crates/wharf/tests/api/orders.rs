@@ -1,0 +1,401 @@
+//! Orders in and vendor routing: vendors, assignment rules, polling, purchase orders, the
+//! vendor API, cancellations.
+
+use bigcommerce_sim::{LineKind, Money, SeededCatalog, ShopperAddress, ShopperLine, ShopperOrder};
+use serde_json::{Value, json};
+
+use crate::helpers::{STORE_HASH, TestApp, spawn_app};
+
+/// A connected store whose catalog (60 products × 2 variants) is imported.
+async fn store_with_catalog(app: &TestApp) -> (i64, SeededCatalog) {
+    let store_id = app.connected_store().await;
+    let seeded = app.seed_catalog(60, 2);
+    app.import_all(store_id).await;
+    (store_id, seeded)
+}
+
+async fn add_vendor(app: &TestApp, name: &str) -> (i64, String) {
+    let response = app
+        .api_post(
+            "/vendors",
+            &json!({ "name": name, "email": "ops@example.com" }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "adding vendor {name}");
+    let body: Value = response.json().await.unwrap();
+    (
+        body["id"].as_i64().unwrap(),
+        body["api_token_once"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn assign(app: &TestApp, store_id: i64, rule: Value) -> Value {
+    let response = app
+        .api_post(&format!("/stores/{store_id}/assignments"), &rule)
+        .await;
+    assert_eq!(response.status(), 200, "assigning {rule}");
+    response.json().await.unwrap()
+}
+
+async fn sync(app: &TestApp, store_id: i64) -> Value {
+    let response = app
+        .api_post(&format!("/stores/{store_id}/orders/sync"), &json!({}))
+        .await;
+    assert_eq!(response.status(), 200, "syncing orders");
+    response.json().await.unwrap()
+}
+
+async fn orders(app: &TestApp) -> Vec<Value> {
+    app.api_get("/orders").await.json().await.unwrap()
+}
+
+async fn order_detail(app: &TestApp, order_id: i64) -> Value {
+    app.api_get(&format!("/orders/{order_id}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+fn variant(app: &TestApp, seeded: &SeededCatalog, product_index: usize) -> (u64, u64, String) {
+    let product = app
+        .sim
+        .simulator
+        .product(STORE_HASH, seeded.product_ids[product_index])
+        .unwrap();
+    let variant = &product.variants()[0];
+    (product.id(), variant.id(), variant.sku.clone())
+}
+
+async fn vendor_get(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
+    let mut request = app.http.get(format!("{}/vendor-api/v1{path}", app.address));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_order_splits_into_one_purchase_order_per_vendor_with_its_addresses() {
+    let app = spawn_app().await;
+    let (store_id, seeded) = store_with_catalog(&app).await;
+    let (alpha, alpha_token) = add_vendor(&app, "Alpha Supply").await;
+    let (beta, beta_token) = add_vendor(&app, "Beta Goods").await;
+    let (product_a, variant_a, sku_a) = variant(&app, &seeded, 0);
+    let (product_b, variant_b, sku_b) = variant(&app, &seeded, 1);
+    assign(
+        &app,
+        store_id,
+        json!({ "rule": "sku", "sku": sku_a, "vendor": "Alpha Supply" }),
+    )
+    .await;
+    assign(
+        &app,
+        store_id,
+        json!({ "rule": "sku", "sku": sku_b, "vendor": "beta goods" }),
+    )
+    .await;
+
+    let mut order = ShopperOrder::new(vec![
+        ShopperLine::catalog(product_a, Some(variant_a), 2).to(0),
+        ShopperLine::catalog(product_b, Some(variant_b), 1).to(1),
+    ]);
+    order.addresses = vec![ShopperAddress::sample(0), ShopperAddress::sample(1)];
+    let bc_order = app.sim.simulator.place_order(STORE_HASH, order);
+
+    assert_eq!(sync(&app, store_id).await["orders"], 1);
+    let listed = orders(&app).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["external_id"].as_u64(), Some(bc_order));
+    assert_eq!(listed[0]["routing_state"], "routed");
+    assert_eq!(listed[0]["purchase_orders"], 2);
+
+    let detail = order_detail(&app, listed[0]["id"].as_i64().unwrap()).await;
+    let pos = detail["purchase_orders"].as_array().unwrap();
+    let po_of = |vendor: i64| {
+        pos.iter()
+            .find(|po| po["vendor_id"].as_i64() == Some(vendor))
+            .unwrap()
+            .clone()
+    };
+    let (alpha_po, beta_po) = (po_of(alpha), po_of(beta));
+    assert_eq!(alpha_po["lines"][0]["sku"].as_str(), Some(sku_a.as_str()));
+    assert_eq!(alpha_po["lines"][0]["quantity"], 2);
+    assert_eq!(beta_po["lines"][0]["quantity"], 1);
+    // Each purchase order carries the shipping address of its lines.
+    assert_eq!(alpha_po["addresses"].as_array().unwrap().len(), 1);
+    assert_ne!(
+        alpha_po["addresses"][0]["street_1"],
+        beta_po["addresses"][0]["street_1"]
+    );
+    let timeline: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(timeline[0].starts_with("Received via poll"), "{timeline:?}");
+    assert!(
+        timeline.iter().any(|m| m.contains("Alpha Supply")),
+        "{timeline:?}"
+    );
+
+    // Polling again (overlapping window) changes nothing.
+    sync(&app, store_id).await;
+    let again = orders(&app).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0]["purchase_orders"], 2);
+    assert_eq!(
+        order_detail(&app, listed[0]["id"].as_i64().unwrap()).await["timeline"]
+            .as_array()
+            .unwrap()
+            .len(),
+        timeline.len()
+    );
+
+    // The vendor API: each vendor sees its own purchase order, and only that.
+    let mine: Vec<Value> = vendor_get(&app, Some(&alpha_token), "/purchase-orders")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["id"], alpha_po["id"]);
+    let own = vendor_get(
+        &app,
+        Some(&alpha_token),
+        &format!("/purchase-orders/{}", alpha_po["id"]),
+    )
+    .await;
+    assert_eq!(own.status(), 200);
+    let theirs = vendor_get(
+        &app,
+        Some(&alpha_token),
+        &format!("/purchase-orders/{}", beta_po["id"]),
+    )
+    .await;
+    assert_eq!(
+        theirs.status(),
+        404,
+        "vendor A must not see vendor B's purchase order"
+    );
+    assert_eq!(
+        vendor_get(&app, Some(&beta_token), "/purchase-orders")
+            .await
+            .json::<Vec<Value>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        vendor_get(&app, None, "/purchase-orders").await.status(),
+        401
+    );
+    assert_eq!(
+        vendor_get(&app, Some("whv_not-a-token"), "/purchase-orders")
+            .await
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn unmatched_lines_need_attention_until_a_rule_routes_them() {
+    let app = spawn_app().await;
+    let (store_id, seeded) = store_with_catalog(&app).await;
+    add_vendor(&app, "Alpha Supply").await;
+    add_vendor(&app, "Beta Goods").await;
+    let (product_c, variant_c, sku_c) = variant(&app, &seeded, 2);
+    let order = ShopperOrder::new(vec![
+        ShopperLine::catalog(product_c, Some(variant_c), 1),
+        ShopperLine::custom(
+            "Engraving",
+            "CUSTOM-ENGRAVE",
+            Money::parse("5.00").unwrap(),
+            1,
+        ),
+        ShopperLine::custom("E-book", "EBOOK-1", Money::parse("9.00").unwrap(), 1)
+            .kind(LineKind::Digital),
+    ]);
+    app.sim.simulator.place_order(STORE_HASH, order);
+    sync(&app, store_id).await;
+    let order = &orders(&app).await[0];
+    assert_eq!(order["routing_state"], "needs_attention");
+    let order_id = order["id"].as_i64().unwrap();
+
+    // The dry run says how it would split now, and creates nothing.
+    let preview: Value = app
+        .api_get(&format!("/orders/{order_id}/routing-preview"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        preview["plan"]["needs_attention"].as_array().unwrap().len(),
+        2,
+        "{preview}"
+    );
+    assert_eq!(
+        preview["plan"]["not_shipped"].as_array().unwrap().len(),
+        1,
+        "the digital line is not shipped"
+    );
+
+    // A CSV: valid rows applied, each bad row reported by its line number.
+    let csv = format!(
+        "sku,vendor\n{sku_c},Alpha Supply\nNO-SUCH-SKU,Alpha Supply\n{sku_c},Nobody\n,Alpha Supply\n"
+    );
+    let response = app
+        .http
+        .post(format!(
+            "{}/api/v1/stores/{store_id}/assignments/csv",
+            app.address
+        ))
+        .basic_auth(
+            crate::helpers::ADMIN_USER,
+            Some(crate::helpers::ADMIN_PASSWORD),
+        )
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(report["applied"], 1);
+    let errors = report["errors"].as_array().unwrap();
+    let lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 4, 5], "{report}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("NO-SUCH-SKU")
+    );
+    assert!(errors[1]["message"].as_str().unwrap().contains("Nobody"));
+    assert_eq!(
+        report["orders_routed"], 0,
+        "the custom line still matches nothing"
+    );
+    assert_eq!(orders(&app).await[0]["routing_state"], "needs_attention");
+
+    // The store's default policy catches the custom line.
+    let outcome = assign(
+        &app,
+        store_id,
+        json!({ "rule": "default", "vendor": "Beta Goods" }),
+    )
+    .await;
+    assert_eq!(outcome["orders_routed"], 1);
+    let detail = order_detail(&app, order_id).await;
+    assert_eq!(detail["order"]["routing_state"], "routed");
+    assert_eq!(detail["purchase_orders"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn only_routed_statuses_create_purchase_orders_and_cancellation_cancels_them() {
+    let app = spawn_app().await;
+    let (store_id, seeded) = store_with_catalog(&app).await;
+    let (_, token) = add_vendor(&app, "Alpha Supply").await;
+    assign(
+        &app,
+        store_id,
+        json!({ "rule": "default", "vendor": "Alpha Supply" }),
+    )
+    .await;
+    let (product, variant_id, _) = variant(&app, &seeded, 0);
+    let mut awaiting_payment =
+        ShopperOrder::new(vec![ShopperLine::catalog(product, Some(variant_id), 1)]);
+    awaiting_payment.status_id = 7;
+    let order_id = app.sim.simulator.place_order(STORE_HASH, awaiting_payment);
+    let mut incomplete =
+        ShopperOrder::new(vec![ShopperLine::catalog(product, Some(variant_id), 1)]);
+    incomplete.status_id = 0;
+    app.sim.simulator.place_order(STORE_HASH, incomplete);
+
+    sync(&app, store_id).await;
+    let listed = orders(&app).await;
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed
+            .iter()
+            .all(|o| o["routing_state"] == "waiting" && o["purchase_orders"] == 0),
+        "{listed:#?}"
+    );
+
+    app.sim.simulator.set_order_status(STORE_HASH, order_id, 11);
+    sync(&app, store_id).await;
+    let routed: Vec<Value> = orders(&app)
+        .await
+        .into_iter()
+        .filter(|o| o["routing_state"] == "routed")
+        .collect();
+    assert_eq!(routed.len(), 1);
+    assert_eq!(
+        vendor_get(&app, Some(&token), "/purchase-orders")
+            .await
+            .json::<Vec<Value>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    app.sim.simulator.set_order_status(STORE_HASH, order_id, 5);
+    sync(&app, store_id).await;
+    let detail = order_detail(&app, routed[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(detail["order"]["routing_state"], "cancelled");
+    assert_eq!(detail["purchase_orders"][0]["status"], "cancelled");
+    assert!(
+        detail["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "cancelled")
+    );
+    // The vendor sees the cancellation: no longer open, still there with everything.
+    assert!(
+        vendor_get(&app, Some(&token), "/purchase-orders")
+            .await
+            .json::<Vec<Value>>()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let all: Vec<Value> = vendor_get(&app, Some(&token), "/purchase-orders?status=all")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all[0]["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn vendors_are_validated_and_their_tokens_shown_once() {
+    let app = spawn_app().await;
+    let (id, token) = add_vendor(&app, "Alpha Supply").await;
+    assert!(token.starts_with("whv_"));
+    let listed: Vec<Value> = app.api_get("/vendors").await.json().await.unwrap();
+    assert_eq!(
+        listed[0]["api_token"],
+        format!("••••{}", &token[token.len() - 4..])
+    );
+    assert!(!listed[0].to_string().contains(&token));
+
+    for (body, field) in [
+        (json!({ "name": "alpha supply" }), "name"),
+        (json!({ "name": "" }), "name"),
+        (json!({ "name": "Gamma", "email": "not-an-email" }), "email"),
+    ] {
+        let response = app.api_post("/vendors", &body).await;
+        assert_eq!(response.status(), 422, "{body}");
+        let errors: Value = response.json().await.unwrap();
+        assert_eq!(errors["fields"][0]["field"], field, "{body}: {errors}");
+    }
+    let me: Value = vendor_get(&app, Some(&token), "/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["id"].as_i64(), Some(id));
+}
