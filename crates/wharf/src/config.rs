@@ -50,6 +50,11 @@ pub struct Settings {
         global = true
     )]
     pub order_poll_secs: u64,
+
+    /// wharf's public base URL (https://wharf.example.com). With it, Connect registers the
+    /// store's order webhooks to {URL}/webhooks/bigcommerce/{store id}; without, polling alone.
+    #[arg(long, env = "WHARF_PUBLIC_URL", global = true)]
+    pub public_url: Option<url::Url>,
 }
 
 impl Settings {

@@ -48,6 +48,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         bigcommerce_api_base: sim.base_url.parse().context("simulator URL")?,
         job_lease_secs: 60,
         order_poll_secs: 60,
+        public_url: None,
     };
     let app = App::open(&settings).await?;
     let password = random_secret("");

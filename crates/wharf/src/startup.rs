@@ -29,13 +29,15 @@ impl App {
             db,
             cipher,
             bigcommerce,
+            public_url: settings.public_url.clone(),
         })
     }
 }
 
 /// The job handlers of this version of wharf, one per job kind.
 pub fn job_handlers(app: &App) -> Handlers {
-    let (importer, poller, fetcher) = (app.clone(), app.clone(), app.clone());
+    let (importer, poller, fetcher, registrar) =
+        (app.clone(), app.clone(), app.clone(), app.clone());
     Handlers::default()
         .register(crate::app::catalog::IMPORT_JOB, move |job| {
             let app = importer.clone();
@@ -48,6 +50,10 @@ pub fn job_handlers(app: &App) -> Handlers {
         .register(crate::app::orders::FETCH_JOB, move |job| {
             let app = fetcher.clone();
             async move { app.run_fetch_job(job).await }
+        })
+        .register(crate::app::webhooks::REGISTER_JOB, move |job| {
+            let app = registrar.clone();
+            async move { app.run_register_job(job).await }
         })
 }
 
@@ -82,6 +88,21 @@ pub struct Application {
 }
 
 impl Application {
+    /// Serves on a listener the caller bound already (tests learn their address first).
+    pub fn on_listener(
+        app: App,
+        listener: std::net::TcpListener,
+        workers: Option<WorkerConfig>,
+    ) -> std::io::Result<Self> {
+        listener.set_nonblocking(true)?;
+        Ok(Application {
+            app,
+            listener: TcpListener::from_std(listener)?,
+            workers,
+            order_poll_interval: None,
+        })
+    }
+
     /// Binds `listen`; `workers` runs a job worker in the same process (None: HTTP only).
     pub async fn build(
         app: App,

@@ -123,3 +123,18 @@ CREATE TABLE order_events (
     message  TEXT    NOT NULL
 );
 CREATE INDEX order_events_by_order ON order_events (order_id, id);
+
+-- The secret BigCommerce sends back in a custom header on every webhook (sealed like the token).
+ALTER TABLE stores ADD COLUMN webhook_secret_sealed TEXT;
+
+-- Every webhook received, raw. Duplicates (same scope, hash and time) are stored once.
+CREATE TABLE webhook_events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    store_id    INTEGER NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+    scope       TEXT    NOT NULL,
+    hash        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    payload     TEXT    NOT NULL,
+    received_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX webhook_events_once ON webhook_events (store_id, scope, hash, created_at);

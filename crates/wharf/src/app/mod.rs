@@ -7,6 +7,7 @@ pub mod orders;
 pub mod stores;
 pub mod tokens;
 pub mod vendors;
+pub mod webhooks;
 
 use bigcommerce::BigCommerce;
 
@@ -19,4 +20,7 @@ pub struct App {
     pub db: Db,
     pub cipher: SecretCipher,
     pub bigcommerce: BigCommerce,
+    /// wharf's own public address, where BigCommerce delivers webhooks. Without it wharf
+    /// registers no webhooks and relies on polling alone.
+    pub public_url: Option<url::Url>,
 }

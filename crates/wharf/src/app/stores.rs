@@ -156,7 +156,14 @@ impl App {
         let store_url =
             StoreUrl::parse(&record.store_url).map_err(|e| DbError::Corrupt(e.to_string()))?;
         let report = check_connection(&client, &store_url).await;
-        db::stores::record_connection(&self.db, id, &report, db::now_ms()).await?;
+        let mut tx = self.db.begin().await?;
+        db::stores::record_connection(&mut tx, id, &report, db::now_ms()).await?;
+        // Green and reachable from BigCommerce: register the order webhooks (a remote write, so
+        // a job, queued with the state change that calls for it).
+        if report.status() == ConnectionStatus::Connected && self.public_url.is_some() {
+            self.queue_webhook_registration(&mut tx, id).await?;
+        }
+        tx.commit().await.map_err(DbError::from)?;
         tracing::info!(
             store_id = id,
             status = report.status().as_str(),

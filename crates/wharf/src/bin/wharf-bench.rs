@@ -206,6 +206,7 @@ async fn bench_import(
         bigcommerce_api_base: sim.base_url.parse()?,
         job_lease_secs: 60,
         order_poll_secs: 60,
+        public_url: None,
     };
     let app = App::open(&settings).await?;
     let store = app

@@ -13,6 +13,7 @@ pub mod sql;
 pub mod stores;
 pub mod users;
 pub mod vendors;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

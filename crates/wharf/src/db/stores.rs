@@ -112,7 +112,7 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<StoreRecord>, Db
 
 /// Stores the outcome of a Connect: status, every check, and when it ran.
 pub async fn record_connection(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     id: i64,
     report: &ConnectionReport,
     checked_at_ms: i64,
@@ -125,8 +125,8 @@ pub async fn record_connection(
     .bind(id)
     .bind(report.status().as_str())
     .bind(checks)
-    .bind(checked_at_ms)
-    .execute(db.pool())
+        .bind(checked_at_ms)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

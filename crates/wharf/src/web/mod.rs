@@ -7,6 +7,7 @@ mod auth;
 mod error;
 mod pages;
 mod vendor_api;
+mod webhooks;
 
 use axum::Router;
 use axum::middleware;
@@ -29,6 +30,7 @@ pub fn router(app: App) -> Router {
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/webhooks/bigcommerce/{store_id}", post(webhooks::receive))
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))

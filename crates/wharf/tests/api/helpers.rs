@@ -37,17 +37,43 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with_workers(true).await
+    spawn_app_with(Options {
+        workers: true,
+        webhooks: false,
+    })
+    .await
 }
 
 /// For tests that drive the job queue by hand: no background worker competes for the jobs.
 pub async fn spawn_app_without_workers() -> TestApp {
-    spawn_app_with_workers(false).await
+    spawn_app_with(Options {
+        workers: false,
+        webhooks: false,
+    })
+    .await
 }
 
-async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
+/// wharf with a public URL, so Connect registers webhooks the simulator then delivers.
+pub async fn spawn_app_with_webhooks() -> TestApp {
+    spawn_app_with(Options {
+        workers: true,
+        webhooks: true,
+    })
+    .await
+}
+
+struct Options {
+    workers: bool,
+    webhooks: bool,
+}
+
+async fn spawn_app_with(options: Options) -> TestApp {
     capture_logs();
-    let simulator = Simulator::new(SimConfig::default());
+    // Webhooks to http://127.0.0.1 (BigCommerce itself only delivers to https on port 443).
+    let simulator = Simulator::new(SimConfig {
+        allow_insecure_webhook_destinations: true,
+        ..SimConfig::default()
+    });
     let store_spec = StoreSpec::sample(STORE_HASH);
     simulator.add_store(store_spec.clone());
     let access_token = format!("tok_{}", uuid::Uuid::new_v4().simple());
@@ -58,6 +84,9 @@ async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
         .expect("simulator starts");
 
     let dir = tempfile::tempdir().expect("temp dir");
+    // Bound before wharf starts, so its public URL (for webhooks) is known.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("wharf binds");
+    let address = format!("http://{}", listener.local_addr().unwrap());
     let database_url = fresh_database_url(&dir).await;
     let settings = Settings {
         database_url: database_url.clone(),
@@ -66,6 +95,7 @@ async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
         bigcommerce_api_base: sim.base_url.parse().unwrap(),
         job_lease_secs: 60,
         order_poll_secs: 60,
+        public_url: options.webhooks.then(|| address.parse().unwrap()),
     };
     let app = App::open(&settings)
         .await
@@ -74,14 +104,12 @@ async fn spawn_app_with_workers(run_workers: bool) -> TestApp {
         .await
         .unwrap();
 
-    let server = Application::build(
+    let server = Application::on_listener(
         app.clone(),
-        "127.0.0.1:0",
-        run_workers.then(test_worker_config),
+        listener,
+        options.workers.then(test_worker_config),
     )
-    .await
-    .expect("wharf binds");
-    let address = format!("http://{}", server.local_addr());
+    .expect("wharf serves");
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server.run_until(async move {
         let _ = stopped.await;

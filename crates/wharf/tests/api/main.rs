@@ -10,3 +10,4 @@ mod orders;
 mod products;
 mod secrets;
 mod stores;
+mod webhooks;

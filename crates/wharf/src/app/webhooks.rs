@@ -1,0 +1,166 @@
+//! Webhooks: registering the store's order hooks (a job, like every remote write) and
+//! receiving deliveries. A delivery is only a hint: the order is always re-read from the API.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::App;
+use super::tokens::random_token;
+use crate::channels::bigcommerce::webhooks::ensure_order_hooks;
+use crate::db::jobs::{self, ClaimedJob, NewJob};
+use crate::db::{self, DbError};
+use crate::jobs::JobOutcome;
+
+pub const REGISTER_JOB: &str = "webhooks.register";
+const SECRET_PURPOSE: &str = "stores.webhook_secret";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RegisterJob {
+    store_id: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct FetchJob {
+    store_id: i64,
+    order_id: u64,
+}
+
+/// What the receiver did with a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Received {
+    /// New: stored, and the order's re-read queued.
+    Accepted,
+    /// The same delivery again (BigCommerce retries and duplicates): acknowledged, ignored.
+    Duplicate,
+    /// Not from this store's hooks: wrong or missing secret.
+    Unauthenticated,
+    /// Not a webhook payload.
+    Malformed,
+}
+
+impl App {
+    /// Where BigCommerce delivers this store's webhooks, when wharf has a public URL.
+    pub fn webhook_destination(&self, store_id: i64) -> Option<String> {
+        self.public_url.as_ref().map(|base| {
+            format!(
+                "{}/webhooks/bigcommerce/{store_id}",
+                base.as_str().trim_end_matches('/')
+            )
+        })
+    }
+
+    /// The store's webhook secret, made on first use.
+    async fn webhook_secret(&self, store_id: i64) -> Result<SecretString, DbError> {
+        if let Some(sealed) = db::webhooks::secret(&self.db, store_id).await? {
+            return self
+                .cipher
+                .open(SECRET_PURPOSE, &sealed)
+                .map_err(|e| DbError::Corrupt(e.to_string()));
+        }
+        let secret = SecretString::from(random_token(32));
+        db::webhooks::set_secret(
+            &self.db,
+            store_id,
+            &self.cipher.seal(SECRET_PURPOSE, &secret),
+        )
+        .await?;
+        Ok(secret)
+    }
+
+    /// Queues the registration (or re-activation) of the store's order hooks.
+    pub(crate) async fn queue_webhook_registration(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        store_id: i64,
+    ) -> Result<(), DbError> {
+        let job = NewJob::new(REGISTER_JOB, &RegisterJob { store_id })
+            .store(store_id)
+            .dedupe_key(format!("{REGISTER_JOB}:{store_id}"));
+        jobs::enqueue(conn, &job).await?;
+        Ok(())
+    }
+
+    pub async fn run_register_job(&self, job: ClaimedJob) -> JobOutcome {
+        let Ok(RegisterJob { store_id }) = job.payload() else {
+            return JobOutcome::Fail {
+                error: "bad payload".into(),
+            };
+        };
+        let Some(destination) = self.webhook_destination(store_id) else {
+            return JobOutcome::Done;
+        };
+        let result = async {
+            let store = db::stores::get(&self.db, store_id)
+                .await?
+                .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
+            let client = self
+                .store_client(&store)
+                .map_err(|e| DbError::Corrupt(e.to_string()))?;
+            let secret = self.webhook_secret(store_id).await?;
+            Ok::<_, crate::channels::bigcommerce::catalog::SyncError>(
+                ensure_order_hooks(&client, &destination, secret.expose_secret()).await?,
+            )
+        }
+        .await;
+        if let Ok(report) = &result {
+            tracing::info!(store_id, ?report, "order webhooks registered");
+        }
+        super::orders::outcome(result.map(drop))
+    }
+
+    /// Takes a delivery: checks the secret, stores the event once, and queues a re-read of the
+    /// order it names (collapsing with one already queued).
+    pub async fn receive_webhook(
+        &self,
+        store_id: i64,
+        secret: Option<&str>,
+        body: &[u8],
+    ) -> Result<Received, DbError> {
+        let Some(sealed) = db::webhooks::secret(&self.db, store_id).await? else {
+            return Ok(Received::Unauthenticated);
+        };
+        let expected = self
+            .cipher
+            .open(SECRET_PURPOSE, &sealed)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        if !secret.is_some_and(|given| {
+            constant_time_eq(given.as_bytes(), expected.expose_secret().as_bytes())
+        }) {
+            return Ok(Received::Unauthenticated);
+        }
+        let Ok(event) = bigcommerce::WebhookEvent::parse(body) else {
+            return Ok(Received::Malformed);
+        };
+        let mut tx = self.db.begin().await?;
+        let payload = String::from_utf8_lossy(body);
+        if !db::webhooks::record_event(
+            &mut tx,
+            store_id,
+            &event.scope,
+            &event.hash,
+            event.created_at,
+            &payload,
+        )
+        .await?
+        {
+            return Ok(Received::Duplicate);
+        }
+        if event.scope.starts_with("store/order/")
+            && let Some(order_id) = event.order_id()
+        {
+            let job = NewJob::new(super::orders::FETCH_JOB, &FetchJob { store_id, order_id })
+                .store(store_id)
+                .dedupe_key(format!(
+                    "{}:{store_id}:{order_id}",
+                    super::orders::FETCH_JOB
+                ));
+            jobs::enqueue(&mut tx, &job).await?;
+        }
+        tx.commit().await?;
+        Ok(Received::Accepted)
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,151 @@
+//! Orders arriving by webhook: registered on Connect, authenticated, deduplicated, and only
+//! ever a hint to re-read the order; the poll catches what webhooks drop.
+
+use std::time::Duration;
+
+use bigcommerce_sim::{ShopperLine, ShopperOrder, WebhookFaults};
+use serde_json::{Value, json};
+
+use crate::helpers::{STORE_HASH, TestApp, spawn_app_with_webhooks};
+
+async fn wait_for_orders(app: &TestApp, count: usize) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let orders: Vec<Value> = app.api_get("/orders").await.json().await.unwrap();
+        if orders.len() >= count && orders.iter().all(|o| o["routing_state"] == "routed") {
+            return orders;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "expected {count} routed orders, have {orders:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn setup(app: &TestApp) -> (i64, u64, u64) {
+    let store_id = app.connected_store().await;
+    let seeded = app.seed_catalog(20, 1);
+    app.import_all(store_id).await;
+    let response = app
+        .api_post("/vendors", &json!({ "name": "Alpha Supply" }))
+        .await;
+    assert_eq!(response.status(), 201);
+    let rule = json!({ "rule": "default", "vendor": "Alpha Supply" });
+    assert_eq!(
+        app.api_post(&format!("/stores/{store_id}/assignments"), &rule)
+            .await
+            .status(),
+        200
+    );
+    let product = app
+        .sim
+        .simulator
+        .product(STORE_HASH, seeded.product_ids[0])
+        .unwrap();
+    // The hooks are registered by a job Connect queued.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while app.sim.simulator.request_stats().count("POST /v3/hooks") < 4 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "hooks were not registered"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    (store_id, product.id(), product.variants()[0].id())
+}
+
+fn order(product: u64, variant: u64) -> ShopperOrder {
+    ShopperOrder::new(vec![ShopperLine::catalog(product, Some(variant), 1)])
+}
+
+#[tokio::test]
+async fn a_placed_order_arrives_by_webhook_and_is_routed() {
+    let app = spawn_app_with_webhooks().await;
+    let (_, product, variant) = setup(&app).await;
+    let hooks_before = app.sim.simulator.request_stats().count("POST /v3/hooks");
+    assert_eq!(hooks_before, 4, "one hook per order scope");
+
+    app.sim
+        .simulator
+        .place_order(STORE_HASH, order(product, variant));
+    let orders = wait_for_orders(&app, 1).await;
+    let detail: Value = app
+        .api_get(&format!("/orders/{}", orders[0]["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = detail["timeline"][0]["message"].as_str().unwrap();
+    assert!(first.starts_with("Received via webhook"), "{first}");
+    assert_eq!(detail["purchase_orders"].as_array().unwrap().len(), 1);
+
+    // Connecting again re-uses the hooks: no second set is created.
+    let stores: Vec<Value> = app.api_get("/stores").await.json().await.unwrap();
+    app.connect(stores[0]["id"].as_i64().unwrap()).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.sim.simulator.request_stats().count("POST /v3/hooks"), 4);
+}
+
+#[tokio::test]
+async fn duplicate_deliveries_create_one_order_and_dropped_ones_are_caught_by_the_poll() {
+    let app = spawn_app_with_webhooks().await;
+    let (store_id, product, variant) = setup(&app).await;
+
+    app.sim.simulator.set_webhook_faults(WebhookFaults {
+        duplicate_rate: 1.0,
+        ..WebhookFaults::default()
+    });
+    app.sim
+        .simulator
+        .place_order(STORE_HASH, order(product, variant));
+    let orders = wait_for_orders(&app, 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(orders.len(), 1);
+    let deliveries = app.sim.simulator.deliveries(STORE_HASH).len();
+    let stored = wharf::db::webhooks::count_events(&app.app.db, store_id)
+        .await
+        .unwrap() as usize;
+    assert!(
+        stored < deliveries,
+        "duplicates stored once: {stored} events from {deliveries} deliveries"
+    );
+
+    app.sim.simulator.set_webhook_faults(WebhookFaults {
+        drop_rate: 1.0,
+        ..WebhookFaults::default()
+    });
+    app.sim
+        .simulator
+        .place_order(STORE_HASH, order(product, variant));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let still: Vec<Value> = app.api_get("/orders").await.json().await.unwrap();
+    assert_eq!(still.len(), 1, "the dropped webhook never arrived");
+    app.api_post(&format!("/stores/{store_id}/orders/sync"), &json!({}))
+        .await;
+    wait_for_orders(&app, 2).await;
+}
+
+#[tokio::test]
+async fn deliveries_without_the_stores_secret_are_refused() {
+    let app = spawn_app_with_webhooks().await;
+    let (store_id, _, _) = setup(&app).await;
+    let body = json!({"scope": "store/order/created", "store_id": "1", "data": {"type": "order", "id": 100},
+                      "hash": "abc", "created_at": 1, "producer": format!("stores/{STORE_HASH}")});
+    for secret in [None, Some("wrong")] {
+        let mut request = app
+            .http
+            .post(format!("{}/webhooks/bigcommerce/{store_id}", app.address))
+            .json(&body);
+        if let Some(secret) = secret {
+            request = request.header("x-wharf-webhook-secret", secret);
+        }
+        assert_eq!(request.send().await.unwrap().status(), 401);
+    }
+    assert_eq!(
+        wharf::db::webhooks::count_events(&app.app.db, store_id)
+            .await
+            .unwrap(),
+        0
+    );
+}
