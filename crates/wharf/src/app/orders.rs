@@ -276,6 +276,10 @@ impl App {
         Ok(orders::list_orders(&self.db, store_id, state, limit, offset).await?)
     }
 
+    pub async fn count_needing_attention(&self) -> Result<i64, StoreError> {
+        Ok(orders::count_needing_attention(&self.db).await?)
+    }
+
     pub async fn order_detail(&self, order_id: i64) -> Result<OrderDetail, StoreError> {
         Ok(OrderDetail {
             order: self.order_summary(order_id).await?,

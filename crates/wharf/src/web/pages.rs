@@ -13,11 +13,16 @@ use serde::Deserialize;
 
 use crate::app::App;
 use crate::app::catalog::ImportView;
+use crate::app::orders::{OrderDetail, RoutingPreview};
 use crate::app::stores::{StoreError, StoreView};
+use crate::app::vendors::{CreatedVendor, VendorView};
 use crate::db::catalog::CatalogRow;
+use crate::db::orders::OrderSummary;
 use crate::domain::FieldErrors;
 use crate::domain::catalog::ImportMode;
+use crate::domain::order::RoutingState;
 use crate::domain::store::NewStoreInput;
+use crate::domain::vendor::VendorInput;
 
 const BASE: &str = "/setup/integrations/bigcommerce";
 
@@ -40,6 +45,9 @@ pub fn routes() -> Router<App> {
             get(import_progress),
         )
         .route("/products", get(products))
+        .route("/vendors", get(vendors).post(add_vendor))
+        .route("/orders", get(orders))
+        .route("/orders/{id}", get(order))
 }
 
 #[derive(Template, WebTemplate)]
@@ -211,5 +219,141 @@ async fn products(
         total,
         page,
         pages: ((total + PRODUCTS_PER_PAGE - 1) / PRODUCTS_PER_PAGE).max(1),
+    })
+}
+
+// ---- vendors ---------------------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "vendors/index.html")]
+struct VendorsPage {
+    signed_in: bool,
+    vendors: Vec<VendorView>,
+    input: VendorInput,
+    errors: FieldErrors,
+    created: Option<CreatedVendor>,
+    /// The new vendor's token, for this one page only.
+    created_token: String,
+}
+
+async fn vendors(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
+    Ok(VendorsPage {
+        signed_in: true,
+        vendors: app.list_vendors().await?,
+        input: VendorInput::default(),
+        errors: FieldErrors::default(),
+        created: None,
+        created_token: String::new(),
+    })
+}
+
+/// Adds a vendor and shows its token on the answer itself: it is never shown again, so it must
+/// not go through a redirect to a page that could be reloaded or cached.
+async fn add_vendor(
+    State(app): State<App>,
+    Form(input): Form<VendorInput>,
+) -> Result<Response, PageError> {
+    match app.add_vendor(&input).await {
+        Ok(created) => {
+            let created_token =
+                secrecy::ExposeSecret::expose_secret(&created.api_token_once).to_owned();
+            let page = VendorsPage {
+                signed_in: true,
+                vendors: app.list_vendors().await?,
+                input: VendorInput::default(),
+                errors: FieldErrors::default(),
+                created: Some(created),
+                created_token,
+            };
+            Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            let page = VendorsPage {
+                signed_in: true,
+                vendors: app.list_vendors().await?,
+                input,
+                errors,
+                created: None,
+                created_token: String::new(),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---- orders ----------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct OrdersQuery {
+    #[serde(default)]
+    state: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/index.html")]
+struct OrdersPage {
+    signed_in: bool,
+    state: String,
+    orders: Vec<OrderSummary>,
+    needing_attention: i64,
+}
+
+async fn orders(
+    State(app): State<App>,
+    Query(query): Query<OrdersQuery>,
+) -> Result<impl IntoResponse, PageError> {
+    let state = RoutingState::parse(&query.state);
+    Ok(OrdersPage {
+        signed_in: true,
+        state: state.map_or("", RoutingState::as_str).to_owned(),
+        orders: app.list_orders(None, state, 200, 0).await?,
+        needing_attention: app.count_needing_attention().await?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/show.html")]
+struct OrderPage {
+    signed_in: bool,
+    detail: OrderDetail,
+    preview: Option<RoutingPreview>,
+    vendors: std::collections::HashMap<i64, String>,
+}
+
+impl OrderPage {
+    fn vendor_name(&self, vendor_id: &i64) -> &str {
+        self.vendors
+            .get(vendor_id)
+            .map_or("(removed vendor)", String::as_str)
+    }
+
+    fn when(&self, at_ms: &i64) -> String {
+        crate::db::to_timestamp(*at_ms)
+            .strftime("%Y-%m-%d %H:%M:%S UTC")
+            .to_string()
+    }
+}
+
+async fn order(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, PageError> {
+    let detail = app.order_detail(id).await?;
+    let preview = match detail.order.routing_state.as_str() {
+        "needs_attention" => Some(app.preview_routing(id).await?),
+        _ => None,
+    };
+    let vendors = app
+        .list_vendors()
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.name))
+        .collect();
+    Ok(OrderPage {
+        signed_in: true,
+        detail,
+        preview,
+        vendors,
     })
 }

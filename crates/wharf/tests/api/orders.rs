@@ -399,3 +399,116 @@ async fn vendors_are_validated_and_their_tokens_shown_once() {
         .unwrap();
     assert_eq!(me["id"].as_i64(), Some(id));
 }
+
+#[tokio::test]
+async fn the_orders_pages_show_the_split_the_timeline_and_what_needs_attention() {
+    let app = spawn_app().await;
+    let (store_id, seeded) = store_with_catalog(&app).await;
+    add_vendor(&app, "Alpha Supply").await;
+    let (product_a, variant_a, sku_a) = variant(&app, &seeded, 0);
+    let (product_b, variant_b, _) = variant(&app, &seeded, 1);
+    assign(
+        &app,
+        store_id,
+        json!({ "rule": "sku", "sku": sku_a, "vendor": "Alpha Supply" }),
+    )
+    .await;
+    app.sim.simulator.place_order(
+        STORE_HASH,
+        ShopperOrder::new(vec![ShopperLine::catalog(product_a, Some(variant_a), 1)]),
+    );
+    app.sim.simulator.place_order(
+        STORE_HASH,
+        ShopperOrder::new(vec![ShopperLine::catalog(product_b, Some(variant_b), 1)]),
+    );
+    sync(&app, store_id).await;
+
+    let cookie = app.session_cookie().await;
+    let list = app.get_page("/orders", &cookie).await.text().await.unwrap();
+    assert_eq!(list.matches("class=\"order-row\"").count(), 2);
+    assert!(
+        list.contains("Needs attention (1)"),
+        "the count of orders needing attention is shown"
+    );
+    let filtered = app
+        .get_page("/orders?state=needs_attention", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(filtered.matches("class=\"order-row\"").count(), 1);
+
+    let routed = orders(&app)
+        .await
+        .into_iter()
+        .find(|o| o["routing_state"] == "routed")
+        .unwrap();
+    let page = app
+        .get_page(&format!("/orders/{}", routed["id"]), &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Alpha Supply") && page.contains(&sku_a),
+        "the purchase order with its vendor and lines"
+    );
+    assert!(page.contains("Received via poll"), "the timeline");
+    let waiting = orders(&app)
+        .await
+        .into_iter()
+        .find(|o| o["routing_state"] == "needs_attention")
+        .unwrap();
+    let page = app
+        .get_page(&format!("/orders/{}", waiting["id"]), &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("match no vendor"));
+}
+
+#[tokio::test]
+async fn a_vendor_added_in_the_ui_sees_its_token_once() {
+    let app = spawn_app().await;
+    let cookie = app.session_cookie().await;
+    let added = app
+        .http
+        .post(format!("{}/vendors", app.address))
+        .header("cookie", &cookie)
+        .form(&[("name", "Gamma Wholesale"), ("email", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 200);
+    assert_eq!(added.headers()["cache-control"], "no-store");
+    let html = added.text().await.unwrap();
+    let start = html
+        .find("id=\"vendor-token\">")
+        .expect("the token is shown")
+        + "id=\"vendor-token\">".len();
+    let token = &html[start..start + html[start..].find('<').unwrap()];
+    assert!(token.starts_with("whv_"), "{token}");
+    let later = app
+        .get_page("/vendors", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        later.contains("Gamma Wholesale") && !later.contains(token),
+        "never shown again"
+    );
+    assert_eq!(vendor_get(&app, Some(token), "/me").await.status(), 200);
+
+    let invalid = app
+        .http
+        .post(format!("{}/vendors", app.address))
+        .header("cookie", &cookie)
+        .form(&[("name", ""), ("email", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), 422);
+    assert!(invalid.text().await.unwrap().contains("Name is required"));
+}
