@@ -30,6 +30,7 @@ impl App {
             cipher,
             bigcommerce,
             public_url: settings.public_url.clone(),
+            job_waker: Default::default(),
         })
     }
 }
@@ -137,7 +138,8 @@ impl Application {
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let worker = self.workers.map(|config| {
-            let worker = Worker::new(self.app.db.clone(), job_handlers(&self.app), config);
+            let worker = Worker::new(self.app.db.clone(), job_handlers(&self.app), config)
+                .with_waker(self.app.job_waker.clone());
             tokio::spawn(worker.run(stop_rx.clone()))
         });
         if let (Some(_), Some(interval)) = (&worker, self.order_poll_interval) {

@@ -73,6 +73,7 @@ impl App {
                 mode = mode.as_str(),
                 "catalog import queued"
             );
+            self.wake_workers();
             return self.import_view(import_id).await;
         }
         Err(StoreError::Db(DbError::Corrupt(

@@ -23,4 +23,14 @@ pub struct App {
     /// wharf's own public address, where BigCommerce delivers webhooks. Without it wharf
     /// registers no webhooks and relies on polling alone.
     pub public_url: Option<url::Url>,
+    /// Wakes this process's job workers when a use case queued work they should start now.
+    pub job_waker: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl App {
+    /// Tells an idle worker of this process to look for jobs now. (Workers of other processes
+    /// find the job at their next poll.)
+    pub fn wake_workers(&self) {
+        self.job_waker.notify_one();
+    }
 }

@@ -157,6 +157,7 @@ impl App {
             jobs::enqueue(&mut tx, &job).await?;
         }
         tx.commit().await?;
+        self.wake_workers();
         Ok(Received::Accepted)
     }
 }

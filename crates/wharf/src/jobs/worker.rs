@@ -50,6 +50,13 @@ impl Worker {
         }
     }
 
+    /// Shares a waker with whoever enqueues in this process (see `App::wake_workers`), so a
+    /// job queued here starts at once instead of at the next poll.
+    pub fn with_waker(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = wake;
+        self
+    }
+
     pub fn id(&self) -> &str {
         &self.id
     }
