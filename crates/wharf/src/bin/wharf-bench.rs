@@ -1,8 +1,9 @@
-//! Benchmarks, as BENCHMARKS.md runs them: `cargo run --release --bin wharf-bench -- import …`.
+//! Benchmarks, as BENCHMARKS.md runs them: `target/release/wharf-bench import|orders|order-latency`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -10,15 +11,18 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use bigcommerce_sim::{CatalogSeed, SimConfig, Simulator, StoreSpec};
 use clap::{Parser, Subcommand};
-use serde_json::Value;
-use sqlx::{AnyConnection, Connection, Executor};
+use serde_json::{Value, json};
+use sqlx::{AnyConnection, Connection, Executor, Row};
+use tempfile::TempDir;
 use wharf::app::App;
+use wharf::app::vendors::AssignmentInput;
 use wharf::config::Settings;
 use wharf::demo::WHARF_SCOPES;
 use wharf::domain::catalog::{ImportMode, ImportStatus};
 use wharf::domain::store::NewStoreInput;
+use wharf::domain::vendor::VendorInput;
 use wharf::jobs::{Worker, WorkerConfig};
-use wharf::startup::job_handlers;
+use wharf::startup::{Application, job_handlers};
 
 const STORE_HASH: &str = "benchstore1";
 const TOKEN: &str = "bench-token";
@@ -46,6 +50,22 @@ enum Bench {
         #[arg(long)]
         inline_variant_cap: Option<usize>,
     },
+    /// Backfill: seed orders in the simulator and read them all into a fresh database.
+    Orders {
+        #[arg(long, default_value_t = 10_000)]
+        orders: usize,
+        #[arg(long)]
+        postgres_url: Option<String>,
+    },
+    /// Webhooks on: a shopper places orders at a steady rate; measures from each placement to
+    /// its purchase order existing in wharf.
+    OrderLatency {
+        #[arg(long, default_value_t = 1_000)]
+        orders: usize,
+        /// Orders placed per second.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+    },
     /// (internal) The simulator process the benchmarks talk to.
     #[command(hide = true)]
     Simulator {
@@ -55,6 +75,8 @@ enum Bench {
         variants_per_product: usize,
         #[arg(long)]
         inline_variant_cap: Option<usize>,
+        #[arg(long, default_value_t = 0)]
+        orders: usize,
     },
 }
 
@@ -78,11 +100,17 @@ fn main() -> ExitCode {
                 )
                 .await
             }
+            Bench::Orders {
+                orders,
+                postgres_url,
+            } => bench_orders(orders, postgres_url).await,
+            Bench::OrderLatency { orders, rate } => bench_order_latency(orders, rate).await,
             Bench::Simulator {
                 products,
                 variants_per_product,
                 inline_variant_cap,
-            } => serve_simulator(products, variants_per_product, inline_variant_cap).await,
+                orders,
+            } => serve_simulator(products, variants_per_product, inline_variant_cap, orders).await,
         }
     });
     match result {
@@ -94,14 +122,19 @@ fn main() -> ExitCode {
     }
 }
 
+// ---- the simulator process ------------------------------------------------------------------
+
 async fn serve_simulator(
     products: usize,
     variants_per_product: usize,
     cap: Option<usize>,
+    orders: usize,
 ) -> anyhow::Result<()> {
-    // No quota in the way of a benchmark of request counts; the client still reads the headers.
+    // No quota in the way of a benchmark of request counts (the client still reads the
+    // headers), and webhooks may go to wharf on 127.0.0.1.
     let simulator = Simulator::new(SimConfig {
         quota: 1_000_000,
+        allow_insecure_webhook_destinations: true,
         ..SimConfig::default()
     });
     simulator.add_store(StoreSpec::sample(STORE_HASH));
@@ -114,6 +147,7 @@ async fn serve_simulator(
             variants_per_product,
         },
     );
+    simulator.seed_orders(STORE_HASH, orders);
     let running = simulator.spawn("127.0.0.1:0").await?;
     println!("{} {}", running.base_url, seeded.variant_count);
     // Serve until the parent closes our stdin (or kills us).
@@ -138,14 +172,15 @@ fn start_simulator(
     products: usize,
     variants_per_product: usize,
     cap: Option<usize>,
+    orders: usize,
 ) -> anyhow::Result<SimProcess> {
     let mut command = Command::new(std::env::current_exe()?);
+    command.args(["simulator", "--products", &products.to_string()]);
     command.args([
-        "simulator",
-        "--products",
-        &products.to_string(),
         "--variants-per-product",
         &variants_per_product.to_string(),
+        "--orders",
+        &orders.to_string(),
     ]);
     if let Some(cap) = cap {
         command.args(["--inline-variant-cap", &cap.to_string()]);
@@ -172,6 +207,158 @@ fn start_simulator(
     })
 }
 
+// ---- wharf under test -------------------------------------------------------------------------
+
+/// A fresh wharf database (SQLite in a temp dir, or a new PostgreSQL database) with the
+/// simulator's store added.
+struct BenchWharf {
+    app: App,
+    store_id: i64,
+    settings: Settings,
+    _dir: TempDir,
+    drop_database: Option<(String, String)>,
+    http: reqwest::Client,
+    sim_url: String,
+}
+
+impl BenchWharf {
+    async fn start(
+        sim: &SimProcess,
+        postgres_url: Option<&str>,
+        public_url: Option<url::Url>,
+    ) -> anyhow::Result<BenchWharf> {
+        let dir = tempfile::tempdir()?;
+        let (database_url, drop_database) = match postgres_url {
+            Some(server) => {
+                let name = format!("wharf_bench_{}", uuid::Uuid::new_v4().simple());
+                sqlx::any::install_default_drivers();
+                let mut conn = AnyConnection::connect(server)
+                    .await
+                    .context("connecting to PostgreSQL")?;
+                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await?;
+                let mut url = url::Url::parse(server)?;
+                url.set_path(&name);
+                (url.to_string(), Some((server.to_owned(), name)))
+            }
+            None => (
+                format!("sqlite://{}", dir.path().join("bench.db").display()),
+                None,
+            ),
+        };
+        let settings = Settings {
+            database_url,
+            secret_key: None,
+            secret_key_file: Some(dir.path().join("wharf.key")),
+            bigcommerce_api_base: sim.base_url.parse()?,
+            job_lease_secs: 60,
+            order_poll_secs: 3600,
+            public_url,
+        };
+        let app = App::open(&settings).await?;
+        let store = app
+            .add_store(&NewStoreInput {
+                name: "Bench".into(),
+                store_url: format!("store-{STORE_HASH}.mybigcommerce.com"),
+                store_hash: STORE_HASH.into(),
+                client_id: "bench".into(),
+                client_secret: "bench-secret".into(),
+                access_token: TOKEN.into(),
+                auth_type: "private".into(),
+                ..NewStoreInput::default()
+            })
+            .await?;
+        Ok(BenchWharf {
+            app,
+            store_id: store.id,
+            settings,
+            _dir: dir,
+            drop_database,
+            http: reqwest::Client::new(),
+            sim_url: sim.base_url.clone(),
+        })
+    }
+
+    /// Imports the catalog and sends every line to one vendor (the store's default).
+    async fn import_and_route_to_one_vendor(&self) -> anyhow::Result<()> {
+        let import = self
+            .app
+            .start_import(self.store_id, ImportMode::Full)
+            .await?;
+        let worker = Worker::new(
+            self.app.db.clone(),
+            job_handlers(&self.app),
+            WorkerConfig::default(),
+        );
+        while !self.app.import_view(import.run.id).await?.is_finished() {
+            worker.run_due_jobs().await?;
+        }
+        self.app
+            .add_vendor(&VendorInput {
+                name: "Bench Vendor".into(),
+                email: String::new(),
+            })
+            .await?;
+        self.app
+            .assign(
+                self.store_id,
+                &AssignmentInput::Default {
+                    vendor: "Bench Vendor".into(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn reset_sim_stats(&self) -> anyhow::Result<()> {
+        self.http
+            .post(format!("{}/__sim/stats/reset", self.sim_url))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
+    async fn sim_stats(&self) -> anyhow::Result<Value> {
+        Ok(self
+            .http
+            .get(format!("{}/__sim/stats", self.sim_url))
+            .send()
+            .await?
+            .json()
+            .await?)
+    }
+
+    async fn finish(self) -> anyhow::Result<()> {
+        self.app.db.close().await;
+        if let Some((server, name)) = self.drop_database {
+            if std::env::var_os("WHARF_BENCH_KEEP_DATABASE").is_none() {
+                let mut conn = AnyConnection::connect(&server).await?;
+                conn.execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name}"
+                )))
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn print_requests(stats: &Value, target: Option<(u64, &str)>) {
+    let total = stats["total"].as_u64().unwrap_or(0);
+    match target {
+        Some((target, why)) => {
+            println!("  API requests       {total}  (target ≤ {target} = {why})")
+        }
+        None => println!("  API requests       {total}"),
+    }
+    for (endpoint, count) in stats["by_endpoint"].as_object().into_iter().flatten() {
+        println!("    {endpoint:<40} {count}");
+    }
+}
+
+// ---- benchmarks ---------------------------------------------------------------------------------
+
 async fn bench_import(
     products: usize,
     variants_per_product: usize,
@@ -179,60 +366,19 @@ async fn bench_import(
     cap: Option<usize>,
 ) -> anyhow::Result<()> {
     println!("seeding {products} products × {variants_per_product} variants in the simulator…");
-    let sim = start_simulator(products, variants_per_product, cap)?;
-    let dir = tempfile::tempdir()?;
-    let (database_url, drop_database) = match &postgres_url {
-        Some(server) => {
-            let name = format!("wharf_bench_{}", uuid::Uuid::new_v4().simple());
-            sqlx::any::install_default_drivers();
-            let mut conn = AnyConnection::connect(server)
-                .await
-                .context("connecting to PostgreSQL")?;
-            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .await?;
-            let mut url = url::Url::parse(server)?;
-            url.set_path(&name);
-            (url.to_string(), Some((server.clone(), name)))
-        }
-        None => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            None,
-        ),
-    };
-    let settings = Settings {
-        database_url: database_url.clone(),
-        secret_key: None,
-        secret_key_file: Some(dir.path().join("wharf.key")),
-        bigcommerce_api_base: sim.base_url.parse()?,
-        job_lease_secs: 60,
-        order_poll_secs: 60,
-        public_url: None,
-    };
-    let app = App::open(&settings).await?;
-    let store = app
-        .add_store(&NewStoreInput {
-            name: "Bench".into(),
-            store_url: format!("store-{STORE_HASH}.mybigcommerce.com"),
-            store_hash: STORE_HASH.into(),
-            client_id: "bench".into(),
-            client_secret: "bench-secret".into(),
-            access_token: TOKEN.into(),
-            auth_type: "private".into(),
-            ..NewStoreInput::default()
-        })
-        .await?;
-    let http = reqwest::Client::new();
-    http.post(format!("{}/__sim/stats/reset", sim.base_url))
-        .send()
-        .await?
-        .error_for_status()?;
+    let sim = start_simulator(products, variants_per_product, cap, 0)?;
+    let bench = BenchWharf::start(&sim, postgres_url.as_deref(), None).await?;
+    bench.reset_sim_stats().await?;
 
     let started = Instant::now();
-    let import = app.start_import(store.id, ImportMode::Full).await?;
+    let import = bench
+        .app
+        .start_import(bench.store_id, ImportMode::Full)
+        .await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = Worker::new(
-        app.db.clone(),
-        job_handlers(&app),
+        bench.app.db.clone(),
+        job_handlers(&bench.app),
         WorkerConfig {
             poll_interval: Duration::from_millis(20),
             ..WorkerConfig::default()
@@ -240,7 +386,7 @@ async fn bench_import(
     );
     let worker = tokio::spawn(worker.run(stopped));
     let view = loop {
-        let view = app.import_view(import.run.id).await?;
+        let view = bench.app.import_view(import.run.id).await?;
         if view.is_finished() {
             break view;
         }
@@ -253,23 +399,17 @@ async fn bench_import(
         bail!("the import failed: {:?}", view.run.last_error);
     }
 
-    let stats: Value = http
-        .get(format!("{}/__sim/stats", sim.base_url))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let requests = stats["total"].as_u64().unwrap_or(0);
-    let by_endpoint = &stats["by_endpoint"];
+    let stats = bench.sim_stats().await?;
     let product_pages = products.div_ceil(250) as u64;
-    let brand_pages = by_endpoint["GET /v3/catalog/brands"].as_u64().unwrap_or(0);
+    let brand_pages = stats["by_endpoint"]["GET /v3/catalog/brands"]
+        .as_u64()
+        .unwrap_or(0);
     let target = (1.05 * product_pages as f64).floor() as u64 + brand_pages;
     let backend = if postgres_url.is_some() {
         "PostgreSQL"
     } else {
         "SQLite"
     };
-
     println!("import benchmark ({backend})");
     println!(
         "  catalog            {products} products, {} variants{}",
@@ -281,46 +421,201 @@ async fn bench_import(
         "  stored             {} products, {} variants, {} issues",
         view.run.counts.products_seen, view.run.counts.variants_seen, view.issue_count
     );
-    println!(
-        "  API requests       {requests}  (target ≤ {target} = 1.05 × {product_pages} product pages + {brand_pages} brand pages)"
-    );
-    for (endpoint, count) in by_endpoint.as_object().into_iter().flatten() {
-        println!("    {endpoint:<36} {count}");
-    }
+    let why = format!("1.05 × {product_pages} product pages + {brand_pages} brand pages");
+    print_requests(&stats, Some((target, &why)));
     println!("  wall time          {:.2} s", elapsed.as_secs_f64());
-    println!(
-        "  peak RSS (wharf)   {}",
-        peak_rss().unwrap_or_else(|| "unknown (no /proc/self/status)".into())
-    );
-
-    app.db.close().await;
-    if let Some((server, name)) =
-        drop_database.filter(|_| std::env::var_os("WHARF_BENCH_KEEP_DATABASE").is_none())
-    {
-        let mut conn = AnyConnection::connect(&server).await?;
-        conn.execute(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name}"
-        )))
-        .await?;
-    }
-    if view.run.counts.products_seen as usize != products
-        || view.run.counts.variants_seen as usize != sim.variants
-    {
+    println!("  peak RSS (wharf)   {}", peak_rss());
+    let stored_everything = view.run.counts.products_seen as usize == products
+        && view.run.counts.variants_seen as usize == sim.variants;
+    bench.finish().await?;
+    if !stored_everything {
         bail!("the import stored a different catalog than the simulator holds");
     }
     Ok(())
 }
 
+async fn bench_orders(orders: usize, postgres_url: Option<String>) -> anyhow::Result<()> {
+    println!("seeding {orders} orders in the simulator…");
+    let sim = start_simulator(200, 3, None, orders)?;
+    let bench = BenchWharf::start(&sim, postgres_url.as_deref(), None).await?;
+    bench.import_and_route_to_one_vendor().await?;
+    bench.reset_sim_stats().await?;
+
+    let started = Instant::now();
+    let report = bench.app.poll_orders(bench.store_id).await?;
+    let elapsed = started.elapsed();
+    let stats = bench.sim_stats().await?;
+    let routed = bench
+        .app
+        .list_orders(Some(bench.store_id), None, 1_000_000, 0)
+        .await?;
+    let with_purchase_orders = routed.iter().filter(|o| o.purchase_orders > 0).count();
+
+    let backend = if postgres_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let pages = orders.div_ceil(250) as u64;
+    println!("order backfill benchmark ({backend})");
+    println!(
+        "  orders read        {} in {} pages; {} stored, {with_purchase_orders} with purchase orders",
+        report.orders,
+        report.pages,
+        routed.len()
+    );
+    print_requests(
+        &stats,
+        Some((
+            (1.05 * pages as f64).floor() as u64,
+            &format!("1.05 × ⌈{orders}/250⌉"),
+        )),
+    );
+    println!("  wall time          {:.2} s", elapsed.as_secs_f64());
+    println!("  peak RSS (wharf)   {}", peak_rss());
+    bench.finish().await?;
+    if routed.len() != orders {
+        bail!("{} orders stored, {orders} expected", routed.len());
+    }
+    Ok(())
+}
+
+async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Result<()> {
+    let sim = start_simulator(200, 3, None, 0)?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let public_url: url::Url = format!("http://{}", listener.local_addr()?).parse()?;
+    let bench = BenchWharf::start(&sim, None, Some(public_url)).await?;
+    bench.import_and_route_to_one_vendor().await?;
+
+    // wharf as deployed: HTTP (the webhook receiver) and workers in one process.
+    let server = Application::on_listener(
+        bench.app.clone(),
+        listener,
+        Some(bench.settings.worker_config()),
+    )?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run_until(async move {
+        let _ = stopped.await;
+    }));
+    bench.app.connect_store(bench.store_id).await?; // registers the webhooks (a job)
+    let hooks_deadline = Instant::now() + Duration::from_secs(30);
+    while bench.sim_stats().await?["by_endpoint"]["POST /v3/hooks"]
+        .as_u64()
+        .unwrap_or(0)
+        < 4
+    {
+        if Instant::now() > hooks_deadline {
+            bail!("the webhooks were not registered");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let products: Value = bench
+        .http
+        .get(format!(
+            "{}/stores/{STORE_HASH}/v3/catalog/products?include=variants&limit=50",
+            sim.base_url
+        ))
+        .header("X-Auth-Token", TOKEN)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let lines: Vec<(u64, u64)> = products["data"]
+        .as_array()
+        .context("catalog")?
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_u64().unwrap_or(0),
+                p["variants"][0]["id"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+
+    println!("placing {orders} orders at {rate}/s with webhooks on…");
+    let mut placed_at: HashMap<i64, i64> = HashMap::new();
+    let gap = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
+    let mut next = Instant::now();
+    for n in 0..orders {
+        tokio::time::sleep_until(next.into()).await;
+        next += gap;
+        let (product_id, variant_id) = lines[n % lines.len()];
+        let body = json!({ "lines": [{ "product_id": product_id, "variant_id": variant_id, "quantity": 1 }] });
+        let t0 = wharf::db::now_ms();
+        let order: Value = bench
+            .http
+            .post(format!("{}/__sim/stores/{STORE_HASH}/orders", sim.base_url))
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        placed_at.insert(order["id"].as_i64().context("order id")?, t0);
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let latencies = loop {
+        let rows = sqlx::query(
+            "SELECT b.external_id, MIN(po.created_at) AS routed_at FROM purchase_orders po
+             JOIN bindings b ON b.kind = 'order' AND b.local_id = po.order_id GROUP BY b.external_id",
+        )
+        .fetch_all(bench.app.db.pool())
+        .await?;
+        if rows.len() >= orders || Instant::now() > deadline {
+            let mut latencies: Vec<i64> = rows
+                .iter()
+                .filter_map(|r| {
+                    placed_at
+                        .get(&r.get::<i64, _>("external_id"))
+                        .map(|t0| r.get::<i64, _>("routed_at") - t0)
+                })
+                .collect();
+            latencies.sort_unstable();
+            break latencies;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let _ = stop.send(());
+    let _ = serving.await;
+    let percentile = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(-1)
+    };
+    println!("order latency benchmark (SQLite, webhooks on)");
+    println!("  orders routed      {} of {orders}", latencies.len());
+    println!(
+        "  shopper → purchase order   p50 {} ms, p99 {} ms, max {} ms",
+        percentile(0.50),
+        percentile(0.99),
+        latencies.last().copied().unwrap_or(-1)
+    );
+    println!("  peak RSS (wharf)   {}", peak_rss());
+    bench.finish().await?;
+    if latencies.len() != orders {
+        bail!(
+            "{} of {orders} orders were routed within a minute",
+            latencies.len()
+        );
+    }
+    Ok(())
+}
+
 /// Peak resident set size of this process (VmHWM), as the kernel reports it.
-fn peak_rss() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(format!("{:.1} MB", kib as f64 / 1024.0))
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let kib: u64 = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(format!("{:.1} MB", kib as f64 / 1024.0))
+        })
+        .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
 }

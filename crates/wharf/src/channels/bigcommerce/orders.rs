@@ -49,28 +49,54 @@ pub async fn read_order(
     }
 }
 
-/// Maps an order, reading its full product list when the consignments don't hold every line.
+/// Maps an order, reading its full product list only when the consignments don't hold every
+/// line: a shipping consignment truncated at 50, or a digital/gift-certificate consignment whose
+/// line items can't be read from it.
 async fn complete(client: &StoreClient, order: Order) -> Result<IncomingOrder, BcError> {
-    let consignments = order.consignments.as_ref();
-    let needs_products = match consignments {
-        None => true,
-        Some(c) => {
-            c.shipping.iter().any(|s| s.line_items_incomplete())
-                || !c.downloads.is_empty()
-                || c.email
-                    .as_ref()
-                    .is_some_and(|e| !e.is_null() && e.as_object().is_none_or(|o| !o.is_empty()))
+    let lines = match order.consignments.as_ref() {
+        Some(c) if !c.shipping.iter().any(|s| s.line_items_incomplete()) => {
+            let mut other = Vec::new();
+            let readable = c
+                .downloads
+                .iter()
+                .chain(c.email.iter())
+                .all(|v| collect_line_items(v, &mut other));
+            readable.then(|| {
+                c.shipping
+                    .iter()
+                    .flat_map(|s| s.line_items.iter().cloned())
+                    .chain(other)
+                    .collect()
+            })
         }
+        _ => None,
     };
-    let products = if needs_products {
-        Some(client.all_order_products(order.id).await?)
-    } else {
-        None
+    let lines = match lines {
+        Some(lines) => lines,
+        None => client.all_order_products(order.id).await?,
     };
-    Ok(to_incoming(order, products))
+    Ok(to_incoming(order, lines))
 }
 
-fn to_incoming(order: Order, products: Option<Vec<OrderProduct>>) -> IncomingOrder {
+/// Digital and email consignments come as nested objects and lists, each group of goods with
+/// its `line_items`. Collects them; false when a group holds something that isn't readable.
+fn collect_line_items(value: &serde_json::Value, out: &mut Vec<OrderProduct>) -> bool {
+    match value {
+        serde_json::Value::Array(items) => items.iter().all(|item| collect_line_items(item, out)),
+        serde_json::Value::Object(fields) => match fields.get("line_items") {
+            Some(serde_json::Value::Array(items)) => items.iter().all(|item| {
+                serde_json::from_value::<OrderProduct>(item.clone())
+                    .map(|line| out.push(line))
+                    .is_ok()
+            }),
+            Some(_) => false,
+            None => fields.values().all(|v| collect_line_items(v, out)),
+        },
+        _ => true,
+    }
+}
+
+fn to_incoming(order: Order, products: Vec<OrderProduct>) -> IncomingOrder {
     let shipping = order
         .consignments
         .as_ref()
@@ -94,8 +120,6 @@ fn to_incoming(order: Order, products: Option<Vec<OrderProduct>>) -> IncomingOrd
             shipping_method: s.shipping_method.clone(),
         })
         .collect();
-    let products =
-        products.unwrap_or_else(|| shipping.into_iter().flat_map(|s| s.line_items).collect());
     let lines = products
         .into_iter()
         .map(|p| IncomingLine {
@@ -145,4 +169,38 @@ fn full_name(first: &str, last: &str) -> String {
 fn non_empty(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    fn line(id: u64) -> serde_json::Value {
+        json!({ "id": id, "order_id": 1, "product_id": 0, "order_address_id": 0, "name": "Gift", "quantity": 1, "type": "giftcertificate" })
+    }
+
+    #[test]
+    fn line_items_are_read_from_nested_consignments() {
+        let mut lines = Vec::new();
+        let email = json!({ "gift_certificates": [{ "line_items": [line(31)] }] });
+        assert!(super::collect_line_items(&email, &mut lines));
+        assert!(super::collect_line_items(
+            &json!({ "gift_certificates": [] }),
+            &mut lines
+        ));
+        assert_eq!(lines.iter().map(|l| l.id).collect::<Vec<_>>(), [31]);
+    }
+
+    #[test]
+    fn unreadable_line_items_ask_for_the_product_list() {
+        let mut lines = Vec::new();
+        assert!(!super::collect_line_items(
+            &json!([{ "line_items": { "url": "…", "resource": "/orders/1/products" } }]),
+            &mut lines
+        ));
+        assert!(!super::collect_line_items(
+            &json!([{ "line_items": [{ "no_id": true }] }]),
+            &mut lines
+        ));
+    }
 }
