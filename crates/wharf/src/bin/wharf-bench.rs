@@ -331,14 +331,15 @@ impl BenchWharf {
 
     async fn finish(self) -> anyhow::Result<()> {
         self.app.db.close().await;
-        if let Some((server, name)) = self.drop_database {
-            if std::env::var_os("WHARF_BENCH_KEEP_DATABASE").is_none() {
-                let mut conn = AnyConnection::connect(&server).await?;
-                conn.execute(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name}"
-                )))
-                .await?;
-            }
+        // WHARF_BENCH_KEEP_DATABASE keeps it, for EXPLAIN ANALYZE afterwards.
+        if let Some((server, name)) = self.drop_database
+            && std::env::var_os("WHARF_BENCH_KEEP_DATABASE").is_none()
+        {
+            let mut conn = AnyConnection::connect(&server).await?;
+            conn.execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name}"
+            )))
+            .await?;
         }
         Ok(())
     }
