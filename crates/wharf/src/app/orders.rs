@@ -276,6 +276,21 @@ impl App {
         Ok(orders::list_orders(&self.db, store_id, state, limit, offset).await?)
     }
 
+    /// Sets which statuses create purchase orders for the store, and routes what now qualifies
+    /// at the next read of each order.
+    pub async fn set_routed_statuses(
+        &self,
+        store_id: i64,
+        status_ids: &[i64],
+    ) -> Result<Vec<i64>, StoreError> {
+        let ids = crate::domain::order::parse_routed_statuses(status_ids)
+            .map_err(|e| StoreError::Invalid(crate::domain::FieldErrors(vec![e])))?;
+        if !db::stores::set_routed_statuses(&self.db, store_id, &ids).await? {
+            return Err(StoreError::NotFound(store_id.to_string()));
+        }
+        Ok(ids)
+    }
+
     pub async fn count_needing_attention(&self) -> Result<i64, StoreError> {
         Ok(orders::count_needing_attention(&self.db).await?)
     }

@@ -157,3 +157,20 @@ fn store_record(row: &AnyRow) -> Result<StoreRecord, DbError> {
         created_at_ms: row.get("created_at"),
     })
 }
+
+/// Which BigCommerce status ids create purchase orders for this store.
+pub async fn set_routed_statuses(db: &Db, id: i64, status_ids: &[i64]) -> Result<bool, DbError> {
+    let text = status_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let updated =
+        sqlx::query("UPDATE stores SET routed_status_ids = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(text)
+            .bind(now_ms())
+            .execute(db.pool())
+            .await?;
+    Ok(updated.rows_affected() == 1)
+}

@@ -94,3 +94,42 @@ mod tests {
         assert_eq!(parse_status_list("11, 9,x"), vec![11, 9]);
     }
 }
+
+/// Parses the statuses a merchant chooses to route: BigCommerce ids 1–14, at least one;
+/// Incomplete (0) is refused, since an unfinished checkout must never reach a vendor.
+pub fn parse_routed_statuses(ids: &[i64]) -> Result<Vec<i64>, crate::domain::FieldError> {
+    use crate::domain::FieldError;
+    if ids.is_empty() {
+        return Err(FieldError::new(
+            "routed_status_ids",
+            "Choose at least one status that creates purchase orders",
+        ));
+    }
+    if let Some(bad) = ids.iter().find(|id| !(1..=14).contains(*id)) {
+        return Err(FieldError::new(
+            "routed_status_ids",
+            format!(
+                "{bad} is not a routable BigCommerce status id (1–14; Incomplete, 0, never routes)"
+            ),
+        ));
+    }
+    let mut ids = ids.to_vec();
+    ids.dedup();
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod routed_status_tests {
+    #[test]
+    fn routed_statuses_are_checked() {
+        assert_eq!(super::parse_routed_statuses(&[11, 9]).unwrap(), vec![11, 9]);
+        assert!(super::parse_routed_statuses(&[]).is_err());
+        assert!(
+            super::parse_routed_statuses(&[0])
+                .unwrap_err()
+                .message
+                .contains("Incomplete")
+        );
+        assert!(super::parse_routed_statuses(&[15]).is_err());
+    }
+}

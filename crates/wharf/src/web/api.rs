@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,7 @@ pub fn routes() -> Router<App> {
         .route("/stores/{id}/assignments", post(assign))
         .route("/stores/{id}/assignments/csv", post(assign_from_csv))
         .route("/stores/{id}/orders/sync", post(sync_orders))
+        .route("/stores/{id}/routing", put(set_routing))
         .route("/orders", get(list_orders))
         .route("/orders/{id}", get(get_order))
         .route("/orders/{id}/routing-preview", get(preview_routing))
@@ -254,4 +255,21 @@ async fn preview_routing(
     Path(id): Path<i64>,
 ) -> Result<Json<RoutingPreview>, ApiError> {
     Ok(Json(app.preview_routing(id).await?))
+}
+
+#[derive(Deserialize, Serialize)]
+struct RoutingSettings {
+    /// BigCommerce status ids whose orders create purchase orders (default 11 and 9).
+    routed_status_ids: Vec<i64>,
+}
+
+async fn set_routing(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    Json(settings): Json<RoutingSettings>,
+) -> Result<Json<RoutingSettings>, ApiError> {
+    let routed_status_ids = app
+        .set_routed_statuses(store_id, &settings.routed_status_ids)
+        .await?;
+    Ok(Json(RoutingSettings { routed_status_ids }))
 }

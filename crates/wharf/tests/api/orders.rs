@@ -512,3 +512,51 @@ async fn a_vendor_added_in_the_ui_sees_its_token_once() {
     assert_eq!(invalid.status(), 422);
     assert!(invalid.text().await.unwrap().contains("Name is required"));
 }
+
+#[tokio::test]
+async fn the_store_chooses_which_statuses_create_purchase_orders() {
+    let app = spawn_app().await;
+    let (store_id, seeded) = store_with_catalog(&app).await;
+    add_vendor(&app, "Alpha Supply").await;
+    assign(
+        &app,
+        store_id,
+        json!({ "rule": "default", "vendor": "Alpha Supply" }),
+    )
+    .await;
+    let put = |body: Value| {
+        app.http
+            .put(format!("{}/api/v1/stores/{store_id}/routing", app.address))
+            .basic_auth(
+                crate::helpers::ADMIN_USER,
+                Some(crate::helpers::ADMIN_PASSWORD),
+            )
+            .json(&body)
+            .send()
+    };
+    for bad in [
+        json!({ "routed_status_ids": [] }),
+        json!({ "routed_status_ids": [0, 11] }),
+    ] {
+        let response = put(bad.clone()).await.unwrap();
+        assert_eq!(response.status(), 422, "{bad}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["fields"][0]["field"],
+            "routed_status_ids"
+        );
+    }
+    let response = put(json!({ "routed_status_ids": [7, 11] })).await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    let (product, variant_id, _) = variant(&app, &seeded, 0);
+    let mut awaiting_payment =
+        ShopperOrder::new(vec![ShopperLine::catalog(product, Some(variant_id), 1)]);
+    awaiting_payment.status_id = 7;
+    app.sim.simulator.place_order(STORE_HASH, awaiting_payment);
+    sync(&app, store_id).await;
+    assert_eq!(
+        orders(&app).await[0]["routing_state"],
+        "routed",
+        "Awaiting Payment routes for this store"
+    );
+}

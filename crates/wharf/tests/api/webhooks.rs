@@ -149,3 +149,61 @@ async fn deliveries_without_the_stores_secret_are_refused() {
         0
     );
 }
+
+#[tokio::test]
+async fn events_out_of_order_still_end_in_the_orders_latest_state() {
+    let app = spawn_app_with_webhooks().await;
+    let (_, product, variant) = setup(&app).await;
+    // Held and released shuffled: "cancelled" may well arrive before "created".
+    app.sim.simulator.set_webhook_faults(WebhookFaults {
+        reorder: true,
+        reorder_batch: 4,
+        ..WebhookFaults::default()
+    });
+    let order_id = app
+        .sim
+        .simulator
+        .place_order(STORE_HASH, order(product, variant));
+    app.sim.simulator.set_order_status(STORE_HASH, order_id, 5);
+    app.sim.simulator.flush_webhooks();
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let order = loop {
+        let orders: Vec<Value> = app.api_get("/orders").await.json().await.unwrap();
+        if let Some(order) = orders
+            .into_iter()
+            .find(|o| o["routing_state"] == "cancelled")
+        {
+            break order;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the order never reached its latest state"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    // Every event re-read the order as it is now, so no hint ever routed a cancelled order.
+    let detail: Value = app
+        .api_get(&format!("/orders/{}", order["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        detail["purchase_orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|po| po["status"] == "cancelled"),
+        "{detail:#}"
+    );
+    assert_eq!(
+        app.api_get("/orders")
+            .await
+            .json::<Vec<Value>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
