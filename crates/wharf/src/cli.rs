@@ -63,6 +63,15 @@ enum VendorCommand {
         #[arg(long, default_value = "")]
         email: String,
     },
+    /// Change a vendor's name or email.
+    Edit {
+        /// The vendor's current name (or id).
+        vendor: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
     /// List vendors.
     List,
 }
@@ -387,6 +396,33 @@ async fn run_vendor_command(app: &App, command: VendorCommand) -> anyhow::Result
                     for error in errors.iter() {
                         eprintln!("  --{}: {}", error.field, error.message);
                     }
+                    Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        VendorCommand::Edit {
+            vendor,
+            name,
+            email,
+        } => {
+            let current = app.find_vendor(&vendor).await?;
+            let input = VendorInput {
+                name: name.unwrap_or(current.name),
+                email: email.unwrap_or_else(|| current.email.unwrap_or_default()),
+            };
+            match app.update_vendor(current.id, &input).await {
+                Ok(updated) => {
+                    println!(
+                        "Vendor {} is now {:?} <{}>",
+                        updated.id,
+                        updated.name,
+                        updated.email.unwrap_or_default()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Invalid(errors)) => {
+                    eprintln!("Nothing was saved:\n{errors}");
                     Ok(ExitCode::from(2))
                 }
                 Err(other) => Err(other.into()),

@@ -141,6 +141,17 @@ impl App {
         Ok(VendorView::from(&vendor))
     }
 
+    /// A vendor by its name (case-insensitive) or, failing that, its id: the CLI's handle.
+    pub async fn find_vendor(&self, name_or_id: &str) -> Result<VendorView, StoreError> {
+        if let Some(vendor) = vendors::find_by_name(&self.db, name_or_id).await? {
+            return Ok(VendorView::from(&vendor));
+        }
+        match name_or_id.parse::<i64>() {
+            Ok(id) => self.vendor(id).await,
+            Err(_) => Err(StoreError::NotFound(format!("vendor {name_or_id}"))),
+        }
+    }
+
     pub async fn list_vendors(&self) -> Result<Vec<VendorView>, StoreError> {
         Ok(vendors::list(&self.db)
             .await?

@@ -15,7 +15,7 @@ use crate::app::App;
 use crate::app::catalog::ImportView;
 use crate::app::orders::{OrderDetail, RoutingPreview};
 use crate::app::stores::{StoreError, StoreView};
-use crate::app::vendors::{CreatedVendor, VendorView};
+use crate::app::vendors::{AssignmentInput, CreatedVendor, VendorView};
 use crate::db::catalog::CatalogRow;
 use crate::db::orders::OrderSummary;
 use crate::domain::FieldErrors;
@@ -46,6 +46,8 @@ pub fn routes() -> Router<App> {
         )
         .route("/products", get(products))
         .route("/vendors", get(vendors).post(add_vendor))
+        .route("/vendors/assignments", post(assign_from_form))
+        .route("/vendors/assignments/csv", post(assign_from_csv_form))
         .route("/orders", get(orders))
         .route("/orders/{id}", get(order))
 }
@@ -234,17 +236,112 @@ struct VendorsPage {
     created: Option<CreatedVendor>,
     /// The new vendor's token, for this one page only.
     created_token: String,
+    stores: Vec<StoreView>,
+    assignment_message: Option<String>,
+    assignment_errors: Vec<String>,
+}
+
+impl VendorsPage {
+    async fn load(app: &App) -> Result<Self, PageError> {
+        Ok(VendorsPage {
+            signed_in: true,
+            vendors: app.list_vendors().await?,
+            input: VendorInput::default(),
+            errors: FieldErrors::default(),
+            created: None,
+            created_token: String::new(),
+            stores: app.list_stores().await?,
+            assignment_message: None,
+            assignment_errors: Vec::new(),
+        })
+    }
 }
 
 async fn vendors(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
-    Ok(VendorsPage {
-        signed_in: true,
-        vendors: app.list_vendors().await?,
-        input: VendorInput::default(),
-        errors: FieldErrors::default(),
-        created: None,
-        created_token: String::new(),
-    })
+    VendorsPage::load(&app).await
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    store_id: i64,
+    rule: String,
+    #[serde(default)]
+    value: String,
+    vendor: String,
+}
+
+/// One rule from the form; the page answers with what it did (and what it routed).
+async fn assign_from_form(
+    State(app): State<App>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, PageError> {
+    let rule = match form.rule.as_str() {
+        "sku" => AssignmentInput::Sku {
+            sku: form.value,
+            vendor: form.vendor,
+        },
+        "brand" => AssignmentInput::Brand {
+            brand: form.value,
+            vendor: form.vendor,
+        },
+        "sku_prefix" => AssignmentInput::SkuPrefix {
+            prefix: form.value,
+            vendor: form.vendor,
+        },
+        _ => AssignmentInput::Default {
+            vendor: form.vendor,
+        },
+    };
+    let mut page = VendorsPage::load(&app).await?;
+    match app.assign(form.store_id, &rule).await {
+        Ok(()) => {
+            let routed = app.reroute_needing_attention(form.store_id).await?;
+            page.assignment_message = Some(format!(
+                "Assigned. {routed} order(s) waiting in Needs attention are routed now."
+            ));
+            Ok(page.into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            page.assignment_errors = errors.iter().map(|e| e.message.clone()).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsvForm {
+    store_id: i64,
+    csv: String,
+}
+
+/// A pasted CSV: valid rows applied, every bad row listed with its line.
+async fn assign_from_csv_form(
+    State(app): State<App>,
+    Form(form): Form<CsvForm>,
+) -> Result<Response, PageError> {
+    let mut page = VendorsPage::load(&app).await?;
+    match app.import_assignments_csv(form.store_id, &form.csv).await {
+        Ok(report) => {
+            let routed = app.reroute_needing_attention(form.store_id).await?;
+            page.assignment_message = Some(format!(
+                "{} row(s) applied, {} rejected; {routed} order(s) routed now.",
+                report.applied,
+                report.errors.len()
+            ));
+            page.assignment_errors = report
+                .errors
+                .iter()
+                .map(|e| format!("Line {}: {}", e.line, e.message))
+                .collect();
+            Ok(page.into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            page.assignment_errors = errors.iter().map(|e| e.message.clone()).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Adds a vendor and shows its token on the answer itself: it is never shown again, so it must
@@ -257,25 +354,15 @@ async fn add_vendor(
         Ok(created) => {
             let created_token =
                 secrecy::ExposeSecret::expose_secret(&created.api_token_once).to_owned();
-            let page = VendorsPage {
-                signed_in: true,
-                vendors: app.list_vendors().await?,
-                input: VendorInput::default(),
-                errors: FieldErrors::default(),
-                created: Some(created),
-                created_token,
-            };
+            let mut page = VendorsPage::load(&app).await?;
+            page.created = Some(created);
+            page.created_token = created_token;
             Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
         }
         Err(StoreError::Invalid(errors)) => {
-            let page = VendorsPage {
-                signed_in: true,
-                vendors: app.list_vendors().await?,
-                input,
-                errors,
-                created: None,
-                created_token: String::new(),
-            };
+            let mut page = VendorsPage::load(&app).await?;
+            page.input = input;
+            page.errors = errors;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),

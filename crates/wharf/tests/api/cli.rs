@@ -163,3 +163,48 @@ async fn products_import_from_the_cli_runs_to_completion() {
     let unknown = wharf(&app, &["products", "import", "No such store"]).await;
     assert_ne!(unknown.status.code(), Some(0));
 }
+
+#[tokio::test]
+async fn vendors_are_added_and_edited_from_the_cli() {
+    let app = spawn_app().await;
+    let added = wharf(
+        &app,
+        &[
+            "vendor",
+            "add",
+            "--name",
+            "Acme Supply",
+            "--email",
+            "ops@acme.example",
+        ],
+    )
+    .await;
+    assert!(added.status.success(), "{}", text(&added));
+    let output = text(&added);
+    let token = output
+        .split_whitespace()
+        .find(|w| w.starts_with("whv_"))
+        .expect("the token is printed once");
+    assert!(app.app.vendor_for_token(token).await.unwrap().is_some());
+
+    let edited = wharf(
+        &app,
+        &["vendor", "edit", "acme supply", "--name", "Acme Wholesale"],
+    )
+    .await;
+    assert!(edited.status.success(), "{}", text(&edited));
+    let listed = text(&wharf(&app, &["vendor", "list"]).await);
+    assert!(
+        listed.contains("Acme Wholesale")
+            && listed.contains("ops@acme.example")
+            && !listed.contains(token),
+        "{listed}"
+    );
+
+    let invalid = wharf(
+        &app,
+        &["vendor", "edit", "Acme Wholesale", "--email", "nope"],
+    )
+    .await;
+    assert_eq!(invalid.status.code(), Some(2), "{}", text(&invalid));
+}

@@ -560,3 +560,59 @@ async fn the_store_chooses_which_statuses_create_purchase_orders() {
         "Awaiting Payment routes for this store"
     );
 }
+
+#[tokio::test]
+async fn assignments_made_on_the_vendors_page_route_waiting_orders() {
+    let app = spawn_app().await;
+    let (store_id, seeded) = store_with_catalog(&app).await;
+    add_vendor(&app, "Alpha Supply").await;
+    let (product, variant_id, sku) = variant(&app, &seeded, 3);
+    app.sim.simulator.place_order(
+        STORE_HASH,
+        ShopperOrder::new(vec![ShopperLine::catalog(product, Some(variant_id), 1)]),
+    );
+    sync(&app, store_id).await;
+    assert_eq!(orders(&app).await[0]["routing_state"], "needs_attention");
+
+    let cookie = app.session_cookie().await;
+    let post = |path: &str, form: Vec<(&str, String)>| {
+        app.http
+            .post(format!("{}{path}", app.address))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+    };
+    let csv = format!("sku,vendor\n{sku},Alpha Supply\nNOPE,Alpha Supply\n");
+    let page = post(
+        "/vendors/assignments/csv",
+        vec![("store_id", store_id.to_string()), ("csv", csv)],
+    )
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        page.contains("1 row(s) applied, 1 rejected; 1 order(s) routed now."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Line 3:"),
+        "each bad row is named by its line"
+    );
+    assert_eq!(orders(&app).await[0]["routing_state"], "routed");
+
+    let rejected = post(
+        "/vendors/assignments",
+        vec![
+            ("store_id", store_id.to_string()),
+            ("rule", "brand".into()),
+            ("value", "".into()),
+            ("vendor", "Alpha Supply".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(rejected.status(), 422);
+    assert!(rejected.text().await.unwrap().contains("Brand is required"));
+}
