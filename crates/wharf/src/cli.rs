@@ -138,6 +138,14 @@ enum StoreCommand {
     },
     /// List stores and their connection status.
     List,
+    /// Choose which BigCommerce order statuses create purchase orders.
+    Routing {
+        /// The store's name (or id).
+        name: String,
+        /// Status ids, comma-separated (default of a new store: 11,9).
+        #[arg(long, value_delimiter = ',')]
+        statuses: Vec<i64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +289,23 @@ async fn run_store_command(app: &App, command: StoreCommand) -> anyhow::Result<E
             } else {
                 ExitCode::from(1)
             })
+        }
+        StoreCommand::Routing { name, statuses } => {
+            let store = app.find_store(&name).await?;
+            match app.set_routed_statuses(store.id, &statuses).await {
+                Ok(ids) => {
+                    println!(
+                        "{:?} creates purchase orders for statuses {ids:?}",
+                        store.name
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Invalid(errors)) => {
+                    eprintln!("Nothing was saved:\n{errors}");
+                    Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
         }
         StoreCommand::List => {
             let stores = app.list_stores().await?;

@@ -39,6 +39,8 @@ pub struct StoreView {
     pub client_secret: String,
     pub access_token: String,
     pub connection: ConnectionView,
+    /// BigCommerce status ids whose orders create purchase orders.
+    pub routed_status_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,7 +74,17 @@ impl StoreView {
                 failures: record.connection_report.failures(),
                 checks: record.connection_report.checks.clone(),
             },
+            routed_status_ids: record.routed_status_ids.clone(),
         }
+    }
+
+    /// "11, 9", as the store page's field shows it.
+    pub fn routed_statuses_text(&self) -> String {
+        self.routed_status_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     pub fn is_connected(&self) -> bool {

@@ -23,6 +23,8 @@ pub struct StoreRecord {
     pub connection_report: ConnectionReport,
     pub last_checked_at_ms: Option<i64>,
     pub created_at_ms: i64,
+    /// Which BigCommerce status ids create purchase orders.
+    pub routed_status_ids: Vec<i64>,
 }
 
 /// The columns of a new store, secrets already sealed.
@@ -44,7 +46,8 @@ macro_rules! select_stores {
     ($rest:literal) => {
         concat!(
             "SELECT id, name, auth_type, store_url, store_hash, client_id, client_secret_sealed, client_secret_last4,
-                    access_token_sealed, access_token_last4, connection_status, connection_checks, last_checked_at, created_at
+                    access_token_sealed, access_token_last4, connection_status, connection_checks, last_checked_at, created_at,
+                    routed_status_ids
              FROM stores ",
             $rest
         )
@@ -155,6 +158,7 @@ fn store_record(row: &AnyRow) -> Result<StoreRecord, DbError> {
         connection_report,
         last_checked_at_ms: row.get("last_checked_at"),
         created_at_ms: row.get("created_at"),
+        routed_status_ids: crate::domain::order::parse_status_list(row.get("routed_status_ids")),
     })
 }
 

@@ -28,7 +28,8 @@ const BASE: &str = "/setup/integrations/bigcommerce";
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/", get(|| async { Redirect::to(BASE) }))
+        .route("/", get(|| async { Redirect::to("/dashboard") }))
+        .route("/dashboard", get(dashboard))
         .route(BASE, get(index).post(create))
         .route("/setup/integrations/bigcommerce/new", get(new_store))
         .route("/setup/integrations/bigcommerce/stores/{id}", get(show))
@@ -44,9 +45,14 @@ pub fn routes() -> Router<App> {
             "/setup/integrations/bigcommerce/imports/{id}/progress",
             get(import_progress),
         )
+        .route(
+            "/setup/integrations/bigcommerce/stores/{id}/routing",
+            post(set_routing),
+        )
         .route("/products", get(products))
         .route("/vendors", get(vendors).post(add_vendor))
         .route("/vendors/assignments", post(assign_from_form))
+        .route("/vendors/{id}", post(edit_vendor))
         .route("/vendors/assignments/csv", post(assign_from_csv_form))
         .route("/orders", get(orders))
         .route("/orders/{id}", get(order))
@@ -107,6 +113,7 @@ struct StorePage {
     signed_in: bool,
     store: StoreView,
     import: Option<ImportView>,
+    routing_error: Option<String>,
 }
 
 async fn show(State(app): State<App>, Path(id): Path<i64>) -> Result<impl IntoResponse, PageError> {
@@ -116,6 +123,7 @@ async fn show(State(app): State<App>, Path(id): Path<i64>) -> Result<impl IntoRe
         signed_in: true,
         store,
         import,
+        routing_error: None,
     })
 }
 
@@ -443,4 +451,101 @@ async fn order(
         preview,
         vendors,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    signed_in: bool,
+    stores_connected: usize,
+    stores_total: usize,
+    products: i64,
+    vendors: usize,
+    needing_attention: i64,
+    routed: usize,
+    failed_jobs: i64,
+}
+
+/// What needs doing, at a glance: the first page after signing in.
+async fn dashboard(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
+    let stores = app.list_stores().await?;
+    let (_, products) = app.search_catalog(None, "", 1, 0).await?;
+    let failed_jobs = crate::db::jobs::count_by_status(&app.db)
+        .await
+        .map_err(StoreError::from)?
+        .into_iter()
+        .find(|(status, _)| *status == crate::db::jobs::JobStatus::Failed)
+        .map_or(0, |(_, n)| n);
+    Ok(DashboardPage {
+        signed_in: true,
+        stores_connected: stores.iter().filter(|s| s.is_connected()).count(),
+        stores_total: stores.len(),
+        products,
+        vendors: app.list_vendors().await?.len(),
+        needing_attention: app.count_needing_attention().await?,
+        routed: app
+            .list_orders(None, Some(RoutingState::Routed), 100_000, 0)
+            .await?
+            .len(),
+        failed_jobs,
+    })
+}
+
+/// Saves a vendor's name and email from its row on the Vendors page.
+async fn edit_vendor(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Form(input): Form<VendorInput>,
+) -> Result<Response, PageError> {
+    match app.update_vendor(id, &input).await {
+        Ok(_) => Ok(Redirect::to("/vendors").into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let mut page = VendorsPage::load(&app).await?;
+            page.errors = errors;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct RoutingForm {
+    statuses: String,
+}
+
+/// Saves which statuses create purchase orders ("11, 9"); a bad list is named on the page.
+async fn set_routing(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Form(form): Form<RoutingForm>,
+) -> Result<Response, PageError> {
+    let parsed: Result<Vec<i64>, _> = form
+        .statuses
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::parse::<i64>)
+        .collect();
+    let result = match parsed {
+        Ok(ids) => app.set_routed_statuses(id, &ids).await.map(drop),
+        Err(_) => Err(StoreError::Invalid(FieldErrors(vec![
+            crate::domain::FieldError::new(
+                "routed_status_ids",
+                format!("{:?} is not a list of status ids like 11, 9", form.statuses),
+            ),
+        ]))),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let page = StorePage {
+                signed_in: true,
+                store: app.store(id).await?,
+                import: app.latest_import(id).await?,
+                routing_error: errors.iter().next().map(|e| e.message.clone()),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }

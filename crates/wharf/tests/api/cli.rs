@@ -208,3 +208,22 @@ async fn vendors_are_added_and_edited_from_the_cli() {
     .await;
     assert_eq!(invalid.status.code(), Some(2), "{}", text(&invalid));
 }
+
+#[tokio::test]
+async fn routed_statuses_are_chosen_from_the_cli() {
+    let app = spawn_app().await;
+    app.connected_store().await;
+    let set = wharf(
+        &app,
+        &["store", "routing", "Main store", "--statuses", "9,11,7"],
+    )
+    .await;
+    assert!(set.status.success(), "{}", text(&set));
+    assert_eq!(
+        app.app.list_stores().await.unwrap()[0].routed_status_ids,
+        vec![9, 11, 7]
+    );
+    let refused = wharf(&app, &["store", "routing", "Main store", "--statuses", "0"]).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("Incomplete"));
+}

@@ -430,6 +430,16 @@ async fn the_orders_pages_show_the_split_the_timeline_and_what_needs_attention()
         list.contains("Needs attention (1)"),
         "the count of orders needing attention is shown"
     );
+    let dashboard = app
+        .get_page("/dashboard", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dashboard.contains("id=\"needs-attention-count\">1<"),
+        "counted on the dashboard"
+    );
     let filtered = app
         .get_page("/orders?state=needs_attention", &cookie)
         .await
@@ -500,6 +510,24 @@ async fn a_vendor_added_in_the_ui_sees_its_token_once() {
         "never shown again"
     );
     assert_eq!(vendor_get(&app, Some(token), "/me").await.status(), 200);
+
+    let vendor_id = app.app.list_vendors().await.unwrap()[0].id;
+    let edited = app
+        .http
+        .post(format!("{}/vendors/{vendor_id}", app.address))
+        .header("cookie", &cookie)
+        .form(&[
+            ("name", "Gamma Wholesale Ltd"),
+            ("email", "orders@gamma.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 303);
+    assert_eq!(
+        app.app.vendor(vendor_id).await.unwrap().name,
+        "Gamma Wholesale Ltd"
+    );
 
     let invalid = app
         .http
@@ -615,4 +643,51 @@ async fn assignments_made_on_the_vendors_page_route_waiting_orders() {
     .unwrap();
     assert_eq!(rejected.status(), 422);
     assert!(rejected.text().await.unwrap().contains("Brand is required"));
+}
+
+#[tokio::test]
+async fn routed_statuses_are_chosen_on_the_store_page() {
+    let app = spawn_app().await;
+    let store_id = app.connected_store().await;
+    let cookie = app.session_cookie().await;
+    let path = format!(
+        "{}/setup/integrations/bigcommerce/stores/{store_id}/routing",
+        app.address
+    );
+    let saved = app
+        .http
+        .post(&path)
+        .header("cookie", &cookie)
+        .form(&[("statuses", "7, 11")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        app.app.store(store_id).await.unwrap().routed_status_ids,
+        vec![7, 11]
+    );
+    for bad in ["0", "eleven", ""] {
+        let refused = app
+            .http
+            .post(&path)
+            .header("cookie", &cookie)
+            .form(&[("statuses", bad)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422, "{bad:?}");
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("id=\"routing-error\"")
+        );
+    }
+    assert_eq!(
+        app.app.store(store_id).await.unwrap().routed_status_ids,
+        vec![7, 11],
+        "nothing saved"
+    );
 }

@@ -207,3 +207,58 @@ async fn events_out_of_order_still_end_in_the_orders_latest_state() {
         1
     );
 }
+
+#[tokio::test]
+async fn connect_reactivates_a_deactivated_hook_instead_of_creating_another() {
+    let app = spawn_app_with_webhooks().await;
+    let (store_id, _, _) = setup(&app).await;
+    let hooks_url = format!("{}/stores/{STORE_HASH}/v3/hooks", app.sim.base_url);
+    let hooks: Value = app
+        .http
+        .get(&hooks_url)
+        .header("X-Auth-Token", &app.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let first = hooks["data"][0]["id"].as_u64().unwrap();
+    let deactivate = app
+        .http
+        .put(format!("{hooks_url}/{first}"))
+        .header("X-Auth-Token", &app.access_token)
+        .json(&json!({ "is_active": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deactivate.status(), 200);
+
+    app.connect(store_id).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let hook: Value = app
+            .http
+            .get(format!("{hooks_url}/{first}"))
+            .header("X-Auth-Token", &app.access_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if hook["data"]["is_active"] == true {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the hook was not re-activated: {hook}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        app.sim.simulator.request_stats().count("POST /v3/hooks"),
+        4,
+        "no hook created twice"
+    );
+}
