@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use super::bindings::{NewBinding, bind_all};
 use super::sql::{IN_LIST_CHUNK, ROWS_PER_INSERT, placeholders, values_rows};
 use super::{Db, DbError, now_ms};
 use crate::domain::catalog::{
@@ -421,40 +422,6 @@ async fn record_sku_issues(conn: &mut AnyConnection, run: &ImportRecord) -> Resu
     .bind(run.store_id)
     .execute(&mut *conn)
     .await?;
-    Ok(())
-}
-
-struct NewBinding {
-    local_id: i64,
-    external_id: i64,
-    remote_modified_ms: Option<i64>,
-}
-
-/// Binds new local rows to their BigCommerce ids, many rows per statement.
-async fn bind_all(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    kind: &str,
-    bindings: &[NewBinding],
-    now: i64,
-) -> Result<(), DbError> {
-    for chunk in bindings.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO bindings (store_id, kind, local_id, external_id, remote_modified_at, synced_at) VALUES {}",
-            values_rows(chunk.len(), 6)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for b in chunk {
-            query = query
-                .bind(store_id)
-                .bind(kind)
-                .bind(b.local_id)
-                .bind(b.external_id)
-                .bind(b.remote_modified_ms)
-                .bind(now);
-        }
-        query.execute(&mut *conn).await?;
-    }
     Ok(())
 }
 

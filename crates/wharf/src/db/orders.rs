@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, Row};
 
+use super::bindings::{NewBinding, bind_all, local_id};
 use super::{Db, DbError, now_ms};
 use crate::domain::order::RoutingState;
 use crate::domain::routing::{LineKind, RoutableLine, RoutingPlan};
@@ -71,46 +72,6 @@ pub struct StoredOrder {
     pub previous_status_id: Option<i64>,
 }
 
-async fn bound(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    kind: &str,
-    external_id: i64,
-) -> Result<Option<i64>, DbError> {
-    let row = sqlx::query(
-        "SELECT local_id FROM bindings WHERE external_id = $1 AND store_id = $2 AND kind = $3",
-    )
-    .bind(external_id)
-    .bind(store_id)
-    .bind(kind)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| r.get("local_id")))
-}
-
-async fn bind(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    kind: &str,
-    local_id: i64,
-    external_id: i64,
-    remote_modified_ms: Option<i64>,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO bindings (store_id, kind, local_id, external_id, remote_modified_at, synced_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(store_id)
-    .bind(kind)
-    .bind(local_id)
-    .bind(external_id)
-    .bind(remote_modified_ms)
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// Inserts or updates an order with its addresses and lines (matched by their BigCommerce ids,
 /// so re-reading an order never duplicates anything).
 pub async fn upsert_order(
@@ -119,7 +80,7 @@ pub async fn upsert_order(
     order: &IncomingOrder,
 ) -> Result<StoredOrder, DbError> {
     let now = now_ms();
-    let existing = bound(conn, store_id, ORDER, order.external_id).await?;
+    let existing = local_id(conn, store_id, ORDER, order.external_id).await?;
     let (order_id, created, previous_status_id) = match existing {
         Some(order_id) => {
             let previous: i64 = sqlx::query("SELECT status_id FROM orders WHERE id = $1")
@@ -173,13 +134,16 @@ pub async fn upsert_order(
             .fetch_one(&mut *conn)
             .await?
             .get("id");
-            bind(
+            bind_all(
                 conn,
                 store_id,
                 ORDER,
-                order_id,
-                order.external_id,
-                order.date_modified_ms,
+                &[NewBinding {
+                    local_id: order_id,
+                    external_id: order.external_id,
+                    remote_modified_ms: order.date_modified_ms,
+                }],
+                now_ms(),
             )
             .await?;
             (order_id, true, None)
@@ -188,7 +152,7 @@ pub async fn upsert_order(
 
     let mut address_ids = HashMap::new();
     for address in &order.addresses {
-        let id = match bound(conn, store_id, ADDRESS, address.external_id).await? {
+        let id = match local_id(conn, store_id, ADDRESS, address.external_id).await? {
             Some(id) => id,
             None => {
                 let id: i64 = sqlx::query(
@@ -212,7 +176,18 @@ pub async fn upsert_order(
                 .fetch_one(&mut *conn)
                 .await?
                 .get("id");
-                bind(conn, store_id, ADDRESS, id, address.external_id, None).await?;
+                bind_all(
+                    conn,
+                    store_id,
+                    ADDRESS,
+                    &[NewBinding {
+                        local_id: id,
+                        external_id: address.external_id,
+                        remote_modified_ms: None,
+                    }],
+                    now_ms(),
+                )
+                .await?;
                 id
             }
         };
@@ -224,10 +199,10 @@ pub async fn upsert_order(
             .address_external_id
             .and_then(|a| address_ids.get(&a).copied());
         let variant_id = match line.variant_external_id {
-            Some(v) => bound(conn, store_id, "variant", v).await?,
+            Some(v) => local_id(conn, store_id, "variant", v).await?,
             None => None,
         };
-        match bound(conn, store_id, LINE, line.external_id).await? {
+        match local_id(conn, store_id, LINE, line.external_id).await? {
             Some(id) => {
                 sqlx::query(
                     "UPDATE order_lines SET address_id = $2, variant_id = $3, quantity = $4, quantity_shipped = $5 WHERE id = $1",
@@ -256,7 +231,18 @@ pub async fn upsert_order(
                 .fetch_one(&mut *conn)
                 .await?
                 .get("id");
-                bind(conn, store_id, LINE, id, line.external_id, None).await?;
+                bind_all(
+                    conn,
+                    store_id,
+                    LINE,
+                    &[NewBinding {
+                        local_id: id,
+                        external_id: line.external_id,
+                        remote_modified_ms: None,
+                    }],
+                    now_ms(),
+                )
+                .await?;
             }
         }
     }
@@ -417,6 +403,35 @@ pub async fn routed_statuses(conn: &mut AnyConnection, store_id: i64) -> Result<
 
 // ---- reading ---------------------------------------------------------------------------------
 
+/// `SELECT <an order summary's columns> FROM orders … <rest>`, as the literal sqlx requires.
+macro_rules! select_orders {
+    ($rest:literal) => {
+        concat!(
+            "SELECT o.id, o.store_id, b.external_id, o.status_id, o.status_label, o.customer_name, o.total,
+                    o.routing_state, o.items_total, o.date_created,
+                    (SELECT COUNT(*) FROM purchase_orders po WHERE po.order_id = o.id) AS purchase_orders
+             FROM orders o JOIN bindings b ON b.kind = 'order' AND b.local_id = o.id ",
+            $rest
+        )
+    };
+}
+
+fn order_summary(r: &sqlx::any::AnyRow) -> OrderSummary {
+    OrderSummary {
+        id: r.get("id"),
+        store_id: r.get("store_id"),
+        external_id: r.get("external_id"),
+        status_id: r.get("status_id"),
+        status_label: r.get("status_label"),
+        customer_name: r.get("customer_name"),
+        total: r.get("total"),
+        routing_state: r.get("routing_state"),
+        items_total: r.get("items_total"),
+        purchase_orders: r.get("purchase_orders"),
+        date_created_ms: r.get("date_created"),
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OrderSummary {
     pub id: i64,
@@ -439,36 +454,17 @@ pub async fn list_orders(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<OrderSummary>, DbError> {
-    let rows = sqlx::query(
-        "SELECT o.id, o.store_id, b.external_id, o.status_id, o.status_label, o.customer_name, o.total, o.routing_state,
-                o.items_total, o.date_created,
-                (SELECT COUNT(*) FROM purchase_orders po WHERE po.order_id = o.id) AS purchase_orders
-         FROM orders o JOIN bindings b ON b.kind = 'order' AND b.local_id = o.id
-         WHERE ($1 < 0 OR o.store_id = $1) AND ($2 = '' OR o.routing_state = $2)
-         ORDER BY o.id DESC LIMIT $3 OFFSET $4",
-    )
+    let rows = sqlx::query(select_orders!(
+        "WHERE ($1 < 0 OR o.store_id = $1) AND ($2 = '' OR o.routing_state = $2)
+             ORDER BY o.id DESC LIMIT $3 OFFSET $4"
+    ))
     .bind(store_id.unwrap_or(-1))
     .bind(routing_state.map_or("", RoutingState::as_str))
     .bind(limit)
     .bind(offset)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| OrderSummary {
-            id: r.get("id"),
-            store_id: r.get("store_id"),
-            external_id: r.get("external_id"),
-            status_id: r.get("status_id"),
-            status_label: r.get("status_label"),
-            customer_name: r.get("customer_name"),
-            total: r.get("total"),
-            routing_state: r.get("routing_state"),
-            items_total: r.get("items_total"),
-            purchase_orders: r.get("purchase_orders"),
-            date_created_ms: r.get("date_created"),
-        })
-        .collect())
+    Ok(rows.iter().map(order_summary).collect())
 }
 
 pub async fn count_needing_attention(db: &Db) -> Result<i64, DbError> {
@@ -614,27 +610,9 @@ pub async fn purchase_orders(
 }
 
 pub async fn get_order(db: &Db, order_id: i64) -> Result<Option<OrderSummary>, DbError> {
-    let row = sqlx::query(
-        "SELECT o.id, o.store_id, b.external_id, o.status_id, o.status_label, o.customer_name, o.total, o.routing_state,
-                o.items_total, o.date_created,
-                (SELECT COUNT(*) FROM purchase_orders po WHERE po.order_id = o.id) AS purchase_orders
-         FROM orders o JOIN bindings b ON b.kind = 'order' AND b.local_id = o.id
-         WHERE o.id = $1",
-    )
-    .bind(order_id)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(row.map(|r| OrderSummary {
-        id: r.get("id"),
-        store_id: r.get("store_id"),
-        external_id: r.get("external_id"),
-        status_id: r.get("status_id"),
-        status_label: r.get("status_label"),
-        customer_name: r.get("customer_name"),
-        total: r.get("total"),
-        routing_state: r.get("routing_state"),
-        items_total: r.get("items_total"),
-        purchase_orders: r.get("purchase_orders"),
-        date_created_ms: r.get("date_created"),
-    }))
+    let row = sqlx::query(select_orders!("WHERE o.id = $1"))
+        .bind(order_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.as_ref().map(order_summary))
 }

@@ -1,0 +1,59 @@
+//! Bindings: "this wharf record is that BigCommerce object", for every kind of record, in one
+//! table (see ARCHITECTURE.md). Wharf's own tables carry no BigCommerce ids.
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use super::DbError;
+use super::sql::{ROWS_PER_INSERT, values_rows};
+
+/// The wharf row bound to a BigCommerce object, if any.
+pub async fn local_id(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    kind: &str,
+    external_id: i64,
+) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query(
+        "SELECT local_id FROM bindings WHERE external_id = $1 AND store_id = $2 AND kind = $3",
+    )
+    .bind(external_id)
+    .bind(store_id)
+    .bind(kind)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.get("local_id")))
+}
+
+pub struct NewBinding {
+    pub local_id: i64,
+    pub external_id: i64,
+    pub remote_modified_ms: Option<i64>,
+}
+
+/// Binds new local rows to their BigCommerce ids, many rows per statement.
+pub async fn bind_all(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    kind: &str,
+    bindings: &[NewBinding],
+    now: i64,
+) -> Result<(), DbError> {
+    for chunk in bindings.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO bindings (store_id, kind, local_id, external_id, remote_modified_at, synced_at) VALUES {}",
+            values_rows(chunk.len(), 6)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for b in chunk {
+            query = query
+                .bind(store_id)
+                .bind(kind)
+                .bind(b.local_id)
+                .bind(b.external_id)
+                .bind(b.remote_modified_ms)
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
