@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use crate::app::App;
 use crate::app::operators::AdminBootstrap;
 use crate::app::stores::{StoreError, StoreView};
+use crate::app::vendors::AssignmentInput;
 use crate::config::Settings;
 use crate::domain::catalog::{ImportMode, ImportStatus};
 use crate::domain::store::NewStoreInput;
@@ -78,6 +79,22 @@ enum VendorCommand {
 
 #[derive(Debug, Subcommand)]
 enum AssignmentsCommand {
+    /// Add one rule: by a variant's SKU, a brand, a SKU prefix, or the store's default vendor.
+    Add {
+        /// The store's name (or id).
+        store: String,
+        #[arg(long, group = "rule")]
+        sku: Option<String>,
+        #[arg(long, group = "rule")]
+        brand: Option<String>,
+        #[arg(long, group = "rule")]
+        sku_prefix: Option<String>,
+        /// Make the vendor the store's default (an empty vendor: hold unmatched lines instead).
+        #[arg(long, group = "rule")]
+        default: bool,
+        #[arg(long, required = true)]
+        vendor: String,
+    },
     /// Assign variants to vendors from a CSV file with the columns sku and vendor.
     Import {
         /// The store's name (or id).
@@ -217,6 +234,40 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let code = run_vendor_command(&app, command).await;
             app.db.close().await;
             code
+        }
+        Command::Assignments(AssignmentsCommand::Add {
+            store,
+            sku,
+            brand,
+            sku_prefix,
+            default,
+            vendor,
+        }) => {
+            let rule = match (sku, brand, sku_prefix, default) {
+                (Some(sku), _, _, _) => AssignmentInput::Sku { sku, vendor },
+                (_, Some(brand), _, _) => AssignmentInput::Brand { brand, vendor },
+                (_, _, Some(prefix), _) => AssignmentInput::SkuPrefix { prefix, vendor },
+                (_, _, _, true) => AssignmentInput::Default { vendor },
+                _ => anyhow::bail!("say which rule: --sku, --brand, --sku-prefix or --default"),
+            };
+            let app = App::open(&cli.settings).await?;
+            let store = app.find_store(&store).await?;
+            let code = match app.assign(store.id, &rule).await {
+                Ok(()) => {
+                    let routed = app.reroute_needing_attention(store.id).await?;
+                    println!(
+                        "Assigned. {routed} order(s) waiting in Needs attention are routed now."
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(StoreError::Invalid(errors)) => {
+                    eprintln!("Nothing was saved:\n{errors}");
+                    ExitCode::from(2)
+                }
+                Err(other) => return Err(other.into()),
+            };
+            app.db.close().await;
+            Ok(code)
         }
         Command::Assignments(AssignmentsCommand::Import { store, file }) => {
             let app = App::open(&cli.settings).await?;

@@ -291,6 +291,26 @@ impl App {
         Ok(ids)
     }
 
+    /// "Alpha Supply, Beta Goods" for each listed order that has purchase orders.
+    pub async fn vendor_split(
+        &self,
+        orders: &[OrderSummary],
+    ) -> Result<HashMap<i64, String>, StoreError> {
+        let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+        let names = self.vendor_names().await?;
+        Ok(orders::vendors_by_order(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(|(order_id, vendor_ids)| {
+                let split = vendor_ids
+                    .iter()
+                    .map(|v| names.get(v).map_or("?", String::as_str))
+                    .collect::<Vec<_>>();
+                (order_id, split.join(", "))
+            })
+            .collect())
+    }
+
     pub async fn count_needing_attention(&self) -> Result<i64, StoreError> {
         Ok(orders::count_needing_attention(&self.db).await?)
     }

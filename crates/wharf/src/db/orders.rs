@@ -616,3 +616,28 @@ pub async fn get_order(db: &Db, order_id: i64) -> Result<Option<OrderSummary>, D
         .await?;
     Ok(row.as_ref().map(order_summary))
 }
+
+/// The vendors of each order's purchase orders, for the orders listed (one query).
+pub async fn vendors_by_order(
+    db: &Db,
+    order_ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>, DbError> {
+    let mut vendors: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in order_ids.chunks(super::sql::IN_LIST_CHUNK) {
+        let sql = format!(
+            "SELECT order_id, vendor_id FROM purchase_orders WHERE order_id IN ({}) ORDER BY order_id, vendor_id",
+            super::sql::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            vendors
+                .entry(row.get("order_id"))
+                .or_default()
+                .push(row.get("vendor_id"));
+        }
+    }
+    Ok(vendors)
+}

@@ -392,6 +392,14 @@ struct OrdersPage {
     state: String,
     orders: Vec<OrderSummary>,
     needing_attention: i64,
+    /// Order id → its vendors, as shown in the list.
+    split: std::collections::HashMap<i64, String>,
+}
+
+impl OrdersPage {
+    fn vendors_of(&self, order_id: &i64) -> &str {
+        self.split.get(order_id).map_or("—", String::as_str)
+    }
 }
 
 async fn orders(
@@ -399,11 +407,14 @@ async fn orders(
     Query(query): Query<OrdersQuery>,
 ) -> Result<impl IntoResponse, PageError> {
     let state = RoutingState::parse(&query.state);
+    let orders = app.list_orders(None, state, 200, 0).await?;
+    let split = app.vendor_split(&orders).await?;
     Ok(OrdersPage {
         signed_in: true,
         state: state.map_or("", RoutingState::as_str).to_owned(),
-        orders: app.list_orders(None, state, 200, 0).await?,
+        orders,
         needing_attention: app.count_needing_attention().await?,
+        split,
     })
 }
 

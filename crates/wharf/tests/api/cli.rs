@@ -227,3 +227,60 @@ async fn routed_statuses_are_chosen_from_the_cli() {
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(text(&refused).contains("Incomplete"));
 }
+
+#[tokio::test]
+async fn assignment_rules_are_added_from_the_cli() {
+    let app = spawn_app().await;
+    app.connected_store().await;
+    let added = wharf(&app, &["vendor", "add", "--name", "Acme Supply"]).await;
+    assert!(added.status.success());
+    let assigned = wharf(
+        &app,
+        &[
+            "assignments",
+            "add",
+            "Main store",
+            "--default",
+            "--vendor",
+            "Acme Supply",
+        ],
+    )
+    .await;
+    assert!(assigned.status.success(), "{}", text(&assigned));
+    let store_id = app.app.list_stores().await.unwrap()[0].id;
+    let rules = wharf::db::vendors::routing_rules(&app.app.db, store_id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        rules.default,
+        wharf::domain::routing::DefaultPolicy::Vendor(_)
+    ));
+
+    let brand = wharf(
+        &app,
+        &[
+            "assignments",
+            "add",
+            "Main store",
+            "--brand",
+            "Acme",
+            "--vendor",
+            "Nobody",
+        ],
+    )
+    .await;
+    assert_eq!(brand.status.code(), Some(2), "{}", text(&brand));
+    assert!(text(&brand).contains("Nobody"));
+    let no_rule = wharf(
+        &app,
+        &[
+            "assignments",
+            "add",
+            "Main store",
+            "--vendor",
+            "Acme Supply",
+        ],
+    )
+    .await;
+    assert!(!no_rule.status.success());
+}

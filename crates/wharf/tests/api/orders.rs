@@ -430,6 +430,10 @@ async fn the_orders_pages_show_the_split_the_timeline_and_what_needs_attention()
         list.contains("Needs attention (1)"),
         "the count of orders needing attention is shown"
     );
+    assert!(
+        list.contains("<td class=\"vendors\">Alpha Supply</td>"),
+        "the vendor split is listed"
+    );
     let dashboard = app
         .get_page("/dashboard", &cookie)
         .await
