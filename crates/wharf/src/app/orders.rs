@@ -12,7 +12,7 @@ use crate::channels::bigcommerce::catalog::SyncError;
 use crate::channels::bigcommerce::orders::{PAGE_SIZE, read_order, read_orders_page};
 use crate::db::orders::{self, IncomingOrder, OrderEvent, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
-use crate::domain::order::{RoutingState, cancels_fulfilment, parse_status_list, routes};
+use crate::domain::order::{RoutingState, cancels_fulfilment, routes};
 use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order};
 use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 
@@ -51,6 +51,13 @@ impl Source {
     }
 }
 
+/// What storing a store's orders consults, loaded once per poll or fetch, not once per order.
+struct StorePolicy {
+    rules: RoutingRules,
+    routed_statuses: Vec<i64>,
+    vendors: HashMap<i64, String>,
+}
+
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct PollReport {
     pub pages: u32,
@@ -86,8 +93,7 @@ impl App {
         let since = db::cursors::get(&self.db, store_id, ORDERS_CURSOR)
             .await?
             .map(|c| c - POLL_OVERLAP_MS);
-        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
-        let vendors = self.vendor_names().await?;
+        let policy = self.store_policy(store_id).await?;
         let mut report = PollReport::default();
         let mut page = 1;
         loop {
@@ -98,7 +104,7 @@ impl App {
             let newest = orders.iter().filter_map(|o| o.date_modified_ms).max();
             let mut tx = self.db.begin().await?;
             for order in &orders {
-                self.store_order(&mut tx, store_id, order, Source::Poll, &rules, &vendors)
+                self.store_order(&mut tx, store_id, order, Source::Poll, &policy)
                     .await?;
             }
             if let Some(newest) = newest {
@@ -133,10 +139,9 @@ impl App {
             );
             return Ok(());
         };
-        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
-        let vendors = self.vendor_names().await?;
+        let policy = self.store_policy(store_id).await?;
         let mut tx = self.db.begin().await?;
-        self.store_order(&mut tx, store_id, &order, Source::Webhook, &rules, &vendors)
+        self.store_order(&mut tx, store_id, &order, Source::Webhook, &policy)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -148,8 +153,7 @@ impl App {
         store_id: i64,
         order: &IncomingOrder,
         source: Source,
-        rules: &RoutingRules,
-        vendors: &HashMap<i64, String>,
+        policy: &StorePolicy,
     ) -> Result<(), DbError> {
         let stored = orders::upsert_order(tx, store_id, order).await?;
         let id = stored.order_id;
@@ -178,11 +182,9 @@ impl App {
                 orders::record_event(tx, id, "cancelled", &message).await?;
             }
             orders::set_routing_state(tx, id, RoutingState::Cancelled).await?;
-        } else if routes(
-            order.status_id,
-            &parse_status_list(&orders::routed_statuses(tx, store_id).await?),
-        ) {
-            self.route_order(tx, id, rules, vendors).await?;
+        } else if routes(order.status_id, &policy.routed_statuses) {
+            self.route_order(tx, id, &policy.rules, &policy.vendors)
+                .await?;
         } else if stored.created {
             orders::set_routing_state(tx, id, RoutingState::Waiting).await?;
         }
@@ -336,6 +338,17 @@ impl App {
         orders::get_order(&self.db, order_id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))
+    }
+
+    async fn store_policy(&self, store_id: i64) -> Result<StorePolicy, DbError> {
+        let store = db::stores::get(&self.db, store_id)
+            .await?
+            .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
+        Ok(StorePolicy {
+            rules: db::vendors::routing_rules(&self.db, store_id).await?,
+            routed_statuses: store.routed_status_ids,
+            vendors: self.vendor_names().await?,
+        })
     }
 
     async fn vendor_names(&self) -> Result<HashMap<i64, String>, DbError> {

@@ -390,17 +390,6 @@ pub async fn record_event(
     Ok(())
 }
 
-/// The store's statuses that create purchase orders, as stored ("11,9").
-pub async fn routed_statuses(conn: &mut AnyConnection, store_id: i64) -> Result<String, DbError> {
-    Ok(
-        sqlx::query("SELECT routed_status_ids FROM stores WHERE id = $1")
-            .bind(store_id)
-            .fetch_one(&mut *conn)
-            .await?
-            .get("routed_status_ids"),
-    )
-}
-
 // ---- reading ---------------------------------------------------------------------------------
 
 /// `SELECT <an order summary's columns> FROM orders … <rest>`, as the literal sqlx requires.
