@@ -131,21 +131,37 @@ struct FaultsInput {
     error_rate: f64,
     #[serde(default)]
     latency_ms: u64,
+    #[serde(default)]
+    drop_response_after_write_rate: f64,
 }
 
 async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
-    let input: FaultsInput = body(&bytes, r#"{"error_rate": 0.0..1.0, "latency_ms": N}"#)?;
-    if !(0.0..=1.0).contains(&input.error_rate) {
-        return Err(invalid("error_rate must be between 0 and 1"));
+    let input: FaultsInput = body(
+        &bytes,
+        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0}"#,
+    )?;
+    for (name, rate) in [
+        ("error_rate", input.error_rate),
+        (
+            "drop_response_after_write_rate",
+            input.drop_response_after_write_rate,
+        ),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(invalid(format!("{name} must be between 0 and 1")));
+        }
     }
     sim.set_faults(Faults {
         error_rate: input.error_rate,
         latency: Duration::from_millis(input.latency_ms),
+        drop_response_after_write_rate: input.drop_response_after_write_rate,
     });
-    Ok(
-        Json(json!({ "error_rate": input.error_rate, "latency_ms": input.latency_ms }))
-            .into_response(),
-    )
+    Ok(Json(json!({
+        "error_rate": input.error_rate,
+        "latency_ms": input.latency_ms,
+        "drop_response_after_write_rate": input.drop_response_after_write_rate,
+    }))
+    .into_response())
 }
 
 #[derive(Deserialize)]

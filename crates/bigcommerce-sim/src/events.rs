@@ -32,6 +32,26 @@ impl Event {
         e
     }
 
+    pub fn shipment_created(id: u64, order_id: u64) -> Self {
+        Self::shipment("store/shipment/created", id, order_id)
+    }
+
+    pub fn shipment_updated(id: u64, order_id: u64) -> Self {
+        Self::shipment("store/shipment/updated", id, order_id)
+    }
+
+    pub fn shipment_deleted(id: u64, order_id: u64) -> Self {
+        Self::shipment("store/shipment/deleted", id, order_id)
+    }
+
+    /// `{type: "shipment", id, orderId}`, per store_shipment_*.yml.
+    fn shipment(scope: &'static str, id: u64, order_id: u64) -> Self {
+        Self {
+            scope,
+            data: json!({ "type": "shipment", "id": id, "orderId": order_id }),
+        }
+    }
+
     fn order(scope: &'static str, id: u64) -> Self {
         Self {
             scope,

@@ -1,4 +1,5 @@
-//! Injected failures: a share of requests answers 500, and every request can be delayed.
+//! Injected failures: a share of requests answers 500, a share of successful POSTs lose
+//! their response after being applied, and every request can be delayed.
 //! The dice are a seeded RNG, re-seeded whenever faults are set, so a test that sets the
 //! same faults and sends the same requests sees the same failures.
 
@@ -14,6 +15,13 @@ pub struct Faults {
     pub error_rate: f64,
     /// Added before every store request is answered.
     pub latency: Duration,
+    /// Share of successful store-API POSTs (e.g. `POST /v2/orders/{id}/shipments`)
+    /// whose change is **applied** (state changed, webhooks fired) but whose response is
+    /// lost: the client gets a `504 Gateway Timeout` (v2 array / v3 problem body) instead
+    /// of the 201, as when BigCommerce's edge gives up waiting on a backend that then
+    /// commits anyway. From 0.0 to 1.0. A client must treat it as "may or may not have
+    /// happened" and re-read before retrying (BigCommerce has no idempotency keys).
+    pub drop_response_after_write_rate: f64,
 }
 
 const SEED: u64 = 0x0b16_c0ff_ee00_5eed;
@@ -31,16 +39,19 @@ impl FaultInjector {
         }
     }
 
-    /// Replaces the faults; an `error_rate` outside 0..=1 (or NaN) is clamped so a typo
-    /// cannot panic the server.
+    /// Replaces the faults; a rate outside 0..=1 (or NaN) is clamped so a typo cannot
+    /// panic the server.
     pub fn set(&mut self, faults: Faults) {
-        let error_rate = if faults.error_rate.is_nan() {
-            0.0
-        } else {
-            faults.error_rate.clamp(0.0, 1.0)
+        let clamp = |rate: f64| {
+            if rate.is_nan() {
+                0.0
+            } else {
+                rate.clamp(0.0, 1.0)
+            }
         };
         self.faults = Faults {
-            error_rate,
+            error_rate: clamp(faults.error_rate),
+            drop_response_after_write_rate: clamp(faults.drop_response_after_write_rate),
             ..faults
         };
         self.rng = StdRng::seed_from_u64(SEED);
@@ -55,6 +66,12 @@ impl FaultInjector {
         let p = self.faults.error_rate;
         p > 0.0 && self.rng.random_bool(p)
     }
+
+    /// Rolls the dice for one applied POST: lose its response?
+    pub fn should_drop_response(&mut self) -> bool {
+        let p = self.faults.drop_response_after_write_rate;
+        p > 0.0 && self.rng.random_bool(p)
+    }
 }
 
 #[cfg(test)]
@@ -66,8 +83,12 @@ mod tests {
         f.set(Faults {
             error_rate: rate,
             latency: Duration::ZERO,
+            drop_response_after_write_rate: rate,
         });
-        (0..n).filter(|_| f.should_fail()).count()
+        let failed = (0..n).filter(|_| f.should_fail()).count();
+        let dropped = (0..n).filter(|_| f.should_drop_response()).count();
+        assert_eq!(failed == 0, dropped == 0);
+        failed
     }
 
     #[test]

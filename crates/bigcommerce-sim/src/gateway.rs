@@ -1,7 +1,8 @@
 //! What BigCommerce's API gateway does before a request reaches a resource, in its
 //! order: count it, find the store (404), authenticate the token (401), spend quota
 //! (429), check the scope (403), then injected faults (500). Only then does the handler
-//! run, so auth errors always win over validation and resource 404s.
+//! run, so auth errors always win over validation and resource 404s. After it, a
+//! successful POST may lose its response (`Faults::drop_response_after_write_rate`).
 //!
 //! Quota: only authenticated requests spend it (a 403 does, a 401 or an unknown store
 //! does not), so a misconfigured client cannot drain a store's shared quota, and a
@@ -54,7 +55,10 @@ pub(crate) async fn gate(State(sim): State<Simulator>, req: Request, next: Next)
     }
 
     let (mut response, rate) = match admit(&sim, &method, req.headers(), hash, rest, flavor) {
-        Ok(rate) => (describe_405(next.run(req).await, flavor), rate),
+        Ok(rate) => {
+            let response = describe_405(next.run(req).await, flavor);
+            (lose_applied_post(&sim, &method, response, flavor), rate)
+        }
         Err((error, rate)) => (error.into_response(), rate),
     };
     rate.write_headers(response.headers_mut());
@@ -102,6 +106,32 @@ fn admit(
         return Err((error, rate));
     }
     Ok(rate)
+}
+
+/// The `drop_response_after_write_rate` fault: the handler has run and its change (and
+/// webhooks) stand, but the client gets a 504 instead of the success. A 504 rather than
+/// a closed connection: it is what a gateway timeout in front of a slow backend looks
+/// like, it is deterministic for tests, and a client cannot tell either from "not
+/// applied" anyway.
+fn lose_applied_post(
+    sim: &Simulator,
+    method: &Method,
+    response: Response,
+    flavor: Flavor,
+) -> Response {
+    if method != Method::POST || !response.status().is_success() {
+        return response;
+    }
+    if !sim.faults().should_drop_response() {
+        return response;
+    }
+    tracing::debug!("injected fault: POST applied, response dropped (504)");
+    ApiError::new(
+        flavor,
+        StatusCode::GATEWAY_TIMEOUT,
+        "Gateway Timeout (injected fault: the request was applied but its response was lost)",
+    )
+    .into_response()
 }
 
 /// axum answers a wrong method with an empty 405; give it the API's error body.

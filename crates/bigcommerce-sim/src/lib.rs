@@ -10,7 +10,7 @@
 //! `Store` (`store.rs`), which holds all of a store's state behind its own mutex.
 //!
 //! Changes that BigCommerce announces by webhook (orders placed, status changes,
-//! archiving) return `events::Event`s; the simulator hands them to `webhooks::delivery`
+//! archiving, shipments) return `events::Event`s; the simulator hands them to `webhooks::delivery`
 //! after the store lock is released, which POSTs them to the subscribed hooks from a
 //! background task, with optional duplicate, drop, delay and reorder faults.
 //!
@@ -57,7 +57,7 @@ pub use catalog::{
 };
 pub use faults::Faults;
 pub use money::Money;
-pub use orders::{LineKind, ShopperAddress, ShopperLine, ShopperOrder};
+pub use orders::{LineKind, Shipment, ShipmentItem, ShopperAddress, ShopperLine, ShopperOrder};
 pub use simulator::{RunningSimulator, SimConfig, Simulator};
 pub use stats::RequestStats;
 pub use store::StoreSpec;

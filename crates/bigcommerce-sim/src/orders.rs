@@ -15,6 +15,8 @@ mod place;
 mod query;
 mod render;
 pub(crate) mod routes;
+pub(crate) mod shipment_routes;
+mod shipments;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +28,7 @@ use crate::money::Money;
 
 pub use place::{LineKind, ShopperAddress, ShopperLine, ShopperOrder};
 pub(crate) use place::{PlaceError, place, seed_orders};
+pub use shipments::{Shipment, ShipmentItem};
 
 /// An order with its consignments and line items inline, for control answers.
 pub(crate) fn render_full(
@@ -45,6 +48,7 @@ const FIRST_ORDER_ID: u64 = 100;
 /// Order product and shipping address ids; distinct ranges make mix-ups visible.
 const FIRST_LINE_ID: u64 = 1;
 const FIRST_ADDRESS_ID: u64 = 1;
+const FIRST_SHIPMENT_ID: u64 = 1;
 /// The status a shopper's order is created in before checkout moves it on (facts §4:
 /// `store/order/created` also fires for incomplete orders).
 pub(crate) const INCOMPLETE: u8 = 0;
@@ -116,6 +120,8 @@ pub(crate) struct Order {
     pub shipping_addresses: Vec<ShippingAddress>,
     /// Archived; still listed and readable (see the module docs).
     pub is_deleted: bool,
+    /// In creation (id) order.
+    pub shipments: Vec<Shipment>,
 }
 
 impl Order {
@@ -162,6 +168,7 @@ pub(crate) struct Orders {
     next_order_id: u64,
     next_line_id: u64,
     next_address_id: u64,
+    next_shipment_id: u64,
 }
 
 impl Default for Orders {
@@ -171,6 +178,7 @@ impl Default for Orders {
             next_order_id: FIRST_ORDER_ID,
             next_line_id: FIRST_LINE_ID,
             next_address_id: FIRST_ADDRESS_ID,
+            next_shipment_id: FIRST_SHIPMENT_ID,
         }
     }
 }
@@ -268,6 +276,7 @@ mod tests {
             lines: Vec::new(),
             shipping_addresses: Vec::new(),
             is_deleted: false,
+            shipments: Vec::new(),
         });
         id
     }

@@ -43,6 +43,22 @@ pub(crate) fn build(sim: Simulator) -> Router {
             get(orders::routes::consignments),
         )
         .route(
+            "/stores/{hash}/v2/orders/{id}/shipments",
+            get(orders::shipment_routes::list)
+                .post(orders::shipment_routes::create)
+                .delete(orders::shipment_routes::delete_all),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/shipments/count",
+            get(orders::shipment_routes::count),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/shipments/{shipment_id}",
+            get(orders::shipment_routes::get)
+                .put(orders::shipment_routes::update)
+                .delete(orders::shipment_routes::delete),
+        )
+        .route(
             "/stores/{hash}/v3/catalog/products",
             get(catalog::routes::list_products),
         )

@@ -328,6 +328,21 @@ impl Simulator {
         }
     }
 
+    /// An order's shipments in id order, as `GET /v2/orders/{id}/shipments` lists them;
+    /// empty when there is no such order or it has none.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn shipments(&self, store_hash: &str, order_id: u64) -> Vec<crate::Shipment> {
+        self.expect_store(store_hash, "shipments", |store| {
+            store
+                .orders
+                .get(order_id)
+                .map(|o| o.shipments.clone())
+                .unwrap_or_default()
+        })
+    }
+
     /// Adds `count` simple products ("Sample product N", SKU `SIM-N`, tracked at product
     /// level, no brand; ids from 111 up on a fresh store, base variant ids from 1001 up)
     /// with no stock yet, and returns their ids. For a realistic catalog use

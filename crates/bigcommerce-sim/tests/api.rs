@@ -283,6 +283,7 @@ async fn injected_errors_come_after_auth_and_repeat_with_the_same_settings() {
     app.sim().set_faults(Faults {
         error_rate: 1.0,
         latency: Duration::ZERO,
+        ..Faults::default()
     });
     let r = app.get("/v2/store").await;
     assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -300,6 +301,7 @@ async fn injected_errors_come_after_auth_and_repeat_with_the_same_settings() {
         app.sim().set_faults(Faults {
             error_rate: 0.5,
             latency: Duration::ZERO,
+            ..Faults::default()
         });
         let mut pattern = Vec::new();
         for _ in 0..30 {
@@ -322,6 +324,7 @@ async fn latency_delays_responses() {
     app.sim().set_faults(Faults {
         error_rate: 0.0,
         latency: Duration::from_millis(150),
+        ..Faults::default()
     });
     let started = Instant::now();
     assert_eq!(app.get("/v2/time").await.status(), StatusCode::OK);

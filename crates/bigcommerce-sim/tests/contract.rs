@@ -584,6 +584,60 @@ fn v3_problem_shape() -> Value {
     })
 }
 
+/// Every shipments endpoint, in an order that makes each status happen: order 106 has
+/// one line of quantity 2; the first shipment created in the store has id 1.
+fn shipment_cases(address: &Value, line: &Value) -> Vec<Case> {
+    use Method as M;
+    const LIST: &str = "/orders/{order_id}/shipments";
+    const COUNT: &str = "/orders/{order_id}/shipments/count";
+    const ONE: &str = "/orders/{order_id}/shipments/{shipment_id}";
+    let s = |path| Some((ORDERS, path));
+    let ship = |quantity: u32| {
+        Body::Json(json!({
+            "order_address_id": address,
+            "tracking_number": "1Z999AA10123456784",
+            "shipping_provider": "ups",
+            "tracking_carrier": "",
+            "shipping_method": "Ground",
+            "comments": "contract",
+            "items": [{"order_product_id": line, "quantity": quantity}],
+        }))
+    };
+    vec![
+        case(s(LIST), M::GET, "/v2/orders/106/shipments", Some(FULL), 204),
+        case(s(COUNT), M::GET, "/v2/orders/106/shipments/count", Some(FULL), 200),
+        case(s(LIST), M::POST, "/v2/orders/106/shipments", Some(READ_ONLY), 403).with(ship(1)),
+        case(s(LIST), M::POST, "/v2/orders/106/shipments", Some(FULL), 201).with(ship(1)),
+        case(s(LIST), M::POST, "/v2/orders/106/shipments", Some(FULL), 400).with(ship(2)),
+        case(s(LIST), M::POST, "/v2/orders/106/shipments", Some(FULL), 400)
+            .with(Body::Json(json!({"order_address_id": address}))),
+        case(s(LIST), M::POST, "/v2/orders/106/shipments", Some(FULL), 400).with(Body::Raw("{not json")),
+        case(s(LIST), M::POST, "/v2/orders/999/shipments", Some(FULL), 404).with(ship(1)),
+        case(s(LIST), M::GET, "/v2/orders/106/shipments", Some(FULL), 200),
+        case(s(LIST), M::GET, "/v2/orders/106/shipments?limit=1&page=1", Some(READ_ONLY), 200),
+        case(s(LIST), M::GET, "/v2/orders/106/shipments?page=2", Some(FULL), 204),
+        case(s(LIST), M::GET, "/v2/orders/999/shipments", Some(FULL), 404),
+        case(s(LIST), M::GET, "/v2/orders/106/shipments", None, 401),
+        case(s(COUNT), M::GET, "/v2/orders/106/shipments/count", Some(READ_ONLY), 200),
+        case(s(COUNT), M::GET, "/v2/orders/999/shipments/count", Some(FULL), 404),
+        case(s(ONE), M::GET, "/v2/orders/106/shipments/1", Some(FULL), 200),
+        case(s(ONE), M::GET, "/v2/orders/106/shipments/999", Some(FULL), 404),
+        case(s(ONE), M::PUT, "/v2/orders/106/shipments/1", Some(FULL), 200)
+            .with(Body::Json(json!({"tracking_number": "EJ958083578US", "shipping_provider": "usps", "merchant_shipping_cost": "1.0000"}))),
+        case(s(ONE), M::PUT, "/v2/orders/106/shipments/1", Some(FULL), 400)
+            .with(Body::Json(json!({"items": []}))),
+        case(s(ONE), M::PUT, "/v2/orders/106/shipments/999", Some(FULL), 404)
+            .with(Body::Json(json!({"tracking_number": "X"}))),
+        case(s(ONE), M::PUT, "/v2/orders/106/shipments/1", Some(READ_ONLY), 403)
+            .with(Body::Json(json!({"tracking_number": "X"}))),
+        case(s(ONE), M::DELETE, "/v2/orders/106/shipments/1", Some(FULL), 204),
+        case(s(ONE), M::DELETE, "/v2/orders/106/shipments/1", Some(FULL), 404),
+        case(s(LIST), M::POST, "/v2/orders/106/shipments", Some(FULL), 201).with(ship(2)),
+        case(s(LIST), M::DELETE, "/v2/orders/106/shipments", Some(FULL), 204),
+        case(s(LIST), M::DELETE, "/v2/orders/999/shipments", Some(FULL), 404),
+    ]
+}
+
 async fn run(app: &TestSim, specs: &Specs, cases: &[Case], failures: &mut Vec<String>) {
     for case in cases {
         let label = format!(
@@ -655,6 +709,44 @@ async fn every_endpoint_matches_the_official_spec() {
     let mut failures = Vec::new();
     run(&app, &specs, &cases(), &mut failures).await;
 
+    // Shipments, on order 106: two of one line to one address.
+    let mug = ShopperLine::custom("Mug", "MUG", Money::from_cents(900), 2);
+    assert_eq!(
+        app.sim().place_order(HASH, ShopperOrder::new(vec![mug])),
+        106
+    );
+    let lines = app.get("/v2/orders/106/products").await;
+    let line = helpers::json(lines).await[0].clone();
+    let (address, line) = (line["order_address_id"].clone(), line["id"].clone());
+    run(
+        &app,
+        &specs,
+        &shipment_cases(&address, &line),
+        &mut failures,
+    )
+    .await;
+    app.sim().set_faults(Faults {
+        drop_response_after_write_rate: 1.0,
+        ..Faults::default()
+    });
+    let applied =
+        json!({"order_address_id": address, "items": [{"order_product_id": line, "quantity": 1}]});
+    let lost = case(
+        Some((ORDERS, "/orders/{order_id}/shipments")),
+        Method::POST,
+        "/v2/orders/106/shipments",
+        Some(FULL),
+        504,
+    )
+    .with(Body::Json(applied));
+    run(&app, &specs, &[lost], &mut failures).await;
+    app.sim().set_faults(Faults::default());
+    assert_eq!(
+        app.sim().shipments(HASH, 106).len(),
+        1,
+        "the lost POST applied"
+    );
+
     // 429 and 500 on one endpoint of each API family.
     let limited = |path: &str, spec| case(spec, Method::GET, path, Some(FULL), 429);
     app.sim().set_quota(0, Duration::from_secs(60));
@@ -696,6 +788,7 @@ async fn every_endpoint_matches_the_official_spec() {
     app.sim().set_faults(Faults {
         error_rate: 1.0,
         latency: Duration::ZERO,
+        ..Faults::default()
     });
     let broken = |path: &str, spec| case(spec, Method::GET, path, Some(FULL), 500);
     run(
@@ -719,7 +812,7 @@ async fn every_endpoint_matches_the_official_spec() {
     );
 }
 
-/// Every order webhook payload the simulator sends validates against its callback
+/// Every order and shipment webhook payload the simulator sends validates against its callback
 /// schema in docs/webhooks/callbacks, with nothing undocumented.
 #[tokio::test]
 async fn webhook_payloads_match_the_callback_schemas() {
@@ -736,8 +829,31 @@ async fn webhook_payloads_match_the_callback_schemas() {
         .call(Method::POST, &app.url("/v3/hooks"), Some(FULL), Some(&hook))
         .await;
     assert_eq!(r.status(), 200);
+    let hook = json!({"scope": "store/shipment/*", "destination": "http://127.0.0.1:9/hooks"});
+    let r = app
+        .call(Method::POST, &app.url("/v3/hooks"), Some(FULL), Some(&hook))
+        .await;
+    assert_eq!(r.status(), 200);
     let one = ShopperLine::custom("Widget", "W-1", Money::from_cents(100), 1);
     let id = app.sim().place_order(HASH, ShopperOrder::new(vec![one]));
+    let line = helpers::json(app.get(&format!("/v2/orders/{id}/products")).await).await[0].clone();
+    let shipment = json!({"order_address_id": line["order_address_id"], "items": [{"order_product_id": line["id"], "quantity": 1}]});
+    let url = app.url(&format!("/v2/orders/{id}/shipments"));
+    let r = app
+        .call(Method::POST, &url, Some(FULL), Some(&shipment))
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = app
+        .put(
+            &format!("/v2/orders/{id}/shipments/1"),
+            &json!({"tracking_number": "T"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = app
+        .call(Method::DELETE, &format!("{url}/1"), Some(FULL), None)
+        .await;
+    assert_eq!(r.status(), 204);
     app.sim().set_order_status(HASH, id, 9);
     app.sim().archive_order(HASH, id);
     let scopes = [
@@ -745,6 +861,9 @@ async fn webhook_payloads_match_the_callback_schemas() {
         "store/order/updated",
         "store/order/statusUpdated",
         "store/order/archived",
+        "store/shipment/created",
+        "store/shipment/updated",
+        "store/shipment/deleted",
     ];
     let start = std::time::Instant::now();
     let payloads = loop {

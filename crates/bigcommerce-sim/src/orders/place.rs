@@ -350,6 +350,7 @@ fn build(
         lines,
         shipping_addresses,
         is_deleted: false,
+        shipments: Vec::new(),
     });
     Ok(id)
 }

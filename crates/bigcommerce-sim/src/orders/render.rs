@@ -102,7 +102,7 @@ pub(crate) fn order(o: &Order, statuses: &[OrderStatus], links: &Links, include:
     body
 }
 
-fn address(a: &Address) -> Value {
+pub(crate) fn address(a: &Address) -> Value {
     json!({
         "first_name": a.first_name, "last_name": a.last_name, "company": a.company,
         "street_1": a.street_1, "street_2": a.street_2, "city": a.city, "state": a.state,
