@@ -4,4 +4,5 @@ pub(crate) mod catalog;
 mod hooks;
 mod order_statuses;
 pub(crate) mod orders;
+mod shipments;
 mod store;

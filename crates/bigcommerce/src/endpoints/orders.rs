@@ -185,7 +185,7 @@ impl StoreClient {
 /// Fetches v2 pages 1, 2, … until one is empty, shorter than the v2 default (so surely the last
 /// even if the server capped `limit`), or holds nothing new (a server ignoring `page` can't
 /// loop us forever).
-async fn collect_v2_pages<T, F, Fut>(
+pub(crate) async fn collect_v2_pages<T, F, Fut>(
     mut fetch: F,
     id_of: impl Fn(&T) -> u64,
 ) -> Result<Vec<T>, BcError>

@@ -12,6 +12,7 @@ pub mod hook;
 pub mod order;
 pub mod order_status;
 pub mod product;
+pub mod shipment;
 pub mod store;
 pub(crate) mod time;
 pub mod webhook_event;
