@@ -133,12 +133,16 @@ struct FaultsInput {
     latency_ms: u64,
     #[serde(default)]
     drop_response_after_write_rate: f64,
+    #[serde(default)]
+    hold_response_after_write_ms: u64,
+    #[serde(default)]
+    refuse_write_rate: f64,
 }
 
 async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
     let input: FaultsInput = body(
         &bytes,
-        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0}"#,
+        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0, "hold_response_after_write_ms": N, "refuse_write_rate": 0.0..1.0}"#,
     )?;
     for (name, rate) in [
         ("error_rate", input.error_rate),
@@ -146,6 +150,7 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
             "drop_response_after_write_rate",
             input.drop_response_after_write_rate,
         ),
+        ("refuse_write_rate", input.refuse_write_rate),
     ] {
         if !(0.0..=1.0).contains(&rate) {
             return Err(invalid(format!("{name} must be between 0 and 1")));
@@ -155,11 +160,15 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
         error_rate: input.error_rate,
         latency: Duration::from_millis(input.latency_ms),
         drop_response_after_write_rate: input.drop_response_after_write_rate,
+        hold_response_after_write: Duration::from_millis(input.hold_response_after_write_ms),
+        refuse_write_rate: input.refuse_write_rate,
     });
     Ok(Json(json!({
         "error_rate": input.error_rate,
         "latency_ms": input.latency_ms,
         "drop_response_after_write_rate": input.drop_response_after_write_rate,
+        "hold_response_after_write_ms": input.hold_response_after_write_ms,
+        "refuse_write_rate": input.refuse_write_rate,
     }))
     .into_response())
 }

@@ -1,5 +1,6 @@
 //! Injected failures: a share of requests answers 500, a share of successful POSTs lose
-//! their response after being applied, and every request can be delayed.
+//! their response after being applied, successful POSTs can have their response held back,
+//! and every request can be delayed.
 //! The dice are a seeded RNG, re-seeded whenever faults are set, so a test that sets the
 //! same faults and sends the same requests sees the same failures.
 
@@ -22,6 +23,17 @@ pub struct Faults {
     /// commits anyway. From 0.0 to 1.0. A client must treat it as "may or may not have
     /// happened" and re-read before retrying (BigCommerce has no idempotency keys).
     pub drop_response_after_write_rate: f64,
+    /// Held back after every successful store-API POST is **applied** (state changed,
+    /// webhooks fired) and before its response is sent. Gives a test a window in which
+    /// the write has happened but the client has no answer yet, e.g. to kill the client
+    /// process between "request sent" and "response stored" and check that it re-reads
+    /// instead of writing twice. Zero (the default) holds nothing.
+    pub hold_response_after_write: Duration,
+    /// Share of store-API POSTs **refused** as invalid, without being applied: v2 answers
+    /// `400 [{"status":400,"message":"The field 'quantity' is invalid. …"}]`, v3 a 422
+    /// problem. What a client sees when BigCommerce disagrees with data it believed valid;
+    /// lets a test show how such a refusal is surfaced and retried. From 0.0 to 1.0.
+    pub refuse_write_rate: f64,
 }
 
 const SEED: u64 = 0x0b16_c0ff_ee00_5eed;
@@ -52,6 +64,7 @@ impl FaultInjector {
         self.faults = Faults {
             error_rate: clamp(faults.error_rate),
             drop_response_after_write_rate: clamp(faults.drop_response_after_write_rate),
+            refuse_write_rate: clamp(faults.refuse_write_rate),
             ..faults
         };
         self.rng = StdRng::seed_from_u64(SEED);
@@ -61,9 +74,19 @@ impl FaultInjector {
         self.faults.latency
     }
 
+    pub fn hold_response_after_write(&self) -> Duration {
+        self.faults.hold_response_after_write
+    }
+
     /// Rolls the dice for one request.
     pub fn should_fail(&mut self) -> bool {
         let p = self.faults.error_rate;
+        p > 0.0 && self.rng.random_bool(p)
+    }
+
+    /// Rolls the dice for one POST about to be applied: refuse it as invalid?
+    pub fn should_refuse_write(&mut self) -> bool {
+        let p = self.faults.refuse_write_rate;
         p > 0.0 && self.rng.random_bool(p)
     }
 
@@ -84,6 +107,8 @@ mod tests {
             error_rate: rate,
             latency: Duration::ZERO,
             drop_response_after_write_rate: rate,
+            hold_response_after_write: Duration::ZERO,
+            refuse_write_rate: 0.0,
         });
         let failed = (0..n).filter(|_| f.should_fail()).count();
         let dropped = (0..n).filter(|_| f.should_drop_response()).count();

@@ -2,7 +2,8 @@
 //! order: count it, find the store (404), authenticate the token (401), spend quota
 //! (429), check the scope (403), then injected faults (500). Only then does the handler
 //! run, so auth errors always win over validation and resource 404s. After it, a
-//! successful POST may lose its response (`Faults::drop_response_after_write_rate`).
+//! successful POST may have its response held back (`Faults::hold_response_after_write`)
+//! and may lose it (`Faults::drop_response_after_write_rate`).
 //!
 //! Quota: only authenticated requests spend it (a 403 does, a 401 or an unknown store
 //! does not), so a misconfigured client cannot drain a store's shared quota, and a
@@ -57,6 +58,7 @@ pub(crate) async fn gate(State(sim): State<Simulator>, req: Request, next: Next)
     let (mut response, rate) = match admit(&sim, &method, req.headers(), hash, rest, flavor) {
         Ok(rate) => {
             let response = describe_405(next.run(req).await, flavor);
+            hold_applied_post(&sim, &method, response.status()).await;
             (lose_applied_post(&sim, &method, response, flavor), rate)
         }
         Err((error, rate)) => (error.into_response(), rate),
@@ -105,7 +107,37 @@ fn admit(
         );
         return Err((error, rate));
     }
+    if method == Method::POST && sim.faults().should_refuse_write() {
+        let message = "The field 'quantity' is invalid. (injected fault: refused, not applied)";
+        let error = match flavor {
+            Flavor::V2 => ApiError::bad_request(flavor, message),
+            _ => ApiError::new(flavor, StatusCode::UNPROCESSABLE_ENTITY, message),
+        };
+        return Err((error, rate));
+    }
     Ok(rate)
+}
+
+/// The `hold_response_after_write` fault: the handler has run, so the change and its
+/// webhooks are visible to every other request while this one still waits for its answer.
+/// Held before `lose_applied_post` decides, so a lost response is lost late, like a real
+/// gateway timeout.
+///
+/// Takes the status rather than the response: a body is not `Sync`, so borrowing it across
+/// the sleep would make the gateway future not `Send`.
+async fn hold_applied_post(sim: &Simulator, method: &Method, status: StatusCode) {
+    if method != Method::POST || !status.is_success() {
+        return;
+    }
+    // Read into a local so the faults lock is not held across the sleep.
+    let hold = sim.faults().hold_response_after_write();
+    if !hold.is_zero() {
+        tracing::debug!(
+            hold_ms = hold.as_millis() as u64,
+            "injected fault: POST applied, response held"
+        );
+        tokio::time::sleep(hold).await;
+    }
 }
 
 /// The `drop_response_after_write_rate` fault: the handler has run and its change (and

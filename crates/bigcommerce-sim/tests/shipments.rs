@@ -1,6 +1,7 @@
 //! Order shipments as wharf's "Shipments out" uses them: partial then full shipments
 //! moving the order to Partially Shipped then Shipped, BigCommerce's validation, 204s
-//! and counts, PUT/DELETE, webhooks, and the applied-but-response-lost fault.
+//! and counts, PUT/DELETE, webhooks, and the applied-but-response-lost and
+//! applied-but-response-held faults.
 
 #[path = "helpers/mod.rs"]
 mod helpers;
@@ -443,4 +444,73 @@ async fn a_dropped_response_still_applies_the_shipment() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_held_response_is_applied_before_it_is_sent() {
+    let app = spawn_sim().await;
+    let (id, address, lines) = order(&app).await;
+    let hold = Duration::from_secs(2);
+    app.sim().set_faults(Faults {
+        hold_response_after_write: hold,
+        ..Faults::default()
+    });
+    let body = json!({"order_address_id": address, "items": [{"order_product_id": lines[0], "quantity": 1}]});
+    // Spawned so the test can look at the simulator while the POST waits for its answer.
+    let request = app
+        .client
+        .post(app.url(&format!("/v2/orders/{id}/shipments")))
+        .header("Accept", "application/json")
+        .header("X-Auth-Token", FULL)
+        .json(&body);
+    let started = std::time::Instant::now();
+    let mut pending = tokio::spawn(async move { request.send().await.expect("answers") });
+
+    let mut waited = Duration::ZERO;
+    while app.sim().shipments(HASH, id).is_empty() {
+        assert!(
+            waited < hold,
+            "the shipment was not applied while the response was held"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    // Applied, and visible to other requests, yet the POST has no answer: the window in
+    // which a client that dies loses the response of a write that happened.
+    assert!(!pending.is_finished());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), &mut pending)
+            .await
+            .is_err(),
+        "the response was not held"
+    );
+    let listed = json(app.get(&format!("/v2/orders/{id}/shipments")).await).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+
+    let r = pending.await.expect("POST task");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(started.elapsed() >= hold, "{:?}", started.elapsed());
+    assert_eq!(json(r).await["id"], app.sim().shipments(HASH, id)[0].id);
+
+    // Refused POSTs and reads are not held; it is settable over HTTP too.
+    let over = json!({"order_address_id": address, "items": [{"order_product_id": lines[0], "quantity": 5}]});
+    let started = std::time::Instant::now();
+    assert_eq!(
+        post(&app, id, &over).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert!(started.elapsed() < hold);
+    let r = app
+        .control(
+            Method::PUT,
+            "/__sim/faults",
+            Some(&json!({"hold_response_after_write_ms": 0})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(json(r).await["hold_response_after_write_ms"], 0);
+    let started = std::time::Instant::now();
+    let one = json!({"order_address_id": address, "items": [{"order_product_id": lines[1], "quantity": 1}]});
+    assert_eq!(post(&app, id, &one).await.status(), StatusCode::CREATED);
+    assert!(started.elapsed() < hold);
 }
