@@ -1,11 +1,14 @@
 //! Pure domain types and rules. No I/O: nothing here knows HTTP, SQL or BigCommerce JSON.
 
+pub mod carrier;
 pub mod catalog;
 pub mod connection;
 pub mod field_error;
 pub mod order;
 pub mod routing;
+pub mod shipment;
 pub mod store;
+pub mod tracking_csv;
 pub mod vendor;
 
 pub use field_error::{FieldError, FieldErrors};
