@@ -42,6 +42,15 @@ pub struct Settings {
     )]
     pub job_lease_secs: u64,
 
+    /// Jobs one worker process runs at once.
+    #[arg(
+        long,
+        env = "WHARF_JOB_CONCURRENCY",
+        default_value_t = 4,
+        global = true
+    )]
+    pub job_concurrency: usize,
+
     /// Seconds between order polls of each connected store (the reconciliation behind webhooks).
     #[arg(
         long,
@@ -65,6 +74,7 @@ impl Settings {
     pub fn worker_config(&self) -> crate::jobs::WorkerConfig {
         crate::jobs::WorkerConfig {
             lease: std::time::Duration::from_secs(self.job_lease_secs.max(1)),
+            concurrency: self.job_concurrency.max(1),
             ..crate::jobs::WorkerConfig::default()
         }
     }

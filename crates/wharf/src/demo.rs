@@ -47,6 +47,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         secret_key_file: Some(dir.join("wharf.key")),
         bigcommerce_api_base: sim.base_url.parse().context("simulator URL")?,
         job_lease_secs: 60,
+        job_concurrency: 4,
         order_poll_secs: 60,
         public_url: None,
     };

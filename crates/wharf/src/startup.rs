@@ -39,6 +39,7 @@ impl App {
 pub fn job_handlers(app: &App) -> Handlers {
     let (importer, poller, fetcher, registrar) =
         (app.clone(), app.clone(), app.clone(), app.clone());
+    let (pusher, shipment_importer) = (app.clone(), app.clone());
     Handlers::default()
         .register(crate::app::catalog::IMPORT_JOB, move |job| {
             let app = importer.clone();
@@ -55,6 +56,14 @@ pub fn job_handlers(app: &App) -> Handlers {
         .register(crate::app::webhooks::REGISTER_JOB, move |job| {
             let app = registrar.clone();
             async move { app.run_register_job(job).await }
+        })
+        .register(crate::app::shipments::PUSH_JOB, move |job| {
+            let app = pusher.clone();
+            async move { app.run_push_job(job).await }
+        })
+        .register(crate::app::shipments::IMPORT_JOB, move |job| {
+            let app = shipment_importer.clone();
+            async move { app.run_shipment_import_job(job).await }
         })
 }
 

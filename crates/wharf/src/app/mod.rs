@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod operators;
 pub mod orders;
+pub mod shipments;
 pub mod stores;
 pub mod tokens;
 pub mod vendors;

@@ -40,6 +40,8 @@ struct FetchJob {
 pub enum Source {
     Poll,
     Webhook,
+    /// Read back after wharf created a shipment.
+    ShipmentReadBack,
 }
 
 impl Source {
@@ -47,12 +49,13 @@ impl Source {
         match self {
             Source::Poll => "poll",
             Source::Webhook => "webhook",
+            Source::ShipmentReadBack => "shipment read-back",
         }
     }
 }
 
 /// What storing a store's orders consults, loaded once per poll or fetch, not once per order.
-struct StorePolicy {
+pub(super) struct StorePolicy {
     rules: RoutingRules,
     routed_statuses: Vec<i64>,
     vendors: HashMap<i64, String>,
@@ -69,6 +72,7 @@ pub struct PollReport {
 pub struct OrderDetail {
     pub order: OrderSummary,
     pub purchase_orders: Vec<PurchaseOrder>,
+    pub shipments: Vec<crate::db::shipments::ShipmentView>,
     pub timeline: Vec<OrderEvent>,
 }
 
@@ -147,7 +151,7 @@ impl App {
         Ok(())
     }
 
-    async fn store_order(
+    pub(super) async fn store_order(
         &self,
         tx: &mut AnyConnection,
         store_id: i64,
@@ -187,6 +191,15 @@ impl App {
                 .await?;
         } else if stored.created {
             orders::set_routing_state(tx, id, RoutingState::Waiting).await?;
+        }
+        // Shipped items wharf doesn't know of (made, or deleted, in BigCommerce by someone else,
+        // or a webhook lost): read the order's shipments.
+        let surely_unshipped = stored.created && order.items_shipped == 0;
+        if !surely_unshipped
+            && db::shipments::items_known_shipped(tx, id).await? != order.items_shipped
+        {
+            super::shipments::queue_shipment_import(tx, store_id, order.external_id as u64, None)
+                .await?;
         }
         Ok(())
     }
@@ -321,6 +334,7 @@ impl App {
         Ok(OrderDetail {
             order: self.order_summary(order_id).await?,
             purchase_orders: orders::purchase_orders(&self.db, Some(order_id), None, false).await?,
+            shipments: self.order_shipments(order_id).await?,
             timeline: orders::order_events(&self.db, order_id).await?,
         })
     }
@@ -340,7 +354,7 @@ impl App {
             .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))
     }
 
-    async fn store_policy(&self, store_id: i64) -> Result<StorePolicy, DbError> {
+    pub(super) async fn store_policy(&self, store_id: i64) -> Result<StorePolicy, DbError> {
         let store = db::stores::get(&self.db, store_id)
             .await?
             .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;

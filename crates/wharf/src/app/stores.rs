@@ -21,6 +21,9 @@ pub enum StoreError {
     Invalid(FieldErrors),
     #[error("no store named or numbered {0:?}")]
     NotFound(String),
+    /// The request is valid but the record's state refuses it (e.g. a cancelled purchase order).
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Secret(#[from] SecretKeyError),
     #[error(transparent)]

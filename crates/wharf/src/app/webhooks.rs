@@ -155,6 +155,13 @@ impl App {
                     super::orders::FETCH_JOB
                 ));
             jobs::enqueue(&mut tx, &job).await?;
+        } else if event.scope.starts_with("store/shipment/")
+            && let Some(order_id) = event.order_id()
+        {
+            let created = (event.scope == "store/shipment/created")
+                .then_some(event.data.id)
+                .flatten();
+            super::shipments::queue_shipment_import(&mut tx, store_id, order_id, created).await?;
         }
         tx.commit().await?;
         self.wake_workers();

@@ -252,6 +252,7 @@ impl BenchWharf {
             secret_key_file: Some(dir.path().join("wharf.key")),
             bigcommerce_api_base: sim.base_url.parse()?,
             job_lease_secs: 60,
+            job_concurrency: 4,
             order_poll_secs: 3600,
             public_url,
         };

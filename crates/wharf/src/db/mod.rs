@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cursors;
 pub mod jobs;
 pub mod orders;
+pub mod shipments;
 pub mod sql;
 pub mod stores;
 pub mod users;

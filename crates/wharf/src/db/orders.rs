@@ -494,6 +494,10 @@ pub struct PurchaseOrderLine {
     pub name: String,
     pub sku: Option<String>,
     pub quantity: i64,
+    /// Covered by shipments recorded in wharf (the vendor's, and any made in BigCommerce).
+    pub quantity_shipped: i64,
+    /// What BigCommerce said was shipped of the line when wharf last read the order.
+    pub quantity_shipped_in_bigcommerce: i64,
     pub address_id: Option<i64>,
 }
 
@@ -544,23 +548,28 @@ pub async fn purchase_orders(
     let mut orders = Vec::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.get("id");
-        let lines = sqlx::query(
-            "SELECT l.id, l.name, l.sku, pl.quantity, l.address_id
+        let lines_sql = format!(
+            "SELECT l.id, l.name, l.sku, pl.quantity, l.address_id, l.quantity_shipped,
+                    {} AS shipped
              FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
              WHERE pl.purchase_order_id = $1 ORDER BY l.id",
-        )
-        .bind(id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|l| PurchaseOrderLine {
-            order_line_id: l.get("id"),
-            name: l.get("name"),
-            sku: l.get("sku"),
-            quantity: l.get("quantity"),
-            address_id: l.get("address_id"),
-        })
-        .collect::<Vec<_>>();
+            super::shipments::SHIPPED_OF_LINE
+        );
+        let lines = sqlx::query(sqlx::AssertSqlSafe(lines_sql))
+            .bind(id)
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|l| PurchaseOrderLine {
+                order_line_id: l.get("id"),
+                name: l.get("name"),
+                sku: l.get("sku"),
+                quantity: l.get("quantity"),
+                quantity_shipped: l.get("shipped"),
+                quantity_shipped_in_bigcommerce: l.get("quantity_shipped"),
+                address_id: l.get("address_id"),
+            })
+            .collect::<Vec<_>>();
         let addresses = sqlx::query(
             "SELECT DISTINCT a.id, a.name, a.company, a.street_1, a.street_2, a.city, a.state, a.zip, a.country_iso2, a.phone
              FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
@@ -629,4 +638,65 @@ pub async fn vendors_by_order(
         }
     }
     Ok(vendors)
+}
+
+/// BigCommerce's `items_shipped` for the order, as last read.
+pub async fn items_shipped(conn: &mut AnyConnection, order_id: i64) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query("SELECT items_shipped FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .get("items_shipped"),
+    )
+}
+
+pub async fn routing_state(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<Option<String>, DbError> {
+    Ok(
+        sqlx::query("SELECT routing_state FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.get("routing_state")),
+    )
+}
+
+/// The purchase order an order line is on, if it was routed.
+pub async fn purchase_order_of_line(
+    conn: &mut AnyConnection,
+    order_line_id: i64,
+) -> Result<Option<i64>, DbError> {
+    Ok(
+        sqlx::query("SELECT purchase_order_id FROM purchase_order_lines WHERE order_line_id = $1")
+            .bind(order_line_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.get("purchase_order_id")),
+    )
+}
+
+pub async fn order_of_purchase_order(
+    conn: &mut AnyConnection,
+    purchase_order_id: i64,
+) -> Result<Option<i64>, DbError> {
+    Ok(
+        sqlx::query("SELECT order_id FROM purchase_orders WHERE id = $1")
+            .bind(purchase_order_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.get("order_id")),
+    )
+}
+
+/// Locks the order's row until the transaction ends (PostgreSQL; SQLite's write transactions
+/// are serial already), so two readers of its BigCommerce shipments can't both import one.
+pub async fn lock_order(conn: &mut AnyConnection, order_id: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -11,12 +11,15 @@ use super::error::{ApiError, WebError};
 use crate::app::App;
 use crate::app::catalog::ImportView;
 use crate::app::orders::{OrderDetail, PollReport, RoutingPreview};
+use crate::app::shipments::TrackingReport;
 use crate::app::stores::StoreView;
 use crate::app::vendors::{AssignmentInput, CreatedVendor, CsvReport, VendorView};
 use crate::db::catalog::CatalogRow;
 use crate::db::orders::OrderSummary;
+use crate::db::shipments::ShipmentView;
 use crate::domain::catalog::ImportMode;
 use crate::domain::order::RoutingState;
+use crate::domain::shipment::{ShipmentInput, ShipmentSource};
 use crate::domain::store::NewStoreInput;
 use crate::domain::vendor::VendorInput;
 use crate::domain::{FieldError, FieldErrors};
@@ -38,6 +41,10 @@ pub fn routes() -> Router<App> {
         .route("/orders", get(list_orders))
         .route("/orders/{id}", get(get_order))
         .route("/orders/{id}/routing-preview", get(preview_routing))
+        .route("/purchase-orders/{id}/shipments", post(record_shipment))
+        .route("/shipments/{id}", get(get_shipment))
+        .route("/shipments/{id}/retry", post(retry_shipment))
+        .route("/stores/{id}/shipments/csv", post(upload_tracking))
 }
 
 async fn list_stores(State(app): State<App>) -> Result<Json<Vec<StoreView>>, ApiError> {
@@ -272,4 +279,42 @@ async fn set_routing(
         .set_routed_statuses(store_id, &settings.routed_status_ids)
         .await?;
     Ok(Json(RoutingSettings { routed_status_ids }))
+}
+
+/// Records a shipment on a purchase order for its vendor (201); 422 names each bad field, 409
+/// when the purchase order is cancelled.
+async fn record_shipment(
+    State(app): State<App>,
+    Path(purchase_order_id): Path<i64>,
+    Json(input): Json<ShipmentInput>,
+) -> Result<(StatusCode, Json<ShipmentView>), ApiError> {
+    let shipment = app
+        .record_shipment(purchase_order_id, None, ShipmentSource::Operator, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(shipment)))
+}
+
+async fn get_shipment(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<ShipmentView>, ApiError> {
+    Ok(Json(app.shipment(id).await?))
+}
+
+/// Queues a failed (or held) shipment for BigCommerce again.
+async fn retry_shipment(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<ShipmentView>, ApiError> {
+    Ok(Json(app.retry_shipment(id).await?))
+}
+
+/// A tracking CSV for the store's orders: valid rows recorded, bad ones reported by line.
+async fn upload_tracking(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    body: String,
+) -> Result<Json<TrackingReport>, ApiError> {
+    app.store(store_id).await?;
+    Ok(Json(app.import_tracking_csv(store_id, None, &body).await?))
 }

@@ -16,6 +16,8 @@ pub enum WebError {
     NotFound,
     #[error("invalid input")]
     Invalid(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -25,6 +27,7 @@ impl From<StoreError> for WebError {
         match error {
             StoreError::Invalid(fields) => WebError::Invalid(fields),
             StoreError::NotFound(_) => WebError::NotFound,
+            StoreError::Conflict(message) => WebError::Conflict(message),
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -35,6 +38,7 @@ impl WebError {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,6 +65,7 @@ impl IntoResponse for ApiError {
         let body = match &self.0 {
             WebError::Invalid(fields) => json!({ "error": "invalid input", "fields": fields }),
             WebError::NotFound => json!({ "error": "not found" }),
+            WebError::Conflict(message) => json!({ "error": message }),
             WebError::Internal(_) => json!({ "error": "internal error; see wharf's log" }),
         };
         (self.0.status(), Json(body)).into_response()
@@ -90,6 +95,7 @@ impl IntoResponse for PageError {
         let (title, message) = match &self.0 {
             WebError::NotFound => ("Not found", "There is nothing at this address."),
             WebError::Invalid(_) => ("Invalid input", "Please go back and correct the form."),
+            WebError::Conflict(message) => ("Not possible", message.as_str()),
             WebError::Internal(_) => (
                 "Something went wrong",
                 "wharf could not finish this request; its log says why.",

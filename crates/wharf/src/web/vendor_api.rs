@@ -6,21 +6,27 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::error::{ApiError, WebError};
 use crate::app::App;
+use crate::app::shipments::TrackingReport;
 use crate::app::vendors::VendorView;
 use crate::db::orders::PurchaseOrder;
+use crate::db::shipments::ShipmentView;
+use crate::domain::shipment::{ShipmentInput, ShipmentSource};
 
 pub fn routes(app: App) -> Router<App> {
     Router::new()
         .route("/me", get(me))
         .route("/purchase-orders", get(list_purchase_orders))
         .route("/purchase-orders/{id}", get(get_purchase_order))
+        .route("/purchase-orders/{id}/shipments", post(record_shipment))
+        .route("/shipments/csv", post(upload_tracking))
+        .route("/shipments/{id}", get(get_shipment))
         .route_layer(middleware::from_fn_with_state(app, require_vendor))
 }
 
@@ -86,4 +92,62 @@ async fn get_purchase_order(
         .find(|po| po.id == id)
         .map(Json)
         .ok_or(ApiError(WebError::NotFound))
+}
+
+/// Records a shipment of one of the vendor's purchase orders: 201 with the shipment, queued for
+/// BigCommerce; 422 naming each bad field; 409 when the purchase order is cancelled.
+async fn record_shipment(
+    State(app): State<App>,
+    Extension(vendor): Extension<VendorView>,
+    Path(purchase_order_id): Path<i64>,
+    Json(input): Json<ShipmentInput>,
+) -> Result<(StatusCode, Json<ShipmentView>), ApiError> {
+    let shipment = app
+        .record_shipment(
+            purchase_order_id,
+            Some(vendor.id),
+            ShipmentSource::VendorApi,
+            &input,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(shipment)))
+}
+
+async fn get_shipment(
+    State(app): State<App>,
+    Extension(vendor): Extension<VendorView>,
+    Path(id): Path<i64>,
+) -> Result<Json<ShipmentView>, ApiError> {
+    let shipment = app.shipment(id).await?;
+    let own = match shipment.purchase_order_id {
+        Some(po) => app
+            .vendor_purchase_orders(vendor.id, false)
+            .await?
+            .iter()
+            .any(|p| p.id == po),
+        None => false,
+    };
+    if !own {
+        return Err(ApiError(WebError::NotFound));
+    }
+    Ok(Json(shipment))
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    store_id: i64,
+}
+
+/// A tracking CSV (order, sku, quantity, tracking_number, carrier[, tracking_url,
+/// shipping_method]) for the vendor's own purchase orders of one store.
+async fn upload_tracking(
+    State(app): State<App>,
+    Extension(vendor): Extension<VendorView>,
+    Query(query): Query<UploadQuery>,
+    body: String,
+) -> Result<Json<TrackingReport>, ApiError> {
+    Ok(Json(
+        app.import_tracking_csv(query.store_id, Some(vendor.id), &body)
+            .await?,
+    ))
 }

@@ -298,6 +298,116 @@ async fn import_flow(app: &TestApp, browser: &Client) -> Step {
     Ok(())
 }
 
+/// The operator records a partial shipment on the order page, sees BigCommerce take it, has a
+/// bad one refused with the field named, and uploads tracking as CSV.
+async fn shipment_flow(app: &TestApp, browser: &Client) -> Step {
+    let shop = crate::shipments::shop(app).await;
+    let (external, order_id) = shop.order(app, &[(0, 2, 0)]).await;
+    sign_in(app, browser).await?;
+    let order_page = format!("{}/orders/{order_id}", app.address);
+    browser.goto(&order_page).await?;
+    browser
+        .find(Locator::Css("details.record-shipment summary"))
+        .await?
+        .click()
+        .await?;
+    let form = browser.find(Locator::Css("form.shipment-form")).await?;
+    // Spaces satisfy the browser's `required`; wharf itself says what is wrong.
+    form.find(Locator::Css("input[name=tracking_number]"))
+        .await?
+        .send_keys("   ")
+        .await?;
+    form.find(Locator::Css("input[name=carrier]"))
+        .await?
+        .send_keys("Fedex")
+        .await?;
+    form.find(Locator::Css("button.record-shipment-button"))
+        .await?
+        .click()
+        .await?;
+    let error = browser
+        .wait()
+        .for_element(Locator::Css("p.field-error[data-field=tracking_number]"))
+        .await?;
+    assert!(error.text().await?.contains("Tracking number is required"));
+    assert!(app.sim.simulator.shipments(STORE_HASH, external).is_empty());
+
+    // The form is open again, with the error; ship one of the two.
+    let form = browser.find(Locator::Css("form.shipment-form")).await?;
+    form.find(Locator::Css("input[name=tracking_number]"))
+        .await?
+        .send_keys("FX-BROWSER-1")
+        .await?;
+    form.find(Locator::Css("input[name=carrier]"))
+        .await?
+        .send_keys("Fedex")
+        .await?;
+    let quantity = form.find(Locator::Css("input[type=number]")).await?;
+    quantity.clear().await?;
+    quantity.send_keys("1").await?;
+    form.find(Locator::Css("button.record-shipment-button"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::Css("#shipments tr.shipment"))
+        .await?;
+    // The push runs in the background: reload until the row says it is in BigCommerce.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        browser.goto(&order_page).await?;
+        if browser
+            .find(Locator::Css("#shipments tr.shipment.pushed"))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never pushed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let shipped = app.sim.simulator.shipments(STORE_HASH, external);
+    assert_eq!(shipped.len(), 1);
+    assert_eq!(shipped[0].tracking_number, "FX-BROWSER-1");
+    assert_eq!(shipped[0].shipping_provider, "fedex");
+    assert!(
+        browser
+            .find(Locator::Css(".badge.partially_shipped"))
+            .await
+            .is_ok()
+    );
+
+    // The rest by CSV on the orders page, with a bad row reported by its line.
+    browser.goto(&format!("{}/orders", app.address)).await?;
+    let sku = &shop.variants[0].2;
+    browser
+        .find(Locator::Id("tracking-csv"))
+        .await?
+        .send_keys(&format!(
+            "order,sku,quantity,tracking_number,carrier\n{external},{sku},1,FX-CSV-2,FedEx\n{external},NOPE,1,FX-CSV-2,FedEx\n"
+        ))
+        .await?;
+    browser
+        .find(Locator::Id("upload-tracking"))
+        .await?
+        .click()
+        .await?;
+    let result = browser
+        .wait()
+        .for_element(Locator::Id("tracking-result"))
+        .await?
+        .text()
+        .await?;
+    assert!(result.starts_with("1 shipment(s) recorded"), "{result}");
+    let errors = text_of(browser, "tracking-errors").await?;
+    assert!(
+        errors.contains("Line 3") && errors.contains("NOPE"),
+        "{errors}"
+    );
+    Ok(())
+}
+
 async fn run_in_browser<F>(name: &str, flow: F)
 where
     F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
@@ -336,4 +446,9 @@ async fn the_form_names_each_bad_field_in_the_browser() {
 #[tokio::test]
 async fn the_merchant_imports_products_and_sees_the_progress_reach_100_percent() {
     run_in_browser("import", import_flow).await;
+}
+
+#[tokio::test]
+async fn the_operator_records_shipments_on_the_order_page_and_by_csv() {
+    run_in_browser("shipments", shipment_flow).await;
 }

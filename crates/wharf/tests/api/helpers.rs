@@ -94,6 +94,7 @@ async fn spawn_app_with(options: Options) -> TestApp {
         secret_key_file: Some(dir.path().join("wharf.key")),
         bigcommerce_api_base: sim.base_url.parse().unwrap(),
         job_lease_secs: 60,
+        job_concurrency: 4,
         order_poll_secs: 60,
         public_url: options.webhooks.then(|| address.parse().unwrap()),
     };
@@ -352,4 +353,22 @@ impl Write for LogWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// `wharf serve` as its own process, sharing the test's database and simulator.
+pub fn spawn_wharf_process(app: &TestApp, env: &[(&str, &str)]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .envs(env.iter().copied())
+        .env("WHARF_DATABASE_URL", &app.settings.database_url)
+        .env("WHARF_SECRET_KEY_FILE", app.dir.path().join("wharf.key"))
+        .env("WHARF_BIGCOMMERCE_API_BASE", &app.sim.base_url)
+        .env("WHARF_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        // A killed worker's job is taken over once its lease runs out: keep that short here.
+        .env("WHARF_JOB_LEASE_SECS", "1")
+        .env_remove("WHARF_SECRET_KEY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("wharf serve starts")
 }

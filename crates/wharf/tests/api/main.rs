@@ -9,5 +9,6 @@ mod jobs;
 mod orders;
 mod products;
 mod secrets;
+mod shipments;
 mod stores;
 mod webhooks;

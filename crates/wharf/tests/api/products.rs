@@ -443,23 +443,6 @@ async fn an_unknown_import_mode_is_refused_naming_the_field() {
     assert_eq!(body["fields"][0]["field"], "mode");
 }
 
-/// `wharf serve` as its own process, sharing the test's database and simulator.
-fn spawn_wharf_process(app: &TestApp) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("WHARF_DATABASE_URL", &app.settings.database_url)
-        .env("WHARF_SECRET_KEY_FILE", app.dir.path().join("wharf.key"))
-        .env("WHARF_BIGCOMMERCE_API_BASE", &app.sim.base_url)
-        .env("WHARF_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
-        // A killed worker's job is taken over once its lease runs out: keep that short here.
-        .env("WHARF_JOB_LEASE_SECS", "1")
-        .env_remove("WHARF_SECRET_KEY")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("wharf serve starts")
-}
-
 #[tokio::test]
 async fn an_import_killed_mid_run_resumes_after_restart_without_duplicates() {
     // No in-process worker: only the child processes run the import.
@@ -473,7 +456,7 @@ async fn an_import_killed_mid_run_resumes_after_restart_without_duplicates() {
     let run = app.start_import(store_id, "full").await;
     let import_id = run["id"].as_i64().unwrap();
 
-    let mut first = spawn_wharf_process(&app);
+    let mut first = crate::helpers::spawn_wharf_process(&app, &[]);
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
     let pages_before_kill = loop {
         let run = app.app.import_view(import_id).await.unwrap();
@@ -500,7 +483,7 @@ async fn an_import_killed_mid_run_resumes_after_restart_without_duplicates() {
         "pages and checkpoint commit together"
     );
 
-    let mut second = spawn_wharf_process(&app);
+    let mut second = crate::helpers::spawn_wharf_process(&app, &[]);
     let run = app.wait_for_import(import_id).await;
     second.kill().unwrap();
     second.wait().unwrap();

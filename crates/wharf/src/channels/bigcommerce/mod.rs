@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod connect;
 pub mod orders;
+pub mod shipments;
 pub mod webhooks;
 
 use bigcommerce::{BigCommerce, ClientConfig};

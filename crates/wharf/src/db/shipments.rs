@@ -1,0 +1,738 @@
+//! Shipments, their lines, and their parts: one BigCommerce shipment per (shipment × shipping
+//! address). A part is recorded (`pending`) in the same transaction as its shipment, marked
+//! `sending` and committed before its POST goes out, and bound to the BigCommerce shipment once
+//! one is known to exist: that order of writes is what makes the push exactly-once.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use super::bindings::local_id;
+use super::{Db, DbError, now_ms};
+use crate::domain::shipment::{ShipmentSource, ShippableLine};
+
+/// Bindings kind of a shipment part (its BigCommerce shipment).
+pub const PART: &str = "shipment";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShipmentState {
+    Pending,
+    Pushed,
+    Failed,
+    Held,
+    Imported,
+}
+
+impl ShipmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShipmentState::Pending => "pending",
+            ShipmentState::Pushed => "pushed",
+            ShipmentState::Failed => "failed",
+            ShipmentState::Held => "held",
+            ShipmentState::Imported => "imported",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartState {
+    Pending,
+    Sending,
+    Created,
+    Failed,
+    Skipped,
+    Deleted,
+}
+
+impl PartState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartState::Pending => "pending",
+            PartState::Sending => "sending",
+            PartState::Created => "created",
+            PartState::Failed => "failed",
+            PartState::Skipped => "skipped",
+            PartState::Deleted => "deleted",
+        }
+    }
+
+    fn parse(s: &str) -> PartState {
+        match s {
+            "sending" => PartState::Sending,
+            "created" => PartState::Created,
+            "failed" => PartState::Failed,
+            "skipped" => PartState::Skipped,
+            "deleted" => PartState::Deleted,
+            _ => PartState::Pending,
+        }
+    }
+}
+
+/// What wharf records of a shipment, whatever its source.
+#[derive(Debug, Clone)]
+pub struct ShipmentRecord<'a> {
+    pub order_id: i64,
+    pub purchase_order_id: Option<i64>,
+    pub source: ShipmentSource,
+    pub tracking_number: &'a str,
+    pub carrier: &'a str,
+    pub carrier_slug: Option<&'a str>,
+    pub tracking_url: Option<&'a str>,
+    pub shipping_method: Option<&'a str>,
+    pub state: ShipmentState,
+    pub shipped_after_cancellation: bool,
+    /// (order line id, quantity).
+    pub lines: &'a [(i64, i64)],
+}
+
+/// Quantity of the order line that recorded shipments already cover (parts deleted in
+/// BigCommerce don't count; what BigCommerce had shipped already counts once, in its own
+/// imported shipment).
+pub(crate) const SHIPPED_OF_LINE: &str =
+    "COALESCE((SELECT CAST(SUM(sl.quantity - sl.already_shipped) AS BIGINT)
+        FROM shipment_lines sl
+        JOIN shipment_parts p ON p.shipment_id = sl.shipment_id AND p.address_id = l.address_id
+        WHERE sl.order_line_id = l.id AND p.state <> 'deleted'), 0)";
+
+/// The purchase order's lines that can ship (physical, with an address), with what is unshipped.
+pub async fn shippable_lines(
+    conn: &mut AnyConnection,
+    purchase_order_id: i64,
+) -> Result<Vec<ShippableLine>, DbError> {
+    let sql = format!(
+        "SELECT l.id, l.sku, l.quantity - {SHIPPED_OF_LINE} AS unshipped
+         FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
+         WHERE pl.purchase_order_id = $1 AND l.address_id IS NOT NULL ORDER BY l.id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(purchase_order_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| ShippableLine {
+            order_line_id: r.get("id"),
+            sku: r.get("sku"),
+            unshipped: r.get::<i64, _>("unshipped").max(0),
+        })
+        .collect())
+}
+
+/// Recorded shipped quantity per order line of an order (for pages and purchase orders).
+pub async fn shipped_by_line(db: &Db, order_id: i64) -> Result<HashMap<i64, i64>, DbError> {
+    let sql = format!(
+        "SELECT l.id, {SHIPPED_OF_LINE} AS shipped FROM order_lines l WHERE l.order_id = $1"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(order_id)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("id"), r.get("shipped")))
+        .collect())
+}
+
+/// Records a shipment with its lines and one part per shipping address its lines go to.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    shipment: &ShipmentRecord<'_>,
+) -> Result<i64, DbError> {
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO shipments (order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug, tracking_url,
+                                shipping_method, state, shipped_after_cancellation, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(shipment.order_id)
+    .bind(shipment.purchase_order_id)
+    .bind(shipment.source.as_str())
+    .bind(shipment.tracking_number)
+    .bind(shipment.carrier)
+    .bind(shipment.carrier_slug)
+    .bind(shipment.tracking_url)
+    .bind(shipment.shipping_method)
+    .bind(shipment.state.as_str())
+    .bind(shipment.shipped_after_cancellation as i64)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .get("id");
+    for &(line_id, quantity) in shipment.lines {
+        sqlx::query(
+            "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(line_id)
+        .bind(quantity)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO shipment_parts (shipment_id, address_id, state, created_at, updated_at)
+         SELECT DISTINCT $1, l.address_id, 'pending', $2, $2
+         FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
+         WHERE sl.shipment_id = $1 AND l.address_id IS NOT NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Locks the purchase order for the rest of the transaction (an UPDATE takes the row lock on
+/// PostgreSQL; SQLite's write transactions are serial already), so two shipments recorded at
+/// once can't both take the last unshipped unit. Returns (order id, vendor id, status).
+pub async fn lock_purchase_order(
+    conn: &mut AnyConnection,
+    purchase_order_id: i64,
+) -> Result<Option<(i64, i64, String)>, DbError> {
+    let row = sqlx::query(
+        "UPDATE purchase_orders SET updated_at = $2 WHERE id = $1 RETURNING order_id, vendor_id, status",
+    )
+    .bind(purchase_order_id)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| (r.get("order_id"), r.get("vendor_id"), r.get("status"))))
+}
+
+/// One line of a part, with everything the push needs.
+#[derive(Debug, Clone)]
+pub struct PartLine {
+    pub shipment_line_id: i64,
+    pub order_line_id: i64,
+    pub order_product_external_id: i64,
+    pub sku: Option<String>,
+    pub quantity: i64,
+    pub already_shipped: i64,
+    /// The order line's size and what BigCommerce said was shipped of it when last read.
+    pub line_quantity: i64,
+    pub line_shipped_in_bigcommerce: i64,
+}
+
+impl PartLine {
+    pub fn to_send(&self) -> i64 {
+        self.quantity - self.already_shipped
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub id: i64,
+    pub address_external_id: i64,
+    pub state: PartState,
+    pub attempts: i64,
+    pub external_id: Option<i64>,
+    pub lines: Vec<PartLine>,
+}
+
+/// A shipment as the push (and the import's matching) sees it.
+#[derive(Debug, Clone)]
+pub struct PushPlan {
+    pub shipment_id: i64,
+    pub store_id: i64,
+    pub order_id: i64,
+    pub order_external_id: i64,
+    pub order_cancelled: bool,
+    pub state: String,
+    pub shipped_after_cancellation: bool,
+    pub tracking_number: String,
+    pub carrier: String,
+    pub carrier_slug: Option<String>,
+    pub tracking_url: Option<String>,
+    pub shipping_method: Option<String>,
+    pub parts: Vec<Part>,
+}
+
+pub async fn push_plan(
+    conn: &mut AnyConnection,
+    shipment_id: i64,
+) -> Result<Option<PushPlan>, DbError> {
+    let Some(row) = sqlx::query(
+        "SELECT s.id, s.order_id, s.state, s.shipped_after_cancellation, s.tracking_number, s.carrier, s.carrier_slug,
+                s.tracking_url, s.shipping_method, o.store_id, o.routing_state, b.external_id
+         FROM shipments s JOIN orders o ON o.id = s.order_id
+         JOIN bindings b ON b.kind = 'order' AND b.local_id = o.id
+         WHERE s.id = $1",
+    )
+    .bind(shipment_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let parts = parts_of(conn, &[shipment_id])
+        .await?
+        .remove(&shipment_id)
+        .unwrap_or_default();
+    Ok(Some(PushPlan {
+        shipment_id,
+        store_id: row.get("store_id"),
+        order_id: row.get("order_id"),
+        order_external_id: row.get("external_id"),
+        order_cancelled: row.get::<String, _>("routing_state") == "cancelled",
+        state: row.get("state"),
+        shipped_after_cancellation: row.get::<i64, _>("shipped_after_cancellation") != 0,
+        tracking_number: row.get("tracking_number"),
+        carrier: row.get("carrier"),
+        carrier_slug: row.get("carrier_slug"),
+        tracking_url: row.get("tracking_url"),
+        shipping_method: row.get("shipping_method"),
+        parts,
+    }))
+}
+
+/// The parts (with their lines) of the shipments given, by shipment.
+async fn parts_of(
+    conn: &mut AnyConnection,
+    shipment_ids: &[i64],
+) -> Result<HashMap<i64, Vec<Part>>, DbError> {
+    let mut by_shipment: HashMap<i64, Vec<Part>> = HashMap::new();
+    for chunk in shipment_ids.chunks(super::sql::IN_LIST_CHUNK) {
+        let list = super::sql::placeholders(1, chunk.len());
+        let sql = format!(
+            "SELECT p.id, p.shipment_id, p.state, p.attempts, ab.external_id AS address_external_id, pb.external_id AS part_external_id
+             FROM shipment_parts p
+             JOIN bindings ab ON ab.kind = 'order_address' AND ab.local_id = p.address_id
+             LEFT JOIN bindings pb ON pb.kind = '{PART}' AND pb.local_id = p.id
+             WHERE p.shipment_id IN ({list}) ORDER BY p.id"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        let parts = query.fetch_all(&mut *conn).await?;
+        let sql = format!(
+            "SELECT sl.id, sl.shipment_id, sl.order_line_id, sl.quantity, sl.already_shipped, l.sku, l.quantity AS line_quantity,
+                    l.quantity_shipped, l.address_id, p.id AS part_id, lb.external_id
+             FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
+             JOIN shipment_parts p ON p.shipment_id = sl.shipment_id AND p.address_id = l.address_id
+             JOIN bindings lb ON lb.kind = 'order_line' AND lb.local_id = l.id
+             WHERE sl.shipment_id IN ({list}) ORDER BY sl.id"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        let mut lines_by_part: HashMap<i64, Vec<PartLine>> = HashMap::new();
+        for r in query.fetch_all(&mut *conn).await? {
+            lines_by_part
+                .entry(r.get("part_id"))
+                .or_default()
+                .push(PartLine {
+                    shipment_line_id: r.get("id"),
+                    order_line_id: r.get("order_line_id"),
+                    order_product_external_id: r.get("external_id"),
+                    sku: r.get("sku"),
+                    quantity: r.get("quantity"),
+                    already_shipped: r.get("already_shipped"),
+                    line_quantity: r.get("line_quantity"),
+                    line_shipped_in_bigcommerce: r.get("quantity_shipped"),
+                });
+        }
+        for r in parts {
+            let id: i64 = r.get("id");
+            by_shipment
+                .entry(r.get("shipment_id"))
+                .or_default()
+                .push(Part {
+                    id,
+                    address_external_id: r.get("address_external_id"),
+                    state: PartState::parse(r.get("state")),
+                    attempts: r.get("attempts"),
+                    external_id: r.get("part_external_id"),
+                    lines: lines_by_part.remove(&id).unwrap_or_default(),
+                });
+        }
+    }
+    Ok(by_shipment)
+}
+
+/// The POST is about to go out: from now on the part may exist in BigCommerce, so whoever
+/// picks it up again looks before sending. Commit this before sending.
+pub async fn mark_sending(conn: &mut AnyConnection, part_id: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE shipment_parts SET state = 'sending', attempts = attempts + 1, sent_at = $2, updated_at = $2 WHERE id = $1",
+    )
+    .bind(part_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The part is in BigCommerce as that shipment. Binding it twice to the same shipment is a
+/// no-op (the push and the import may both find it); a shipment already bound to another part
+/// is refused (`false`).
+pub async fn mark_created(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    part_id: i64,
+    external_id: i64,
+) -> Result<bool, DbError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO bindings (store_id, kind, local_id, external_id, remote_modified_at, synced_at)
+         VALUES ($1, $2, $3, $4, NULL, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(store_id)
+    .bind(PART)
+    .bind(part_id)
+    .bind(external_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if local_id(conn, store_id, PART, external_id).await? != Some(part_id) {
+        return Ok(false);
+    }
+    set_part_state(conn, part_id, PartState::Created, None).await?;
+    Ok(true)
+}
+
+pub async fn set_part_state(
+    conn: &mut AnyConnection,
+    part_id: i64,
+    state: PartState,
+    error: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE shipment_parts SET state = $2, error = $3, updated_at = $4 WHERE id = $1")
+        .bind(part_id)
+        .bind(state.as_str())
+        .bind(error)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Records how much of a shipment line BigCommerce had shipped already (not sent again).
+pub async fn set_already_shipped(
+    conn: &mut AnyConnection,
+    shipment_line_id: i64,
+    quantity: i64,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE shipment_lines SET already_shipped = $2 WHERE id = $1")
+        .bind(shipment_line_id)
+        .bind(quantity)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_state(
+    conn: &mut AnyConnection,
+    shipment_id: i64,
+    state: ShipmentState,
+    error: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE shipments SET state = $2, error = $3, updated_at = $4 WHERE id = $1")
+        .bind(shipment_id)
+        .bind(state.as_str())
+        .bind(error)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn flag_shipped_after_cancellation(
+    conn: &mut AnyConnection,
+    shipment_id: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE shipments SET shipped_after_cancellation = 1, updated_at = $2 WHERE id = $1",
+    )
+    .bind(shipment_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Derives a pushed shipment's state from its parts: failed if one failed, pushed when none is
+/// left to send, pending otherwise. Returns the state set.
+pub async fn settle_state(
+    conn: &mut AnyConnection,
+    shipment_id: i64,
+) -> Result<ShipmentState, DbError> {
+    let rows =
+        sqlx::query("SELECT state, error FROM shipment_parts WHERE shipment_id = $1 ORDER BY id")
+            .bind(shipment_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let failed = rows
+        .iter()
+        .find(|r| r.get::<String, _>("state") == "failed");
+    let open = rows.iter().any(|r| {
+        matches!(
+            PartState::parse(r.get("state")),
+            PartState::Pending | PartState::Sending
+        )
+    });
+    let (state, error) = match failed {
+        Some(row) => (ShipmentState::Failed, row.get::<Option<String>, _>("error")),
+        None if open => (ShipmentState::Pending, None),
+        None => (ShipmentState::Pushed, None),
+    };
+    set_state(conn, shipment_id, state, error.as_deref()).await?;
+    Ok(state)
+}
+
+/// Puts a failed or held shipment back in line for a push: failed parts become pending.
+/// Returns false when the shipment is in neither state.
+pub async fn release(conn: &mut AnyConnection, shipment_id: i64) -> Result<bool, DbError> {
+    let updated = sqlx::query(
+        "UPDATE shipments SET state = 'pending', error = NULL, updated_at = $2 WHERE id = $1 AND state IN ('failed', 'held')",
+    )
+    .bind(shipment_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE shipment_parts SET state = 'pending', error = NULL, updated_at = $2 WHERE shipment_id = $1 AND state = 'failed'")
+        .bind(shipment_id)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+/// Which of these BigCommerce shipment ids are bound to a part already.
+pub async fn bound_external_ids(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    external_ids: &[i64],
+) -> Result<HashSet<i64>, DbError> {
+    let mut bound = HashSet::new();
+    for id in external_ids {
+        if local_id(conn, store_id, PART, *id).await?.is_some() {
+            bound.insert(*id);
+        }
+    }
+    Ok(bound)
+}
+
+/// The order's shipments with parts not yet known to be in BigCommerce.
+pub async fn unsettled_shipments(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<Vec<i64>, DbError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT s.id FROM shipments s JOIN shipment_parts p ON p.shipment_id = s.id
+         WHERE s.order_id = $1 AND p.state IN ('pending', 'sending') ORDER BY s.id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(|r| r.get("id")).collect())
+}
+
+/// (part id, BigCommerce shipment id) of the order's parts that are in BigCommerce.
+pub async fn created_parts(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<Vec<(i64, i64, i64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.shipment_id, b.external_id FROM shipment_parts p JOIN shipments s ON s.id = p.shipment_id
+         JOIN bindings b ON b.kind = 'shipment' AND b.local_id = p.id
+         WHERE s.order_id = $1 AND p.state = 'created'",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("id"), r.get("shipment_id"), r.get("external_id")))
+        .collect())
+}
+
+/// Items of the order wharf knows to be shipped in BigCommerce: what its created parts sent.
+/// The order poll compares it with BigCommerce's `items_shipped` to notice shipments made (or
+/// deleted) elsewhere.
+pub async fn items_known_shipped(conn: &mut AnyConnection, order_id: i64) -> Result<i64, DbError> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(sl.quantity - sl.already_shipped), 0) AS BIGINT) AS n
+         FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id
+         JOIN order_lines l ON l.id = sl.order_line_id
+         JOIN shipment_parts p ON p.shipment_id = s.id AND p.address_id = l.address_id
+         WHERE s.order_id = $1 AND p.state = 'created'",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.get("n"))
+}
+
+/// A shipment as pages and APIs show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ShipmentView {
+    pub id: i64,
+    pub order_id: i64,
+    pub purchase_order_id: Option<i64>,
+    pub source: String,
+    pub tracking_number: String,
+    pub carrier: String,
+    pub carrier_known: bool,
+    pub tracking_url: Option<String>,
+    pub shipping_method: Option<String>,
+    /// pending | pushed | failed | held | imported
+    pub state: String,
+    pub error: Option<String>,
+    pub shipped_after_cancellation: bool,
+    pub created_at_ms: i64,
+    pub lines: Vec<ShipmentLineView>,
+    /// The BigCommerce shipments it became (one per shipping address).
+    pub bigcommerce_shipment_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ShipmentLineView {
+    pub order_line_id: i64,
+    pub sku: Option<String>,
+    pub name: String,
+    pub quantity: i64,
+    /// Part of `quantity` BigCommerce had shipped already (by someone else): not shipped again.
+    pub already_shipped: i64,
+}
+
+/// Shipments of an order, or of one purchase order, oldest first.
+pub async fn list(
+    conn: &mut AnyConnection,
+    order_id: Option<i64>,
+    purchase_order_id: Option<i64>,
+) -> Result<Vec<ShipmentView>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug, tracking_url, shipping_method,
+                state, error, shipped_after_cancellation, created_at
+         FROM shipments WHERE ($1 < 0 OR order_id = $1) AND ($2 < 0 OR purchase_order_id = $2) ORDER BY id",
+    )
+    .bind(order_id.unwrap_or(-1))
+    .bind(purchase_order_id.unwrap_or(-1))
+    .fetch_all(&mut *conn)
+    .await?;
+    views(conn, rows).await
+}
+
+pub async fn get(
+    conn: &mut AnyConnection,
+    shipment_id: i64,
+) -> Result<Option<ShipmentView>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug, tracking_url, shipping_method,
+                state, error, shipped_after_cancellation, created_at
+         FROM shipments WHERE id = $1",
+    )
+    .bind(shipment_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(views(conn, rows).await?.pop())
+}
+
+async fn views(
+    conn: &mut AnyConnection,
+    rows: Vec<sqlx::any::AnyRow>,
+) -> Result<Vec<ShipmentView>, DbError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+    let mut lines: HashMap<i64, Vec<ShipmentLineView>> = HashMap::new();
+    let mut external: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in ids.chunks(super::sql::IN_LIST_CHUNK) {
+        let list = super::sql::placeholders(1, chunk.len());
+        let sql = format!(
+            "SELECT sl.shipment_id, sl.order_line_id, l.sku, l.name, sl.quantity, sl.already_shipped
+             FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
+             WHERE sl.shipment_id IN ({list}) ORDER BY sl.id"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            lines
+                .entry(r.get("shipment_id"))
+                .or_default()
+                .push(ShipmentLineView {
+                    order_line_id: r.get("order_line_id"),
+                    sku: r.get("sku"),
+                    name: r.get("name"),
+                    quantity: r.get("quantity"),
+                    already_shipped: r.get("already_shipped"),
+                });
+        }
+        let sql = format!(
+            "SELECT p.shipment_id, b.external_id FROM shipment_parts p
+             JOIN bindings b ON b.kind = '{PART}' AND b.local_id = p.id
+             WHERE p.shipment_id IN ({list}) AND p.state = 'created' ORDER BY p.id"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            external
+                .entry(r.get("shipment_id"))
+                .or_default()
+                .push(r.get("external_id"));
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let id: i64 = r.get("id");
+            ShipmentView {
+                id,
+                order_id: r.get("order_id"),
+                purchase_order_id: r.get("purchase_order_id"),
+                source: r.get("source"),
+                tracking_number: r.get("tracking_number"),
+                carrier: r.get("carrier"),
+                carrier_known: r.get::<Option<String>, _>("carrier_slug").is_some(),
+                tracking_url: r.get("tracking_url"),
+                shipping_method: r.get("shipping_method"),
+                state: r.get("state"),
+                error: r.get("error"),
+                shipped_after_cancellation: r.get::<i64, _>("shipped_after_cancellation") != 0,
+                created_at_ms: r.get("created_at"),
+                lines: lines.remove(&id).unwrap_or_default(),
+                bigcommerce_shipment_ids: external.remove(&id).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// The local ids of an order's line and address bound to these BigCommerce ids.
+pub async fn local_line(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    order_product_id: i64,
+) -> Result<Option<i64>, DbError> {
+    local_id(conn, store_id, "order_line", order_product_id).await
+}
+
+pub async fn local_address(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    address_id: i64,
+) -> Result<Option<i64>, DbError> {
+    local_id(conn, store_id, "order_address", address_id).await
+}
+
+/// Binds an imported shipment's one part to the BigCommerce shipment it came from.
+pub async fn bind_imported_part(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    shipment_id: i64,
+    external_id: i64,
+) -> Result<bool, DbError> {
+    let part_id: i64 = sqlx::query("SELECT id FROM shipment_parts WHERE shipment_id = $1")
+        .bind(shipment_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .get("id");
+    mark_created(conn, store_id, part_id, external_id).await
+}
