@@ -53,6 +53,23 @@ enum Command {
     /// Orders from the store.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Vendors' shipments, pushed to BigCommerce with their tracking.
+    #[command(subcommand)]
+    Shipments(ShipmentsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ShipmentsCommand {
+    /// Record shipments from a tracking CSV (order, sku, quantity, tracking_number, carrier,
+    /// optionally tracking_url and shipping_method); the worker (`wharf serve`) pushes them.
+    Import {
+        /// The store's name (or id).
+        store: String,
+        file: std::path::PathBuf,
+        /// Only this vendor's purchase orders (name or id), as the vendor's own upload would.
+        #[arg(long)]
+        vendor: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -272,6 +289,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Assignments(AssignmentsCommand::Import { store, file }) => {
             let app = App::open(&cli.settings).await?;
             let code = import_assignments(&app, &store, &file).await;
+            app.db.close().await;
+            code
+        }
+        Command::Shipments(ShipmentsCommand::Import {
+            store,
+            file,
+            vendor,
+        }) => {
+            let app = App::open(&cli.settings).await?;
+            let code = import_tracking(&app, &store, &file, vendor.as_deref()).await;
             app.db.close().await;
             code
         }
@@ -548,6 +575,43 @@ async fn import_assignments(
     let routed = app.reroute_needing_attention(store.id).await?;
     if routed > 0 {
         println!("{routed} order(s) waiting for an assignment are routed now");
+    }
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+async fn import_tracking(
+    app: &App,
+    store: &str,
+    file: &std::path::Path,
+    vendor: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let store = app.find_store(store).await?;
+    let vendor_id = match vendor {
+        Some(name) => Some(app.find_vendor(name).await?.id),
+        None => None,
+    };
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let report = match app.import_tracking_csv(store.id, vendor_id, &text).await {
+        Ok(report) => report,
+        Err(StoreError::Invalid(errors)) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    println!(
+        "{} shipment(s) recorded from {} row(s), {} row(s) rejected",
+        report.shipments_recorded,
+        report.lines_recorded,
+        report.errors.len()
+    );
+    for error in &report.errors {
+        eprintln!("  line {}: {}", error.line, error.message);
     }
     Ok(if report.errors.is_empty() {
         ExitCode::SUCCESS

@@ -198,8 +198,13 @@ impl App {
         if !surely_unshipped
             && db::shipments::items_known_shipped(tx, id).await? != order.items_shipped
         {
-            super::shipments::queue_shipment_import(tx, store_id, order.external_id as u64, None)
-                .await?;
+            super::shipments::queue_shipment_import(
+                tx,
+                store_id,
+                order.external_id as u64,
+                super::shipments::ImportHint::CountsDiffer,
+            )
+            .await?;
         }
         Ok(())
     }

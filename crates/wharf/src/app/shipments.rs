@@ -53,6 +53,10 @@ pub(crate) struct ImportJob {
     /// The shipment a `store/shipment/created` webhook named, if that is what queued this.
     #[serde(default)]
     pub created_shipment_id: Option<u64>,
+    /// Read the shipments whatever wharf's counts say (a `store/shipment/deleted` webhook
+    /// arrives before the order's new `items_shipped` is known).
+    #[serde(default)]
+    pub always_read: bool,
 }
 
 /// What a tracking CSV upload did: valid groups recorded, bad rows reported by line.
@@ -382,6 +386,7 @@ impl App {
             Some(id) => bindings::local_id(&mut conn, job.store_id, shipments::PART, id as i64)
                 .await?
                 .is_some(),
+            None if job.always_read => false,
             // The poll's hint: BigCommerce's items_shipped differed from what wharf knew. If
             // they agree by now (a push finished meanwhile), there is nothing to read.
             None => {
@@ -407,27 +412,38 @@ impl App {
     }
 }
 
+/// Why an order's BigCommerce shipments are to be read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ImportHint {
+    /// A `store/shipment/created` webhook named this shipment.
+    Created(u64),
+    /// A `store/shipment/deleted` webhook.
+    Deleted,
+    /// BigCommerce's `items_shipped` differs from what wharf's shipments account for.
+    CountsDiffer,
+}
+
 /// Queues the import of an order's BigCommerce shipments (from a webhook or the poll).
 pub(crate) async fn queue_shipment_import(
     conn: &mut AnyConnection,
     store_id: i64,
     order_id: u64,
-    created_shipment_id: Option<u64>,
+    hint: ImportHint,
 ) -> Result<(), DbError> {
-    let key = format!(
-        "{IMPORT_JOB}:{store_id}:{order_id}:{}",
-        created_shipment_id.map_or("any".to_owned(), |id| id.to_string())
-    );
-    let mut job = NewJob::new(
-        IMPORT_JOB,
-        &ImportJob {
-            store_id,
-            order_id,
-            created_shipment_id,
-        },
-    )
-    .store(store_id)
-    .dedupe_key(key);
+    let (created_shipment_id, always_read, reason) = match hint {
+        ImportHint::Created(id) => (Some(id), false, id.to_string()),
+        ImportHint::Deleted => (None, true, "deleted".to_owned()),
+        ImportHint::CountsDiffer => (None, false, "counts".to_owned()),
+    };
+    let import = ImportJob {
+        store_id,
+        order_id,
+        created_shipment_id,
+        always_read,
+    };
+    let mut job = NewJob::new(IMPORT_JOB, &import)
+        .store(store_id)
+        .dedupe_key(format!("{IMPORT_JOB}:{store_id}:{order_id}:{reason}"));
     if created_shipment_id.is_some() {
         job = job.run_after(WEBHOOK_IMPORT_DELAY);
     }

@@ -1,4 +1,4 @@
-//! Webhooks: registering the store's order hooks (a job, like every remote write) and
+//! Webhooks: registering the store's order and shipment hooks (a job, like every remote write) and
 //! receiving deliveries. A delivery is only a hint: the order is always re-read from the API.
 
 use secrecy::{ExposeSecret, SecretString};
@@ -6,13 +6,17 @@ use serde::{Deserialize, Serialize};
 
 use super::App;
 use super::tokens::random_token;
-use crate::channels::bigcommerce::webhooks::ensure_order_hooks;
+use crate::channels::bigcommerce::webhooks::ensure_hooks;
 use crate::db::jobs::{self, ClaimedJob, NewJob};
 use crate::db::{self, DbError};
 use crate::jobs::JobOutcome;
 
 pub const REGISTER_JOB: &str = "webhooks.register";
 const SECRET_PURPOSE: &str = "stores.webhook_secret";
+
+/// BigCommerce sends an order's events in bursts (created, statusUpdated, updated; each
+/// shipment adds its own): one re-read a moment after the first covers the whole burst.
+const ORDER_EVENT_COLLAPSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[derive(Debug, Serialize, Deserialize)]
 struct RegisterJob {
@@ -67,7 +71,7 @@ impl App {
         Ok(secret)
     }
 
-    /// Queues the registration (or re-activation) of the store's order hooks.
+    /// Queues the registration (or re-activation) of the store's order and shipment hooks.
     pub(crate) async fn queue_webhook_registration(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -98,12 +102,12 @@ impl App {
                 .map_err(|e| DbError::Corrupt(e.to_string()))?;
             let secret = self.webhook_secret(store_id).await?;
             Ok::<_, crate::channels::bigcommerce::catalog::SyncError>(
-                ensure_order_hooks(&client, &destination, secret.expose_secret()).await?,
+                ensure_hooks(&client, &destination, secret.expose_secret()).await?,
             )
         }
         .await;
         if let Ok(report) = &result {
-            tracing::info!(store_id, ?report, "order webhooks registered");
+            tracing::info!(store_id, ?report, "webhooks registered");
         }
         super::orders::outcome(result.map(drop))
     }
@@ -153,15 +157,18 @@ impl App {
                 .dedupe_key(format!(
                     "{}:{store_id}:{order_id}",
                     super::orders::FETCH_JOB
-                ));
+                ))
+                .run_after(ORDER_EVENT_COLLAPSE);
             jobs::enqueue(&mut tx, &job).await?;
         } else if event.scope.starts_with("store/shipment/")
             && let Some(order_id) = event.order_id()
         {
-            let created = (event.scope == "store/shipment/created")
-                .then_some(event.data.id)
-                .flatten();
-            super::shipments::queue_shipment_import(&mut tx, store_id, order_id, created).await?;
+            use super::shipments::ImportHint;
+            let hint = match event.data.id {
+                Some(id) if event.scope == "store/shipment/created" => ImportHint::Created(id),
+                _ => ImportHint::Deleted,
+            };
+            super::shipments::queue_shipment_import(&mut tx, store_id, order_id, hint).await?;
         }
         tx.commit().await?;
         self.wake_workers();

@@ -1,4 +1,5 @@
-//! Benchmarks, as BENCHMARKS.md runs them: `target/release/wharf-bench import|orders|order-latency`.
+//! Benchmarks, as BENCHMARKS.md runs them:
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
@@ -66,6 +67,15 @@ enum Bench {
         #[arg(long, default_value_t = 20)]
         rate: u32,
     },
+    /// Webhooks on: a vendor records shipments through the vendor API at a steady rate;
+    /// measures from each call to the shipment existing in BigCommerce, and requests per shipment.
+    ShipmentLatency {
+        #[arg(long, default_value_t = 1_000)]
+        shipments: usize,
+        /// Shipments recorded per second.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+    },
     /// (internal) The simulator process the benchmarks talk to.
     #[command(hide = true)]
     Simulator {
@@ -105,6 +115,9 @@ fn main() -> ExitCode {
                 postgres_url,
             } => bench_orders(orders, postgres_url).await,
             Bench::OrderLatency { orders, rate } => bench_order_latency(orders, rate).await,
+            Bench::ShipmentLatency { shipments, rate } => {
+                bench_shipment_latency(shipments, rate).await
+            }
             Bench::Simulator {
                 products,
                 variants_per_product,
@@ -280,8 +293,9 @@ impl BenchWharf {
         })
     }
 
-    /// Imports the catalog and sends every line to one vendor (the store's default).
-    async fn import_and_route_to_one_vendor(&self) -> anyhow::Result<()> {
+    /// Imports the catalog and sends every line to one vendor (the store's default). Returns
+    /// the vendor's API token.
+    async fn import_and_route_to_one_vendor(&self) -> anyhow::Result<String> {
         let import = self
             .app
             .start_import(self.store_id, ImportMode::Full)
@@ -294,7 +308,8 @@ impl BenchWharf {
         while !self.app.import_view(import.run.id).await?.is_finished() {
             worker.run_due_jobs().await?;
         }
-        self.app
+        let vendor = self
+            .app
             .add_vendor(&VendorInput {
                 name: "Bench Vendor".into(),
                 email: String::new(),
@@ -308,7 +323,7 @@ impl BenchWharf {
                 },
             )
             .await?;
-        Ok(())
+        Ok(secrecy::ExposeSecret::expose_secret(&vendor.api_token_once).to_owned())
     }
 
     async fn reset_sim_stats(&self) -> anyhow::Result<()> {
@@ -490,27 +505,7 @@ async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Result<()> {
     bench.import_and_route_to_one_vendor().await?;
 
     // wharf as deployed: HTTP (the webhook receiver) and workers in one process.
-    let server = Application::on_listener(
-        bench.app.clone(),
-        listener,
-        Some(bench.settings.worker_config()),
-    )?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run_until(async move {
-        let _ = stopped.await;
-    }));
-    bench.app.connect_store(bench.store_id).await?; // registers the webhooks (a job)
-    let hooks_deadline = Instant::now() + Duration::from_secs(30);
-    while bench.sim_stats().await?["by_endpoint"]["POST /v3/hooks"]
-        .as_u64()
-        .unwrap_or(0)
-        < 4
-    {
-        if Instant::now() > hooks_deadline {
-            bail!("the webhooks were not registered");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let (stop, serving) = serve_with_webhooks(&bench, listener).await?;
     let products: Value = bench
         .http
         .get(format!(
@@ -534,6 +529,7 @@ async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Result<()> {
         })
         .collect();
 
+    bench.reset_sim_stats().await?;
     println!("placing {orders} orders at {rate}/s with webhooks on…");
     let mut placed_at: HashMap<i64, i64> = HashMap::new();
     let gap = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
@@ -577,6 +573,7 @@ async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
+    let stats = bench.sim_stats().await?;
     let _ = stop.send(());
     let _ = serving.await;
     let percentile = |p: f64| {
@@ -586,6 +583,7 @@ async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Result<()> {
             .unwrap_or(-1)
     };
     println!("order latency benchmark (SQLite, webhooks on)");
+    print_requests(&stats, None);
     println!("  orders routed      {} of {orders}", latencies.len());
     println!(
         "  shopper → purchase order   p50 {} ms, p99 {} ms, max {} ms",
@@ -598,6 +596,165 @@ async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Result<()> {
     if latencies.len() != orders {
         bail!(
             "{} of {orders} orders were routed within a minute",
+            latencies.len()
+        );
+    }
+    Ok(())
+}
+
+/// Starts wharf as deployed (HTTP with the webhook receiver, and workers, in one process) and
+/// registers the store's webhooks. Returns the stop switch and the server task.
+async fn serve_with_webhooks(
+    bench: &BenchWharf,
+    listener: std::net::TcpListener,
+) -> anyhow::Result<(
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+)> {
+    let server = Application::on_listener(
+        bench.app.clone(),
+        listener,
+        Some(bench.settings.worker_config()),
+    )?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run_until(async move {
+        let _ = stopped.await;
+    }));
+    bench.app.connect_store(bench.store_id).await?; // registers the webhooks (a job)
+    let hooks_deadline = Instant::now() + Duration::from_secs(30);
+    while bench.sim_stats().await?["by_endpoint"]["POST /v3/hooks"]
+        .as_u64()
+        .unwrap_or(0)
+        < wharf::channels::bigcommerce::webhooks::HOOK_SCOPES.len() as u64
+    {
+        if Instant::now() > hooks_deadline {
+            bail!("the webhooks were not registered");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok((stop, serving))
+}
+
+async fn bench_shipment_latency(shipments: usize, rate: u32) -> anyhow::Result<()> {
+    let sim = start_simulator(200, 3, None, shipments)?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let address = format!("http://{}", listener.local_addr()?);
+    let bench = BenchWharf::start(&sim, None, Some(address.parse()?)).await?;
+    let token = bench.import_and_route_to_one_vendor().await?;
+    bench.app.poll_orders(bench.store_id).await?;
+    let (stop, serving) = serve_with_webhooks(&bench, listener).await?;
+
+    // One shipment per purchase order, of everything on it, through the vendor API.
+    let purchase_orders: Vec<Value> = bench
+        .http
+        .get(format!("{address}/vendor-api/v1/purchase-orders"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    if purchase_orders.len() < shipments {
+        bail!(
+            "{} purchase orders to ship, {shipments} wanted",
+            purchase_orders.len()
+        );
+    }
+    bench.reset_sim_stats().await?;
+    println!("recording {shipments} shipments at {rate}/s through the vendor API, webhooks on…");
+    let started = Instant::now();
+    let mut recorded_at: HashMap<i64, i64> = HashMap::new();
+    let gap = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
+    let mut next = Instant::now();
+    for (n, po) in purchase_orders.iter().take(shipments).enumerate() {
+        tokio::time::sleep_until(next.into()).await;
+        next += gap;
+        let lines: Vec<Value> = po["lines"]
+            .as_array()
+            .context("purchase order lines")?
+            .iter()
+            .map(|l| json!({ "line_id": l["order_line_id"], "quantity": l["quantity"] }))
+            .collect();
+        let body = json!({ "tracking_number": format!("1ZBENCH{n:08}"), "carrier": "UPS", "lines": lines });
+        let t0 = wharf::db::now_ms();
+        let shipment: Value = bench
+            .http
+            .post(format!(
+                "{address}/vendor-api/v1/purchase-orders/{}/shipments",
+                po["id"]
+            ))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        recorded_at.insert(shipment["id"].as_i64().context("shipment id")?, t0);
+    }
+    // A part turns `created` when BigCommerce's 201 is stored: the shipment existed a moment
+    // earlier, so these latencies are upper bounds.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let latencies = loop {
+        let rows = sqlx::query(
+            "SELECT shipment_id, MAX(updated_at) AS created_at FROM shipment_parts
+             WHERE state = 'created' GROUP BY shipment_id",
+        )
+        .fetch_all(bench.app.db.pool())
+        .await?;
+        let pending: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')")
+                .fetch_one(bench.app.db.pool())
+                .await?
+                .get("n");
+        let done = rows.len() >= shipments && pending == 0;
+        if done || Instant::now() > deadline {
+            let mut latencies: Vec<i64> = rows
+                .iter()
+                .filter_map(|r| {
+                    recorded_at
+                        .get(&r.get::<i64, _>("shipment_id"))
+                        .map(|t0| r.get::<i64, _>("created_at") - t0)
+                })
+                .collect();
+            latencies.sort_unstable();
+            break latencies;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let elapsed = started.elapsed();
+    // The webhook echoes of wharf's own shipments are recognised without a request; give them
+    // their delay to arrive and be handled before counting.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let stats = bench.sim_stats().await?;
+    let _ = stop.send(());
+    let _ = serving.await;
+    let percentile = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(-1)
+    };
+    let total = stats["total"].as_u64().unwrap_or(0);
+    println!("shipment latency benchmark (SQLite, webhooks on)");
+    println!("  shipments pushed   {} of {shipments}", latencies.len());
+    println!(
+        "  vendor API call → shipment in BigCommerce   p50 {} ms, p99 {} ms, max {} ms",
+        percentile(0.50),
+        percentile(0.99),
+        latencies.last().copied().unwrap_or(-1)
+    );
+    print_requests(&stats, None);
+    println!(
+        "  per shipment       {:.2} requests",
+        total as f64 / shipments.max(1) as f64
+    );
+    println!("  wall time          {:.2} s", elapsed.as_secs_f64());
+    println!("  peak RSS (wharf)   {}", peak_rss());
+    bench.finish().await?;
+    if latencies.len() != shipments {
+        bail!(
+            "{} of {shipments} shipments reached BigCommerce within two minutes",
             latencies.len()
         );
     }

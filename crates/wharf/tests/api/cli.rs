@@ -4,7 +4,7 @@ use std::process::Output;
 
 use crate::helpers::{STORE_HASH, TestApp, spawn_app};
 
-async fn wharf(app: &TestApp, args: &[&str]) -> Output {
+pub(crate) async fn wharf(app: &TestApp, args: &[&str]) -> Output {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_wharf"));
     command
         .args(args)

@@ -752,6 +752,37 @@ async fn shipments_made_in_bigcommerce_are_imported_from_webhooks_and_from_the_p
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+
+    // Deleted in BigCommerce: store/shipment/deleted gives the units back in wharf too.
+    app.sim
+        .simulator
+        .set_webhook_faults(bigcommerce_sim::WebhookFaults::default());
+    let first = app.sim.simulator.shipments(STORE_HASH, external)[0].id;
+    bc.delete(&format!("v2/orders/{external}/shipments/{first}"))
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let seen = detail(&app, order_id).await;
+        if seen["purchase_orders"][0]["lines"][0]["quantity_shipped"] == 0 {
+            assert!(
+                seen["timeline"]
+                    .to_string()
+                    .contains("was deleted in BigCommerce"),
+                "{seen:#}"
+            );
+            assert_eq!(
+                seen["purchase_orders"][0]["lines"][1]["quantity_shipped"],
+                1
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the deletion never reached wharf: {seen:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
@@ -997,4 +1028,43 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
         .await
         .unwrap()
         .get::<i64, _>(0)
+}
+
+#[tokio::test]
+async fn wharf_shipments_import_records_a_tracking_file_and_reports_bad_lines() {
+    let app = spawn_app().await;
+    let shop = shop(&app).await;
+    let (external, order_id) = shop.order(&app, &[(0, 1, 0)]).await;
+    let file = app.dir.path().join("tracking.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "Order Number,SKU,Qty,Tracking,Carrier\n{external},{},1,CLI-1,usps\n{external},{},1,,usps\n",
+            shop.variants[0].2, shop.variants[0].2
+        ),
+    )
+    .unwrap();
+    let output = crate::cli::wharf(
+        &app,
+        &[
+            "shipments",
+            "import",
+            &shop.store_id.to_string(),
+            file.to_str().unwrap(),
+            "--vendor",
+            "Alpha Supply",
+        ],
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("1 shipment(s) recorded from 1 row(s), 1 row(s) rejected"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("line 3: tracking_number"), "{stderr}");
+    let recorded = detail(&app, order_id).await["shipments"].clone();
+    assert_eq!(recorded[0]["tracking_number"], "CLI-1");
+    assert_eq!(recorded[0]["source"], "csv");
 }

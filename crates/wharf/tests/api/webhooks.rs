@@ -64,7 +64,11 @@ async fn a_placed_order_arrives_by_webhook_and_is_routed() {
     let app = spawn_app_with_webhooks().await;
     let (_, product, variant) = setup(&app).await;
     let hooks_before = app.sim.simulator.request_stats().count("POST /v3/hooks");
-    assert_eq!(hooks_before, 4, "one hook per order scope");
+    assert_eq!(
+        hooks_before,
+        wharf::channels::bigcommerce::webhooks::HOOK_SCOPES.len() as u64,
+        "one hook per order and shipment scope"
+    );
 
     app.sim
         .simulator
@@ -84,7 +88,10 @@ async fn a_placed_order_arrives_by_webhook_and_is_routed() {
     let stores: Vec<Value> = app.api_get("/stores").await.json().await.unwrap();
     app.connect(stores[0]["id"].as_i64().unwrap()).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(app.sim.simulator.request_stats().count("POST /v3/hooks"), 4);
+    assert_eq!(
+        app.sim.simulator.request_stats().count("POST /v3/hooks"),
+        wharf::channels::bigcommerce::webhooks::HOOK_SCOPES.len() as u64
+    );
 }
 
 #[tokio::test]
@@ -258,7 +265,7 @@ async fn connect_reactivates_a_deactivated_hook_instead_of_creating_another() {
     }
     assert_eq!(
         app.sim.simulator.request_stats().count("POST /v3/hooks"),
-        4,
+        wharf::channels::bigcommerce::webhooks::HOOK_SCOPES.len() as u64,
         "no hook created twice"
     );
 }

@@ -1,4 +1,4 @@
-//! Webhook registration: the order hooks wharf needs, pointing at its receiver, carrying the
+//! Webhook registration: the order and shipment hooks wharf needs, pointing at its receiver, carrying the
 //! store's secret in a custom header.
 //!
 //! BigCommerce has no idempotency keys, so registration looks before it writes: an existing
@@ -11,11 +11,16 @@ use bigcommerce::{BcError, HookUpdate, NewHook, StoreClient};
 /// The header BigCommerce sends back on every delivery, holding the store's secret.
 pub const SECRET_HEADER: &str = "x-wharf-webhook-secret";
 
-pub const ORDER_SCOPES: [&str; 4] = [
+/// Order events re-read the order; shipment events read its shipments (someone shipped, or
+/// deleted a shipment, in BigCommerce). `store/shipment/updated` is left out: wharf keeps no
+/// field a person would edit there.
+pub const HOOK_SCOPES: [&str; 6] = [
     "store/order/created",
     "store/order/updated",
     "store/order/statusUpdated",
     "store/order/archived",
+    "store/shipment/created",
+    "store/shipment/deleted",
 ];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -25,7 +30,7 @@ pub struct HookReport {
     pub unchanged: usize,
 }
 
-pub async fn ensure_order_hooks(
+pub async fn ensure_hooks(
     client: &StoreClient,
     destination: &str,
     secret: &str,
@@ -33,7 +38,7 @@ pub async fn ensure_order_hooks(
     let headers = HashMap::from([(SECRET_HEADER.to_owned(), secret.to_owned())]);
     let existing = client.all_hooks().await?;
     let mut report = HookReport::default();
-    for scope in ORDER_SCOPES {
+    for scope in HOOK_SCOPES {
         match existing
             .iter()
             .find(|h| h.scope == scope && h.destination == destination)
