@@ -18,10 +18,16 @@ mod rate_limit;
 pub use client::{BigCommerce, StoreClient};
 pub use config::{ClientConfig, DEFAULT_API_BASE};
 pub use endpoints::catalog::{ProductQuery, ProductSort, ProductSortField, SortDirection};
+pub use endpoints::inventory::{
+    InventoryItemsQuery, MAX_ADJUSTMENT_ITEMS, rejected_identities, rejected_item_indexes,
+};
 pub use endpoints::orders::{MAX_V2_PAGE_SIZE, OrderQuery, OrderSortField};
 pub use error::BcError;
 pub use models::brand::Brand;
 pub use models::hook::{Hook, HookUpdate, NewHook};
+pub use models::inventory::{
+    Adjustment, InventoryItem, ItemIdentity, ItemKey, ItemLocation, ItemSettings, Location,
+};
 pub use models::order::{
     BillingAddress, ConsignmentWarning, Consignments, Order, OrderCount, OrderProduct,
     OrderProductOption, OrderProductType, OrderStatusCount, ShippingAddress, ShippingConsignment,

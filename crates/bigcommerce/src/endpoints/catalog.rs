@@ -225,7 +225,7 @@ pub(crate) fn page_query(page: u32, limit: u32) -> Vec<(&'static str, String)> {
     vec![("page", page.to_string()), ("limit", limit.to_string())]
 }
 
-fn comma_list(ids: &[u64]) -> String {
+pub(crate) fn comma_list(ids: &[u64]) -> String {
     ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod catalog;
 mod hooks;
+pub(crate) mod inventory;
 mod order_statuses;
 pub(crate) mod orders;
 mod shipments;

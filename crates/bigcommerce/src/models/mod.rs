@@ -9,6 +9,7 @@
 pub mod brand;
 pub(crate) mod de;
 pub mod hook;
+pub mod inventory;
 pub mod order;
 pub mod order_status;
 pub mod product;
