@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 
 use crate::dates;
-use crate::inventory::{DEFAULT_LOCATION_ID, Inventory, ItemRef};
+use crate::inventory::{DEFAULT_LOCATION_ID, Inventory};
 use crate::money::Money;
 
 pub(crate) use seed::seed as seed_catalog;
@@ -340,46 +340,28 @@ impl Catalog {
         }
         Some(ids)
     }
-
-    /// The stock key (variant id) an inventory item reference points at, if the catalog
-    /// has it. A SKU matches a variant's first, then a product's own SKU.
-    pub fn resolve(&self, item: &ItemRef) -> Option<u64> {
-        match item {
-            ItemRef::Product(id) => self.products.get(id).map(Product::stock_variant_id),
-            ItemRef::Variant(id) => self.variant_owner.contains_key(id).then_some(*id),
-            ItemRef::Sku(sku) => {
-                let variant = self
-                    .products
-                    .values()
-                    .flat_map(|p| &p.variants)
-                    .find(|v| v.sku == *sku)
-                    .map(|v| v.id);
-                variant.or_else(|| {
-                    self.products
-                        .values()
-                        .find(|p| p.sku == *sku)
-                        .map(Product::stock_variant_id)
-                })
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::{ItemRef, resolve};
+
+    fn stock_key(c: &Catalog, item: ItemRef) -> Option<u64> {
+        resolve(c, &item).ok()
+    }
 
     #[test]
     fn items_resolve_by_product_variant_or_sku() {
         let mut c = Catalog::default();
         assert_eq!(c.seed_simple(2), vec![111, 112]);
-        assert_eq!(c.resolve(&ItemRef::Product(111)), Some(1001));
-        assert_eq!(c.resolve(&ItemRef::Variant(1002)), Some(1002));
-        assert_eq!(c.resolve(&ItemRef::Sku("SIM-112".into())), Some(1002));
-        assert_eq!(c.resolve(&ItemRef::Product(1001)), None);
-        assert_eq!(c.resolve(&ItemRef::Variant(111)), None);
+        assert_eq!(stock_key(&c, ItemRef::Product(111)), Some(1001));
+        assert_eq!(stock_key(&c, ItemRef::Variant(1002)), Some(1002));
+        assert_eq!(stock_key(&c, ItemRef::Sku("SIM-112".into())), Some(1002));
+        assert_eq!(stock_key(&c, ItemRef::Product(1001)), None);
+        assert_eq!(stock_key(&c, ItemRef::Variant(111)), None);
         assert_eq!(c.seed_simple(1), vec![113]);
-        assert_eq!(c.resolve(&ItemRef::Product(113)), Some(1003));
+        assert_eq!(stock_key(&c, ItemRef::Product(113)), Some(1003));
     }
 
     #[test]
@@ -401,7 +383,7 @@ mod tests {
         c.seed_simple(2);
         assert_eq!(c.delete(112), Some(vec![1002]));
         assert_eq!(c.delete(112), None);
-        assert_eq!(c.resolve(&ItemRef::Variant(1002)), None);
+        assert_eq!(stock_key(&c, ItemRef::Variant(1002)), None);
         assert_eq!(c.seed_simple(1), vec![113]);
         assert_eq!(c.product(113).unwrap().variants[0].id, 1003);
     }

@@ -29,6 +29,7 @@ pub(crate) fn routes() -> Router<Simulator> {
         .route("/__sim/quota", put(set_quota))
         .route("/__sim/stores/{hash}/orders", post(place_order))
         .route("/__sim/stores/{hash}/deliveries", get(deliveries))
+        .route("/__sim/stores/{hash}/inventory", get(inventory))
         .route("/__sim/webhook-faults", put(set_webhook_faults))
         .route("/__sim/webhook-faults/flush", post(flush_webhooks))
 }
@@ -264,4 +265,15 @@ async fn flush_webhooks(State(sim): State<Simulator>) -> StatusCode {
 /// Every delivery attempt for the store so far.
 async fn deliveries(State(sim): State<Simulator>, Path(hash): Path<String>) -> Response {
     Json(sim.deliveries(&hash)).into_response()
+}
+
+/// Inventory bookkeeping a test checks over HTTP: `{"oversold_units": N}`.
+async fn inventory(
+    State(sim): State<Simulator>,
+    Path(hash): Path<String>,
+) -> Result<Response, ControlError> {
+    let oversold = sim
+        .with_store(&hash, |store| store.inventory.oversold_units())
+        .ok_or_else(|| ControlError(StatusCode::NOT_FOUND, format!("unknown store {hash:?}")))?;
+    Ok(Json(json!({ "oversold_units": oversold })).into_response())
 }

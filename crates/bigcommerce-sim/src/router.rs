@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 
 use crate::{
     Simulator, catalog, control, gateway, inventory, locations, order_statuses, orders, store_info,
@@ -85,6 +85,14 @@ pub(crate) fn build(sim: Simulator) -> Router {
         .route(
             "/stores/{hash}/v3/inventory/adjustments/absolute",
             put(inventory::absolute),
+        )
+        .route(
+            "/stores/{hash}/v3/inventory/adjustments/relative",
+            post(inventory::relative),
+        )
+        .route(
+            "/stores/{hash}/v3/inventory/items",
+            get(inventory::list_items),
         )
         .route(
             "/stores/{hash}/v3/hooks",

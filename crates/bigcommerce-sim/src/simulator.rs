@@ -9,6 +9,7 @@ use crate::auth::Grant;
 use crate::catalog::{CatalogSeed, Product, SeededCatalog};
 use crate::events::Event;
 use crate::faults::{FaultInjector, Faults};
+use crate::inventory::ItemRef;
 use crate::orders::{PlaceError, ShopperOrder};
 use crate::rate_limit::{Quota, RateWindow};
 use crate::stats::RequestStats;
@@ -236,7 +237,12 @@ impl Simulator {
         })
     }
 
-    /// Places an order as a shopper would at checkout and returns its id. Fires
+    /// Places an order as a shopper would at checkout and returns its id. Its catalog
+    /// lines take stock from the default location, as a store with
+    /// `update_stock_behavior: order_placed` does: the tracked item (the variant, or the
+    /// product under product tracking; untracked products keep no stock) drops by the
+    /// line's quantity, never below 0; units beyond the stock on hand are counted by
+    /// [`Simulator::oversold_units`]. Fires
     /// `store/order/created` and, unless it stays Incomplete (status 0),
     /// `store/order/updated` and `store/order/statusUpdated` (0 → its status).
     ///
@@ -262,7 +268,21 @@ impl Simulator {
         order: &ShopperOrder,
     ) -> Option<Result<u64, PlaceError>> {
         let placed = self.with_store(store_hash, |store| {
-            crate::orders::place(&mut store.orders, &store.catalog, order)
+            let placed = crate::orders::place(&mut store.orders, &store.catalog, order)?;
+            // Stock goes when the order is placed (`update_stock_behavior: order_placed`).
+            let lines: Vec<(u64, Option<u64>, u32)> = store
+                .orders
+                .get(placed.0)
+                .map(|o| {
+                    o.lines
+                        .iter()
+                        .filter(|l| l.product_id != 0)
+                        .map(|l| (l.product_id, l.variant_id, l.quantity))
+                        .collect()
+                })
+                .unwrap_or_default();
+            store.inventory.take_for_order(&store.catalog, &lines);
+            Ok(placed)
         })?;
         Some(placed.map(|(id, events)| {
             self.emit(store_hash, events);
@@ -412,6 +432,132 @@ impl Simulator {
                 }
                 None => false,
             }
+        })
+    }
+
+    /// The level of a variant's inventory item at a location: `None` when the variant is
+    /// not an item of its own (unknown, its product is untracked, or tracked by product
+    /// and it is not a simple product's base variant) or the item was never given a level.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn variant_level(
+        &self,
+        store_hash: &str,
+        location_id: u64,
+        variant_id: u64,
+    ) -> Option<i64> {
+        self.item_level(
+            store_hash,
+            location_id,
+            &ItemRef::Variant(variant_id),
+            "variant_level",
+        )
+    }
+
+    /// The level of a product's inventory item at a location: `None` when the product is
+    /// not an item (unknown, untracked, or tracked by variant with options) or the item
+    /// was never given a level. For a simple product it is its base variant's level.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn product_level(
+        &self,
+        store_hash: &str,
+        location_id: u64,
+        product_id: u64,
+    ) -> Option<i64> {
+        self.item_level(
+            store_hash,
+            location_id,
+            &ItemRef::Product(product_id),
+            "product_level",
+        )
+    }
+
+    fn item_level(&self, hash: &str, location_id: u64, item: &ItemRef, what: &str) -> Option<i64> {
+        self.expect_store(hash, what, |store| {
+            let variant = crate::inventory::resolve(&store.catalog, item).ok()?;
+            store.inventory.level(location_id, variant)
+        })
+    }
+
+    /// Sets a variant's stock at a location as a merchant editing it by hand would (no
+    /// webhook, no transaction). Returns false, changing nothing, when the variant is not
+    /// an inventory item of its own (see [`Simulator::variant_level`]) or the location
+    /// does not exist.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn set_variant_level(
+        &self,
+        store_hash: &str,
+        location_id: u64,
+        variant_id: u64,
+        quantity: i64,
+    ) -> bool {
+        let item = ItemRef::Variant(variant_id);
+        self.set_item_level(
+            store_hash,
+            location_id,
+            &item,
+            quantity,
+            "set_variant_level",
+        )
+    }
+
+    /// Like [`Simulator::set_variant_level`] for a product's item (product tracking, or a
+    /// simple product).
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn set_product_level(
+        &self,
+        store_hash: &str,
+        location_id: u64,
+        product_id: u64,
+        quantity: i64,
+    ) -> bool {
+        let item = ItemRef::Product(product_id);
+        self.set_item_level(
+            store_hash,
+            location_id,
+            &item,
+            quantity,
+            "set_product_level",
+        )
+    }
+
+    fn set_item_level(
+        &self,
+        hash: &str,
+        location_id: u64,
+        item: &ItemRef,
+        quantity: i64,
+        what: &str,
+    ) -> bool {
+        self.expect_store(hash, what, |store| {
+            if !store.locations.contains_key(&location_id) {
+                return false;
+            }
+            match crate::inventory::resolve(&store.catalog, item) {
+                Ok(variant) => {
+                    store.inventory.set_level(location_id, variant, quantity);
+                    true
+                }
+                Err(_) => false,
+            }
+        })
+    }
+
+    /// Units ordered through [`Simulator::place_order`] beyond the stock on hand, since
+    /// the store was added: 0 proves nothing was oversold.
+    ///
+    /// # Panics
+    /// When the store was not added first.
+    pub fn oversold_units(&self, store_hash: &str) -> u64 {
+        self.expect_store(store_hash, "oversold_units", |store| {
+            store.inventory.oversold_units()
         })
     }
 
