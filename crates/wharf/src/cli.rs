@@ -56,6 +56,33 @@ enum Command {
     /// Vendors' shipments, pushed to BigCommerce with their tracking.
     #[command(subcommand)]
     Shipments(ShipmentsCommand),
+    /// Vendors' stock, and what is published to the stores.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum InventoryCommand {
+    /// Apply a vendor's stock file (sku, quantity, optionally warehouse); bad rows are reported
+    /// by line, a mostly invalid file is refused whole. The worker (`wharf serve`) publishes it.
+    Import {
+        file: std::path::PathBuf,
+        /// The vendor's name (or id).
+        #[arg(long)]
+        vendor: String,
+    },
+    /// Push the store's changed levels to BigCommerce now (every level with --full).
+    Push {
+        /// The store's name (or id).
+        store: String,
+        #[arg(long)]
+        full: bool,
+    },
+    /// Compare BigCommerce's levels with wharf's; differences are listed and repaired.
+    Drift {
+        /// The store's name (or id).
+        store: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,7 +262,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             let server = Application::build(app, &args.listen, Some(cli.settings.worker_config()))
                 .await?
-                .poll_orders_every(cli.settings.order_poll_interval());
+                .poll_orders_every(cli.settings.order_poll_interval())
+                .check_drift_every(cli.settings.drift_check_interval());
             println!("wharf is serving on http://{}", server.local_addr());
             server.run_until(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
@@ -299,6 +327,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let app = App::open(&cli.settings).await?;
             let code = import_tracking(&app, &store, &file, vendor.as_deref()).await;
+            app.db.close().await;
+            code
+        }
+        Command::Inventory(command) => {
+            let app = App::open(&cli.settings).await?;
+            let code = run_inventory_command(&app, command).await;
             app.db.close().await;
             code
         }
@@ -618,6 +652,90 @@ async fn import_tracking(
     } else {
         ExitCode::from(2)
     })
+}
+
+async fn run_inventory_command(app: &App, command: InventoryCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        InventoryCommand::Import { file, vendor } => {
+            let vendor = app.find_vendor(&vendor).await?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let report = match app.import_stock_csv(vendor.id, &text, None).await {
+                Ok(report) => report,
+                Err(StoreError::Invalid(errors)) => {
+                    eprintln!("{errors}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(other) => return Err(other.into()),
+            };
+            println!(
+                "{} stock level(s) applied for {:?}, {} row(s) rejected",
+                report.applied,
+                vendor.name,
+                report.errors.len()
+            );
+            for error in &report.errors {
+                eprintln!("  line {}: {}", error.line, error.message);
+            }
+            let unmatched = app.unmatched_skus(vendor.id).await?;
+            if !unmatched.is_empty() {
+                println!(
+                    "{} SKU(s) match no store item, e.g. {}",
+                    unmatched.len(),
+                    unmatched
+                        .iter()
+                        .take(5)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        InventoryCommand::Push { store, full } => {
+            let store = app.find_store(&store).await?;
+            let report = app.push_inventory(store.id, full).await?;
+            if report.busy {
+                eprintln!(
+                    "another push of {:?} is running; try again in a moment",
+                    store.name
+                );
+                return Ok(ExitCode::from(1));
+            }
+            println!(
+                "{} level(s) pushed to {:?} in {} request(s); {} refused by BigCommerce",
+                report.pushed, store.name, report.requests, report.refused
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        InventoryCommand::Drift { store } => {
+            let store = app.find_store(&store).await?;
+            let report = app.check_drift(store.id).await?;
+            println!(
+                "{} item(s) checked in {} request(s); {} difference(s)",
+                report.items_checked, report.requests, report.differences
+            );
+            for drift in app.drift_report(store.id).await? {
+                println!(
+                    "  {} at location {}: wharf published {}, BigCommerce has {}",
+                    drift.sku.as_deref().unwrap_or("(no SKU)"),
+                    drift.location_id,
+                    drift.expected,
+                    drift.found
+                );
+            }
+            if report.differences > 0 {
+                println!(
+                    "a push is queued to repair them (run `wharf inventory push` to do it now)"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn print_connection(store: &StoreView) {

@@ -60,6 +60,56 @@ pub struct Settings {
     )]
     pub order_poll_secs: u64,
 
+    /// Milliseconds a stock change waits before the inventory push it triggers, so that a burst
+    /// of changes (a feed, a busy minute of orders) becomes one push.
+    #[arg(
+        long,
+        env = "WHARF_INVENTORY_PUSH_DELAY_MS",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub inventory_push_delay_ms: u64,
+
+    /// Seconds between drift checks of each connected store's inventory (BigCommerce's levels
+    /// read back and compared with what wharf published).
+    #[arg(
+        long,
+        env = "WHARF_DRIFT_CHECK_SECS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub drift_check_secs: u64,
+
+    /// Stock feeds may be fetched from loopback and private-network addresses (a vendor server
+    /// on the same network). Off by default: a feed URL must not reach wharf's own network.
+    #[arg(
+        long,
+        env = "WHARF_FEED_ALLOW_PRIVATE",
+        default_value_t = false,
+        global = true
+    )]
+    pub feed_allow_private: bool,
+
+    /// When set, stock feeds are fetched only from these hosts (comma-separated).
+    #[arg(
+        long,
+        env = "WHARF_FEED_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub feed_allowed_hosts: Vec<String>,
+
+    /// Seconds one feed fetch may take, and the largest feed accepted (MB).
+    #[arg(
+        long,
+        env = "WHARF_FEED_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub feed_timeout_secs: u64,
+    #[arg(long, env = "WHARF_FEED_MAX_MB", default_value_t = 20, global = true)]
+    pub feed_max_mb: u64,
+
     /// wharf's public base URL (https://wharf.example.com). With it, Connect registers the
     /// store's order webhooks to {URL}/webhooks/bigcommerce/{store id}; without, polling alone.
     #[arg(long, env = "WHARF_PUBLIC_URL", global = true)]
@@ -67,6 +117,24 @@ pub struct Settings {
 }
 
 impl Settings {
+    pub fn feed_policy(&self) -> crate::feeds::FetchPolicy {
+        crate::feeds::FetchPolicy {
+            timeout: std::time::Duration::from_secs(self.feed_timeout_secs.max(1)),
+            max_bytes: self.feed_max_mb.max(1) * 1024 * 1024,
+            allow_private: self.feed_allow_private,
+            allowed_hosts: self
+                .feed_allowed_hosts
+                .iter()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        }
+    }
+
+    pub fn drift_check_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.drift_check_secs.max(60))
+    }
+
     pub fn order_poll_interval(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.order_poll_secs.max(1))
     }

@@ -48,6 +48,12 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         bigcommerce_api_base: sim.base_url.parse().context("simulator URL")?,
         job_lease_secs: 60,
         job_concurrency: 4,
+        inventory_push_delay_ms: 2000,
+        feed_allow_private: false,
+        feed_allowed_hosts: Vec::new(),
+        feed_timeout_secs: 30,
+        feed_max_mb: 20,
+        drift_check_secs: 3600,
         order_poll_secs: 60,
         public_url: None,
     };
@@ -71,7 +77,11 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
 
     let server = Application::build(app, listen, Some(settings.worker_config()))
         .await
-        .map(|server| server.poll_orders_every(settings.order_poll_interval()))
+        .map(|server| {
+            server
+                .poll_orders_every(settings.order_poll_interval())
+                .check_drift_every(settings.drift_check_interval())
+        })
         .with_context(|| {
             format!("cannot listen on {listen}; pick another address with --listen")
         })?;

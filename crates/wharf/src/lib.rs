@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod feeds;
 pub mod jobs;
 pub mod secrets;
 pub mod startup;

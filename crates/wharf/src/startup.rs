@@ -31,6 +31,10 @@ impl App {
             bigcommerce,
             public_url: settings.public_url.clone(),
             job_waker: Default::default(),
+            inventory_push_delay: std::time::Duration::from_millis(
+                settings.inventory_push_delay_ms,
+            ),
+            feed_policy: settings.feed_policy(),
         })
     }
 }
@@ -40,6 +44,7 @@ pub fn job_handlers(app: &App) -> Handlers {
     let (importer, poller, fetcher, registrar) =
         (app.clone(), app.clone(), app.clone(), app.clone());
     let (pusher, shipment_importer) = (app.clone(), app.clone());
+    let (stock_pusher, drift_checker, feed_runner) = (app.clone(), app.clone(), app.clone());
     Handlers::default()
         .register(crate::app::catalog::IMPORT_JOB, move |job| {
             let app = importer.clone();
@@ -65,6 +70,18 @@ pub fn job_handlers(app: &App) -> Handlers {
             let app = shipment_importer.clone();
             async move { app.run_shipment_import_job(job).await }
         })
+        .register(crate::app::inventory::PUSH_JOB, move |job| {
+            let app = stock_pusher.clone();
+            async move { app.run_inventory_push_job(job).await }
+        })
+        .register(crate::app::inventory::DRIFT_JOB, move |job| {
+            let app = drift_checker.clone();
+            async move { app.run_drift_job(job).await }
+        })
+        .register(crate::app::inventory::FEED_JOB, move |job| {
+            let app = feed_runner.clone();
+            async move { app.run_feed_job(job).await }
+        })
 }
 
 /// Queues an order poll of every connected store every `interval`: the reconciliation that
@@ -89,12 +106,45 @@ async fn schedule_order_polls(app: App, interval: Duration, mut stop: watch::Rec
     }
 }
 
+/// Queues stock feeds as they fall due, and a drift check of every connected store every
+/// `drift_every`. Like the polls, several processes may do this; dedupe keys collapse them.
+async fn schedule_inventory(app: App, drift_every: Duration, mut stop: watch::Receiver<bool>) {
+    const TICK: Duration = Duration::from_secs(30);
+    let mut next_drift_check = tokio::time::Instant::now() + drift_every;
+    loop {
+        if let Err(e) = app.queue_due_feeds().await {
+            tracing::warn!(error = %e, "could not queue stock feeds");
+        }
+        if tokio::time::Instant::now() >= next_drift_check {
+            next_drift_check += drift_every;
+            match app.list_stores().await {
+                Ok(stores) => {
+                    for store in stores.iter().filter(|s| s.is_connected()) {
+                        if let Err(e) = app.queue_drift_check(store.id).await {
+                            tracing::warn!(store_id = store.id, error = %e, "could not queue a drift check");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not list stores for drift checks"),
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// How often a store's levels are compared with BigCommerce's unless configured otherwise.
+pub const DEFAULT_DRIFT_CHECK_INTERVAL: Duration = Duration::from_secs(3600);
+
 /// A bound HTTP server plus the job worker, not yet running.
 pub struct Application {
     app: App,
     listener: TcpListener,
     workers: Option<WorkerConfig>,
     order_poll_interval: Option<Duration>,
+    drift_check_interval: Duration,
 }
 
 impl Application {
@@ -110,6 +160,7 @@ impl Application {
             listener: TcpListener::from_std(listener)?,
             workers,
             order_poll_interval: None,
+            drift_check_interval: DEFAULT_DRIFT_CHECK_INTERVAL,
         })
     }
 
@@ -125,7 +176,14 @@ impl Application {
             listener,
             workers,
             order_poll_interval: None,
+            drift_check_interval: DEFAULT_DRIFT_CHECK_INTERVAL,
         })
+    }
+
+    /// With workers, also checks every connected store's inventory for drift this often.
+    pub fn check_drift_every(mut self, interval: Duration) -> Self {
+        self.drift_check_interval = interval;
+        self
     }
 
     /// With workers, also polls every connected store's orders this often.
@@ -155,6 +213,11 @@ impl Application {
             tokio::spawn(schedule_order_polls(
                 self.app.clone(),
                 interval,
+                stop_rx.clone(),
+            ));
+            tokio::spawn(schedule_inventory(
+                self.app.clone(),
+                self.drift_check_interval,
                 stop_rx.clone(),
             ));
         }

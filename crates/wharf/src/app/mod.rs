@@ -2,6 +2,7 @@
 //! functions, so a flow behaves identically wherever the merchant starts it.
 
 pub mod catalog;
+pub mod inventory;
 pub mod operators;
 pub mod orders;
 pub mod shipments;
@@ -26,6 +27,11 @@ pub struct App {
     pub public_url: Option<url::Url>,
     /// Wakes this process's job workers when a use case queued work they should start now.
     pub job_waker: std::sync::Arc<tokio::sync::Notify>,
+    /// How long a change waits before the inventory push it queues, so that a burst of changes
+    /// becomes one push.
+    pub inventory_push_delay: std::time::Duration,
+    /// Where stock feeds may be fetched from, and how much of them.
+    pub feed_policy: crate::feeds::FetchPolicy,
 }
 
 impl App {

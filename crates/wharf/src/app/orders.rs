@@ -192,6 +192,10 @@ impl App {
         } else if stored.created {
             orders::set_routing_state(tx, id, RoutingState::Waiting).await?;
         }
+        // A new order, a cancellation or a status change moves what is allocated: republish.
+        if stored.created || stored.previous_status_id != Some(order.status_id) {
+            super::inventory::queue_inventory_push(tx, store_id, self.inventory_push_delay).await?;
+        }
         // Shipped items wharf doesn't know of (made, or deleted, in BigCommerce by someone else,
         // or a webhook lost): read the order's shipments.
         let surely_unshipped = stored.created && order.items_shipped == 0;

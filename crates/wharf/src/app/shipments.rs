@@ -407,6 +407,9 @@ impl App {
         let remote = read_shipments(&client, job.order_id as i64).await?;
         let mut tx = self.db.begin().await?;
         reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote).await?;
+        // Shipped elsewhere (the merchant's own stock, say): no longer allocated to a vendor.
+        super::inventory::queue_inventory_push(&mut tx, job.store_id, self.inventory_push_delay)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

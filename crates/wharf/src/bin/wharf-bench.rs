@@ -266,6 +266,12 @@ impl BenchWharf {
             bigcommerce_api_base: sim.base_url.parse()?,
             job_lease_secs: 60,
             job_concurrency: 4,
+            inventory_push_delay_ms: 2000,
+            feed_allow_private: false,
+            feed_allowed_hosts: Vec::new(),
+            feed_timeout_secs: 30,
+            feed_max_mb: 20,
+            drift_check_secs: 3600,
             order_poll_secs: 3600,
             public_url,
         };

@@ -8,6 +8,7 @@
 pub mod bindings;
 pub mod catalog;
 pub mod cursors;
+pub mod inventory;
 pub mod jobs;
 pub mod orders;
 pub mod shipments;

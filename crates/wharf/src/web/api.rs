@@ -10,11 +10,16 @@ use serde::{Deserialize, Serialize};
 use super::error::{ApiError, WebError};
 use crate::app::App;
 use crate::app::catalog::ImportView;
+use crate::app::inventory::{
+    DriftReport, FeedInput, InventoryView, PushReport, StockImportReport, StockInput, StockReport,
+    StockTermsInput,
+};
 use crate::app::orders::{OrderDetail, PollReport, RoutingPreview};
 use crate::app::shipments::TrackingReport;
 use crate::app::stores::StoreView;
 use crate::app::vendors::{AssignmentInput, CreatedVendor, CsvReport, VendorView};
 use crate::db::catalog::CatalogRow;
+use crate::db::inventory::{Feed, Warehouse};
 use crate::db::orders::OrderSummary;
 use crate::db::shipments::ShipmentView;
 use crate::domain::catalog::ImportMode;
@@ -45,6 +50,17 @@ pub fn routes() -> Router<App> {
         .route("/shipments/{id}", get(get_shipment))
         .route("/shipments/{id}/retry", post(retry_shipment))
         .route("/stores/{id}/shipments/csv", post(upload_tracking))
+        .route("/vendors/{id}/stock", put(set_stock))
+        .route("/vendors/{id}/stock/csv", post(upload_stock))
+        .route("/vendors/{id}/stock/unmatched", get(unmatched_skus))
+        .route("/vendors/{id}/stock-terms", put(set_stock_terms))
+        .route("/vendors/{id}/warehouses", get(list_warehouses))
+        .route("/warehouses/{id}", put(map_warehouse))
+        .route("/vendors/{id}/feeds", get(list_feeds).post(add_feed))
+        .route("/feeds/{id}/run", post(run_feed))
+        .route("/stores/{id}/inventory", get(inventory))
+        .route("/stores/{id}/inventory/push", post(push_inventory))
+        .route("/stores/{id}/inventory/drift-check", post(check_drift))
 }
 
 async fn list_stores(State(app): State<App>) -> Result<Json<Vec<StoreView>>, ApiError> {
@@ -317,4 +333,133 @@ async fn upload_tracking(
 ) -> Result<Json<TrackingReport>, ApiError> {
     app.store(store_id).await?;
     Ok(Json(app.import_tracking_csv(store_id, None, &body).await?))
+}
+
+async fn set_stock(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+    Json(input): Json<StockInput>,
+) -> Result<Json<StockReport>, ApiError> {
+    Ok(Json(app.set_vendor_stock(vendor_id, &input).await?))
+}
+
+async fn upload_stock(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+    body: String,
+) -> Result<Json<StockImportReport>, ApiError> {
+    Ok(Json(app.import_stock_csv(vendor_id, &body, None).await?))
+}
+
+async fn unmatched_skus(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+) -> Result<Json<Vec<String>>, ApiError> {
+    Ok(Json(app.unmatched_skus(vendor_id).await?))
+}
+
+async fn set_stock_terms(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+    Json(input): Json<StockTermsInput>,
+) -> Result<StatusCode, ApiError> {
+    app.set_stock_terms(vendor_id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_warehouses(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+) -> Result<Json<Vec<Warehouse>>, ApiError> {
+    Ok(Json(
+        crate::db::inventory::warehouses(&app.db, Some(vendor_id))
+            .await
+            .map_err(crate::app::stores::StoreError::from)?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct WarehouseMapping {
+    location_id: i64,
+}
+
+async fn map_warehouse(
+    State(app): State<App>,
+    Path(warehouse_id): Path<i64>,
+    Json(input): Json<WarehouseMapping>,
+) -> Result<StatusCode, ApiError> {
+    app.set_warehouse_location(warehouse_id, input.location_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_feeds(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+) -> Result<Json<Vec<Feed>>, ApiError> {
+    Ok(Json(app.feeds(Some(vendor_id)).await?))
+}
+
+async fn add_feed(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+    Json(input): Json<FeedInput>,
+) -> Result<(StatusCode, Json<Feed>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.add_feed(vendor_id, &input).await?),
+    ))
+}
+
+/// Fetches the feed now; 200 with what it applied, or 422 with why nothing was.
+async fn run_feed(
+    State(app): State<App>,
+    Path(feed_id): Path<i64>,
+) -> Result<Json<StockImportReport>, ApiError> {
+    match app.run_feed(feed_id).await? {
+        Ok(report) => Ok(Json(report)),
+        Err(message) => Err(ApiError(WebError::Invalid(FieldErrors(vec![
+            FieldError::new("feed", message),
+        ])))),
+    }
+}
+
+async fn inventory(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+) -> Result<Json<InventoryView>, ApiError> {
+    app.store(store_id).await?;
+    Ok(Json(app.inventory_view(store_id).await?))
+}
+
+#[derive(Deserialize, Default)]
+struct PushInput {
+    #[serde(default)]
+    full: bool,
+}
+
+/// Pushes the store's changed levels now (all of them with `{"full": true}`).
+async fn push_inventory(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    body: Option<Json<PushInput>>,
+) -> Result<Json<PushReport>, ApiError> {
+    app.store(store_id).await?;
+    let full = body.map(|Json(b)| b.full).unwrap_or(false);
+    app.push_inventory(store_id, full)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(WebError::Internal(e.to_string())))
+}
+
+/// Compares BigCommerce's levels with wharf's now; differences are recorded and repaired.
+async fn check_drift(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+) -> Result<Json<DriftReport>, ApiError> {
+    app.store(store_id).await?;
+    app.check_drift(store_id)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(WebError::Internal(e.to_string())))
 }

@@ -6,13 +6,14 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::error::{ApiError, WebError};
 use crate::app::App;
+use crate::app::inventory::{StockImportReport, StockInput, StockReport};
 use crate::app::shipments::TrackingReport;
 use crate::app::vendors::VendorView;
 use crate::db::orders::PurchaseOrder;
@@ -27,6 +28,9 @@ pub fn routes(app: App) -> Router<App> {
         .route("/purchase-orders/{id}/shipments", post(record_shipment))
         .route("/shipments/csv", post(upload_tracking))
         .route("/shipments/{id}", get(get_shipment))
+        .route("/stock", put(set_stock))
+        .route("/stock/csv", post(upload_stock))
+        .route("/stock/unmatched", get(unmatched_skus))
         .route_layer(middleware::from_fn_with_state(app, require_vendor))
 }
 
@@ -150,4 +154,32 @@ async fn upload_tracking(
         app.import_tracking_csv(query.store_id, Some(vendor.id), &body)
             .await?,
     ))
+}
+
+/// Sets the vendor's absolute stock levels: `{"items": [{"sku", "quantity", "warehouse"?}]}`.
+/// Refused whole (422, naming each bad item) if any item is invalid.
+async fn set_stock(
+    State(app): State<App>,
+    Extension(vendor): Extension<VendorView>,
+    Json(input): Json<StockInput>,
+) -> Result<Json<StockReport>, ApiError> {
+    Ok(Json(app.set_vendor_stock(vendor.id, &input).await?))
+}
+
+/// A stock CSV (sku, quantity[, warehouse]): valid rows applied, bad ones reported by line; a
+/// mostly invalid file is refused whole.
+async fn upload_stock(
+    State(app): State<App>,
+    Extension(vendor): Extension<VendorView>,
+    body: String,
+) -> Result<Json<StockImportReport>, ApiError> {
+    Ok(Json(app.import_stock_csv(vendor.id, &body, None).await?))
+}
+
+/// The vendor's SKUs that match no item of any store.
+async fn unmatched_skus(
+    State(app): State<App>,
+    Extension(vendor): Extension<VendorView>,
+) -> Result<Json<Vec<String>>, ApiError> {
+    Ok(Json(app.unmatched_skus(vendor.id).await?))
 }

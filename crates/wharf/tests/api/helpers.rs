@@ -95,6 +95,12 @@ async fn spawn_app_with(options: Options) -> TestApp {
         bigcommerce_api_base: sim.base_url.parse().unwrap(),
         job_lease_secs: 60,
         job_concurrency: 4,
+        inventory_push_delay_ms: 2000,
+        feed_allow_private: true,
+        feed_allowed_hosts: Vec::new(),
+        feed_timeout_secs: 30,
+        feed_max_mb: 20,
+        drift_check_secs: 3600,
         order_poll_secs: 60,
         public_url: options.webhooks.then(|| address.parse().unwrap()),
     };

@@ -5,6 +5,7 @@ mod auth;
 mod browser;
 mod cli;
 mod helpers;
+mod inventory;
 mod jobs;
 mod orders;
 mod products;

@@ -1,0 +1,227 @@
+//! Inventory maths: what wharf publishes to the store for an item, from what vendors report.
+//!
+//! available = Σ fresh vendors' stock − allocated (open purchase-order lines not yet shipped)
+//!             − each vendor's buffer, floored at 0.
+//!
+//! A vendor whose stock is stale (its last report older than the configured age) contributes
+//! nothing: publishing numbers nobody vouches for is how stores oversell. Per location, the
+//! deductions are taken from the lowest location id (the store's default, 1) upwards, so the
+//! total published is exactly the formula's value however the stock is spread.
+
+use std::collections::BTreeMap;
+
+/// One vendor warehouse's reported stock of an item, at the store location it maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stocked {
+    pub vendor_id: i64,
+    pub location_id: i64,
+    pub quantity: i64,
+}
+
+/// How a vendor's reports are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VendorTerms {
+    /// Units held back from what the vendor reports (a safety margin against feed lag).
+    pub buffer: i64,
+    /// False when the vendor's last report is older than the store accepts.
+    pub fresh: bool,
+}
+
+/// The level to publish at each location any of the item's stock maps to (stale vendors'
+/// locations included, at what is left for them: usually 0). Sorted by location id.
+pub fn published_levels(
+    stocked: &[Stocked],
+    allocated: i64,
+    terms: impl Fn(i64) -> VendorTerms,
+) -> Vec<(i64, i64)> {
+    let mut by_location: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut by_vendor: BTreeMap<i64, i64> = BTreeMap::new();
+    for s in stocked {
+        let counted = if terms(s.vendor_id).fresh {
+            s.quantity.max(0)
+        } else {
+            0
+        };
+        *by_location.entry(s.location_id).or_default() += counted;
+        *by_vendor.entry(s.vendor_id).or_default() += counted;
+    }
+    let buffers: i64 = by_vendor
+        .iter()
+        .map(|(&vendor, &stock)| terms(vendor).buffer.max(0).min(stock))
+        .sum();
+    let mut deduction = allocated.max(0) + buffers;
+    by_location
+        .into_iter()
+        .map(|(location, stock)| {
+            let taken = deduction.min(stock);
+            deduction -= taken;
+            (location, stock - taken)
+        })
+        .collect()
+}
+
+/// How a vendor's SKUs are matched to the store's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SkuMatching {
+    /// "abc-1" matches "ABC-1".
+    #[serde(default)]
+    pub case_insensitive: bool,
+    /// Removed from the start of the vendor's SKUs before matching ("ACME-" for "ACME-1234").
+    #[serde(default)]
+    pub strip_prefix: Option<String>,
+}
+
+impl SkuMatching {
+    /// The key a vendor SKU is matched on; the store's SKUs are keyed with [`Self::store_key`].
+    pub fn vendor_key(&self, vendor_sku: &str) -> String {
+        let sku = vendor_sku.trim();
+        let sku = match self.strip_prefix.as_deref().filter(|p| !p.is_empty()) {
+            Some(prefix) if self.case_insensitive => {
+                if sku.len() >= prefix.len()
+                    && sku.is_char_boundary(prefix.len())
+                    && sku[..prefix.len()].eq_ignore_ascii_case(prefix)
+                {
+                    &sku[prefix.len()..]
+                } else {
+                    sku
+                }
+            }
+            Some(prefix) => sku.strip_prefix(prefix).unwrap_or(sku),
+            None => sku,
+        };
+        self.store_key(sku)
+    }
+
+    pub fn store_key(&self, store_sku: &str) -> String {
+        if self.case_insensitive {
+            store_sku.trim().to_lowercase()
+        } else {
+            store_sku.trim().to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fresh(buffer: i64) -> impl Fn(i64) -> VendorTerms {
+        move |_| VendorTerms {
+            buffer,
+            fresh: true,
+        }
+    }
+
+    #[test]
+    fn the_formula_with_one_vendor() {
+        let stocked = [Stocked {
+            vendor_id: 1,
+            location_id: 1,
+            quantity: 10,
+        }];
+        assert_eq!(published_levels(&stocked, 3, fresh(2)), [(1, 5)]);
+        assert_eq!(published_levels(&stocked, 30, fresh(2)), [(1, 0)]);
+    }
+
+    #[test]
+    fn deductions_come_off_the_default_location_first() {
+        let stocked = [
+            Stocked {
+                vendor_id: 1,
+                location_id: 2,
+                quantity: 10,
+            },
+            Stocked {
+                vendor_id: 2,
+                location_id: 1,
+                quantity: 5,
+            },
+        ];
+        assert_eq!(published_levels(&stocked, 8, fresh(0)), [(1, 0), (2, 7)]);
+    }
+
+    #[test]
+    fn a_stale_vendor_publishes_zero_and_its_buffer_takes_nothing_from_others() {
+        let stocked = [
+            Stocked {
+                vendor_id: 1,
+                location_id: 1,
+                quantity: 10,
+            },
+            Stocked {
+                vendor_id: 2,
+                location_id: 3,
+                quantity: 50,
+            },
+        ];
+        let terms = |vendor| VendorTerms {
+            buffer: 5,
+            fresh: vendor == 1,
+        };
+        assert_eq!(published_levels(&stocked, 0, terms), [(1, 5), (3, 0)]);
+    }
+
+    #[test]
+    fn sku_matching_options() {
+        let exact = SkuMatching::default();
+        assert_eq!(exact.vendor_key(" ABC-1 "), "ABC-1");
+        let loose = SkuMatching {
+            case_insensitive: true,
+            strip_prefix: Some("acme-".into()),
+        };
+        assert_eq!(loose.vendor_key("ACME-Abc-1"), "abc-1");
+        assert_eq!(loose.store_key("ABC-1"), "abc-1");
+        let prefix = SkuMatching {
+            case_insensitive: false,
+            strip_prefix: Some("ACME-".into()),
+        };
+        assert_eq!(
+            prefix.vendor_key("acme-X"),
+            "acme-X",
+            "case matters unless asked"
+        );
+        assert_eq!(prefix.vendor_key("ACME-X"), "X");
+    }
+
+    proptest! {
+        /// Never more than the vendors reported minus what is already sold (and the buffers),
+        /// never negative, and exactly that when it is positive: nothing is lost either.
+        #[test]
+        fn never_publishes_more_than_reported_minus_sold(
+            stocked in proptest::collection::vec((1i64..4, 1i64..4, -5i64..200), 0..12),
+            allocated in -3i64..300,
+            buffers in proptest::collection::vec(0i64..20, 4),
+            stale in proptest::collection::vec(any::<bool>(), 4),
+        ) {
+            let stocked: Vec<Stocked> = stocked
+                .into_iter()
+                .map(|(vendor_id, location_id, quantity)| Stocked { vendor_id, location_id, quantity })
+                .collect();
+            let terms = |vendor: i64| VendorTerms {
+                buffer: buffers[vendor as usize],
+                fresh: !stale[vendor as usize],
+            };
+            let levels = published_levels(&stocked, allocated, terms);
+            let total: i64 = levels.iter().map(|(_, q)| q).sum();
+            prop_assert!(levels.iter().all(|(_, q)| *q >= 0));
+
+            let mut per_vendor = [0i64; 4];
+            for s in &stocked {
+                if terms(s.vendor_id).fresh {
+                    per_vendor[s.vendor_id as usize] += s.quantity.max(0);
+                }
+            }
+            let reported: i64 = per_vendor.iter().sum();
+            let held: i64 = (0..4).map(|v| buffers[v].min(per_vendor[v])).sum();
+            let expected = (reported - allocated.max(0) - held).max(0);
+            prop_assert!(total <= (reported - allocated.max(0)).max(0));
+            prop_assert_eq!(total, expected);
+            // Every location with stock is named, so a location going to zero is published.
+            let mut locations: Vec<i64> = stocked.iter().map(|s| s.location_id).collect();
+            locations.sort_unstable();
+            locations.dedup();
+            prop_assert_eq!(levels.iter().map(|(l, _)| *l).collect::<Vec<_>>(), locations);
+        }
+    }
+}
