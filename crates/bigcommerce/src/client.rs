@@ -64,6 +64,12 @@ impl BigCommerce {
                 "max_requests_per_window needs at least one request in a non-empty window".into(),
             ));
         }
+        if config
+            .quota_share
+            .is_some_and(|share| !(share > 0.0 && share <= 1.0))
+        {
+            return Err(invalid("quota_share must be above 0 and at most 1".into()));
+        }
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .timeout(config.request_timeout)
@@ -96,7 +102,10 @@ impl BigCommerce {
                     let ceiling = config
                         .max_requests_per_window
                         .and_then(|(n, window)| Some((NonZeroU32::new(n)?, window)));
-                    Arc::new(RateGate::new(config.low_water_mark, ceiling))
+                    Arc::new(
+                        RateGate::new(config.low_water_mark, ceiling)
+                            .with_quota_share(config.quota_share),
+                    )
                 })
                 .clone()
         };

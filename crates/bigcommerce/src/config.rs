@@ -24,6 +24,10 @@ pub struct ClientConfig {
     /// Optional local ceiling (requests per window) per store, for operators who want wharf to use
     /// only a share of the store-wide quota. `None` paces on the response headers alone.
     pub max_requests_per_window: Option<(u32, Duration)>,
+    /// The share of the store's quota (as its headers report it) this client may spend per
+    /// window, from 0 to 1: the quota is shared by every app on the store. `None`: no cap beyond
+    /// the low-water mark.
+    pub quota_share: Option<f64>,
     /// First delay of the exponential backoff (with jitter) between retries, and between
     /// attempts after a 429 that carried no rate-limit headers. Doubles each time.
     pub retry_base_delay: Duration,
@@ -39,6 +43,7 @@ impl ClientConfig {
             max_retries: 3,
             low_water_mark: 10,
             max_requests_per_window: None,
+            quota_share: None,
             retry_base_delay: Duration::from_millis(500),
         }
     }

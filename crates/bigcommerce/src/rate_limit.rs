@@ -74,6 +74,8 @@ impl RateLimitHeaders {
 
 pub(crate) struct RateGate {
     low_water_mark: u32,
+    /// The share of the reported quota our own requests may take per window.
+    quota_share: Option<f64>,
     /// The operator's optional share of the quota, enforced locally.
     ceiling: Option<DefaultDirectRateLimiter>,
     state: Mutex<GateState>,
@@ -92,6 +94,8 @@ struct GateState {
     reset_at: Option<Instant>,
     /// Admitted requests whose response has not been recorded yet.
     in_flight: u32,
+    /// Our own requests admitted in the current window (for the quota share).
+    spent: u32,
 }
 
 impl GateState {
@@ -107,6 +111,7 @@ impl GateState {
         self.budget = self
             .seen_quota
             .map(|quota| quota.saturating_sub(self.in_flight));
+        self.spent = self.in_flight;
         self.reset_at = self.seen_window.and_then(|window| {
             let periods = now.duration_since(reset_at).as_nanos() / window.as_nanos().max(1) + 1;
             reset_at.checked_add(window.checked_mul(u32::try_from(periods).ok()?)?)
@@ -131,6 +136,14 @@ impl Permit<'_> {
             state.seen_window = headers.window;
         }
         if let Some(reset) = headers.reset {
+            // A reset well past the one we expected means the store started a new window
+            // before our clock said so: count our share afresh.
+            let new_window = state
+                .reset_at
+                .is_some_and(|expected| now + reset > expected + Duration::from_millis(500));
+            if new_window {
+                state.spent = state.in_flight;
+            }
             state.seen_reset_at = Some(now + reset);
             state.reset_at = Some(now + reset);
         }
@@ -158,9 +171,15 @@ impl RateGate {
         });
         RateGate {
             low_water_mark,
+            quota_share: None,
             ceiling,
             state: Mutex::new(GateState::default()),
         }
+    }
+
+    pub(crate) fn with_quota_share(mut self, share: Option<f64>) -> Self {
+        self.quota_share = share;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, GateState> {
@@ -187,13 +206,22 @@ impl RateGate {
                     Some(quota) => self.low_water_mark.min(quota.saturating_sub(1)),
                     None => self.low_water_mark,
                 };
+                // Our share of the quota, at least one request per window.
+                let share_spent = match (self.quota_share, state.seen_quota) {
+                    (Some(share), Some(quota)) => {
+                        state.spent >= ((f64::from(quota) * share).floor() as u32).max(1)
+                    }
+                    _ => false,
+                };
                 match (state.budget, state.reset_at) {
                     (Some(left), Some(reset_at)) if left <= threshold && reset_at > now => {
                         Some(reset_at)
                     }
+                    (_, Some(reset_at)) if share_spent && reset_at > now => Some(reset_at),
                     _ => {
                         state.budget = state.budget.map(|left| left.saturating_sub(1));
                         state.in_flight += 1;
+                        state.spent += 1;
                         None
                     }
                 }
@@ -309,5 +337,26 @@ mod tests {
         let again = Instant::now();
         drop(gate.acquire().await);
         assert!(again.elapsed() < Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn a_quota_share_caps_our_requests_per_window() {
+        let gate = RateGate::new(0, None).with_quota_share(Some(0.5));
+        // The store allows 10 per 200 ms window and has plenty left: still, only 5 are ours.
+        gate.acquire().await.record(&headers(&[
+            ("x-rate-limit-requests-left", "9"),
+            ("x-rate-limit-requests-quota", "10"),
+            ("x-rate-limit-time-reset-ms", "200"),
+            ("x-rate-limit-time-window-ms", "200"),
+        ]));
+        let start = Instant::now();
+        let mut admitted = Vec::new();
+        for _ in 0..8 {
+            drop(gate.acquire().await);
+            admitted.push(start.elapsed());
+        }
+        // 1 + 4 more in the first window, the rest in the next one.
+        assert!(admitted[3] < Duration::from_millis(100), "{admitted:?}");
+        assert!(admitted[4] >= Duration::from_millis(190), "{admitted:?}");
     }
 }

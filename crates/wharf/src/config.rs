@@ -80,6 +80,16 @@ pub struct Settings {
     )]
     pub drift_check_secs: u64,
 
+    /// The share of each store's API quota wharf may use per window (the store's other apps share
+    /// the rest), above 0 and at most 1.
+    #[arg(
+        long,
+        env = "WHARF_API_QUOTA_SHARE",
+        default_value_t = 0.5,
+        global = true
+    )]
+    pub api_quota_share: f64,
+
     /// Stock feeds may be fetched from loopback and private-network addresses (a vendor server
     /// on the same network). Off by default: a feed URL must not reach wharf's own network.
     #[arg(

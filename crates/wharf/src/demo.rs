@@ -54,6 +54,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         feed_timeout_secs: 30,
         feed_max_mb: 20,
         drift_check_secs: 3600,
+        api_quota_share: 0.5,
         order_poll_secs: 60,
         public_url: None,
     };

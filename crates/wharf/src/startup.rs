@@ -24,7 +24,10 @@ impl App {
                 redact_url(&settings.database_url)
             )
         })?;
-        let bigcommerce = channels::bigcommerce::client(&settings.bigcommerce_api_base)?;
+        let bigcommerce = channels::bigcommerce::client(
+            &settings.bigcommerce_api_base,
+            settings.api_quota_share,
+        )?;
         Ok(App {
             db,
             cipher,

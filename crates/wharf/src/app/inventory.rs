@@ -686,8 +686,7 @@ impl App {
                     .is_none_or(|p| p.quantity != Some(l.quantity) || p.error.is_some())
             })
             .collect();
-        // What goes to zero first: an item that sold out must stop selling before anything else.
-        changed.sort_by_key(|l| (l.quantity != 0, l.at.2, l.at.0, l.at.1));
+        order_for_sending(&mut changed);
         let mut report = PushReport::default();
         for batch in batches(&changed) {
             self.push_batch(&client, store_id, batch.to_vec(), &mut report)
@@ -899,6 +898,12 @@ fn remote_sku(sku: &str, item: &StoreItem) -> Option<String> {
     }
 }
 
+/// Zeros first — an item that sold out must stop selling before anything else changes — then
+/// by location, so that batches group by location.
+fn order_for_sending(levels: &mut [Level]) {
+    levels.sort_by_key(|l| (l.quantity != 0, l.at.2, l.at.0, l.at.1));
+}
+
 /// Consecutive levels at one location, at most [`MAX_ITEMS_PER_REQUEST`] each; the input's
 /// order (zeros first) is kept.
 fn batches(levels: &[Level]) -> Vec<&[Level]> {
@@ -956,4 +961,42 @@ pub(crate) async fn queue_inventory_push(
     .run_after(delay);
     jobs::enqueue(conn, &job).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(id: i64, location: i64, quantity: i64) -> Level {
+        Level {
+            at: (ItemKind::Variant, id, location),
+            external_id: id,
+            quantity,
+        }
+    }
+
+    #[test]
+    fn zeros_go_first_and_batches_hold_one_location_and_at_most_2000_items() {
+        let mut levels: Vec<Level> = (0..4100).map(|i| level(i, 1, 5)).collect();
+        levels.extend((0..10).map(|i| level(10_000 + i, 2, 0)));
+        levels.extend((0..10).map(|i| level(20_000 + i, 1, 0)));
+        levels.push(level(30_000, 2, 7));
+        order_for_sending(&mut levels);
+        let sizes: Vec<(i64, usize, bool)> = batches(&levels)
+            .iter()
+            .map(|b| (b[0].at.2, b.len(), b.iter().all(|l| l.quantity == 0)))
+            .collect();
+        assert_eq!(
+            sizes,
+            [
+                (1, 10, true),
+                (2, 10, true),
+                (1, 2000, false),
+                (1, 2000, false),
+                (1, 100, false),
+                (2, 1, false)
+            ]
+        );
+        assert!(batches(&[]).is_empty());
+    }
 }

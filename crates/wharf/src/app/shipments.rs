@@ -79,6 +79,12 @@ impl App {
     ) -> Result<ShipmentView, StoreError> {
         let mut tx = self.db.begin().await?;
         let id = record_in(&mut tx, purchase_order_id, vendor_id, source, input).await?;
+        // Units shipped stay allocated until the vendor's next stock report (see
+        // `db::inventory::allocated`), so this push usually finds nothing to send; it is what
+        // republishes at once when that report came in meanwhile.
+        let store_id = shipments::store_of(&mut tx, id).await?;
+        super::inventory::queue_inventory_push(&mut tx, store_id, self.inventory_push_delay)
+            .await?;
         let view = shipments::get(&mut tx, id)
             .await?
             .ok_or_else(|| DbError::Corrupt(format!("shipment {id} vanished")))?;

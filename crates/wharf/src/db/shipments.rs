@@ -736,3 +736,14 @@ pub async fn bind_imported_part(
         .get("id");
     mark_created(conn, store_id, part_id, external_id).await
 }
+
+/// The store a shipment's order belongs to.
+pub async fn store_of(conn: &mut AnyConnection, shipment_id: i64) -> Result<i64, DbError> {
+    Ok(sqlx::query(
+        "SELECT o.store_id FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
+    )
+    .bind(shipment_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .get("store_id"))
+}

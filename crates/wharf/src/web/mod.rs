@@ -5,6 +5,7 @@ mod api;
 mod assets;
 mod auth;
 mod error;
+mod inventory_pages;
 mod pages;
 mod vendor_api;
 mod webhooks;
@@ -21,6 +22,7 @@ pub use auth::SESSION_COOKIE;
 pub fn router(app: App) -> Router {
     let signed_in_only = Router::new()
         .merge(pages::routes())
+        .merge(inventory_pages::routes())
         .nest("/api/v1", api::routes())
         .route_layer(middleware::from_fn_with_state(
             app.clone(),

@@ -408,6 +408,92 @@ async fn shipment_flow(app: &TestApp, browser: &Client) -> Step {
     Ok(())
 }
 
+/// The operator uploads a vendor's stock on the Inventory page, pushes it, and sees a hand edit
+/// in BigCommerce reported by the drift check.
+async fn inventory_flow(app: &TestApp, browser: &Client) -> Step {
+    let shop = crate::inventory::stocked_store(app).await;
+    let (_, variant_id, sku) = &shop.by_variant[0];
+    sign_in(app, browser).await?;
+    browser.goto(&format!("{}/inventory", app.address)).await?;
+    let vendor = browser
+        .find(Locator::Id(&format!("vendor-{}", shop.vendor_id)))
+        .await?;
+    vendor
+        .find(Locator::Css("textarea[name=csv]"))
+        .await?
+        .send_keys(&format!("sku,quantity\n{sku},17\nNOPE,1\n"))
+        .await?;
+    vendor
+        .find(Locator::Css("button.upload-stock"))
+        .await?
+        .click()
+        .await?;
+    let result = browser
+        .wait()
+        .for_element(Locator::Id("inventory-result"))
+        .await?
+        .text()
+        .await?;
+    assert!(result.starts_with("2 stock level(s) applied"), "{result}");
+    let vendor = browser
+        .find(Locator::Id(&format!("vendor-{}", shop.vendor_id)))
+        .await?;
+    assert!(
+        vendor.text().await?.contains("NOPE"),
+        "unmatched SKUs are listed"
+    );
+
+    browser
+        .find(Locator::Css(&format!(
+            "#store-{} button.push-inventory",
+            shop.store_id
+        )))
+        .await?
+        .click()
+        .await?;
+    let result = browser
+        .wait()
+        .for_element(Locator::Id("inventory-result"))
+        .await?
+        .text()
+        .await?;
+    assert!(result.contains("pushed"), "{result}");
+    let level = app.sim.simulator.variant_level(STORE_HASH, 1, *variant_id);
+    assert_eq!(level, Some(17));
+
+    app.sim
+        .simulator
+        .set_variant_level(STORE_HASH, 1, *variant_id, 99);
+    browser
+        .find(Locator::Css(&format!(
+            "#store-{} button.drift-check",
+            shop.store_id
+        )))
+        .await?
+        .click()
+        .await?;
+    let result = browser
+        .wait()
+        .for_element(Locator::Id("inventory-result"))
+        .await?
+        .text()
+        .await?;
+    assert!(result.contains("1 difference"), "{result}");
+    let drift = browser
+        .find(Locator::Css(&format!(
+            "#store-{} table.drift",
+            shop.store_id
+        )))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        drift.contains(sku.as_str()) && drift.contains("99"),
+        "{drift}"
+    );
+    Ok(())
+}
+
 async fn run_in_browser<F>(name: &str, flow: F)
 where
     F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
@@ -451,4 +537,9 @@ async fn the_merchant_imports_products_and_sees_the_progress_reach_100_percent()
 #[tokio::test]
 async fn the_operator_records_shipments_on_the_order_page_and_by_csv() {
     run_in_browser("shipments", shipment_flow).await;
+}
+
+#[tokio::test]
+async fn the_operator_uploads_stock_pushes_it_and_sees_drift_on_the_inventory_page() {
+    run_in_browser("inventory", inventory_flow).await;
 }

@@ -96,11 +96,14 @@ async fn spawn_app_with(options: Options) -> TestApp {
         job_lease_secs: 60,
         job_concurrency: 4,
         inventory_push_delay_ms: 2000,
+        // Test feeds are served from 127.0.0.1.
         feed_allow_private: true,
         feed_allowed_hosts: Vec::new(),
         feed_timeout_secs: 30,
         feed_max_mb: 20,
         drift_check_secs: 3600,
+        // Tests measure behaviour, not politeness: the whole (simulated) quota is theirs.
+        api_quota_share: 1.0,
         order_poll_secs: 60,
         public_url: options.webhooks.then(|| address.parse().unwrap()),
     };
@@ -372,6 +375,7 @@ pub fn spawn_wharf_process(app: &TestApp, env: &[(&str, &str)]) -> std::process:
         .env("WHARF_ADMIN_PASSWORD", ADMIN_PASSWORD)
         // A killed worker's job is taken over once its lease runs out: keep that short here.
         .env("WHARF_JOB_LEASE_SECS", "1")
+        .env("WHARF_API_QUOTA_SHARE", "1")
         .env_remove("WHARF_SECRET_KEY")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -9,17 +9,17 @@ use serde_json::{Value, json};
 use crate::helpers::{ADMIN_PASSWORD, ADMIN_USER, STORE_HASH, TestApp, spawn_app};
 
 /// A store whose catalog is imported, with vendor Alpha (default vendor) and its token.
-struct Stocked {
-    store_id: i64,
-    vendor_id: i64,
-    token: String,
+pub(crate) struct Stocked {
+    pub store_id: i64,
+    pub vendor_id: i64,
+    pub token: String,
     /// (BigCommerce product id, variant id, SKU) of variant-tracked products' first variants.
-    by_variant: Vec<(u64, u64, String)>,
+    pub by_variant: Vec<(u64, u64, String)>,
     /// (BigCommerce product id, SKU) of simple products tracked by product.
-    by_product: Vec<(u64, String)>,
+    pub by_product: Vec<(u64, String)>,
 }
 
-async fn stocked_store(app: &TestApp) -> Stocked {
+pub(crate) async fn stocked_store(app: &TestApp) -> Stocked {
     let store_id = app.connected_store().await;
     let seeded = app.seed_catalog(40, 2);
     app.import_all(store_id).await;

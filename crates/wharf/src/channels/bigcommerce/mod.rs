@@ -17,9 +17,11 @@ pub fn user_agent() -> String {
 }
 
 /// A client for every store, pointed at `api_base` (BigCommerce itself unless an operator
-/// configured a simulator).
-pub fn client(api_base: &url::Url) -> Result<BigCommerce, bigcommerce::BcError> {
+/// configured a simulator), spending at most `quota_share` of each store's quota: the quota is
+/// shared with the store's other apps.
+pub fn client(api_base: &url::Url, quota_share: f64) -> Result<BigCommerce, bigcommerce::BcError> {
     let mut config = ClientConfig::new(user_agent());
     config.api_base = api_base.clone();
+    config.quota_share = Some(quota_share);
     BigCommerce::new(config)
 }

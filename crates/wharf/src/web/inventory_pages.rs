@@ -1,0 +1,269 @@
+//! The Inventory page: per store, what BigCommerce refused and what the last drift check found,
+//! with Push and Check buttons; per vendor, its stock terms, a stock upload, unmatched SKUs and
+//! feeds.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::error::PageError;
+use crate::app::App;
+use crate::app::inventory::{FeedInput, InventoryView, StockTermsInput};
+use crate::app::stores::{StoreError, StoreView};
+use crate::app::vendors::VendorView;
+use crate::db::inventory::{Feed, VendorStockTerms};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/inventory", get(page))
+        .route("/inventory/stores/{id}/push", post(push))
+        .route("/inventory/stores/{id}/drift-check", post(drift_check))
+        .route("/inventory/vendors/{id}/stock", post(upload_stock))
+        .route("/inventory/vendors/{id}/terms", post(set_terms))
+        .route("/inventory/vendors/{id}/feeds", post(add_feed))
+}
+
+struct StoreSection {
+    store: StoreView,
+    view: InventoryView,
+}
+
+struct VendorSection {
+    vendor: VendorView,
+    terms: Option<VendorStockTerms>,
+    unmatched: Vec<String>,
+    feeds: Vec<Feed>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "inventory/index.html")]
+struct InventoryPage {
+    signed_in: bool,
+    stores: Vec<StoreSection>,
+    vendors: Vec<VendorSection>,
+    /// What the last action did, and the problems it met.
+    message: Option<String>,
+    problems: Vec<String>,
+}
+
+impl InventoryPage {
+    async fn load(app: &App) -> Result<Self, PageError> {
+        let mut stores = Vec::new();
+        for store in app.list_stores().await? {
+            let view = app.inventory_view(store.id).await?;
+            stores.push(StoreSection { store, view });
+        }
+        let terms = crate::db::inventory::vendor_terms(&app.db)
+            .await
+            .map_err(StoreError::from)?;
+        let mut vendors = Vec::new();
+        for vendor in app.list_vendors().await? {
+            vendors.push(VendorSection {
+                terms: terms.iter().find(|t| t.vendor_id == vendor.id).cloned(),
+                unmatched: app.unmatched_skus(vendor.id).await?,
+                feeds: app.feeds(Some(vendor.id)).await?,
+                vendor,
+            });
+        }
+        Ok(InventoryPage {
+            signed_in: true,
+            stores,
+            vendors,
+            message: None,
+            problems: Vec::new(),
+        })
+    }
+
+    fn when(&self, at_ms: &Option<i64>) -> String {
+        at_ms.map_or_else(
+            || "never".to_owned(),
+            |ms| {
+                crate::db::to_timestamp(ms)
+                    .strftime("%Y-%m-%d %H:%M:%S UTC")
+                    .to_string()
+            },
+        )
+    }
+
+    fn at(&self, at_ms: &i64) -> String {
+        self.when(&Some(*at_ms))
+    }
+
+    fn stale_after(&self, terms: &Option<VendorStockTerms>) -> String {
+        terms
+            .as_ref()
+            .and_then(|t| t.stale_after_secs)
+            .map_or_else(String::new, |s| s.to_string())
+    }
+}
+
+async fn page(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
+    InventoryPage::load(&app).await
+}
+
+/// Renders the page with the outcome of an action; a refusal answers 422.
+async fn answer(app: &App, outcome: Result<String, StoreError>) -> Result<Response, PageError> {
+    let mut page = InventoryPage::load(app).await?;
+    match outcome {
+        Ok(message) => {
+            page.message = Some(message);
+            Ok(page.into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            page.problems = errors.iter().map(|e| e.to_string()).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(StoreError::Conflict(message)) => {
+            page.problems = vec![message];
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PushForm {
+    #[serde(default)]
+    full: Option<String>,
+}
+
+async fn push(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    Form(form): Form<PushForm>,
+) -> Result<Response, PageError> {
+    app.store(store_id).await?;
+    let outcome = match app.push_inventory(store_id, form.full.is_some()).await {
+        Ok(report) if report.busy => Err(StoreError::Conflict(
+            "Another push of this store is running; try again in a moment.".into(),
+        )),
+        Ok(report) => Ok(format!(
+            "{} level(s) pushed in {} request(s); {} refused by BigCommerce.",
+            report.pushed, report.requests, report.refused
+        )),
+        Err(e) => Err(StoreError::Conflict(format!("The push stopped: {e}"))),
+    };
+    answer(&app, outcome).await
+}
+
+async fn drift_check(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+) -> Result<Response, PageError> {
+    app.store(store_id).await?;
+    let outcome = match app.check_drift(store_id).await {
+        Ok(report) => Ok(format!(
+            "{} item(s) checked; {} difference(s), repaired by the push queued now.",
+            report.items_checked, report.differences
+        )),
+        Err(e) => Err(StoreError::Conflict(format!("The check stopped: {e}"))),
+    };
+    answer(&app, outcome).await
+}
+
+#[derive(Deserialize)]
+struct StockForm {
+    csv: String,
+}
+
+async fn upload_stock(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+    Form(form): Form<StockForm>,
+) -> Result<Response, PageError> {
+    let outcome = match app.import_stock_csv(vendor_id, &form.csv, None).await {
+        Ok(report) => {
+            let mut page = InventoryPage::load(&app).await?;
+            page.message = Some(format!(
+                "{} stock level(s) applied; {} row(s) rejected.",
+                report.applied,
+                report.errors.len()
+            ));
+            page.problems = report
+                .errors
+                .iter()
+                .map(|e| format!("Line {}: {}", e.line, e.message))
+                .collect();
+            return Ok(page.into_response());
+        }
+        Err(e) => Err(e),
+    };
+    answer(&app, outcome).await
+}
+
+#[derive(Deserialize)]
+struct TermsForm {
+    #[serde(default)]
+    buffer: String,
+    #[serde(default)]
+    stale_after_secs: String,
+    #[serde(default)]
+    case_insensitive: Option<String>,
+    #[serde(default)]
+    strip_prefix: String,
+}
+
+async fn set_terms(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+    Form(form): Form<TermsForm>,
+) -> Result<Response, PageError> {
+    let number = |field: &'static str, text: &str| -> Result<Option<i64>, StoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            StoreError::Invalid(crate::domain::FieldErrors(vec![
+                crate::domain::FieldError::new(field, format!("{text:?} is not a whole number")),
+            ]))
+        })
+    };
+    let outcome = async {
+        let input = StockTermsInput {
+            buffer: number("buffer", &form.buffer)?.unwrap_or(0),
+            stale_after_secs: number("stale_after_secs", &form.stale_after_secs)?,
+            case_insensitive: form.case_insensitive.is_some(),
+            strip_prefix: Some(form.strip_prefix.clone()),
+        };
+        app.set_stock_terms(vendor_id, &input).await?;
+        Ok("Stock terms saved; every store is republished.".to_owned())
+    }
+    .await;
+    answer(&app, outcome).await
+}
+
+#[derive(Deserialize)]
+struct FeedForm {
+    url: String,
+    #[serde(default)]
+    interval_minutes: String,
+}
+
+async fn add_feed(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+    Form(form): Form<FeedForm>,
+) -> Result<Response, PageError> {
+    let interval_secs = form
+        .interval_minutes
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .map(|m| m * 60);
+    let input = FeedInput {
+        url: form.url,
+        interval_secs,
+        mapping: None,
+    };
+    let outcome = app
+        .add_feed(vendor_id, &input)
+        .await
+        .map(|feed| format!("Feed {} added; it is fetched now.", feed.url_shown));
+    answer(&app, outcome).await
+}
