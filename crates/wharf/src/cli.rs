@@ -34,8 +34,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the UI and API and run the job workers.
+    /// Serve the UI and API and run the job workers (`--no-workers`: HTTP only).
     Serve(ServeArgs),
+    /// Run job workers only (order polls, pushes, imports, feeds), no HTTP. On PostgreSQL run as
+    /// many as you like; on SQLite one process runs workers.
+    Worker,
     /// Everything offline: a simulated BigCommerce store, a temporary SQLite database, the UI.
     Demo(DemoArgs),
     /// Add, connect and list BigCommerce stores.
@@ -179,6 +182,10 @@ struct ServeArgs {
     /// The operator's password. Without it, first start generates one and prints it once.
     #[arg(long, env = "WHARF_ADMIN_PASSWORD", hide_env_values = true)]
     admin_password: Option<SecretString>,
+    /// Serve HTTP only; job workers run in `wharf worker` processes (PostgreSQL: any number;
+    /// SQLite: one process runs workers).
+    #[arg(long, env = "WHARF_NO_WORKERS")]
+    no_workers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -260,12 +267,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 app.ensure_admin(&args.admin_username, args.admin_password.as_ref())
                     .await?,
             );
-            let server = Application::build(app, &args.listen, Some(cli.settings.worker_config()))
+            let workers = (!args.no_workers).then(|| cli.settings.worker_config());
+            let server = Application::build(app, &args.listen, workers)
                 .await?
                 .poll_orders_every(cli.settings.order_poll_interval())
                 .check_drift_every(cli.settings.drift_check_interval());
             println!("wharf is serving on http://{}", server.local_addr());
             server.run_until(shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker => {
+            let app = App::open(&cli.settings).await?;
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let workers = crate::startup::start_workers(
+                &app,
+                cli.settings.worker_config(),
+                Some(cli.settings.order_poll_interval()),
+                cli.settings.drift_check_interval(),
+                stop_rx,
+            )?;
+            println!("wharf worker running (stop with Ctrl-C or SIGTERM)");
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+            workers.finish().await;
+            app.db.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Store(command) => {

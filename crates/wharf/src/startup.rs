@@ -207,23 +207,16 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker = self.workers.map(|config| {
-            let worker = Worker::new(self.app.db.clone(), job_handlers(&self.app), config)
-                .with_waker(self.app.job_waker.clone());
-            tokio::spawn(worker.run(stop_rx.clone()))
-        });
-        if let (Some(_), Some(interval)) = (&worker, self.order_poll_interval) {
-            tokio::spawn(schedule_order_polls(
-                self.app.clone(),
-                interval,
-                stop_rx.clone(),
-            ));
-            tokio::spawn(schedule_inventory(
-                self.app.clone(),
+        let workers = match self.workers {
+            Some(config) => Some(start_workers(
+                &self.app,
+                config,
+                self.order_poll_interval,
                 self.drift_check_interval,
                 stop_rx.clone(),
-            ));
-        }
+            )?),
+            None => None,
+        };
         let router = crate::web::router(self.app);
         let mut http_stop = stop_rx;
         let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
@@ -234,11 +227,52 @@ impl Application {
             let _ = stop_tx.send(true);
         });
         server.await?;
-        if let Some(worker) = worker {
-            let _ = worker.await;
+        if let Some(workers) = workers {
+            workers.finish().await;
         }
         Ok(())
     }
+}
+
+/// Running job workers with their schedulers, and the right to run them (on SQLite, a file lock).
+pub struct RunningWorkers {
+    worker: tokio::task::JoinHandle<()>,
+    _lock: Option<std::fs::File>,
+}
+
+impl RunningWorkers {
+    /// Waits for the worker to stop (after the stop signal): it claims nothing more and lets
+    /// its running jobs finish; a job cut short anyway is taken over when its lease runs out.
+    pub async fn finish(self) {
+        let _ = self.worker.await;
+    }
+}
+
+/// Starts the job worker and the schedulers (order polls when `poll_orders` is set, stock feeds
+/// and drift checks) until `stop` turns true. Refused on a SQLite file another process already
+/// runs workers on.
+pub fn start_workers(
+    app: &App,
+    config: WorkerConfig,
+    poll_orders: Option<Duration>,
+    drift_every: Duration,
+    stop: watch::Receiver<bool>,
+) -> std::io::Result<RunningWorkers> {
+    let lock = app
+        .db
+        .lock_for_workers()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let worker =
+        Worker::new(app.db.clone(), job_handlers(app), config).with_waker(app.job_waker.clone());
+    let worker = tokio::spawn(worker.run(stop.clone()));
+    if let Some(interval) = poll_orders {
+        tokio::spawn(schedule_order_polls(app.clone(), interval, stop.clone()));
+        tokio::spawn(schedule_inventory(app.clone(), drift_every, stop));
+    }
+    Ok(RunningWorkers {
+        worker,
+        _lock: lock,
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -46,6 +46,27 @@ impl Backend {
 }
 
 #[derive(Debug, thiserror::Error)]
+pub enum WorkerLockError {
+    #[error(
+        "another wharf process already runs job workers on the SQLite database {0}; SQLite takes \
+         one worker process (run this one with --no-workers, or use PostgreSQL for several)"
+    )]
+    Taken(std::path::PathBuf),
+    #[error("cannot lock {0} for job workers: {1}")]
+    Io(std::path::PathBuf, std::io::Error),
+}
+
+/// The file a `sqlite://` URL names (`sqlite://wharf.db?mode=rwc` → `wharf.db`); `None` for an
+/// in-memory database.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| path.into())
+}
+
+#[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("database URL must start with sqlite:// or postgres://")]
     UnsupportedUrl,
@@ -64,6 +85,8 @@ pub enum DbError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, when there is one (not for `sqlite::memory:`).
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 impl Db {
@@ -114,7 +137,46 @@ impl Db {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await?;
-        Ok(Db { pool, backend })
+        let sqlite_file = match backend {
+            Backend::Sqlite => sqlite_file(url),
+            Backend::Postgres => None,
+        };
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_file,
+        })
+    }
+
+    /// The SQLite database file, if wharf runs on one.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        self.sqlite_file.as_deref()
+    }
+
+    /// Takes the right to run job workers on this database. PostgreSQL takes any number of
+    /// worker processes (claims use `FOR UPDATE SKIP LOCKED`); a SQLite file takes one, so the
+    /// second gets a clear error instead of two writers fighting over one file. The lock is an
+    /// OS file lock beside the database, held as long as the returned guard lives and released
+    /// by the OS even when the process is killed.
+    pub fn lock_for_workers(&self) -> Result<Option<std::fs::File>, WorkerLockError> {
+        let Some(file) = &self.sqlite_file else {
+            return Ok(None);
+        };
+        let mut lock_path = file.as_os_str().to_owned();
+        lock_path.push(".workers.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| WorkerLockError::Io(lock_path.clone().into(), e))?;
+        match lock.try_lock() {
+            Ok(()) => Ok(Some(lock)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(WorkerLockError::Taken(file.to_path_buf()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(WorkerLockError::Io(lock_path.into(), e)),
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -179,4 +241,21 @@ pub fn now_ms() -> i64 {
 
 pub fn to_timestamp(ms: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod sqlite_file_tests {
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        assert_eq!(
+            super::sqlite_file("sqlite:///var/lib/wharf/wharf.db?mode=rwc"),
+            Some("/var/lib/wharf/wharf.db".into())
+        );
+        assert_eq!(
+            super::sqlite_file("sqlite://wharf.db"),
+            Some("wharf.db".into())
+        );
+        assert_eq!(super::sqlite_file("sqlite::memory:"), None);
+        assert_eq!(super::sqlite_file("postgres://x/y"), None);
+    }
 }

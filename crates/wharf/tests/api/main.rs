@@ -13,3 +13,4 @@ mod secrets;
 mod shipments;
 mod stores;
 mod webhooks;
+mod workers;

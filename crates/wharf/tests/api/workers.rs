@@ -1,0 +1,122 @@
+//! Worker processes: `wharf worker` runs jobs without HTTP and stops cleanly on SIGTERM,
+//! `wharf serve --no-workers` serves HTTP only, and a SQLite file takes one worker process.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::helpers::{ADMIN_PASSWORD, TestApp, spawn_app, spawn_app_without_workers};
+
+fn wharf(app: &TestApp, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wharf"));
+    command
+        .args(args)
+        .env("WHARF_DATABASE_URL", &app.settings.database_url)
+        .env("WHARF_SECRET_KEY_FILE", app.dir.path().join("wharf.key"))
+        .env("WHARF_BIGCOMMERCE_API_BASE", &app.sim.base_url)
+        .env("WHARF_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("WHARF_API_QUOTA_SHARE", "1")
+        .env_remove("WHARF_SECRET_KEY");
+    command
+}
+
+fn on_postgres(app: &TestApp) -> bool {
+    app.settings.database_url.starts_with("postgres")
+}
+
+fn sigterm(child: &Child) {
+    // std's Child::kill sends SIGKILL; a graceful stop is asked for with SIGTERM.
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the process did not stop within {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test]
+async fn wharf_worker_runs_queued_jobs_and_stops_cleanly_on_sigterm() {
+    let app = spawn_app_without_workers().await;
+    let store_id = app.connected_store().await;
+    app.seed_catalog(300, 2);
+    let import = app.start_import(store_id, "full").await;
+
+    let mut worker = wharf(&app, &["worker"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let run = app.wait_for_import(import["id"].as_i64().unwrap()).await;
+    assert_eq!(run["status"], "completed", "{run:#}");
+    sigterm(&worker);
+    let status = wait_exit(&mut worker, Duration::from_secs(20));
+    assert!(status.success(), "exit after SIGTERM: {status:?}");
+}
+
+#[tokio::test]
+async fn a_sqlite_file_takes_one_worker_process_and_serve_without_workers_shares_it() {
+    // The in-process wharf runs workers on this database (answering a request shows its
+    // server task, which took the workers' lock, has started).
+    let app = spawn_app().await;
+    let health = app
+        .http
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await;
+    assert_eq!(health.unwrap().status(), 200);
+    let mut second = wharf(&app, &["worker"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if on_postgres(&app) {
+        // PostgreSQL takes any number of worker processes.
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(second.try_wait().unwrap().is_none(), "a second worker runs");
+        sigterm(&second);
+        assert!(wait_exit(&mut second, Duration::from_secs(20)).success());
+    } else {
+        let status = wait_exit(&mut second, Duration::from_secs(20));
+        assert!(!status.success());
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(second.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert!(
+            stderr.contains("another wharf process already runs job workers"),
+            "{stderr}"
+        );
+    }
+
+    // HTTP only: no lock needed, so it starts beside the workers.
+    let mut server = wharf(&app, &["serve", "--no-workers", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let address = BufReader::new(server.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("wharf is serving on ").map(str::to_owned))
+        .expect("serve prints its address");
+    let health = app
+        .http
+        .get(format!("{address}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    sigterm(&server);
+    assert!(wait_exit(&mut server, Duration::from_secs(20)).success());
+}
