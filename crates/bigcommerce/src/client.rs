@@ -344,12 +344,23 @@ impl StoreClient {
             Err(err) => {
                 let err = BcError::from_reqwest(err);
                 tracing::debug!(elapsed_ms = elapsed_ms(started), error = %err, "request failed");
+                self.count_request(method, "error");
                 return Attempt::Failed(err);
             }
         };
         let status = response.status();
         let headers = RateLimitHeaders::from_headers(response.headers());
         permit.record(&headers);
+        self.count_request(method, status.as_str());
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            metrics::counter!("bigcommerce_rate_limited_total", "store" => self.store_hash.to_string())
+                .increment(1);
+        }
+        if let Some(left) = headers.left {
+            // What the store said, not our own count: other apps spend from the same quota.
+            metrics::gauge!("bigcommerce_quota_left", "store" => self.store_hash.to_string())
+                .set(f64::from(left));
+        }
         let body = match response.bytes().await {
             Ok(body) => body.to_vec(),
             Err(err) => return Attempt::Failed(BcError::from_reqwest(err)),
@@ -367,6 +378,18 @@ impl StoreClient {
         } else {
             Attempt::Failed(BcError::from_response(status, &body))
         }
+    }
+
+    /// One HTTP exchange (every attempt, retries included), through the `metrics` facade: a
+    /// no-op unless the application installed a recorder. `status` is "error" when no answer came.
+    fn count_request(&self, method: &Method, status: &str) {
+        metrics::counter!(
+            "bigcommerce_requests_total",
+            "store" => self.store_hash.to_string(),
+            "method" => method.as_str().to_owned(),
+            "status" => status.to_owned(),
+        )
+        .increment(1);
     }
 
     /// Built per request rather than stored, so the token lives only in its `SecretString`.

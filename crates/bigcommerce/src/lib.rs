@@ -6,6 +6,11 @@
 //!
 //! Architecture invariant: this crate knows nothing of wharf — no domain types, no database,
 //! no job queue. It speaks BigCommerce's wire format and reports failures as [`BcError`].
+//!
+//! Metrics go through the `metrics` facade only (a no-op until the application installs a
+//! recorder): `bigcommerce_requests_total{store,method,status}` per HTTP attempt (status "error"
+//! when no answer came), `bigcommerce_rate_limited_total{store}` per 429, and
+//! `bigcommerce_quota_left{store}`, the requests left the store last reported.
 
 mod client;
 mod config;

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod feeds;
 pub mod jobs;
+pub mod metrics;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;

@@ -870,11 +870,27 @@ impl App {
                 Ok(report) if report.busy => JobOutcome::Snooze {
                     delay: Duration::from_secs(1),
                 },
+                Ok(report) => {
+                    if !full && report.pushed > 0 {
+                        self.record_push_lag(job.id).await;
+                    }
+                    JobOutcome::Done
+                }
                 other => super::orders::outcome(other.map(drop)),
             },
             Err(e) => JobOutcome::Fail {
                 error: format!("bad payload: {e}"),
             },
+        }
+    }
+
+    /// Sync lag of a change-driven push: later changes collapse into the pending push job, so
+    /// the job's creation is the first change it carries.
+    async fn record_push_lag(&self, job_id: i64) {
+        match db::metrics::job_created_at(&self.db, job_id).await {
+            Ok(Some(created_at)) => crate::metrics::sync_lag("inventory", created_at),
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "could not read the push job's creation time"),
         }
     }
 

@@ -107,9 +107,14 @@ impl App {
             }
             let newest = orders.iter().filter_map(|o| o.date_modified_ms).max();
             let mut tx = self.db.begin().await?;
+            let mut changed_at = Vec::new();
             for order in &orders {
-                self.store_order(&mut tx, store_id, order, Source::Poll, &policy)
-                    .await?;
+                if self
+                    .store_order(&mut tx, store_id, order, Source::Poll, &policy)
+                    .await?
+                {
+                    changed_at.extend(order.date_modified_ms);
+                }
             }
             if let Some(newest) = newest {
                 // Never past the poll's start: what changes while it runs is read next time.
@@ -117,6 +122,12 @@ impl App {
                     .await?;
             }
             tx.commit().await?;
+            // The first poll (no cursor) reads the store's history: its age is not lag.
+            if since.is_some() {
+                for at in changed_at {
+                    crate::metrics::sync_lag("orders", at);
+                }
+            }
             report.pages += 1;
             report.orders += orders.len();
             if orders.len() < PAGE_SIZE as usize {
@@ -145,12 +156,17 @@ impl App {
         };
         let policy = self.store_policy(store_id).await?;
         let mut tx = self.db.begin().await?;
-        self.store_order(&mut tx, store_id, &order, Source::Webhook, &policy)
+        let changed = self
+            .store_order(&mut tx, store_id, &order, Source::Webhook, &policy)
             .await?;
         tx.commit().await?;
+        if changed && let Some(at) = order.date_modified_ms {
+            crate::metrics::sync_lag("orders", at);
+        }
         Ok(())
     }
 
+    /// Stores one read of an order; true when it was new or its status changed.
     pub(super) async fn store_order(
         &self,
         tx: &mut AnyConnection,
@@ -158,7 +174,7 @@ impl App {
         order: &IncomingOrder,
         source: Source,
         policy: &StorePolicy,
-    ) -> Result<(), DbError> {
+    ) -> Result<bool, DbError> {
         let stored = orders::upsert_order(tx, store_id, order).await?;
         let id = stored.order_id;
         if stored.created {
@@ -193,7 +209,8 @@ impl App {
             orders::set_routing_state(tx, id, RoutingState::Waiting).await?;
         }
         // A new order, a cancellation or a status change moves what is allocated: republish.
-        if stored.created || stored.previous_status_id != Some(order.status_id) {
+        let changed = stored.created || stored.previous_status_id != Some(order.status_id);
+        if changed {
             super::inventory::queue_inventory_push(tx, store_id, self.inventory_push_delay).await?;
         }
         // Shipped items wharf doesn't know of (made, or deleted, in BigCommerce by someone else,
@@ -210,7 +227,7 @@ impl App {
             )
             .await?;
         }
-        Ok(())
+        Ok(changed)
     }
 
     /// Puts the order's unrouted lines on purchase orders; what no rule matches needs attention.

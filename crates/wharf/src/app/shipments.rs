@@ -593,6 +593,7 @@ impl Pusher<'_> {
             match create_shipment(self.client, self.plan.order_external_id, &shipment).await {
                 Ok(created) => {
                     self.bind(part_id, created.external_id).await?;
+                    crate::metrics::sync_lag("shipments", self.plan.created_at_ms);
                     return Ok(());
                 }
                 // Refused, so certainly not created. Maybe someone shipped some of it by hand

@@ -120,6 +120,23 @@ impl App {
         secret: Option<&str>,
         body: &[u8],
     ) -> Result<Received, DbError> {
+        let received = self.take_delivery(store_id, secret, body).await;
+        crate::metrics::webhook_received(match &received {
+            Ok(Received::Accepted) => "accepted",
+            Ok(Received::Duplicate) => "duplicate",
+            Ok(Received::Unauthenticated) => "unauthenticated",
+            Ok(Received::Malformed) => "malformed",
+            Err(_) => "error",
+        });
+        received
+    }
+
+    async fn take_delivery(
+        &self,
+        store_id: i64,
+        secret: Option<&str>,
+        body: &[u8],
+    ) -> Result<Received, DbError> {
         let Some(sealed) = db::webhooks::secret(&self.db, store_id).await? else {
             return Ok(Received::Unauthenticated);
         };

@@ -464,3 +464,83 @@ fn job_record(row: &sqlx::any::AnyRow) -> Result<JobRecord, DbError> {
         last_error: row.get("last_error"),
     })
 }
+
+/// One job as the Activity page lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub kind: String,
+    pub store_id: Option<i64>,
+    pub status: JobStatus,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub last_error: Option<String>,
+    pub payload: String,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// Which jobs the Activity page shows.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub store_id: Option<i64>,
+    /// The kind's prefix: `orders`, `shipments`, `inventory`, `catalog`, `webhooks`.
+    pub flow: Option<String>,
+    /// A BigCommerce order id the job's payload names.
+    pub order_id: Option<i64>,
+    pub status: Option<JobStatus>,
+}
+
+/// The most recently updated jobs matching the filter, newest first.
+pub async fn activity(
+    db: &Db,
+    filter: &ActivityFilter,
+    limit: i64,
+) -> Result<Vec<ActivityRow>, DbError> {
+    // Payloads are compact JSON written by serde_json, so an order id appears exactly so.
+    let order_pattern = filter
+        .order_id
+        .map(|id| format!("%\"order_id\":{id}}}%"))
+        .unwrap_or_default();
+    let order_pattern_more = filter
+        .order_id
+        .map(|id| format!("%\"order_id\":{id},%"))
+        .unwrap_or_default();
+    let rows = sqlx::query(
+        "SELECT id, kind, store_id, status, attempts, max_attempts, last_error, payload, created_at, updated_at
+         FROM jobs
+         WHERE ($1 < 0 OR store_id = $1) AND ($2 = '' OR kind LIKE $2) AND ($3 = '' OR status = $3)
+           AND ($4 = '' OR payload LIKE $4 OR payload LIKE $5)
+         ORDER BY updated_at DESC, id DESC LIMIT $6",
+    )
+    .bind(filter.store_id.unwrap_or(-1))
+    .bind(
+        filter
+            .flow
+            .as_deref()
+            .map(|f| format!("{f}.%"))
+            .unwrap_or_default(),
+    )
+    .bind(filter.status.map(JobStatus::as_str).unwrap_or_default())
+    .bind(order_pattern)
+    .bind(order_pattern_more)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ActivityRow {
+                id: r.get("id"),
+                kind: r.get("kind"),
+                store_id: r.get("store_id"),
+                status: JobStatus::parse(r.get("status"))?,
+                attempts: r.get("attempts"),
+                max_attempts: r.get("max_attempts"),
+                last_error: r.get("last_error"),
+                payload: r.get("payload"),
+                created_at_ms: r.get("created_at"),
+                updated_at_ms: r.get("updated_at"),
+            })
+        })
+        .collect()
+}

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cursors;
 pub mod inventory;
 pub mod jobs;
+pub mod metrics;
 pub mod orders;
 pub mod shipments;
 pub mod sql;

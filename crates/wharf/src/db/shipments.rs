@@ -244,6 +244,8 @@ pub struct PushPlan {
     pub carrier_slug: Option<String>,
     pub tracking_url: Option<String>,
     pub shipping_method: Option<String>,
+    /// When wharf recorded the shipment (for the sync-lag metric).
+    pub created_at_ms: i64,
     pub parts: Vec<Part>,
 }
 
@@ -253,7 +255,7 @@ pub async fn push_plan(
 ) -> Result<Option<PushPlan>, DbError> {
     let Some(row) = sqlx::query(
         "SELECT s.id, s.order_id, s.state, s.shipped_after_cancellation, s.tracking_number, s.carrier, s.carrier_slug,
-                s.tracking_url, s.shipping_method, o.store_id, o.routing_state, b.external_id
+                s.tracking_url, s.shipping_method, s.created_at, o.store_id, o.routing_state, b.external_id
          FROM shipments s JOIN orders o ON o.id = s.order_id
          JOIN bindings b ON b.kind = 'order' AND b.local_id = o.id
          WHERE s.id = $1",
@@ -281,6 +283,7 @@ pub async fn push_plan(
         carrier_slug: row.get("carrier_slug"),
         tracking_url: row.get("tracking_url"),
         shipping_method: row.get("shipping_method"),
+        created_at_ms: row.get("created_at"),
         parts,
     }))
 }

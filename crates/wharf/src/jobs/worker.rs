@@ -131,12 +131,15 @@ impl Worker {
     async fn run_job(&self, job: ClaimedJob) {
         let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempt);
         async {
+            let started = std::time::Instant::now();
             let outcome = match self.handlers.get(&job.kind) {
                 Some(handler) => self.run_with_lease(handler.run(job.clone()), job.id).await,
                 None => JobOutcome::Fail {
                     error: format!("no handler for job kind {:?}", job.kind),
                 },
             };
+            // What the handler said, whether or not recording it below succeeds.
+            crate::metrics::job_finished(&job.kind, outcome_label(&outcome), started.elapsed());
             if let Err(e) = self.record(&job, &outcome).await {
                 // The lease will run out and the job will be retried: at-least-once, by design.
                 tracing::warn!(error = %e, "could not record a job's outcome");
@@ -203,5 +206,14 @@ impl Worker {
             }
         }
         Ok(())
+    }
+}
+
+fn outcome_label(outcome: &JobOutcome) -> &'static str {
+    match outcome {
+        JobOutcome::Done => "done",
+        JobOutcome::Retry { .. } => "retry",
+        JobOutcome::Snooze { .. } => "snooze",
+        JobOutcome::Fail { .. } => "fail",
     }
 }

@@ -1,12 +1,14 @@
 //! HTTP: the server-rendered UI (askama + htmx), the JSON API under /api/v1, and sign-in.
 //! Handlers stay thin: they parse the request, call a use case on `App`, and render.
 
+mod activity;
 mod api;
 mod assets;
 mod auth;
 mod error;
 mod inventory_pages;
 mod pages;
+mod probes;
 mod vendor_api;
 mod webhooks;
 
@@ -20,9 +22,12 @@ use crate::app::App;
 pub use auth::SESSION_COOKIE;
 
 pub fn router(app: App) -> Router {
+    // Here rather than in main, so every way of running wharf (and every test app) records.
+    crate::metrics::install();
     let signed_in_only = Router::new()
         .merge(pages::routes())
         .merge(inventory_pages::routes())
+        .merge(activity::routes())
         .nest("/api/v1", api::routes())
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
@@ -32,6 +37,8 @@ pub fn router(app: App) -> Router {
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(probes::readyz))
+        .route("/metrics", get(probes::metrics))
         .route("/webhooks/bigcommerce/{store_id}", post(webhooks::receive))
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)

@@ -1,12 +1,14 @@
 //! wharf's integration tests: one binary, one harness (`helpers::spawn_app`), real SQLite or
 //! PostgreSQL (when WHARF_TEST_POSTGRES_URL is set), real HTTP to the simulator.
 
+mod activity;
 mod auth;
 mod browser;
 mod cli;
 mod helpers;
 mod inventory;
 mod jobs;
+mod metrics;
 mod orders;
 mod products;
 mod secrets;

@@ -1,0 +1,117 @@
+//! The Activity page: recent jobs (syncs, pushes, imports) with their outcome, failed ones with
+//! their error and a Retry button, filtered by store, flow, order or status.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::error::{PageError, WebError};
+use crate::app::App;
+use crate::app::stores::StoreView;
+use crate::db::jobs::{self, ActivityFilter, ActivityRow, JobStatus};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/activity", get(page))
+        .route("/activity/jobs/{id}/retry", post(retry))
+}
+
+/// The flows a job kind belongs to (its prefix), as the filter offers them.
+const FLOWS: [&str; 5] = ["orders", "shipments", "inventory", "catalog", "webhooks"];
+
+#[derive(Deserialize, Default)]
+struct ActivityQuery {
+    #[serde(default)]
+    store: String,
+    #[serde(default)]
+    flow: String,
+    #[serde(default)]
+    order: String,
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activity/index.html")]
+struct ActivityPage {
+    signed_in: bool,
+    rows: Vec<ActivityRow>,
+    stores: Vec<StoreView>,
+    flows: [&'static str; 5],
+    store: String,
+    flow: String,
+    order: String,
+    status: String,
+}
+
+impl ActivityPage {
+    fn when(&self, at_ms: &i64) -> String {
+        crate::db::to_timestamp(*at_ms)
+            .strftime("%Y-%m-%d %H:%M:%S UTC")
+            .to_string()
+    }
+
+    fn store_name(&self, store_id: &Option<i64>) -> String {
+        store_id
+            .and_then(|id| self.stores.iter().find(|s| s.id == id))
+            .map_or_else(|| "—".to_owned(), |s| s.name.clone())
+    }
+
+    fn status_of(&self, row: &ActivityRow) -> &'static str {
+        row.status.as_str()
+    }
+
+    fn can_retry(&self, row: &ActivityRow) -> bool {
+        row.status == JobStatus::Failed
+    }
+}
+
+async fn page(
+    State(app): State<App>,
+    Query(query): Query<ActivityQuery>,
+) -> Result<impl IntoResponse, PageError> {
+    let filter = ActivityFilter {
+        store_id: query.store.trim().parse().ok(),
+        flow: FLOWS
+            .iter()
+            .find(|f| **f == query.flow)
+            .map(|f| (*f).to_owned()),
+        order_id: query.order.trim().trim_start_matches('#').parse().ok(),
+        status: ["pending", "running", "done", "failed"]
+            .into_iter()
+            .find(|s| *s == query.status)
+            .and_then(|s| match s {
+                "pending" => Some(JobStatus::Pending),
+                "running" => Some(JobStatus::Running),
+                "done" => Some(JobStatus::Done),
+                "failed" => Some(JobStatus::Failed),
+                _ => None,
+            }),
+    };
+    let rows = jobs::activity(&app.db, &filter, 200)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(ActivityPage {
+        signed_in: true,
+        rows,
+        stores: app.list_stores().await?,
+        flows: FLOWS,
+        store: query.store,
+        flow: query.flow,
+        order: query.order,
+        status: query.status,
+    })
+}
+
+/// Puts a failed job back in the queue with fresh attempts.
+async fn retry(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    jobs::retry_failed(&app.db, id)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    app.wake_workers();
+    Ok(Redirect::to("/activity?status=failed").into_response())
+}
