@@ -193,6 +193,9 @@ struct DemoArgs {
     /// Address for the UI.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
+    /// No simulated shopper or vendors: the store and its catalog only.
+    #[arg(long)]
+    calm: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -260,7 +263,9 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Demo(args) => demo::run(&args.listen).await.map(|()| ExitCode::SUCCESS),
+        Command::Demo(args) => demo::run(&args.listen, args.calm)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Command::Serve(args) => {
             let app = App::open(&cli.settings).await?;
             announce_admin(

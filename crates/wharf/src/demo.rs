@@ -1,14 +1,22 @@
 //! `wharf demo`: the whole product offline. An embedded BigCommerce simulator with a sample
 //! store, a temporary SQLite database, the store added and connected through the same use cases
-//! a merchant's clicks run, and the UI served.
+//! a merchant's clicks run, and the UI served. Unless `--calm`, the catalog is imported, two
+//! vendors are set up, and a shopper and the vendors keep every flow moving (see `actors`).
+
+mod actors;
+
+use std::time::Duration;
 
 use anyhow::Context;
 use bigcommerce_sim::{CatalogSeed, SimConfig, Simulator, StoreSpec};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::app::App;
+use crate::app::vendors::AssignmentInput;
 use crate::config::Settings;
+use crate::domain::catalog::ImportMode;
 use crate::domain::store::NewStoreInput;
+use crate::domain::vendor::VendorInput;
 use crate::startup::{Application, shutdown_signal};
 
 pub const DEMO_STORE_HASH: &str = "wharfdemo1";
@@ -21,8 +29,18 @@ pub const WHARF_SCOPES: &[&str] = &[
     "store_v2_information_read_only",
 ];
 
-pub async fn run(listen: &str) -> anyhow::Result<()> {
-    let simulator = Simulator::new(SimConfig::default());
+/// How often the demo's shopper orders and its vendors ship and report stock.
+const SHOPPER_EVERY: Duration = Duration::from_secs(5);
+const VENDORS_EVERY: Duration = Duration::from_secs(7);
+/// The demo's sellable variants: one per product, from the first products of the catalog.
+const SELLABLE: usize = 200;
+
+pub async fn run(listen: &str, calm: bool) -> anyhow::Result<()> {
+    // Webhooks to wharf on 127.0.0.1 (BigCommerce itself only delivers to https).
+    let simulator = Simulator::new(SimConfig {
+        allow_insecure_webhook_destinations: true,
+        ..SimConfig::default()
+    });
     let spec = StoreSpec::sample(DEMO_STORE_HASH);
     simulator.add_store(spec.clone());
     let access_token = random_secret("demo_token_");
@@ -35,10 +53,25 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
             variants_per_product: 3,
         },
     );
+    let sellable: Vec<actors::Sellable> = catalog
+        .product_ids
+        .iter()
+        .take(SELLABLE)
+        .filter_map(|&id| {
+            let product = simulator.product(DEMO_STORE_HASH, id)?;
+            let variant = product.variants().first()?;
+            (!variant.sku.is_empty()).then(|| (id, variant.id(), variant.sku.clone()))
+        })
+        .collect();
     let sim = simulator
         .spawn("127.0.0.1:0")
         .await
         .context("starting the BigCommerce simulator")?;
+    // Bound first, so wharf knows its own address for the webhooks Connect registers.
+    let listener = std::net::TcpListener::bind(listen).with_context(|| {
+        format!("cannot listen on {listen}; pick another address with --listen")
+    })?;
+    let url = format!("http://{}", listener.local_addr()?);
 
     let dir = tempdir_for_demo()?;
     let settings = Settings {
@@ -56,7 +89,7 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         drift_check_secs: 3600,
         api_quota_share: 0.5,
         order_poll_secs: 60,
-        public_url: None,
+        public_url: Some(url.parse().context("wharf's own URL")?),
     };
     let app = App::open(&settings).await?;
     let password = random_secret("");
@@ -76,37 +109,106 @@ pub async fn run(listen: &str) -> anyhow::Result<()> {
         .await?;
     let store = app.connect_store(store.id).await?;
 
-    let server = Application::build(app, listen, Some(settings.worker_config()))
-        .await
-        .map(|server| {
-            server
-                .poll_orders_every(settings.order_poll_interval())
-                .check_drift_every(settings.drift_check_interval())
-        })
-        .with_context(|| {
-            format!("cannot listen on {listen}; pick another address with --listen")
-        })?;
-    let url = format!("http://{}", server.local_addr());
+    let server = Application::on_listener(app.clone(), listener, Some(settings.worker_config()))?
+        .poll_orders_every(settings.order_poll_interval())
+        .check_drift_every(settings.drift_check_interval());
     println!();
     println!("wharf demo is running: {url}");
     println!("  sign in as admin / {}", password.expose_secret());
     println!("  store {:?}: {}", store.name, store.connection.label);
     println!(
-        "  its catalog: {} products, {} variants — press Import products on the store's page",
+        "  its catalog: {} products, {} variants — {}",
         catalog.product_ids.len(),
-        catalog.variant_count
+        catalog.variant_count,
+        if calm {
+            "press Import products on the store's page"
+        } else {
+            "being imported now"
+        }
     );
     println!(
         "  simulated BigCommerce API: {} (store hash {DEMO_STORE_HASH})",
         sim.base_url
     );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    if !calm {
+        println!(
+            "  a shopper orders every {} s; vendors Acme Supply and Contoso Goods ship and report stock every {} s (--calm: none of that)",
+            SHOPPER_EVERY.as_secs(),
+            VENDORS_EVERY.as_secs()
+        );
+        let (app, simulator, store_id) = (app.clone(), sim.simulator.clone(), store.id);
+        tokio::spawn(async move {
+            if let Err(e) = start_the_cast(app, simulator, store_id, sellable, stop_rx).await {
+                tracing::warn!(error = %e, "the demo's shopper and vendors did not start");
+            }
+        });
+    }
     println!(
         "  data in {} (temporary); Ctrl-C stops the demo",
         dir.display()
     );
     server.run_until(shutdown_signal()).await?;
+    let _ = stop_tx.send(true);
     drop(sim);
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Sets the demo up as a merchant would (import, vendors, rules, first stock report), then lets
+/// the shopper and the vendors loose.
+async fn start_the_cast(
+    app: App,
+    simulator: Simulator,
+    store_id: i64,
+    sellable: Vec<actors::Sellable>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let import = app.start_import(store_id, ImportMode::Full).await?;
+    while !app.import_view(import.run.id).await?.is_finished() {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let acme = app
+        .add_vendor(&VendorInput {
+            name: "Acme Supply".into(),
+            email: "orders@acme.example".into(),
+        })
+        .await?;
+    let contoso = app
+        .add_vendor(&VendorInput {
+            name: "Contoso Goods".into(),
+            email: "ops@contoso.example".into(),
+        })
+        .await?;
+    app.assign(
+        store_id,
+        &AssignmentInput::Default {
+            vendor: "Acme Supply".into(),
+        },
+    )
+    .await?;
+    app.assign(
+        store_id,
+        &AssignmentInput::SkuPrefix {
+            prefix: "PROSEWARE-".into(),
+            vendor: "Contoso Goods".into(),
+        },
+    )
+    .await?;
+    let (acme_skus, contoso_skus): (Vec<_>, Vec<_>) = sellable
+        .iter()
+        .cloned()
+        .partition(|(_, _, sku)| !sku.starts_with("PROSEWARE-"));
+    actors::report_stock(&app, acme.vendor.id, &acme_skus, 0).await?;
+    actors::report_stock(&app, contoso.vendor.id, &contoso_skus, 0).await?;
+    tokio::spawn(actors::shopper(
+        simulator,
+        DEMO_STORE_HASH,
+        sellable.clone(),
+        SHOPPER_EVERY,
+        stop.clone(),
+    ));
+    tokio::spawn(actors::vendors(app, sellable, VENDORS_EVERY, stop));
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod activity;
 mod auth;
 mod browser;
 mod cli;
+mod demo;
 mod helpers;
 mod inventory;
 mod jobs;

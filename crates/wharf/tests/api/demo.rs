@@ -1,0 +1,80 @@
+//! `wharf demo`, as a newcomer runs it: the store connects, and the shopper and vendors keep
+//! orders, shipments and stock moving.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_demo_shows_orders_shipments_and_stock_moving() {
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .env_remove("WHARF_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(demo.stdout.take().unwrap()).lines();
+    let mut url = None;
+    let mut password = None;
+    for line in lines.by_ref().map_while(Result::ok) {
+        if let Some(rest) = line.strip_prefix("wharf demo is running: ") {
+            url = Some(rest.trim().to_owned());
+        }
+        if let Some(rest) = line.trim().strip_prefix("sign in as admin / ") {
+            password = Some(rest.trim().to_owned());
+        }
+        if line.contains("Ctrl-C stops the demo") {
+            break;
+        }
+    }
+    let (url, password) = (
+        url.expect("the demo prints its URL"),
+        password.expect("and a login"),
+    );
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let (http, password) = (http.clone(), password.clone());
+        async move {
+            http.get(path)
+                .basic_auth("admin", Some(password))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let (mut orders_seen, mut shipped, mut published) = (0, false, 0);
+    while tokio::time::Instant::now() < deadline && !(orders_seen >= 2 && shipped && published > 0)
+    {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let orders = get(format!("{url}/api/v1/orders")).await;
+        orders_seen = orders.as_array().map_or(0, Vec::len);
+        for order in orders.as_array().into_iter().flatten() {
+            let detail = get(format!("{url}/api/v1/orders/{}", order["id"])).await;
+            shipped |= detail["shipments"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["state"] == "pushed"));
+        }
+        published = get(format!("{url}/api/v1/stores/1/inventory")).await["published"]
+            .as_u64()
+            .unwrap_or(0);
+    }
+    // SIGTERM, so the demo removes its temporary directory on the way out.
+    let _ = Command::new("kill")
+        .args(["-TERM", &demo.id().to_string()])
+        .status();
+    let _ = demo.wait();
+    assert!(
+        orders_seen >= 2,
+        "the shopper's orders arrive ({orders_seen})"
+    );
+    assert!(shipped, "a vendor's shipment reaches BigCommerce");
+    assert!(published > 0, "vendors' stock is published");
+}
