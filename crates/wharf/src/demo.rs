@@ -199,8 +199,6 @@ async fn start_the_cast(
         .iter()
         .cloned()
         .partition(|(_, _, sku)| !sku.starts_with("PROSEWARE-"));
-    actors::report_stock(&app, acme.vendor.id, &acme_skus, 0).await?;
-    actors::report_stock(&app, contoso.vendor.id, &contoso_skus, 0).await?;
     tokio::spawn(actors::shopper(
         simulator,
         DEMO_STORE_HASH,
@@ -208,7 +206,17 @@ async fn start_the_cast(
         SHOPPER_EVERY,
         stop.clone(),
     ));
-    tokio::spawn(actors::vendors(app, sellable, VENDORS_EVERY, stop));
+    tokio::spawn(actors::vendors(app.clone(), sellable, VENDORS_EVERY, stop));
+    // Each vendor's first report covers all its SKUs; the vendors' loop then changes a few at a
+    // time. A busy moment (the database locked a while) only delays this.
+    for (vendor_id, skus) in [
+        (acme.vendor.id, acme_skus),
+        (contoso.vendor.id, contoso_skus),
+    ] {
+        if let Err(e) = actors::report_stock(&app, vendor_id, &skus, 0).await {
+            tracing::warn!(vendor_id, error = %e, "a demo vendor's first stock report failed");
+        }
+    }
     Ok(())
 }
 

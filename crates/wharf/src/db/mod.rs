@@ -8,6 +8,7 @@
 pub mod bindings;
 pub mod catalog;
 pub mod cursors;
+pub mod dashboard;
 pub mod inventory;
 pub mod jobs;
 pub mod metrics;

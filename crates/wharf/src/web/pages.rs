@@ -638,6 +638,7 @@ struct DashboardPage {
     needing_attention: i64,
     routed: usize,
     failed_jobs: i64,
+    flows: crate::db::dashboard::FlowCounts,
 }
 
 /// What needs doing, at a glance: the first page after signing in.
@@ -662,6 +663,9 @@ async fn dashboard(State(app): State<App>) -> Result<impl IntoResponse, PageErro
             .await?
             .len(),
         failed_jobs,
+        flows: crate::db::dashboard::flow_counts(&app.db)
+            .await
+            .map_err(StoreError::from)?,
     })
 }
 

@@ -543,3 +543,62 @@ async fn the_operator_records_shipments_on_the_order_page_and_by_csv() {
 async fn the_operator_uploads_stock_pushes_it_and_sees_drift_on_the_inventory_page() {
     run_in_browser("inventory", inventory_flow).await;
 }
+
+/// The dashboard of `wharf demo`, watched in a browser: orders, shipments and published stock
+/// levels all go up while the demo's shopper and vendors work.
+#[tokio::test]
+async fn the_demo_dashboard_shows_every_flow_moving() {
+    let Some(browser) = start_browser().await else {
+        return;
+    };
+    let demo = crate::demo::start_demo();
+    let result = async {
+        let browser = &browser.client;
+        browser.goto(&format!("{}/dashboard", demo.url)).await?;
+        browser
+            .find(Locator::Id("username"))
+            .await?
+            .send_keys("admin")
+            .await?;
+        browser
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(&demo.password)
+            .await?;
+        browser.find(Locator::Id("sign-in")).await?.click().await?;
+        browser
+            .wait()
+            .for_element(Locator::Id("orders-received"))
+            .await?;
+        let read = |id: &'static str| async move {
+            let text = browser.find(Locator::Id(id)).await?.text().await?;
+            Ok::<i64, fantoccini::error::CmdError>(text.trim().parse().unwrap_or(-1))
+        };
+        let first = (
+            read("orders-received").await?,
+            read("shipments-pushed").await?,
+            read("levels-published").await?,
+        );
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            browser.refresh().await?;
+            let now = (
+                read("orders-received").await?,
+                read("shipments-pushed").await?,
+                read("levels-published").await?,
+            );
+            if now.0 > first.0 && now.1 > first.1 && now.2 > 0 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the dashboard did not move: {first:?} then {now:?}"
+            );
+        }
+        Ok::<(), Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = browser.client.clone().close().await;
+    result.unwrap_or_else(|e| panic!("demo dashboard in the browser: {e}"));
+}

@@ -2,24 +2,42 @@
 //! orders, shipments and stock moving.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
-#[tokio::test]
-async fn the_demo_shows_orders_shipments_and_stock_moving() {
-    let mut demo = Command::new(env!("CARGO_BIN_EXE_wharf"))
+/// A running `wharf demo`: its URL and admin password. Stops (SIGTERM) when dropped.
+pub(crate) struct Demo {
+    process: Child,
+    pub url: String,
+    pub password: String,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        // SIGTERM, so the demo removes its temporary directory on the way out.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.process.id().to_string()])
+            .status();
+        let _ = self.process.wait();
+    }
+}
+
+pub(crate) fn start_demo() -> Demo {
+    let mut process = Command::new(env!("CARGO_BIN_EXE_wharf"))
         .args(["demo", "--listen", "127.0.0.1:0"])
         .env_remove("WHARF_DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(demo.stdout.take().unwrap()).lines();
     let mut url = None;
     let mut password = None;
-    for line in lines.by_ref().map_while(Result::ok) {
+    for line in BufReader::new(process.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
         if let Some(rest) = line.strip_prefix("wharf demo is running: ") {
             url = Some(rest.trim().to_owned());
         }
@@ -30,10 +48,17 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
             break;
         }
     }
-    let (url, password) = (
-        url.expect("the demo prints its URL"),
-        password.expect("and a login"),
-    );
+    Demo {
+        process,
+        url: url.expect("the demo prints its URL"),
+        password: password.expect("and a login"),
+    }
+}
+
+#[tokio::test]
+async fn the_demo_shows_orders_shipments_and_stock_moving() {
+    let demo = start_demo();
+    let (url, password) = (demo.url.clone(), demo.password.clone());
     let http = reqwest::Client::new();
     let get = |path: String| {
         let (http, password) = (http.clone(), password.clone());
@@ -66,11 +91,7 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
             .as_u64()
             .unwrap_or(0);
     }
-    // SIGTERM, so the demo removes its temporary directory on the way out.
-    let _ = Command::new("kill")
-        .args(["-TERM", &demo.id().to_string()])
-        .status();
-    let _ = demo.wait();
+    drop(demo);
     assert!(
         orders_seen >= 2,
         "the shopper's orders arrive ({orders_seen})"
