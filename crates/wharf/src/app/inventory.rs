@@ -888,7 +888,7 @@ impl App {
     /// the job's creation is the first change it carries.
     async fn record_push_lag(&self, job_id: i64) {
         match db::metrics::job_created_at(&self.db, job_id).await {
-            Ok(Some(created_at)) => crate::metrics::sync_lag("inventory", created_at),
+            Ok(Some(created_at)) => self.record_lag("inventory", created_at).await,
             Ok(None) => {}
             Err(e) => tracing::debug!(error = %e, "could not read the push job's creation time"),
         }

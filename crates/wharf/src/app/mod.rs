@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod inventory;
+pub mod latency;
 pub mod operators;
 pub mod orders;
 pub mod shipments;

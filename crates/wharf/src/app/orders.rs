@@ -125,7 +125,7 @@ impl App {
             // The first poll (no cursor) reads the store's history: its age is not lag.
             if since.is_some() {
                 for at in changed_at {
-                    crate::metrics::sync_lag("orders", at);
+                    self.record_lag("orders", at).await;
                 }
             }
             report.pages += 1;
@@ -161,7 +161,7 @@ impl App {
             .await?;
         tx.commit().await?;
         if changed && let Some(at) = order.date_modified_ms {
-            crate::metrics::sync_lag("orders", at);
+            self.record_lag("orders", at).await;
         }
         Ok(())
     }

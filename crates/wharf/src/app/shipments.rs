@@ -593,7 +593,9 @@ impl Pusher<'_> {
             match create_shipment(self.client, self.plan.order_external_id, &shipment).await {
                 Ok(created) => {
                     self.bind(part_id, created.external_id).await?;
-                    crate::metrics::sync_lag("shipments", self.plan.created_at_ms);
+                    self.app
+                        .record_lag("shipments", self.plan.created_at_ms)
+                        .await;
                     return Ok(());
                 }
                 // Refused, so certainly not created. Maybe someone shipped some of it by hand

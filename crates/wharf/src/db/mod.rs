@@ -11,6 +11,7 @@ pub mod cursors;
 pub mod dashboard;
 pub mod inventory;
 pub mod jobs;
+pub mod latency;
 pub mod metrics;
 pub mod orders;
 pub mod shipments;

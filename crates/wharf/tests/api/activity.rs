@@ -66,3 +66,43 @@ async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
     assert_eq!(job.status, jobs::JobStatus::Pending);
     assert_eq!(job.attempts, 0);
 }
+
+#[tokio::test]
+async fn the_latency_page_shows_each_flows_percentiles_over_the_last_hour() {
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let now = wharf::db::now_ms();
+    for ms in 1..=100 {
+        app.app.record_lag("shipments", now - ms * 10).await;
+    }
+    app.app.record_lag("orders", now - 1500).await;
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page("/latency", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = |flow: &str| {
+        let start = page.find(&format!("id=\"latency-{flow}\"")).unwrap();
+        page[start..start + page[start..].find("</tr>").unwrap()].to_owned()
+    };
+    let shipments = row("shipments");
+    assert!(shipments.contains(">100<"), "{shipments}");
+    // 10 ms … 1000 ms ago: p50 500 ms, p99 990 ms, plus however long recording them took.
+    let cell = |class: &str| -> i64 {
+        let start = shipments.find(&format!("class=\"{class}\">")).unwrap() + class.len() + 9;
+        shipments[start..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (p50, p99) = (cell("p50"), cell("p99"));
+    assert!(
+        (500..1500).contains(&p50) && (990..2000).contains(&p99) && p50 < p99,
+        "{shipments}"
+    );
+    assert!(row("orders").contains(">1<"), "{page}");
+    assert!(row("inventory").contains(">0<"), "{page}");
+}
