@@ -64,6 +64,37 @@ enum Command {
     Inventory(InventoryCommand),
 }
 
+/// Which CSV columns hold what; by default common header spellings are recognised.
+#[derive(Debug, Args)]
+struct ColumnArgs {
+    /// The header of the SKU column.
+    #[arg(long)]
+    sku_column: Option<String>,
+    /// The header of the quantity column.
+    #[arg(long)]
+    quantity_column: Option<String>,
+    /// The header of the warehouse column.
+    #[arg(long)]
+    warehouse_column: Option<String>,
+}
+
+impl ColumnArgs {
+    fn mapping(&self) -> Option<crate::domain::stock_csv::ColumnMapping> {
+        if self.sku_column.is_none()
+            && self.quantity_column.is_none()
+            && self.warehouse_column.is_none()
+        {
+            return None;
+        }
+        let default = crate::domain::stock_csv::ColumnMapping::default();
+        Some(crate::domain::stock_csv::ColumnMapping {
+            sku: self.sku_column.clone().unwrap_or(default.sku),
+            quantity: self.quantity_column.clone().unwrap_or(default.quantity),
+            warehouse: self.warehouse_column.clone().or(default.warehouse),
+        })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum InventoryCommand {
     /// Apply a vendor's stock file (sku, quantity, optionally warehouse); bad rows are reported
@@ -73,7 +104,24 @@ enum InventoryCommand {
         /// The vendor's name (or id).
         #[arg(long)]
         vendor: String,
+        #[command(flatten)]
+        columns: ColumnArgs,
     },
+    /// Add a stock feed: a CSV at a URL, fetched now and then every --every-minutes.
+    FeedAdd {
+        url: String,
+        /// The vendor's name (or id).
+        #[arg(long)]
+        vendor: String,
+        #[arg(long, default_value_t = 15)]
+        every_minutes: i64,
+        #[command(flatten)]
+        columns: ColumnArgs,
+    },
+    /// List stock feeds with when each was last fresh and its last error.
+    Feeds,
+    /// Fetch a feed now and apply it; exit 0 when it was applied.
+    FeedRun { feed_id: i64 },
     /// Push the store's changed levels to BigCommerce now (every level with --full).
     Push {
         /// The store's name (or id).
@@ -686,11 +734,80 @@ async fn import_tracking(
 
 async fn run_inventory_command(app: &App, command: InventoryCommand) -> anyhow::Result<ExitCode> {
     match command {
-        InventoryCommand::Import { file, vendor } => {
+        InventoryCommand::FeedAdd {
+            url,
+            vendor,
+            every_minutes,
+            columns,
+        } => {
+            let vendor = app.find_vendor(&vendor).await?;
+            let input = crate::app::inventory::FeedInput {
+                url,
+                interval_secs: Some(every_minutes * 60),
+                mapping: columns.mapping(),
+            };
+            match app.add_feed(vendor.id, &input).await {
+                Ok(feed) => {
+                    println!(
+                        "Feed {} added for {:?}: {} every {} min (fetched by the worker now)",
+                        feed.id, vendor.name, feed.url_shown, every_minutes
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Invalid(errors)) => {
+                    eprintln!("{errors}");
+                    Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        InventoryCommand::Feeds => {
+            for feed in app.feeds(None).await? {
+                let fresh = feed
+                    .last_fresh_at_ms
+                    .map(|ms| crate::db::to_timestamp(ms).to_string())
+                    .unwrap_or_else(|| "never".into());
+                println!(
+                    "{:>4}  vendor {:<4} {}  every {} min  last fresh {}{}",
+                    feed.id,
+                    feed.vendor_id,
+                    feed.url_shown,
+                    feed.interval_secs / 60,
+                    fresh,
+                    feed.last_error
+                        .map(|e| format!("  last error: {e}"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        InventoryCommand::FeedRun { feed_id } => match app.run_feed(feed_id).await? {
+            Ok(report) => {
+                println!(
+                    "{} stock level(s) applied, {} row(s) rejected",
+                    report.applied,
+                    report.errors.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(message) => {
+                eprintln!("feed {feed_id} not applied: {message}");
+                Ok(ExitCode::from(2))
+            }
+        },
+        InventoryCommand::Import {
+            file,
+            vendor,
+            columns,
+        } => {
             let vendor = app.find_vendor(&vendor).await?;
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let report = match app.import_stock_csv(vendor.id, &text, None).await {
+            let mapping = columns.mapping();
+            let report = match app
+                .import_stock_csv(vendor.id, &text, mapping.as_ref())
+                .await
+            {
                 Ok(report) => report,
                 Err(StoreError::Invalid(errors)) => {
                     eprintln!("{errors}");

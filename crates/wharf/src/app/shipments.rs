@@ -788,14 +788,14 @@ async fn reconcile_order_shipments(
         }
     }
     let present: std::collections::HashSet<i64> = ids.into_iter().collect();
-    for (part_id, shipment_id, external_id) in shipments::created_parts(tx, order_id).await? {
+    // The shipment keeps its state (it did ship); its deleted part no longer counts as shipped.
+    for (part_id, _shipment_id, external_id) in shipments::created_parts(tx, order_id).await? {
         if present.contains(&external_id) {
             continue;
         }
         shipments::set_part_state(tx, part_id, PartState::Deleted, None).await?;
         let message = format!("BigCommerce shipment {external_id} was deleted in BigCommerce");
         orders::record_event(tx, order_id, "shipment_deleted", &message).await?;
-        let _ = shipment_id;
     }
     Ok(())
 }

@@ -536,7 +536,7 @@ pub async fn unsettled_shipments(
     Ok(rows.iter().map(|r| r.get("id")).collect())
 }
 
-/// (part id, BigCommerce shipment id) of the order's parts that are in BigCommerce.
+/// (part id, shipment id, BigCommerce shipment id) of the order's parts that are in BigCommerce.
 pub async fn created_parts(
     conn: &mut AnyConnection,
     order_id: i64,

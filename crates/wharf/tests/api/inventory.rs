@@ -451,6 +451,35 @@ async fn a_stock_feed_is_fetched_and_a_broken_one_changes_nothing() {
     push(&app, shop.store_id, false).await;
     assert_eq!(level(&app, a.1), Some(21), "the last good stock stands");
 
+    // The command line lists feeds, and without WHARF_FEED_ALLOW_PRIVATE refuses this one both
+    // when adding it and when fetching it.
+    let listed = crate::cli::wharf(&app, &["inventory", "feeds"]).await;
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("/feed.csv"),
+        "{listed:?}"
+    );
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("secret-feed-token"));
+    let added = crate::cli::wharf(
+        &app,
+        &[
+            "inventory",
+            "feed-add",
+            &url,
+            "--vendor",
+            "Alpha Supply",
+            "--sku-column",
+            "sku",
+        ],
+    )
+    .await;
+    assert_eq!(added.status.code(), Some(2), "{added:?}");
+    assert!(
+        String::from_utf8_lossy(&added.stderr).contains("public internet addresses"),
+        "{added:?}"
+    );
+    let run = crate::cli::wharf(&app, &["inventory", "feed-run", &feed["id"].to_string()]).await;
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+
     // Feeds may not reach private addresses unless the operator allows it.
     let mut settings = app.settings.clone();
     settings.feed_allow_private = false;
