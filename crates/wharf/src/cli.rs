@@ -244,6 +244,9 @@ struct DemoArgs {
     /// No simulated shopper or vendors: the store and its catalog only.
     #[arg(long)]
     calm: bool,
+    /// Products in the simulated store's catalog (3 variants each).
+    #[arg(long, default_value_t = 1200)]
+    products: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -311,7 +314,7 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Demo(args) => demo::run(&args.listen, args.calm)
+        Command::Demo(args) => demo::run(&args.listen, args.calm, args.products)
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Serve(args) => {
@@ -845,7 +848,7 @@ async fn run_inventory_command(app: &App, command: InventoryCommand) -> anyhow::
         }
         InventoryCommand::Push { store, full } => {
             let store = app.find_store(&store).await?;
-            let report = app.push_inventory(store.id, full).await?;
+            let report = app.push_inventory_now(store.id, full).await?;
             if report.busy {
                 eprintln!(
                     "another push of {:?} is running; try again in a moment",

@@ -35,7 +35,7 @@ const VENDORS_EVERY: Duration = Duration::from_secs(7);
 /// The demo's sellable variants: one per product, from the first products of the catalog.
 const SELLABLE: usize = 200;
 
-pub async fn run(listen: &str, calm: bool) -> anyhow::Result<()> {
+pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()> {
     // Webhooks to wharf on 127.0.0.1 (BigCommerce itself only delivers to https).
     let simulator = Simulator::new(SimConfig {
         allow_insecure_webhook_destinations: true,
@@ -49,7 +49,7 @@ pub async fn run(listen: &str, calm: bool) -> anyhow::Result<()> {
     let catalog = simulator.seed_catalog(
         DEMO_STORE_HASH,
         CatalogSeed {
-            products: 1200,
+            products: products.max(1),
             variants_per_product: 3,
         },
     );

@@ -668,6 +668,23 @@ impl App {
         result
     }
 
+    /// A push someone asked for (button, API, CLI): waits for a push already running (an
+    /// automatic one, typically) to finish rather than answering "busy".
+    pub async fn push_inventory_now(
+        &self,
+        store_id: i64,
+        full: bool,
+    ) -> Result<PushReport, SyncError> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let report = self.push_inventory(store_id, full).await?;
+            if !report.busy || tokio::time::Instant::now() > deadline {
+                return Ok(report);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     async fn push_holding_lease(&self, store_id: i64, full: bool) -> Result<PushReport, SyncError> {
         let store = db::stores::get(&self.db, store_id)
             .await?

@@ -446,7 +446,7 @@ async fn push_inventory(
 ) -> Result<Json<PushReport>, ApiError> {
     app.store(store_id).await?;
     let full = body.map(|Json(b)| b.full).unwrap_or(false);
-    app.push_inventory(store_id, full)
+    app.push_inventory_now(store_id, full)
         .await
         .map(Json)
         .map_err(|e| ApiError(WebError::Internal(e.to_string())))

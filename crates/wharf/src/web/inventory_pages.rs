@@ -138,7 +138,7 @@ async fn push(
     Form(form): Form<PushForm>,
 ) -> Result<Response, PageError> {
     app.store(store_id).await?;
-    let outcome = match app.push_inventory(store_id, form.full.is_some()).await {
+    let outcome = match app.push_inventory_now(store_id, form.full.is_some()).await {
         Ok(report) if report.busy => Err(StoreError::Conflict(
             "Another push of this store is running; try again in a moment.".into(),
         )),

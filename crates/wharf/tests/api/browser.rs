@@ -98,6 +98,27 @@ async fn text_of(browser: &Client, id: &str) -> Result<String, fantoccini::error
     browser.find(Locator::Id(id)).await?.text().await
 }
 
+/// The text of `id` once it contains `needle`: a form's answer replaces the page, and until it
+/// arrives the old page (with the previous answer) is still there to be found.
+async fn text_once(
+    browser: &Client,
+    id: &str,
+    needle: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(text) = text_of(browser, id).await
+            && text.contains(needle)
+        {
+            return Ok(text);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("#{id} never said {needle:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn sign_in(app: &TestApp, browser: &Client) -> Step {
     browser
         .goto(&format!("{}/setup/integrations/bigcommerce", app.address))
@@ -428,12 +449,7 @@ async fn inventory_flow(app: &TestApp, browser: &Client) -> Step {
         .await?
         .click()
         .await?;
-    let result = browser
-        .wait()
-        .for_element(Locator::Id("inventory-result"))
-        .await?
-        .text()
-        .await?;
+    let result = text_once(browser, "inventory-result", "applied").await?;
     assert!(result.starts_with("2 stock level(s) applied"), "{result}");
     let vendor = browser
         .find(Locator::Id(&format!("vendor-{}", shop.vendor_id)))
@@ -451,12 +467,7 @@ async fn inventory_flow(app: &TestApp, browser: &Client) -> Step {
         .await?
         .click()
         .await?;
-    let result = browser
-        .wait()
-        .for_element(Locator::Id("inventory-result"))
-        .await?
-        .text()
-        .await?;
+    let result = text_once(browser, "inventory-result", "pushed").await?;
     assert!(result.contains("pushed"), "{result}");
     let level = app.sim.simulator.variant_level(STORE_HASH, 1, *variant_id);
     assert_eq!(level, Some(17));
@@ -472,12 +483,7 @@ async fn inventory_flow(app: &TestApp, browser: &Client) -> Step {
         .await?
         .click()
         .await?;
-    let result = browser
-        .wait()
-        .for_element(Locator::Id("inventory-result"))
-        .await?
-        .text()
-        .await?;
+    let result = text_once(browser, "inventory-result", "checked").await?;
     assert!(result.contains("1 difference"), "{result}");
     let drift = browser
         .find(Locator::Css(&format!(

@@ -26,7 +26,9 @@ impl Drop for Demo {
 
 pub(crate) fn start_demo() -> Demo {
     let mut process = Command::new(env!("CARGO_BIN_EXE_wharf"))
-        .args(["demo", "--listen", "127.0.0.1:0"])
+        // A small catalog: the cast starts once it is imported, and a debug build on a busy
+        // machine takes its time over 1,200 products.
+        .args(["demo", "--listen", "127.0.0.1:0", "--products", "100"])
         .env_remove("WHARF_DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -74,7 +76,7 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
         }
     };
 
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
     let (mut orders_seen, mut shipped, mut published) = (0, false, 0);
     while tokio::time::Instant::now() < deadline && !(orders_seen >= 2 && shipped && published > 0)
     {
