@@ -258,12 +258,24 @@ impl App {
             rows.push((id, sku.clone(), *quantity));
         }
         stock::set_stock(&mut tx, vendor_id, &rows).await?;
-        for store in db::stores::list(&self.db).await? {
-            queue_inventory_push(&mut tx, store.id, self.inventory_push_delay).await?;
+        for store_id in self.connected_store_ids().await? {
+            queue_inventory_push(&mut tx, store_id, self.inventory_push_delay).await?;
         }
         tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();
         Ok(())
+    }
+
+    /// Stores whose levels wharf publishes: the connected ones (a store whose credentials failed
+    /// would only collect failed pushes).
+    async fn connected_store_ids(&self) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .list_stores()
+            .await?
+            .into_iter()
+            .filter(|s| s.is_connected())
+            .map(|s| s.id)
+            .collect())
     }
 
     /// Applies a stock file (an upload or a feed). A file that is broken as a whole (missing
@@ -355,12 +367,13 @@ impl App {
         Ok(())
     }
 
-    async fn queue_pushes_everywhere(&self) -> Result<(), DbError> {
+    async fn queue_pushes_everywhere(&self) -> Result<(), StoreError> {
+        let stores = self.connected_store_ids().await?;
         let mut tx = self.db.begin().await?;
-        for store in db::stores::list(&self.db).await? {
-            queue_inventory_push(&mut tx, store.id, self.inventory_push_delay).await?;
+        for store_id in stores {
+            queue_inventory_push(&mut tx, store_id, self.inventory_push_delay).await?;
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();
         Ok(())
     }
