@@ -31,8 +31,9 @@ const DEFAULT_FEED_INTERVAL_SECS: i64 = 15 * 60;
 const MAX_ITEMS_PER_REQUEST: usize = bigcommerce::MAX_ADJUSTMENT_ITEMS;
 /// Items one vendor API call may set.
 pub const MAX_STOCK_ITEMS_PER_CALL: usize = 10_000;
-/// How long a push may hold its store's lease before another may take over (a crashed push).
-const PUSH_LEASE_MS: i64 = 5 * 60 * 1000;
+/// How long a push holds its store's lease without renewing it: a push renews before every
+/// request, so this is how long a killed worker's push blocks the store's next one.
+const PUSH_LEASE_MS: i64 = 30 * 1000;
 const ADJUSTMENT_REASON: &str = "wharf: vendor stock";
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -743,6 +744,7 @@ impl App {
                 continue;
             }
             let adjustments: Vec<Adjustment> = batch.iter().map(Level::adjustment).collect();
+            stock::renew_push_lease(&self.db, store_id, PUSH_LEASE_MS).await?;
             report.requests += 1;
             match client
                 .adjust_absolute(Some(ADJUSTMENT_REASON), &adjustments)

@@ -458,6 +458,16 @@ pub async fn take_push_lease(db: &Db, store_id: i64, lease_ms: i64) -> Result<bo
         == 1)
 }
 
+/// Keeps the store's push lease while the push runs (each batch may wait on the rate limit).
+pub async fn renew_push_lease(db: &Db, store_id: i64, lease_ms: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE stores SET inventory_push_until = $2 WHERE id = $1")
+        .bind(store_id)
+        .bind(now_ms() + lease_ms)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn release_push_lease(db: &Db, store_id: i64) -> Result<(), DbError> {
     sqlx::query("UPDATE stores SET inventory_push_until = 0 WHERE id = $1")
         .bind(store_id)
