@@ -28,7 +28,8 @@ const CARRIERS: [&str; 6] = [
     "Speedy Couriers",
 ];
 
-/// Places an order of 1–3 lines every `every`; one in four ships to two addresses.
+/// Places an order of 1–3 lines every `every`; one in four ships to two addresses (and has at
+/// least two lines).
 pub async fn shopper(
     sim: Simulator,
     store_hash: &'static str,
@@ -44,7 +45,14 @@ pub async fn shopper(
         let order = {
             let mut rng = rand::rng();
             let two_addresses = rng.random_ratio(1, 4);
-            let lines: Vec<ShopperLine> = (0..rng.random_range(1..=3))
+            // Every address needs a line shipping to it (the store refuses the order otherwise),
+            // so an order to two addresses has at least two lines, alternating between them.
+            let line_count = if two_addresses {
+                rng.random_range(2..=3)
+            } else {
+                rng.random_range(1..=3)
+            };
+            let lines: Vec<ShopperLine> = (0..line_count)
                 .filter_map(|i| {
                     let (product, variant, _) = sellable.choose(&mut rng)?;
                     let to = if two_addresses { i % 2 } else { 0 };
