@@ -3,6 +3,7 @@
 pub mod carrier;
 pub mod catalog;
 pub mod connection;
+mod csv_lines;
 pub mod field_error;
 pub mod inventory;
 pub mod order;

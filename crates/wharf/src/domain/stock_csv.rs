@@ -17,6 +17,7 @@
 //! - SKUs and warehouses compare exactly (after trimming) when looking for duplicates.
 //! - An empty file (no header) is refused; a header with no rows is valid and changes nothing.
 
+use super::csv_lines::{LineCounter, collect, csv_error, header_key, is_blank};
 use std::collections::HashMap;
 
 use csv::StringRecord;
@@ -232,52 +233,6 @@ fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
-/// Finds the line a record starts on. The reader's own line count is off by one for a record
-/// that follows an empty line (it counts from the skipped line break), and line numbers are what
-/// people use to find the row, so we count line breaks ourselves. (Same as in `tracking_csv`.)
-struct LineCounter<'t> {
-    text: &'t str,
-    byte: usize,
-    line: u64,
-}
-
-impl<'t> LineCounter<'t> {
-    fn new(text: &'t str) -> Self {
-        LineCounter {
-            text,
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    /// Records must be asked for in file order.
-    fn line_of(&mut self, record: &StringRecord) -> u64 {
-        let reported = record.position().map_or(0, |p| p.byte());
-        let reported = usize::try_from(reported).unwrap_or(usize::MAX);
-        let rest = self.text.get(reported..).unwrap_or("");
-        let start = reported + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
-        let start = start.clamp(self.byte, self.text.len());
-        self.line += self.text.as_bytes()[self.byte..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.byte = start;
-        self.line
-    }
-}
-
-/// Lines with nothing but separators (",,,," from spreadsheets) count as blank. Errors are kept
-/// so they are reported.
-fn is_blank(record: &Result<StringRecord, csv::Error>) -> bool {
-    record
-        .as_ref()
-        .is_ok_and(|record| record.iter().all(str::is_empty))
-}
-
-fn csv_error(error: csv::Error) -> String {
-    format!("The file could not be read as CSV: {error}")
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     Sku,
@@ -309,17 +264,6 @@ impl Field {
             Field::Warehouse => mapping.warehouse.as_deref(),
         }
     }
-}
-
-/// Alias matching is loose: case-insensitive, with spaces, dashes and underscores alike, so
-/// "On Hand", "on-hand" and "ON_HAND" are the same column.
-fn header_key(header: &str) -> String {
-    header
-        .to_lowercase()
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
 }
 
 /// A configured name matches exactly, ignoring only case and surrounding spaces.
@@ -461,11 +405,6 @@ fn parse_row(columns: &Columns, record: &StringRecord, line: u64) -> Result<Stoc
         }),
         _ => Err(problems),
     }
-}
-
-/// Keeps the problem, if any, so every problem in a row is reported together.
-fn collect<T>(problems: &mut Vec<String>, result: Result<T, String>) -> Option<T> {
-    result.map_err(|problem| problems.push(problem)).ok()
 }
 
 fn parse_sku(columns: &Columns, record: &StringRecord) -> Result<String, String> {

@@ -6,6 +6,7 @@
 //! the good rows. Whether an order, SKU or quantity fits what is unshipped, and which carrier a
 //! name means, is decided later against stored orders.
 
+use super::csv_lines::{LineCounter, collect, csv_error, header_key, is_blank};
 use csv::StringRecord;
 
 /// Above this many data rows the upload is refused as a whole; split the file.
@@ -80,52 +81,6 @@ pub fn parse_tracking_csv(text: &str) -> Result<TrackingUpload, String> {
     Ok(upload)
 }
 
-/// Finds the line a record starts on. The reader's own line count is off by one for a record
-/// that follows an empty line (it counts from the skipped line break), and line numbers are what
-/// people use to find the row, so we count line breaks ourselves.
-struct LineCounter<'t> {
-    text: &'t str,
-    byte: usize,
-    line: u64,
-}
-
-impl<'t> LineCounter<'t> {
-    fn new(text: &'t str) -> Self {
-        LineCounter {
-            text,
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    /// Records must be asked for in file order.
-    fn line_of(&mut self, record: &StringRecord) -> u64 {
-        let reported = record.position().map_or(0, |p| p.byte());
-        let reported = usize::try_from(reported).unwrap_or(usize::MAX);
-        let rest = self.text.get(reported..).unwrap_or("");
-        let start = reported + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
-        let start = start.clamp(self.byte, self.text.len());
-        self.line += self.text.as_bytes()[self.byte..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.byte = start;
-        self.line
-    }
-}
-
-/// Lines with nothing but separators (",,,," from spreadsheets) count as blank. Errors are kept
-/// so they are reported.
-fn is_blank(record: &Result<StringRecord, csv::Error>) -> bool {
-    record
-        .as_ref()
-        .is_ok_and(|record| record.iter().all(str::is_empty))
-}
-
-fn csv_error(error: csv::Error) -> String {
-    format!("The file could not be read as CSV: {error}")
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
     Order,
@@ -176,17 +131,6 @@ impl Column {
             .into_iter()
             .find(|column| column.aliases().contains(&key.as_str()))
     }
-}
-
-/// Header names compare case-insensitively, with spaces, dashes and underscores alike:
-/// "Order ID", "order-id" and "order_id" are the same column.
-fn header_key(header: &str) -> String {
-    header
-        .to_lowercase()
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
 }
 
 /// Where each known column is in the file.
@@ -277,11 +221,6 @@ fn parse_row(
         }),
         _ => Err(problems),
     }
-}
-
-/// Keeps the problem, if any, so every problem in a row is reported together.
-fn collect<T>(problems: &mut Vec<String>, result: Result<T, String>) -> Option<T> {
-    result.map_err(|problem| problems.push(problem)).ok()
 }
 
 fn required(column: Column, value: &str) -> Result<String, String> {
