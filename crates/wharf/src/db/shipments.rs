@@ -604,17 +604,27 @@ pub struct ShipmentLineView {
     pub already_shipped: i64,
 }
 
+/// `SELECT <a shipment view's columns> FROM shipments <rest>`, as the literal sqlx requires.
+macro_rules! select_shipments {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug,
+                    tracking_url, shipping_method, state, error, shipped_after_cancellation, created_at
+             FROM shipments ",
+            $rest
+        )
+    };
+}
+
 /// Shipments of an order, or of one purchase order, oldest first.
 pub async fn list(
     conn: &mut AnyConnection,
     order_id: Option<i64>,
     purchase_order_id: Option<i64>,
 ) -> Result<Vec<ShipmentView>, DbError> {
-    let rows = sqlx::query(
-        "SELECT id, order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug, tracking_url, shipping_method,
-                state, error, shipped_after_cancellation, created_at
-         FROM shipments WHERE ($1 < 0 OR order_id = $1) AND ($2 < 0 OR purchase_order_id = $2) ORDER BY id",
-    )
+    let rows = sqlx::query(select_shipments!(
+        "WHERE ($1 < 0 OR order_id = $1) AND ($2 < 0 OR purchase_order_id = $2) ORDER BY id"
+    ))
     .bind(order_id.unwrap_or(-1))
     .bind(purchase_order_id.unwrap_or(-1))
     .fetch_all(&mut *conn)
@@ -626,14 +636,10 @@ pub async fn get(
     conn: &mut AnyConnection,
     shipment_id: i64,
 ) -> Result<Option<ShipmentView>, DbError> {
-    let rows = sqlx::query(
-        "SELECT id, order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug, tracking_url, shipping_method,
-                state, error, shipped_after_cancellation, created_at
-         FROM shipments WHERE id = $1",
-    )
-    .bind(shipment_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(select_shipments!("WHERE id = $1"))
+        .bind(shipment_id)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(views(conn, rows).await?.pop())
 }
 
