@@ -51,6 +51,16 @@ pub struct Settings {
     )]
     pub job_concurrency: usize,
 
+    /// Jobs of one store running at once, counted across every worker process sharing the
+    /// database: more workers add throughput across stores, not pressure on one store.
+    #[arg(
+        long,
+        env = "WHARF_STORE_JOB_CONCURRENCY",
+        default_value_t = 4,
+        global = true
+    )]
+    pub store_job_concurrency: usize,
+
     /// Seconds between order polls of each connected store (the reconciliation behind webhooks).
     #[arg(
         long,
@@ -153,6 +163,7 @@ impl Settings {
         crate::jobs::WorkerConfig {
             lease: std::time::Duration::from_secs(self.job_lease_secs.max(1)),
             concurrency: self.job_concurrency.max(1),
+            per_store: self.store_job_concurrency.max(1),
             ..crate::jobs::WorkerConfig::default()
         }
     }

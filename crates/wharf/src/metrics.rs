@@ -9,6 +9,7 @@
 //! |---|---|---|---|
 //! | `wharf_jobs_total` | counter | `kind`, `outcome` | Job runs by outcome: `done`, `retry`, `snooze`, `fail` |
 //! | `wharf_job_duration_seconds` | histogram | `kind` | How long a job's handler ran |
+//! | `wharf_job_wait_seconds` | histogram | `kind` | From a job being due to a worker claiming it (queueing delay; includes a dead worker's lease) |
 //! | `wharf_queue_depth` | gauge | `kind`, `status` | Jobs `pending`, `running` or `failed`, read at scrape time |
 //! | `wharf_webhooks_received_total` | counter | `outcome` | Deliveries: `accepted`, `duplicate`, `unauthenticated`, `malformed`, `error` |
 //! | `wharf_sync_lag_seconds` | histogram | `flow` | `orders`: from an order's `date_modified` in BigCommerce to wharf storing a new order or status; `shipments`: from wharf recording a shipment to creating it in BigCommerce; `inventory`: from the first stock change a push carries to that push (change-driven pushes that sent something) |
@@ -64,6 +65,11 @@ fn describe() {
         "wharf_job_duration_seconds",
         Unit::Seconds,
         "How long a job's handler ran."
+    );
+    describe_histogram!(
+        "wharf_job_wait_seconds",
+        Unit::Seconds,
+        "From a job being due to a worker claiming it."
     );
     describe_gauge!(
         "wharf_queue_depth",
@@ -127,6 +133,12 @@ pub(crate) fn job_finished(kind: &str, outcome: &'static str, elapsed: Duration)
         .increment(1);
     metrics::histogram!("wharf_job_duration_seconds", "kind" => kind.to_owned())
         .record(elapsed.as_secs_f64());
+}
+
+/// Records how long a job waited between being due and being claimed.
+pub(crate) fn job_claimed(kind: &str, waited_ms: i64) {
+    metrics::histogram!("wharf_job_wait_seconds", "kind" => kind.to_owned())
+        .record(waited_ms.max(0) as f64 / 1000.0);
 }
 
 /// Records one webhook delivery's outcome.

@@ -4,10 +4,12 @@
 //! - `enqueue` takes the caller's transaction, so a job exists exactly when the state change that
 //!   caused it was committed (transactional outbox);
 //! - a `dedupe_key` collapses a new job into an identical one that is still pending;
-//! - `claim` leases jobs to one worker (PostgreSQL `FOR UPDATE SKIP LOCKED`, SQLite a single
-//!   `UPDATE … RETURNING`, which SQLite serialises), and every later transition checks the lease
-//!   holder, so a worker whose lease was rescued cannot overwrite the new owner's result;
-//! - a crashed worker's jobs come back when their lease expires (`rescue_expired`);
+//! - `claim` leases jobs to one worker in one `UPDATE … RETURNING`, at most `per_store` running
+//!   per store across every process (claims are serialised by a one-row lock, see below), and
+//!   every later transition checks the lease holder, so a worker whose lease was rescued cannot
+//!   overwrite the new owner's result;
+//! - a crashed worker's jobs come back when their lease expires (`rescue_expired`); a rescue
+//!   gives the attempt back, because the job did not fail, its worker died;
 //! - failures back off exponentially with jitter via a stored `run_at`; `snooze` (rate limits)
 //!   reschedules without spending an attempt; after `max_attempts` a job is `failed` and stays
 //!   visible until an operator retries it.
@@ -20,6 +22,11 @@ use sqlx::{AnyConnection, Row};
 use super::{Backend, Db, DbError, is_unique_violation, now_ms};
 
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 20;
+
+/// How many times a job's worker may die under it before the job is given up as `failed`.
+/// A worker killed by a deploy or a crash elsewhere is not the job's fault, but a job that
+/// takes its worker down every time (out of memory, say) must not loop forever.
+pub const MAX_RESCUES: i64 = 25;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,10 +113,12 @@ pub struct ClaimedJob {
     pub kind: String,
     pub payload: serde_json::Value,
     pub store_id: Option<i64>,
-    /// Attempts including this one.
+    /// Attempts including this one; a run whose worker died does not count.
     pub attempt: i64,
     pub max_attempts: i64,
     pub locked_until_ms: i64,
+    /// When the job became due: the wait until its claim is `now - run_at_ms`.
+    pub run_at_ms: i64,
 }
 
 impl ClaimedJob {
@@ -162,45 +171,65 @@ pub async fn enqueue_now(db: &Db, job: &NewJob) -> Result<Option<i64>, DbError> 
     Ok(id)
 }
 
-/// The claim, per backend: lease the oldest due pending jobs to one worker in one statement.
-macro_rules! claim_sql {
-    ($lock:literal) => {
-        concat!(
-            "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2,
-                    attempts = attempts + 1, updated_at = $3
-             WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $3
-                          ORDER BY run_at, id LIMIT $4 ",
-            $lock,
-            ")
-             RETURNING id, kind, payload, store_id, attempts, max_attempts, locked_until"
-        )
-    };
-}
-/// SKIP LOCKED: concurrent claimers each take different rows instead of queueing on row locks.
-const CLAIM_POSTGRES: &str = claim_sql!("FOR UPDATE SKIP LOCKED");
-/// SQLite runs one write statement at a time, so the UPDATE is atomic without row locks.
-const CLAIM_SQLITE: &str = claim_sql!("");
+/// The jobs one claim takes: the oldest due, skipping those of a store that already has
+/// `per_store` ($4) jobs running. `ROW_NUMBER` ranks each store's due jobs so one claim cannot
+/// take more than the store's free slots either. Only the oldest 1,000 due jobs are ranked, to
+/// keep a claim cheap under a large backlog (a store at its cap can delay another's jobs that
+/// sit behind those 1,000).
+const CLAIM: &str = "
+    UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2,
+           attempts = attempts + 1, updated_at = $3
+    WHERE status = 'pending' AND id IN (
+        SELECT due.id FROM (
+            SELECT id, store_id, run_at,
+                   ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY run_at, id) AS nth
+            FROM (SELECT id, store_id, run_at FROM jobs
+                  WHERE status = 'pending' AND run_at <= $3
+                  ORDER BY run_at, id LIMIT 1000) oldest
+        ) due
+        LEFT JOIN (SELECT store_id, COUNT(*) AS running FROM jobs
+                   WHERE status = 'running' AND store_id IS NOT NULL
+                   GROUP BY store_id) busy ON busy.store_id = due.store_id
+        WHERE due.store_id IS NULL OR COALESCE(busy.running, 0) + due.nth <= $4
+        ORDER BY due.run_at, due.id LIMIT $5)
+    RETURNING id, kind, payload, store_id, attempts, max_attempts, locked_until, run_at";
 
-/// Leases up to `limit` due jobs to `worker_id` for `lease`. Each claim spends one attempt.
+/// Leases up to `limit` due jobs to `worker_id` for `lease`, leaving each store at most
+/// `per_store` running jobs. Each claim spends one attempt.
+///
+/// The per-store cap needs every claimer to see the others' claims. SQLite runs one write
+/// statement at a time, so the single `UPDATE` is enough there. PostgreSQL claimers are
+/// serialised by updating one row first, whose lock is held until commit (a claim takes a few
+/// milliseconds): with `SKIP LOCKED` two processes could claim at once and both see a store
+/// below its cap.
 pub async fn claim(
     db: &Db,
     worker_id: &str,
     limit: i64,
     lease: Duration,
+    per_store: i64,
 ) -> Result<Vec<ClaimedJob>, DbError> {
     let now = now_ms();
     let locked_until = now + lease.as_millis() as i64;
-    let claim_sql = match db.backend() {
-        Backend::Postgres => CLAIM_POSTGRES,
-        Backend::Sqlite => CLAIM_SQLITE,
-    };
-    let rows = sqlx::query(claim_sql)
+    let claim = sqlx::query(CLAIM)
         .bind(worker_id)
         .bind(locked_until)
         .bind(now)
-        .bind(limit)
-        .fetch_all(db.pool())
-        .await?;
+        .bind(per_store.max(1))
+        .bind(limit);
+    let rows = match db.backend() {
+        Backend::Sqlite => claim.fetch_all(db.pool()).await?,
+        Backend::Postgres => {
+            let mut tx = db.begin().await?;
+            sqlx::query("UPDATE job_claim_lock SET claimed_at = $1 WHERE id = 1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let rows = claim.fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            rows
+        }
+    };
     let mut jobs = rows
         .into_iter()
         .map(|row| {
@@ -214,6 +243,7 @@ pub async fn claim(
                 attempt: row.get("attempts"),
                 max_attempts: row.get("max_attempts"),
                 locked_until_ms: row.get("locked_until"),
+                run_at_ms: row.get("run_at"),
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
@@ -358,29 +388,31 @@ pub async fn extend_lease(
     Ok(result.rows_affected() == 1)
 }
 
-/// Returns jobs whose worker died (lease expired) to the queue. The attempt the dead worker spent
-/// stays spent, so a job that crashes its worker every time ends `failed` instead of looping.
+/// Returns jobs whose worker died (lease expired) to the queue. The dead worker's attempt is
+/// given back, so the job's backoff grows with its own failures, not with worker deaths; the
+/// death is counted in `rescues`, and a job whose workers die `MAX_RESCUES` times ends `failed`.
 pub async fn rescue_expired(db: &Db) -> Result<u64, DbError> {
     let now = now_ms();
-    let expired = sqlx::query(
-        "SELECT id, dedupe_key, attempts, max_attempts FROM jobs
-         WHERE status = 'running' AND locked_until < $1",
-    )
-    .bind(now)
-    .fetch_all(db.pool())
-    .await?;
+    let expired =
+        sqlx::query("SELECT id, rescues FROM jobs WHERE status = 'running' AND locked_until < $1")
+            .bind(now)
+            .fetch_all(db.pool())
+            .await?;
     let mut rescued = 0;
     for row in expired {
         let id: i64 = row.get("id");
-        let attempts: i64 = row.get("attempts");
-        let max_attempts: i64 = row.get("max_attempts");
-        let (status, error) = if attempts >= max_attempts {
-            ("failed", "worker stopped during the last attempt")
+        let rescues: i64 = row.get("rescues");
+        let (status, error) = if rescues + 1 >= MAX_RESCUES {
+            (
+                "failed",
+                "its worker stopped during each of its last runs; given up",
+            )
         } else {
             ("pending", "worker stopped during the attempt; retried")
         };
         let result = sqlx::query(
-            "UPDATE jobs SET status = $2, locked_by = NULL, locked_until = NULL, last_error = $3, updated_at = $4
+            "UPDATE jobs SET status = $2, locked_by = NULL, locked_until = NULL, last_error = $3,
+                    attempts = attempts - 1, rescues = rescues + 1, updated_at = $4
              WHERE id = $1 AND status = 'running' AND locked_until < $4",
         )
         .bind(id)
@@ -402,7 +434,7 @@ pub async fn rescue_expired(db: &Db) -> Result<u64, DbError> {
 pub async fn retry_failed(db: &Db, job_id: i64) -> Result<bool, DbError> {
     let now = now_ms();
     let result = sqlx::query(
-        "UPDATE jobs SET status = 'pending', attempts = 0, run_at = $2, updated_at = $2
+        "UPDATE jobs SET status = 'pending', attempts = 0, rescues = 0, run_at = $2, updated_at = $2
          WHERE id = $1 AND status = 'failed'",
     )
     .bind(job_id)

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::FutureExt;
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
@@ -12,6 +13,8 @@ use crate::db::{Db, jobs, now_ms};
 pub struct WorkerConfig {
     /// Jobs run at once by this worker.
     pub concurrency: usize,
+    /// Jobs of one store running at once across every worker sharing the database.
+    pub per_store: usize,
     /// How long a claim holds a job; renewed while the job runs. A worker that dies stops
     /// renewing, and the job returns to the queue when the lease runs out.
     pub lease: Duration,
@@ -23,6 +26,7 @@ impl Default for WorkerConfig {
     fn default() -> Self {
         WorkerConfig {
             concurrency: 4,
+            per_store: 4,
             lease: Duration::from_secs(60),
             poll_interval: Duration::from_millis(500),
         }
@@ -77,12 +81,10 @@ impl Worker {
             }
             let free = slots.available_permits() as i64;
             let claimed = if free > 0 {
-                jobs::claim(&self.db, &self.id, free, self.config.lease)
-                    .await
-                    .unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "could not claim jobs");
-                        Vec::new()
-                    })
+                self.claim(free).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "could not claim jobs");
+                    Vec::new()
+                })
             } else {
                 Vec::new()
             };
@@ -116,16 +118,26 @@ impl Worker {
     /// Claims and runs the jobs that are due now, returning how many ran. For tests and CLI one-shots.
     pub async fn run_due_jobs(&self) -> Result<usize, crate::db::DbError> {
         jobs::rescue_expired(&self.db).await?;
-        let claimed = jobs::claim(
-            &self.db,
-            &self.id,
-            self.config.concurrency as i64,
-            self.config.lease,
-        )
-        .await?;
+        let claimed = self.claim(self.config.concurrency as i64).await?;
         let count = claimed.len();
         futures::future::join_all(claimed.into_iter().map(|job| self.run_job(job))).await;
         Ok(count)
+    }
+
+    async fn claim(&self, limit: i64) -> Result<Vec<ClaimedJob>, crate::db::DbError> {
+        let claimed = jobs::claim(
+            &self.db,
+            &self.id,
+            limit,
+            self.config.lease,
+            self.config.per_store as i64,
+        )
+        .await?;
+        let now = now_ms();
+        for job in &claimed {
+            crate::metrics::job_claimed(&job.kind, now - job.run_at_ms);
+        }
+        Ok(claimed)
     }
 
     async fn run_job(&self, job: ClaimedJob) {
@@ -133,7 +145,21 @@ impl Worker {
         async {
             let started = std::time::Instant::now();
             let outcome = match self.handlers.get(&job.kind) {
-                Some(handler) => self.run_with_lease(handler.run(job.clone()), job.id).await,
+                Some(handler) => {
+                    // A panicking handler is a failed attempt like any other: caught here, it
+                    // backs off and ends `failed`, instead of looking like a dead worker whose
+                    // job is rescued over and over.
+                    let run = std::panic::AssertUnwindSafe(handler.run(job.clone())).catch_unwind();
+                    match self.run_with_lease(Box::pin(run), job.id).await {
+                        Ok(outcome) => outcome,
+                        Err(panic) => JobOutcome::Retry {
+                            error: format!(
+                                "the job's handler panicked: {}",
+                                panic_message(&*panic)
+                            ),
+                        },
+                    }
+                }
                 None => JobOutcome::Fail {
                     error: format!("no handler for job kind {:?}", job.kind),
                 },
@@ -153,11 +179,11 @@ impl Worker {
     /// rescued under it. The renewal must not share the handler's task: on SQLite it waits for
     /// the write lock the handler may hold, and a handler that is not polled meanwhile never
     /// releases it.
-    async fn run_with_lease(
+    async fn run_with_lease<T>(
         &self,
-        work: futures::future::BoxFuture<'static, JobOutcome>,
+        work: futures::future::BoxFuture<'static, T>,
         job_id: i64,
-    ) -> JobOutcome {
+    ) -> T {
         let renew_every = self.config.lease / 3;
         let (db, worker_id, lease) = (self.db.clone(), self.id.clone(), self.config.lease);
         let renewal = tokio::spawn(async move {
@@ -207,6 +233,14 @@ impl Worker {
         }
         Ok(())
     }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 fn outcome_label(outcome: &JobOutcome) -> &'static str {

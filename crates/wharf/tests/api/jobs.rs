@@ -13,6 +13,8 @@ use wharf::jobs::{Handlers, JobOutcome, Worker, WorkerConfig};
 use crate::helpers::spawn_app_without_workers;
 
 const LEASE: Duration = Duration::from_secs(30);
+/// No per-store cap in the tests that are not about it (their jobs have no store anyway).
+const ANY: i64 = 100;
 
 async fn test_db() -> (crate::helpers::TestApp, Db) {
     let app = spawn_app_without_workers().await;
@@ -35,7 +37,7 @@ async fn a_job_exists_only_if_its_transaction_commits() {
         .unwrap();
     tx.commit().await.unwrap();
 
-    let claimed = jobs::claim(&db, "w1", 10, LEASE).await.unwrap();
+    let claimed = jobs::claim(&db, "w1", 10, LEASE, ANY).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].id, id);
     assert_eq!(claimed[0].kind, "test.committed");
@@ -55,7 +57,7 @@ async fn a_dedupe_key_collapses_jobs_only_while_one_is_pending() {
         "collapsed into the pending one"
     );
 
-    let claimed = jobs::claim(&db, "w1", 10, LEASE).await.unwrap();
+    let claimed = jobs::claim(&db, "w1", 10, LEASE, ANY).await.unwrap();
     assert_eq!(claimed.len(), 1);
     // While the first runs, a new change must be able to queue a fresh read.
     let second = jobs::enqueue_now(&db, &job).await.unwrap();
@@ -67,7 +69,7 @@ async fn a_dedupe_key_collapses_jobs_only_while_one_is_pending() {
         .unwrap();
     assert_eq!(status, JobStatus::Superseded);
     assert_eq!(
-        jobs::claim(&db, "w1", 10, LEASE).await.unwrap().len(),
+        jobs::claim(&db, "w1", 10, LEASE, ANY).await.unwrap().len(),
         1,
         "the twin still runs"
     );
@@ -88,7 +90,7 @@ async fn two_workers_racing_never_claim_the_same_job() {
         racers.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             loop {
-                let claimed = jobs::claim(&db, worker, 4, LEASE).await.unwrap();
+                let claimed = jobs::claim(&db, worker, 4, LEASE, ANY).await.unwrap();
                 if claimed.is_empty() {
                     break;
                 }
@@ -117,20 +119,26 @@ async fn a_crashed_workers_job_is_rescued_when_its_lease_expires() {
     jobs::enqueue_now(&db, &NewJob::new("test.crash", &json!({})))
         .await
         .unwrap();
-    let claimed = jobs::claim(&db, "dead-worker", 1, Duration::from_millis(50))
+    let claimed = jobs::claim(&db, "dead-worker", 1, Duration::from_millis(50), ANY)
         .await
         .unwrap();
     assert_eq!(claimed.len(), 1);
     assert!(
-        jobs::claim(&db, "w2", 1, LEASE).await.unwrap().is_empty(),
+        jobs::claim(&db, "w2", 1, LEASE, ANY)
+            .await
+            .unwrap()
+            .is_empty(),
         "leased jobs are not claimable"
     );
 
     tokio::time::sleep(Duration::from_millis(80)).await;
     assert_eq!(jobs::rescue_expired(&db).await.unwrap(), 1);
-    let reclaimed = jobs::claim(&db, "w2", 1, LEASE).await.unwrap();
+    let reclaimed = jobs::claim(&db, "w2", 1, LEASE, ANY).await.unwrap();
     assert_eq!(reclaimed.len(), 1);
-    assert_eq!(reclaimed[0].attempt, 2, "the crashed attempt counts");
+    assert_eq!(
+        reclaimed[0].attempt, 1,
+        "a worker's death is not the job's failed attempt"
+    );
 
     // The dead worker waking up cannot overwrite the new owner's result.
     assert!(
@@ -142,6 +150,153 @@ async fn a_crashed_workers_job_is_rescued_when_its_lease_expires() {
 }
 
 #[tokio::test]
+async fn a_job_whose_workers_keep_dying_is_given_up_visibly() {
+    let (_app, db) = test_db().await;
+    let id = jobs::enqueue_now(&db, &NewJob::new("test.poison", &json!({})))
+        .await
+        .unwrap()
+        .unwrap();
+    for death in 1..=jobs::MAX_RESCUES {
+        let claimed = jobs::claim(&db, "doomed", 1, Duration::from_millis(1), ANY)
+            .await
+            .unwrap();
+        assert_eq!(
+            claimed.len(),
+            1,
+            "claimable again after death {}",
+            death - 1
+        );
+        assert_eq!(claimed[0].attempt, 1, "deaths are not attempts");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(jobs::rescue_expired(&db).await.unwrap(), 1);
+    }
+    let record = jobs::get(&db, id).await.unwrap().unwrap();
+    assert_eq!(record.status, JobStatus::Failed);
+    assert!(record.last_error.unwrap().contains("worker stopped"));
+}
+
+/// Jobs of `count` new stores (they need real rows: jobs reference their store).
+async fn stores(app: &crate::helpers::TestApp, count: usize) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let mut input = app.store_input(&format!("Store {n}"));
+        input["store_hash"] = json!(format!("capstore{n}"));
+        ids.push(app.add_store(&input).await["id"].as_i64().unwrap());
+    }
+    ids
+}
+
+#[tokio::test]
+async fn a_claim_leaves_each_store_at_most_its_cap_of_running_jobs() {
+    let (app, db) = test_db().await;
+    let ids = stores(&app, 2).await;
+    let (busy, quiet) = (ids[0], ids[1]);
+    for n in 0..10 {
+        jobs::enqueue_now(&db, &NewJob::new("test.busy", &json!({"n": n})).store(busy))
+            .await
+            .unwrap();
+    }
+    for n in 0..3 {
+        jobs::enqueue_now(
+            &db,
+            &NewJob::new("test.quiet", &json!({"n": n})).store(quiet),
+        )
+        .await
+        .unwrap();
+    }
+    jobs::enqueue_now(&db, &NewJob::new("test.storeless", &json!({})))
+        .await
+        .unwrap();
+
+    let first = jobs::claim(&db, "w1", 10, LEASE, 2).await.unwrap();
+    let per_store = |claimed: &[jobs::ClaimedJob], store: Option<i64>| {
+        claimed.iter().filter(|j| j.store_id == store).count()
+    };
+    assert_eq!(
+        per_store(&first, Some(busy)),
+        2,
+        "one claim stops at the cap"
+    );
+    assert_eq!(per_store(&first, Some(quiet)), 2);
+    assert_eq!(
+        per_store(&first, None),
+        1,
+        "jobs of no store are not capped"
+    );
+
+    // Another worker (another process, as far as the database knows) gets nothing more.
+    assert!(
+        jobs::claim(&db, "w2", 10, LEASE, 2)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A finished job frees its store's slot, for whichever worker claims next.
+    let busy_job = first.iter().find(|j| j.store_id == Some(busy)).unwrap();
+    assert!(jobs::complete(&db, busy_job.id, "w1").await.unwrap());
+    let next = jobs::claim(&db, "w2", 10, LEASE, 2).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].store_id, Some(busy));
+}
+
+#[tokio::test]
+async fn racing_workers_never_run_more_than_the_cap_of_one_store() {
+    let (app, db) = test_db().await;
+    let store = stores(&app, 1).await[0];
+    let total = 40;
+    for n in 0..total {
+        jobs::enqueue_now(
+            &db,
+            &NewJob::new("test.capped", &json!({"n": n})).store(store),
+        )
+        .await
+        .unwrap();
+    }
+    const CAP: i64 = 3;
+    let running = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let mut racers = Vec::new();
+    // Different claim sizes, so the racers do not all reach for the same rows first.
+    for (worker, batch) in [("a", 1), ("b", 2), ("c", 3), ("d", 2)] {
+        let (db, running, most) = (db.clone(), running.clone(), most.clone());
+        racers.push(tokio::spawn(async move {
+            let mut done = 0;
+            let mut idle_rounds = 0;
+            while idle_rounds < 50 {
+                let claimed = jobs::claim(&db, worker, batch, LEASE, CAP).await.unwrap();
+                if claimed.is_empty() {
+                    idle_rounds += 1;
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    continue;
+                }
+                idle_rounds = 0;
+                let now = running.fetch_add(claimed.len(), Ordering::SeqCst) + claimed.len();
+                most.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(3)).await;
+                for job in claimed {
+                    // Leave the count before the database frees the slot, never after.
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    assert!(jobs::complete(&db, job.id, worker).await.unwrap());
+                    done += 1;
+                }
+            }
+            done
+        }));
+    }
+    let mut done = 0;
+    for racer in racers {
+        done += racer.await.unwrap();
+    }
+    assert_eq!(done, total);
+    assert!(
+        most.load(Ordering::SeqCst) as i64 <= CAP,
+        "{} of the store's jobs ran at once (cap {CAP})",
+        most.load(Ordering::SeqCst)
+    );
+}
+
+#[tokio::test]
 async fn failures_back_off_then_fail_visibly_after_max_attempts() {
     let (_app, db) = test_db().await;
     let id = jobs::enqueue_now(&db, &NewJob::new("test.flaky", &json!({})).max_attempts(2))
@@ -149,7 +304,7 @@ async fn failures_back_off_then_fail_visibly_after_max_attempts() {
         .unwrap()
         .unwrap();
 
-    let job = &jobs::claim(&db, "w", 1, LEASE).await.unwrap()[0];
+    let job = &jobs::claim(&db, "w", 1, LEASE, ANY).await.unwrap()[0];
     let later = now_ms() + 60_000;
     assert_eq!(
         jobs::fail_attempt(&db, job.id, "w", "first failure", later)
@@ -158,7 +313,10 @@ async fn failures_back_off_then_fail_visibly_after_max_attempts() {
         JobStatus::Pending
     );
     assert!(
-        jobs::claim(&db, "w", 1, LEASE).await.unwrap().is_empty(),
+        jobs::claim(&db, "w", 1, LEASE, ANY)
+            .await
+            .unwrap()
+            .is_empty(),
         "not due before its backoff"
     );
     let record = jobs::get(&db, id).await.unwrap().unwrap();
@@ -166,7 +324,7 @@ async fn failures_back_off_then_fail_visibly_after_max_attempts() {
     assert_eq!(record.last_error.as_deref(), Some("first failure"));
 
     make_due(&db, id).await;
-    let job = &jobs::claim(&db, "w", 1, LEASE).await.unwrap()[0];
+    let job = &jobs::claim(&db, "w", 1, LEASE, ANY).await.unwrap()[0];
     assert_eq!(job.attempt, 2);
     assert_eq!(
         jobs::fail_attempt(&db, job.id, "w", "second failure", now_ms())
@@ -182,7 +340,10 @@ async fn failures_back_off_then_fail_visibly_after_max_attempts() {
 
     // The operator's Retry puts it back with fresh attempts.
     assert!(jobs::retry_failed(&db, id).await.unwrap());
-    assert_eq!(jobs::claim(&db, "w", 1, LEASE).await.unwrap()[0].attempt, 1);
+    assert_eq!(
+        jobs::claim(&db, "w", 1, LEASE, ANY).await.unwrap()[0].attempt,
+        1
+    );
 }
 
 #[tokio::test]
@@ -196,7 +357,7 @@ async fn a_snooze_reschedules_without_spending_an_attempt() {
     .unwrap()
     .unwrap();
     for _ in 0..3 {
-        let job = &jobs::claim(&db, "w", 1, LEASE).await.unwrap()[0];
+        let job = &jobs::claim(&db, "w", 1, LEASE, ANY).await.unwrap()[0];
         assert_eq!(job.attempt, 1, "snoozes are free");
         assert_eq!(
             jobs::snooze(&db, job.id, "w", now_ms() + 60_000)
@@ -204,7 +365,12 @@ async fn a_snooze_reschedules_without_spending_an_attempt() {
                 .unwrap(),
             JobStatus::Pending
         );
-        assert!(jobs::claim(&db, "w", 1, LEASE).await.unwrap().is_empty());
+        assert!(
+            jobs::claim(&db, "w", 1, LEASE, ANY)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         make_due(&db, id).await;
     }
 }
@@ -231,6 +397,12 @@ async fn the_worker_runs_handlers_and_records_their_outcomes() {
             JobOutcome::Retry {
                 error: "try later".into(),
             }
+        })
+        .register("test.panics", |_job| async {
+            if true {
+                panic!("a bug in a handler");
+            }
+            JobOutcome::Done
         });
     let ok = jobs::enqueue_now(&db, &NewJob::new("test.ok", &json!({})))
         .await
@@ -248,9 +420,17 @@ async fn the_worker_runs_handlers_and_records_their_outcomes() {
         .await
         .unwrap()
         .unwrap();
+    let panics = jobs::enqueue_now(&db, &NewJob::new("test.panics", &json!({})))
+        .await
+        .unwrap()
+        .unwrap();
 
-    let worker = Worker::new(db.clone(), handlers, WorkerConfig::default());
-    assert_eq!(worker.run_due_jobs().await.unwrap(), 4);
+    let config = WorkerConfig {
+        concurrency: 5,
+        ..WorkerConfig::default()
+    };
+    let worker = Worker::new(db.clone(), handlers, config);
+    assert_eq!(worker.run_due_jobs().await.unwrap(), 5);
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     let status = |id| {
         let db = db.clone();
@@ -264,6 +444,16 @@ async fn the_worker_runs_handlers_and_records_their_outcomes() {
     let unknown = status(unknown).await;
     assert_eq!(unknown.status, JobStatus::Failed);
     assert!(unknown.last_error.unwrap().contains("no handler"));
+    // A panic is the attempt's failure: recorded at once, backed off, not left to the lease.
+    let panicked = status(panics).await;
+    assert_eq!(panicked.status, JobStatus::Pending);
+    assert_eq!(panicked.attempts, 1);
+    assert!(
+        panicked
+            .last_error
+            .unwrap()
+            .contains("panicked: a bug in a handler")
+    );
 }
 
 #[tokio::test]

@@ -74,6 +74,10 @@ async fn metrics_show_jobs_queue_depth_and_bigcommerce_requests_without_sign_in(
         body.contains("wharf_job_duration_seconds_bucket{"),
         "job durations are a histogram:\n{body}"
     );
+    assert!(
+        body.contains("wharf_job_wait_seconds_bucket{"),
+        "queue waits are a histogram:\n{body}"
+    );
 }
 
 #[tokio::test]

@@ -539,6 +539,7 @@ async fn two_runners_of_the_same_import_store_each_page_once() {
         attempt,
         max_attempts: 20,
         locked_until_ms: 0,
+        run_at_ms: 0,
     };
     let (first, second) = tokio::join!(
         app.app.run_import_job(job(1)),
