@@ -18,6 +18,11 @@ pub struct Quota {
 pub struct RateWindow {
     started: Instant,
     used: u32,
+    /// Requests that arrived in this window, refused ones included.
+    arrived: u32,
+    /// The most requests that arrived in any one window so far (since the last quota change),
+    /// so a test can check that clients kept within their share.
+    busiest: u32,
 }
 
 /// What a response tells the client about the quota.
@@ -35,6 +40,8 @@ impl RateWindow {
         Self {
             started: now,
             used: 0,
+            arrived: 0,
+            busiest: 0,
         }
     }
 
@@ -42,8 +49,16 @@ impl RateWindow {
     /// request after expiry (fixed window per store, not aligned to wall-clock boundaries).
     fn roll(&mut self, quota: Quota, now: Instant) {
         if now.saturating_duration_since(self.started) >= quota.window {
-            *self = Self::new(now);
+            *self = Self {
+                busiest: self.busiest,
+                ..Self::new(now)
+            };
         }
+    }
+
+    /// The most requests (refused ones included) that arrived in one window.
+    pub fn busiest(&self) -> u32 {
+        self.busiest
     }
 
     fn status(&self, quota: Quota, now: Instant, limited: bool) -> RateStatus {
@@ -59,6 +74,8 @@ impl RateWindow {
     /// Spends one request from the window, or refuses it when the quota is used up.
     pub fn admit(&mut self, quota: Quota, now: Instant) -> RateStatus {
         self.roll(quota, now);
+        self.arrived += 1;
+        self.busiest = self.busiest.max(self.arrived);
         if self.used >= quota.requests {
             return self.status(quota, now, true);
         }
@@ -108,6 +125,18 @@ impl RateStatus {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn remembers_the_busiest_window() {
+        let t0 = Instant::now();
+        let mut w = RateWindow::new(t0);
+        for n in 0..3 {
+            w.admit(QUOTA, t0 + Duration::from_millis(n));
+        }
+        assert_eq!(w.busiest(), 3, "refused requests count too");
+        w.admit(QUOTA, t0 + Duration::from_millis(1000));
+        assert_eq!(w.busiest(), 3, "a quieter window does not lower it");
+    }
+
     use super::*;
 
     const QUOTA: Quota = Quota {

@@ -172,6 +172,13 @@ impl Simulator {
         lock(&self.state.faults).set(faults);
     }
 
+    /// The most requests that reached `store_hash` in one rate-limit window since the store was
+    /// added or the quota last changed (429s included); 0 for an unknown store.
+    pub fn busiest_window(&self, store_hash: &str) -> u32 {
+        self.store(store_hash)
+            .map_or(0, |store| lock(&store).rate.busiest())
+    }
+
     /// Changes every store's quota and starts a fresh window for each.
     pub fn set_quota(&self, quota: u32, window: Duration) {
         *lock(&self.state.quota) = Quota {

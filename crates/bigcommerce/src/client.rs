@@ -18,7 +18,7 @@ use tracing::Instrument;
 
 use crate::config::ClientConfig;
 use crate::error::BcError;
-use crate::rate_limit::{RateGate, RateLimitHeaders, RateLimitStatus};
+use crate::rate_limit::{Permit, RateGate, RateLimitHeaders, RateLimitStatus};
 
 /// How many 429s in a row we sit out before handing `RateLimited` to the caller, whose job
 /// queue can reschedule the work instead of holding a task.
@@ -315,6 +315,32 @@ impl StoreClient {
         result
     }
 
+    /// Waits until this process's gate and, when configured, the budget shared with other
+    /// processes both allow one more request to the store.
+    async fn admit(&self) -> Permit<'_> {
+        let config = &self.shared.config;
+        loop {
+            let permit = self.gate.acquire().await;
+            let (Some(budget), Some(share)) = (&config.shared_budget, config.quota_share) else {
+                return permit;
+            };
+            match budget
+                .take(&self.store_hash, share, self.gate.seen_quota())
+                .await
+            {
+                Ok(()) => return permit,
+                Err(wait) => {
+                    permit.cancel();
+                    tracing::debug!(
+                        wait_ms = wait.as_millis() as u64,
+                        "the store's shared API budget is spent; waiting"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
     async fn attempt(
         &self,
         method: &Method,
@@ -323,7 +349,7 @@ impl StoreClient {
         query: &[(&str, String)],
         body: &Option<Vec<u8>>,
     ) -> Attempt {
-        let permit = self.gate.acquire().await;
+        let permit = self.admit().await;
         let started = Instant::now();
         let mut request = self
             .shared

@@ -1,7 +1,10 @@
 //! How a [`crate::BigCommerce`] client behaves: where it sends requests, how it names itself, and
 //! how patiently it retries and paces itself.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::budget::SharedBudget;
 
 /// The production API host. Operators may point [`ClientConfig::api_base`] at a simulator instead.
 pub const DEFAULT_API_BASE: &str = "https://api.bigcommerce.com";
@@ -28,6 +31,9 @@ pub struct ClientConfig {
     /// window, from 0 to 1: the quota is shared by every app on the store. `None`: no cap beyond
     /// the low-water mark.
     pub quota_share: Option<f64>,
+    /// Where the processes sharing a store's quota count their requests, so that `quota_share`
+    /// holds for all of them together. `None`: each process holds itself to the share alone.
+    pub shared_budget: Option<Arc<dyn SharedBudget>>,
     /// First delay of the exponential backoff (with jitter) between retries, and between
     /// attempts after a 429 that carried no rate-limit headers. Doubles each time.
     pub retry_base_delay: Duration,
@@ -44,6 +50,7 @@ impl ClientConfig {
             low_water_mark: 10,
             max_requests_per_window: None,
             quota_share: None,
+            shared_budget: None,
             retry_base_delay: Duration::from_millis(500),
         }
     }

@@ -12,6 +12,7 @@
 //! when no answer came), `bigcommerce_rate_limited_total{store}` per 429, and
 //! `bigcommerce_quota_left{store}`, the requests left the store last reported.
 
+pub mod budget;
 mod client;
 mod config;
 mod endpoints;
@@ -20,6 +21,7 @@ pub mod models;
 mod paging;
 mod rate_limit;
 
+pub use budget::{Quota, SharedBudget};
 pub use client::{BigCommerce, StoreClient};
 pub use config::{ClientConfig, DEFAULT_API_BASE};
 pub use endpoints::catalog::{ProductQuery, ProductSort, ProductSortField, SortDirection};

@@ -156,6 +156,16 @@ impl Permit<'_> {
     }
 }
 
+impl Permit<'_> {
+    /// Gives back a permit whose request was never sent (the shared budget said to wait).
+    pub(crate) fn cancel(self) {
+        let mut state = self.gate.lock();
+        state.spent = state.spent.saturating_sub(1);
+        state.budget = state.budget.map(|left| left.saturating_add(1));
+        // The in-flight slot is freed by `Drop`, after this guard is released.
+    }
+}
+
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         let mut state = self.gate.lock();
@@ -246,6 +256,15 @@ impl RateGate {
         let until = Instant::now() + wait;
         state.budget = Some(0);
         state.reset_at = Some(state.reset_at.map_or(until, |at| at.max(until)));
+    }
+
+    /// The store's quota as the last response reported it, once both parts were seen.
+    pub(crate) fn seen_quota(&self) -> Option<crate::budget::Quota> {
+        let state = self.lock();
+        Some(crate::budget::Quota {
+            requests: state.seen_quota?,
+            window: state.seen_window?,
+        })
     }
 
     pub(crate) fn status(&self) -> RateLimitStatus {

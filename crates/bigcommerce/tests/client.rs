@@ -416,6 +416,89 @@ async fn the_operator_ceiling_spaces_requests_out() {
     );
 }
 
+/// A shared budget that refuses its first `refusals` takes, and records what each take saw.
+#[derive(Debug, Default)]
+struct ScriptedBudget {
+    refusals: std::sync::Mutex<u32>,
+    seen: std::sync::Mutex<Vec<(String, f64, Option<bigcommerce::Quota>)>>,
+}
+
+impl bigcommerce::SharedBudget for ScriptedBudget {
+    fn take<'a>(
+        &'a self,
+        store_hash: &'a str,
+        share: f64,
+        seen: Option<bigcommerce::Quota>,
+    ) -> bigcommerce::budget::TakeFuture<'a> {
+        Box::pin(async move {
+            self.seen
+                .lock()
+                .unwrap()
+                .push((store_hash.to_owned(), share, seen));
+            let mut refusals = self.refusals.lock().unwrap();
+            if *refusals > 0 {
+                *refusals -= 1;
+                return Err(Duration::from_millis(150));
+            }
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn every_request_asks_the_shared_budget_and_waits_when_it_is_spent() {
+    let budget = std::sync::Arc::new(ScriptedBudget::default());
+    let shared = budget.clone();
+    let api = spawn_api_with(move |config| {
+        config.quota_share = Some(0.5);
+        config.shared_budget = Some(shared);
+    })
+    .await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/time")))
+        .respond_with(
+            rate_headers(ResponseTemplate::new(200), 100, 20_000).set_body_json(json!({"time": 1})),
+        )
+        .expect(2)
+        .mount(&api.server)
+        .await;
+
+    api.store.time().await.expect("first request");
+    *budget.refusals.lock().unwrap() = 2;
+    let started = Instant::now();
+    api.store
+        .time()
+        .await
+        .expect("second request, after the budget frees up");
+
+    assert!(
+        started.elapsed() >= Duration::from_millis(290),
+        "two refusals of 150 ms each: waited {:?}",
+        started.elapsed()
+    );
+    let seen = budget.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 4, "one take per admission attempt: {seen:?}");
+    assert!(
+        seen.iter()
+            .all(|(hash, share, _)| hash == STORE_HASH && *share == 0.5)
+    );
+    assert_eq!(seen[0].2, None, "no quota seen before the first answer");
+    let quota = bigcommerce::Quota {
+        requests: 150,
+        window: Duration::from_secs(30),
+    };
+    assert_eq!(seen[3].2, Some(quota), "the headers' quota is passed on");
+    // Refused takes gave their local permits back: the gate still admits at once.
+    let again = Instant::now();
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/store")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(store_json()))
+        .mount(&api.server)
+        .await;
+    api.store.store_information().await.expect("third request");
+    assert!(again.elapsed() < Duration::from_millis(100));
+}
+
 #[tokio::test]
 async fn low_requests_left_holds_the_next_request_until_the_reset() {
     let api = spawn_api().await;

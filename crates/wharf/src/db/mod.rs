@@ -5,6 +5,7 @@
 //! differ — the DDL and the job claim — each backend has its own text (see `migrations/` and
 //! [`jobs`]). ARCHITECTURE.md explains why `Any` instead of two repository implementations.
 
+pub mod api_budget;
 pub mod bindings;
 pub mod catalog;
 pub mod cursors;

@@ -12,6 +12,7 @@ mod jobs;
 mod metrics;
 mod orders;
 mod products;
+mod quota;
 mod secrets;
 mod shipments;
 mod stores;

@@ -6,7 +6,12 @@ pub mod orders;
 pub mod shipments;
 pub mod webhooks;
 
-use bigcommerce::{BigCommerce, ClientConfig};
+use std::sync::Arc;
+
+use bigcommerce::budget::{SharedBudget, TakeFuture};
+use bigcommerce::{BigCommerce, ClientConfig, Quota};
+
+use crate::db::Db;
 
 /// The User-Agent BigCommerce asks integrations to send, naming wharf and its version.
 pub fn user_agent() -> String {
@@ -18,10 +23,41 @@ pub fn user_agent() -> String {
 
 /// A client for every store, pointed at `api_base` (BigCommerce itself unless an operator
 /// configured a simulator), spending at most `quota_share` of each store's quota: the quota is
-/// shared with the store's other apps.
-pub fn client(api_base: &url::Url, quota_share: f64) -> Result<BigCommerce, bigcommerce::BcError> {
+/// shared with the store's other apps. Below 1, the share is counted in `db`, across every
+/// process sharing it; at 1 wharf may spend the whole quota, so only the store's own headers
+/// (and 429s) hold it back, and no count is kept.
+pub fn client(
+    api_base: &url::Url,
+    quota_share: f64,
+    db: &Db,
+) -> Result<BigCommerce, bigcommerce::BcError> {
     let mut config = ClientConfig::new(user_agent());
     config.api_base = api_base.clone();
     config.quota_share = Some(quota_share);
+    if quota_share < 1.0 {
+        config.shared_budget = Some(Arc::new(DbBudget { db: db.clone() }));
+    }
     BigCommerce::new(config)
+}
+
+/// The API budget as wharf's processes share it: through the database they share.
+#[derive(Debug)]
+struct DbBudget {
+    db: Db,
+}
+
+impl SharedBudget for DbBudget {
+    fn take<'a>(&'a self, store_hash: &'a str, share: f64, seen: Option<Quota>) -> TakeFuture<'a> {
+        Box::pin(async move {
+            match crate::db::api_budget::take(&self.db, store_hash, share, seen).await {
+                Ok(take) => take,
+                Err(e) => {
+                    // This process's own gate still holds it to the share; the jobs that need
+                    // the database will fail on their own.
+                    tracing::warn!(error = %e, store = store_hash, "could not count against the shared API budget; going by this process's count alone");
+                    Ok(())
+                }
+            }
+        })
+    }
 }

@@ -1,0 +1,16 @@
+-- The share of each store's API quota that wharf's processes may spend, kept in the database
+-- because the quota is per store, not per process (db/api_budget.rs).
+-- One row per store: its quota as last reported by BigCommerce's headers, and the row every
+-- process locks while it counts (so two processes cannot both take the last request).
+CREATE TABLE api_budgets (
+    store_hash TEXT   PRIMARY KEY,
+    quota      INTEGER NOT NULL,
+    window_ms  INTEGER NOT NULL,
+    taken_at   INTEGER NOT NULL
+);
+-- One row per request sent in the last window.
+CREATE TABLE api_requests (
+    store_hash TEXT   NOT NULL,
+    at         INTEGER NOT NULL
+);
+CREATE INDEX api_requests_by_store ON api_requests (store_hash, at);

@@ -1,0 +1,101 @@
+//! The per-store API budget shared by every wharf process (`bigcommerce::SharedBudget`, plugged
+//! in by `channels::bigcommerce::DbBudget`).
+//!
+//! Each request wharf sends to a store is a row in `api_requests`; a request may be sent when
+//! fewer than the allowance (`share` of the store's quota) were sent in the last window. That
+//! is a sliding window, stricter than BigCommerce's fixed one: whenever the store's window
+//! starts, no stretch of one window length holds more than the allowance, so neither does the
+//! store's window. The store's `api_budgets` row is locked (an `UPDATE`) for the few
+//! milliseconds of the count, so two processes cannot both take the last request.
+
+use std::time::Duration;
+
+use bigcommerce::budget::{ASSUMED_QUOTA, Quota, Take, allowance};
+use sqlx::Row;
+
+use super::{Db, DbError, now_ms};
+
+/// Takes one request from `store_hash`'s budget, or says how long until one is free.
+pub async fn take(
+    db: &Db,
+    store_hash: &str,
+    share: f64,
+    seen: Option<Quota>,
+) -> Result<Take, DbError> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let quota = match lock_and_learn(&mut tx, store_hash, seen, now).await? {
+        Some(quota) => quota,
+        None => {
+            let quota = seen.unwrap_or(ASSUMED_QUOTA);
+            sqlx::query(
+                "INSERT INTO api_budgets (store_hash, quota, window_ms, taken_at)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (store_hash) DO NOTHING",
+            )
+            .bind(store_hash)
+            .bind(i64::from(quota.requests))
+            .bind(quota.window.as_millis() as i64)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            lock_and_learn(&mut tx, store_hash, seen, now)
+                .await?
+                .ok_or_else(|| DbError::Corrupt(format!("no API budget row for {store_hash}")))?
+        }
+    };
+    let window_ms = quota.window.as_millis().max(1) as i64;
+    let since = now - window_ms;
+    sqlx::query("DELETE FROM api_requests WHERE store_hash = $1 AND at <= $2")
+        .bind(store_hash)
+        .bind(since)
+        .execute(&mut *tx)
+        .await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS sent, MIN(at) AS oldest FROM api_requests WHERE store_hash = $1",
+    )
+    .bind(store_hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    let sent: i64 = row.get("sent");
+    let oldest: Option<i64> = row.get("oldest");
+    let take = if sent < i64::from(allowance(quota, share)) {
+        sqlx::query("INSERT INTO api_requests (store_hash, at) VALUES ($1, $2)")
+            .bind(store_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    } else {
+        // The oldest request leaves the window first; with it, one request is free again.
+        let free_at = oldest.unwrap_or(now) + window_ms + 1;
+        Err(Duration::from_millis((free_at - now).max(1) as u64))
+    };
+    tx.commit().await?;
+    Ok(take)
+}
+
+/// Locks the store's row, records the quota a client saw if there is one, and returns the
+/// quota to go by; `None` when the store has no row yet.
+async fn lock_and_learn(
+    conn: &mut sqlx::AnyConnection,
+    store_hash: &str,
+    seen: Option<Quota>,
+    now: i64,
+) -> Result<Option<Quota>, DbError> {
+    let row = sqlx::query(
+        "UPDATE api_budgets SET taken_at = $2, quota = COALESCE($3, quota),
+                window_ms = COALESCE($4, window_ms)
+         WHERE store_hash = $1
+         RETURNING quota, window_ms",
+    )
+    .bind(store_hash)
+    .bind(now)
+    .bind(seen.map(|q| i64::from(q.requests)))
+    .bind(seen.map(|q| q.window.as_millis() as i64))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|row| Quota {
+        requests: u32::try_from(row.get::<i64, _>("quota")).unwrap_or(u32::MAX),
+        window: Duration::from_millis(row.get::<i64, _>("window_ms").max(1) as u64),
+    }))
+}
