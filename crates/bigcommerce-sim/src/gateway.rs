@@ -136,7 +136,10 @@ async fn hold_applied_post(sim: &Simulator, method: &Method, status: StatusCode)
             hold_ms = hold.as_millis() as u64,
             "injected fault: POST applied, response held"
         );
+        sim.stats().held_now += 1;
         tokio::time::sleep(hold).await;
+        let mut stats = sim.stats();
+        stats.held_now = stats.held_now.saturating_sub(1);
     }
 }
 

@@ -212,7 +212,12 @@ impl Simulator {
     }
 
     pub fn reset_stats(&self) {
-        *lock(&self.state.stats) = RequestStats::default();
+        let mut stats = lock(&self.state.stats);
+        // Responses still held are not history: they are counted down as they are sent.
+        *stats = RequestStats {
+            held_now: stats.held_now,
+            ..RequestStats::default()
+        };
     }
 
     /// Adds `count` orders in Awaiting Fulfillment (ids from 100 up on a fresh store, one

@@ -13,6 +13,10 @@ pub struct RequestStats {
     pub by_endpoint: BTreeMap<String, u64>,
     /// Responses by HTTP status, counted when the response is sent.
     pub by_status: BTreeMap<u16, u64>,
+    /// Applied POSTs whose response is being held back right now
+    /// (`Faults::hold_response_after_write`): a client killed now dies mid-request.
+    #[serde(default)]
+    pub held_now: u64,
 }
 
 impl RequestStats {

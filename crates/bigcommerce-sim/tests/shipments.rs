@@ -486,9 +486,15 @@ async fn a_held_response_is_applied_before_it_is_sent() {
     );
     let listed = json(app.get(&format!("/v2/orders/{id}/shipments")).await).await;
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        app.sim().request_stats().held_now,
+        1,
+        "the stats show it held"
+    );
 
     let r = pending.await.expect("POST task");
     assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(app.sim().request_stats().held_now, 0);
     assert!(started.elapsed() >= hold, "{:?}", started.elapsed());
     assert_eq!(json(r).await["id"], app.sim().shipments(HASH, id)[0].id);
 

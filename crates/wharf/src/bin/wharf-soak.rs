@@ -1,11 +1,11 @@
 //! Soak test, as RELIABILITY.md runs it: `target/release/wharf-soak [--minutes 3] [--workers 3]
-//! [--kills 100] [--postgres-url URL] [--orders-per-second 2]`.
+//! [--kills 100] [--postgres-url URL] [--orders-per-second 2] [--phase-secs 20]`.
 //!
 //! The simulator runs in a child process (this binary, re-executed); wharf runs as deployed —
 //! `wharf serve --no-workers` receiving webhooks and `wharf worker` processes running jobs —
 //! while a shopper orders, vendors ship and report stock, faults cycle and a killer SIGKILLs
 //! workers. Afterwards it checks nothing was lost, duplicated or diverged. Needs the `wharf`
-//! binary next to this one (`cargo build --release -p wharf`).
+//! binary next to this one (`cargo build --release -p wharf`; `.ci/run` runs a short debug build).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -41,8 +41,8 @@ const TOKEN: &str = "soak-token";
 /// The simulator's quota outside a 429 storm: large, so only the storm throttles.
 const QUOTA: u32 = 1_000_000;
 const QUOTA_WINDOW_MS: u64 = 30_000;
-/// How long each fault phase lasts.
-const PHASE: Duration = Duration::from_secs(20);
+/// wharf's share of the store's quota, as in production: the processes count it together.
+const SHARE: f64 = 0.5;
 const ADMIN_PASSWORD: &str = "soak-admin-password";
 
 #[derive(Parser)]
@@ -65,6 +65,9 @@ struct Cli {
     postgres_url: Option<String>,
     #[arg(long, default_value_t = 2.0)]
     orders_per_second: f64,
+    /// How long each fault phase lasts; the run must be long enough for every phase to come.
+    #[arg(long, default_value_t = 20)]
+    phase_secs: u64,
     #[arg(long, default_value_t = 300)]
     products: usize,
 }
@@ -211,7 +214,8 @@ impl Soak {
             feed_timeout_secs: 30,
             feed_max_mb: 20,
             drift_check_secs: 3600,
-            api_quota_share: 1.0,
+            // Below 1, so every process counts its requests in the shared budget.
+            api_quota_share: SHARE,
             order_poll_secs: 30,
             public_url: Some(public_url.parse()?),
         };
@@ -463,7 +467,7 @@ impl Fleet {
             ("WHARF_ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
             // A killed worker's job is taken over once its lease runs out: keep that short.
             ("WHARF_JOB_LEASE_SECS", "1".into()),
-            ("WHARF_API_QUOTA_SHARE", "1".into()),
+            ("WHARF_API_QUOTA_SHARE", SHARE.to_string()),
             // Polls recover orders whose webhooks were dropped.
             ("WHARF_ORDER_POLL_SECS", "30".into()),
         ]
@@ -573,6 +577,13 @@ struct Tally {
     shipments_recorded: AtomicU64,
     shipments_refused: AtomicU64,
     stock_updates: AtomicU64,
+    /// Kills made while the simulator held the response of an applied write: the worker
+    /// died between BigCommerce applying its request and it hearing so.
+    kills_mid_write: AtomicU64,
+    /// Shipments BigCommerce refused, retried by the soak as an operator would (Retry).
+    shipments_retried: AtomicU64,
+    /// The fault phase running now.
+    phase: Mutex<Option<Fault>>,
     /// The simulator's answer to the first order it refused, to say why.
     first_refusal: Mutex<Option<String>>,
     faults: Mutex<BTreeMap<&'static str, u64>>,
@@ -739,22 +750,24 @@ async fn report_stock(app: &App, vendor_id: i64, skus: &[String]) -> anyhow::Res
 }
 
 /// One step of the fault schedule: what is set for a phase.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Fault {
     ServerErrors,
     RateLimitStorm,
     Latency,
     DroppedResponses,
     HeldResponses,
+    RefusedWrites,
     WebhookChaos,
 }
 
-const SCHEDULE: [Fault; 6] = [
+const SCHEDULE: [Fault; 7] = [
     Fault::ServerErrors,
     Fault::RateLimitStorm,
     Fault::Latency,
     Fault::DroppedResponses,
     Fault::HeldResponses,
+    Fault::RefusedWrites,
     Fault::WebhookChaos,
 ];
 
@@ -766,6 +779,7 @@ impl Fault {
             Fault::Latency => "latency 1.5 s",
             Fault::DroppedResponses => "30% responses dropped after write",
             Fault::HeldResponses => "responses held 3 s after write",
+            Fault::RefusedWrites => "20% of writes refused (400/422, not applied)",
             Fault::WebhookChaos => "webhooks 30% duplicated, 20% dropped, reordered",
         }
     }
@@ -777,6 +791,7 @@ impl Fault {
             Fault::Latency => json!({ "latency_ms": 1500 }),
             Fault::DroppedResponses => json!({ "drop_response_after_write_rate": 0.3 }),
             Fault::HeldResponses => json!({ "hold_response_after_write_ms": 3000 }),
+            Fault::RefusedWrites => json!({ "refuse_write_rate": 0.2 }),
             Fault::RateLimitStorm | Fault::WebhookChaos => json!({}),
         }
     }
@@ -815,41 +830,92 @@ async fn run_phase(soak: &Soak, fault: Fault) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Cycles through the schedule, one phase every `PHASE`, until stopped; clears every fault
+/// Cycles through the schedule, one phase every `phase`, until stopped; clears every fault
 /// at the end.
-async fn faults(soak: &Soak, tally: &Tally, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+async fn faults(
+    soak: &Soak,
+    tally: &Tally,
+    phase: Duration,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     for fault in SCHEDULE.iter().cycle() {
         if *stop.borrow() {
             break;
         }
         println!("  fault phase: {}", fault.name());
+        *tally.phase.lock().expect("tally lock") = Some(*fault);
         run_phase(soak, *fault).await?;
         tally.fault(fault.name());
         tokio::select! {
-            _ = tokio::time::sleep(PHASE) => {}
+            _ = tokio::time::sleep(phase) => {}
             _ = stop.wait_for(|s| *s) => {}
         }
+        *tally.phase.lock().expect("tally lock") = None;
         clear_faults(soak).await?;
     }
     clear_faults(soak).await
 }
 
-/// SIGKILLs a random worker at random moments, `kills` times spread over `duration`.
-async fn killer(fleet: &Fleet, kills: usize, duration: Duration) -> anyhow::Result<()> {
+/// SIGKILLs a random worker at random moments, `kills` times spread over `duration`. While
+/// the simulator holds the responses of applied writes, each kill waits (up to a second) for
+/// a write to be held, so it lands between BigCommerce applying a request and wharf hearing
+/// of it: the moment a duplicate would be born.
+async fn killer(
+    soak: &Soak,
+    fleet: &Fleet,
+    tally: &Tally,
+    kills: usize,
+    duration: Duration,
+) -> anyhow::Result<()> {
     let mean = duration.as_secs_f64() / kills.max(1) as f64;
     let started = Instant::now();
     while (fleet.kills.load(Ordering::Relaxed) as usize) < kills {
         // Jittered around the mean gap but never later than the schedule needs.
         let gap = mean * rand::rng().random_range(0.3..1.4);
         tokio::time::sleep(Duration::from_secs_f64(gap)).await;
+        let holding = *tally.phase.lock().expect("tally lock") == Some(Fault::HeldResponses);
+        let mid_write = if holding {
+            wait_for_held_write(soak, Duration::from_secs(1)).await?
+        } else {
+            held_writes(soak).await? > 0
+        };
         let done = fleet.kills.load(Ordering::Relaxed) as f64;
         let behind = started.elapsed().as_secs_f64() > (done + 1.0) * mean;
         fleet.kill_one()?;
+        if mid_write {
+            tally.kills_mid_write.fetch_add(1, Ordering::Relaxed);
+        }
         if behind {
             fleet.kill_one()?;
         }
     }
     Ok(())
+}
+
+/// Applied writes whose response the simulator is holding back right now.
+async fn held_writes(soak: &Soak) -> anyhow::Result<u64> {
+    let stats: Value = soak
+        .http
+        .get(format!("{}/__sim/stats", soak.sim_url))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(stats["held_now"].as_u64().unwrap_or(0))
+}
+
+/// Waits until a write is held, or `limit` passes; true when one is.
+async fn wait_for_held_write(soak: &Soak, limit: Duration) -> anyhow::Result<bool> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if held_writes(soak).await? > 0 {
+            return Ok(true);
+        }
+        if Instant::now() > deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
 }
 
 // ---- draining ---------------------------------------------------------------------------------
@@ -877,6 +943,25 @@ async fn drain(soak: &Soak, limit: Duration) -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// What an operator does with shipments BigCommerce refused (the refused-writes phase):
+/// presses Retry on each. Their parts must then be created like any other.
+async fn retry_refused_shipments(soak: &Soak, tally: &Tally) -> anyhow::Result<()> {
+    let refused = sqlx::query(
+        "SELECT DISTINCT shipment_id FROM shipment_parts WHERE state = 'failed' ORDER BY shipment_id",
+    )
+    .fetch_all(soak.app.db.pool())
+    .await?;
+    for row in &refused {
+        soak.app.retry_shipment(row.get::<i64, _>(0)).await?;
+        tally.shipments_retried.fetch_add(1, Ordering::Relaxed);
+    }
+    println!(
+        "  operator retried {} shipment(s) BigCommerce had refused",
+        refused.len()
+    );
+    drain(soak, Duration::from_secs(120)).await
 }
 
 // ---- the checks -------------------------------------------------------------------------------
@@ -1095,8 +1180,9 @@ async fn check_shipments(
     Ok(in_bc.len())
 }
 
-/// A final push then a second: the second must find nothing to send, and a sample of the
-/// simulator's levels must equal what wharf recorded publishing.
+/// A final push then a second: the second must find nothing to send (what wharf recorded as
+/// published is the formula's value now), and every level in the simulator must equal what
+/// wharf recorded publishing.
 async fn check_inventory(soak: &Soak, verdict: &mut Verdict) -> anyhow::Result<usize> {
     check_push_lease(soak, verdict).await?;
     let first = soak.app.push_inventory(soak.store_id, true).await?;
@@ -1123,30 +1209,69 @@ async fn check_inventory(soak: &Soak, verdict: &mut Verdict) -> anyhow::Result<u
     .bind(soak.store_id)
     .fetch_all(soak.app.db.pool())
     .await?;
-    let step = (published.len() / 300).max(1);
+    let in_bc = sim_levels(soak).await?;
     let (mut checked, mut different) = (0, Vec::new());
-    for row in published.iter().step_by(step) {
+    for row in &published {
         let key = (row.get::<String, _>(0), row.get::<i64, _>(1));
         let Some((kind, id)) = external.get(&key) else {
             continue;
         };
-        let found = sim_level(soak, kind, *id).await?;
         checked += 1;
         let wanted: i64 = row.get(2);
+        let found = in_bc.get(&(kind.clone(), *id)).copied();
         if found != Some(wanted) {
             different.push((kind.clone(), *id, wanted, found));
         }
     }
     verdict.check(
-        different.is_empty(),
+        checked == published.len() && different.is_empty(),
         format!(
-            "inventory: {checked} of {} published levels read back from the simulator, {} different {:?}",
+            "inventory: all {checked} of {} published levels read back from the simulator, {} different {:?}",
             published.len(),
             different.len(),
             &different[..different.len().min(5)]
         ),
     );
     Ok(checked)
+}
+
+/// Every inventory item's on-hand level at the default location, keyed as wharf keys its
+/// items: ("variant", variant id), and ("product", product id) for items tracked by product.
+async fn sim_levels(soak: &Soak) -> anyhow::Result<HashMap<(String, i64), i64>> {
+    let mut levels = HashMap::new();
+    for page in 1.. {
+        let body = soak
+            .sim_get(&format!(
+                "/stores/{STORE_HASH}/v3/inventory/items?limit=1000&page={page}"
+            ))
+            .await?;
+        let items = body["data"].as_array().context("inventory items page")?;
+        for item in items {
+            let identity = &item["identity"];
+            let on_hand = item["locations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|l| l["location_id"].as_u64() == Some(1))
+                .and_then(|l| l["total_inventory_onhand"].as_i64());
+            let Some(on_hand) = on_hand else {
+                continue;
+            };
+            if let Some(variant) = identity["variant_id"].as_i64() {
+                levels.insert(("variant".to_owned(), variant), on_hand);
+            }
+            // A product tracked by product is one item (a product without options lists its
+            // base variant's id too): its level is the product's first item.
+            let product = identity["product_id"].as_i64().unwrap_or(0);
+            levels
+                .entry(("product".to_owned(), product))
+                .or_insert(on_hand);
+        }
+        if items.len() < 1000 {
+            break;
+        }
+    }
+    Ok(levels)
 }
 
 /// Every process is stopped, so a push lease still held belongs to a worker killed mid-push:
@@ -1172,25 +1297,6 @@ async fn check_push_lease(soak: &Soak, verdict: &mut Verdict) -> anyhow::Result<
         tokio::time::sleep(Duration::from_millis(left_ms as u64 + 1000)).await;
     }
     Ok(())
-}
-
-async fn sim_level(soak: &Soak, kind: &str, id: i64) -> anyhow::Result<Option<i64>> {
-    let filter = if kind == "product" {
-        "product_id:in"
-    } else {
-        "variant_id:in"
-    };
-    let page = soak
-        .sim_get(&format!(
-            "/stores/{STORE_HASH}/v3/inventory/items?{filter}={id}"
-        ))
-        .await?;
-    Ok(page["data"]
-        .as_array()
-        .and_then(|items| items.first())
-        .and_then(|item| item["locations"].as_array())
-        .and_then(|ls| ls.iter().find(|l| l["location_id"].as_u64() == Some(1)))
-        .and_then(|l| l["total_inventory_onhand"].as_i64()))
 }
 
 async fn check_jobs(soak: &Soak, verdict: &mut Verdict) -> anyhow::Result<()> {
@@ -1295,6 +1401,7 @@ async fn soak(cli: &Cli) -> anyhow::Result<bool> {
         .send()
         .await?;
     drain(&soak, Duration::from_secs(180)).await?;
+    retry_refused_shipments(&soak, &tally).await?;
     let polled = soak.app.poll_orders(soak.store_id).await?;
     println!("  order poll read {} order(s)", polled.orders);
     drain(&soak, Duration::from_secs(120)).await?;
@@ -1343,11 +1450,16 @@ async fn run_actors(
         tally.clone(),
         stopped.clone(),
     ));
-    let faulting = faults(soak, &tally, stopped);
+    let faulting = faults(
+        soak,
+        &tally,
+        Duration::from_secs(cli.phase_secs.max(6)),
+        stopped,
+    );
     let started = Instant::now();
     let killing = async {
         // The last tenth is left for the killer to catch up if it fell behind.
-        let result = killer(fleet, cli.kills, duration.mul_f64(0.9)).await;
+        let result = killer(soak, fleet, &tally, cli.kills, duration.mul_f64(0.9)).await;
         tokio::time::sleep(duration.saturating_sub(started.elapsed())).await;
         result
     };
@@ -1375,6 +1487,14 @@ async fn check_everything(
         kills as usize >= kills_wanted,
         format!("worker processes SIGKILLed and restarted: {kills} (wanted ≥ {kills_wanted})"),
     );
+    let phases = tally.faults.lock().expect("tally lock").len();
+    verdict.check(
+        phases == SCHEDULE.len(),
+        format!(
+            "fault phases run: {phases} of {} kinds (a shorter run or longer phases leave some out)",
+            SCHEDULE.len()
+        ),
+    );
     let orders = check_orders(soak, &mut verdict).await?;
     check_purchase_orders(soak, vendors, &mut verdict).await?;
     let shipments = check_shipments(soak, &orders, &mut verdict).await?;
@@ -1390,7 +1510,10 @@ async fn check_everything(
         .json()
         .await?;
     println!("summary");
-    println!("  kills survived         {kills}");
+    println!(
+        "  kills survived         {kills} ({} while an applied write awaited its response)",
+        tally.kills_mid_write.load(Ordering::Relaxed)
+    );
     println!(
         "  fault phases           {:?}",
         tally.faults.lock().expect("tally lock")
@@ -1408,9 +1531,10 @@ async fn check_everything(
         println!("    first refusal: {why}");
     }
     println!(
-        "  shipments recorded     {} ({} refused by wharf)",
+        "  shipments recorded     {} ({} refused by wharf, {} refused by BigCommerce and retried)",
         tally.shipments_recorded.load(Ordering::Relaxed),
-        tally.shipments_refused.load(Ordering::Relaxed)
+        tally.shipments_refused.load(Ordering::Relaxed),
+        tally.shipments_retried.load(Ordering::Relaxed)
     );
     println!(
         "  stock updates          {}",
@@ -1420,5 +1544,18 @@ async fn check_everything(
         "  checked                {} orders, {shipments} BigCommerce shipments, {variants} levels",
         orders.len()
     );
+    // How late the flows were under all of this, as the Latency page measures them.
+    for flow in ["orders", "shipments", "inventory"] {
+        let samples = wharf::db::latency::since(&soak.app.db, flow, 0).await?;
+        if let Some(max) = samples.last() {
+            let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+            println!(
+                "  {flow:<9} latency      p50 {} ms, p99 {} ms, max {max} ms ({} samples)",
+                at(0.5),
+                at(0.99),
+                samples.len()
+            );
+        }
+    }
     Ok(verdict)
 }
