@@ -26,21 +26,43 @@ pub struct Quota {
     pub window: Duration,
 }
 
-/// What [`SharedBudget::take`] returns: `Ok(())` when a request was taken from the budget,
+/// A request taken from a [`SharedBudget`]; handed back to [`SharedBudget::answered`] once
+/// the store has answered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket(pub i64);
+
+/// What [`SharedBudget::take`] returns: a ticket when a request was taken from the budget,
 /// `Err(wait)` when none is left, to be asked again after `wait`.
-pub type Take = Result<(), Duration>;
+pub type Take = Result<Ticket, Duration>;
 
 pub type TakeFuture<'a> = Pin<Box<dyn Future<Output = Take> + Send + 'a>>;
+pub type AnsweredFuture<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
+/// The budget counts a request in the store's window from when it is taken until one window
+/// after it was answered: the store counts it when it arrives, which is somewhere in between,
+/// so no stretch of one window in which the store counts requests holds more than the
+/// allowance, however long requests wait on the way.
 pub trait SharedBudget: Send + Sync + fmt::Debug + 'static {
     /// Takes one request from the store's budget: at most `share` of its quota in any stretch
     /// of one window, counting every client that shares this budget. `seen` is the quota as
     /// this client's last response reported it (`None` before its first response); the budget
     /// remembers the latest one any client saw, and assumes [`ASSUMED_QUOTA`] before that.
+    /// `answer_within` bounds how long the request can take (the client's timeout): a client
+    /// that dies before calling [`answered`](Self::answered) holds its request that long.
     ///
-    /// An implementation that cannot reach its storage should answer `Ok(())` and say so in
-    /// its logs: each process's own gate still holds it to the share.
-    fn take<'a>(&'a self, store_hash: &'a str, share: f64, seen: Option<Quota>) -> TakeFuture<'a>;
+    /// An implementation that cannot reach its storage should answer with a ticket and say so
+    /// in its logs: each process's own gate still holds it to the share.
+    fn take<'a>(
+        &'a self,
+        store_hash: &'a str,
+        share: f64,
+        seen: Option<Quota>,
+        answer_within: Duration,
+    ) -> TakeFuture<'a>;
+
+    /// The store answered the ticket's request (or the request failed): from now on it counts
+    /// for one more window only.
+    fn answered(&self, ticket: Ticket) -> AnsweredFuture<'_>;
 }
 
 /// The requests `share` of `quota` allows per window: at least one, or a tiny quota would

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::budget::Ticket;
 use crate::config::ClientConfig;
 use crate::error::BcError;
 use crate::rate_limit::{Permit, RateGate, RateLimitHeaders, RateLimitStatus};
@@ -316,19 +317,21 @@ impl StoreClient {
     }
 
     /// Waits until this process's gate and, when configured, the budget shared with other
-    /// processes both allow one more request to the store.
-    async fn admit(&self) -> Permit<'_> {
+    /// processes both allow one more request to the store. The ticket, if any, must be handed
+    /// back once the request is answered.
+    async fn admit(&self) -> (Permit<'_>, Option<Ticket>) {
         let config = &self.shared.config;
         loop {
             let permit = self.gate.acquire().await;
             let (Some(budget), Some(share)) = (&config.shared_budget, config.quota_share) else {
-                return permit;
+                return (permit, None);
             };
+            let seen = self.gate.seen_quota();
             match budget
-                .take(&self.store_hash, share, self.gate.seen_quota())
+                .take(&self.store_hash, share, seen, config.request_timeout)
                 .await
             {
-                Ok(()) => return permit,
+                Ok(ticket) => return (permit, Some(ticket)),
                 Err(wait) => {
                     permit.cancel();
                     tracing::debug!(
@@ -349,7 +352,7 @@ impl StoreClient {
         query: &[(&str, String)],
         body: &Option<Vec<u8>>,
     ) -> Attempt {
-        let permit = self.admit().await;
+        let (permit, ticket) = self.admit().await;
         let started = Instant::now();
         let mut request = self
             .shared
@@ -365,7 +368,12 @@ impl StoreClient {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let response = match request.send().await {
+        let sent = request.send().await;
+        if let (Some(ticket), Some(budget)) = (ticket, &self.shared.config.shared_budget) {
+            // Answered (or failed): the store has counted it by now, if it ever will.
+            budget.answered(ticket).await;
+        }
+        let response = match sent {
             Ok(response) => response,
             Err(err) => {
                 let err = BcError::from_reqwest(err);

@@ -416,11 +416,14 @@ async fn the_operator_ceiling_spaces_requests_out() {
     );
 }
 
-/// A shared budget that refuses its first `refusals` takes, and records what each take saw.
+/// A shared budget that refuses its first `refusals` takes, and records what each take saw
+/// and which tickets were answered.
 #[derive(Debug, Default)]
 struct ScriptedBudget {
     refusals: std::sync::Mutex<u32>,
     seen: std::sync::Mutex<Vec<(String, f64, Option<bigcommerce::Quota>)>>,
+    issued: std::sync::Mutex<i64>,
+    answered: std::sync::Mutex<Vec<i64>>,
 }
 
 impl bigcommerce::SharedBudget for ScriptedBudget {
@@ -429,6 +432,7 @@ impl bigcommerce::SharedBudget for ScriptedBudget {
         store_hash: &'a str,
         share: f64,
         seen: Option<bigcommerce::Quota>,
+        _answer_within: Duration,
     ) -> bigcommerce::budget::TakeFuture<'a> {
         Box::pin(async move {
             self.seen
@@ -440,8 +444,18 @@ impl bigcommerce::SharedBudget for ScriptedBudget {
                 *refusals -= 1;
                 return Err(Duration::from_millis(150));
             }
-            Ok(())
+            let mut issued = self.issued.lock().unwrap();
+            *issued += 1;
+            Ok(bigcommerce::budget::Ticket(*issued))
         })
+    }
+
+    fn answered(
+        &self,
+        ticket: bigcommerce::budget::Ticket,
+    ) -> bigcommerce::budget::AnsweredFuture<'_> {
+        self.answered.lock().unwrap().push(ticket.0);
+        Box::pin(async {})
     }
 }
 
@@ -497,6 +511,11 @@ async fn every_request_asks_the_shared_budget_and_waits_when_it_is_spent() {
         .await;
     api.store.store_information().await.expect("third request");
     assert!(again.elapsed() < Duration::from_millis(100));
+    assert_eq!(
+        *budget.answered.lock().unwrap(),
+        vec![1, 2, 3],
+        "every ticket is handed back once its request is answered"
+    );
 }
 
 #[tokio::test]

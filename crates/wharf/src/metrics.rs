@@ -16,6 +16,7 @@
 //! | `bigcommerce_requests_total` | counter | `store`, `method`, `status` | HTTP attempts to BigCommerce (retries included; status `error` = no answer) |
 //! | `bigcommerce_rate_limited_total` | counter | `store` | 429 answers |
 //! | `bigcommerce_quota_left` | gauge | `store` | Requests left in the window, as the store last reported |
+//! | `wharf_api_budget_left` | gauge | `store` | Requests wharf's share still allows in the last window, counted across every process (set below a share of 1) |
 //!
 //! `store` is the store hash. Counters count since the process started, per process.
 
@@ -96,6 +97,10 @@ fn describe() {
         "bigcommerce_quota_left",
         "API requests left in the window, as the store last reported."
     );
+    describe_gauge!(
+        "wharf_api_budget_left",
+        "API requests wharf's share of the store's quota still allows, across every process."
+    );
 }
 
 /// The Prometheus text exposition, with the queue depth read from `db` just now.
@@ -133,6 +138,11 @@ pub(crate) fn job_finished(kind: &str, outcome: &'static str, elapsed: Duration)
         .increment(1);
     metrics::histogram!("wharf_job_duration_seconds", "kind" => kind.to_owned())
         .record(elapsed.as_secs_f64());
+}
+
+/// Records what the shared API budget has left for a store after a request was counted.
+pub(crate) fn api_budget_left(store_hash: &str, left: u32) {
+    metrics::gauge!("wharf_api_budget_left", "store" => store_hash.to_owned()).set(f64::from(left));
 }
 
 /// Records how long a job waited between being due and being claimed.

@@ -8,9 +8,12 @@ CREATE TABLE api_budgets (
     window_ms  INTEGER NOT NULL,
     taken_at   INTEGER NOT NULL
 );
--- One row per request sent in the last window.
+-- One row per request that still counts: from when it was taken until one window after it was
+-- answered. Until then `answered_at` is the latest it can be answered (the client's timeout), so
+-- a process that dies mid-request holds its request that long, no longer.
 CREATE TABLE api_requests (
-    store_hash TEXT   NOT NULL,
-    at         INTEGER NOT NULL
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    store_hash  TEXT   NOT NULL,
+    answered_at INTEGER NOT NULL
 );
-CREATE INDEX api_requests_by_store ON api_requests (store_hash, at);
+CREATE INDEX api_requests_by_store ON api_requests (store_hash, answered_at);

@@ -1,27 +1,32 @@
 //! The per-store API budget shared by every wharf process (`bigcommerce::SharedBudget`, plugged
 //! in by `channels::bigcommerce::DbBudget`).
 //!
-//! Each request wharf sends to a store is a row in `api_requests`; a request may be sent when
-//! fewer than the allowance (`share` of the store's quota) were sent in the last window. That
-//! is a sliding window, stricter than BigCommerce's fixed one: whenever the store's window
-//! starts, no stretch of one window length holds more than the allowance, so neither does the
-//! store's window. The store's `api_budgets` row is locked (an `UPDATE`) for the few
+//! Each request wharf sends to a store is a row in `api_requests`, counted from when it is taken
+//! until one window after BigCommerce answered it. The store counts a request when it arrives,
+//! somewhere in that span, so a request may be sent when fewer than the allowance (`share` of
+//! the store's quota) still count: then no stretch of one window length, wherever the store's
+//! window starts, receives more than the allowance. Counting from the take alone is not enough:
+//! a request that waits on the way (a busy machine, a slow network) would arrive after its
+//! count ran out. The store's `api_budgets` row is locked (an `UPDATE`) for the few
 //! milliseconds of the count, so two processes cannot both take the last request.
 
 use std::time::Duration;
 
-use bigcommerce::budget::{ASSUMED_QUOTA, Quota, Take, allowance};
+use bigcommerce::budget::{ASSUMED_QUOTA, Quota, Take, Ticket, allowance};
 use sqlx::Row;
 
 use super::{Db, DbError, now_ms};
 
-/// Takes one request from `store_hash`'s budget, or says how long until one is free.
+/// Takes one request from `store_hash`'s budget, or says how long until one is free. Also
+/// returns how many requests the budget has left after this one. `answer_within` is the
+/// latest the request can be answered: it counts until then unless [`answered`] says sooner.
 pub async fn take(
     db: &Db,
     store_hash: &str,
     share: f64,
     seen: Option<Quota>,
-) -> Result<Take, DbError> {
+    answer_within: Duration,
+) -> Result<(Take, u32), DbError> {
     let now = now_ms();
     let mut tx = db.begin().await?;
     let quota = match lock_and_learn(&mut tx, store_hash, seen, now).await? {
@@ -44,34 +49,50 @@ pub async fn take(
         }
     };
     let window_ms = quota.window.as_millis().max(1) as i64;
-    let since = now - window_ms;
-    sqlx::query("DELETE FROM api_requests WHERE store_hash = $1 AND at <= $2")
+    let counted_since = now - window_ms;
+    sqlx::query("DELETE FROM api_requests WHERE store_hash = $1 AND answered_at <= $2")
         .bind(store_hash)
-        .bind(since)
+        .bind(counted_since)
         .execute(&mut *tx)
         .await?;
     let row = sqlx::query(
-        "SELECT COUNT(*) AS sent, MIN(at) AS oldest FROM api_requests WHERE store_hash = $1",
+        "SELECT COUNT(*) AS counting, MIN(answered_at) AS first_answered
+         FROM api_requests WHERE store_hash = $1",
     )
     .bind(store_hash)
     .fetch_one(&mut *tx)
     .await?;
-    let sent: i64 = row.get("sent");
-    let oldest: Option<i64> = row.get("oldest");
-    let take = if sent < i64::from(allowance(quota, share)) {
-        sqlx::query("INSERT INTO api_requests (store_hash, at) VALUES ($1, $2)")
-            .bind(store_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        Ok(())
+    let counting: i64 = row.get("counting");
+    let first_answered: Option<i64> = row.get("first_answered");
+    let allowed = i64::from(allowance(quota, share));
+    let take = if counting < allowed {
+        let row = sqlx::query(
+            "INSERT INTO api_requests (store_hash, answered_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(store_hash)
+        .bind(now + answer_within.as_millis() as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(Ticket(row.get("id")))
     } else {
-        // The oldest request leaves the window first; with it, one request is free again.
-        let free_at = oldest.unwrap_or(now) + window_ms + 1;
+        // The request answered first stops counting first; with it, one request is free.
+        let free_at = first_answered.unwrap_or(now) + window_ms + 1;
         Err(Duration::from_millis((free_at - now).max(1) as u64))
     };
     tx.commit().await?;
-    Ok(take)
+    let counting_now = counting + i64::from(take.is_ok());
+    Ok((take, (allowed - counting_now).max(0) as u32))
+}
+
+/// The ticket's request was answered now: it counts for one more window from here.
+pub async fn answered(db: &Db, ticket: Ticket) -> Result<(), DbError> {
+    let now = now_ms();
+    sqlx::query("UPDATE api_requests SET answered_at = $2 WHERE id = $1 AND answered_at > $2")
+        .bind(ticket.0)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 /// Locks the store's row, records the quota a client saw if there is one, and returns the

@@ -103,6 +103,13 @@ async fn three_workers_on_one_database_keep_within_the_stores_quota_share() {
         busiest <= allowed,
         "{busiest} requests reached the store in one window; wharf's share is {allowed}"
     );
+    let metrics = wharf::metrics::render(&app.app.db).await;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("wharf_api_budget_left{") && l.contains(STORE_HASH)),
+        "the shared budget's remainder is a metric:\n{metrics}"
+    );
     // The test must have pushed against the budget to show anything: more requests than one
     // window allows.
     let requests = simulator.request_stats().total;

@@ -7,11 +7,12 @@ pub mod shipments;
 pub mod webhooks;
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use bigcommerce::budget::{SharedBudget, TakeFuture};
+use bigcommerce::budget::{AnsweredFuture, SharedBudget, TakeFuture, Ticket};
 use bigcommerce::{BigCommerce, ClientConfig, Quota};
 
-use crate::db::Db;
+use crate::db::{Db, api_budget};
 
 /// The User-Agent BigCommerce asks integrations to send, naming wharf and its version.
 pub fn user_agent() -> String {
@@ -47,16 +48,34 @@ struct DbBudget {
 }
 
 impl SharedBudget for DbBudget {
-    fn take<'a>(&'a self, store_hash: &'a str, share: f64, seen: Option<Quota>) -> TakeFuture<'a> {
+    fn take<'a>(
+        &'a self,
+        store_hash: &'a str,
+        share: f64,
+        seen: Option<Quota>,
+        answer_within: Duration,
+    ) -> TakeFuture<'a> {
         Box::pin(async move {
-            match crate::db::api_budget::take(&self.db, store_hash, share, seen).await {
-                Ok(take) => take,
+            match api_budget::take(&self.db, store_hash, share, seen, answer_within).await {
+                Ok((take, left)) => {
+                    crate::metrics::api_budget_left(store_hash, left);
+                    take
+                }
                 Err(e) => {
                     // This process's own gate still holds it to the share; the jobs that need
                     // the database will fail on their own.
                     tracing::warn!(error = %e, store = store_hash, "could not count against the shared API budget; going by this process's count alone");
-                    Ok(())
+                    Ok(Ticket(0))
                 }
+            }
+        })
+    }
+
+    fn answered(&self, ticket: Ticket) -> AnsweredFuture<'_> {
+        Box::pin(async move {
+            if let Err(e) = api_budget::answered(&self.db, ticket).await {
+                // It stops counting at the client's timeout instead.
+                tracing::warn!(error = %e, "could not mark a request answered in the shared API budget");
             }
         })
     }
