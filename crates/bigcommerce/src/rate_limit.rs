@@ -154,9 +154,7 @@ impl Permit<'_> {
             state.budget = Some(left.saturating_sub(others));
         }
     }
-}
 
-impl Permit<'_> {
     /// Gives back a permit whose request was never sent (the shared budget said to wait).
     pub(crate) fn cancel(self) {
         let mut state = self.gate.lock();

@@ -450,8 +450,28 @@ pub(crate) fn outcome(result: Result<(), SyncError>) -> JobOutcome {
         Err(SyncError::Db(DbError::Sqlx(e))) => JobOutcome::Retry {
             error: e.to_string(),
         },
+        Err(SyncError::Db(e @ DbError::Conflict(_))) => JobOutcome::Retry {
+            error: e.to_string(),
+        },
         Err(e) => JobOutcome::Fail {
             error: e.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_concurrent_change_is_retried_and_unreadable_data_is_not() {
+        let conflict = outcome(Err(SyncError::Db(DbError::Conflict(
+            "bound meanwhile".into(),
+        ))));
+        assert!(
+            matches!(conflict, JobOutcome::Retry { error } if error.contains("bound meanwhile"))
+        );
+        let corrupt = outcome(Err(SyncError::Db(DbError::Corrupt("bad row".into()))));
+        assert!(matches!(corrupt, JobOutcome::Fail { .. }));
     }
 }

@@ -858,8 +858,10 @@ async fn import_one(
     )
     .await?;
     if !shipments::bind_imported_part(tx, store_id, id, shipment.external_id).await? {
-        // Bound meanwhile: roll the whole reconciliation back and let the job run again.
-        return Err(DbError::Corrupt(format!(
+        // Bound meanwhile by a push that heard back from BigCommerce after this
+        // reconciliation read the bindings (pushes do not take the order lock): roll the
+        // whole reconciliation back and let the job run again; it will find it bound.
+        return Err(DbError::Conflict(format!(
             "BigCommerce shipment {} was bound while being imported",
             shipment.external_id
         )));

@@ -78,6 +78,10 @@ pub enum DbError {
     Duplicate(&'static str),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// Another process changed what this transaction relied on; it was rolled back and may
+    /// simply run again.
+    #[error("changed concurrently, try again: {0}")]
+    Conflict(String),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
