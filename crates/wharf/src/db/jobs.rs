@@ -5,7 +5,7 @@
 //!   caused it was committed (transactional outbox);
 //! - a `dedupe_key` collapses a new job into an identical one that is still pending;
 //! - `claim` leases jobs to one worker in one `UPDATE … RETURNING`, at most `per_store` running
-//!   per store across every process (claims are serialised by a one-row lock, see below), and
+//!   per store across every process (PostgreSQL's claims take a one-row lock, see below), and
 //!   every later transition checks the lease holder, so a worker whose lease was rescued cannot
 //!   overwrite the new owner's result;
 //! - a crashed worker's jobs come back when their lease expires (`rescue_expired`); a rescue
@@ -23,7 +23,8 @@ use super::{Backend, Db, DbError, is_unique_violation, now_ms};
 
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 20;
 
-/// How many times a job's worker may die under it before the job is given up as `failed`.
+/// How many times in a row a job's worker may die under it before the job is given up as
+/// `failed`.
 /// A worker killed by a deploy or a crash elsewhere is not the job's fault, but a job that
 /// takes its worker down every time (out of memory, say) must not loop forever.
 pub const MAX_RESCUES: i64 = 25;
@@ -321,6 +322,8 @@ pub async fn snooze(
     back_to_pending(db, job_id, worker_id, None, until_ms, 1).await
 }
 
+/// Returns a job its worker finished running (it failed or snoozed) to the queue. Its worker
+/// survived this run, so the count of deaths in a row starts again.
 async fn back_to_pending(
     db: &Db,
     job_id: i64,
@@ -331,7 +334,8 @@ async fn back_to_pending(
 ) -> Result<JobStatus, DbError> {
     let result = sqlx::query(
         "UPDATE jobs SET status = 'pending', locked_by = NULL, locked_until = NULL,
-                last_error = COALESCE($3, last_error), run_at = $4, attempts = attempts - $5, updated_at = $6
+                last_error = COALESCE($3, last_error), run_at = $4, attempts = attempts - $5,
+                rescues = 0, updated_at = $6
          WHERE id = $1 AND locked_by = $2 AND status = 'running'",
     )
     .bind(job_id)
@@ -390,7 +394,8 @@ pub async fn extend_lease(
 
 /// Returns jobs whose worker died (lease expired) to the queue. The dead worker's attempt is
 /// given back, so the job's backoff grows with its own failures, not with worker deaths; the
-/// death is counted in `rescues`, and a job whose workers die `MAX_RESCUES` times ends `failed`.
+/// death is counted in `rescues`, and a job whose workers die `MAX_RESCUES` times in a row
+/// (no run finished in between) ends `failed`.
 pub async fn rescue_expired(db: &Db) -> Result<u64, DbError> {
     let now = now_ms();
     let expired =
@@ -405,10 +410,13 @@ pub async fn rescue_expired(db: &Db) -> Result<u64, DbError> {
         let (status, error) = if rescues + 1 >= MAX_RESCUES {
             (
                 "failed",
-                "its worker stopped during each of its last runs; given up",
+                format!("its worker stopped during each of its last {MAX_RESCUES} runs; given up"),
             )
         } else {
-            ("pending", "worker stopped during the attempt; retried")
+            (
+                "pending",
+                "worker stopped during the attempt; retried".to_owned(),
+            )
         };
         let result = sqlx::query(
             "UPDATE jobs SET status = $2, locked_by = NULL, locked_until = NULL, last_error = $3,
@@ -417,7 +425,7 @@ pub async fn rescue_expired(db: &Db) -> Result<u64, DbError> {
         )
         .bind(id)
         .bind(status)
-        .bind(error)
+        .bind(&error)
         .bind(now)
         .execute(db.pool())
         .await;

@@ -1,9 +1,9 @@
 //! Storage: one `Db` handle over SQLite (the single-node default) or PostgreSQL.
 //!
 //! Queries are runtime SQL through sqlx's `Any` driver, written once in the dialect both backends
-//! share (`$1` placeholders, BIGINT unix-ms times, TEXT everywhere else). Where the dialects really
-//! differ — the DDL and the job claim — each backend has its own text (see `migrations/` and
-//! [`jobs`]). ARCHITECTURE.md explains why `Any` instead of two repository implementations.
+//! share (`$1` placeholders, BIGINT unix-ms times, TEXT everywhere else). Where the backends really
+//! differ — the DDL, and how job claims are serialised — each has its own code (see `migrations/`
+//! and [`jobs`]). ARCHITECTURE.md explains why `Any` instead of two repository implementations.
 
 pub mod api_budget;
 pub mod bindings;

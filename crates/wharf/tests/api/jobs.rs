@@ -156,20 +156,38 @@ async fn a_job_whose_workers_keep_dying_is_given_up_visibly() {
         .await
         .unwrap()
         .unwrap();
-    for death in 1..=jobs::MAX_RESCUES {
-        let claimed = jobs::claim(&db, "doomed", 1, Duration::from_millis(1), ANY)
-            .await
-            .unwrap();
-        assert_eq!(
-            claimed.len(),
-            1,
-            "claimable again after death {}",
-            death - 1
-        );
-        assert_eq!(claimed[0].attempt, 1, "deaths are not attempts");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        assert_eq!(jobs::rescue_expired(&db).await.unwrap(), 1);
-    }
+    let die = |deaths: i64| {
+        let db = db.clone();
+        async move {
+            for death in 1..=deaths {
+                let claimed = jobs::claim(&db, "doomed", 1, Duration::from_millis(1), ANY)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    claimed.len(),
+                    1,
+                    "claimable again after death {}",
+                    death - 1
+                );
+                assert!(claimed[0].attempt <= 2, "deaths are not attempts");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                assert_eq!(jobs::rescue_expired(&db).await.unwrap(), 1);
+            }
+        }
+    };
+    // Deaths short of the limit, then a run that finishes (failing): the count starts again.
+    die(jobs::MAX_RESCUES - 1).await;
+    let job = &jobs::claim(&db, "survivor", 1, LEASE, ANY).await.unwrap()[0];
+    jobs::fail_attempt(&db, job.id, "survivor", "a real failure", now_ms())
+        .await
+        .unwrap();
+    die(jobs::MAX_RESCUES - 1).await;
+    assert_eq!(
+        jobs::get(&db, id).await.unwrap().unwrap().status,
+        JobStatus::Pending
+    );
+    // One more death in a row reaches the limit.
+    die(1).await;
     let record = jobs::get(&db, id).await.unwrap().unwrap();
     assert_eq!(record.status, JobStatus::Failed);
     assert!(record.last_error.unwrap().contains("worker stopped"));
