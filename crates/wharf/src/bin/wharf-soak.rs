@@ -278,6 +278,37 @@ impl Soak {
         Ok(response.json().await?)
     }
 
+    /// The simulator's request counters (`/__sim/stats`).
+    async fn sim_stats(&self) -> anyhow::Result<Value> {
+        Ok(self
+            .http
+            .get(format!("{}/__sim/stats", self.sim_url))
+            .send()
+            .await?
+            .json()
+            .await?)
+    }
+
+    /// Every item of a v3 list (`limit` and `page` are added to `path`'s query), read page by
+    /// page until a short page.
+    async fn sim_v3_all(&self, path: &str, limit: usize) -> anyhow::Result<Vec<Value>> {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let mut all = Vec::new();
+        for page in 1.. {
+            let body = self
+                .sim_get(&format!("{path}{separator}limit={limit}&page={page}"))
+                .await?;
+            let items = body["data"]
+                .as_array()
+                .with_context(|| format!("a page of {path}"))?;
+            all.extend(items.iter().cloned());
+            if items.len() < limit {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
     async fn sim_put(&self, path: &str, body: Value) -> anyhow::Result<()> {
         self.http
             .put(format!("{}{path}", self.sim_url))
@@ -313,24 +344,23 @@ type Sellable = (u64, u64);
 
 /// Every variant of the simulator's catalog, read page by page.
 async fn sellable(soak: &Soak) -> anyhow::Result<Vec<Sellable>> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let body = soak
-            .sim_get(&format!(
-                "/stores/{STORE_HASH}/v3/catalog/products?include=variants&limit=250&page={page}"
-            ))
-            .await?;
-        let products = body["data"].as_array().context("catalog page")?;
-        for p in products {
-            for v in p["variants"].as_array().into_iter().flatten() {
-                out.push((p["id"].as_u64().unwrap_or(0), v["id"].as_u64().unwrap_or(0)));
-            }
-        }
-        if products.len() < 250 {
-            break;
-        }
-    }
-    Ok(out)
+    let products = soak
+        .sim_v3_all(
+            &format!("/stores/{STORE_HASH}/v3/catalog/products?include=variants"),
+            250,
+        )
+        .await?;
+    Ok(products
+        .iter()
+        .flat_map(|p| {
+            let product = p["id"].as_u64().unwrap_or(0);
+            p["variants"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |v| (product, v["id"].as_u64().unwrap_or(0)))
+        })
+        .collect())
 }
 
 /// Every SKU wharf imported (what a vendor would report stock for).
@@ -551,13 +581,7 @@ async fn connect_with_webhooks(soak: &Soak) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let wanted = wharf::channels::bigcommerce::webhooks::HOOK_SCOPES.len() as u64;
     loop {
-        let stats: Value = soak
-            .http
-            .get(format!("{}/__sim/stats", soak.sim_url))
-            .send()
-            .await?
-            .json()
-            .await?;
+        let stats = soak.sim_stats().await?;
         if stats["by_endpoint"]["POST /v3/hooks"].as_u64().unwrap_or(0) >= wanted {
             return Ok(());
         }
@@ -894,13 +918,7 @@ async fn killer(
 
 /// Applied writes whose response the simulator is holding back right now.
 async fn held_writes(soak: &Soak) -> anyhow::Result<u64> {
-    let stats: Value = soak
-        .http
-        .get(format!("{}/__sim/stats", soak.sim_url))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let stats = soak.sim_stats().await?;
     Ok(stats["held_now"].as_u64().unwrap_or(0))
 }
 
@@ -1238,38 +1256,30 @@ async fn check_inventory(soak: &Soak, verdict: &mut Verdict) -> anyhow::Result<u
 /// Every inventory item's on-hand level at the default location, keyed as wharf keys its
 /// items: ("variant", variant id), and ("product", product id) for items tracked by product.
 async fn sim_levels(soak: &Soak) -> anyhow::Result<HashMap<(String, i64), i64>> {
+    let items = soak
+        .sim_v3_all(&format!("/stores/{STORE_HASH}/v3/inventory/items"), 1000)
+        .await?;
     let mut levels = HashMap::new();
-    for page in 1.. {
-        let body = soak
-            .sim_get(&format!(
-                "/stores/{STORE_HASH}/v3/inventory/items?limit=1000&page={page}"
-            ))
-            .await?;
-        let items = body["data"].as_array().context("inventory items page")?;
-        for item in items {
-            let identity = &item["identity"];
-            let on_hand = item["locations"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|l| l["location_id"].as_u64() == Some(1))
-                .and_then(|l| l["total_inventory_onhand"].as_i64());
-            let Some(on_hand) = on_hand else {
-                continue;
-            };
-            if let Some(variant) = identity["variant_id"].as_i64() {
-                levels.insert(("variant".to_owned(), variant), on_hand);
-            }
-            // A product tracked by product is one item (a product without options lists its
-            // base variant's id too): its level is the product's first item.
-            let product = identity["product_id"].as_i64().unwrap_or(0);
-            levels
-                .entry(("product".to_owned(), product))
-                .or_insert(on_hand);
+    for item in &items {
+        let identity = &item["identity"];
+        let on_hand = item["locations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|l| l["location_id"].as_u64() == Some(1))
+            .and_then(|l| l["total_inventory_onhand"].as_i64());
+        let Some(on_hand) = on_hand else {
+            continue;
+        };
+        if let Some(variant) = identity["variant_id"].as_i64() {
+            levels.insert(("variant".to_owned(), variant), on_hand);
         }
-        if items.len() < 1000 {
-            break;
-        }
+        // A product tracked by product is one item (a product without options lists its
+        // base variant's id too): its level is the product's first item.
+        let product = identity["product_id"].as_i64().unwrap_or(0);
+        levels
+            .entry(("product".to_owned(), product))
+            .or_insert(on_hand);
     }
     Ok(levels)
 }
@@ -1502,13 +1512,7 @@ async fn check_everything(
     let oversold = oversold(soak).await?;
     println!("  [info] oversold units in the simulator: {oversold}");
     check_jobs(soak, &mut verdict).await?;
-    let stats: Value = soak
-        .http
-        .get(format!("{}/__sim/stats", soak.sim_url))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let stats = soak.sim_stats().await?;
     println!("summary");
     println!(
         "  kills survived         {kills} ({} while an applied write awaited its response)",
