@@ -10,6 +10,7 @@ use crate::app::operators::AdminBootstrap;
 use crate::app::stores::{StoreError, StoreView};
 use crate::app::vendors::AssignmentInput;
 use crate::config::Settings;
+use crate::db::WorkerLock;
 use crate::domain::catalog::{ImportMode, ImportStatus};
 use crate::domain::store::NewStoreInput;
 use crate::domain::vendor::VendorInput;
@@ -318,14 +319,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Serve(args) => {
+            // Before opening the database: a refused second worker process neither migrates
+            // nor waits behind the running workers' writes.
+            let worker_lock = (!args.no_workers)
+                .then(|| WorkerLock::take(&cli.settings.database_url))
+                .transpose()?;
             let app = App::open(&cli.settings).await?;
             announce_admin(
                 app.ensure_admin(&args.admin_username, args.admin_password.as_ref())
                     .await?,
             );
             let workers = (!args.no_workers).then(|| cli.settings.worker_config());
-            let server = Application::build(app, &args.listen, workers)
-                .await?
+            let mut server = Application::build(app, &args.listen, workers).await?;
+            if let Some(lock) = worker_lock {
+                server = server.holding(lock);
+            }
+            let server = server
                 .poll_orders_every(cli.settings.order_poll_interval())
                 .check_drift_every(cli.settings.drift_check_interval());
             println!("wharf is serving on http://{}", server.local_addr());
@@ -333,15 +342,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Worker => {
+            let worker_lock = WorkerLock::take(&cli.settings.database_url)?;
             let app = App::open(&cli.settings).await?;
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let workers = crate::startup::start_workers(
                 &app,
+                worker_lock,
                 cli.settings.worker_config(),
                 Some(cli.settings.order_poll_interval()),
                 cli.settings.drift_check_interval(),
                 stop_rx,
-            )?;
+            );
             println!("wharf worker running (stop with Ctrl-C or SIGTERM)");
             shutdown_signal().await;
             let _ = stop_tx.send(true);

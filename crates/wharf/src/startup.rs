@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use crate::app::App;
 use crate::channels;
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, WorkerLock};
 use crate::jobs::{Handlers, Worker, WorkerConfig};
 use crate::secrets::SecretCipher;
 
@@ -147,6 +147,9 @@ pub struct Application {
     app: App,
     listener: TcpListener,
     workers: Option<WorkerConfig>,
+    /// Taken before the database was opened (`wharf serve`); otherwise taken when the
+    /// workers start.
+    worker_lock: Option<WorkerLock>,
     order_poll_interval: Option<Duration>,
     drift_check_interval: Duration,
 }
@@ -163,6 +166,7 @@ impl Application {
             app,
             listener: TcpListener::from_std(listener)?,
             workers,
+            worker_lock: None,
             order_poll_interval: None,
             drift_check_interval: DEFAULT_DRIFT_CHECK_INTERVAL,
         })
@@ -179,9 +183,16 @@ impl Application {
             app,
             listener,
             workers,
+            worker_lock: None,
             order_poll_interval: None,
             drift_check_interval: DEFAULT_DRIFT_CHECK_INTERVAL,
         })
+    }
+
+    /// Runs the workers under a lock the caller already took (see [`WorkerLock::take`]).
+    pub fn holding(mut self, lock: WorkerLock) -> Self {
+        self.worker_lock = Some(lock);
+        self
     }
 
     /// With workers, also checks every connected store's inventory for drift this often.
@@ -209,13 +220,24 @@ impl Application {
     ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let workers = match self.workers {
-            Some(config) => Some(start_workers(
-                &self.app,
-                config,
-                self.order_poll_interval,
-                self.drift_check_interval,
-                stop_rx.clone(),
-            )?),
+            Some(config) => {
+                let lock = match self.worker_lock {
+                    Some(lock) => lock,
+                    None => self
+                        .app
+                        .db
+                        .lock_for_workers()
+                        .map_err(std::io::Error::other)?,
+                };
+                Some(start_workers(
+                    &self.app,
+                    lock,
+                    config,
+                    self.order_poll_interval,
+                    self.drift_check_interval,
+                    stop_rx.clone(),
+                ))
+            }
             None => None,
         };
         let router = crate::web::router(self.app);
@@ -238,7 +260,7 @@ impl Application {
 /// Running job workers with their schedulers, and the right to run them (on SQLite, a file lock).
 pub struct RunningWorkers {
     worker: tokio::task::JoinHandle<()>,
-    _lock: Option<std::fs::File>,
+    _lock: WorkerLock,
 }
 
 impl RunningWorkers {
@@ -250,19 +272,15 @@ impl RunningWorkers {
 }
 
 /// Starts the job worker and the schedulers (order polls when `poll_orders` is set, stock feeds
-/// and drift checks) until `stop` turns true. Refused on a SQLite file another process already
-/// runs workers on.
+/// and drift checks) until `stop` turns true, holding `lock` as long as they run.
 pub fn start_workers(
     app: &App,
+    lock: WorkerLock,
     config: WorkerConfig,
     poll_orders: Option<Duration>,
     drift_every: Duration,
     stop: watch::Receiver<bool>,
-) -> std::io::Result<RunningWorkers> {
-    let lock = app
-        .db
-        .lock_for_workers()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
+) -> RunningWorkers {
     let worker =
         Worker::new(app.db.clone(), job_handlers(app), config).with_waker(app.job_waker.clone());
     let worker = tokio::spawn(worker.run(stop.clone()));
@@ -270,10 +288,10 @@ pub fn start_workers(
         tokio::spawn(schedule_order_polls(app.clone(), interval, stop.clone()));
         tokio::spawn(schedule_inventory(app.clone(), drift_every, stop));
     }
-    Ok(RunningWorkers {
+    RunningWorkers {
         worker,
         _lock: lock,
-    })
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -60,6 +60,46 @@ pub enum WorkerLockError {
     Io(std::path::PathBuf, std::io::Error),
 }
 
+/// The right to run job workers on a database, held as long as this value lives.
+///
+/// PostgreSQL takes any number of worker processes (claims are serialised in the database), so
+/// there it holds nothing. A SQLite file takes one: the lock is an OS file lock on
+/// `<file>.workers.lock`, so a second process gets a clear error instead of two writers
+/// fighting over one file, and the OS releases it even when the process is killed.
+#[derive(Debug)]
+pub struct WorkerLock {
+    _file: Option<std::fs::File>,
+}
+
+impl WorkerLock {
+    /// Takes the lock for the database at `database_url` before connecting to it, so a refused
+    /// process neither migrates nor waits behind the running workers' writes.
+    pub fn take(database_url: &str) -> Result<Self, WorkerLockError> {
+        Self::take_file(sqlite_file(database_url).as_deref())
+    }
+
+    fn take_file(sqlite_file: Option<&std::path::Path>) -> Result<Self, WorkerLockError> {
+        let Some(file) = sqlite_file else {
+            return Ok(WorkerLock { _file: None });
+        };
+        let mut lock_path = file.as_os_str().to_owned();
+        lock_path.push(".workers.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| WorkerLockError::Io(lock_path.clone().into(), e))?;
+        match lock.try_lock() {
+            Ok(()) => Ok(WorkerLock { _file: Some(lock) }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(WorkerLockError::Taken(file.to_path_buf()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(WorkerLockError::Io(lock_path.into(), e)),
+        }
+    }
+}
+
 /// The file a `sqlite://` URL names (`sqlite://wharf.db?mode=rwc` → `wharf.db`); `None` for an
 /// in-memory database.
 fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
@@ -161,30 +201,9 @@ impl Db {
         self.sqlite_file.as_deref()
     }
 
-    /// Takes the right to run job workers on this database. PostgreSQL takes any number of
-    /// worker processes (claims use `FOR UPDATE SKIP LOCKED`); a SQLite file takes one, so the
-    /// second gets a clear error instead of two writers fighting over one file. The lock is an
-    /// OS file lock beside the database, held as long as the returned guard lives and released
-    /// by the OS even when the process is killed.
-    pub fn lock_for_workers(&self) -> Result<Option<std::fs::File>, WorkerLockError> {
-        let Some(file) = &self.sqlite_file else {
-            return Ok(None);
-        };
-        let mut lock_path = file.as_os_str().to_owned();
-        lock_path.push(".workers.lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| WorkerLockError::Io(lock_path.clone().into(), e))?;
-        match lock.try_lock() {
-            Ok(()) => Ok(Some(lock)),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                Err(WorkerLockError::Taken(file.to_path_buf()))
-            }
-            Err(std::fs::TryLockError::Error(e)) => Err(WorkerLockError::Io(lock_path.into(), e)),
-        }
+    /// Takes the right to run job workers on this database (see [`WorkerLock`]).
+    pub fn lock_for_workers(&self) -> Result<WorkerLock, WorkerLockError> {
+        WorkerLock::take_file(self.sqlite_file())
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -33,7 +33,9 @@ fn sigterm(child: &Child) {
     assert!(status.success());
 }
 
-fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+/// Waits without blocking the test's runtime: the in-process wharf runs on it, and frozen
+/// mid-transaction it would hold SQLite's write lock against the child process.
+async fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
     let deadline = std::time::Instant::now() + within;
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -43,7 +45,7 @@ fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
             let _ = child.kill();
             panic!("the process did not stop within {within:?}");
         }
-        std::thread::sleep(Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -62,7 +64,7 @@ async fn wharf_worker_runs_queued_jobs_and_stops_cleanly_on_sigterm() {
     let run = app.wait_for_import(import["id"].as_i64().unwrap()).await;
     assert_eq!(run["status"], "completed", "{run:#}");
     sigterm(&worker);
-    let status = wait_exit(&mut worker, Duration::from_secs(20));
+    let status = wait_exit(&mut worker, Duration::from_secs(20)).await;
     assert!(status.success(), "exit after SIGTERM: {status:?}");
 }
 
@@ -84,12 +86,16 @@ async fn a_sqlite_file_takes_one_worker_process_and_serve_without_workers_shares
         .unwrap();
     if on_postgres(&app) {
         // PostgreSQL takes any number of worker processes.
-        std::thread::sleep(Duration::from_millis(1500));
+        tokio::time::sleep(Duration::from_millis(1500)).await;
         assert!(second.try_wait().unwrap().is_none(), "a second worker runs");
         sigterm(&second);
-        assert!(wait_exit(&mut second, Duration::from_secs(20)).success());
+        assert!(
+            wait_exit(&mut second, Duration::from_secs(20))
+                .await
+                .success()
+        );
     } else {
-        let status = wait_exit(&mut second, Duration::from_secs(20));
+        let status = wait_exit(&mut second, Duration::from_secs(20)).await;
         assert!(!status.success());
         let mut stderr = String::new();
         std::io::Read::read_to_string(second.stderr.as_mut().unwrap(), &mut stderr).unwrap();
@@ -105,11 +111,16 @@ async fn a_sqlite_file_takes_one_worker_process_and_serve_without_workers_shares
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let address = BufReader::new(server.stdout.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| line.strip_prefix("wharf is serving on ").map(str::to_owned))
-        .expect("serve prints its address");
+    let stdout = server.stdout.take().unwrap();
+    let address = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("wharf is serving on ").map(str::to_owned))
+    })
+    .await
+    .unwrap()
+    .expect("serve prints its address");
     let health = app
         .http
         .get(format!("{address}/healthz"))
@@ -118,5 +129,9 @@ async fn a_sqlite_file_takes_one_worker_process_and_serve_without_workers_shares
         .unwrap();
     assert_eq!(health.status(), 200);
     sigterm(&server);
-    assert!(wait_exit(&mut server, Duration::from_secs(20)).success());
+    assert!(
+        wait_exit(&mut server, Duration::from_secs(20))
+            .await
+            .success()
+    );
 }
