@@ -334,9 +334,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(lock) = worker_lock {
                 server = server.holding(lock);
             }
-            let server = server
-                .poll_orders_every(cli.settings.order_poll_interval())
-                .check_drift_every(cli.settings.drift_check_interval());
+            let server = server.with_schedules(cli.settings.schedules());
             println!("wharf is serving on http://{}", server.local_addr());
             server.run_until(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
@@ -349,8 +347,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &app,
                 worker_lock,
                 cli.settings.worker_config(),
-                Some(cli.settings.order_poll_interval()),
-                cli.settings.drift_check_interval(),
+                cli.settings.schedules(),
                 stop_rx,
             );
             println!("wharf worker running (stop with Ctrl-C or SIGTERM)");

@@ -90,6 +90,16 @@ pub struct Settings {
     )]
     pub drift_check_secs: u64,
 
+    /// Days finished jobs stay in the queue's history (the Activity page) before they are
+    /// deleted; failed jobs stay until retried.
+    #[arg(
+        long,
+        env = "WHARF_JOB_HISTORY_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub job_history_days: u64,
+
     /// The share of each store's API quota wharf may use per window (the store's other apps share
     /// the rest), above 0 and at most 1.
     #[arg(
@@ -151,12 +161,13 @@ impl Settings {
         }
     }
 
-    pub fn drift_check_interval(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.drift_check_secs.max(60))
-    }
-
-    pub fn order_poll_interval(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.order_poll_secs.max(1))
+    /// What `serve` and `worker` queue and tidy on their own.
+    pub fn schedules(&self) -> crate::startup::Schedules {
+        crate::startup::Schedules {
+            order_polls: Some(std::time::Duration::from_secs(self.order_poll_secs.max(1))),
+            drift_checks: std::time::Duration::from_secs(self.drift_check_secs.max(60)),
+            job_history: std::time::Duration::from_secs(self.job_history_days.max(1) * 86_400),
+        }
     }
 
     pub fn worker_config(&self) -> crate::jobs::WorkerConfig {

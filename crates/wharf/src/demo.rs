@@ -88,6 +88,7 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
         feed_timeout_secs: 30,
         feed_max_mb: 20,
         drift_check_secs: 3600,
+        job_history_days: 7,
         api_quota_share: 0.5,
         order_poll_secs: 60,
         public_url: Some(url.parse().context("wharf's own URL")?),
@@ -111,8 +112,7 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
     let store = app.connect_store(store.id).await?;
 
     let server = Application::on_listener(app.clone(), listener, Some(settings.worker_config()))?
-        .poll_orders_every(settings.order_poll_interval())
-        .check_drift_every(settings.drift_check_interval());
+        .with_schedules(settings.schedules());
     println!();
     println!("wharf demo is running: {url}");
     println!("  sign in as admin / {}", password.expose_secret());

@@ -139,8 +139,47 @@ async fn schedule_inventory(app: App, drift_every: Duration, mut stop: watch::Re
     }
 }
 
-/// How often a store's levels are compared with BigCommerce's unless configured otherwise.
-pub const DEFAULT_DRIFT_CHECK_INTERVAL: Duration = Duration::from_secs(3600);
+/// Deletes finished jobs older than `keep`, at start and then hourly: the Activity page shows
+/// recent history, and a queue that only grows slows every claim. Failed jobs stay until an
+/// operator retries them. Several processes may do this; deleting twice deletes nothing.
+async fn schedule_job_history_pruning(app: App, keep: Duration, mut stop: watch::Receiver<bool>) {
+    const EVERY: Duration = Duration::from_secs(3600);
+    loop {
+        let before =
+            jiff::Timestamp::now() - jiff::SignedDuration::try_from(keep).unwrap_or_default();
+        match crate::db::jobs::prune_history(&app.db, before.as_millisecond()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "pruned finished jobs"),
+            Err(e) => tracing::warn!(error = %e, "could not prune finished jobs"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// What a worker process queues and tidies by itself, besides running the jobs others enqueue.
+#[derive(Clone, Copy, Debug)]
+pub struct Schedules {
+    /// Order polls of every connected store, with stock feeds and drift checks. `None` runs none
+    /// of them (tests queue what they need).
+    pub order_polls: Option<Duration>,
+    /// How often each connected store's levels are compared with BigCommerce's.
+    pub drift_checks: Duration,
+    /// How long finished jobs stay in the queue's history (the Activity page).
+    pub job_history: Duration,
+}
+
+impl Default for Schedules {
+    fn default() -> Self {
+        Schedules {
+            order_polls: None,
+            drift_checks: Duration::from_secs(3600),
+            job_history: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
 
 /// A bound HTTP server plus the job worker, not yet running.
 pub struct Application {
@@ -150,8 +189,7 @@ pub struct Application {
     /// Taken before the database was opened (`wharf serve`); otherwise taken when the
     /// workers start.
     worker_lock: Option<WorkerLock>,
-    order_poll_interval: Option<Duration>,
-    drift_check_interval: Duration,
+    schedules: Schedules,
 }
 
 impl Application {
@@ -167,8 +205,7 @@ impl Application {
             listener: TcpListener::from_std(listener)?,
             workers,
             worker_lock: None,
-            order_poll_interval: None,
-            drift_check_interval: DEFAULT_DRIFT_CHECK_INTERVAL,
+            schedules: Schedules::default(),
         })
     }
 
@@ -184,8 +221,7 @@ impl Application {
             listener,
             workers,
             worker_lock: None,
-            order_poll_interval: None,
-            drift_check_interval: DEFAULT_DRIFT_CHECK_INTERVAL,
+            schedules: Schedules::default(),
         })
     }
 
@@ -195,15 +231,9 @@ impl Application {
         self
     }
 
-    /// With workers, also checks every connected store's inventory for drift this often.
-    pub fn check_drift_every(mut self, interval: Duration) -> Self {
-        self.drift_check_interval = interval;
-        self
-    }
-
-    /// With workers, also polls every connected store's orders this often.
-    pub fn poll_orders_every(mut self, interval: Duration) -> Self {
-        self.order_poll_interval = Some(interval);
+    /// With workers, also runs these schedules (by default: pruning only).
+    pub fn with_schedules(mut self, schedules: Schedules) -> Self {
+        self.schedules = schedules;
         self
     }
 
@@ -233,8 +263,7 @@ impl Application {
                     &self.app,
                     lock,
                     config,
-                    self.order_poll_interval,
-                    self.drift_check_interval,
+                    self.schedules,
                     stop_rx.clone(),
                 ))
             }
@@ -271,22 +300,30 @@ impl RunningWorkers {
     }
 }
 
-/// Starts the job worker and the schedulers (order polls when `poll_orders` is set, stock feeds
-/// and drift checks) until `stop` turns true, holding `lock` as long as they run.
+/// Starts the job worker and the `schedules` until `stop` turns true, holding `lock` as long as
+/// they run.
 pub fn start_workers(
     app: &App,
     lock: WorkerLock,
     config: WorkerConfig,
-    poll_orders: Option<Duration>,
-    drift_every: Duration,
+    schedules: Schedules,
     stop: watch::Receiver<bool>,
 ) -> RunningWorkers {
     let worker =
         Worker::new(app.db.clone(), job_handlers(app), config).with_waker(app.job_waker.clone());
     let worker = tokio::spawn(worker.run(stop.clone()));
-    if let Some(interval) = poll_orders {
+    tokio::spawn(schedule_job_history_pruning(
+        app.clone(),
+        schedules.job_history,
+        stop.clone(),
+    ));
+    if let Some(interval) = schedules.order_polls {
         tokio::spawn(schedule_order_polls(app.clone(), interval, stop.clone()));
-        tokio::spawn(schedule_inventory(app.clone(), drift_every, stop));
+        tokio::spawn(schedule_inventory(
+            app.clone(),
+            schedules.drift_checks,
+            stop,
+        ));
     }
     RunningWorkers {
         worker,

@@ -214,6 +214,7 @@ impl Soak {
             feed_timeout_secs: 30,
             feed_max_mb: 20,
             drift_check_secs: 3600,
+            job_history_days: 7,
             // Below 1, so every process counts its requests in the shared budget.
             api_quota_share: SHARE,
             order_poll_secs: 30,

@@ -266,6 +266,30 @@ pub async fn complete(db: &Db, job_id: i64, worker_id: &str) -> Result<bool, DbE
     Ok(done.rows_affected() == 1)
 }
 
+/// Deletes `done` and `superseded` jobs last updated before `before_ms`, a batch at a time so
+/// no single statement holds SQLite's write lock for long. Returns how many were deleted.
+pub async fn prune_history(db: &Db, before_ms: i64) -> Result<u64, DbError> {
+    const BATCH: i64 = 5_000;
+    let mut deleted = 0;
+    loop {
+        let batch = sqlx::query(
+            "DELETE FROM jobs WHERE id IN (
+                SELECT id FROM jobs
+                WHERE status IN ('done', 'superseded') AND updated_at < $1
+                LIMIT $2)",
+        )
+        .bind(before_ms)
+        .bind(BATCH)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+        deleted += batch;
+        if batch < BATCH as u64 {
+            return Ok(deleted);
+        }
+    }
+}
+
 /// Records a failed attempt. The job waits until `run_at_ms` for its next attempt, or becomes
 /// `failed` when it has used all of them.
 pub async fn fail_attempt(

@@ -519,3 +519,50 @@ async fn make_due(db: &Db, id: i64) {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn pruning_deletes_only_finished_jobs_older_than_the_history_kept() {
+    let (_app, db) = test_db().await;
+    let mut ids = Vec::new();
+    for kind in [
+        "test.old_done",
+        "test.recent_done",
+        "test.old_failed",
+        "test.old_running",
+    ] {
+        let job = NewJob::new(kind, &json!({}));
+        ids.push(jobs::enqueue_now(&db, &job).await.unwrap().unwrap());
+    }
+    let [old_done, recent_done, old_failed, old_running] = ids[..] else {
+        unreachable!()
+    };
+    assert_eq!(
+        jobs::claim(&db, "w1", 10, LEASE, ANY).await.unwrap().len(),
+        4
+    );
+    let old_pending = jobs::enqueue_now(&db, &NewJob::new("test.old_pending", &json!({})))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(jobs::complete(&db, old_done, "w1").await.unwrap());
+    assert!(jobs::complete(&db, recent_done, "w1").await.unwrap());
+    jobs::fail_permanently(&db, old_failed, "w1", "needs an operator")
+        .await
+        .unwrap();
+    // Everything but one finished job was last touched eight days ago.
+    let eight_days_ago = now_ms() - 8 * 86_400_000;
+    sqlx::query("UPDATE jobs SET updated_at = $1 WHERE id <> $2")
+        .bind(eight_days_ago)
+        .bind(recent_done)
+        .execute(db.pool())
+        .await
+        .unwrap();
+
+    let week_ago = now_ms() - 7 * 86_400_000;
+    assert_eq!(jobs::prune_history(&db, week_ago).await.unwrap(), 1);
+    assert!(jobs::get(&db, old_done).await.unwrap().is_none());
+    for kept in [recent_done, old_failed, old_running, old_pending] {
+        assert!(jobs::get(&db, kept).await.unwrap().is_some(), "job {kept}");
+    }
+    assert_eq!(jobs::prune_history(&db, week_ago).await.unwrap(), 0);
+}
