@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, WebError};
+use super::json_body::JsonBody;
 use crate::app::App;
 use crate::app::catalog::ImportView;
 use crate::app::inventory::{
@@ -69,7 +70,7 @@ async fn list_stores(State(app): State<App>) -> Result<Json<Vec<StoreView>>, Api
 
 async fn add_store(
     State(app): State<App>,
-    Json(input): Json<NewStoreInput>,
+    JsonBody(input): JsonBody<NewStoreInput>,
 ) -> Result<(StatusCode, Json<StoreView>), ApiError> {
     Ok((StatusCode::CREATED, Json(app.add_store(&input).await?)))
 }
@@ -100,9 +101,9 @@ struct StartImport {
 async fn start_import(
     State(app): State<App>,
     Path(id): Path<i64>,
-    body: Option<Json<StartImport>>,
+    body: Option<JsonBody<StartImport>>,
 ) -> Result<(StatusCode, Json<ImportView>), ApiError> {
-    let mode = match body.and_then(|Json(b)| b.mode).as_deref() {
+    let mode = match body.and_then(|JsonBody(b)| b.mode).as_deref() {
         None | Some("full") => ImportMode::Full,
         Some("incremental") => ImportMode::Incremental,
         Some(other) => {
@@ -168,7 +169,7 @@ async fn list_vendors(State(app): State<App>) -> Result<Json<Vec<VendorView>>, A
 /// 201 with the vendor and its API token — the only time the token is shown.
 async fn add_vendor(
     State(app): State<App>,
-    Json(input): Json<VendorInput>,
+    JsonBody(input): JsonBody<VendorInput>,
 ) -> Result<(StatusCode, Json<CreatedVendor>), ApiError> {
     Ok((StatusCode::CREATED, Json(app.add_vendor(&input).await?)))
 }
@@ -183,7 +184,7 @@ async fn get_vendor(
 async fn update_vendor(
     State(app): State<App>,
     Path(id): Path<i64>,
-    Json(input): Json<VendorInput>,
+    JsonBody(input): JsonBody<VendorInput>,
 ) -> Result<Json<VendorView>, ApiError> {
     Ok(Json(app.update_vendor(id, &input).await?))
 }
@@ -198,7 +199,7 @@ struct AssignmentOutcome {
 async fn assign(
     State(app): State<App>,
     Path(store_id): Path<i64>,
-    Json(rule): Json<AssignmentInput>,
+    JsonBody(rule): JsonBody<AssignmentInput>,
 ) -> Result<Json<AssignmentOutcome>, ApiError> {
     app.assign(store_id, &rule).await?;
     Ok(Json(AssignmentOutcome {
@@ -289,7 +290,7 @@ struct RoutingSettings {
 async fn set_routing(
     State(app): State<App>,
     Path(store_id): Path<i64>,
-    Json(settings): Json<RoutingSettings>,
+    JsonBody(settings): JsonBody<RoutingSettings>,
 ) -> Result<Json<RoutingSettings>, ApiError> {
     let routed_status_ids = app
         .set_routed_statuses(store_id, &settings.routed_status_ids)
@@ -302,7 +303,7 @@ async fn set_routing(
 async fn record_shipment(
     State(app): State<App>,
     Path(purchase_order_id): Path<i64>,
-    Json(input): Json<ShipmentInput>,
+    JsonBody(input): JsonBody<ShipmentInput>,
 ) -> Result<(StatusCode, Json<ShipmentView>), ApiError> {
     let shipment = app
         .record_shipment(purchase_order_id, None, ShipmentSource::Operator, &input)
@@ -338,7 +339,7 @@ async fn upload_tracking(
 async fn set_stock(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
-    Json(input): Json<StockInput>,
+    JsonBody(input): JsonBody<StockInput>,
 ) -> Result<Json<StockReport>, ApiError> {
     Ok(Json(app.set_vendor_stock(vendor_id, &input).await?))
 }
@@ -361,7 +362,7 @@ async fn unmatched_skus(
 async fn set_stock_terms(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
-    Json(input): Json<StockTermsInput>,
+    JsonBody(input): JsonBody<StockTermsInput>,
 ) -> Result<StatusCode, ApiError> {
     app.set_stock_terms(vendor_id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -386,7 +387,7 @@ struct WarehouseMapping {
 async fn map_warehouse(
     State(app): State<App>,
     Path(warehouse_id): Path<i64>,
-    Json(input): Json<WarehouseMapping>,
+    JsonBody(input): JsonBody<WarehouseMapping>,
 ) -> Result<StatusCode, ApiError> {
     app.set_warehouse_location(warehouse_id, input.location_id)
         .await?;
@@ -403,7 +404,7 @@ async fn list_feeds(
 async fn add_feed(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
-    Json(input): Json<FeedInput>,
+    JsonBody(input): JsonBody<FeedInput>,
 ) -> Result<(StatusCode, Json<Feed>), ApiError> {
     Ok((
         StatusCode::CREATED,
@@ -442,10 +443,10 @@ struct PushInput {
 async fn push_inventory(
     State(app): State<App>,
     Path(store_id): Path<i64>,
-    body: Option<Json<PushInput>>,
+    body: Option<JsonBody<PushInput>>,
 ) -> Result<Json<PushReport>, ApiError> {
     app.store(store_id).await?;
-    let full = body.map(|Json(b)| b.full).unwrap_or(false);
+    let full = body.map(|JsonBody(b)| b.full).unwrap_or(false);
     app.push_inventory_now(store_id, full)
         .await
         .map(Json)

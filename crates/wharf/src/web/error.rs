@@ -16,6 +16,14 @@ pub enum WebError {
     NotFound,
     #[error("invalid input")]
     Invalid(FieldErrors),
+    /// A JSON body of the wrong shape; `field` is the path serde stopped at (`address.zip`),
+    /// `body` for the body as a whole.
+    #[error("invalid input: {field}: {message}")]
+    InvalidBody { field: String, message: String },
+    /// A request refused before its content was looked at (broken JSON, wrong media type, too
+    /// large).
+    #[error("{message}")]
+    Request { status: StatusCode, message: String },
     #[error("{0}")]
     Conflict(String),
     #[error("internal error: {0}")]
@@ -37,7 +45,8 @@ impl WebError {
     fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::InvalidBody { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Request { status, .. } => *status,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -64,6 +73,11 @@ impl IntoResponse for ApiError {
         self.0.log();
         let body = match &self.0 {
             WebError::Invalid(fields) => json!({ "error": "invalid input", "fields": fields }),
+            WebError::InvalidBody { field, message } => json!({
+                "error": "invalid input",
+                "fields": [{ "field": field, "message": message }],
+            }),
+            WebError::Request { message, .. } => json!({ "error": message }),
             WebError::NotFound => json!({ "error": "not found" }),
             WebError::Conflict(message) => json!({ "error": message }),
             WebError::Internal(_) => json!({ "error": "internal error; see wharf's log" }),
@@ -94,7 +108,10 @@ impl IntoResponse for PageError {
         self.0.log();
         let (title, message) = match &self.0 {
             WebError::NotFound => ("Not found", "There is nothing at this address."),
-            WebError::Invalid(_) => ("Invalid input", "Please go back and correct the form."),
+            WebError::Invalid(_) | WebError::InvalidBody { .. } => {
+                ("Invalid input", "Please go back and correct the form.")
+            }
+            WebError::Request { message, .. } => ("Not possible", message.as_str()),
             WebError::Conflict(message) => ("Not possible", message.as_str()),
             WebError::Internal(_) => (
                 "Something went wrong",

@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod error;
 mod inventory_pages;
+mod json_body;
 mod pages;
 mod probes;
 mod vendor_api;

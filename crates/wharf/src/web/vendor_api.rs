@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::{ApiError, WebError};
+use super::json_body::JsonBody;
 use crate::app::App;
 use crate::app::inventory::{StockImportReport, StockInput, StockReport};
 use crate::app::shipments::TrackingReport;
@@ -104,7 +105,7 @@ async fn record_shipment(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
     Path(purchase_order_id): Path<i64>,
-    Json(input): Json<ShipmentInput>,
+    JsonBody(input): JsonBody<ShipmentInput>,
 ) -> Result<(StatusCode, Json<ShipmentView>), ApiError> {
     let shipment = app
         .record_shipment(
@@ -161,7 +162,7 @@ async fn upload_tracking(
 async fn set_stock(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
-    Json(input): Json<StockInput>,
+    JsonBody(input): JsonBody<StockInput>,
 ) -> Result<Json<StockReport>, ApiError> {
     Ok(Json(app.set_vendor_stock(vendor.id, &input).await?))
 }

@@ -288,3 +288,49 @@ async fn store_pages_show_the_status_and_time_of_the_last_check() {
         );
     }
 }
+
+#[tokio::test]
+async fn unreadable_bodies_get_the_apis_error_shape_and_store_nothing() {
+    let app = spawn_app().await;
+    let post = |body: &'static str, content_type: &'static str| {
+        app.http
+            .post(format!("{}/api/v1/stores", app.address))
+            .basic_auth(
+                crate::helpers::ADMIN_USER,
+                Some(crate::helpers::ADMIN_PASSWORD),
+            )
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+
+    let broken = post(r#"{"name": "Acme""#, "application/json")
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), 400);
+    let error: Value = broken.json().await.unwrap();
+    let message = error["error"].as_str().unwrap();
+    assert!(
+        message.contains("not valid JSON") && message.contains("line 1"),
+        "{error}"
+    );
+
+    let wrong_shape = post(r#"{"name": 5}"#, "application/json").await.unwrap();
+    assert_eq!(wrong_shape.status(), 422);
+    let error: Value = wrong_shape.json().await.unwrap();
+    assert_eq!(error["error"], "invalid input");
+    assert_eq!(error["fields"][0]["field"], "name", "{error}");
+
+    let not_json = post(r#"{"name": "Acme"}"#, "text/plain").await.unwrap();
+    assert_eq!(not_json.status(), 415);
+    let error: Value = not_json.json().await.unwrap();
+    assert!(
+        error["error"]
+            .as_str()
+            .unwrap()
+            .contains("application/json")
+    );
+
+    let stores: Value = app.api_get("/stores").await.json().await.unwrap();
+    assert_eq!(stores.as_array().unwrap().len(), 0, "{stores}");
+}
