@@ -102,6 +102,12 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+fn serves_https(app: &App) -> bool {
+    app.public_url
+        .as_ref()
+        .is_some_and(|url| url.scheme() == "https")
+}
+
 pub async fn login(
     State(app): State<App>,
     jar: CookieJar,
@@ -115,6 +121,8 @@ pub async fn login(
                 .http_only(true)
                 // Strict: a cross-site form post never carries the session, which is the CSRF defence.
                 .same_site(SameSite::Strict)
+                // Behind TLS (an https public URL) the browser must never send it in clear.
+                .secure(serves_https(&app))
                 .build();
             (jar.add(cookie), Redirect::to(&next)).into_response()
         }

@@ -125,3 +125,39 @@ async fn the_login_page_never_redirects_off_site() {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/");
 }
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_only_when_wharf_is_served_over_https() {
+    let app = spawn_app().await;
+    let sign_in = |address: String| {
+        let http = app.http.clone();
+        async move {
+            let response = http
+                .post(format!("{address}/login"))
+                .form(&[("username", ADMIN_USER), ("password", ADMIN_PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 303);
+            response.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let plain = sign_in(app.address.clone()).await;
+    assert!(
+        plain.contains("HttpOnly") && plain.contains("SameSite=Strict"),
+        "{plain}"
+    );
+    assert!(!plain.contains("Secure"), "{plain}");
+
+    // The same wharf behind TLS: its public URL is https.
+    let mut behind_tls = app.app.clone();
+    behind_tls.public_url = Some("https://wharf.example.com".parse().unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, wharf::web::router(behind_tls)).into_future());
+    let secure = sign_in(address).await;
+    assert!(secure.contains("; Secure"), "{secure}");
+}
