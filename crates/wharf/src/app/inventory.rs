@@ -79,13 +79,13 @@ pub struct StockTermsInput {
 }
 
 /// Absolute stock levels a vendor sends.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct StockInput {
     #[serde(default)]
     pub items: Vec<StockItemInput>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct StockItemInput {
     #[serde(default)]
     pub sku: String,
@@ -96,13 +96,13 @@ pub struct StockItemInput {
     pub warehouse: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct StockReport {
     pub applied: usize,
 }
 
 /// What a stock file did: valid rows applied, each bad row reported with its line.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct StockImportReport {
     pub applied: usize,
     pub errors: Vec<crate::domain::tracking_csv::RowError>,

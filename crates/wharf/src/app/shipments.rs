@@ -60,7 +60,7 @@ pub(crate) struct ImportJob {
 }
 
 /// What a tracking CSV upload did: valid groups recorded, bad rows reported by line.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct TrackingReport {
     pub shipments_recorded: usize,
     pub lines_recorded: usize,

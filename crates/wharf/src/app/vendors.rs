@@ -15,7 +15,7 @@ use crate::domain::{FieldError, FieldErrors};
 /// Vendor tokens start with this, so a leaked one is recognisable (and greppable) as wharf's.
 const TOKEN_PREFIX: &str = "whv_";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VendorView {
     pub id: i64,
     pub name: String,

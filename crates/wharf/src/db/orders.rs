@@ -488,7 +488,7 @@ pub async fn order_events(db: &Db, order_id: i64) -> Result<Vec<OrderEvent>, DbE
         .collect())
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct PurchaseOrderLine {
     pub order_line_id: i64,
     pub name: String,
@@ -501,7 +501,7 @@ pub struct PurchaseOrderLine {
     pub address_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct PurchaseOrderAddress {
     pub id: i64,
     pub name: String,
@@ -515,7 +515,7 @@ pub struct PurchaseOrderAddress {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct PurchaseOrder {
     pub id: i64,
     pub order_id: i64,

@@ -573,7 +573,7 @@ pub async fn items_known_shipped(conn: &mut AnyConnection, order_id: i64) -> Res
 }
 
 /// A shipment as pages and APIs show it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ShipmentView {
     pub id: i64,
     pub order_id: i64,
@@ -594,7 +594,7 @@ pub struct ShipmentView {
     pub bigcommerce_shipment_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ShipmentLineView {
     pub order_line_id: i64,
     pub sku: Option<String>,

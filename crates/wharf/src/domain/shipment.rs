@@ -14,7 +14,7 @@ pub const MAX_TRACKING_URL: usize = 500;
 pub const MAX_SHIPPING_METHOD: usize = 100;
 
 /// A shipment as submitted (vendor API JSON, form, CSV row group).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ShipmentInput {
     #[serde(default)]
     pub tracking_number: String,
@@ -29,7 +29,7 @@ pub struct ShipmentInput {
 }
 
 /// One shipped line: the purchase order line's `order_line_id`, or its SKU.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ShipmentLineInput {
     #[serde(default)]
     pub line_id: Option<i64>,

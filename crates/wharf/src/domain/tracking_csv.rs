@@ -36,7 +36,7 @@ pub struct TrackingRow {
 }
 
 /// One problem with one row; a row with several problems has several of these.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub line: u64,
     /// Starts with the column's name, e.g. `quantity: "abc" is not a whole number`.

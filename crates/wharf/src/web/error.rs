@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::app::stores::StoreError;
 use crate::domain::FieldErrors;
@@ -59,7 +59,7 @@ impl WebError {
     }
 }
 
-/// The JSON API's error answer: `{"error": "...", "fields": [{"field", "message"}]}`.
+/// The JSON API's error answer, with an [`ErrorBody`].
 pub struct ApiError(pub WebError);
 
 impl<E: Into<WebError>> From<E> for ApiError {
@@ -68,19 +68,61 @@ impl<E: Into<WebError>> From<E> for ApiError {
     }
 }
 
+/// The body of every JSON API error: `{"error": "...", "fields": [{"field", "message"}]}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for people.
+    pub error: String,
+    /// Each input at fault, when the request was invalid (422).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldMessage {
+    /// The input's name (a JSON key, or its path such as `lines[0].quantity`), or `body`.
+    pub field: String,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(error: impl Into<String>) -> Self {
+        ErrorBody {
+            error: error.into(),
+            fields: Vec::new(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
-        let body = match &self.0 {
-            WebError::Invalid(fields) => json!({ "error": "invalid input", "fields": fields }),
-            WebError::InvalidBody { field, message } => json!({
-                "error": "invalid input",
-                "fields": [{ "field": field, "message": message }],
-            }),
-            WebError::Request { message, .. } => json!({ "error": message }),
-            WebError::NotFound => json!({ "error": "not found" }),
-            WebError::Conflict(message) => json!({ "error": message }),
-            WebError::Internal(_) => json!({ "error": "internal error; see wharf's log" }),
+        let body = match self.0 {
+            WebError::Invalid(ref errors) => ErrorBody {
+                error: "invalid input".into(),
+                fields: errors
+                    .0
+                    .iter()
+                    .map(|e| FieldMessage {
+                        field: e.field.into(),
+                        message: e.message.clone(),
+                    })
+                    .collect(),
+            },
+            WebError::InvalidBody {
+                ref field,
+                ref message,
+            } => ErrorBody {
+                error: "invalid input".into(),
+                fields: vec![FieldMessage {
+                    field: field.clone(),
+                    message: message.clone(),
+                }],
+            },
+            WebError::Request { ref message, .. } => ErrorBody::new(message.as_str()),
+            WebError::NotFound => ErrorBody::new("not found"),
+            WebError::Conflict(ref message) => ErrorBody::new(message.as_str()),
+            WebError::Internal(_) => ErrorBody::new("internal error; see wharf's log"),
         };
         (self.0.status(), Json(body)).into_response()
     }

@@ -1,17 +1,23 @@
 //! The vendor API: what a vendor's own systems call, authenticated by the vendor's token
 //! (`Authorization: Bearer whv_…`). A vendor only ever sees its own purchase orders: another
 //! vendor's answer 404, exactly like one that does not exist.
+//!
+//! Its OpenAPI document is built from the same registrations as the routes (utoipa-axum), so
+//! the two cannot drift apart, and is served unauthenticated at `/vendor-api/v1/openapi.json`.
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::error::{ApiError, WebError};
+use super::error::{ApiError, ErrorBody, WebError};
 use super::json_body::JsonBody;
 use crate::app::App;
 use crate::app::inventory::{StockImportReport, StockInput, StockReport};
@@ -21,18 +27,53 @@ use crate::db::orders::PurchaseOrder;
 use crate::db::shipments::ShipmentView;
 use crate::domain::shipment::{ShipmentInput, ShipmentSource};
 
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wharf vendor API",
+        description = "What a vendor's systems call: its purchase orders, shipments with tracking, \
+                       and stock levels. Every call but this document's needs the vendor's token."
+    ),
+    servers((url = "/vendor-api/v1")),
+    modifiers(&VendorToken),
+    security(("vendor_token" = [])),
+    components(schemas(ErrorBody))
+)]
+struct VendorApiDoc;
+
+struct VendorToken;
+
+impl Modify for VendorToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "The vendor's API token (whv_…), shown once when the vendor was added.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("vendor_token", SecurityScheme::Http(scheme));
+    }
+}
+
 pub fn routes(app: App) -> Router<App> {
-    Router::new()
-        .route("/me", get(me))
-        .route("/purchase-orders", get(list_purchase_orders))
-        .route("/purchase-orders/{id}", get(get_purchase_order))
-        .route("/purchase-orders/{id}/shipments", post(record_shipment))
-        .route("/shipments/csv", post(upload_tracking))
-        .route("/shipments/{id}", get(get_shipment))
-        .route("/stock", put(set_stock))
-        .route("/stock/csv", post(upload_stock))
-        .route("/stock/unmatched", get(unmatched_skus))
-        .route_layer(middleware::from_fn_with_state(app, require_vendor))
+    let (api, doc) = OpenApiRouter::with_openapi(VendorApiDoc::openapi())
+        .routes(routes!(me))
+        .routes(routes!(list_purchase_orders))
+        .routes(routes!(get_purchase_order))
+        .routes(routes!(record_shipment))
+        .routes(routes!(upload_tracking))
+        .routes(routes!(get_shipment))
+        .routes(routes!(set_stock))
+        .routes(routes!(upload_stock))
+        .routes(routes!(unmatched_skus))
+        .split_for_parts();
+    let doc = Json(doc);
+    api.route_layer(middleware::from_fn_with_state(app, require_vendor))
+        // After the layer: the document is public, like any API reference.
+        .route("/openapi.json", get(move || async move { doc }))
 }
 
 async fn require_vendor(State(app): State<App>, mut request: Request, next: Next) -> Response {
@@ -52,9 +93,9 @@ async fn require_vendor(State(app): State<App>, mut request: Request, next: Next
             next.run(request).await
         }
         None => {
-            let body = Json(
-                json!({ "error": "send your vendor API token as Authorization: Bearer <token>" }),
-            );
+            let body = Json(ErrorBody::new(
+                "send your vendor API token as Authorization: Bearer <token>",
+            ));
             (
                 StatusCode::UNAUTHORIZED,
                 [(header::WWW_AUTHENTICATE, "Bearer")],
@@ -65,16 +106,28 @@ async fn require_vendor(State(app): State<App>, mut request: Request, next: Next
     }
 }
 
+/// The vendor the token belongs to.
+#[utoipa::path(get, path = "/me", responses(
+    (status = 200, description = "OK", body = VendorView),
+    (status = 401, description = "No or unknown token", body = ErrorBody),
+))]
 async fn me(Extension(vendor): Extension<VendorView>) -> Json<VendorView> {
     Json(vendor)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
-    /// "open" (default) or "all".
+    /// `open` (the default) or `all`, which includes shipped and cancelled ones.
     status: Option<String>,
 }
 
+/// The vendor's purchase orders, oldest first: each with its lines (ordered and shipped
+/// quantities) and the addresses they ship to.
+#[utoipa::path(get, path = "/purchase-orders", params(ListQuery), responses(
+    (status = 200, description = "OK", body = Vec<PurchaseOrder>),
+    (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+))]
 async fn list_purchase_orders(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
@@ -86,6 +139,14 @@ async fn list_purchase_orders(
     ))
 }
 
+/// One of the vendor's purchase orders; another vendor's is 404, like one that does not exist.
+#[utoipa::path(get, path = "/purchase-orders/{id}",
+    params(("id" = i64, Path, description = "The purchase order's id")),
+    responses(
+        (status = 200, description = "OK", body = PurchaseOrder),
+        (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+        (status = 404, description = "Not found, or another vendor's", body = ErrorBody),
+    ))]
 async fn get_purchase_order(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
@@ -101,6 +162,21 @@ async fn get_purchase_order(
 
 /// Records a shipment of one of the vendor's purchase orders: 201 with the shipment, queued for
 /// BigCommerce; 422 naming each bad field; 409 when the purchase order is cancelled.
+///
+/// Lines name the purchase order line (`line_id`, its `order_line_id`) or its `sku`. A
+/// shipment is pushed to BigCommerce exactly once (one per shipping address), however often
+/// wharf or BigCommerce fail on the way.
+#[utoipa::path(post, path = "/purchase-orders/{id}/shipments",
+    params(("id" = i64, Path, description = "The purchase order's id")),
+    request_body = ShipmentInput,
+    responses(
+        (status = 201, description = "Recorded and queued for BigCommerce", body = ShipmentView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+        (status = 404, description = "Not found, or another vendor's", body = ErrorBody),
+        (status = 409, description = "The purchase order is cancelled", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was recorded", body = ErrorBody),
+    ))]
 async fn record_shipment(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
@@ -118,6 +194,15 @@ async fn record_shipment(
     Ok((StatusCode::CREATED, Json(shipment)))
 }
 
+/// One of the vendor's shipments, with its push state (`pending`, `pushed`, `failed`, `held`)
+/// and the BigCommerce shipments it became.
+#[utoipa::path(get, path = "/shipments/{id}",
+    params(("id" = i64, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "OK", body = ShipmentView),
+        (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+        (status = 404, description = "Not found, or another vendor's", body = ErrorBody),
+    ))]
 async fn get_shipment(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
@@ -138,13 +223,23 @@ async fn get_shipment(
     Ok(Json(shipment))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UploadQuery {
+    /// The store whose orders the file's order numbers belong to.
     store_id: i64,
 }
 
 /// A tracking CSV (order, sku, quantity, tracking_number, carrier[, tracking_url,
-/// shipping_method]) for the vendor's own purchase orders of one store.
+/// shipping_method]) for the vendor's own purchase orders of one store. Valid rows are recorded
+/// (grouped into shipments by order and tracking number); bad ones are reported by line.
+#[utoipa::path(post, path = "/shipments/csv", params(UploadQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, description = "OK", body = TrackingReport),
+        (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+        (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
+    ))]
 async fn upload_tracking(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
@@ -159,6 +254,12 @@ async fn upload_tracking(
 
 /// Sets the vendor's absolute stock levels: `{"items": [{"sku", "quantity", "warehouse"?}]}`.
 /// Refused whole (422, naming each bad item) if any item is invalid.
+#[utoipa::path(put, path = "/stock", request_body = StockInput, responses(
+    (status = 200, description = "OK", body = StockReport),
+    (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+    (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+    (status = 422, description = "Names each bad item; nothing was applied", body = ErrorBody),
+))]
 async fn set_stock(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
@@ -169,6 +270,13 @@ async fn set_stock(
 
 /// A stock CSV (sku, quantity[, warehouse]): valid rows applied, bad ones reported by line; a
 /// mostly invalid file is refused whole.
+#[utoipa::path(post, path = "/stock/csv",
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, description = "OK", body = StockImportReport),
+        (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+        (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
+    ))]
 async fn upload_stock(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
@@ -178,6 +286,10 @@ async fn upload_stock(
 }
 
 /// The vendor's SKUs that match no item of any store.
+#[utoipa::path(get, path = "/stock/unmatched", responses(
+    (status = 200, description = "OK", body = Vec<String>),
+    (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
+))]
 async fn unmatched_skus(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,

@@ -10,6 +10,7 @@ mod helpers;
 mod inventory;
 mod jobs;
 mod metrics;
+mod openapi;
 mod orders;
 mod products;
 mod quota;
