@@ -268,7 +268,7 @@ impl App {
     pub async fn run_push_job(&self, job: ClaimedJob) -> JobOutcome {
         match job.payload::<PushJob>() {
             Ok(PushJob { shipment_id }) => {
-                super::orders::outcome(self.push_shipment(shipment_id).await)
+                super::orders::outcome(self.push_shipment(shipment_id, &job.lease).await)
             }
             Err(e) => JobOutcome::Fail {
                 error: format!("bad payload: {e}"),
@@ -286,8 +286,13 @@ impl App {
     }
 
     /// Creates the shipment's missing parts in BigCommerce, then reads the order back so wharf
-    /// shows what BigCommerce now says (items shipped, each line's quantity, the status).
-    pub async fn push_shipment(&self, shipment_id: i64) -> Result<(), SyncError> {
+    /// shows what BigCommerce now says (items shipped, each line's quantity, the status). Each
+    /// create is sent only while `lease` is still this run's (see [`jobs::JobLease`]).
+    pub async fn push_shipment(
+        &self,
+        shipment_id: i64,
+        lease: &jobs::JobLease,
+    ) -> Result<(), SyncError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         let Some(plan) = shipments::push_plan(&mut conn, shipment_id).await? else {
             return Ok(());
@@ -308,6 +313,7 @@ impl App {
         let mut pusher = Pusher {
             app: self,
             client: &client,
+            lease,
             plan,
             order_refreshed: false,
             remote: None,
@@ -548,6 +554,7 @@ fn outgoing(plan: &PushPlan, part: &Part) -> OutgoingShipment {
 struct Pusher<'a> {
     app: &'a App,
     client: &'a StoreClient,
+    lease: &'a jobs::JobLease,
     plan: PushPlan,
     /// The order was re-read after BigCommerce refused a part (done at most once per job).
     order_refreshed: bool,
@@ -585,6 +592,11 @@ impl Pusher<'_> {
                 let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;
                 shipments::set_part_state(&mut conn, part_id, PartState::Skipped, None).await?;
                 return Ok(());
+            }
+            // A worker presumed dead must not send what its successor sends too.
+            if !self.lease.renew(&self.app.db).await? {
+                let lost = "the job was taken over by another worker, which sends the shipment";
+                return Err(DbError::Conflict(lost.into()).into());
             }
             {
                 let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;

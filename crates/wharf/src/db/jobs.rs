@@ -120,6 +120,28 @@ pub struct ClaimedJob {
     pub locked_until_ms: i64,
     /// When the job became due: the wait until its claim is `now - run_at_ms`.
     pub run_at_ms: i64,
+    pub lease: JobLease,
+}
+
+/// A claimed job's hold on its lease.
+///
+/// Renewed right before a remote write that must not happen twice, it fences off a worker
+/// presumed dead: once the job was rescued and claimed by another worker, `renew` says so and
+/// the write is left to the new owner. Renewed, the lease also outlasts the request when it is
+/// longer than the client's timeout (the default 60 s lease against 30 s), so no successor can
+/// look for what the request made before it has landed or failed.
+#[derive(Debug, Clone)]
+pub struct JobLease {
+    pub job_id: i64,
+    pub worker_id: String,
+    pub duration: Duration,
+}
+
+impl JobLease {
+    /// Extends the lease; false when the job now belongs to another worker.
+    pub async fn renew(&self, db: &Db) -> Result<bool, DbError> {
+        extend_lease(db, self.job_id, &self.worker_id, self.duration).await
+    }
 }
 
 impl ClaimedJob {
@@ -245,6 +267,11 @@ pub async fn claim(
                 max_attempts: row.get("max_attempts"),
                 locked_until_ms: row.get("locked_until"),
                 run_at_ms: row.get("run_at"),
+                lease: JobLease {
+                    job_id: row.get("id"),
+                    worker_id: worker_id.to_owned(),
+                    duration: lease,
+                },
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;

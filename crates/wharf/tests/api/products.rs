@@ -540,6 +540,11 @@ async fn two_runners_of_the_same_import_store_each_page_once() {
         max_attempts: 20,
         locked_until_ms: 0,
         run_at_ms: 0,
+        lease: wharf::db::jobs::JobLease {
+            job_id: 1,
+            worker_id: "test".into(),
+            duration: std::time::Duration::from_secs(60),
+        },
     };
     let (first, second) = tokio::join!(
         app.app.run_import_job(job(1)),

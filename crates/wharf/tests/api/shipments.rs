@@ -540,6 +540,66 @@ async fn a_line_shipped_by_hand_in_bigcommerce_is_reported_not_shipped_twice() {
 }
 
 #[tokio::test]
+async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
+    use wharf::db::jobs;
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let shop = shop(&app).await;
+    let (external, order_id) = shop.order(&app, &[(0, 1, 0)]).await;
+    let po = purchase_order(&app, order_id).await;
+    let line = &po["lines"][0];
+    let body = json!({
+        "tracking_number": "FENCED1",
+        "carrier": "UPS",
+        "lines": [{ "line_id": line["order_line_id"], "quantity": 1 }],
+    });
+    let response = ship(&app, &shop.alpha_token, po["id"].as_i64().unwrap(), body).await;
+    assert_eq!(response.status(), 201);
+    let shipment: Value = response.json().await.unwrap();
+
+    // Worker A claims the push and is presumed dead (its lease runs out); B takes the job over.
+    let db = &app.app.db;
+    let lease = Duration::from_millis(1);
+    let presumed_dead = jobs::claim(db, "A", 10, lease, 100).await.unwrap();
+    let push_of_a = presumed_dead
+        .into_iter()
+        .find(|j| j.kind == wharf::app::shipments::PUSH_JOB)
+        .expect("the shipment's push is queued");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert!(jobs::rescue_expired(db).await.unwrap() >= 1);
+    let taken_over = jobs::claim(db, "B", 10, Duration::from_secs(60), 100)
+        .await
+        .unwrap();
+    let push_of_b = taken_over
+        .into_iter()
+        .find(|j| j.id == push_of_a.id)
+        .unwrap();
+
+    // A wakes up and runs its copy: it must leave the create to B.
+    let outcome = app.app.run_push_job(push_of_a).await;
+    assert!(
+        matches!(&outcome, wharf::jobs::JobOutcome::Retry { error } if error.contains("taken over")),
+        "{outcome:?}"
+    );
+    assert!(app.sim.simulator.shipments(STORE_HASH, external).is_empty());
+
+    assert_eq!(
+        app.app.run_push_job(push_of_b).await,
+        wharf::jobs::JobOutcome::Done
+    );
+    let in_bigcommerce = app.sim.simulator.shipments(STORE_HASH, external);
+    assert_eq!(in_bigcommerce.len(), 1);
+    assert_eq!(in_bigcommerce[0].tracking_number, "FENCED1");
+    let shipment = wait_for_shipment(&app, shipment["id"].as_i64().unwrap(), &["pushed"]).await;
+    assert_eq!(
+        shipment["bigcommerce_shipment_ids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
 async fn a_bigcommerce_refusal_is_shown_with_its_message_and_retry_pushes_it() {
     let app = spawn_app().await;
     let shop = shop(&app).await;
