@@ -22,7 +22,7 @@ struct ImportJob {
 }
 
 /// A run as the progress bar, the API and the CLI show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportView {
     #[serde(flatten)]
     pub run: ImportRecord,

@@ -54,7 +54,7 @@ struct FeedJob {
 }
 
 /// A stock feed to add: the URL of a CSV, how often to fetch it, and its columns.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FeedInput {
     #[serde(default)]
     pub url: String,
@@ -65,7 +65,7 @@ pub struct FeedInput {
 }
 
 /// How a vendor's stock is taken: buffer, staleness, SKU matching.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct StockTermsInput {
     #[serde(default)]
     pub buffer: i64,
@@ -109,7 +109,7 @@ pub struct StockImportReport {
 }
 
 /// What one push did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct PushReport {
     /// Item levels BigCommerce confirmed.
     pub pushed: usize,
@@ -121,14 +121,14 @@ pub struct PushReport {
 }
 
 /// What one drift check found.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct DriftReport {
     pub items_checked: usize,
     pub differences: usize,
     pub requests: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RefusedItem {
     pub kind: ItemKind,
     pub sku: String,
@@ -136,7 +136,7 @@ pub struct RefusedItem {
     pub error: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InventoryView {
     pub store_id: i64,
     /// Item levels wharf has published (or tried to).

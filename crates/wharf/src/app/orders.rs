@@ -61,14 +61,14 @@ pub(super) struct StorePolicy {
     vendors: HashMap<i64, String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct PollReport {
     pub pages: u32,
     pub orders: usize,
 }
 
 /// An order with everything the order page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrderDetail {
     pub order: OrderSummary,
     pub purchase_orders: Vec<PurchaseOrder>,
@@ -77,9 +77,11 @@ pub struct OrderDetail {
 }
 
 /// The dry run of an order's split, with vendor names.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoutingPreview {
     pub plan: RoutingPlan,
+    /// Vendor id → name, for the vendors the plan names.
+    #[schema(value_type = HashMap<String, String>)]
     pub vendors: HashMap<i64, String>,
 }
 

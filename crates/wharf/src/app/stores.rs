@@ -31,7 +31,7 @@ pub enum StoreError {
 }
 
 /// A store as shown to people and API clients: secrets masked to their last four characters.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StoreView {
     pub id: i64,
     pub name: String,
@@ -46,7 +46,7 @@ pub struct StoreView {
     pub routed_status_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ConnectionView {
     pub status: ConnectionStatus,
     pub label: &'static str,

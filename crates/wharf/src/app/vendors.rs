@@ -9,6 +9,7 @@ use super::tokens::{digest, random_token};
 use crate::db::vendors::{self, VendorRecord};
 use crate::db::{self, DbError};
 use crate::domain::store::{last4, masked};
+use crate::domain::tracking_csv::RowError;
 use crate::domain::vendor::{NewVendor, VendorInput};
 use crate::domain::{FieldError, FieldErrors};
 
@@ -36,11 +37,12 @@ impl From<&VendorRecord> for VendorView {
 }
 
 /// A new vendor and its API token, which is never shown again.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedVendor {
     #[serde(flatten)]
     pub vendor: VendorView,
     #[serde(serialize_with = "expose")]
+    #[schema(value_type = String)]
     pub api_token_once: SecretString,
 }
 
@@ -49,7 +51,7 @@ fn expose<S: serde::Serializer>(secret: &SecretString, serializer: S) -> Result<
 }
 
 /// One assignment rule, as the API, the CLI and the CSV upload give it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum AssignmentInput {
     /// The variant(s) with this SKU.
@@ -72,17 +74,10 @@ pub enum AssignmentInput {
 }
 
 /// What a CSV upload did: valid rows are applied, bad ones reported by line.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct CsvReport {
     pub applied: usize,
     pub errors: Vec<RowError>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RowError {
-    /// 1-based line of the file (the header is line 1).
-    pub line: u64,
-    pub message: String,
 }
 
 impl App {

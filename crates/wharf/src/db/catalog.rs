@@ -17,7 +17,7 @@ const PRODUCT: &str = "product";
 const VARIANT: &str = "variant";
 pub const CATALOG_CURSOR: &str = "catalog.products";
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportRecord {
     pub id: i64,
     pub store_id: i64,
@@ -32,7 +32,7 @@ pub struct ImportRecord {
     pub created_at_ms: i64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportIssue {
     pub product_external_id: i64,
     pub variant_external_id: Option<i64>,
@@ -765,7 +765,7 @@ async fn update_variant(
 // ---- reading the catalog -----------------------------------------------------------------
 
 /// One row of the product list: a variant with its product.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct CatalogRow {
     pub store_id: i64,
     pub store_name: String,

@@ -103,7 +103,7 @@ pub async fn warehouse(
     )
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Warehouse {
     pub id: i64,
     pub vendor_id: i64,
@@ -211,7 +211,9 @@ pub async fn stock_rows(db: &Db, vendor_id: Option<i64>) -> Result<Vec<StockRow>
 }
 
 /// What BigCommerce tracks stock on: a variant (variant-tracked products) or a product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Variant,
@@ -477,7 +479,7 @@ pub async fn release_push_lease(db: &Db, store_id: i64) -> Result<(), DbError> {
 }
 
 /// A difference the drift check found.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Drift {
     pub checked_at_ms: i64,
     pub item_kind: ItemKind,
@@ -538,7 +540,7 @@ pub async fn drift_report(db: &Db, store_id: i64) -> Result<Vec<Drift>, DbError>
 }
 
 /// A stock feed: a CSV fetched from a URL on a schedule.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Feed {
     pub id: i64,
     pub vendor_id: i64,

@@ -421,7 +421,7 @@ fn order_summary(r: &sqlx::any::AnyRow) -> OrderSummary {
     }
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct OrderSummary {
     pub id: i64,
     pub store_id: i64,
@@ -465,7 +465,7 @@ pub async fn count_needing_attention(db: &Db) -> Result<i64, DbError> {
     )
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct OrderEvent {
     pub at_ms: i64,
     pub kind: String,

@@ -73,7 +73,7 @@ pub fn normalize_code(code: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportMode {
     /// Every product; what the store no longer has is archived.
@@ -99,7 +99,7 @@ impl ImportMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportStatus {
     Queued,
@@ -134,7 +134,7 @@ impl ImportStatus {
 }
 
 /// How far a run got: what the progress bar shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportCounts {
     pub pages_done: i64,
     pub pages_total: i64,

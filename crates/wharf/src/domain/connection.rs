@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An API permission wharf needs on the store, in the merchant's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RequiredScope {
     OrdersModify,
@@ -35,7 +35,7 @@ impl RequiredScope {
 }
 
 /// One line of the Connect report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "check")]
 pub enum Check {
     AccessToken,
@@ -60,7 +60,7 @@ impl Check {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CheckResult {
     #[serde(flatten)]
     pub check: Check,
@@ -88,7 +88,7 @@ impl CheckResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectionStatus {
     /// Connect has never been run for this store.

@@ -140,9 +140,11 @@ pub fn route_line(rules: &RoutingRules, line: &RoutableLine) -> LineRoute {
 }
 
 /// How an order splits: one purchase order per vendor, and what could not be routed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RoutingPlan {
-    /// Vendor → its lines (line id, quantity), in line order.
+    /// Vendor → its lines (line id, quantity), in line order. In JSON: the vendor id as a
+    /// string key, each line a `[line id, quantity]` pair.
+    #[schema(value_type = BTreeMap<String, Vec<Vec<i64>>>)]
     pub purchase_orders: BTreeMap<VendorId, Vec<(i64, i64)>>,
     pub needs_attention: Vec<i64>,
     pub not_shipped: Vec<i64>,

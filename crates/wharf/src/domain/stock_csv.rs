@@ -60,7 +60,7 @@ const WAREHOUSE_ALIASES: &[&str] = &["warehouse", "location", "warehouse_code"];
 /// `warehouse: None` ignores any warehouse column. With the default name the column is
 /// optional; with any other name it is required, because an operator who named it expects
 /// per-warehouse rows, and reading them without the warehouse would merge them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ColumnMapping {
     pub sku: String,

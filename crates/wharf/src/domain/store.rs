@@ -214,7 +214,7 @@ fn parse_credential(field: &'static str, label: &str, input: &str) -> Result<Str
 }
 
 /// What the merchant submitted, as typed: every surface (form, JSON, CLI) fills this in.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewStoreInput {
     #[serde(default)]
     pub name: String,

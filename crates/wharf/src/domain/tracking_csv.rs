@@ -38,6 +38,7 @@ pub struct TrackingRow {
 /// One problem with one row; a row with several problems has several of these.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct RowError {
+    /// 1-based line of the file (the header is line 1).
     pub line: u64,
     /// Starts with the column's name, e.g. `quantity: "abc" is not a whole number`.
     pub message: String,

@@ -57,7 +57,7 @@ impl VendorEmail {
     }
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct VendorInput {
     #[serde(default)]
     pub name: String,

@@ -2,12 +2,15 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{ApiError, WebError};
+use super::error::{ApiError, ErrorBody, WebError};
 use super::json_body::JsonBody;
 use crate::app::App;
 use crate::app::catalog::ImportView;
@@ -30,44 +33,97 @@ use crate::domain::store::NewStoreInput;
 use crate::domain::vendor::VendorInput;
 use crate::domain::{FieldError, FieldErrors};
 
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/stores", get(list_stores).post(add_store))
-        .route("/stores/{id}", get(get_store))
-        .route("/stores/{id}/connect", post(connect_store))
-        .route("/stores/{id}/imports", post(start_import))
-        .route("/imports/{id}", get(get_import))
-        .route("/products", get(list_products))
-        .route("/vendors", get(list_vendors).post(add_vendor))
-        .route("/vendors/{id}", get(get_vendor).put(update_vendor))
-        .route("/stores/{id}/assignments", post(assign))
-        .route("/stores/{id}/assignments/csv", post(assign_from_csv))
-        .route("/stores/{id}/orders/sync", post(sync_orders))
-        .route("/stores/{id}/routing", put(set_routing))
-        .route("/orders", get(list_orders))
-        .route("/orders/{id}", get(get_order))
-        .route("/orders/{id}/routing-preview", get(preview_routing))
-        .route("/purchase-orders/{id}/shipments", post(record_shipment))
-        .route("/shipments/{id}", get(get_shipment))
-        .route("/shipments/{id}/retry", post(retry_shipment))
-        .route("/stores/{id}/shipments/csv", post(upload_tracking))
-        .route("/vendors/{id}/stock", put(set_stock))
-        .route("/vendors/{id}/stock/csv", post(upload_stock))
-        .route("/vendors/{id}/stock/unmatched", get(unmatched_skus))
-        .route("/vendors/{id}/stock-terms", put(set_stock_terms))
-        .route("/vendors/{id}/warehouses", get(list_warehouses))
-        .route("/warehouses/{id}", put(map_warehouse))
-        .route("/vendors/{id}/feeds", get(list_feeds).post(add_feed))
-        .route("/feeds/{id}/run", post(run_feed))
-        .route("/stores/{id}/inventory", get(inventory))
-        .route("/stores/{id}/inventory/push", post(push_inventory))
-        .route("/stores/{id}/inventory/drift-check", post(check_drift))
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wharf operator API",
+        description = "The operator's API: stores and Connect, the catalog import, vendors and \
+                       their assignment rules, orders and their purchase orders, shipments, \
+                       and inventory. The same use cases as the pages."
+    ),
+    servers((url = "/api/v1")),
+    modifiers(&OperatorSignIn),
+    security(("operator_password" = []), ("operator_session" = [])),
+    components(schemas(ErrorBody))
+)]
+struct OperatorApiDoc;
+
+struct OperatorSignIn;
+
+impl Modify for OperatorSignIn {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let password = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Basic)
+            .description(Some("The operator's username and password"))
+            .build();
+        components.add_security_scheme("operator_password", SecurityScheme::Http(password));
+        components.add_security_scheme(
+            "operator_session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(super::SESSION_COOKIE))),
+        );
+    }
 }
 
+/// The routes and their OpenAPI document, registered together so they cannot drift apart.
+pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(OperatorApiDoc::openapi())
+        .routes(routes!(list_stores, add_store))
+        .routes(routes!(get_store))
+        .routes(routes!(connect_store))
+        .routes(routes!(start_import))
+        .routes(routes!(get_import))
+        .routes(routes!(list_products))
+        .routes(routes!(list_vendors, add_vendor))
+        .routes(routes!(get_vendor, update_vendor))
+        .routes(routes!(assign))
+        .routes(routes!(assign_from_csv))
+        .routes(routes!(sync_orders))
+        .routes(routes!(set_routing))
+        .routes(routes!(list_orders))
+        .routes(routes!(get_order))
+        .routes(routes!(preview_routing))
+        .routes(routes!(record_shipment))
+        .routes(routes!(get_shipment))
+        .routes(routes!(retry_shipment))
+        .routes(routes!(upload_tracking))
+        .routes(routes!(set_stock))
+        .routes(routes!(upload_stock))
+        .routes(routes!(unmatched_skus))
+        .routes(routes!(set_stock_terms))
+        .routes(routes!(list_warehouses))
+        .routes(routes!(map_warehouse))
+        .routes(routes!(list_feeds, add_feed))
+        .routes(routes!(run_feed))
+        .routes(routes!(inventory))
+        .routes(routes!(push_inventory))
+        .routes(routes!(check_drift))
+        .split_for_parts()
+}
+
+#[utoipa::path(
+    get,
+    path = "/stores",
+    responses(
+        (status = 200, description = "OK", body = Vec<StoreView>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
 async fn list_stores(State(app): State<App>) -> Result<Json<Vec<StoreView>>, ApiError> {
     Ok(Json(app.list_stores().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores",
+    request_body = NewStoreInput,
+    responses(
+        (status = 201, description = "Added, not yet connected", body = StoreView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 async fn add_store(
     State(app): State<App>,
     JsonBody(input): JsonBody<NewStoreInput>,
@@ -75,6 +131,16 @@ async fn add_store(
     Ok((StatusCode::CREATED, Json(app.add_store(&input).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/stores/{id}",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "OK", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn get_store(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -82,6 +148,16 @@ async fn get_store(
     Ok(Json(app.store(id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/connect",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "The verdict is in `connection.status`, with each failed check", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 /// Runs Connect. 200 either way: the verdict is in `connection.status`, with the failed checks.
 async fn connect_store(
     State(app): State<App>,
@@ -90,13 +166,25 @@ async fn connect_store(
     Ok(Json(app.connect_store(id).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct StartImport {
     /// "full" (default) or "incremental".
     #[serde(default)]
     mode: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/imports",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body(content = Option<StartImport>, description = "Optional; a full import without it"),
+    responses(
+        (status = 202, description = "Queued (or the import already queued or running)", body = ImportView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 /// Queues an import (202); an import already queued or running is returned instead.
 async fn start_import(
     State(app): State<App>,
@@ -120,6 +208,16 @@ async fn start_import(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/imports/{id}",
+    params(("id" = i64, Path, description = "The import's id")),
+    responses(
+        (status = 200, description = "OK", body = ImportView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn get_import(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -127,7 +225,8 @@ async fn get_import(
     Ok(Json(app.import_view(id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ProductsQuery {
     #[serde(default)]
     q: String,
@@ -136,7 +235,7 @@ struct ProductsQuery {
     per_page: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ProductsPage {
     total: i64,
     page: i64,
@@ -144,6 +243,15 @@ struct ProductsPage {
     variants: Vec<CatalogRow>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/products",
+    params(ProductsQuery),
+    responses(
+        (status = 200, description = "OK", body = ProductsPage),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
 /// Variants with their products, searched by SKU or name.
 async fn list_products(
     State(app): State<App>,
@@ -162,10 +270,29 @@ async fn list_products(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/vendors",
+    responses(
+        (status = 200, description = "OK", body = Vec<VendorView>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
 async fn list_vendors(State(app): State<App>) -> Result<Json<Vec<VendorView>>, ApiError> {
     Ok(Json(app.list_vendors().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/vendors",
+    request_body = VendorInput,
+    responses(
+        (status = 201, description = "Added; its API token is shown this once", body = CreatedVendor),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 /// 201 with the vendor and its API token — the only time the token is shown.
 async fn add_vendor(
     State(app): State<App>,
@@ -174,6 +301,16 @@ async fn add_vendor(
     Ok((StatusCode::CREATED, Json(app.add_vendor(&input).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/vendors/{id}",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    responses(
+        (status = 200, description = "OK", body = VendorView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn get_vendor(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -181,6 +318,19 @@ async fn get_vendor(
     Ok(Json(app.vendor(id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/vendors/{id}",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    request_body = VendorInput,
+    responses(
+        (status = 200, description = "OK", body = VendorView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 async fn update_vendor(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -189,12 +339,25 @@ async fn update_vendor(
     Ok(Json(app.update_vendor(id, &input).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct AssignmentOutcome {
     /// Orders that were waiting in Needs attention and are routed now.
     orders_routed: usize,
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/assignments",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body = AssignmentInput,
+    responses(
+        (status = 200, description = "OK", body = AssignmentOutcome),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 /// One rule: `{"rule": "sku"|"brand"|"sku_prefix"|"default", …, "vendor": "<name>"}`.
 async fn assign(
     State(app): State<App>,
@@ -207,13 +370,25 @@ async fn assign(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CsvOutcome {
     #[serde(flatten)]
     report: CsvReport,
     orders_routed: usize,
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/assignments/csv",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body(content = String, content_type = "text/csv", description = "Columns sku, vendor"),
+    responses(
+        (status = 200, description = "OK", body = CsvOutcome),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
+    )
+)]
 /// A CSV body (columns sku, vendor): valid rows applied, bad rows reported with their line.
 async fn assign_from_csv(
     State(app): State<App>,
@@ -227,6 +402,16 @@ async fn assign_from_csv(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/orders/sync",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "OK", body = PollReport),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn sync_orders(
     State(app): State<App>,
     Path(store_id): Path<i64>,
@@ -238,7 +423,8 @@ async fn sync_orders(
         .map_err(|e| ApiError(WebError::Internal(e.to_string())))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct OrdersQuery {
     store_id: Option<i64>,
     /// waiting | routed | needs_attention | cancelled
@@ -246,6 +432,16 @@ struct OrdersQuery {
     page: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/orders",
+    params(OrdersQuery),
+    responses(
+        (status = 200, description = "OK", body = Vec<OrderSummary>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 async fn list_orders(
     State(app): State<App>,
     Query(query): Query<OrdersQuery>,
@@ -266,6 +462,16 @@ async fn list_orders(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orders/{id}",
+    params(("id" = i64, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "OK", body = OrderDetail),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn get_order(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -273,6 +479,16 @@ async fn get_order(
     Ok(Json(app.order_detail(id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orders/{id}/routing-preview",
+    params(("id" = i64, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "OK", body = RoutingPreview),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 /// Dry run: how the order's unrouted lines would split now; creates nothing.
 async fn preview_routing(
     State(app): State<App>,
@@ -281,12 +497,25 @@ async fn preview_routing(
     Ok(Json(app.preview_routing(id).await?))
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 struct RoutingSettings {
     /// BigCommerce status ids whose orders create purchase orders (default 11 and 9).
     routed_status_ids: Vec<i64>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/stores/{id}/routing",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body = RoutingSettings,
+    responses(
+        (status = 200, description = "OK", body = RoutingSettings),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 async fn set_routing(
     State(app): State<App>,
     Path(store_id): Path<i64>,
@@ -298,6 +527,20 @@ async fn set_routing(
     Ok(Json(RoutingSettings { routed_status_ids }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/purchase-orders/{id}/shipments",
+    params(("id" = i64, Path, description = "The purchase order's id")),
+    request_body = ShipmentInput,
+    responses(
+        (status = 201, description = "Recorded and queued for BigCommerce", body = ShipmentView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 409, description = "The purchase order is cancelled", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 /// Records a shipment on a purchase order for its vendor (201); 422 names each bad field, 409
 /// when the purchase order is cancelled.
 async fn record_shipment(
@@ -311,6 +554,16 @@ async fn record_shipment(
     Ok((StatusCode::CREATED, Json(shipment)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/shipments/{id}",
+    params(("id" = i64, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "OK", body = ShipmentView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn get_shipment(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -318,6 +571,17 @@ async fn get_shipment(
     Ok(Json(app.shipment(id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/shipments/{id}/retry",
+    params(("id" = i64, Path, description = "The shipment's id")),
+    responses(
+        (status = 200, description = "Queued again", body = ShipmentView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 409, description = "Nothing to retry", body = ErrorBody),
+    )
+)]
 /// Queues a failed (or held) shipment for BigCommerce again.
 async fn retry_shipment(
     State(app): State<App>,
@@ -326,6 +590,18 @@ async fn retry_shipment(
     Ok(Json(app.retry_shipment(id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/shipments/csv",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body(content = String, content_type = "text/csv", description = "Columns order, sku, quantity, tracking_number, carrier[, tracking_url, shipping_method]"),
+    responses(
+        (status = 200, description = "OK", body = TrackingReport),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
+    )
+)]
 /// A tracking CSV for the store's orders: valid rows recorded, bad ones reported by line.
 async fn upload_tracking(
     State(app): State<App>,
@@ -336,6 +612,19 @@ async fn upload_tracking(
     Ok(Json(app.import_tracking_csv(store_id, None, &body).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/vendors/{id}/stock",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    request_body = StockInput,
+    responses(
+        (status = 200, description = "OK", body = StockReport),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad item; nothing was applied", body = ErrorBody),
+    )
+)]
 async fn set_stock(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
@@ -344,6 +633,18 @@ async fn set_stock(
     Ok(Json(app.set_vendor_stock(vendor_id, &input).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/vendors/{id}/stock/csv",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    request_body(content = String, content_type = "text/csv", description = "Columns sku, quantity[, warehouse]"),
+    responses(
+        (status = 200, description = "OK", body = StockImportReport),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
+    )
+)]
 async fn upload_stock(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
@@ -352,6 +653,16 @@ async fn upload_stock(
     Ok(Json(app.import_stock_csv(vendor_id, &body, None).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/vendors/{id}/stock/unmatched",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    responses(
+        (status = 200, description = "OK", body = Vec<String>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn unmatched_skus(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
@@ -359,6 +670,19 @@ async fn unmatched_skus(
     Ok(Json(app.unmatched_skus(vendor_id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/vendors/{id}/stock-terms",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    request_body = StockTermsInput,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 async fn set_stock_terms(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
@@ -368,6 +692,15 @@ async fn set_stock_terms(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/vendors/{id}/warehouses",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    responses(
+        (status = 200, description = "OK", body = Vec<Warehouse>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
 async fn list_warehouses(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
@@ -379,11 +712,25 @@ async fn list_warehouses(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct WarehouseMapping {
+    /// The BigCommerce inventory location its stock counts toward.
     location_id: i64,
 }
 
+#[utoipa::path(
+    put,
+    path = "/warehouses/{id}",
+    params(("id" = i64, Path, description = "The warehouse's id")),
+    request_body = WarehouseMapping,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 async fn map_warehouse(
     State(app): State<App>,
     Path(warehouse_id): Path<i64>,
@@ -394,6 +741,15 @@ async fn map_warehouse(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/vendors/{id}/feeds",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    responses(
+        (status = 200, description = "OK", body = Vec<Feed>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
 async fn list_feeds(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
@@ -401,6 +757,19 @@ async fn list_feeds(
     Ok(Json(app.feeds(Some(vendor_id)).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/vendors/{id}/feeds",
+    params(("id" = i64, Path, description = "The vendor's id")),
+    request_body = FeedInput,
+    responses(
+        (status = 201, description = "Added", body = Feed),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
 async fn add_feed(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
@@ -412,6 +781,17 @@ async fn add_feed(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/feeds/{id}/run",
+    params(("id" = i64, Path, description = "The feed's id")),
+    responses(
+        (status = 200, description = "What the feed applied", body = StockImportReport),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Why nothing was applied", body = ErrorBody),
+    )
+)]
 /// Fetches the feed now; 200 with what it applied, or 422 with why nothing was.
 async fn run_feed(
     State(app): State<App>,
@@ -425,6 +805,16 @@ async fn run_feed(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/stores/{id}/inventory",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "OK", body = InventoryView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 async fn inventory(
     State(app): State<App>,
     Path(store_id): Path<i64>,
@@ -433,12 +823,24 @@ async fn inventory(
     Ok(Json(app.inventory_view(store_id).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct PushInput {
+    /// Push every level, not only those changed since the last push.
     #[serde(default)]
     full: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/inventory/push",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body(content = Option<PushInput>, description = "Optional; only changed levels without it"),
+    responses(
+        (status = 200, description = "OK", body = PushReport),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 /// Pushes the store's changed levels now (all of them with `{"full": true}`).
 async fn push_inventory(
     State(app): State<App>,
@@ -453,6 +855,16 @@ async fn push_inventory(
         .map_err(|e| ApiError(WebError::Internal(e.to_string())))
 }
 
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/inventory/drift-check",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "OK", body = DriftReport),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
 /// Compares BigCommerce's levels with wharf's now; differences are recorded and repaired.
 async fn check_drift(
     State(app): State<App>,

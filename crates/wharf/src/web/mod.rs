@@ -13,9 +13,9 @@ mod probes;
 mod vendor_api;
 mod webhooks;
 
-use axum::Router;
 use axum::middleware;
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
@@ -25,11 +25,13 @@ pub use auth::SESSION_COOKIE;
 pub fn router(app: App) -> Router {
     // Here rather than in main, so every way of running wharf (and every test app) records.
     crate::metrics::install();
+    let (operator_api, operator_api_doc) = api::routes();
+    let operator_api_doc = Json(operator_api_doc);
     let signed_in_only = Router::new()
         .merge(pages::routes())
         .merge(inventory_pages::routes())
         .merge(activity::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", operator_api)
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
             auth::require_operator,
@@ -40,6 +42,11 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(probes::readyz))
         .route("/metrics", get(probes::metrics))
+        // Public, like any API reference; the operations it describes need signing in.
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { operator_api_doc }),
+        )
         .route("/webhooks/bigcommerce/{store_id}", post(webhooks::receive))
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)
