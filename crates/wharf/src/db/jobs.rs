@@ -195,27 +195,55 @@ pub async fn enqueue_now(db: &Db, job: &NewJob) -> Result<Option<i64>, DbError> 
 }
 
 /// The jobs one claim takes: the oldest due, skipping those of a store that already has
-/// `per_store` ($4) jobs running. `ROW_NUMBER` ranks each store's due jobs so one claim cannot
-/// take more than the store's free slots either. Only the oldest 1,000 due jobs are ranked, to
-/// keep a claim cheap under a large backlog (a store at its cap can delay another's jobs that
-/// sit behind those 1,000).
-const CLAIM: &str = "
-    UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2,
-           attempts = attempts + 1, updated_at = $3
-    WHERE status = 'pending' AND id IN (
-        SELECT due.id FROM (
-            SELECT id, store_id, run_at,
-                   ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY run_at, id) AS nth
-            FROM (SELECT id, store_id, run_at FROM jobs
-                  WHERE status = 'pending' AND run_at <= $3
-                  ORDER BY run_at, id LIMIT 1000) oldest
-        ) due
-        LEFT JOIN (SELECT store_id, COUNT(*) AS running FROM jobs
-                   WHERE status = 'running' AND store_id IS NOT NULL
-                   GROUP BY store_id) busy ON busy.store_id = due.store_id
-        WHERE due.store_id IS NULL OR COALESCE(busy.running, 0) + due.nth <= $4
-        ORDER BY due.run_at, due.id LIMIT $5)
-    RETURNING id, kind, payload, store_id, attempts, max_attempts, locked_until, run_at";
+/// `per_store` ($4) jobs running. The candidates are each store's oldest due jobs, as many as
+/// its cap (a claim can take no more of them), and the oldest due jobs of no store: so a store
+/// with a backlog of thousands cannot hide another store's jobs behind it, and a claim stays a
+/// few short index scans however long the queue. `ROW_NUMBER` ranks each store's candidates so
+/// one claim cannot take more than the store's free slots either.
+///
+/// `$store_candidates` reads each store's oldest due jobs; the backends say it differently
+/// (PostgreSQL plans a correlated `IN` as a filter over every job, SQLite has no `LATERAL`).
+macro_rules! claim_sql {
+    ($store_candidates:literal) => {
+        concat!(
+            "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2,
+                    attempts = attempts + 1, updated_at = $3
+             WHERE status = 'pending' AND id IN (
+                SELECT due.id FROM (
+                    SELECT id, store_id, run_at,
+                           ROW_NUMBER() OVER (PARTITION BY store_id ORDER BY run_at, id) AS nth
+                    FROM jobs
+                    WHERE id IN (",
+            $store_candidates,
+            "       UNION ALL
+                        SELECT id FROM (
+                            SELECT id FROM jobs
+                            WHERE store_id IS NULL AND status = 'pending' AND run_at <= $3
+                            ORDER BY run_at, id LIMIT $5) storeless)
+                ) due
+                LEFT JOIN (SELECT store_id, COUNT(*) AS running FROM jobs
+                           WHERE status = 'running' AND store_id IS NOT NULL
+                           GROUP BY store_id) busy ON busy.store_id = due.store_id
+                WHERE due.store_id IS NULL OR COALESCE(busy.running, 0) + due.nth <= $4
+                ORDER BY due.run_at, due.id LIMIT $5)
+             RETURNING id, kind, payload, store_id, attempts, max_attempts, locked_until, run_at"
+        )
+    };
+}
+
+const CLAIM_SQLITE: &str = claim_sql!(
+    "SELECT candidate.id FROM stores s JOIN jobs candidate ON candidate.id IN (
+        SELECT id FROM jobs
+        WHERE store_id = s.id AND status = 'pending' AND run_at <= $3
+        ORDER BY run_at, id LIMIT $4)"
+);
+
+const CLAIM_POSTGRES: &str = claim_sql!(
+    "SELECT candidate.id FROM stores s CROSS JOIN LATERAL (
+        SELECT id FROM jobs
+        WHERE store_id = s.id AND status = 'pending' AND run_at <= $3
+        ORDER BY run_at, id LIMIT $4) candidate"
+);
 
 /// Leases up to `limit` due jobs to `worker_id` for `lease`, leaving each store at most
 /// `per_store` running jobs. Each claim spends one attempt.
@@ -234,7 +262,11 @@ pub async fn claim(
 ) -> Result<Vec<ClaimedJob>, DbError> {
     let now = now_ms();
     let locked_until = now + lease.as_millis() as i64;
-    let claim = sqlx::query(CLAIM)
+    let sql = match db.backend() {
+        Backend::Sqlite => CLAIM_SQLITE,
+        Backend::Postgres => CLAIM_POSTGRES,
+    };
+    let claim = sqlx::query(sql)
         .bind(worker_id)
         .bind(locked_until)
         .bind(now)

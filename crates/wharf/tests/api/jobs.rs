@@ -259,6 +259,45 @@ async fn a_claim_leaves_each_store_at_most_its_cap_of_running_jobs() {
 }
 
 #[tokio::test]
+async fn a_store_with_a_backlog_never_hides_another_stores_jobs() {
+    let (app, db) = test_db().await;
+    let ids = stores(&app, 2).await;
+    let (backlogged, other) = (ids[0], ids[1]);
+    // Thousands of due jobs of one store, all older than the other store's one.
+    let mut tx = db.begin().await.unwrap();
+    let mut backlog = Vec::new();
+    for n in 0..1500 {
+        let job = NewJob::new("test.backlog", &json!({ "n": n })).store(backlogged);
+        backlog.push(jobs::enqueue(&mut tx, &job).await.unwrap().unwrap());
+    }
+    tx.commit().await.unwrap();
+    let fresh = NewJob::new("test.new_order", &json!({})).store(other);
+    let fresh = jobs::enqueue_now(&db, &fresh).await.unwrap().unwrap();
+    jobs::enqueue_now(&db, &NewJob::new("test.storeless", &json!({})))
+        .await
+        .unwrap();
+
+    let claimed = jobs::claim(&db, "w1", 10, LEASE, 4).await.unwrap();
+    let of = |store: Option<i64>| {
+        claimed
+            .iter()
+            .filter(|j| j.store_id == store)
+            .map(|j| j.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of(Some(backlogged)),
+        backlog[..4],
+        "the backlog's store gets its cap, oldest first"
+    );
+    assert!(
+        claimed.iter().any(|j| j.id == fresh),
+        "the other store's job is not stuck behind the backlog"
+    );
+    assert_eq!(of(None).len(), 1);
+}
+
+#[tokio::test]
 async fn racing_workers_never_run_more_than_the_cap_of_one_store() {
     let (app, db) = test_db().await;
     let store = stores(&app, 1).await[0];
