@@ -145,9 +145,8 @@ async fn schedule_inventory(app: App, drift_every: Duration, mut stop: watch::Re
 async fn schedule_job_history_pruning(app: App, keep: Duration, mut stop: watch::Receiver<bool>) {
     const EVERY: Duration = Duration::from_secs(3600);
     loop {
-        let before =
-            jiff::Timestamp::now() - jiff::SignedDuration::try_from(keep).unwrap_or_default();
-        match crate::db::jobs::prune_history(&app.db, before.as_millisecond()).await {
+        let before_ms = crate::db::now_ms() - keep.as_millis() as i64;
+        match crate::db::jobs::prune_history(&app.db, before_ms).await {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "pruned finished jobs"),
             Err(e) => tracing::warn!(error = %e, "could not prune finished jobs"),

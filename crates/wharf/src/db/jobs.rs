@@ -120,6 +120,7 @@ pub struct ClaimedJob {
     pub locked_until_ms: i64,
     /// When the job became due: the wait until its claim is `now - run_at_ms`.
     pub run_at_ms: i64,
+    /// This run's hold on the job.
     pub lease: JobLease,
 }
 
