@@ -590,7 +590,7 @@ impl Pusher<'_> {
             let shipment = outgoing(&self.plan, part);
             if shipment.items.is_empty() {
                 let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;
-                shipments::set_part_state(&mut conn, part_id, PartState::Skipped, None).await?;
+                shipments::settle_unsent_part(&mut conn, part_id, PartState::Skipped, None).await?;
                 return Ok(());
             }
             // A worker presumed dead must not send what its successor sends too.
@@ -600,7 +600,9 @@ impl Pusher<'_> {
             }
             {
                 let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;
-                shipments::mark_sending(&mut conn, part_id).await?;
+                if !shipments::mark_sending(&mut conn, part_id).await? {
+                    return Ok(());
+                }
             }
             match create_shipment(self.client, self.plan.order_external_id, &shipment).await {
                 Ok(created) => {
@@ -614,7 +616,8 @@ impl Pusher<'_> {
                 // since wharf last read the order: read it once and try what is left.
                 Err(BcError::Validation { message, .. }) => {
                     let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;
-                    shipments::set_part_state(&mut conn, part_id, PartState::Pending, None).await?;
+                    shipments::settle_unsent_part(&mut conn, part_id, PartState::Pending, None)
+                        .await?;
                     drop(conn);
                     if !self.order_refreshed {
                         self.order_refreshed = true;
@@ -626,7 +629,7 @@ impl Pusher<'_> {
                         }
                     }
                     let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;
-                    shipments::set_part_state(
+                    shipments::settle_unsent_part(
                         &mut conn,
                         part_id,
                         PartState::Failed,
@@ -642,7 +645,7 @@ impl Pusher<'_> {
                     | BcError::NotFound { .. }),
                 ) => {
                     let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;
-                    shipments::set_part_state(
+                    shipments::settle_unsent_part(
                         &mut conn,
                         part_id,
                         PartState::Failed,
@@ -659,7 +662,7 @@ impl Pusher<'_> {
                     let message = format!(
                         "{e} (Retry looks for the shipment in BigCommerce before sending again)"
                     );
-                    shipments::set_part_state(
+                    shipments::settle_unsent_part(
                         &mut conn,
                         part_id,
                         PartState::Failed,
@@ -706,7 +709,8 @@ impl Pusher<'_> {
         if !shipments::mark_created(&mut tx, self.plan.store_id, part_id, external_id).await? {
             let message =
                 format!("BigCommerce shipment {external_id} is already bound to another shipment");
-            shipments::set_part_state(&mut tx, part_id, PartState::Failed, Some(&message)).await?;
+            shipments::settle_unsent_part(&mut tx, part_id, PartState::Failed, Some(&message))
+                .await?;
         }
         tx.commit().await?;
         Ok(())

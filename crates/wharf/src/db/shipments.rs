@@ -355,16 +355,18 @@ async fn parts_of(
 }
 
 /// The POST is about to go out: from now on the part may exist in BigCommerce, so whoever
-/// picks it up again looks before sending. Commit this before sending.
-pub async fn mark_sending(conn: &mut AnyConnection, part_id: i64) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE shipment_parts SET state = 'sending', attempts = attempts + 1, sent_at = $2, updated_at = $2 WHERE id = $1",
+/// picks it up again looks before sending. Commit this before sending. False when the part is
+/// no longer unsent (the shipment import bound it meanwhile): then nothing may be sent.
+pub async fn mark_sending(conn: &mut AnyConnection, part_id: i64) -> Result<bool, DbError> {
+    let marked = sqlx::query(
+        "UPDATE shipment_parts SET state = 'sending', attempts = attempts + 1, sent_at = $2, updated_at = $2
+         WHERE id = $1 AND state IN ('pending', 'sending')",
     )
     .bind(part_id)
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(marked.rows_affected() == 1)
 }
 
 /// The part is in BigCommerce as that shipment. Binding it twice to the same shipment is a
@@ -395,6 +397,9 @@ pub async fn mark_created(
     Ok(true)
 }
 
+/// Sets a part's state whatever it was: for `created` (bound) and `deleted` (its BigCommerce
+/// shipment is gone). What a push concludes about an unsent part goes through
+/// [`settle_unsent_part`].
 pub async fn set_part_state(
     conn: &mut AnyConnection,
     part_id: i64,
@@ -409,6 +414,29 @@ pub async fn set_part_state(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Records what a push concluded about a part not (known to be) in BigCommerce: skipped,
+/// failed, or pending again. Only while the part is `pending` or `sending`: a part another run
+/// bound meanwhile (the shipment import finding wharf's own shipment whose answer was lost)
+/// stays `created`. False when nothing changed.
+pub async fn settle_unsent_part(
+    conn: &mut AnyConnection,
+    part_id: i64,
+    state: PartState,
+    error: Option<&str>,
+) -> Result<bool, DbError> {
+    let settled = sqlx::query(
+        "UPDATE shipment_parts SET state = $2, error = $3, updated_at = $4
+         WHERE id = $1 AND state IN ('pending', 'sending')",
+    )
+    .bind(part_id)
+    .bind(state.as_str())
+    .bind(error)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(settled.rows_affected() == 1)
 }
 
 /// Records how much of a shipment line BigCommerce had shipped already (not sent again).

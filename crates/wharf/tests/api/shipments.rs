@@ -600,6 +600,58 @@ async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
 }
 
 #[tokio::test]
+async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_push_concludes() {
+    use wharf::db::shipments::{PartState, mark_created, mark_sending, settle_unsent_part};
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let shop = shop(&app).await;
+    let (_, order_id) = shop.order(&app, &[(0, 1, 0)]).await;
+    let po = purchase_order(&app, order_id).await;
+    let line = &po["lines"][0];
+    let body = json!({
+        "tracking_number": "LATE1",
+        "carrier": "UPS",
+        "lines": [{ "line_id": line["order_line_id"], "quantity": 1 }],
+    });
+    let response = ship(&app, &shop.alpha_token, po["id"].as_i64().unwrap(), body).await;
+    assert_eq!(response.status(), 201);
+    let shipment: Value = response.json().await.unwrap();
+    let part_id = count(
+        &app,
+        &format!(
+            "SELECT id FROM shipment_parts WHERE shipment_id = {}",
+            shipment["id"]
+        ),
+    )
+    .await;
+
+    // A push sent the part; its answer was lost; the shipment import found and bound it.
+    let mut conn = app.app.db.pool().acquire().await.unwrap();
+    assert!(mark_sending(&mut conn, part_id).await.unwrap());
+    assert!(
+        mark_created(&mut conn, shop.store_id, part_id, 777_001)
+            .await
+            .unwrap()
+    );
+    // The push, still working from what it read before, concludes the part needs nothing
+    // more (what it ships is shipped already), or tries to send it again: neither may undo it.
+    for late in [PartState::Skipped, PartState::Failed, PartState::Pending] {
+        assert!(
+            !settle_unsent_part(&mut conn, part_id, late, None)
+                .await
+                .unwrap()
+        );
+    }
+    assert!(!mark_sending(&mut conn, part_id).await.unwrap());
+    drop(conn);
+    let state = count(
+        &app,
+        &format!("SELECT COUNT(*) FROM shipment_parts WHERE id = {part_id} AND state = 'created'"),
+    )
+    .await;
+    assert_eq!(state, 1, "the part stays created");
+}
+
+#[tokio::test]
 async fn a_bigcommerce_refusal_is_shown_with_its_message_and_retry_pushes_it() {
     let app = spawn_app().await;
     let shop = shop(&app).await;
