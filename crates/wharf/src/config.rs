@@ -32,6 +32,16 @@ pub struct Settings {
     #[arg(long, env = "WHARF_BIGCOMMERCE_API_BASE", default_value = DEFAULT_BIGCOMMERCE_API_BASE, global = true)]
     pub bigcommerce_api_base: url::Url,
 
+    /// Seconds wharf waits for one BigCommerce answer. Keep it below WHARF_JOB_LEASE_SECS: a
+    /// shipment push renews its lease right before each create, and the lease must outlast it.
+    #[arg(
+        long,
+        env = "WHARF_BIGCOMMERCE_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub bigcommerce_timeout_secs: u64,
+
     /// Seconds a worker holds a job before another worker may take it over. A worker renews
     /// the lease while it runs the job, so this is how long a crashed worker's job waits.
     #[arg(

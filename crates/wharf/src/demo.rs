@@ -89,6 +89,7 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
         feed_max_mb: 20,
         drift_check_secs: 3600,
         job_history_days: 7,
+        bigcommerce_timeout_secs: 30,
         api_quota_share: 0.5,
         order_poll_secs: 60,
         public_url: Some(url.parse().context("wharf's own URL")?),

@@ -27,6 +27,7 @@ impl App {
         let bigcommerce = channels::bigcommerce::client(
             &settings.bigcommerce_api_base,
             settings.api_quota_share,
+            Duration::from_secs(settings.bigcommerce_timeout_secs.max(1)),
             &db,
         )?;
         Ok(App {

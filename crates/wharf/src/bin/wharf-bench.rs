@@ -316,6 +316,7 @@ impl BenchWharf {
             feed_max_mb: 20,
             drift_check_secs: 3600,
             job_history_days: 7,
+            bigcommerce_timeout_secs: 30,
             api_quota_share: 0.5,
             order_poll_secs: 3600,
             public_url,

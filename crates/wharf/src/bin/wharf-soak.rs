@@ -215,6 +215,7 @@ impl Soak {
             feed_max_mb: 20,
             drift_check_secs: 3600,
             job_history_days: 7,
+            bigcommerce_timeout_secs: 30,
             // Below 1, so every process counts its requests in the shared budget.
             api_quota_share: SHARE,
             order_poll_secs: 30,
@@ -499,6 +500,10 @@ impl Fleet {
             // A killed worker's job is taken over once its lease runs out: keep that short.
             ("WHARF_JOB_LEASE_SECS", "1".into()),
             ("WHARF_API_QUOTA_SHARE", SHARE.to_string()),
+            (
+                "WHARF_BIGCOMMERCE_TIMEOUT_SECS",
+                CLIENT_TIMEOUT_SECS.to_string(),
+            ),
             // Polls recover orders whose webhooks were dropped.
             ("WHARF_ORDER_POLL_SECS", "30".into()),
         ]
@@ -782,19 +787,26 @@ enum Fault {
     Latency,
     DroppedResponses,
     HeldResponses,
+    /// Responses held longer than wharf waits: its client times out after the write applied.
+    Timeouts,
     RefusedWrites,
     WebhookChaos,
 }
 
-const SCHEDULE: [Fault; 7] = [
+const SCHEDULE: [Fault; 8] = [
     Fault::ServerErrors,
     Fault::RateLimitStorm,
     Fault::Latency,
     Fault::DroppedResponses,
     Fault::HeldResponses,
+    Fault::Timeouts,
     Fault::RefusedWrites,
     Fault::WebhookChaos,
 ];
+
+/// How long wharf's processes wait for one BigCommerce answer here (`WHARF_BIGCOMMERCE_TIMEOUT_SECS`):
+/// longer than the held responses, shorter than the timeout phase's.
+const CLIENT_TIMEOUT_SECS: u64 = 4;
 
 impl Fault {
     fn name(self) -> &'static str {
@@ -804,6 +816,7 @@ impl Fault {
             Fault::Latency => "latency 1.5 s",
             Fault::DroppedResponses => "30% responses dropped after write",
             Fault::HeldResponses => "responses held 3 s after write",
+            Fault::Timeouts => "responses held 6 s after write (wharf times out at 4 s)",
             Fault::RefusedWrites => "20% of writes refused (400/422, not applied)",
             Fault::WebhookChaos => "webhooks 30% duplicated, 20% dropped, reordered",
         }
@@ -816,6 +829,7 @@ impl Fault {
             Fault::Latency => json!({ "latency_ms": 1500 }),
             Fault::DroppedResponses => json!({ "drop_response_after_write_rate": 0.3 }),
             Fault::HeldResponses => json!({ "hold_response_after_write_ms": 3000 }),
+            Fault::Timeouts => json!({ "hold_response_after_write_ms": 6000 }),
             Fault::RefusedWrites => json!({ "refuse_write_rate": 0.2 }),
             Fault::RateLimitStorm | Fault::WebhookChaos => json!({}),
         }
@@ -898,7 +912,10 @@ async fn killer(
         // Jittered around the mean gap but never later than the schedule needs.
         let gap = mean * rand::rng().random_range(0.3..1.4);
         tokio::time::sleep(Duration::from_secs_f64(gap)).await;
-        let holding = *tally.phase.lock().expect("tally lock") == Some(Fault::HeldResponses);
+        let holding = matches!(
+            *tally.phase.lock().expect("tally lock"),
+            Some(Fault::HeldResponses | Fault::Timeouts)
+        );
         let mid_write = if holding {
             wait_for_held_write(soak, Duration::from_secs(1)).await?
         } else {

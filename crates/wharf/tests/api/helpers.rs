@@ -104,6 +104,7 @@ async fn spawn_app_with(options: Options) -> TestApp {
         feed_max_mb: 20,
         drift_check_secs: 3600,
         job_history_days: 7,
+        bigcommerce_timeout_secs: 30,
         // Tests measure behaviour, not politeness: the whole (simulated) quota is theirs.
         api_quota_share: 1.0,
         order_poll_secs: 60,

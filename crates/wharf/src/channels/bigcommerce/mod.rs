@@ -30,11 +30,13 @@ pub fn user_agent() -> String {
 pub fn client(
     api_base: &url::Url,
     quota_share: f64,
+    request_timeout: Duration,
     db: &Db,
 ) -> Result<BigCommerce, bigcommerce::BcError> {
     let mut config = ClientConfig::new(user_agent());
     config.api_base = api_base.clone();
     config.quota_share = Some(quota_share);
+    config.request_timeout = request_timeout;
     if quota_share < 1.0 {
         config.shared_budget = Some(Arc::new(DbBudget { db: db.clone() }));
     }
