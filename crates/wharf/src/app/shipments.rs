@@ -416,9 +416,10 @@ impl App {
         let client = self
             .store_client(&store)
             .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let read_at_ms = db::now_ms();
         let remote = read_shipments(&client, job.order_id as i64).await?;
         let mut tx = self.db.begin().await?;
-        reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote).await?;
+        reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote, read_at_ms).await?;
         // Shipped elsewhere (the merchant's own stock, say): no longer allocated to a vendor.
         super::inventory::queue_inventory_push(&mut tx, job.store_id, self.inventory_push_delay)
             .await?;
@@ -774,6 +775,7 @@ async fn reconcile_order_shipments(
     store_id: i64,
     order_id: i64,
     remote: &[RemoteShipment],
+    read_at_ms: i64,
 ) -> Result<(), DbError> {
     // A webhook's import and the poll's may run at once: one at a time per order, each seeing
     // what the other bound.
@@ -805,7 +807,11 @@ async fn reconcile_order_shipments(
     }
     let present: std::collections::HashSet<i64> = ids.into_iter().collect();
     // The shipment keeps its state (it did ship); its deleted part no longer counts as shipped.
-    for (part_id, _shipment_id, external_id) in shipments::created_parts(tx, order_id).await? {
+    // Only parts bound before the list was read: one a push bound since was created after the
+    // read began, so the list cannot show it, and its absence says nothing.
+    for (part_id, _shipment_id, external_id) in
+        shipments::created_parts(tx, order_id, read_at_ms).await?
+    {
         if present.contains(&external_id) {
             continue;
         }

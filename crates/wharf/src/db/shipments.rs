@@ -564,17 +564,20 @@ pub async fn unsettled_shipments(
     Ok(rows.iter().map(|r| r.get("id")).collect())
 }
 
-/// (part id, shipment id, BigCommerce shipment id) of the order's parts that are in BigCommerce.
+/// (part id, shipment id, BigCommerce shipment id) of the order's parts that are in BigCommerce,
+/// bound before `bound_before_ms`.
 pub async fn created_parts(
     conn: &mut AnyConnection,
     order_id: i64,
+    bound_before_ms: i64,
 ) -> Result<Vec<(i64, i64, i64)>, DbError> {
     let rows = sqlx::query(
         "SELECT p.id, p.shipment_id, b.external_id FROM shipment_parts p JOIN shipments s ON s.id = p.shipment_id
          JOIN bindings b ON b.kind = 'shipment' AND b.local_id = p.id
-         WHERE s.order_id = $1 AND p.state = 'created'",
+         WHERE s.order_id = $1 AND p.state = 'created' AND b.synced_at < $2",
     )
     .bind(order_id)
+    .bind(bound_before_ms)
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows

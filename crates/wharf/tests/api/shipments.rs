@@ -601,7 +601,9 @@ async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
 
 #[tokio::test]
 async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_push_concludes() {
-    use wharf::db::shipments::{PartState, mark_created, mark_sending, settle_unsent_part};
+    use wharf::db::shipments::{
+        PartState, created_parts, mark_created, mark_sending, settle_unsent_part,
+    };
     let app = crate::helpers::spawn_app_without_workers().await;
     let shop = shop(&app).await;
     let (_, order_id) = shop.order(&app, &[(0, 1, 0)]).await;
@@ -627,10 +629,27 @@ async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_pus
     // A push sent the part; its answer was lost; the shipment import found and bound it.
     let mut conn = app.app.db.pool().acquire().await.unwrap();
     assert!(mark_sending(&mut conn, part_id).await.unwrap());
+    let before_binding = wharf::db::now_ms() - 1;
     assert!(
         mark_created(&mut conn, shop.store_id, part_id, 777_001)
             .await
             .unwrap()
+    );
+    // An import that read BigCommerce's list before the binding cannot count the part's
+    // absence from it as a deletion; one that read it after can.
+    assert!(
+        created_parts(&mut conn, order_id, before_binding)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let after_binding = wharf::db::now_ms() + 1;
+    let bound = created_parts(&mut conn, order_id, after_binding)
+        .await
+        .unwrap();
+    assert_eq!(
+        bound,
+        vec![(part_id, shipment["id"].as_i64().unwrap(), 777_001)]
     );
     // The push, still working from what it read before, concludes the part needs nothing
     // more (what it ships is shipped already), or tries to send it again: neither may undo it.
