@@ -610,6 +610,8 @@ struct Tally {
     /// Kills made while the simulator held the response of an applied write: the worker
     /// died between BigCommerce applying its request and it hearing so.
     kills_mid_write: AtomicU64,
+    /// Requests wharf's processes gave up waiting for (counted in their logs at the end).
+    client_timeouts: AtomicU64,
     /// Shipments BigCommerce refused, retried by the soak as an operator would (Retry).
     shipments_retried: AtomicU64,
     /// The fault phase running now.
@@ -804,9 +806,10 @@ const SCHEDULE: [Fault; 8] = [
     Fault::WebhookChaos,
 ];
 
-/// How long wharf's processes wait for one BigCommerce answer here (`WHARF_BIGCOMMERCE_TIMEOUT_SECS`):
-/// longer than the held responses, shorter than the timeout phase's.
-const CLIENT_TIMEOUT_SECS: u64 = 4;
+/// How long wharf's processes wait for one BigCommerce answer here
+/// (`WHARF_BIGCOMMERCE_TIMEOUT_SECS`): longer than the held responses and the latency phase,
+/// shorter than the timeout phase's holds.
+const CLIENT_TIMEOUT_SECS: u64 = 3;
 
 impl Fault {
     fn name(self) -> &'static str {
@@ -815,8 +818,8 @@ impl Fault {
             Fault::RateLimitStorm => "429 storm (quota 3/s for 5 s)",
             Fault::Latency => "latency 1.5 s",
             Fault::DroppedResponses => "30% responses dropped after write",
-            Fault::HeldResponses => "responses held 3 s after write",
-            Fault::Timeouts => "responses held 6 s after write (wharf times out at 4 s)",
+            Fault::HeldResponses => "responses held 2 s after write",
+            Fault::Timeouts => "responses held 5 s after write (wharf times out at 3 s)",
             Fault::RefusedWrites => "20% of writes refused (400/422, not applied)",
             Fault::WebhookChaos => "webhooks 30% duplicated, 20% dropped, reordered",
         }
@@ -828,8 +831,8 @@ impl Fault {
             Fault::ServerErrors => json!({ "error_rate": 0.1 }),
             Fault::Latency => json!({ "latency_ms": 1500 }),
             Fault::DroppedResponses => json!({ "drop_response_after_write_rate": 0.3 }),
-            Fault::HeldResponses => json!({ "hold_response_after_write_ms": 3000 }),
-            Fault::Timeouts => json!({ "hold_response_after_write_ms": 6000 }),
+            Fault::HeldResponses => json!({ "hold_response_after_write_ms": 2000 }),
+            Fault::Timeouts => json!({ "hold_response_after_write_ms": 5000 }),
             Fault::RefusedWrites => json!({ "refuse_write_rate": 0.2 }),
             Fault::RateLimitStorm | Fault::WebhookChaos => json!({}),
         }
@@ -895,6 +898,17 @@ async fn faults(
     clear_faults(soak).await
 }
 
+/// How many requests wharf's processes gave up waiting for, from their logs: the client's
+/// timeout error is the one message that says so.
+fn timeouts_logged(logs: &std::path::Path) -> anyhow::Result<u64> {
+    let mut count = 0;
+    for entry in std::fs::read_dir(logs)? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        count += text.matches("the request to BigCommerce timed out").count() as u64;
+    }
+    Ok(count)
+}
+
 /// SIGKILLs a random worker at random moments, `kills` times spread over `duration`. While
 /// the simulator holds the responses of applied writes, each kill waits (up to a second) for
 /// a write to be held, so it lands between BigCommerce applying a request and wharf hearing
@@ -912,10 +926,8 @@ async fn killer(
         // Jittered around the mean gap but never later than the schedule needs.
         let gap = mean * rand::rng().random_range(0.3..1.4);
         tokio::time::sleep(Duration::from_secs_f64(gap)).await;
-        let holding = matches!(
-            *tally.phase.lock().expect("tally lock"),
-            Some(Fault::HeldResponses | Fault::Timeouts)
-        );
+        // Not in the timeout phase: a worker killed mid-request never gets to time out.
+        let holding = *tally.phase.lock().expect("tally lock") == Some(Fault::HeldResponses);
         let mid_write = if holding {
             wait_for_held_write(soak, Duration::from_secs(1)).await?
         } else {
@@ -1181,6 +1193,17 @@ async fn check_shipments(
         unfinished == 0,
         format!("shipment parts pending, sending or failed: {unfinished}"),
     );
+    // Nobody ships by hand or deletes shipments here: a part skipped (its items already shipped)
+    // or marked deleted means wharf lost track of one of its own shipments, and the vendor, who
+    // then sees the line unshipped, ships it again.
+    let lost_track: i64 = ["skipped", "deleted"]
+        .iter()
+        .map(|s| parts.get(*s).copied().unwrap_or(0))
+        .sum();
+    verdict.check(
+        lost_track == 0,
+        format!("shipment parts skipped or deleted (nobody ships by hand here): {lost_track}"),
+    );
     let bound = sqlx::query(
         "SELECT b.external_id, COUNT(*) FROM bindings b WHERE b.kind = 'shipment' GROUP BY b.external_id",
     )
@@ -1434,7 +1457,11 @@ async fn soak(cli: &Cli) -> anyhow::Result<bool> {
     println!("  order poll read {} order(s)", polled.orders);
     drain(&soak, Duration::from_secs(120)).await?;
     let kills = fleet.kills.load(Ordering::Relaxed);
+    let logs = fleet.logs.clone();
     fleet.stop()?;
+    tally
+        .client_timeouts
+        .store(timeouts_logged(&logs)?, Ordering::Relaxed);
 
     let verdict = check_everything(&soak, &vendors, &tally, kills, cli.kills).await?;
     let passed = verdict.failures.is_empty();
@@ -1535,6 +1562,10 @@ async fn check_everything(
     println!(
         "  kills survived         {kills} ({} while an applied write awaited its response)",
         tally.kills_mid_write.load(Ordering::Relaxed)
+    );
+    println!(
+        "  client timeouts        {} (wharf gave up waiting; most were writes BigCommerce had applied)",
+        tally.client_timeouts.load(Ordering::Relaxed)
     );
     println!(
         "  fault phases           {:?}",
