@@ -181,6 +181,15 @@ impl Settings {
     }
 
     pub fn worker_config(&self) -> crate::jobs::WorkerConfig {
+        if self.job_lease_secs <= self.bigcommerce_timeout_secs {
+            // Allowed (the soak does it, to take killed workers' jobs over quickly), but a
+            // process frozen mid-request could then outlive its lease and be taken over.
+            tracing::warn!(
+                job_lease_secs = self.job_lease_secs,
+                bigcommerce_timeout_secs = self.bigcommerce_timeout_secs,
+                "WHARF_JOB_LEASE_SECS should be longer than WHARF_BIGCOMMERCE_TIMEOUT_SECS"
+            );
+        }
         crate::jobs::WorkerConfig {
             lease: std::time::Duration::from_secs(self.job_lease_secs.max(1)),
             concurrency: self.job_concurrency.max(1),

@@ -406,20 +406,23 @@ impl App {
                     == shipments::items_known_shipped(&mut conn, order_id).await?
             }
         };
-        drop(conn);
         if nothing_new {
             return Ok(());
         }
+        // Taken before BigCommerce's list is read: a part bound after this was bound after the
+        // read began, so the list may not show it.
+        let bound_before_read = bindings::latest_id(&mut conn).await?;
+        drop(conn);
         let store = db::stores::get(&self.db, job.store_id)
             .await?
             .ok_or(DbError::Corrupt(format!("no store {}", job.store_id)))?;
         let client = self
             .store_client(&store)
             .map_err(|e| DbError::Corrupt(e.to_string()))?;
-        let read_at_ms = db::now_ms();
         let remote = read_shipments(&client, job.order_id as i64).await?;
         let mut tx = self.db.begin().await?;
-        reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote, read_at_ms).await?;
+        reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote, bound_before_read)
+            .await?;
         // Shipped elsewhere (the merchant's own stock, say): no longer allocated to a vendor.
         super::inventory::queue_inventory_push(&mut tx, job.store_id, self.inventory_push_delay)
             .await?;
@@ -775,7 +778,7 @@ async fn reconcile_order_shipments(
     store_id: i64,
     order_id: i64,
     remote: &[RemoteShipment],
-    read_at_ms: i64,
+    bound_before_read: i64,
 ) -> Result<(), DbError> {
     // A webhook's import and the poll's may run at once: one at a time per order, each seeing
     // what the other bound.
@@ -807,10 +810,10 @@ async fn reconcile_order_shipments(
     }
     let present: std::collections::HashSet<i64> = ids.into_iter().collect();
     // The shipment keeps its state (it did ship); its deleted part no longer counts as shipped.
-    // Only parts bound before the list was read: one a push bound since was created after the
-    // read began, so the list cannot show it, and its absence says nothing.
+    // Only parts bound before the list was read: one a push bound since may have been created
+    // after the read began, so the list may not show it, and its absence says nothing.
     for (part_id, _shipment_id, external_id) in
-        shipments::created_parts(tx, order_id, read_at_ms).await?
+        shipments::created_parts(tx, order_id, bound_before_read).await?
     {
         if present.contains(&external_id) {
             continue;

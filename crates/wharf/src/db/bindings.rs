@@ -24,6 +24,16 @@ pub async fn local_id(
     Ok(row.map(|r| r.get("local_id")))
 }
 
+/// The newest binding's id, 0 when there is none. Ids are handed out in the order bindings are
+/// made, on every backend, so a binding whose id is at most this one was made before this call:
+/// an order between events that no process's clock has to provide.
+pub async fn latest_id(conn: &mut AnyConnection) -> Result<i64, DbError> {
+    let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS latest FROM bindings")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.get("latest"))
+}
+
 pub struct NewBinding {
     pub local_id: i64,
     pub external_id: i64,

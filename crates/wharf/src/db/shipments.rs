@@ -565,19 +565,19 @@ pub async fn unsettled_shipments(
 }
 
 /// (part id, shipment id, BigCommerce shipment id) of the order's parts that are in BigCommerce,
-/// bound before `bound_before_ms`.
+/// bound no later than the binding `bound_up_to` (see `bindings::latest_id`).
 pub async fn created_parts(
     conn: &mut AnyConnection,
     order_id: i64,
-    bound_before_ms: i64,
+    bound_up_to: i64,
 ) -> Result<Vec<(i64, i64, i64)>, DbError> {
     let rows = sqlx::query(
         "SELECT p.id, p.shipment_id, b.external_id FROM shipment_parts p JOIN shipments s ON s.id = p.shipment_id
          JOIN bindings b ON b.kind = 'shipment' AND b.local_id = p.id
-         WHERE s.order_id = $1 AND p.state = 'created' AND b.synced_at < $2",
+         WHERE s.order_id = $1 AND p.state = 'created' AND b.id <= $2",
     )
     .bind(order_id)
-    .bind(bound_before_ms)
+    .bind(bound_up_to)
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows

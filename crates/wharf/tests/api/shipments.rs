@@ -629,7 +629,7 @@ async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_pus
     // A push sent the part; its answer was lost; the shipment import found and bound it.
     let mut conn = app.app.db.pool().acquire().await.unwrap();
     assert!(mark_sending(&mut conn, part_id).await.unwrap());
-    let before_binding = wharf::db::now_ms() - 1;
+    let before_binding = wharf::db::bindings::latest_id(&mut conn).await.unwrap();
     assert!(
         mark_created(&mut conn, shop.store_id, part_id, 777_001)
             .await
@@ -643,7 +643,7 @@ async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_pus
             .unwrap()
             .is_empty()
     );
-    let after_binding = wharf::db::now_ms() + 1;
+    let after_binding = wharf::db::bindings::latest_id(&mut conn).await.unwrap();
     let bound = created_parts(&mut conn, order_id, after_binding)
         .await
         .unwrap();
