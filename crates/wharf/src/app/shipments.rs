@@ -720,7 +720,7 @@ impl Pusher<'_> {
         Ok(())
     }
 
-    /// Takes out of a never-sent part what BigCommerce (as last read) has shipped already, and
+    /// Takes out of an unsent part what BigCommerce (as last read) has shipped already, and
     /// reports it on the order: someone shipped it by hand, and it must not ship twice.
     async fn hold_back_already_shipped(&mut self, part_id: i64) -> Result<(), DbError> {
         let part = self.part(part_id);
@@ -739,8 +739,16 @@ impl Pusher<'_> {
             return Ok(());
         }
         let mut tx = self.app.db.begin().await?;
+        // The shipment import may have bound the part since this push read it (an earlier
+        // attempt's answer was lost): then what BigCommerce counts as shipped is this part,
+        // and nothing is held back. The order lock orders this against the import.
+        orders::lock_order(&mut tx, self.plan.order_id).await?;
         for (shipment_line_id, already, sku) in &held_back {
-            shipments::set_already_shipped(&mut tx, *shipment_line_id, *already).await?;
+            if !shipments::set_already_shipped(&mut tx, part_id, *shipment_line_id, *already)
+                .await?
+            {
+                continue;
+            }
             let message = format!(
                 "{} of SKU {} on shipment {} was already shipped in BigCommerce: not shipped twice",
                 already,

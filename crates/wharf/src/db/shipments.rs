@@ -439,18 +439,29 @@ pub async fn settle_unsent_part(
     Ok(settled.rows_affected() == 1)
 }
 
-/// Records how much of a shipment line BigCommerce had shipped already (not sent again).
+/// Records how much of a shipment line BigCommerce had shipped already (not sent again). Like
+/// [`settle_unsent_part`], only while the line's part is `pending` or `sending`: once a part is
+/// bound, BigCommerce's shipped count includes the part itself, and holding any of it back
+/// would leave its units counted as never shipped (the vendor would be asked to ship them
+/// again). Callers take the order's lock first ([`super::orders::lock_order`]), as the shipment
+/// import does, so the two are ordered. False when nothing changed.
 pub async fn set_already_shipped(
     conn: &mut AnyConnection,
+    part_id: i64,
     shipment_line_id: i64,
     quantity: i64,
-) -> Result<(), DbError> {
-    sqlx::query("UPDATE shipment_lines SET already_shipped = $2 WHERE id = $1")
-        .bind(shipment_line_id)
-        .bind(quantity)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+) -> Result<bool, DbError> {
+    let recorded = sqlx::query(
+        "UPDATE shipment_lines SET already_shipped = $3
+         WHERE id = $2
+           AND EXISTS (SELECT 1 FROM shipment_parts WHERE id = $1 AND state IN ('pending', 'sending'))",
+    )
+    .bind(part_id)
+    .bind(shipment_line_id)
+    .bind(quantity)
+    .execute(&mut *conn)
+    .await?;
+    Ok(recorded.rows_affected() == 1)
 }
 
 pub async fn set_state(

@@ -602,7 +602,8 @@ async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
 #[tokio::test]
 async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_push_concludes() {
     use wharf::db::shipments::{
-        PartState, created_parts, mark_created, mark_sending, settle_unsent_part,
+        PartState, created_parts, mark_created, mark_sending, set_already_shipped,
+        settle_unsent_part,
     };
     let app = crate::helpers::spawn_app_without_workers().await;
     let shop = shop(&app).await;
@@ -626,9 +627,24 @@ async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_pus
     )
     .await;
 
+    let shipment_line_id = count(
+        &app,
+        &format!(
+            "SELECT id FROM shipment_lines WHERE shipment_id = {}",
+            shipment["id"]
+        ),
+    )
+    .await;
+
     // A push sent the part; its answer was lost; the shipment import found and bound it.
     let mut conn = app.app.db.pool().acquire().await.unwrap();
     assert!(mark_sending(&mut conn, part_id).await.unwrap());
+    assert!(
+        set_already_shipped(&mut conn, part_id, shipment_line_id, 0)
+            .await
+            .unwrap(),
+        "while the part is unsent, what BigCommerce shipped already is held back"
+    );
     let before_binding = wharf::db::bindings::latest_id(&mut conn).await.unwrap();
     assert!(
         mark_created(&mut conn, shop.store_id, part_id, 777_001)
@@ -653,6 +669,13 @@ async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_pus
     );
     // The push, still working from what it read before, concludes the part needs nothing
     // more (what it ships is shipped already), or tries to send it again: neither may undo it.
+    // BigCommerce's shipped count now includes the part itself, so none of it is held back
+    // either (held back, its unit would count as never shipped and be shipped again).
+    assert!(
+        !set_already_shipped(&mut conn, part_id, shipment_line_id, 1)
+            .await
+            .unwrap()
+    );
     for late in [PartState::Skipped, PartState::Failed, PartState::Pending] {
         assert!(
             !settle_unsent_part(&mut conn, part_id, late, None)
@@ -668,6 +691,12 @@ async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_pus
     )
     .await;
     assert_eq!(state, 1, "the part stays created");
+    let held_back = count(
+        &app,
+        &format!("SELECT already_shipped FROM shipment_lines WHERE id = {shipment_line_id}"),
+    )
+    .await;
+    assert_eq!(held_back, 0, "nothing of a created part is held back");
 }
 
 #[tokio::test]
