@@ -25,8 +25,10 @@ pub async fn local_id(
 }
 
 /// The newest binding's id, 0 when there is none. Ids are handed out in the order bindings are
-/// made, on every backend, so a binding whose id is at most this one was made before this call:
-/// an order between events that no process's clock has to provide.
+/// made, on every backend, so a binding whose id is at most this one got it before this call:
+/// an order between events that no process's clock has to provide. (On PostgreSQL such a
+/// binding may commit after this call; the remote object it binds existed before its id was
+/// handed out, which is what the shipment import relies on.)
 pub async fn latest_id(conn: &mut AnyConnection) -> Result<i64, DbError> {
     let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS latest FROM bindings")
         .fetch_one(&mut *conn)
