@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::Simulator;
-use crate::faults::Faults;
+use crate::faults::{Faults, Misbehaviour};
 use crate::orders::ShopperOrder;
 use crate::simulator::TokenError;
 use crate::store::StoreSpec;
@@ -138,12 +138,20 @@ struct FaultsInput {
     hold_response_after_write_ms: u64,
     #[serde(default)]
     refuse_write_rate: f64,
+    #[serde(default)]
+    repeat_list_pages: bool,
+    #[serde(default)]
+    next_link_past_end: bool,
+    #[serde(default)]
+    omit_consignments: bool,
+    #[serde(default)]
+    answer_other_object: bool,
 }
 
 async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
     let input: FaultsInput = body(
         &bytes,
-        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0, "hold_response_after_write_ms": N, "refuse_write_rate": 0.0..1.0}"#,
+        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0, "hold_response_after_write_ms": N, "refuse_write_rate": 0.0..1.0, "repeat_list_pages": bool, "next_link_past_end": bool, "omit_consignments": bool, "answer_other_object": bool}"#,
     )?;
     for (name, rate) in [
         ("error_rate", input.error_rate),
@@ -163,6 +171,12 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
         drop_response_after_write_rate: input.drop_response_after_write_rate,
         hold_response_after_write: Duration::from_millis(input.hold_response_after_write_ms),
         refuse_write_rate: input.refuse_write_rate,
+        misbehaviour: Misbehaviour {
+            repeat_list_pages: input.repeat_list_pages,
+            next_link_past_end: input.next_link_past_end,
+            omit_consignments: input.omit_consignments,
+            answer_other_object: input.answer_other_object,
+        },
     });
     Ok(Json(json!({
         "error_rate": input.error_rate,
@@ -170,6 +184,10 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
         "drop_response_after_write_rate": input.drop_response_after_write_rate,
         "hold_response_after_write_ms": input.hold_response_after_write_ms,
         "refuse_write_rate": input.refuse_write_rate,
+        "repeat_list_pages": input.repeat_list_pages,
+        "next_link_past_end": input.next_link_past_end,
+        "omit_consignments": input.omit_consignments,
+        "answer_other_object": input.answer_other_object,
     }))
     .into_response())
 }

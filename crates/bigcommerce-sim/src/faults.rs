@@ -34,6 +34,26 @@ pub struct Faults {
     /// problem. What a client sees when BigCommerce disagrees with data it believed valid;
     /// lets a test show how such a refusal is surfaced and retried. From 0.0 to 1.0.
     pub refuse_write_rate: f64,
+    /// Answers that break what a client may assume, as BigCommerce's own OpenAPI examples do
+    /// when a mock serves them. Off by default.
+    pub misbehaviour: Misbehaviour,
+}
+
+/// Answers a careless client would trust: each stands for something a real answer (or the
+/// spec's own example answer) can carry, so a client's defences can be tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Misbehaviour {
+    /// Every list (v2 and v3) answers its first page, whatever `page` asks for.
+    pub repeat_list_pages: bool,
+    /// Every v3 list page keeps a `links.next` to the following page, also on and past the
+    /// last one (`current_page` ≥ `total_pages`).
+    pub next_link_past_end: bool,
+    /// Orders come without `consignments` even when `include=consignments…` asked for them
+    /// (the spec's example for `GET /v2/orders` has none).
+    pub omit_consignments: bool,
+    /// Single-object reads (`GET /v2/orders/{id}`, `GET /v3/catalog/products/{id}`,
+    /// `GET /v2/orders/{id}/shipments/{id}`) answer with another object's `id`.
+    pub answer_other_object: bool,
 }
 
 const SEED: u64 = 0x0b16_c0ff_ee00_5eed;
@@ -74,6 +94,10 @@ impl FaultInjector {
         self.faults.latency
     }
 
+    pub fn misbehaviour(&self) -> Misbehaviour {
+        self.faults.misbehaviour
+    }
+
     pub fn hold_response_after_write(&self) -> Duration {
         self.faults.hold_response_after_write
     }
@@ -109,6 +133,7 @@ mod tests {
             drop_response_after_write_rate: rate,
             hold_response_after_write: Duration::ZERO,
             refuse_write_rate: 0.0,
+            misbehaviour: Misbehaviour::default(),
         });
         let failed = (0..n).filter(|_| f.should_fail()).count();
         let dropped = (0..n).filter(|_| f.should_drop_response()).count();

@@ -3,7 +3,8 @@
 //! (429), check the scope (403), then injected faults (500). Only then does the handler
 //! run, so auth errors always win over validation and resource 404s. After it, a
 //! successful POST may have its response held back (`Faults::hold_response_after_write`)
-//! and may lose it (`Faults::drop_response_after_write_rate`).
+//! and may lose it (`Faults::drop_response_after_write_rate`); `Faults::misbehaviour`
+//! rewrites requests and answers around the handler (`misbehaviour.rs`).
 //!
 //! Quota: only authenticated requests spend it (a 403 does, a 401 or an unknown store
 //! does not), so a misconfigured client cannot drain a store's shared quota, and a
@@ -19,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use crate::Simulator;
 use crate::auth;
 use crate::errors::{ApiError, Flavor};
+use crate::misbehaviour;
 use crate::rate_limit::RateStatus;
 use crate::simulator::lock;
 
@@ -31,7 +33,7 @@ pub(crate) fn split_store_path(path: &str) -> Option<(&str, &str)> {
     Some(tail.find('/').map_or((tail, ""), |i| tail.split_at(i)))
 }
 
-pub(crate) async fn gate(State(sim): State<Simulator>, req: Request, next: Next) -> Response {
+pub(crate) async fn gate(State(sim): State<Simulator>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let Some((hash, rest)) = split_store_path(&path) else {
         return next.run(req).await;
@@ -57,7 +59,13 @@ pub(crate) async fn gate(State(sim): State<Simulator>, req: Request, next: Next)
 
     let (mut response, rate) = match admit(&sim, &method, req.headers(), hash, rest, flavor) {
         Ok(rate) => {
-            let response = describe_405(next.run(req).await, flavor);
+            let misbehaviour = sim.faults().misbehaviour();
+            let rest = rest.to_owned();
+            misbehaviour::rewrite_request(misbehaviour, &mut req);
+            let response = next.run(req).await;
+            let response =
+                misbehaviour::rewrite_response(misbehaviour, &method, &rest, response).await;
+            let response = describe_405(response, flavor);
             hold_applied_post(&sim, &method, response.status()).await;
             (lose_applied_post(&sim, &method, response, flavor), rate)
         }

@@ -38,6 +38,7 @@ mod faults;
 mod gateway;
 mod inventory;
 mod locations;
+mod misbehaviour;
 mod money;
 mod order_statuses;
 mod orders;
@@ -55,7 +56,7 @@ pub use catalog::{
     CatalogSeed, InventoryTracking, MANY_VARIANTS, MAX_VARIANTS, OptionValue, Product,
     SeededCatalog, Variant,
 };
-pub use faults::Faults;
+pub use faults::{Faults, Misbehaviour};
 pub use money::Money;
 pub use orders::{LineKind, Shipment, ShipmentItem, ShopperAddress, ShopperLine, ShopperOrder};
 pub use simulator::{RunningSimulator, SimConfig, Simulator};

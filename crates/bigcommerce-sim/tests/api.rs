@@ -7,7 +7,8 @@ mod helpers;
 use std::time::{Duration, Instant};
 
 use bigcommerce_sim::{
-    CatalogSeed, Faults, InventoryTracking, MANY_VARIANTS, Money, SeededCatalog, SimConfig,
+    CatalogSeed, Faults, InventoryTracking, MANY_VARIANTS, Misbehaviour, Money, SeededCatalog,
+    SimConfig,
 };
 use helpers::{FULL, HASH, TestSim, header, json, spawn_sim, spawn_sim_with};
 use reqwest::{Method, StatusCode};
@@ -316,6 +317,63 @@ async fn injected_errors_come_after_auth_and_repeat_with_the_same_settings() {
 
     app.sim().set_faults(Faults::default());
     assert_eq!(app.get("/v2/store").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn misbehaving_answers_repeat_pages_keep_next_links_and_name_other_objects() {
+    let app = spawn_sim().await;
+    app.sim().seed_products(HASH, 3);
+    app.sim().seed_orders(HASH, 2);
+    app.sim().set_faults(Faults {
+        misbehaviour: Misbehaviour {
+            repeat_list_pages: true,
+            next_link_past_end: true,
+            omit_consignments: true,
+            answer_other_object: true,
+        },
+        ..Faults::default()
+    });
+    let first = json(app.get("/v3/catalog/products?limit=1").await).await;
+    let fifth = json(app.get("/v3/catalog/products?limit=1&page=5").await).await;
+    assert_eq!(first["data"], fifth["data"], "every page is the first");
+    assert_eq!(fifth["meta"]["pagination"]["current_page"], 1);
+    let past_end = json(app.get("/v3/catalog/products?limit=250").await).await;
+    assert_eq!(past_end["meta"]["pagination"]["total_pages"], 1);
+    assert_eq!(
+        past_end["meta"]["pagination"]["links"]["next"],
+        "?page=2&limit=250"
+    );
+    let v2_second = json(app.get("/v2/orders?limit=1&page=2").await).await;
+    assert_eq!(
+        v2_second[0]["id"], 100,
+        "v2 lists repeat their first page too"
+    );
+
+    let order = json(
+        app.get("/v2/orders/100?include=consignments.line_items&consignment_structure=object")
+            .await,
+    )
+    .await;
+    assert_eq!(
+        order["id"], 101,
+        "a read of order 100 answers about another"
+    );
+    assert!(order.get("consignments").is_none(), "{order:#}");
+    let product = json(
+        app.get(&format!("/v3/catalog/products/{}", first["data"][0]["id"]))
+            .await,
+    )
+    .await;
+    assert_ne!(product["data"]["id"], first["data"][0]["id"]);
+
+    app.sim().set_faults(Faults::default());
+    let order = json(
+        app.get("/v2/orders/100?include=consignments.line_items&consignment_structure=object")
+            .await,
+    )
+    .await;
+    assert_eq!(order["id"], 100);
+    assert!(order["consignments"].is_object(), "{order:#}");
 }
 
 #[tokio::test]
