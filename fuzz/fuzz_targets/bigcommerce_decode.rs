@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let fields: BTreeMap<String, String> = serde_json::from_str(text).unwrap_or_default();
         let error = bigcommerce::BcError::Validation {
+            request: "PUT v3/inventory/adjustments/absolute".into(),
             status: 422,
             message: text.to_owned(),
             fields,

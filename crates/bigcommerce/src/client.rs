@@ -265,7 +265,10 @@ impl StoreClient {
 
         let result = loop {
             attempts += 1;
-            match self.attempt(&method, &url, &token, query, &body).await {
+            match self
+                .attempt(&method, path, &url, &token, query, &body)
+                .await
+            {
                 Attempt::Done(reply) => {
                     span.record("status", reply.status.as_u16());
                     break Ok(reply);
@@ -347,6 +350,7 @@ impl StoreClient {
     async fn attempt(
         &self,
         method: &Method,
+        path: &str,
         url: &url::Url,
         token: &HeaderValue,
         query: &[(&str, String)],
@@ -354,19 +358,21 @@ impl StoreClient {
     ) -> Attempt {
         let (permit, ticket) = self.admit().await;
         let started = Instant::now();
+        // Content-Type on every request, a GET included: the specs mark it required even
+        // where there is no body. Accept-Encoding: gzip is reqwest's (feature `gzip`), which
+        // also decodes the answer.
         let mut request = self
             .shared
             .http
             .request(method.clone(), url.clone())
             .header("X-Auth-Token", token.clone())
-            .header(ACCEPT, "application/json");
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/json");
         if !query.is_empty() {
             request = request.query(query);
         }
         if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            request = request.body(body.clone());
         }
         let sent = request.send().await;
         if let (Some(ticket), Some(budget)) = (ticket, &self.shared.config.shared_budget) {
@@ -410,7 +416,11 @@ impl StoreClient {
         } else if status.is_success() {
             Attempt::Done(Reply { status, body })
         } else {
-            Attempt::Failed(BcError::from_response(status, &body))
+            Attempt::Failed(BcError::from_response(
+                describe_request(method, path),
+                status,
+                &body,
+            ))
         }
     }
 
@@ -430,6 +440,7 @@ impl StoreClient {
     fn token_header(&self) -> Result<HeaderValue, BcError> {
         let mut value = HeaderValue::from_str(self.access_token.expose_secret()).map_err(|_| {
             BcError::Unauthorized {
+                request: "every request".into(),
                 message: "the access token contains characters not allowed in an HTTP header"
                     .into(),
             }
@@ -450,6 +461,11 @@ impl StoreClient {
             .extend(path.split('/').filter(|segment| !segment.is_empty()));
         url
     }
+}
+
+/// `GET v2/orders/100`: how an error names the request it answers.
+pub(crate) fn describe_request(method: &Method, path: &str) -> String {
+    format!("{method} {}", path.trim_start_matches('/'))
 }
 
 fn elapsed_ms(started: Instant) -> u64 {

@@ -13,26 +13,32 @@ use serde_json::Value;
 #[derive(Debug, thiserror::Error)]
 pub enum BcError {
     #[error(
-        "BigCommerce rejected the access token (401): {message}. Check the store hash and access token; a deleted API account needs a new token."
+        "BigCommerce rejected the access token (401) on {request}: {message}. Check the store hash and access token; a deleted API account needs a new token."
     )]
-    Unauthorized { message: String },
+    Unauthorized {
+        /// The method and path asked, e.g. `GET v2/orders/100`.
+        request: String,
+        message: String,
+    },
 
     #[error(
-        "BigCommerce refused access (403): {message}. The API account probably lacks the OAuth scope for this resource; scopes cannot be changed, so create an account with the scope."
+        "BigCommerce refused access (403) on {request}: {message}. The API account probably lacks the OAuth scope for this resource; scopes cannot be changed, so create an account with the scope."
     )]
-    Forbidden { message: String },
+    Forbidden { request: String, message: String },
 
-    #[error("BigCommerce could not find the resource (404): {message}")]
-    NotFound { message: String },
+    #[error("BigCommerce could not find the resource (404) on {request}: {message}")]
+    NotFound { request: String, message: String },
 
     #[error(
-        "BigCommerce rejected the request ({status}): {message}{}",
+        "BigCommerce refused {request} ({status}): {message}{}",
         describe_fields(fields)
     )]
     Validation {
+        request: String,
         status: u16,
         message: String,
-        /// Field name to problem, from a v3 `errors` object; empty for v2 errors.
+        /// Every field-level problem the body named, field (dotted path for nested ones) to
+        /// problem: v3 `errors`, v2 `details`, any `validation` list.
         fields: BTreeMap<String, String>,
     },
 
@@ -57,8 +63,28 @@ pub enum BcError {
     #[error("BigCommerce answered with data this client does not understand: {message}")]
     Decode { message: String },
 
-    #[error("unexpected answer from BigCommerce ({status}): {message}")]
-    Unexpected { status: u16, message: String },
+    #[error("unexpected answer from BigCommerce ({status}) on {request}: {message}")]
+    Unexpected {
+        request: String,
+        status: u16,
+        message: String,
+    },
+
+    #[error(
+        "BigCommerce's answers to {request} could not be read to the end: {problem}. Stopped reading rather than loop; nothing of this list was used. Try again later; if it persists, the store's API is misbehaving."
+    )]
+    BrokenPaging { request: String, problem: String },
+
+    #[error(
+        "BigCommerce answered {request} about {answered} instead of {asked}; the answer was not used."
+    )]
+    WrongObject {
+        request: String,
+        /// What was asked for, e.g. `order 100`.
+        asked: String,
+        /// What the answer described, e.g. `order 218`.
+        answered: String,
+    },
 }
 
 impl BcError {
@@ -73,7 +99,9 @@ impl BcError {
             | BcError::NotFound { .. }
             | BcError::Validation { .. }
             | BcError::Decode { .. }
-            | BcError::Unexpected { .. } => false,
+            | BcError::Unexpected { .. }
+            | BcError::BrokenPaging { .. }
+            | BcError::WrongObject { .. } => false,
         }
     }
 
@@ -87,19 +115,29 @@ impl BcError {
             BcError::Validation { status, .. }
             | BcError::Server { status, .. }
             | BcError::Unexpected { status, .. } => Some(*status),
-            BcError::Timeout | BcError::Transport { .. } | BcError::Decode { .. } => None,
+            BcError::Timeout
+            | BcError::Transport { .. }
+            | BcError::Decode { .. }
+            | BcError::BrokenPaging { .. }
+            | BcError::WrongObject { .. } => None,
         }
     }
 
-    /// Maps a non-success response (other than 429, which the pipeline handles) to an error.
-    pub(crate) fn from_response(status: reqwest::StatusCode, body: &[u8]) -> BcError {
+    /// Maps a non-success response (other than 429, which the pipeline handles) to an error;
+    /// `request` is the method and path asked, e.g. `POST v2/orders/100/shipments`.
+    pub(crate) fn from_response(
+        request: String,
+        status: reqwest::StatusCode,
+        body: &[u8],
+    ) -> BcError {
         let ErrorBody { message, fields } = ErrorBody::parse(status, body);
         let code = status.as_u16();
         match code {
-            401 => BcError::Unauthorized { message },
-            403 => BcError::Forbidden { message },
-            404 => BcError::NotFound { message },
+            401 => BcError::Unauthorized { request, message },
+            403 => BcError::Forbidden { request, message },
+            404 => BcError::NotFound { request, message },
             400 | 409 | 413 | 422 => BcError::Validation {
+                request,
                 status: code,
                 message,
                 fields,
@@ -114,6 +152,7 @@ impl BcError {
                 message,
             },
             _ => BcError::Unexpected {
+                request,
                 status: code,
                 message,
             },
@@ -180,19 +219,20 @@ impl ErrorBody {
         parsed
     }
 
-    /// v2: `[{"status":400,"message":"…","details":{…}}, …]`.
+    /// v2: `[{"status":400,"message":"…","details":{…}}, …]`: the messages joined, every
+    /// detail a field.
     fn from_v2_array(items: &[Value]) -> ErrorBody {
+        let mut fields = BTreeMap::new();
         let messages: Vec<String> = items
             .iter()
             .filter_map(|item| match item {
                 Value::Object(map) => {
-                    let message = map.get("message").map(text).unwrap_or_default();
-                    match map.get("details") {
-                        Some(details) if !details.is_null() => {
-                            Some(format!("{message} ({})", text(details)))
+                    for key in DETAIL_KEYS {
+                        if let Some(details) = map.get(*key) {
+                            collect_fields("", details, &mut fields);
                         }
-                        _ => Some(message),
                     }
+                    Some(map.get("message").map(text).unwrap_or_default())
                 }
                 Value::String(s) => Some(s.clone()),
                 _ => None,
@@ -201,7 +241,7 @@ impl ErrorBody {
             .collect();
         ErrorBody {
             message: messages.join("; "),
-            fields: BTreeMap::new(),
+            fields,
         }
     }
 
@@ -221,21 +261,24 @@ impl ErrorBody {
         }
         let mut fields = BTreeMap::new();
         match map.get("errors") {
-            Some(Value::Object(errors)) => {
-                for (field, problem) in errors {
-                    fields.insert(field.clone(), text(problem));
-                }
-            }
             // Some endpoints list errors instead of keying them by field.
-            Some(Value::Array(errors)) if !errors.is_empty() => {
+            Some(Value::Array(errors)) if errors.iter().all(|e| !e.is_object()) => {
                 let listed: Vec<String> = errors.iter().map(text).collect();
-                if message.is_empty() {
-                    message = listed.join("; ");
-                } else {
-                    let _ = write!(message, ": {}", listed.join("; "));
+                if !listed.is_empty() {
+                    if message.is_empty() {
+                        message = listed.join("; ");
+                    } else {
+                        let _ = write!(message, ": {}", listed.join("; "));
+                    }
                 }
             }
-            _ => {}
+            Some(errors) => collect_fields("", errors, &mut fields),
+            None => {}
+        }
+        for key in DETAIL_KEYS {
+            if let Some(details) = map.get(*key) {
+                collect_fields("", details, &mut fields);
+            }
         }
         ErrorBody { message, fields }
     }
@@ -256,6 +299,68 @@ impl ErrorBody {
     }
 }
 
+/// Keys beside `errors` under which an error body may carry field-level problems.
+const DETAIL_KEYS: &[&str] = &["details", "validation"];
+
+/// Every leaf of `value` as a field: nested objects and lists of objects by dotted path
+/// (`items.0.sku`), lists of words joined, so no JSON reaches a person.
+fn collect_fields(path: &str, value: &Value, fields: &mut BTreeMap<String, String>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        // A validation entry naming its own field: `{"field": "sku", "message": "…"}`.
+        Value::Object(map) if named_problem(map).is_some() => {
+            let (field, problem) = named_problem(map).unwrap_or_default();
+            collect_fields(&join(&field), &Value::String(problem), fields);
+        }
+        Value::Object(map) => {
+            for (key, inner) in map {
+                collect_fields(&join(key), inner, fields);
+            }
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (index, inner) in items.iter().enumerate() {
+                match inner {
+                    // Names its own field: the list position adds nothing.
+                    Value::Object(map) if named_problem(map).is_some() => {
+                        collect_fields(path, inner, fields)
+                    }
+                    _ => collect_fields(&join(&index.to_string()), inner, fields),
+                }
+            }
+        }
+        Value::Null => {}
+        leaf => {
+            let problem = text(leaf);
+            if !problem.is_empty() {
+                let field = if path.is_empty() { "details" } else { path };
+                fields
+                    .entry(field.to_owned())
+                    .and_modify(|known: &mut String| {
+                        known.push_str("; ");
+                        known.push_str(&problem);
+                    })
+                    .or_insert(problem);
+            }
+        }
+    }
+}
+
+fn named_problem(map: &serde_json::Map<String, Value>) -> Option<(String, String)> {
+    let field = ["field", "property", "name"]
+        .iter()
+        .find_map(|key| map.get(*key)?.as_str())?;
+    let problem = ["message", "error", "reason"]
+        .iter()
+        .find_map(|key| map.get(*key)?.as_str())?;
+    Some((field.to_owned(), problem.to_owned()))
+}
+
 /// Strings as they are, lists joined, anything else as compact JSON.
 fn text(value: &Value) -> String {
     match value {
@@ -274,26 +379,36 @@ mod tests {
     #[test]
     fn v2_array_messages_are_joined_with_details() {
         let body = br#"[{"status":400,"message":"The field 'quantity' is invalid.","details":{"invalid_reason":"too big"}},{"status":400,"message":"Second."}]"#;
-        let err = BcError::from_response(StatusCode::BAD_REQUEST, body);
+        let err = BcError::from_response(
+            "POST v2/orders/1/shipments".into(),
+            StatusCode::BAD_REQUEST,
+            body,
+        );
+        assert_eq!(
+            err.to_string(),
+            "BigCommerce refused POST v2/orders/1/shipments (400): The field 'quantity' is invalid.; Second. (invalid_reason: too big)"
+        );
         let BcError::Validation {
             status,
             message,
             fields,
+            ..
         } = err
         else {
             panic!("expected Validation, got {err:?}");
         };
         assert_eq!(status, 400);
-        assert_eq!(
-            message,
-            r#"The field 'quantity' is invalid. ({"invalid_reason":"too big"}); Second."#
-        );
-        assert!(fields.is_empty());
+        assert_eq!(message, "The field 'quantity' is invalid.; Second.");
+        assert_eq!(fields["invalid_reason"], "too big");
     }
 
     #[test]
     fn html_body_falls_back_to_the_reason_phrase() {
-        let err = BcError::from_response(StatusCode::BAD_GATEWAY, b"<html>oops</html>");
+        let err = BcError::from_response(
+            "GET v2/store".into(),
+            StatusCode::BAD_GATEWAY,
+            b"<html>oops</html>",
+        );
         assert!(
             matches!(&err, BcError::Server { status: 502, message } if message == "Bad Gateway"),
             "{err:?}"
@@ -305,7 +420,11 @@ mod tests {
     fn conflict_is_validation_and_not_transient() {
         let body =
             br#"{"status":409,"title":"Duplicate SKU","type":"x","detail":"SKU ABC exists"}"#;
-        let err = BcError::from_response(StatusCode::CONFLICT, body);
+        let err = BcError::from_response(
+            "POST v3/catalog/products".into(),
+            StatusCode::CONFLICT,
+            body,
+        );
         assert!(
             matches!(&err, BcError::Validation { status: 409, message, .. } if message == "Duplicate SKU: SKU ABC exists"),
             "{err:?}"
@@ -317,6 +436,7 @@ mod tests {
     #[test]
     fn display_lists_fields() {
         let err = BcError::Validation {
+            request: "POST v3/catalog/products".into(),
             status: 422,
             message: "Missing Required Fields".into(),
             fields: BTreeMap::from([
@@ -326,7 +446,24 @@ mod tests {
         };
         assert_eq!(
             err.to_string(),
-            "BigCommerce rejected the request (422): Missing Required Fields (name: Please provide a name.; price: Please provide a price.)"
+            "BigCommerce refused POST v3/catalog/products (422): Missing Required Fields (name: Please provide a name.; price: Please provide a price.)"
         );
+    }
+
+    #[test]
+    fn nested_errors_and_validation_lists_become_dotted_fields() {
+        let body = br#"{"status":422,"title":"Invalid items","errors":{"items.0":{"sku":["is required","too long"]},"items":[{"quantity":"must be positive"}]},"validation":[{"field":"location_id","message":"unknown"}]}"#;
+        let err = BcError::from_response(
+            "PUT v3/inventory/adjustments/absolute".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            body,
+        );
+        let BcError::Validation { fields, .. } = &err else {
+            panic!("expected Validation, got {err:?}");
+        };
+        assert_eq!(fields["items.0.sku"], "is required; too long");
+        assert_eq!(fields["items.0.quantity"], "must be positive");
+        assert_eq!(fields["location_id"], "unknown");
+        assert!(!err.to_string().contains('{'), "{err}");
     }
 }

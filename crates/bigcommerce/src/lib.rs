@@ -44,5 +44,7 @@ pub use models::product::{InventoryTracking, OptionValue, Product, Variant};
 pub use models::shipment::{NewShipment, NewShipmentItem, Shipment, ShipmentItem};
 pub use models::store::{StoreInformation, StoreTimezone};
 pub use models::webhook_event::{InventoryChange, StatusChange, WebhookData, WebhookEvent};
-pub use paging::{MAX_V3_PAGE_SIZE, Pagination, PaginationLinks, V3Page};
+pub use paging::{
+    MAX_V3_PAGE_SIZE, PageBound, PageWalk, Pagination, PaginationLinks, UnreadableRow, V3Page,
+};
 pub use rate_limit::RateLimitStatus;

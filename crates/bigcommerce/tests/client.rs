@@ -63,10 +63,40 @@ async fn every_request_carries_token_user_agent_and_accept() {
     assert_eq!(info.store_id, Some(4884484848484));
     assert_eq!(info.plan_level, None);
     let requests = api.requests().await;
-    assert!(
-        requests[0].headers.get("content-type").is_none(),
-        "a GET has no body, so no Content-Type"
+    assert_eq!(
+        requests[0].headers["content-type"], "application/json",
+        "the specs mark Content-Type required on every request, a GET included"
     );
+    assert!(
+        requests[0].headers["accept-encoding"]
+            .to_str()
+            .unwrap()
+            .contains("gzip"),
+        "BigCommerce compresses when asked"
+    );
+}
+
+#[tokio::test]
+async fn gzipped_answers_are_decoded() {
+    use std::io::Write as _;
+    let api = spawn_api().await;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(store_json().to_string().as_bytes()).unwrap();
+    let compressed = gzip.finish().unwrap();
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/store")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-encoding", "gzip")
+                .set_body_raw(compressed, "application/json"),
+        )
+        .expect(1)
+        .mount(&api.server)
+        .await;
+
+    let info = api.store.store_information().await.expect("decoded");
+
+    assert_eq!(info.id, STORE_HASH);
 }
 
 #[tokio::test]
@@ -195,6 +225,7 @@ async fn v2_error_array_becomes_a_typed_error_with_its_message() {
             status,
             message,
             fields,
+            ..
         } => {
             assert_eq!(status, 400);
             assert_eq!(message, "The field 'item_total' cannot be written to.");
@@ -272,15 +303,15 @@ async fn auth_and_missing_resources_map_to_their_variants_without_retries() {
     let not_found = api.store.get_json::<Value>("v2/things/404", &[]).await;
 
     assert!(
-        matches!(&unauthorized, Err(BcError::Unauthorized { message }) if message == "Token invalid"),
+        matches!(&unauthorized, Err(BcError::Unauthorized { message, .. }) if message == "Token invalid"),
         "{unauthorized:?}"
     );
     assert!(
-        matches!(&forbidden, Err(BcError::Forbidden { message }) if message.contains("scope")),
+        matches!(&forbidden, Err(BcError::Forbidden { message, .. }) if message.contains("scope")),
         "{forbidden:?}"
     );
     assert!(
-        matches!(&not_found, Err(BcError::NotFound { message }) if message == "The requested resource was not found."),
+        matches!(&not_found, Err(BcError::NotFound { message, .. }) if message == "The requested resource was not found."),
         "{not_found:?}"
     );
 }
@@ -688,7 +719,7 @@ async fn v3_page_reads_data_and_pagination() {
         (3, 2, 2)
     );
     assert_eq!((pagination.current_page, pagination.total_pages), (1, 2));
-    assert!(page.has_next_page());
+    assert!(announces_more(&page));
 }
 
 #[tokio::test]
@@ -814,8 +845,8 @@ async fn an_empty_id_list_sends_no_request() {
         .expect("products");
     let variants = api.store.variants_page(&[], 1, 50).await.expect("variants");
 
-    assert!(products.data.is_empty() && !products.has_next_page());
-    assert!(variants.data.is_empty() && !variants.has_next_page());
+    assert!(products.data.is_empty() && !announces_more(&products));
+    assert!(variants.data.is_empty() && !announces_more(&variants));
     assert!(api.requests().await.is_empty());
 }
 
@@ -886,7 +917,7 @@ async fn a_product_page_decodes_money_dates_brands_and_inline_variants() {
         .await
         .expect("products");
 
-    assert!(!page.has_next_page());
+    assert!(!announces_more(&page));
     let [jar, caddy, wrap, odd] = page.data.as_slice() else {
         panic!("four products, got {:?}", page.data);
     };
@@ -953,26 +984,62 @@ async fn a_product_page_decodes_money_dates_brands_and_inline_variants() {
 }
 
 #[tokio::test]
-async fn unreadable_money_or_dates_are_decode_errors() {
-    for bad in [
-        json!({"id": 1, "name": "x", "price": "twelve"}),
-        json!({"id": 1, "name": "x", "date_modified": "2018-08-24 14:41:00"}),
+async fn an_unreadable_product_is_set_aside_and_its_neighbours_read() {
+    for (bad, field) in [
+        (json!({"id": 1, "name": "x", "price": "twelve"}), "price"),
+        (json!({"id": 1, "name": "x", "price": 1e40}), "price"),
+        (
+            json!({"id": 1, "name": "x", "inventory_level": 1e20}),
+            "inventory_level",
+        ),
+        (
+            json!({"id": 1, "name": "x", "date_modified": "2018-08-24 14:41:00"}),
+            "date_modified",
+        ),
     ] {
         let api = spawn_api().await;
         Mock::given(method("GET"))
             .and(path(api.path("v3/catalog/products")))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [bad]})))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": [bad, {"id": 2, "name": "fine"}]})),
+            )
             .mount(&api.server)
             .await;
 
-        let err = api
+        let page = api
             .store
             .products_page(&ProductQuery::default())
             .await
-            .expect_err("undecodable product");
+            .expect("the page is read");
 
-        assert!(matches!(err, BcError::Decode { .. }), "{err:?}");
+        assert_eq!(page.data.len(), 1);
+        assert_eq!(page.data[0].id, 2);
+        let [unreadable] = page.unreadable.as_slice() else {
+            panic!("one unreadable row: {page:?}");
+        };
+        assert_eq!(
+            (unreadable.id, unreadable.name.as_deref()),
+            (Some(1), Some("x"))
+        );
+        assert!(unreadable.problem.starts_with(field), "{unreadable:?}");
     }
+}
+
+#[tokio::test]
+async fn an_unreadable_row_of_other_lists_fails_the_page() {
+    let api = spawn_api().await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v3/catalog/brands")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "one", "name": 1}]})),
+        )
+        .mount(&api.server)
+        .await;
+
+    let err = api.store.all_brands().await.expect_err("undecodable brand");
+
+    assert!(matches!(err, BcError::Decode { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -1021,7 +1088,7 @@ async fn all_brands_pages_through_every_page() {
 }
 
 #[tokio::test]
-async fn all_product_variants_follows_the_next_link_and_stops_on_an_empty_page() {
+async fn all_product_variants_trusts_page_numbers_not_a_next_link() {
     let api = spawn_api().await;
     let variant = |id: u64| json!({"id": id, "product_id": 9, "sku": format!("V{id}")});
     Mock::given(method("GET"))
@@ -1045,7 +1112,7 @@ async fn all_product_variants_follows_the_next_link_and_stops_on_an_empty_page()
             "meta": {"pagination": {"total": 0, "count": 0, "per_page": 250, "current_page": 2,
                 "total_pages": 0, "links": {"next": "?page=3&limit=250"}}}
         })))
-        .expect(1)
+        .expect(0)
         .mount(&api.server)
         .await;
 
@@ -1082,7 +1149,7 @@ async fn variants_page_filters_by_product_ids() {
         .await
         .expect("variants");
 
-    assert!(!page.has_next_page());
+    assert!(!announces_more(&page));
     assert_eq!(page.data.len(), 1);
     assert_eq!(page.data[0].price, Some(money("10.00")));
     assert_eq!(page.data[0].inventory_level, Some(4));
@@ -1382,7 +1449,7 @@ async fn all_order_products_pages_until_a_short_page() {
 }
 
 #[tokio::test]
-async fn all_order_products_stops_on_204_and_on_a_repeated_page() {
+async fn all_order_products_stops_on_204_and_refuses_a_repeated_page() {
     let api = spawn_api().await;
     // A server that caps pages at 50 rows and then ignores `page`.
     let rows: Vec<Value> = (1..=50).map(|id| order_product_json(id, 7)).collect();
@@ -1398,14 +1465,18 @@ async fn all_order_products_stops_on_204_and_on_a_repeated_page() {
         .mount(&api.server)
         .await;
 
-    let repeated = api.store.all_order_products(120).await.expect("products");
+    let repeated = api.store.all_order_products(120).await;
     let none = api
         .store
         .all_order_products(121)
         .await
         .expect("no products");
 
-    assert_eq!(repeated.len(), 50);
+    assert!(
+        matches!(&repeated, Err(BcError::BrokenPaging { request, problem })
+            if request == "GET v2/orders/120/products" && problem.contains("page 2")),
+        "{repeated:?}"
+    );
     assert!(none.is_empty());
     assert_eq!(api.requests().await.len(), 3);
 }
@@ -1627,7 +1698,11 @@ async fn create_shipment_sends_empty_provider_and_carrier_and_omits_unset_fields
             "shipping_method": "Express",
             "comments": "fragile"
         })))
-        .respond_with(ResponseTemplate::new(201).set_body_json(shipment_json(4)))
+        .respond_with(ResponseTemplate::new(201).set_body_json({
+            let mut shipment = shipment_json(4);
+            shipment["order_id"] = json!(121);
+            shipment
+        }))
         .expect(1)
         .mount(&api.server)
         .await;
@@ -1708,6 +1783,7 @@ async fn create_shipment_quantity_400_is_validation() {
             status,
             message,
             fields,
+            ..
         } => {
             assert_eq!(status, 400);
             assert_eq!(message, "The field 'quantity' is invalid.");
@@ -2123,7 +2199,7 @@ async fn inventory_items_page_filters_and_decodes() {
         .await
         .expect("items page");
 
-    assert!(page.has_next_page());
+    assert!(announces_more(&page));
     let pagination = page.pagination.as_ref().expect("pagination");
     assert_eq!((pagination.total, pagination.current_page), (5, 2));
     let [first, second] = page.data.as_slice() else {
@@ -2229,4 +2305,112 @@ async fn inventory_locations_pages_through_every_location() {
             },
         ]
     );
+}
+
+#[tokio::test]
+async fn a_list_that_repeats_its_pages_ends_with_an_error_not_a_loop() {
+    let api = spawn_api().await;
+    // The spec's example answer, served for every page: three pages announced, page 1's rows.
+    Mock::given(method("GET"))
+        .and(path(api.path("v3/hooks")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": (1..=250).map(|id| json!({"id": id, "scope": "store/order/*",
+                "destination": "https://example.com/hooks", "is_active": true})).collect::<Vec<_>>(),
+            "meta": {"pagination": {"total": 700, "count": 250, "per_page": 250,
+                "current_page": 1, "total_pages": 3, "links": {"next": "?page=2&limit=250"}}}
+        })))
+        .mount(&api.server)
+        .await;
+
+    let hooks = api.store.all_hooks().await;
+
+    assert!(
+        matches!(&hooks, Err(BcError::BrokenPaging { request, .. }) if request == "GET v3/hooks"),
+        "{hooks:?}"
+    );
+    assert_eq!(api.requests().await.len(), 2, "stopped at the first repeat");
+    assert!(!hooks.unwrap_err().is_transient());
+}
+
+#[tokio::test]
+async fn a_next_link_past_the_last_page_is_not_followed() {
+    let api = spawn_api().await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v3/catalog/brands")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": 1, "name": "Acme"}],
+            "meta": {"pagination": {"total": 1, "count": 1, "per_page": 250,
+                "current_page": 1, "total_pages": 1, "links": {"next": "?page=2&limit=250"}}}
+        })))
+        .mount(&api.server)
+        .await;
+
+    let brands = api.store.all_brands().await.expect("brands");
+
+    assert_eq!(brands.len(), 1);
+    assert_eq!(api.requests().await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_answer_about_another_order_is_refused() {
+    let api = spawn_api().await;
+    let mut other = order_json();
+    other["id"] = json!(218);
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/120")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(other))
+        .mount(&api.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(api.path("v2/orders/121/shipments")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([shipment_json(3)])))
+        .mount(&api.server)
+        .await;
+
+    let order = api.store.order(120, true).await;
+    let shipments = api.store.order_shipments(121).await;
+
+    assert!(
+        matches!(&order, Err(BcError::WrongObject { asked, answered, .. })
+            if asked == "order 120" && answered == "order 218"),
+        "{order:?}"
+    );
+    assert!(
+        matches!(&shipments, Err(BcError::WrongObject { request, .. })
+            if request == "GET v2/orders/121/shipments"),
+        "{shipments:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_names_the_request_and_every_field() {
+    let api = spawn_api().await;
+    Mock::given(method("POST"))
+        .and(path(api.path("v2/orders/120/shipments")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!([{
+            "status": 400,
+            "message": "The field 'items' is invalid.",
+            "details": {"invalid_reason": "Order product 41 has already shipped."}
+        }])))
+        .mount(&api.server)
+        .await;
+
+    let refused = api
+        .store
+        .create_shipment(120, &new_shipment())
+        .await
+        .expect_err("400");
+
+    assert_eq!(
+        refused.to_string(),
+        "BigCommerce refused POST v2/orders/120/shipments (400): The field 'items' is invalid. (invalid_reason: Order product 41 has already shipped.)"
+    );
+}
+
+/// Whether a page's numbers announce another page (what a server claims, not what a walk
+/// trusts: see `PageBound`).
+fn announces_more<T>(page: &bigcommerce::V3Page<T>) -> bool {
+    page.pagination
+        .as_ref()
+        .is_some_and(|p| p.current_page < p.total_pages)
 }

@@ -67,6 +67,7 @@ fn bigcommerce_decode_corpus_replays_without_panicking() {
                 let fields: BTreeMap<String, String> =
                     serde_json::from_str(text).unwrap_or_default();
                 let error = bigcommerce::BcError::Validation {
+                    request: "PUT v3/inventory/adjustments/absolute".into(),
                     status: 422,
                     message: text.to_owned(),
                     fields,

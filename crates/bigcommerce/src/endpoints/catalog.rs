@@ -3,8 +3,6 @@
 //! The `*_page` methods fetch one page so the caller can checkpoint between pages; `all_*`
 //! collect every page of lists that stay small.
 
-use std::future::Future;
-
 use jiff::Timestamp;
 use jiff::tz::Offset;
 
@@ -136,13 +134,14 @@ impl SortDirection {
 }
 
 impl StoreClient {
-    /// `GET v3/catalog/products`: one page. With an empty `ids` list no request is sent (an
-    /// empty `id:in` could match every product) and the page is empty.
+    /// `GET v3/catalog/products`: one page, read row by row (a product that does not decode
+    /// is in [`V3Page::unreadable`]). With an empty `ids` list no request is sent (an empty
+    /// `id:in` could match every product) and the page is empty.
     pub async fn products_page(&self, query: &ProductQuery) -> Result<V3Page<Product>, BcError> {
         if query.ids.as_ref().is_some_and(Vec::is_empty) {
-            return Ok(empty_page());
+            return Ok(V3Page::empty());
         }
-        self.get_v3_page("v3/catalog/products", &query.to_query())
+        self.get_v3_page_by_row("v3/catalog/products", &query.to_query())
             .await
     }
 
@@ -153,7 +152,7 @@ impl StoreClient {
         page: u32,
         limit: u32,
     ) -> Result<V3Page<Variant>, BcError> {
-        self.get_v3_page(
+        self.get_v3_page_by_row(
             &format!("v3/catalog/products/{product_id}/variants"),
             &page_query(page, limit),
         )
@@ -162,7 +161,12 @@ impl StoreClient {
 
     /// Every variant of one product, all pages.
     pub async fn all_product_variants(&self, product_id: u64) -> Result<Vec<Variant>, BcError> {
-        collect_pages(|page| self.product_variants_page(product_id, page, MAX_V3_PAGE_SIZE)).await
+        self.collect_v3(
+            &format!("v3/catalog/products/{product_id}/variants"),
+            &[],
+            |variant: &Variant| variant.id,
+        )
+        .await
     }
 
     /// `GET v3/catalog/variants?product_id:in=…`: one page of the variants of several products.
@@ -175,11 +179,11 @@ impl StoreClient {
         limit: u32,
     ) -> Result<V3Page<Variant>, BcError> {
         if product_ids.is_empty() {
-            return Ok(empty_page());
+            return Ok(V3Page::empty());
         }
         let mut query = page_query(page, limit);
         query.push(("product_id:in", comma_list(product_ids)));
-        self.get_v3_page("v3/catalog/variants", &query).await
+        self.get_v3_page_by_row("v3/catalog/variants", &query).await
     }
 
     /// `GET v3/catalog/brands`: one page.
@@ -190,34 +194,8 @@ impl StoreClient {
 
     /// Every brand, all pages; brand lists are small enough to load at once.
     pub async fn all_brands(&self) -> Result<Vec<Brand>, BcError> {
-        collect_pages(|page| self.brands_page(page, MAX_V3_PAGE_SIZE)).await
-    }
-}
-
-/// Fetches pages 1, 2, … until one says it is the last (or comes back empty, so a server that
-/// keeps announcing a next page can't loop us forever).
-pub(crate) async fn collect_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, BcError>
-where
-    F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Result<V3Page<T>, BcError>>,
-{
-    let mut all = Vec::new();
-    let mut page = 1;
-    loop {
-        let current = fetch(page).await?;
-        let more = current.has_next_page() && !current.data.is_empty();
-        all.extend(current.data);
-        if !more {
-            return Ok(all);
-        }
-        page += 1;
-    }
-}
-
-fn empty_page<T>() -> V3Page<T> {
-    V3Page {
-        data: Vec::new(),
-        pagination: None,
+        self.collect_v3("v3/catalog/brands", &[], |brand: &Brand| brand.id)
+            .await
     }
 }
 

@@ -3,10 +3,11 @@
 use serde::Deserialize;
 
 use crate::client::StoreClient;
-use crate::endpoints::catalog::{collect_pages, page_query};
+use crate::endpoints::catalog::page_query;
+use crate::endpoints::same_object;
 use crate::error::BcError;
 use crate::models::hook::{Hook, HookUpdate, NewHook};
-use crate::paging::{MAX_V3_PAGE_SIZE, V3Page};
+use crate::paging::V3Page;
 
 /// A single-object v3 answer: `{"data": {…}, "meta": {}}`.
 #[derive(Deserialize)]
@@ -22,7 +23,8 @@ impl StoreClient {
 
     /// Every hook of this API account, all pages.
     pub async fn all_hooks(&self) -> Result<Vec<Hook>, BcError> {
-        collect_pages(|page| self.hooks_page(page, MAX_V3_PAGE_SIZE)).await
+        self.collect_v3("v3/hooks", &[], |hook: &Hook| hook.id)
+            .await
     }
 
     /// `POST v3/hooks`. Not retried after a 5xx or timeout: list the hooks before trying again
@@ -36,10 +38,10 @@ impl StoreClient {
 
     /// `PUT v3/hooks/{id}`.
     pub async fn update_hook(&self, hook_id: u64, update: &HookUpdate) -> Result<Hook, BcError> {
-        Ok(self
-            .put_json::<_, Single<Hook>>(&format!("v3/hooks/{hook_id}"), update)
-            .await?
-            .data)
+        let path = format!("v3/hooks/{hook_id}");
+        let hook = self.put_json::<_, Single<Hook>>(&path, update).await?.data;
+        same_object("PUT", &path, "hook", hook_id, hook.id)?;
+        Ok(hook)
     }
 
     /// `DELETE v3/hooks/{id}`.

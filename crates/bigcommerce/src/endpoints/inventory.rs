@@ -7,7 +7,7 @@
 //! since only the caller knows what else it is running.
 
 use crate::client::StoreClient;
-use crate::endpoints::catalog::{collect_pages, comma_list, page_query};
+use crate::endpoints::catalog::{comma_list, page_query};
 use crate::error::BcError;
 use crate::models::inventory::{
     Adjustment, AdjustmentRequest, InventoryItem, ItemKey, Location, TransactionResponse,
@@ -147,16 +147,10 @@ impl StoreClient {
     /// `GET v3/inventory/locations`, all pages, enabled or not; a store has at most 100 active
     /// locations.
     pub async fn inventory_locations(&self) -> Result<Vec<Location>, BcError> {
-        collect_pages(|page| self.inventory_locations_page(page, MAX_V3_PAGE_SIZE)).await
-    }
-
-    async fn inventory_locations_page(
-        &self,
-        page: u32,
-        limit: u32,
-    ) -> Result<V3Page<Location>, BcError> {
-        self.get_v3_page("v3/inventory/locations", &page_query(page, limit))
-            .await
+        self.collect_v3("v3/inventory/locations", &[], |location: &Location| {
+            location.id
+        })
+        .await
     }
 }
 
@@ -296,6 +290,7 @@ mod tests {
 
     fn validation(message: &str, fields: &[&str]) -> BcError {
         BcError::Validation {
+            request: "PUT v3/inventory/adjustments/absolute".into(),
             status: 422,
             message: message.into(),
             fields: fields

@@ -3,22 +3,16 @@
 //!
 //! v2 lists are bare arrays without pagination metadata; an empty page is a 204.
 
-use std::collections::HashSet;
-use std::future::Future;
-
 use jiff::Timestamp;
 
 use crate::client::StoreClient;
 use crate::endpoints::catalog::{SortDirection, filter_timestamp};
+use crate::endpoints::{same_object, same_parent};
 use crate::error::BcError;
 use crate::models::order::{Order, OrderCount, OrderProduct, ShippingAddress};
 
 /// The largest `limit` the v2 docs allow.
 pub const MAX_V2_PAGE_SIZE: u32 = 250;
-
-/// The v2 default page size. A server that caps `limit` silently returns at most this many
-/// rows, so only a page shorter than this is surely the last.
-const V2_DEFAULT_PAGE_SIZE: usize = 50;
 
 /// Filters and paging for `GET /v2/orders`.
 ///
@@ -139,8 +133,10 @@ impl StoreClient {
         } else {
             Vec::new()
         };
-        self.get_json(&format!("v2/orders/{order_id}"), &query)
-            .await
+        let path = format!("v2/orders/{order_id}");
+        let order: Order = self.get_json(&path, &query).await?;
+        same_object("GET", &path, "order", order_id, order.id)?;
+        Ok(order)
     }
 
     /// `GET v2/orders/{id}/products`: one page.
@@ -154,56 +150,35 @@ impl StoreClient {
             .await
     }
 
-    /// Every product of one order, all pages.
+    /// Every product of one order, all pages; each must belong to that order.
     pub async fn all_order_products(&self, order_id: u64) -> Result<Vec<OrderProduct>, BcError> {
-        collect_v2_pages(
-            |page| self.order_products_page(order_id, page, MAX_V2_PAGE_SIZE),
-            |product| product.id,
-        )
-        .await
+        let path = format!("v2/orders/{order_id}/products");
+        let products = self
+            .collect_v2(&path, |product: &OrderProduct| product.id)
+            .await?;
+        for product in &products {
+            same_parent("GET", &path, order_id, product.order_id)?;
+        }
+        Ok(products)
     }
 
-    /// `GET v2/orders/{id}/shipping_addresses`, all pages.
+    /// `GET v2/orders/{id}/shipping_addresses`, all pages; each must belong to that order.
     pub async fn order_shipping_addresses(
         &self,
         order_id: u64,
     ) -> Result<Vec<ShippingAddress>, BcError> {
         let path = format!("v2/orders/{order_id}/shipping_addresses");
-        collect_v2_pages(
-            |page| self.get_v2_page(&path, &[], page, MAX_V2_PAGE_SIZE),
-            |address: &ShippingAddress| address.id,
-        )
-        .await
+        let addresses = self
+            .collect_v2(&path, |address: &ShippingAddress| address.id)
+            .await?;
+        for address in &addresses {
+            same_parent("GET", &path, order_id, address.order_id)?;
+        }
+        Ok(addresses)
     }
 
     /// `GET v2/orders/count`: totals per status.
     pub async fn order_count(&self) -> Result<OrderCount, BcError> {
         self.get_json("v2/orders/count", &[]).await
-    }
-}
-
-/// Fetches v2 pages 1, 2, … until one is empty, shorter than the v2 default (so surely the last
-/// even if the server capped `limit`), or holds nothing new (a server ignoring `page` can't
-/// loop us forever).
-pub(crate) async fn collect_v2_pages<T, F, Fut>(
-    mut fetch: F,
-    id_of: impl Fn(&T) -> u64,
-) -> Result<Vec<T>, BcError>
-where
-    F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, BcError>>,
-{
-    let mut all = Vec::new();
-    let mut seen = HashSet::new();
-    let mut page = 1;
-    loop {
-        let rows = fetch(page).await?;
-        let last = rows.len() < V2_DEFAULT_PAGE_SIZE;
-        let before = all.len();
-        all.extend(rows.into_iter().filter(|row| seen.insert(id_of(row))));
-        if last || all.len() == before {
-            return Ok(all);
-        }
-        page += 1;
     }
 }

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use crate::client::StoreClient;
-use crate::endpoints::orders::{MAX_V2_PAGE_SIZE, collect_v2_pages};
+use crate::endpoints::same_parent;
 use crate::error::BcError;
 use crate::models::de;
 use crate::models::shipment::{NewShipment, Shipment};
@@ -21,11 +21,13 @@ impl StoreClient {
     /// `GET v2/orders/{id}/shipments`, all pages; empty (204) when nothing has shipped.
     pub async fn order_shipments(&self, order_id: u64) -> Result<Vec<Shipment>, BcError> {
         let path = format!("v2/orders/{order_id}/shipments");
-        collect_v2_pages(
-            |page| self.get_v2_page(&path, &[], page, MAX_V2_PAGE_SIZE),
-            |shipment: &Shipment| shipment.id,
-        )
-        .await
+        let shipments = self
+            .collect_v2(&path, |shipment: &Shipment| shipment.id)
+            .await?;
+        for shipment in &shipments {
+            same_parent("GET", &path, order_id, shipment.order_id)?;
+        }
+        Ok(shipments)
     }
 
     /// `POST v2/orders/{id}/shipments`: ships `shipment.items` and answers the created shipment.
@@ -40,8 +42,10 @@ impl StoreClient {
         order_id: u64,
         shipment: &NewShipment,
     ) -> Result<Shipment, BcError> {
-        self.post_json(&format!("v2/orders/{order_id}/shipments"), shipment)
-            .await
+        let path = format!("v2/orders/{order_id}/shipments");
+        let created: Shipment = self.post_json(&path, shipment).await?;
+        same_parent("POST", &path, order_id, created.order_id)?;
+        Ok(created)
     }
 
     /// `GET v2/orders/{id}/shipments/count`: how many shipments the order has.

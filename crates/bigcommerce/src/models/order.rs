@@ -193,6 +193,29 @@ pub struct ShippingConsignment {
 }
 
 impl ShippingConsignment {
+    /// The consignment's destination, as `GET /v2/orders/{id}/shipping_addresses` lists it.
+    pub fn address(&self, order_id: u64) -> ShippingAddress {
+        ShippingAddress {
+            id: self.id,
+            order_id,
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            company: self.company.clone(),
+            street_1: self.street_1.clone(),
+            street_2: self.street_2.clone(),
+            city: self.city.clone(),
+            state: self.state.clone(),
+            zip: self.zip.clone(),
+            country: self.country.clone(),
+            country_iso2: self.country_iso2.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            items_total: self.items_total,
+            items_shipped: self.items_shipped,
+            shipping_method: self.shipping_method.clone(),
+        }
+    }
+
     /// Whether `line_items` may not be the whole list: truncated, or empty although the
     /// consignment has items (they came as links).
     pub fn line_items_incomplete(&self) -> bool {
