@@ -146,12 +146,14 @@ struct FaultsInput {
     omit_consignments: bool,
     #[serde(default)]
     answer_other_object: bool,
+    #[serde(default)]
+    odd_catalog_data: bool,
 }
 
 async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
     let input: FaultsInput = body(
         &bytes,
-        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0, "hold_response_after_write_ms": N, "refuse_write_rate": 0.0..1.0, "repeat_list_pages": bool, "next_link_past_end": bool, "omit_consignments": bool, "answer_other_object": bool}"#,
+        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0, "hold_response_after_write_ms": N, "refuse_write_rate": 0.0..1.0, "repeat_list_pages": bool, "next_link_past_end": bool, "omit_consignments": bool, "answer_other_object": bool, "odd_catalog_data": bool}"#,
     )?;
     for (name, rate) in [
         ("error_rate", input.error_rate),
@@ -176,6 +178,7 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
             next_link_past_end: input.next_link_past_end,
             omit_consignments: input.omit_consignments,
             answer_other_object: input.answer_other_object,
+            odd_catalog_data: input.odd_catalog_data,
         },
     });
     Ok(Json(json!({
@@ -188,6 +191,7 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
         "next_link_past_end": input.next_link_past_end,
         "omit_consignments": input.omit_consignments,
         "answer_other_object": input.answer_other_object,
+        "odd_catalog_data": input.odd_catalog_data,
     }))
     .into_response())
 }

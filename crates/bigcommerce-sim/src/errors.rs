@@ -36,7 +36,7 @@ pub struct ApiError {
     pub flavor: Flavor,
     pub status: StatusCode,
     pub message: String,
-    /// Per-field details; only v3 problem bodies carry them.
+    /// Per-field details: a v3 problem's `errors`, a v2 error's `details`.
     pub errors: Option<BTreeMap<String, String>>,
     /// Inventory endpoints document `application/problem+json`; the rest plain JSON.
     pub problem_json: bool,
@@ -109,7 +109,13 @@ impl ApiError {
     fn body(&self) -> serde_json::Value {
         let status = self.status.as_u16();
         match self.flavor {
-            Flavor::V2 => json!([{ "status": status, "message": self.message }]),
+            Flavor::V2 => {
+                let mut error = json!({ "status": status, "message": self.message });
+                if let Some(details) = &self.errors {
+                    error["details"] = json!(details);
+                }
+                json!([error])
+            }
             Flavor::V3 => {
                 let mut body =
                     json!({ "status": status, "title": self.message, "type": PROBLEM_TYPE });

@@ -54,6 +54,11 @@ pub struct Misbehaviour {
     /// Single-object reads (`GET /v2/orders/{id}`, `GET /v3/catalog/products/{id}`,
     /// `GET /v2/orders/{id}/shipments/{id}`) answer with another object's `id`.
     pub answer_other_object: bool,
+    /// Each `GET /v3/catalog/products` page carries odd data in its first two products: the
+    /// first an inventory level beyond 2,147,483,647, a negative price, a `upc` of `"string"`
+    /// (as the spec's examples have) and, with variants inlined, a variant naming another
+    /// product as its own; the second a price no decimal type holds (`1e40`).
+    pub odd_catalog_data: bool,
 }
 
 const SEED: u64 = 0x0b16_c0ff_ee00_5eed;

@@ -117,11 +117,17 @@ fn admit(
     }
     if method == Method::POST && sim.faults().should_refuse_write() {
         let message = "The field 'quantity' is invalid. (injected fault: refused, not applied)";
-        let error = match flavor {
-            Flavor::V2 => ApiError::bad_request(flavor, message),
-            _ => ApiError::new(flavor, StatusCode::UNPROCESSABLE_ENTITY, message),
+        let status = match flavor {
+            Flavor::V2 => StatusCode::BAD_REQUEST,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        return Err((error, rate));
+        // Field-level details as BigCommerce sends them, so a client shows more than the title.
+        let details = [(
+            "quantity".to_owned(),
+            "must not be more than the quantity not yet shipped".to_owned(),
+        )];
+        let error = ApiError::unprocessable(flavor, message, details.into_iter().collect());
+        return Err((ApiError { status, ..error }, rate));
     }
     Ok(rate)
 }

@@ -52,9 +52,11 @@ pub(crate) async fn rewrite_response(
 ) -> Response {
     let single_object = misbehaviour.answer_other_object && is_single_object_read(rest);
     let orders = misbehaviour.omit_consignments && rest.starts_with("/v2/orders");
+    let catalog =
+        misbehaviour.odd_catalog_data && rest.trim_end_matches('/') == "/v3/catalog/products";
     if method != Method::GET
         || !response.status().is_success()
-        || !(misbehaviour.next_link_past_end || single_object || orders)
+        || !(misbehaviour.next_link_past_end || single_object || orders || catalog)
     {
         return response;
     }
@@ -73,6 +75,9 @@ pub(crate) async fn rewrite_response(
     }
     if orders {
         leave_out_consignments(&mut json);
+    }
+    if catalog {
+        make_catalog_data_odd(&mut json);
     }
     let rewritten = serde_json::to_vec(&json).unwrap_or_else(|_| bytes.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -93,6 +98,29 @@ fn keep_next_link(json: &mut Value) {
         "?page={}&limit={per_page}",
         current.saturating_add(1)
     ));
+}
+
+/// See `Misbehaviour::odd_catalog_data`.
+fn make_catalog_data_odd(json: &mut Value) {
+    let Some(products) = json.get_mut("data").and_then(Value::as_array_mut) else {
+        return;
+    };
+    if let Some(first) = products.first_mut() {
+        first["inventory_level"] = Value::from(9_999_999_999_i64);
+        first["price"] = Value::from(-5);
+        first["upc"] = Value::from("string");
+        let product_id = first["id"].as_u64().unwrap_or_default();
+        if let Some(variant) = first
+            .get_mut("variants")
+            .and_then(Value::as_array_mut)
+            .and_then(|variants| variants.first_mut())
+        {
+            variant["product_id"] = Value::from(product_id + 1_000_000);
+        }
+    }
+    if let Some(second) = products.get_mut(1) {
+        second["price"] = serde_json::Number::from_f64(1e40).map_or(Value::Null, Value::Number);
+    }
 }
 
 /// Orders (one or a list) without their `consignments`, expanded or as a link.
