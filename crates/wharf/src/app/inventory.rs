@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 use super::App;
 use super::stores::StoreError;
 use crate::channels::bigcommerce::catalog::SyncError;
+use crate::channels::bigcommerce::inventory::InventoryItemPages;
 use crate::db::inventory::{self as stock, ItemAt, ItemKind, StoreItem, VendorStockTerms};
 use crate::db::{self, DbError, jobs, now_ms};
 use crate::domain::inventory::{Stocked, VendorTerms, published_levels};
@@ -771,10 +772,9 @@ impl App {
                         }
                         continue;
                     }
-                    let message = match &error {
-                        BcError::Validation { message, .. } => message.clone(),
-                        other => other.to_string(),
-                    };
+                    // The whole refusal, request and every field BigCommerce named: which item
+                    // and why is in there.
+                    let message = error.to_string();
                     let flagged: Vec<ItemAt> = refused.iter().map(|&i| batch[i].at).collect();
                     stock::flag(&self.db, store_id, &flagged, &message).await?;
                     report.refused += flagged.len();
@@ -813,49 +813,40 @@ impl App {
         let mut report = DriftReport::default();
         let mut drift = Vec::new();
         let checked_at = now_ms();
-        let mut page = 1;
-        loop {
-            let query = bigcommerce::InventoryItemsQuery {
-                page,
-                ..bigcommerce::InventoryItemsQuery::default()
-            };
-            let result = client.inventory_items_page(&query).await?;
+        let mut pages = InventoryItemPages::new(&client);
+        while let Some(remote_items) = pages.next_page().await? {
             report.requests += 1;
-            for remote in &result.data {
-                let key = match (remote.identity.variant_id, remote.identity.product_id) {
-                    (Some(v), _) if by_external.contains_key(&(ItemKind::Variant, v as i64)) => {
-                        (ItemKind::Variant, v as i64)
+            for remote in &remote_items {
+                let key = match (remote.variant_id, remote.product_id) {
+                    (Some(v), _) if by_external.contains_key(&(ItemKind::Variant, v)) => {
+                        (ItemKind::Variant, v)
                     }
-                    (_, Some(p)) => (ItemKind::Product, p as i64),
+                    (_, Some(p)) => (ItemKind::Product, p),
                     _ => continue,
                 };
                 let Some(item) = by_external.get(&key) else {
                     continue;
                 };
                 report.items_checked += 1;
-                for location in &remote.locations {
-                    let at = (item.kind, item.id, location.location_id as i64);
+                for level in &remote.levels {
+                    let at = (item.kind, item.id, level.location_id);
                     let Some(&expected) = confirmed.get(&at) else {
                         continue;
                     };
-                    let found = location.total_inventory_onhand;
+                    let found = level.on_hand;
                     if found != expected {
                         drift.push(stock::Drift {
                             checked_at_ms: checked_at,
                             item_kind: item.kind,
                             item_id: item.id,
                             location_id: at.2,
-                            sku: remote_sku(&remote.identity.sku, item),
+                            sku: remote_sku(&remote.sku, item),
                             expected,
                             found,
                         });
                     }
                 }
             }
-            if !result.has_next_page() {
-                break;
-            }
-            page += 1;
         }
         report.differences = drift.len();
         stock::record_drift(&self.db, store_id, &drift).await?;

@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use super::App;
 use super::stores::StoreError;
 use crate::channels::bigcommerce::catalog::SyncError;
-use crate::channels::bigcommerce::orders::{PAGE_SIZE, read_order, read_orders_page};
+use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, IncomingOrder, OrderEvent, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
 use crate::domain::order::{RoutingState, cancels_fulfilment, routes};
@@ -101,12 +101,8 @@ impl App {
             .map(|c| c - POLL_OVERLAP_MS);
         let policy = self.store_policy(store_id).await?;
         let mut report = PollReport::default();
-        let mut page = 1;
-        loop {
-            let orders = read_orders_page(&client, since, page).await?;
-            if orders.is_empty() {
-                break;
-            }
+        let mut pages = ModifiedOrders::new(&client, since);
+        while let Some(orders) = pages.next_page().await? {
             let newest = orders.iter().filter_map(|o| o.date_modified_ms).max();
             let mut tx = self.db.begin().await?;
             let mut changed_at = Vec::new();
@@ -132,10 +128,6 @@ impl App {
             }
             report.pages += 1;
             report.orders += orders.len();
-            if orders.len() < PAGE_SIZE as usize {
-                break;
-            }
-            page += 1;
         }
         Ok(report)
     }

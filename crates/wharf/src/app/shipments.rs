@@ -618,7 +618,9 @@ impl Pusher<'_> {
                 }
                 // Refused, so certainly not created. Maybe someone shipped some of it by hand
                 // since wharf last read the order: read it once and try what is left.
-                Err(BcError::Validation { message, .. }) => {
+                Err(refusal @ BcError::Validation { .. }) => {
+                    // Shown as a whole: the request and every field BigCommerce named.
+                    let message = refusal.to_string();
                     let mut conn = self.app.db.pool().acquire().await.map_err(DbError::from)?;
                     shipments::settle_unsent_part(&mut conn, part_id, PartState::Pending, None)
                         .await?;

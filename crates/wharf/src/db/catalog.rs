@@ -12,6 +12,7 @@ use super::{Db, DbError, now_ms};
 use crate::domain::catalog::{
     CatalogProduct, CatalogVariant, ImportCounts, ImportMode, ImportStatus, InventoryTracking,
 };
+use crate::domain::catalog_issues::DataIssue;
 
 const PRODUCT: &str = "product";
 const VARIANT: &str = "variant";
@@ -202,6 +203,7 @@ pub async fn store_page(
     conn: &mut AnyConnection,
     run: &ImportRecord,
     products: &[CatalogProduct],
+    issues: &[DataIssue],
     previous_checkpoint: i64,
     checkpoint_product_id: i64,
     pages_total: i64,
@@ -309,7 +311,32 @@ pub async fn store_page(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    record_data_issues(conn, run.id, issues).await?;
     Ok(Some(changes))
+}
+
+/// What the page's data had odd about it (`domain::catalog_issues`), with the page itself.
+async fn record_data_issues(
+    conn: &mut AnyConnection,
+    import_id: i64,
+    issues: &[DataIssue],
+) -> Result<(), DbError> {
+    for issue in issues {
+        sqlx::query(
+            "INSERT INTO catalog_import_issues (import_id, product_external_id, variant_external_id, product_name, sku, kind, message)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(import_id)
+        .bind(issue.product_external_id as i64)
+        .bind(issue.variant_external_id.map(|id| id as i64))
+        .bind(&issue.product_name)
+        .bind(&issue.sku)
+        .bind(issue.kind.as_str())
+        .bind(&issue.message)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Ends a run: a full run archives what it did not see; every run records the SKU problems it

@@ -95,15 +95,17 @@ pub(crate) const SHIPPED_OF_LINE: &str =
         JOIN shipment_parts p ON p.shipment_id = sl.shipment_id AND p.address_id = l.address_id
         WHERE sl.order_line_id = l.id AND p.state <> 'deleted'), 0)";
 
-/// The purchase order's lines that can ship (physical, with an address), with what is unshipped.
+/// The purchase order's lines with what is unshipped, and whether their address is known
+/// (only those can ship).
 pub async fn shippable_lines(
     conn: &mut AnyConnection,
     purchase_order_id: i64,
 ) -> Result<Vec<ShippableLine>, DbError> {
     let sql = format!(
-        "SELECT l.id, l.sku, l.quantity - {SHIPPED_OF_LINE} AS unshipped
+        "SELECT l.id, l.sku, l.quantity - {SHIPPED_OF_LINE} AS unshipped,
+                CASE WHEN l.address_id IS NULL THEN 0 ELSE 1 END AS ship_to_known
          FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
-         WHERE pl.purchase_order_id = $1 AND l.address_id IS NOT NULL ORDER BY l.id"
+         WHERE pl.purchase_order_id = $1 ORDER BY l.id"
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(purchase_order_id)
@@ -115,6 +117,7 @@ pub async fn shippable_lines(
             order_line_id: r.get("id"),
             sku: r.get("sku"),
             unshipped: r.get::<i64, _>("unshipped").max(0),
+            ship_to_known: r.get::<i64, _>("ship_to_known") == 1,
         })
         .collect())
 }

@@ -2,6 +2,7 @@
 
 pub mod carrier;
 pub mod catalog;
+pub mod catalog_issues;
 pub mod connection;
 mod csv_lines;
 pub mod field_error;

@@ -46,6 +46,8 @@ pub struct ShippableLine {
     pub sku: Option<String>,
     /// Ordered minus what every recorded shipment already covers.
     pub unshipped: i64,
+    /// Whether wharf knows where the line ships to; without it no shipment can be sent.
+    pub ship_to_known: bool,
 }
 
 /// Where a shipment came from, for its record and the order's timeline.
@@ -197,6 +199,14 @@ fn parse_lines(
             ));
             continue;
         }
+        if !open.ship_to_known {
+            problems.push(format!(
+                "line {n} ({}) has no shipping address yet: BigCommerce has not said where it \
+                 goes. wharf reads the order again; ship it once the address shows on the order",
+                describe(line)
+            ));
+            continue;
+        }
         match position.get(&open.order_line_id) {
             Some(&i) => totals[i].1 += line.quantity,
             None => {
@@ -271,11 +281,19 @@ mod tests {
                 order_line_id: 10,
                 sku: Some("TEE-RED".into()),
                 unshipped: 2,
+                ship_to_known: true,
             },
             ShippableLine {
                 order_line_id: 11,
                 sku: Some("MUG".into()),
                 unshipped: 0,
+                ship_to_known: true,
+            },
+            ShippableLine {
+                order_line_id: 12,
+                sku: Some("CAP".into()),
+                unshipped: 1,
+                ship_to_known: false,
             },
         ]
     }
@@ -312,7 +330,13 @@ mod tests {
 
     #[test]
     fn every_problem_names_its_field() {
-        let mut bad = input(vec![by_id(10, 3), by_id(11, 1), by_id(99, 1), by_id(10, 0)]);
+        let mut bad = input(vec![
+            by_id(10, 3),
+            by_id(11, 1),
+            by_id(99, 1),
+            by_id(10, 0),
+            by_id(12, 1),
+        ]);
         bad.tracking_number = "X".repeat(51);
         bad.carrier = " ".into();
         bad.tracking_url = Some("ftp://example.com/t".into());
@@ -338,6 +362,10 @@ mod tests {
         assert!(
             lines.contains("SKU MUG is already fully shipped"),
             "{lines}"
+        );
+        assert!(
+            lines.contains("line 5 (line id 12) has no shipping address yet"),
+            "a line on the purchase order is never called not on it: {lines}"
         );
     }
 

@@ -410,6 +410,7 @@ async fn assign_from_csv(
         (status = 200, description = "OK", body = PollReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
+        (status = 502, description = "BigCommerce refused or failed the request; the error says what it answered", body = ErrorBody),
     )
 )]
 async fn sync_orders(
@@ -417,10 +418,7 @@ async fn sync_orders(
     Path(store_id): Path<i64>,
 ) -> Result<Json<PollReport>, ApiError> {
     app.store(store_id).await?;
-    app.poll_orders(store_id)
-        .await
-        .map(Json)
-        .map_err(|e| ApiError(WebError::Internal(e.to_string())))
+    Ok(Json(app.poll_orders(store_id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -839,6 +837,7 @@ struct PushInput {
         (status = 200, description = "OK", body = PushReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
+        (status = 502, description = "BigCommerce refused or failed the request; the error says what it answered", body = ErrorBody),
     )
 )]
 /// Pushes the store's changed levels now (all of them with `{"full": true}`).
@@ -849,10 +848,7 @@ async fn push_inventory(
 ) -> Result<Json<PushReport>, ApiError> {
     app.store(store_id).await?;
     let full = body.map(|JsonBody(b)| b.full).unwrap_or(false);
-    app.push_inventory_now(store_id, full)
-        .await
-        .map(Json)
-        .map_err(|e| ApiError(WebError::Internal(e.to_string())))
+    Ok(Json(app.push_inventory_now(store_id, full).await?))
 }
 
 #[utoipa::path(
@@ -863,6 +859,7 @@ async fn push_inventory(
         (status = 200, description = "OK", body = DriftReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
+        (status = 502, description = "BigCommerce refused or failed the request; the error says what it answered", body = ErrorBody),
     )
 )]
 /// Compares BigCommerce's levels with wharf's now; differences are recorded and repaired.
@@ -871,8 +868,5 @@ async fn check_drift(
     Path(store_id): Path<i64>,
 ) -> Result<Json<DriftReport>, ApiError> {
     app.store(store_id).await?;
-    app.check_drift(store_id)
-        .await
-        .map(Json)
-        .map_err(|e| ApiError(WebError::Internal(e.to_string())))
+    Ok(Json(app.check_drift(store_id).await?))
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::app::stores::StoreError;
+use crate::channels::bigcommerce::catalog::SyncError;
 use crate::domain::FieldErrors;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,8 +27,21 @@ pub enum WebError {
     Request { status: StatusCode, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// BigCommerce refused or failed what this request needed; the message says what it
+    /// answered (request, status, every field it named).
+    #[error("{0}")]
+    BigCommerce(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<SyncError> for WebError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Remote(remote) => WebError::BigCommerce(remote.to_string()),
+            SyncError::Db(db) => WebError::Internal(db.to_string()),
+        }
+    }
 }
 
 impl From<StoreError> for WebError {
@@ -48,6 +62,7 @@ impl WebError {
             WebError::Invalid(_) | WebError::InvalidBody { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Request { status, .. } => *status,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::BigCommerce(_) => StatusCode::BAD_GATEWAY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,7 +136,9 @@ impl IntoResponse for ApiError {
             },
             WebError::Request { ref message, .. } => ErrorBody::new(message.as_str()),
             WebError::NotFound => ErrorBody::new("not found"),
-            WebError::Conflict(ref message) => ErrorBody::new(message.as_str()),
+            WebError::Conflict(ref message) | WebError::BigCommerce(ref message) => {
+                ErrorBody::new(message.as_str())
+            }
             WebError::Internal(_) => ErrorBody::new("internal error; see wharf's log"),
         };
         (self.0.status(), Json(body)).into_response()
@@ -155,6 +172,7 @@ impl IntoResponse for PageError {
             }
             WebError::Request { message, .. } => ("Not possible", message.as_str()),
             WebError::Conflict(message) => ("Not possible", message.as_str()),
+            WebError::BigCommerce(message) => ("BigCommerce said no", message.as_str()),
             WebError::Internal(_) => (
                 "Something went wrong",
                 "wharf could not finish this request; its log says why.",

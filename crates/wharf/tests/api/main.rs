@@ -14,6 +14,7 @@ mod openapi;
 mod orders;
 mod products;
 mod quota;
+mod real_answers;
 mod secrets;
 mod shipments;
 mod stores;

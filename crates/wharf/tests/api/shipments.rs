@@ -719,12 +719,19 @@ async fn a_bigcommerce_refusal_is_shown_with_its_message_and_retry_pushes_it() {
     let shipment: Value = response.json().await.unwrap();
     let id = shipment["id"].as_i64().unwrap();
     let failed = wait_for_shipment(&app, id, &["failed"]).await;
+    let error = failed["error"].as_str().unwrap();
     assert!(
-        failed["error"]
-            .as_str()
-            .unwrap()
-            .contains("The field 'quantity' is invalid"),
+        error.contains("The field 'quantity' is invalid"),
         "{failed:#}"
+    );
+    // Not only the title: the request and every field BigCommerce named.
+    assert!(
+        error.contains(&format!("POST v2/orders/{external}/shipments (400)")),
+        "{error}"
+    );
+    assert!(
+        error.contains("quantity: must not be more than the quantity not yet shipped"),
+        "{error}"
     );
     assert!(app.sim.simulator.shipments(STORE_HASH, external).is_empty());
 
@@ -740,6 +747,10 @@ async fn a_bigcommerce_refusal_is_shown_with_its_message_and_retry_pushes_it() {
         page.contains("The field &#39;quantity&#39; is invalid")
             || page.contains("The field 'quantity' is invalid"),
         "{page}"
+    );
+    assert!(
+        page.contains("quantity: must not be more than the quantity not yet shipped"),
+        "the order page shows the field detail too"
     );
     assert!(page.contains(&format!("/shipments/{id}/retry")), "{page}");
 

@@ -10,13 +10,15 @@
 use std::collections::HashMap;
 
 use bigcommerce::{
-    BcError, Brand, InventoryTracking as WireTracking, MAX_V3_PAGE_SIZE, Product, ProductQuery,
-    ProductSort, ProductSortField, SortDirection, StoreClient, Variant,
+    BcError, Brand, InventoryTracking as WireTracking, MAX_V3_PAGE_SIZE, PageBound, PageWalk,
+    Product, ProductQuery, ProductSort, ProductSortField, SortDirection, StoreClient,
+    UnreadableRow, Variant,
 };
 
 use crate::db::catalog::{self, ImportRecord};
 use crate::db::{Db, DbError};
 use crate::domain::catalog::{CatalogProduct, CatalogVariant, InventoryTracking, normalize_code};
+use crate::domain::catalog_issues::{DataIssue, DataIssueKind, check_product};
 
 /// The tables an import fills, whose statistics it refreshes as they grow.
 const CATALOG_TABLES: &[&str] = &["bindings", "products", "variants"];
@@ -49,6 +51,7 @@ pub async fn import_catalog(
         .collect();
     let mut after = run.last_product_id.max(0) as u64;
     let mut pages_done = run.counts.pages_done;
+    let mut bound = PageBound::new("v3/catalog/products", PageWalk::Keyset);
     loop {
         let query = ProductQuery {
             limit: MAX_V3_PAGE_SIZE,
@@ -69,14 +72,30 @@ pub async fn import_catalog(
             .pagination
             .as_ref()
             .map_or(1, |p| i64::from(p.total_pages).max(1));
-        let Some(last_id) = page.data.last().map(|p| p.id) else {
+        let more = bound.after_v3_page(&page, MAX_V3_PAGE_SIZE, |product| product.id)?;
+        let read_ids = page.data.iter().map(|p| p.id);
+        let unreadable_ids = page.unreadable.iter().filter_map(|row| row.id);
+        let Some(last_id) = read_ids.chain(unreadable_ids).max() else {
             break;
         };
-        let full_page = page.data.len() as u32 >= MAX_V3_PAGE_SIZE;
-        let products = with_all_variants(client, page.data).await?;
+        if last_id <= after {
+            // Keyset paging asked for ids after `after`: an answer without any is not the next
+            // page, and storing it would move the checkpoint backwards.
+            return Err(BcError::BrokenPaging {
+                request: "GET v3/catalog/products".into(),
+                problem: format!("asked for products after id {after}, it answered none"),
+            }
+            .into());
+        }
+        let mut issues: Vec<DataIssue> = page.unreadable.iter().map(unreadable_product).collect();
+        let products = with_all_variants(client, page.data, &mut issues).await?;
         let products: Vec<CatalogProduct> = products
             .into_iter()
-            .map(|(product, variants)| to_catalog_product(product, variants, &brands))
+            .map(|(product, variants)| {
+                let (product, found) = to_catalog_product(product, variants, &brands);
+                issues.extend(found);
+                product
+            })
             .collect();
 
         pages_done += 1;
@@ -86,6 +105,7 @@ pub async fn import_catalog(
             &mut tx,
             run,
             &products,
+            &issues,
             after as i64,
             last_id as i64,
             pages_total,
@@ -111,7 +131,7 @@ pub async fn import_catalog(
             db.refresh_statistics(CATALOG_TABLES).await?;
         }
         after = last_id;
-        if !full_page || pages_left <= 1 {
+        if !more {
             break;
         }
     }
@@ -136,10 +156,12 @@ pub async fn import_catalog(
     Ok(())
 }
 
-/// Pairs each product with all its variants, reading separately those not inlined.
+/// Pairs each product with all its variants, reading separately those not inlined; a variant
+/// that read could not decode is reported on its product.
 async fn with_all_variants(
     client: &StoreClient,
     products: Vec<Product>,
+    issues: &mut Vec<DataIssue>,
 ) -> Result<Vec<(Product, Vec<Variant>)>, BcError> {
     // Every BigCommerce product has at least its base variant: an absent or empty list means
     // the variants were not inlined, not that there are none.
@@ -151,11 +173,23 @@ async fn with_all_variants(
     let mut fetched: HashMap<u64, Vec<Variant>> = HashMap::new();
     for chunk in missing.chunks(MAX_V3_PAGE_SIZE as usize) {
         let mut page_number = 1;
+        let mut bound = PageBound::new("v3/catalog/variants", PageWalk::Numbered);
         loop {
             let page = client
                 .variants_page(chunk, page_number, MAX_V3_PAGE_SIZE)
                 .await?;
-            let more = page.has_next_page() && !page.data.is_empty();
+            let more = bound.after_v3_page(&page, MAX_V3_PAGE_SIZE, |variant| variant.id)?;
+            for row in &page.unreadable {
+                let product = products.iter().find(|p| Some(p.id) == row.product_id);
+                issues.push(DataIssue {
+                    product_external_id: product.map_or(0, |p| p.id),
+                    variant_external_id: row.id,
+                    product_name: product.map_or_else(String::new, |p| p.name.clone()),
+                    sku: None,
+                    kind: DataIssueKind::UnreadableProduct,
+                    message: format!("Variant could not be read ({}); left out", row.problem),
+                });
+            }
             for variant in page.data {
                 fetched.entry(variant.product_id).or_default().push(variant);
             }
@@ -177,7 +211,50 @@ async fn with_all_variants(
         .collect())
 }
 
+/// A product BigCommerce sent that did not decode: named as far as the row allows.
+fn unreadable_product(row: &UnreadableRow) -> DataIssue {
+    DataIssue {
+        product_external_id: row.id.unwrap_or_default(),
+        variant_external_id: None,
+        product_name: row.name.clone().unwrap_or_default(),
+        sku: None,
+        kind: DataIssueKind::UnreadableProduct,
+        message: format!(
+            "Product could not be read ({}); skipped, the rest of the page was imported",
+            row.problem
+        ),
+    }
+}
+
+/// Maps a product, leaving out what `domain::catalog_issues` says is odd, and reports it.
 fn to_catalog_product(
+    product: Product,
+    variants: Vec<Variant>,
+    brands: &HashMap<u64, String>,
+) -> (CatalogProduct, Vec<DataIssue>) {
+    let mut issues = Vec::new();
+    let (variants, foreign): (Vec<Variant>, Vec<Variant>) = variants
+        .into_iter()
+        .partition(|v| v.product_id == 0 || v.product_id == product.id);
+    for variant in foreign {
+        issues.push(DataIssue {
+            product_external_id: product.id,
+            variant_external_id: Some(variant.id),
+            product_name: product.name.clone(),
+            sku: normalize_code(variant.sku.as_deref()),
+            kind: DataIssueKind::ForeignVariant,
+            message: format!(
+                "Variant {} came with this product but says it belongs to product {}; left out",
+                variant.id, variant.product_id
+            ),
+        });
+    }
+    let mut mapped = map_product(product, variants, brands);
+    issues.extend(check_product(&mut mapped));
+    (mapped, issues)
+}
+
+fn map_product(
     product: Product,
     variants: Vec<Variant>,
     brands: &HashMap<u64, String>,

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod connect;
+pub mod inventory;
 pub mod orders;
 pub mod shipments;
 pub mod webhooks;

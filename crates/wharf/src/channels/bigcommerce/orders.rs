@@ -3,38 +3,70 @@
 //! One request reads a page of 250 orders with their shipping consignments and line items
 //! (`include=consignments.line_items`, object structure). An order is read again through
 //! `/v2/orders/{id}/products` only when that is not enough: a consignment truncated at 50 lines,
-//! or digital/gift-certificate consignments, whose lines the shipping consignments do not hold.
+//! or digital/gift-certificate consignments, whose lines the shipping consignments do not hold;
+//! and through `/v2/orders/{id}/shipping_addresses` when consignments are missing altogether.
 
 use bigcommerce::{
     BcError, MAX_V2_PAGE_SIZE, Order, OrderProduct, OrderProductType, OrderQuery, OrderSortField,
-    SortDirection, StoreClient,
+    PageBound, PageWalk, ShippingAddress, SortDirection, StoreClient,
 };
 
 use crate::db::orders::{IncomingAddress, IncomingLine, IncomingOrder};
 use crate::domain::routing::LineKind;
 
-pub const PAGE_SIZE: u32 = MAX_V2_PAGE_SIZE;
+const PAGE_SIZE: u32 = MAX_V2_PAGE_SIZE;
 
-/// One page of orders modified since `since` (unix ms), oldest modification first.
-pub async fn read_orders_page(
-    client: &StoreClient,
+/// The orders modified since a moment, a page at a time, oldest modification first; the walk
+/// is bounded (`bigcommerce::PageBound`), so a server repeating its pages ends it with an error.
+pub struct ModifiedOrders<'a> {
+    client: &'a StoreClient,
     since_ms: Option<i64>,
     page: u32,
-) -> Result<Vec<IncomingOrder>, BcError> {
-    let query = OrderQuery {
-        page,
-        limit: PAGE_SIZE,
-        min_date_modified: since_ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
-        sort: Some((OrderSortField::DateModified, SortDirection::Asc)),
-        include_consignment_line_items: true,
-        ..OrderQuery::default()
-    };
-    let orders = client.orders_page(&query).await?;
-    let mut incoming = Vec::with_capacity(orders.len());
-    for order in orders {
-        incoming.push(complete(client, order).await?);
+    bound: PageBound,
+    finished: bool,
+}
+
+impl<'a> ModifiedOrders<'a> {
+    /// Orders modified since `since_ms` (unix ms), or every order.
+    pub fn new(client: &'a StoreClient, since_ms: Option<i64>) -> Self {
+        ModifiedOrders {
+            client,
+            since_ms,
+            page: 1,
+            bound: PageBound::new("v2/orders", PageWalk::Numbered),
+            finished: false,
+        }
     }
-    Ok(incoming)
+
+    /// The next page, or `None` after the last.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<IncomingOrder>>, BcError> {
+        if self.finished {
+            return Ok(None);
+        }
+        let query = OrderQuery {
+            page: self.page,
+            limit: PAGE_SIZE,
+            min_date_modified: self
+                .since_ms
+                .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
+            sort: Some((OrderSortField::DateModified, SortDirection::Asc)),
+            include_consignment_line_items: true,
+            ..OrderQuery::default()
+        };
+        let orders = self.client.orders_page(&query).await?;
+        self.finished = !self
+            .bound
+            .after_v2_page(&orders, PAGE_SIZE, |order| order.id)?;
+        self.page += 1;
+        if orders.is_empty() {
+            return Ok(None);
+        }
+        let mut incoming = Vec::with_capacity(orders.len());
+        for order in orders {
+            incoming.push(complete(self.client, order).await?);
+        }
+        Ok(Some(incoming))
+    }
 }
 
 /// One order, re-read (a webhook only says that something changed). `None` when it is gone.
@@ -49,9 +81,11 @@ pub async fn read_order(
     }
 }
 
-/// Maps an order, reading its full product list only when the consignments don't hold every
-/// line: a shipping consignment truncated at 50, or a digital/gift-certificate consignment whose
-/// line items can't be read from it.
+/// Maps an order, reading what its consignments do not hold: the full product list when a
+/// shipping consignment is truncated at 50 or a digital/gift-certificate consignment can't be
+/// read, and the shipping addresses when consignments are missing (the spec's own example
+/// answer has none) or don't name a line's address. An order leaves here only with its lines
+/// and every physical line's ship-to known, so it is never routed without them.
 async fn complete(client: &StoreClient, order: Order) -> Result<IncomingOrder, BcError> {
     let lines = match order.consignments.as_ref() {
         Some(c) if !c.shipping.iter().any(|s| s.line_items_incomplete()) => {
@@ -71,11 +105,76 @@ async fn complete(client: &StoreClient, order: Order) -> Result<IncomingOrder, B
         }
         _ => None,
     };
-    let lines = match lines {
+    let mut lines = match lines {
         Some(lines) => lines,
         None => client.all_order_products(order.id).await?,
     };
-    Ok(to_incoming(order, lines))
+    let mut addresses: Vec<IncomingAddress> = order
+        .consignments
+        .as_ref()
+        .map(|c| {
+            c.shipping
+                .iter()
+                .map(|consignment| shipping_address(&consignment.address(order.id)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !ship_to_known(&lines, &addresses) {
+        addresses = client
+            .order_shipping_addresses(order.id)
+            .await?
+            .iter()
+            .map(shipping_address)
+            .collect();
+        ship_to_of_single_address(&mut lines, &addresses);
+        if let Some(line) = lines
+            .iter()
+            .find(|line| needs_ship_to(line) && !addressed(line, &addresses))
+        {
+            return Err(BcError::Decode {
+                message: format!(
+                    "order {}: line {} ({}) ships to address {}, which GET v2/orders/{}/shipping_addresses does not list; the order was not stored",
+                    order.id, line.id, line.name, line.order_address_id, order.id
+                ),
+            });
+        }
+    }
+    Ok(to_incoming(order, lines, addresses))
+}
+
+/// Only goods travel: digital lines and gift certificates have no ship-to.
+fn needs_ship_to(line: &OrderProduct) -> bool {
+    matches!(
+        line.product_type,
+        OrderProductType::Physical | OrderProductType::Unknown
+    )
+}
+
+fn addressed(line: &OrderProduct, addresses: &[IncomingAddress]) -> bool {
+    line.order_address_id != 0
+        && addresses
+            .iter()
+            .any(|a| a.external_id == line.order_address_id as i64)
+}
+
+fn ship_to_known(lines: &[OrderProduct], addresses: &[IncomingAddress]) -> bool {
+    lines
+        .iter()
+        .filter(|line| needs_ship_to(line))
+        .all(|line| addressed(line, addresses))
+}
+
+/// A line that names no address goes to the order's only one, if it has only one.
+fn ship_to_of_single_address(lines: &mut [OrderProduct], addresses: &[IncomingAddress]) {
+    let [only] = addresses else {
+        return;
+    };
+    for line in lines
+        .iter_mut()
+        .filter(|line| needs_ship_to(line) && line.order_address_id == 0)
+    {
+        line.order_address_id = only.external_id as u64;
+    }
 }
 
 /// Digital and email consignments come as nested objects and lists, each group of goods with
@@ -96,30 +195,29 @@ fn collect_line_items(value: &serde_json::Value, out: &mut Vec<OrderProduct>) ->
     }
 }
 
-fn to_incoming(order: Order, products: Vec<OrderProduct>) -> IncomingOrder {
-    let shipping = order
-        .consignments
-        .as_ref()
-        .map(|c| c.shipping.clone())
-        .unwrap_or_default();
-    let addresses = shipping
-        .iter()
-        .map(|s| IncomingAddress {
-            external_id: s.id as i64,
-            name: full_name(&s.first_name, &s.last_name),
-            company: non_empty(&s.company),
-            street_1: s.street_1.clone(),
-            street_2: non_empty(&s.street_2),
-            city: s.city.clone(),
-            state: non_empty(&s.state),
-            zip: non_empty(&s.zip),
-            country: non_empty(&s.country),
-            country_iso2: non_empty(&s.country_iso2),
-            email: non_empty(&s.email),
-            phone: non_empty(&s.phone),
-            shipping_method: s.shipping_method.clone(),
-        })
-        .collect();
+fn shipping_address(s: &ShippingAddress) -> IncomingAddress {
+    IncomingAddress {
+        external_id: s.id as i64,
+        name: full_name(&s.first_name, &s.last_name),
+        company: non_empty(&s.company),
+        street_1: s.street_1.clone(),
+        street_2: non_empty(&s.street_2),
+        city: s.city.clone(),
+        state: non_empty(&s.state),
+        zip: non_empty(&s.zip),
+        country: non_empty(&s.country),
+        country_iso2: non_empty(&s.country_iso2),
+        email: non_empty(&s.email),
+        phone: non_empty(&s.phone),
+        shipping_method: s.shipping_method.clone(),
+    }
+}
+
+fn to_incoming(
+    order: Order,
+    products: Vec<OrderProduct>,
+    addresses: Vec<IncomingAddress>,
+) -> IncomingOrder {
     let lines = products
         .into_iter()
         .map(|p| IncomingLine {
