@@ -50,7 +50,11 @@ pub(crate) async fn gate(State(sim): State<Simulator>, mut req: Request, next: N
             .to_owned(),
         None => rest.to_owned(),
     };
-    sim.stats().count_request(format!("{method} {endpoint}"));
+    {
+        let mut stats = sim.stats();
+        stats.count_request(format!("{method} {endpoint}"));
+        stats.count_headers(req.headers());
+    }
 
     let latency = sim.faults().latency();
     if !latency.is_zero() {

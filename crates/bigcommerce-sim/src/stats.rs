@@ -17,12 +17,36 @@ pub struct RequestStats {
     /// (`Faults::hold_response_after_write`): a client killed now dies mid-request.
     #[serde(default)]
     pub held_now: u64,
+    /// Requests without `Content-Type: application/json`, which the specs mark required on
+    /// every request (a GET included). BigCommerce answers them anyway; a careful client has none.
+    #[serde(default)]
+    pub without_content_type: u64,
+    /// Requests that did not ask for gzip (`Accept-Encoding`), so cost the store's bandwidth
+    /// several times over.
+    #[serde(default)]
+    pub without_gzip: u64,
 }
 
 impl RequestStats {
     pub(crate) fn count_request(&mut self, endpoint: String) {
         self.total += 1;
         *self.by_endpoint.entry(endpoint).or_default() += 1;
+    }
+
+    /// Notes what a request's headers leave out of what the specs and BigCommerce ask for.
+    pub(crate) fn count_headers(&mut self, headers: &axum::http::HeaderMap) {
+        let says = |name: axum::http::HeaderName, what: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.to_ascii_lowercase().contains(what))
+        };
+        if !says(axum::http::header::CONTENT_TYPE, "application/json") {
+            self.without_content_type += 1;
+        }
+        if !says(axum::http::header::ACCEPT_ENCODING, "gzip") {
+            self.without_gzip += 1;
+        }
     }
 
     pub(crate) fn count_status(&mut self, status: u16) {

@@ -349,3 +349,23 @@ async fn odd_catalog_data_is_reported_per_product_and_the_rest_imports() {
         "{issues:#?}"
     );
 }
+
+#[tokio::test]
+async fn every_request_says_it_sends_json_and_asks_for_gzip() {
+    let app = spawn_app().await;
+    app.sim.simulator.reset_stats();
+    let store_id = app.connected_store().await;
+    app.seed_catalog(30, 2);
+    app.sim.simulator.seed_orders(STORE_HASH, 5);
+
+    app.import_all(store_id).await;
+    let synced = app
+        .api_post(&format!("/stores/{store_id}/orders/sync"), &json!({}))
+        .await;
+    assert_eq!(synced.status(), 200);
+
+    let stats = app.sim.simulator.request_stats();
+    assert!(stats.total > 5, "{stats:?}");
+    assert_eq!(stats.without_content_type, 0, "{stats:?}");
+    assert_eq!(stats.without_gzip, 0, "{stats:?}");
+}
