@@ -156,14 +156,16 @@ async fn each_missing_scope_is_reported_by_name() {
             "Missing scope: Information & Settings (read)",
         ),
     ];
-    for (left_out, expected) in full {
+    for (n, (left_out, expected)) in full.into_iter().enumerate() {
         let scopes: Vec<&str> = full
             .iter()
             .map(|(s, _)| *s)
             .filter(|s| *s != left_out)
             .collect();
-        let mut input = app.store_input(&format!("Without {left_out}"));
-        input["access_token"] = json!(app.token_with_scopes(&scopes));
+        // A BigCommerce store of its own each: wharf takes one store hash once.
+        let hash = format!("scopeless{n}");
+        let mut input = app.another_store_input(&format!("Without {left_out}"), &hash);
+        input["access_token"] = json!(app.token_on(&hash, &scopes));
         let store = app.add_store(&input).await;
         let store = app.connect(store["id"].as_i64().unwrap()).await;
         assert_eq!(
@@ -234,6 +236,7 @@ async fn every_invalid_field_is_named_and_nothing_is_saved() {
     ];
     for (field, value, expected) in cases {
         let mut input = app.store_input("Fresh name");
+        input["store_hash"] = json!("freshstore1");
         input[field] = value.clone();
         let response = app.api_post("/stores", &input).await;
         assert_eq!(response.status(), 422, "{field} = {value}");
