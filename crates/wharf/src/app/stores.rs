@@ -8,7 +8,7 @@ use super::App;
 use crate::channels::bigcommerce::connect::check_connection;
 use crate::db::{self, DbError, stores::NewStoreRow, stores::StoreRecord};
 use crate::domain::connection::{CheckResult, ConnectionStatus};
-use crate::domain::store::{NewStore, NewStoreInput, StoreUrl, last4, masked};
+use crate::domain::store::{HashInUse, NewStore, NewStoreInput, StoreUrl, last4, masked};
 use crate::domain::{FieldError, FieldErrors};
 use crate::secrets::SecretKeyError;
 
@@ -107,6 +107,13 @@ impl App {
         {
             errors.push(duplicate_name(name_for_check));
         }
+        // Checked here to report it with the other fields; the insert's claim is what holds
+        // against a concurrent add.
+        if let Ok(store) = &parsed
+            && let Some(in_use) = self.hash_in_use(store.store_hash.as_str()).await?
+        {
+            errors.push(in_use.field_error());
+        }
         let store = match parsed {
             Ok(store) if errors.is_empty() => store,
             _ => return Err(StoreError::Invalid(errors)),
@@ -126,7 +133,20 @@ impl App {
         };
         let id = match db::stores::insert(&self.db, &row).await {
             Ok(id) => id,
-            // Another request took the name between the check and the insert.
+            // Another request took the name or the hash between the check and the insert.
+            Err(DbError::Duplicate("store_hash")) => {
+                let hash = store.store_hash.as_str();
+                let error = match self.hash_in_use(hash).await? {
+                    Some(in_use) => in_use.field_error(),
+                    None => FieldError::new(
+                        "store_hash",
+                        format!(
+                            "Store hash {hash} was just added as another store: see the store list"
+                        ),
+                    ),
+                };
+                return Err(StoreError::Invalid(FieldErrors(vec![error])));
+            }
             Err(DbError::Duplicate(_)) => {
                 return Err(StoreError::Invalid(FieldErrors(vec![duplicate_name(
                     store.name.as_str(),
@@ -194,6 +214,16 @@ impl App {
             .cipher
             .open(ACCESS_TOKEN, &record.access_token_sealed)?;
         Ok(self.bigcommerce.store(&record.store_hash, token))
+    }
+
+    /// The store that holds `store_hash` already, as the reason another may not have it.
+    async fn hash_in_use(&self, store_hash: &str) -> Result<Option<HashInUse>, StoreError> {
+        Ok(db::stores::hash_holder(&self.db, store_hash)
+            .await?
+            .map(|holder| HashInUse {
+                store_hash: store_hash.to_owned(),
+                used_by: holder.name,
+            }))
     }
 
     async fn store_record(&self, id: i64) -> Result<StoreRecord, StoreError> {

@@ -54,9 +54,13 @@ macro_rules! select_stores {
     };
 }
 
-/// Inserts a store; `Duplicate("name")` when the name is taken (case-insensitively).
+/// Inserts a store and claims its hash for it, in one transaction: `Duplicate("name")` when
+/// the name is taken (case-insensitively), `Duplicate("store_hash")` when another store holds
+/// the hash. The claim's primary key decides between concurrent adds of one hash on either
+/// backend (PostgreSQL makes the second wait for the first to commit, then refuses it).
 pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
     let now = now_ms();
+    let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO stores (name, auth_type, store_url, store_hash, client_id, client_secret_sealed, client_secret_last4,
                              access_token_sealed, access_token_last4, connection_status, created_at, updated_at)
@@ -73,13 +77,48 @@ pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
     .bind(row.access_token_sealed)
     .bind(row.access_token_last4)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await;
-    match inserted {
-        Ok(row) => Ok(row.get("id")),
-        Err(e) if is_unique_violation(&e) => Err(DbError::Duplicate("name")),
-        Err(e) => Err(e.into()),
+    let id: i64 = match inserted {
+        Ok(row) => row.get("id"),
+        Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("name")),
+        Err(e) => return Err(e.into()),
+    };
+    let claimed =
+        sqlx::query("INSERT INTO store_hashes (store_hash, store_id) VALUES (lower($1), $2)")
+            .bind(row.store_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+    match claimed {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("store_hash")),
+        Err(e) => return Err(e.into()),
     }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A wharf store, named for people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct StoreRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The store that holds this hash (compared case-insensitively), if any.
+pub async fn hash_holder(db: &Db, store_hash: &str) -> Result<Option<StoreRef>, DbError> {
+    let row = sqlx::query(
+        "SELECT s.id, s.name FROM store_hashes h JOIN stores s ON s.id = h.store_id
+         WHERE h.store_hash = lower($1)",
+    )
+    .bind(store_hash)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|row| StoreRef {
+        id: row.get("id"),
+        name: row.get("name"),
+    }))
 }
 
 pub async fn name_taken(db: &Db, name: &str) -> Result<bool, DbError> {

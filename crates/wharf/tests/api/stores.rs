@@ -1,6 +1,7 @@
 //! Adding a store and Connect, through the JSON API (the UI and CLI share the same use cases;
 //! browser.rs and cli.rs drive those surfaces).
 
+use futures::future::join_all;
 use serde_json::{Value, json};
 
 use crate::helpers::{STORE_HASH, TestApp, spawn_app};
@@ -233,6 +234,11 @@ async fn every_invalid_field_is_named_and_nothing_is_saved() {
         ("access_token", json!(""), "Access Token is required"),
         ("access_token", json!("two words"), "without spaces"),
         ("auth_type", json!("app_oauth"), "not available yet"),
+        (
+            "store_hash",
+            json!(STORE_HASH.to_uppercase()),
+            "already used by store “Taken”",
+        ),
     ];
     for (field, value, expected) in cases {
         let mut input = app.store_input("Fresh name");
@@ -336,4 +342,129 @@ async fn unreadable_bodies_get_the_apis_error_shape_and_store_nothing() {
 
     let stores: Value = app.api_get("/stores").await.json().await.unwrap();
     assert_eq!(stores.as_array().unwrap().len(), 0, "{stores}");
+}
+
+/// The one error of a refused add, which must be on `store_hash` and name the store that has it.
+fn hash_in_use_message(body: &Value, used_by: &str) -> String {
+    assert_eq!(body["error"], "invalid input", "{body}");
+    let fields = body["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 1, "{body}");
+    assert_eq!(fields[0]["field"], "store_hash", "{body}");
+    let message = fields[0]["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.starts_with(&format!(
+            "Store hash {STORE_HASH} is already used by store “{used_by}”"
+        )),
+        "{message}"
+    );
+    message
+}
+
+#[tokio::test]
+async fn a_store_hash_is_added_once_however_it_is_spelled() {
+    let app = spawn_app().await;
+    app.add_store(&app.store_input("Main")).await;
+    let upper = STORE_HASH.to_uppercase();
+    for hash in [
+        STORE_HASH.to_owned(),
+        upper.clone(),
+        format!("  {upper} "),
+        format!("https://api.bigcommerce.com/stores/{upper}/v3/"),
+    ] {
+        let mut input = app.store_input("Main again");
+        input["store_hash"] = json!(hash);
+        let response = app.api_post("/stores", &input).await;
+        assert_eq!(response.status(), 422, "{hash}");
+        hash_in_use_message(&response.json().await.unwrap(), "Main");
+    }
+    assert_eq!(stored_store_count(&app).await, 1, "nothing more was saved");
+}
+
+#[tokio::test]
+async fn of_concurrent_adds_of_one_store_hash_exactly_one_succeeds() {
+    let app = spawn_app().await;
+    let inputs: Vec<Value> = (0..8)
+        .map(|n| app.store_input(&format!("Racer {n}")))
+        .collect();
+    let responses = join_all(inputs.iter().map(|input| async {
+        let response = app.api_post("/stores", input).await;
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap())
+    }))
+    .await;
+    let added: Vec<&Value> = responses
+        .iter()
+        .filter(|(status, _)| *status == 201)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(added.len(), 1, "{responses:#?}");
+    let winner = added[0]["name"].as_str().unwrap();
+    for (status, body) in responses.iter().filter(|(status, _)| *status != 201) {
+        assert_eq!(*status, 422, "{body}");
+        hash_in_use_message(body, winner);
+    }
+    assert_eq!(stored_store_count(&app).await, 1);
+
+    // Below the use case's friendly check, the insert itself holds: eight inserts of one hash
+    // at once, none of them looking first, save one store.
+    let db = &app.app.db;
+    let sealed = format!("sealed-{}", uuid::Uuid::new_v4().simple());
+    let names: Vec<String> = (0..8).map(|n| format!("Direct {n}")).collect();
+    let inserted = join_all(names.iter().map(|name| {
+        let row = wharf::db::stores::NewStoreRow {
+            name,
+            auth_type: "private",
+            store_url: &app.store_spec.domain,
+            store_hash: "racedstore1",
+            client_id: "client-id",
+            client_secret_sealed: &sealed,
+            client_secret_last4: "1234",
+            access_token_sealed: &sealed,
+            access_token_last4: "1234",
+        };
+        async move { wharf::db::stores::insert(db, &row).await }
+    }))
+    .await;
+    let saved = inserted.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(saved, 1, "{inserted:?}");
+    for refused in inserted.iter().filter_map(|r| r.as_ref().err()) {
+        assert!(
+            matches!(refused, wharf::db::DbError::Duplicate("store_hash")),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(stored_store_count(&app).await, 2);
+}
+
+#[tokio::test]
+async fn the_add_store_form_shows_a_store_hash_in_use_on_its_field() {
+    let app = spawn_app().await;
+    app.add_store(&app.store_input("Main")).await;
+    let cookie = app.session_cookie().await;
+    let response = app
+        .http
+        .post(format!("{}/setup/integrations/bigcommerce", app.address))
+        .header("cookie", &cookie)
+        .form(&[
+            ("name", "Typed twice"),
+            ("auth_type", "private"),
+            ("store_url", app.store_spec.domain.as_str()),
+            ("store_hash", &STORE_HASH.to_uppercase()),
+            ("client_id", "client-id-123"),
+            ("client_secret", "form-secret"),
+            ("access_token", app.access_token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    let expected = format!(
+        "<p class=\"field-error\" id=\"store_hash-error\">Store hash {STORE_HASH} is already used by store “Main”"
+    );
+    assert!(html.contains(&expected), "{html}");
+    assert!(html.contains("Nothing was saved"), "{html}");
+    // The form is shown again with what was typed, to correct.
+    assert!(html.contains(r#"value="Typed twice""#), "{html}");
+    assert_eq!(stored_store_count(&app).await, 1);
 }
