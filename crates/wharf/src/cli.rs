@@ -428,6 +428,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Orders(OrdersCommand::Sync { store }) => {
             let app = App::open(&cli.settings).await?;
             let store = app.find_store(&store).await?;
+            let store = app.syncable_store(store.id).await?;
             let report = app.poll_orders(store.id).await?;
             println!(
                 "Read {} order(s) in {} page(s) from {:?}",

@@ -30,7 +30,7 @@ impl App {
             Duration::from_secs(settings.bigcommerce_timeout_secs.max(1)),
             &db,
         )?;
-        Ok(App {
+        let app = App {
             db,
             cipher,
             bigcommerce,
@@ -40,7 +40,9 @@ impl App {
                 settings.inventory_push_delay_ms,
             ),
             feed_policy: settings.feed_policy(),
-        })
+        };
+        app.warn_of_shared_store_hashes().await?;
+        Ok(app)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::connection::{Check, CheckResult, ConnectionReport};
 use super::{FieldError, FieldErrors};
 
 const MAX_NAME_CHARS: usize = 100;
@@ -186,6 +187,24 @@ impl HashInUse {
             ),
         )
     }
+
+    /// Why a store that shares its hash with an older one neither connects nor syncs.
+    pub fn reason(&self) -> String {
+        let (hash, owner) = (&self.store_hash, &self.used_by);
+        format!(
+            "Store hash {hash} is already used by store “{owner}”, added before this one: this \
+             store does not connect or sync, so the orders of that BigCommerce store are not \
+             imported twice. Use “{owner}” for it"
+        )
+    }
+
+    /// Connect's verdict on such a store: red, with [`Self::reason`], and nothing asked of
+    /// BigCommerce.
+    pub fn connection_report(&self) -> ConnectionReport {
+        ConnectionReport {
+            checks: vec![CheckResult::failed(Check::StoreHashUnique, self.reason())],
+        }
+    }
 }
 
 /// How wharf authenticates with the store. Only store-level API accounts ("Private") exist so
@@ -361,6 +380,7 @@ pub fn masked(last4: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::connection::ConnectionStatus;
 
     fn valid_input() -> NewStoreInput {
         NewStoreInput {
@@ -419,6 +439,10 @@ mod tests {
             "{}",
             error.message
         );
+        let report = in_use.connection_report();
+        assert_eq!(report.status(), ConnectionStatus::Failed);
+        assert_eq!(report.failures(), [in_use.reason()]);
+        assert!(in_use.reason().contains("“Main”"));
     }
 
     #[test]

@@ -410,13 +410,14 @@ async fn assign_from_csv(
         (status = 200, description = "OK", body = PollReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
+        (status = 409, description = "The store is not synced: an older store has its store hash", body = ErrorBody),
     )
 )]
 async fn sync_orders(
     State(app): State<App>,
     Path(store_id): Path<i64>,
 ) -> Result<Json<PollReport>, ApiError> {
-    app.store(store_id).await?;
+    app.syncable_store(store_id).await?;
     app.poll_orders(store_id)
         .await
         .map(Json)

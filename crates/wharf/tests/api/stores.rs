@@ -1,10 +1,15 @@
 //! Adding a store and Connect, through the JSON API (the UI and CLI share the same use cases;
 //! browser.rs and cli.rs drive those surfaces).
 
+use std::time::Duration;
+
 use futures::future::join_all;
 use serde_json::{Value, json};
+use sqlx::Row;
 
-use crate::helpers::{STORE_HASH, TestApp, spawn_app};
+use crate::helpers::{
+    STORE_HASH, TestApp, captured_logs, spawn_app, spawn_app_without_workers, spawn_wharf_process,
+};
 
 fn failures(store: &Value) -> Vec<String> {
     store["connection"]["failures"]
@@ -467,4 +472,194 @@ async fn the_add_store_form_shows_a_store_hash_in_use_on_its_field() {
     // The form is shown again with what was typed, to correct.
     assert!(html.contains(r#"value="Typed twice""#), "{html}");
     assert_eq!(stored_store_count(&app).await, 1);
+}
+
+/// What wharf allowed before store hashes were unique: `original` added a second time, as
+/// `copy_name`, and connected like it. The test's database is taken back to before the
+/// migration that made hashes unique, so the next wharf to open it runs that migration on a
+/// database holding one store twice. Returns the copy's id.
+async fn add_again_as_before_hashes_were_unique(
+    app: &TestApp,
+    original: i64,
+    copy_name: &str,
+) -> i64 {
+    let pool = app.app.db.pool();
+    for undo in [
+        "DROP TABLE store_hashes",
+        "DELETE FROM _sqlx_migrations WHERE version = 10",
+    ] {
+        sqlx::query(undo).execute(pool).await.unwrap();
+    }
+    let copy = sqlx::query(
+        "INSERT INTO stores (name, auth_type, store_url, store_hash, client_id, client_secret_sealed,
+                             client_secret_last4, access_token_sealed, access_token_last4,
+                             connection_status, connection_checks, last_checked_at, created_at, updated_at)
+         SELECT $1, auth_type, store_url, store_hash, client_id, client_secret_sealed,
+                client_secret_last4, access_token_sealed, access_token_last4,
+                connection_status, connection_checks, last_checked_at, created_at + 1, updated_at
+         FROM stores WHERE id = $2
+         RETURNING id",
+    )
+    .bind(copy_name)
+    .bind(original)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    copy.get("id")
+}
+
+#[tokio::test]
+async fn a_store_added_twice_before_hashes_were_unique_is_reported_and_stays_red() {
+    let app = spawn_app().await;
+    let original = app.add_store(&app.store_input("Twice original")).await;
+    let original = original["id"].as_i64().unwrap();
+    assert_eq!(
+        app.connect(original).await["connection"]["status"],
+        "connected"
+    );
+    let copy = add_again_as_before_hashes_were_unique(&app, original, "Twice copy").await;
+
+    // A restart migrates the database (which a unique index on the hash could not) and says
+    // which stores share a hash.
+    wharf::app::App::open(&app.settings)
+        .await
+        .expect("wharf opens a database holding one store twice");
+    let logs = captured_logs();
+    let warning = logs
+        .lines()
+        .find(|line| line.contains("“Twice copy”"))
+        .expect("a warning names the stores");
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(
+        warning.contains(&format!(
+            "stores “Twice original” and “Twice copy” have the same store hash {STORE_HASH}"
+        )),
+        "{warning}"
+    );
+
+    // Connected green once, the copy is shown red with the reason before anyone presses
+    // Connect, and Connect keeps it red without asking BigCommerce anything.
+    let reason = format!(
+        "Store hash {STORE_HASH} is already used by store “Twice original”, added before this one"
+    );
+    let shown: Value = app
+        .api_get(&format!("/stores/{copy}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["connection"]["status"], "failed", "{shown:#}");
+    assert_eq!(shown["store_hash_used_by"]["name"], "Twice original");
+    assert!(failures(&shown)[0].starts_with(&reason), "{shown:#}");
+    app.sim.simulator.reset_stats();
+    let connected = app.connect(copy).await;
+    assert_eq!(connected["connection"]["status"], "failed");
+    let failed = failures(&connected);
+    assert_eq!(failed.len(), 1, "{connected:#}");
+    assert!(failed[0].starts_with(&reason), "{failed:?}");
+    assert_eq!(
+        connected["connection"]["checks"][0]["check"],
+        "store_hash_unique"
+    );
+    assert_eq!(app.sim.simulator.request_stats().total, 0);
+
+    // The original, which holds the hash, is unaffected.
+    assert_eq!(
+        app.connect(original).await["connection"]["status"],
+        "connected"
+    );
+    let original_view: Value = app
+        .api_get(&format!("/stores/{original}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(original_view["store_hash_used_by"], Value::Null);
+
+    // The copy's page says so where it is seen.
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page(
+            &format!("/setup/integrations/bigcommerce/stores/{copy}"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let notice = html
+        .split(r#"id="store-hash-in-use""#)
+        .nth(1)
+        .expect("the page shows the notice");
+    assert!(notice.contains(&reason), "{html}");
+    assert!(
+        notice.contains(&format!(
+            r#"href="/setup/integrations/bigcommerce/stores/{original}">Open “Twice original”"#
+        )),
+        "{html}"
+    );
+
+    // Syncing it by hand is refused with the reason, and no third copy may be added.
+    let sync = app
+        .api_post(&format!("/stores/{copy}/orders/sync"), &json!({}))
+        .await;
+    assert_eq!(sync.status(), 409);
+    let body: Value = sync.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().starts_with(&reason),
+        "{body}"
+    );
+    let response = app
+        .api_post("/stores", &app.store_input("Third time"))
+        .await;
+    assert_eq!(response.status(), 422);
+    hash_in_use_message(&response.json().await.unwrap(), "Twice original");
+}
+
+#[tokio::test]
+async fn the_orders_of_a_store_added_twice_are_polled_once() {
+    let app = spawn_app_without_workers().await;
+    let original = app.add_store(&app.store_input("Polled original")).await;
+    let original = original["id"].as_i64().unwrap();
+    assert_eq!(
+        app.connect(original).await["connection"]["status"],
+        "connected"
+    );
+    app.seed_catalog(5, 1);
+    let placed = app.sim.simulator.seed_orders(STORE_HASH, 3);
+    let copy = add_again_as_before_hashes_were_unique(&app, original, "Polled copy").await;
+
+    // `wharf serve` migrates the database and polls every connected store each second.
+    let mut server = spawn_wharf_process(&app, &[("WHARF_ORDER_POLL_SECS", "1")]);
+    let orders_of = |store: i64| {
+        let app = &app;
+        async move {
+            app.api_get(&format!("/orders?store_id={store}"))
+                .await
+                .json::<Vec<Value>>()
+                .await
+                .unwrap()
+        }
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while orders_of(original).await.len() < placed.len() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the original store's orders were not polled"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Several more polls of the original's.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let _ = server.kill();
+    let _ = server.wait();
+
+    assert_eq!(orders_of(original).await.len(), placed.len());
+    assert!(orders_of(copy).await.is_empty(), "the copy imported orders");
+    let copy_jobs: i64 = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE store_id = $1")
+        .bind(copy)
+        .fetch_one(app.app.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(copy_jobs, 0, "no job was queued for the copy");
 }
