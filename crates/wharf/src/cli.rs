@@ -334,7 +334,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(lock) = worker_lock {
                 server = server.holding(lock);
             }
-            let server = server.with_schedules(cli.settings.schedules());
+            let server = server
+                .with_schedules(cli.settings.schedules())
+                .with_shutdown_grace(cli.settings.shutdown_grace());
             println!("wharf is serving on http://{}", server.local_addr());
             server.run_until(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)

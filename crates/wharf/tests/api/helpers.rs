@@ -95,6 +95,7 @@ async fn spawn_app_with(options: Options) -> TestApp {
         bigcommerce_api_base: sim.base_url.parse().unwrap(),
         job_lease_secs: 60,
         job_concurrency: 4,
+        shutdown_grace_secs: 30,
         store_job_concurrency: 4,
         inventory_push_delay_ms: 2000,
         // Test feeds are served from 127.0.0.1.
