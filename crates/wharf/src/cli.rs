@@ -334,7 +334,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(lock) = worker_lock {
                 server = server.holding(lock);
             }
-            let server = server.with_schedules(cli.settings.schedules());
+            let server = server
+                .with_schedules(cli.settings.schedules())
+                .with_shutdown_grace(cli.settings.shutdown_grace());
             println!("wharf is serving on http://{}", server.local_addr());
             server.run_until(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
@@ -428,6 +430,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Orders(OrdersCommand::Sync { store }) => {
             let app = App::open(&cli.settings).await?;
             let store = app.find_store(&store).await?;
+            let store = app.syncable_store(store.id).await?;
             let report = app.poll_orders(store.id).await?;
             println!(
                 "Read {} order(s) in {} page(s) from {:?}",

@@ -52,6 +52,17 @@ pub struct Settings {
     )]
     pub job_lease_secs: u64,
 
+    /// Seconds a stopping process (SIGTERM, Ctrl-C) lets running jobs and HTTP requests finish.
+    /// Then it cuts them short and exits; a job cut short is taken over by another worker when
+    /// its lease runs out, as after a crash.
+    #[arg(
+        long,
+        env = "WHARF_SHUTDOWN_GRACE_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub shutdown_grace_secs: u64,
+
     /// Jobs one worker process runs at once.
     #[arg(
         long,
@@ -194,8 +205,14 @@ impl Settings {
             lease: std::time::Duration::from_secs(self.job_lease_secs.max(1)),
             concurrency: self.job_concurrency.max(1),
             per_store: self.store_job_concurrency.max(1),
+            shutdown_grace: self.shutdown_grace(),
             ..crate::jobs::WorkerConfig::default()
         }
+    }
+
+    /// How long a stopping process lets running work finish.
+    pub fn shutdown_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.shutdown_grace_secs)
     }
 }
 

@@ -81,6 +81,7 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
         bigcommerce_api_base: sim.base_url.parse().context("simulator URL")?,
         job_lease_secs: 60,
         job_concurrency: 4,
+        shutdown_grace_secs: 30,
         store_job_concurrency: 4,
         inventory_push_delay_ms: 2000,
         feed_allow_private: false,

@@ -30,7 +30,7 @@ impl App {
             Duration::from_secs(settings.bigcommerce_timeout_secs.max(1)),
             &db,
         )?;
-        Ok(App {
+        let app = App {
             db,
             cipher,
             bigcommerce,
@@ -40,7 +40,9 @@ impl App {
                 settings.inventory_push_delay_ms,
             ),
             feed_policy: settings.feed_policy(),
-        })
+        };
+        app.warn_of_shared_store_hashes().await?;
+        Ok(app)
     }
 }
 
@@ -190,6 +192,8 @@ pub struct Application {
     /// workers start.
     worker_lock: Option<WorkerLock>,
     schedules: Schedules,
+    /// How long HTTP requests may run on after the stop signal.
+    shutdown_grace: Duration,
 }
 
 impl Application {
@@ -206,6 +210,7 @@ impl Application {
             workers,
             worker_lock: None,
             schedules: Schedules::default(),
+            shutdown_grace: WorkerConfig::default().shutdown_grace,
         })
     }
 
@@ -222,6 +227,7 @@ impl Application {
             workers,
             worker_lock: None,
             schedules: Schedules::default(),
+            shutdown_grace: WorkerConfig::default().shutdown_grace,
         })
     }
 
@@ -237,13 +243,21 @@ impl Application {
         self
     }
 
+    /// How long requests still running at the stop signal may finish (default 30 s); the
+    /// workers take theirs from their [`WorkerConfig`].
+    pub fn with_shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+
     pub fn local_addr(&self) -> SocketAddr {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
     }
 
-    /// Serves until `shutdown` resolves, then stops the worker and waits for its running jobs.
+    /// Serves until `shutdown` resolves, then stops: HTTP requests and jobs still running get
+    /// the grace period (both at once), then they are cut short.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -270,7 +284,7 @@ impl Application {
             None => None,
         };
         let router = crate::web::router(self.app);
-        let mut http_stop = stop_rx;
+        let mut http_stop = stop_rx.clone();
         let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
             let _ = http_stop.wait_for(|stop| *stop).await;
         });
@@ -278,8 +292,23 @@ impl Application {
             shutdown.await;
             let _ = stop_tx.send(true);
         });
-        server.await?;
+        let grace = self.shutdown_grace;
+        let mut stopped = stop_rx;
+        tokio::select! {
+            served = server => served?,
+            () = async {
+                let _ = stopped.wait_for(|stop| *stop).await;
+                tokio::time::sleep(grace).await;
+            } => {
+                // Dropping the server closes the connections of the requests still running.
+                tracing::warn!(
+                    grace_secs = grace.as_secs_f64(),
+                    "HTTP requests still running after the grace period were cut short"
+                );
+            }
+        }
         if let Some(workers) = workers {
+            // Stopped by the same signal, so their grace period is running out already.
             workers.finish().await;
         }
         Ok(())
@@ -293,8 +322,9 @@ pub struct RunningWorkers {
 }
 
 impl RunningWorkers {
-    /// Waits for the worker to stop (after the stop signal): it claims nothing more and lets
-    /// its running jobs finish; a job cut short anyway is taken over when its lease runs out.
+    /// Waits for the worker to stop (after the stop signal): it claims nothing more, lets its
+    /// running jobs finish for the grace period and cuts short the rest, which are taken over
+    /// when their leases run out.
     pub async fn finish(self) {
         let _ = self.worker.await;
     }

@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::App;
 use crate::channels::bigcommerce::connect::check_connection;
-use crate::db::{self, DbError, stores::NewStoreRow, stores::StoreRecord};
+use crate::db::{self, DbError, stores::NewStoreRow, stores::StoreRecord, stores::StoreRef};
 use crate::domain::connection::{CheckResult, ConnectionStatus};
-use crate::domain::store::{NewStore, NewStoreInput, StoreUrl, last4, masked};
+use crate::domain::store::{HashInUse, NewStore, NewStoreInput, StoreUrl, last4, masked};
 use crate::domain::{FieldError, FieldErrors};
 use crate::secrets::SecretKeyError;
 
@@ -44,6 +44,9 @@ pub struct StoreView {
     pub connection: ConnectionView,
     /// BigCommerce status ids whose orders create purchase orders.
     pub routed_status_ids: Vec<i64>,
+    /// The older store that has this store's hash, when one does (the same BigCommerce store
+    /// added twice, before wharf refused it): this one then neither connects nor syncs.
+    pub store_hash_used_by: Option<StoreRef>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -59,6 +62,15 @@ pub struct ConnectionView {
 
 impl StoreView {
     fn from_record(record: &StoreRecord) -> Self {
+        // Whatever an earlier Connect recorded (both copies of a store connected green before
+        // hashes were unique), a store whose hash another holds is shown as Connect finds it.
+        let (status, report) = match hash_held_by_another(record) {
+            Some(in_use) => {
+                let report = in_use.connection_report();
+                (report.status(), report)
+            }
+            None => (record.connection_status, record.connection_report.clone()),
+        };
         StoreView {
             id: record.id,
             name: record.name.clone(),
@@ -69,16 +81,28 @@ impl StoreView {
             client_secret: masked(&record.client_secret_last4),
             access_token: masked(&record.access_token_last4),
             connection: ConnectionView {
-                status: record.connection_status,
-                label: record.connection_status.label(),
+                status,
+                label: status.label(),
                 checked_at: record
                     .last_checked_at_ms
                     .map(|ms| db::to_timestamp(ms).to_string()),
-                failures: record.connection_report.failures(),
-                checks: record.connection_report.checks.clone(),
+                failures: report.failures(),
+                checks: report.checks,
             },
             routed_status_ids: record.routed_status_ids.clone(),
+            store_hash_used_by: record.hash_used_by.clone(),
         }
+    }
+
+    /// Why wharf does not talk to BigCommerce for this store, if it does not.
+    pub fn hash_in_use_reason(&self) -> Option<String> {
+        self.store_hash_used_by.as_ref().map(|holder| {
+            HashInUse {
+                store_hash: self.store_hash.clone(),
+                used_by: holder.name.clone(),
+            }
+            .reason()
+        })
     }
 
     /// "11, 9", as the store page's field shows it.
@@ -107,6 +131,13 @@ impl App {
         {
             errors.push(duplicate_name(name_for_check));
         }
+        // Checked here to report it with the other fields; the insert's claim is what holds
+        // against a concurrent add.
+        if let Ok(store) = &parsed
+            && let Some(in_use) = self.hash_in_use(store.store_hash.as_str()).await?
+        {
+            errors.push(in_use.field_error());
+        }
         let store = match parsed {
             Ok(store) if errors.is_empty() => store,
             _ => return Err(StoreError::Invalid(errors)),
@@ -126,7 +157,20 @@ impl App {
         };
         let id = match db::stores::insert(&self.db, &row).await {
             Ok(id) => id,
-            // Another request took the name between the check and the insert.
+            // Another request took the name or the hash between the check and the insert.
+            Err(DbError::Duplicate("store_hash")) => {
+                let hash = store.store_hash.as_str();
+                let error = match self.hash_in_use(hash).await? {
+                    Some(in_use) => in_use.field_error(),
+                    None => FieldError::new(
+                        "store_hash",
+                        format!(
+                            "Store hash {hash} was just added as another store: see the store list"
+                        ),
+                    ),
+                };
+                return Err(StoreError::Invalid(FieldErrors(vec![error])));
+            }
             Err(DbError::Duplicate(_)) => {
                 return Err(StoreError::Invalid(FieldErrors(vec![duplicate_name(
                     store.name.as_str(),
@@ -164,13 +208,19 @@ impl App {
         }
     }
 
-    /// Runs every Connect check live against the store and records the outcome.
+    /// Runs every Connect check live against the store and records the outcome. A store whose
+    /// hash an older store has is red without asking BigCommerce anything.
     pub async fn connect_store(&self, id: i64) -> Result<StoreView, StoreError> {
         let record = self.store_record(id).await?;
-        let client = self.store_client(&record)?;
-        let store_url =
-            StoreUrl::parse(&record.store_url).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        let report = check_connection(&client, &store_url).await;
+        let report = match hash_held_by_another(&record) {
+            Some(in_use) => in_use.connection_report(),
+            None => {
+                let client = self.store_client(&record)?;
+                let store_url = StoreUrl::parse(&record.store_url)
+                    .map_err(|e| DbError::Corrupt(e.to_string()))?;
+                check_connection(&client, &store_url).await
+            }
+        };
         let mut tx = self.db.begin().await?;
         db::stores::record_connection(&mut tx, id, &report, db::now_ms()).await?;
         // Green and reachable from BigCommerce: register the order webhooks (a remote write, so
@@ -188,12 +238,59 @@ impl App {
         self.store(id).await
     }
 
-    /// A BigCommerce client for this store, its token opened in memory only.
+    /// A BigCommerce client for this store, its token opened in memory only. Refused
+    /// (`Conflict`, with the reason) for a store whose hash an older store has: every flow that
+    /// reads or writes BigCommerce gets its client here, so such a store syncs nothing,
+    /// whichever job or command asks.
     pub fn store_client(&self, record: &StoreRecord) -> Result<StoreClient, StoreError> {
+        if let Some(in_use) = hash_held_by_another(record) {
+            return Err(StoreError::Conflict(in_use.reason()));
+        }
         let token: SecretString = self
             .cipher
             .open(ACCESS_TOKEN, &record.access_token_sealed)?;
         Ok(self.bigcommerce.store(&record.store_hash, token))
+    }
+
+    /// The store, if wharf may sync it: a store whose hash an older store has answers
+    /// `Conflict` with the reason (for commands that would otherwise fail deep in a sync).
+    pub async fn syncable_store(&self, id: i64) -> Result<StoreView, StoreError> {
+        let store = self.store(id).await?;
+        match store.hash_in_use_reason() {
+            Some(reason) => Err(StoreError::Conflict(reason)),
+            None => Ok(store),
+        }
+    }
+
+    /// Logs a warning for every store whose hash an older store has (the same BigCommerce
+    /// store added twice before wharf refused it), naming both: run at every start, so the
+    /// operator hears of it even if nobody opens the store's page.
+    pub async fn warn_of_shared_store_hashes(&self) -> Result<(), StoreError> {
+        for shared in db::stores::shared_hashes(&self.db).await? {
+            tracing::warn!(
+                store_hash = %shared.store_hash,
+                store_id = shared.store.id,
+                used_by_id = shared.used_by.id,
+                "stores “{}” and “{}” have the same store hash {}: only “{}”, the older, connects \
+                 and syncs; “{}” stays disconnected so that the store's orders are not imported twice",
+                shared.used_by.name,
+                shared.store.name,
+                shared.store_hash,
+                shared.used_by.name,
+                shared.store.name,
+            );
+        }
+        Ok(())
+    }
+
+    /// The store that holds `store_hash` already, as the reason another may not have it.
+    async fn hash_in_use(&self, store_hash: &str) -> Result<Option<HashInUse>, StoreError> {
+        Ok(db::stores::hash_holder(&self.db, store_hash)
+            .await?
+            .map(|holder| HashInUse {
+                store_hash: store_hash.to_owned(),
+                used_by: holder.name,
+            }))
     }
 
     async fn store_record(&self, id: i64) -> Result<StoreRecord, StoreError> {
@@ -201,6 +298,14 @@ impl App {
             .await?
             .ok_or_else(|| StoreError::NotFound(id.to_string()))
     }
+}
+
+/// Why this store may not talk to BigCommerce, when another store holds its hash.
+fn hash_held_by_another(record: &StoreRecord) -> Option<HashInUse> {
+    record.hash_used_by.as_ref().map(|holder| HashInUse {
+        store_hash: record.store_hash.clone(),
+        used_by: holder.name.clone(),
+    })
 }
 
 fn duplicate_name(name: &str) -> FieldError {

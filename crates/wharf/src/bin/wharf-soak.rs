@@ -207,6 +207,7 @@ impl Soak {
             bigcommerce_api_base: sim.base_url.parse()?,
             job_lease_secs: 1,
             job_concurrency: 4,
+            shutdown_grace_secs: 30,
             store_job_concurrency: 4,
             inventory_push_delay_ms: 2000,
             feed_allow_private: false,

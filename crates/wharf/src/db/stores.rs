@@ -25,6 +25,9 @@ pub struct StoreRecord {
     pub created_at_ms: i64,
     /// Which BigCommerce status ids create purchase orders.
     pub routed_status_ids: Vec<i64>,
+    /// The other store that holds this store's hash, when one does: then this one (added
+    /// twice before hashes were unique) must not talk to BigCommerce.
+    pub hash_used_by: Option<StoreRef>,
 }
 
 /// The columns of a new store, secrets already sealed.
@@ -41,22 +44,34 @@ pub struct NewStoreRow<'a> {
     pub access_token_last4: &'a str,
 }
 
-/// `SELECT <every store column> FROM stores <rest>`, as the literal sqlx requires.
+/// `SELECT <every store column> FROM stores s <rest>`, as the literal sqlx requires, with the
+/// store that holds `s`'s hash when that is another store.
 macro_rules! select_stores {
     ($rest:literal) => {
         concat!(
-            "SELECT id, name, auth_type, store_url, store_hash, client_id, client_secret_sealed, client_secret_last4,
-                    access_token_sealed, access_token_last4, connection_status, connection_checks, last_checked_at, created_at,
-                    routed_status_ids
-             FROM stores ",
+            "SELECT s.id AS id, s.name AS name, s.auth_type AS auth_type, s.store_url AS store_url,
+                    s.store_hash AS store_hash, s.client_id AS client_id,
+                    s.client_secret_sealed AS client_secret_sealed, s.client_secret_last4 AS client_secret_last4,
+                    s.access_token_sealed AS access_token_sealed, s.access_token_last4 AS access_token_last4,
+                    s.connection_status AS connection_status, s.connection_checks AS connection_checks,
+                    s.last_checked_at AS last_checked_at, s.created_at AS created_at,
+                    s.routed_status_ids AS routed_status_ids,
+                    holder.id AS holder_id, holder.name AS holder_name
+             FROM stores s
+             LEFT JOIN store_hashes h ON h.store_hash = lower(s.store_hash) AND h.store_id <> s.id
+             LEFT JOIN stores holder ON holder.id = h.store_id ",
             $rest
         )
     };
 }
 
-/// Inserts a store; `Duplicate("name")` when the name is taken (case-insensitively).
+/// Inserts a store and claims its hash for it, in one transaction: `Duplicate("name")` when
+/// the name is taken (case-insensitively), `Duplicate("store_hash")` when another store holds
+/// the hash. The claim's primary key decides between concurrent adds of one hash on either
+/// backend (PostgreSQL makes the second wait for the first to commit, then refuses it).
 pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
     let now = now_ms();
+    let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO stores (name, auth_type, store_url, store_hash, client_id, client_secret_sealed, client_secret_last4,
                              access_token_sealed, access_token_last4, connection_status, created_at, updated_at)
@@ -73,13 +88,48 @@ pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
     .bind(row.access_token_sealed)
     .bind(row.access_token_last4)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await;
-    match inserted {
-        Ok(row) => Ok(row.get("id")),
-        Err(e) if is_unique_violation(&e) => Err(DbError::Duplicate("name")),
-        Err(e) => Err(e.into()),
+    let id: i64 = match inserted {
+        Ok(row) => row.get("id"),
+        Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("name")),
+        Err(e) => return Err(e.into()),
+    };
+    let claimed =
+        sqlx::query("INSERT INTO store_hashes (store_hash, store_id) VALUES (lower($1), $2)")
+            .bind(row.store_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+    match claimed {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("store_hash")),
+        Err(e) => return Err(e.into()),
     }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A wharf store, named for people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct StoreRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The store that holds this hash (compared case-insensitively), if any.
+pub async fn hash_holder(db: &Db, store_hash: &str) -> Result<Option<StoreRef>, DbError> {
+    let row = sqlx::query(
+        "SELECT s.id AS id, s.name AS name FROM store_hashes h JOIN stores s ON s.id = h.store_id
+         WHERE h.store_hash = lower($1)",
+    )
+    .bind(store_hash)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|row| StoreRef {
+        id: row.get("id"),
+        name: row.get("name"),
+    }))
 }
 
 pub async fn name_taken(db: &Db, name: &str) -> Result<bool, DbError> {
@@ -90,15 +140,51 @@ pub async fn name_taken(db: &Db, name: &str) -> Result<bool, DbError> {
     Ok(row.get::<i64, _>("n") > 0)
 }
 
+/// A store whose hash another store holds (both added before hashes were unique).
+#[derive(Debug, Clone)]
+pub struct SharedHash {
+    pub store_hash: String,
+    pub store: StoreRef,
+    pub used_by: StoreRef,
+}
+
+/// Every store whose hash another store holds, oldest first.
+pub async fn shared_hashes(db: &Db) -> Result<Vec<SharedHash>, DbError> {
+    let rows = sqlx::query(
+        "SELECT h.store_hash AS store_hash, s.id AS id, s.name AS name,
+                holder.id AS holder_id, holder.name AS holder_name
+         FROM stores s
+         JOIN store_hashes h ON h.store_hash = lower(s.store_hash) AND h.store_id <> s.id
+         JOIN stores holder ON holder.id = h.store_id
+         ORDER BY s.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| SharedHash {
+            store_hash: row.get("store_hash"),
+            store: StoreRef {
+                id: row.get("id"),
+                name: row.get("name"),
+            },
+            used_by: StoreRef {
+                id: row.get("holder_id"),
+                name: row.get("holder_name"),
+            },
+        })
+        .collect())
+}
+
 pub async fn list(db: &Db) -> Result<Vec<StoreRecord>, DbError> {
-    let rows = sqlx::query(select_stores!("ORDER BY lower(name)"))
+    let rows = sqlx::query(select_stores!("ORDER BY lower(s.name)"))
         .fetch_all(db.pool())
         .await?;
     rows.iter().map(store_record).collect()
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
-    let row = sqlx::query(select_stores!("WHERE id = $1"))
+    let row = sqlx::query(select_stores!("WHERE s.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
@@ -106,7 +192,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
 }
 
 pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<StoreRecord>, DbError> {
-    let row = sqlx::query(select_stores!("WHERE lower(name) = lower($1)"))
+    let row = sqlx::query(select_stores!("WHERE lower(s.name) = lower($1)"))
         .bind(name)
         .fetch_optional(db.pool())
         .await?;
@@ -159,6 +245,10 @@ fn store_record(row: &AnyRow) -> Result<StoreRecord, DbError> {
         last_checked_at_ms: row.get("last_checked_at"),
         created_at_ms: row.get("created_at"),
         routed_status_ids: crate::domain::order::parse_status_list(row.get("routed_status_ids")),
+        hash_used_by: row.get::<Option<i64>, _>("holder_id").map(|id| StoreRef {
+            id,
+            name: row.get("holder_name"),
+        }),
     })
 }
 

@@ -46,6 +46,9 @@ pub enum Check {
     },
     /// BigCommerce could not be asked (network, outage): says nothing about the credentials.
     Reachability,
+    /// No older wharf store has the same store hash. Reported only when it fails: such a
+    /// store is not checked any further.
+    StoreHashUnique,
 }
 
 impl Check {
@@ -56,6 +59,7 @@ impl Check {
             Check::StoreUrl => "Store URL".to_owned(),
             Check::Scope { scope } => format!("Scope: {}", scope.label()),
             Check::Reachability => "BigCommerce reachable".to_owned(),
+            Check::StoreHashUnique => "Store hash not used by another store".to_owned(),
         }
     }
 }

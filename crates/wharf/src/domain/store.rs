@@ -3,6 +3,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::connection::{Check, CheckResult, ConnectionReport};
 use super::{FieldError, FieldErrors};
 
 const MAX_NAME_CHARS: usize = 100;
@@ -114,20 +115,19 @@ pub struct StoreHash(String);
 impl StoreHash {
     const FORM: &'static str = "Store hash must be the letters and digits between /stores/ and /v3/ in the API path (for example abc123def4)";
 
-    /// A bare hash: BigCommerce's are lowercase letters and digits.
+    /// A bare hash: BigCommerce's are lowercase letters and digits. One typed in capitals
+    /// names the same store, so it is kept lowercase: two spellings of one hash are one hash.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let hash = input.trim();
         if hash.is_empty() {
             return Err(FieldError::new("store_hash", "Store hash is required"));
         }
-        let valid = (3..=32).contains(&hash.len())
-            && hash
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let valid =
+            (3..=32).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_alphanumeric());
         if !valid {
             return Err(FieldError::new("store_hash", Self::FORM));
         }
-        Ok(StoreHash(hash.to_owned()))
+        Ok(StoreHash(hash.to_ascii_lowercase()))
     }
 
     /// The API path shown with the store-level API account, from which the hash is taken.
@@ -161,6 +161,49 @@ impl StoreHash {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A store hash another wharf store already has. wharf takes each BigCommerce store once:
+/// the same store added twice was synced twice, every order imported twice and every vendor
+/// asked to ship twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashInUse {
+    pub store_hash: String,
+    /// The name of the wharf store that has the hash (for stores made before hashes were
+    /// unique, the oldest of them).
+    pub used_by: String,
+}
+
+impl HashInUse {
+    /// Why a new store is refused, on the field that has the hash.
+    pub fn field_error(&self) -> FieldError {
+        let (hash, owner) = (&self.store_hash, &self.used_by);
+        FieldError::new(
+            "store_hash",
+            format!(
+                "Store hash {hash} is already used by store “{owner}”: each BigCommerce store is \
+                 added once. Use “{owner}”, or check the hash if this is another store"
+            ),
+        )
+    }
+
+    /// Why a store that shares its hash with an older one neither connects nor syncs.
+    pub fn reason(&self) -> String {
+        let (hash, owner) = (&self.store_hash, &self.used_by);
+        format!(
+            "Store hash {hash} is already used by store “{owner}”, added before this one: this \
+             store does not connect or sync, so the orders of that BigCommerce store are not \
+             imported twice. Use “{owner}” for it"
+        )
+    }
+
+    /// Connect's verdict on such a store: red, with [`Self::reason`], and nothing asked of
+    /// BigCommerce.
+    pub fn connection_report(&self) -> ConnectionReport {
+        ConnectionReport {
+            checks: vec![CheckResult::failed(Check::StoreHashUnique, self.reason())],
+        }
     }
 }
 
@@ -337,6 +380,7 @@ pub fn masked(last4: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::connection::ConnectionStatus;
 
     fn valid_input() -> NewStoreInput {
         NewStoreInput {
@@ -367,6 +411,38 @@ mod tests {
         let hash =
             StoreHash::from_api_path("https://api.bigcommerce.com/stores/x1y2z3/v3").unwrap();
         assert_eq!(hash.as_str(), "x1y2z3");
+    }
+
+    #[test]
+    fn a_hash_typed_in_capitals_is_kept_lowercase() {
+        assert_eq!(
+            StoreHash::parse(" ABC123def4 ").unwrap().as_str(),
+            "abc123def4"
+        );
+        let hash =
+            StoreHash::from_api_path("https://api.bigcommerce.com/stores/ABC123/v3/").unwrap();
+        assert_eq!(hash.as_str(), "abc123");
+    }
+
+    #[test]
+    fn a_hash_in_use_names_the_field_and_the_store_that_has_it() {
+        let in_use = HashInUse {
+            store_hash: "abc123".into(),
+            used_by: "Main".into(),
+        };
+        let error = in_use.field_error();
+        assert_eq!(error.field, "store_hash");
+        assert!(
+            error
+                .message
+                .starts_with("Store hash abc123 is already used by store “Main”"),
+            "{}",
+            error.message
+        );
+        let report = in_use.connection_report();
+        assert_eq!(report.status(), ConnectionStatus::Failed);
+        assert_eq!(report.failures(), [in_use.reason()]);
+        assert!(in_use.reason().contains("“Main”"));
     }
 
     #[test]

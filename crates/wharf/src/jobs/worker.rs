@@ -20,6 +20,8 @@ pub struct WorkerConfig {
     pub lease: Duration,
     /// How often an idle worker looks for due jobs (enqueues in this process wake it sooner).
     pub poll_interval: Duration,
+    /// How long a stopping worker lets its running jobs finish before it cuts them short.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -29,6 +31,7 @@ impl Default for WorkerConfig {
             per_store: 4,
             lease: Duration::from_secs(60),
             poll_interval: Duration::from_millis(500),
+            shutdown_grace: Duration::from_secs(30),
         }
     }
 }
@@ -70,7 +73,8 @@ impl Worker {
         self.wake.clone()
     }
 
-    /// Runs until `shutdown` turns true; then claims nothing more and waits for running jobs.
+    /// Runs until `shutdown` turns true; then claims nothing more, lets running jobs finish for
+    /// up to `shutdown_grace`, and cuts short those still running (see [`Self::stop`]).
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let slots = Arc::new(Semaphore::new(self.config.concurrency));
         let mut running = JoinSet::new();
@@ -111,8 +115,43 @@ impl Worker {
                 }
             }
         }
-        tracing::info!(worker = %self.id, in_flight = running.len(), "job worker stopping");
-        while running.join_next().await.is_some() {}
+        self.stop(running).await;
+    }
+
+    /// Waits up to the grace period for the running jobs, then aborts the rest. An aborted job
+    /// records nothing: it stays `running` under this worker's lease, which nobody renews any
+    /// more, and is taken over when the lease runs out, as after a crash (the attempt given
+    /// back, `rescues` counted). Handlers are written for that already (a push looks before it
+    /// sends again); marking them failed would make an operator retry what was merely stopped.
+    async fn stop(&self, mut running: JoinSet<()>) {
+        let grace = self.config.shutdown_grace;
+        tracing::info!(
+            worker = %self.id,
+            in_flight = running.len(),
+            grace_secs = grace.as_secs_f64(),
+            "job worker stopping"
+        );
+        let drained = tokio::time::timeout(grace, async {
+            while running.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_ok() {
+            return;
+        }
+        running.abort_all();
+        let mut cut_short = 0;
+        while let Some(joined) = running.join_next().await {
+            if joined.is_err_and(|e| e.is_cancelled()) {
+                cut_short += 1;
+            }
+        }
+        tracing::warn!(
+            worker = %self.id,
+            cut_short,
+            grace_secs = grace.as_secs_f64(),
+            "job worker stopped with {cut_short} job(s) still running after the grace period: \
+             they were cut short and are taken over when their leases run out"
+        );
     }
 
     /// Claims and runs the jobs that are due now, returning how many ran. For tests and CLI one-shots.
@@ -186,7 +225,9 @@ impl Worker {
     ) -> T {
         let renew_every = self.config.lease / 3;
         let (db, worker_id, lease) = (self.db.clone(), self.id.clone(), self.config.lease);
-        let renewal = tokio::spawn(async move {
+        // Aborted when this future ends or is dropped (a job cut short at shutdown): a lease
+        // renewed after its job stopped would keep the job from being taken over.
+        let _renewal = AbortOnDrop(tokio::spawn(async move {
             loop {
                 tokio::time::sleep(renew_every).await;
                 match jobs::extend_lease(&db, job_id, &worker_id, lease).await {
@@ -197,10 +238,8 @@ impl Worker {
                     }
                 }
             }
-        });
-        let outcome = work.await;
-        renewal.abort();
-        outcome
+        }));
+        work.await
     }
 
     async fn record(
@@ -232,6 +271,15 @@ impl Worker {
             }
         }
         Ok(())
+    }
+}
+
+/// A task that lives no longer than its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -410,6 +410,7 @@ async fn assign_from_csv(
         (status = 200, description = "OK", body = PollReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
+        (status = 409, description = "The store is not synced: an older store has its store hash", body = ErrorBody),
         (status = 502, description = "BigCommerce refused or failed the request; the error says what it answered", body = ErrorBody),
     )
 )]
@@ -417,7 +418,7 @@ async fn sync_orders(
     State(app): State<App>,
     Path(store_id): Path<i64>,
 ) -> Result<Json<PollReport>, ApiError> {
-    app.store(store_id).await?;
+    app.syncable_store(store_id).await?;
     Ok(Json(app.poll_orders(store_id).await?))
 }
 

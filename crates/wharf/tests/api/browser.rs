@@ -210,12 +210,14 @@ async fn integrations_flow(app: &TestApp, browser: &Client) -> Step {
     browser
         .goto(&format!("{}/setup/integrations/bigcommerce", app.address))
         .await?;
+    // Another BigCommerce store: wharf takes each store hash once.
+    let other = app.another_store_input("Wrong token store", "othershop1");
     add_store_in_form(
         browser,
         &[
             ("name", "Wrong token store"),
-            ("store_url", &app.store_spec.domain),
-            ("store_hash", STORE_HASH),
+            ("store_url", other["store_url"].as_str().unwrap()),
+            ("store_hash", other["store_hash"].as_str().unwrap()),
             ("client_id", "browser-client"),
             ("client_secret", "browser-secret"),
             ("access_token", "definitely-wrong"),

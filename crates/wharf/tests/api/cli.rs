@@ -73,6 +73,36 @@ async fn a_store_added_from_the_cli_connects_green() {
 }
 
 #[tokio::test]
+async fn a_store_hash_added_again_from_the_cli_is_refused_naming_the_store_that_has_it() {
+    let app = spawn_app().await;
+    app.add_store(&app.store_input("Main")).await;
+    let added = wharf(
+        &app,
+        &[
+            "store",
+            "add",
+            "--name",
+            "Terminal twin",
+            "--store-url",
+            &app.store_spec.domain,
+            "--store-hash",
+            &STORE_HASH.to_uppercase(),
+            "--client-id",
+            "cid",
+            "--client-secret",
+            "csecret",
+            "--access-token",
+            &app.access_token,
+        ],
+    )
+    .await;
+    assert_eq!(added.status.code(), Some(2), "{}", text(&added));
+    let expected = format!("--store-hash: Store hash {STORE_HASH} is already used by store “Main”");
+    assert!(text(&added).contains(&expected), "{}", text(&added));
+    assert_eq!(app.app.list_stores().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn a_failing_connect_exits_non_zero_with_the_reasons() {
     let app = spawn_app().await;
     let added = wharf(

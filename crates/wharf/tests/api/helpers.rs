@@ -95,6 +95,7 @@ async fn spawn_app_with(options: Options) -> TestApp {
         bigcommerce_api_base: sim.base_url.parse().unwrap(),
         job_lease_secs: 60,
         job_concurrency: 4,
+        shutdown_grace_secs: 30,
         store_job_concurrency: 4,
         inventory_push_delay_ms: 2000,
         // Test feeds are served from 127.0.0.1.
@@ -255,9 +256,26 @@ impl TestApp {
 
     /// A token on the simulated store with exactly these scopes.
     pub fn token_with_scopes(&self, scopes: &[&str]) -> String {
+        self.token_on(STORE_HASH, scopes)
+    }
+
+    /// A token on the simulated store `store_hash` with exactly these scopes.
+    pub fn token_on(&self, store_hash: &str, scopes: &[&str]) -> String {
         let token = format!("tok_{}", uuid::Uuid::new_v4().simple());
-        self.sim.simulator.add_token(STORE_HASH, &token, scopes);
+        self.sim.simulator.add_token(store_hash, &token, scopes);
         token
+    }
+
+    /// Another BigCommerce store in the simulator, and the form that adds it with a token
+    /// holding every scope wharf needs: wharf takes each BigCommerce store (each hash) once.
+    pub fn another_store_input(&self, name: &str, store_hash: &str) -> Value {
+        let spec = StoreSpec::sample(store_hash);
+        self.sim.simulator.add_store(spec.clone());
+        let mut input = self.store_input(name);
+        input["store_url"] = json!(spec.domain);
+        input["store_hash"] = json!(store_hash);
+        input["access_token"] = json!(self.token_on(store_hash, WHARF_SCOPES));
+        input
     }
 
     /// GETs a page as the browser holding `cookie` would.

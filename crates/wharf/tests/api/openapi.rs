@@ -309,7 +309,7 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
         .await;
     let invalid = post("/stores").json(&json!({ "name": "" }));
     reference.call("post", "/stores", invalid, 422).await;
-    let added = post("/stores").json(&app.store_input("Second store"));
+    let added = post("/stores").json(&app.another_store_input("Second store", "secondstore1"));
     let second = reference.call("post", "/stores", added, 201).await;
     let second = second["id"].as_i64().unwrap();
     let one = get(&format!("/stores/{second}"));
