@@ -17,6 +17,7 @@ mod render;
 pub(crate) mod routes;
 pub(crate) mod shipment_routes;
 mod shipments;
+pub(crate) mod sub_resource_routes;
 
 use std::collections::BTreeMap;
 

@@ -32,15 +32,15 @@ pub(crate) fn build(sim: Simulator) -> Router {
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/products",
-            get(orders::routes::products),
+            get(orders::sub_resource_routes::products),
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/shipping_addresses",
-            get(orders::routes::shipping_addresses),
+            get(orders::sub_resource_routes::shipping_addresses),
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/consignments",
-            get(orders::routes::consignments),
+            get(orders::sub_resource_routes::consignments),
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/shipments",
