@@ -39,8 +39,40 @@ pub(crate) fn build(sim: Simulator) -> Router {
             get(orders::sub_resource_routes::shipping_addresses),
         )
         .route(
+            "/stores/{hash}/v2/orders/{id}/products/{line_id}",
+            get(orders::sub_resource_routes::product),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/shipping_addresses/{address_id}",
+            get(orders::sub_resource_routes::shipping_address),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/shipping_addresses/{address_id}/shipping_quotes",
+            get(orders::sub_resource_routes::shipping_quote),
+        )
+        .route(
             "/stores/{hash}/v2/orders/{id}/consignments",
             get(orders::sub_resource_routes::consignments),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/consignments/shipping/{address_id}/shipping_quotes",
+            get(orders::sub_resource_routes::shipping_quote),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/coupons",
+            get(orders::sub_resource_routes::coupons),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/taxes",
+            get(orders::sub_resource_routes::taxes),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/messages",
+            get(orders::sub_resource_routes::messages),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/fees",
+            get(orders::sub_resource_routes::fees),
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/shipments",

@@ -6,7 +6,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
-use super::{Address, INCOMPLETE, Order, OrderLine, Orders, ShippingAddress};
+use super::{Address, INCOMPLETE, Order, OrderCoupon, OrderLine, Orders, ShippingAddress};
 use crate::catalog::Catalog;
 use crate::dates;
 use crate::events::Event;
@@ -59,6 +59,27 @@ pub struct ShopperOrder {
     pub customer_id: u64,
     #[serde(default)]
     pub customer_message: String,
+    /// Coupons redeemed at checkout; none by default.
+    #[serde(default)]
+    pub coupons: Vec<ShopperCoupon>,
+}
+
+/// A coupon redeemed at checkout: `amount` off the order's subtotal (BigCommerce's
+/// `per_total_discount`). The same code on several orders is one store coupon.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopperCoupon {
+    pub code: String,
+    pub amount: Money,
+}
+
+impl ShopperCoupon {
+    pub fn new(code: &str, amount: Money) -> Self {
+        Self {
+            code: code.to_owned(),
+            amount,
+        }
+    }
 }
 
 fn awaiting_fulfillment() -> u8 {
@@ -79,6 +100,7 @@ impl ShopperOrder {
             status_id: awaiting_fulfillment(),
             customer_id: 0,
             customer_message: String::new(),
+            coupons: Vec::new(),
         }
     }
 }
@@ -294,6 +316,8 @@ fn build(
         }
     }
 
+    check_coupons(&shopper.coupons)?;
+
     let id = orders.next_order_id();
     // Only addresses that receive physical lines become shipping addresses (an all-digital
     // order has none), in the order given.
@@ -315,10 +339,11 @@ fn build(
                     .clone()
                     .unwrap_or_else(|| "Flat Rate".into()),
                 cost: a.shipping_cost.unwrap_or(Money::from_cents(500)),
+                quote_uuid: uuid::Uuid::new_v4().to_string(),
             });
         }
     }
-    let lines = drafts
+    let lines: Vec<OrderLine> = drafts
         .into_iter()
         .zip(&shopper.lines)
         .map(|(mut line, asked)| {
@@ -327,6 +352,22 @@ fn build(
                 line.order_address_id = address_ids[asked.address].unwrap_or(0);
             }
             line
+        })
+        .collect();
+    let mut left = lines_subtotal(&lines);
+    let coupons = shopper
+        .coupons
+        .iter()
+        .map(|c| {
+            let discount = c.amount.min(left);
+            left = left - discount;
+            OrderCoupon {
+                id: orders.next_order_coupon_id(),
+                coupon_id: orders.coupon_id(&c.code),
+                code: c.code.clone(),
+                amount: c.amount,
+                discount,
+            }
         })
         .collect();
     let billing = shopper
@@ -351,8 +392,40 @@ fn build(
         shipping_addresses,
         is_deleted: false,
         shipments: Vec::new(),
+        coupons,
     });
     Ok(id)
+}
+
+fn lines_subtotal(lines: &[OrderLine]) -> Money {
+    lines
+        .iter()
+        .fold(Money::ZERO, |sum, l| sum + l.unit_price.times(l.quantity))
+}
+
+/// Codes as BigCommerce's coupon form takes them (at most 50 characters), each once per
+/// order, for a positive amount.
+fn check_coupons(coupons: &[ShopperCoupon]) -> Result<(), PlaceError> {
+    for (i, c) in coupons.iter().enumerate() {
+        let code = c.code.trim();
+        if code.is_empty() || code.chars().count() > 50 {
+            return Err(PlaceError(format!(
+                "coupon {i}: a code needs 1 to 50 characters"
+            )));
+        }
+        if c.amount <= Money::ZERO {
+            return Err(PlaceError(format!(
+                "coupon {i}: the amount must be positive"
+            )));
+        }
+        if coupons[..i].iter().any(|earlier| earlier.code == c.code) {
+            return Err(PlaceError(format!(
+                "coupon {i}: {} is already redeemed on this order",
+                c.code
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A line with everything but its ids.
@@ -568,6 +641,15 @@ mod tests {
         assert_eq!(o.subtotal(), p.price.times(2) + Money::from_cents(400));
     }
 
+    fn with_coupons(coupons: &[(&str, i64)]) -> ShopperOrder {
+        let mut order = ShopperOrder::new(vec![ShopperLine::catalog(111, None, 1)]);
+        order.coupons = coupons
+            .iter()
+            .map(|(code, cents)| ShopperCoupon::new(code, Money::from_cents(*cents)))
+            .collect();
+        order
+    }
+
     #[test]
     fn bad_orders_are_refused_without_using_ids() {
         let mut orders = Orders::default();
@@ -578,6 +660,9 @@ mod tests {
             ShopperOrder::new(vec![ShopperLine::catalog(111, Some(1002), 1)]),
             ShopperOrder::new(vec![ShopperLine::catalog(111, None, 0)]),
             ShopperOrder::new(vec![ShopperLine::catalog(111, None, 1).to(1)]),
+            with_coupons(&[("", 100)]),
+            with_coupons(&[("FREE", 0)]),
+            with_coupons(&[("TWICE", 100), ("TWICE", 200)]),
         ];
         for shopper in &bad {
             assert!(place(&mut orders, &c, shopper).is_err(), "{shopper:?}");

@@ -1,9 +1,11 @@
 //! Typed orders to the orders.v2.oas2.yml response shapes: `order_Resp`,
-//! `orderProducts`, `orderShippingAddress` and `orderConsignment_Get`.
+//! `orderProducts`, `orderShippingAddress`, `orderConsignment_Get` and
+//! `orderCoupons_Base`.
 
 use serde_json::{Value, json};
 
-use super::{Address, Order, OrderLine, ShippingAddress};
+use super::coupons::PER_TOTAL_DISCOUNT;
+use super::{Address, Order, OrderCoupon, OrderLine, ShippingAddress};
 use crate::dates;
 use crate::money::Money;
 use crate::order_statuses::{self, OrderStatus};
@@ -18,6 +20,8 @@ pub(crate) struct Include {
     pub consignments: bool,
     /// `consignments.line_items`: order products inside each consignment.
     pub line_items: bool,
+    /// `fees`: the order's fees inline instead of a link.
+    pub fees: bool,
 }
 
 /// `{url, resource}` links resolve against this base: `http://host/stores/{hash}/v2`.
@@ -34,7 +38,8 @@ impl Links<'_> {
 pub(crate) fn order(o: &Order, statuses: &[OrderStatus], links: &Links, include: Include) -> Value {
     let subtotal = o.subtotal();
     let shipping = o.shipping_cost();
-    let total = subtotal + shipping;
+    let discount = o.coupon_discount();
+    let total = o.total();
     let zero = Money::ZERO;
     let billing = &o.billing_address;
     let mut body = json!({
@@ -73,8 +78,9 @@ pub(crate) fn order(o: &Order, statuses: &[OrderStatus], links: &Links, include:
         "store_default_to_transactional_exchange_rate": "1.0000000000",
         "staff_notes": o.staff_notes,
         "customer_message": o.customer_message,
-        "discount_amount": zero,
-        "coupon_discount": zero,
+        // The spec's example has coupon discounts in both.
+        "discount_amount": discount,
+        "coupon_discount": discount,
         "shipping_address_count": o.shipping_addresses.len(),
         "is_deleted": o.is_deleted,
         "ebay_order_id": "0",
@@ -94,6 +100,12 @@ pub(crate) fn order(o: &Order, statuses: &[OrderStatus], links: &Links, include:
         "shipping_addresses": links.link(format!("/orders/{}/shipping_addresses", o.id)),
         "coupons": links.link(format!("/orders/{}/coupons", o.id)),
     });
+    // No fees are modelled: `fees` is an empty list inline, a link otherwise.
+    body["fees"] = if include.fees {
+        json!([])
+    } else {
+        links.link(format!("/orders/{}/fees", o.id))
+    };
     body["consignments"] = if include.consignments {
         consignments(o, links, include.line_items)
     } else {
@@ -140,6 +152,7 @@ pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
             })
         })
         .collect();
+    let (applied_discounts, discounted) = applied_discounts(o, line);
     let mut body = json!({
         "id": line.id,
         "order_id": o.id,
@@ -173,15 +186,53 @@ pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
         "is_bundled_product": false,
         "bin_picking_number": "",
         "brand": line.brand,
-        "applied_discounts": [],
+        "applied_discounts": applied_discounts,
         "product_options": options,
         "configurable_fields": [],
-        "discounted_total_inc_tax": total,
+        "discounted_total_inc_tax": total - discounted,
     });
     if let Some(variant_id) = line.variant_id {
         body["variant_id"] = json!(variant_id);
     }
     body
+}
+
+/// The line's share of each coupon (`orderProductAppliedDiscounts`), and their sum.
+fn applied_discounts(o: &Order, line: &OrderLine) -> (Vec<Value>, Money) {
+    let Some(index) = o.lines.iter().position(|l| l.id == line.id) else {
+        return (Vec::new(), Money::ZERO);
+    };
+    let mut sum = Money::ZERO;
+    let applied = o
+        .coupons
+        .iter()
+        .map(|c| {
+            let share = c.line_shares(&o.lines)[index];
+            sum = sum + share;
+            json!({
+                "id": c.coupon_id.to_string(),
+                "amount": share,
+                "name": c.code,
+                "code": c.code,
+                "target": "order",
+            })
+        })
+        .collect();
+    (applied, sum)
+}
+
+/// One `orderCoupons_Base` object. `amount` and `discount` are numbers, as in the spec's
+/// example.
+pub(crate) fn coupon(o: &Order, c: &OrderCoupon) -> Value {
+    json!({
+        "id": c.id,
+        "coupon_id": c.coupon_id,
+        "order_id": o.id,
+        "code": c.code,
+        "amount": c.amount.as_f64(),
+        "type": PER_TOTAL_DISCOUNT,
+        "discount": c.discount.as_f64(),
+    })
 }
 
 /// One `orderShippingAddress` object.
@@ -205,6 +256,26 @@ pub(crate) fn shipping_address(o: &Order, a: &ShippingAddress, links: &Links) ->
     });
     merge(&mut body, extra);
     body
+}
+
+/// The `shippingQuotes_Base` checkout persisted for a shipping address (and its shipping
+/// consignment, which shares its id). Every simulated order is placed as a shopper would
+/// at checkout, where a quote is taken; the spec's 204 for quotes concerns orders made in
+/// the control panel or by the API, which the simulator does not create. Every address
+/// ships by one static method, as in the spec's "Fixed Shipping" example.
+pub(crate) fn shipping_quote(o: &Order, a: &ShippingAddress) -> Value {
+    json!({
+        "id": a.id.to_string(),
+        "uuid": a.quote_uuid,
+        "timestamp": dates::rfc2822(o.date_created),
+        "shipping_provider_id": "bcstatic",
+        "shipping_provider_quote": [],
+        "provider_code": "peritem",
+        "carrier_code": "",
+        "rate_code": "",
+        "rate_id": "",
+        "method_id": 1,
+    })
 }
 
 fn counts(o: &Order, address_id: u64) -> (u32, u32) {
