@@ -106,8 +106,21 @@ pub(crate) struct OrderLine {
     /// The shipping address id; 0 for digital and gift-certificate lines, which ship
     /// nowhere.
     pub order_address_id: u64,
-    /// (option display name, value label) of the ordered variant.
-    pub options: Vec<(String, String)>,
+    /// The ordered variant's option values, as the catalog has them.
+    pub options: Vec<LineOption>,
+}
+
+/// One option the shopper chose, with the catalog's ids: the `product_options` of an
+/// order product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LineOption {
+    /// The catalog option, e.g. Color.
+    pub option_id: u64,
+    /// The chosen option value, e.g. Red: the order product option's `value`.
+    pub value_id: u64,
+    pub display_name: String,
+    /// The value's label, e.g. "Red": the order product option's `display_value`.
+    pub label: String,
 }
 
 #[derive(Debug, Clone)]

@@ -81,6 +81,20 @@ async fn placed_orders_carry_catalog_ids_addresses_and_line_types() {
     assert_eq!(lines[3]["order_address_id"], 0);
     assert_ne!(lines[0]["id"], lines[0]["product_id"]);
     assert_eq!(addresses[1]["items_total"], 2);
+    // The chosen options carry the catalog's ids: `value` is the option value id, as a
+    // string, and the label is the display value.
+    let options = lines[0]["product_options"].as_array().unwrap();
+    assert_eq!(options.len(), variant.option_values().len());
+    assert!(!options.is_empty());
+    for (option, value) in options.iter().zip(variant.option_values()) {
+        assert_eq!(option["value"], value.id.to_string());
+        assert_eq!(option["display_value"], value.label.as_str());
+        assert_eq!(option["display_name"], value.option_display_name.as_str());
+        assert_eq!(option["option_id"], value.option_id);
+        assert_eq!(option["product_option_id"], value.option_id);
+        assert_eq!(option["order_product_id"], lines[0]["id"]);
+    }
+    assert_eq!(lines[1]["product_options"], json!([]));
 
     let c = json(
         app.get(&format!(

@@ -6,7 +6,9 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
-use super::{Address, INCOMPLETE, Order, OrderCoupon, OrderLine, Orders, ShippingAddress};
+use super::{
+    Address, INCOMPLETE, LineOption, Order, OrderCoupon, OrderLine, Orders, ShippingAddress,
+};
 use crate::catalog::Catalog;
 use crate::dates;
 use crate::events::Event;
@@ -496,7 +498,12 @@ fn draft_line(catalog: &Catalog, line: &ShopperLine) -> Result<OrderLine, String
     draft.options = variant
         .option_values()
         .iter()
-        .map(|o| (o.option_display_name.clone(), o.label.clone()))
+        .map(|o| LineOption {
+            option_id: o.option_id,
+            value_id: o.id,
+            display_name: o.option_display_name.clone(),
+            label: o.label.clone(),
+        })
         .collect();
     Ok(draft)
 }

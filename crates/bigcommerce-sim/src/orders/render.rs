@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::coupons::PER_TOTAL_DISCOUNT;
-use super::{Address, Order, OrderCoupon, OrderLine, ShippingAddress};
+use super::{Address, LineOption, Order, OrderCoupon, OrderLine, ShippingAddress};
 use crate::dates;
 use crate::money::Money;
 use crate::order_statuses::{self, OrderStatus};
@@ -137,20 +137,7 @@ pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
         .options
         .iter()
         .enumerate()
-        .map(|(i, (name, value))| {
-            json!({
-                "id": line.id * 100 + i as u64,
-                "option_id": i as u64 + 1,
-                "order_product_id": line.id,
-                "product_option_id": i as u64 + 1,
-                "display_name": name, "display_name_customer": name, "display_name_merchant": name,
-                "display_value": value, "display_value_customer": value, "display_value_merchant": value,
-                "value": value,
-                "type": "Multiple choice",
-                "name": name,
-                "display_style": "Rectangle",
-            })
-        })
+        .map(|(i, option)| product_option(line, i, option))
         .collect();
     let (applied_discounts, discounted) = applied_discounts(o, line);
     let mut body = json!({
@@ -195,6 +182,29 @@ pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
         body["variant_id"] = json!(variant_id);
     }
     body
+}
+
+/// One `orderProductOptions` object. `value` is the chosen option value's id as a
+/// string and `display_value` its label, as in the spec's example ("value": "69",
+/// "display_value": "S"). The catalog models product options only, not the store-wide
+/// shared options behind them, so its option id is both `option_id` and
+/// `product_option_id`: either matches the `option_id` of the variant's option values.
+fn product_option(line: &OrderLine, index: usize, option: &LineOption) -> Value {
+    let name = &option.display_name;
+    let label = &option.label;
+    json!({
+        // Unique and increasing, like BigCommerce's: a line never has 100 options.
+        "id": line.id * 100 + index as u64,
+        "option_id": option.option_id,
+        "order_product_id": line.id,
+        "product_option_id": option.option_id,
+        "display_name": name, "display_name_customer": name, "display_name_merchant": name,
+        "display_value": label, "display_value_customer": label, "display_value_merchant": label,
+        "value": option.value_id.to_string(),
+        "type": "Multiple choice",
+        "name": name,
+        "display_style": "Rectangle",
+    })
 }
 
 /// The line's share of each coupon (`orderProductAppliedDiscounts`), and their sum.
