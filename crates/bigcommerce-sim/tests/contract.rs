@@ -527,6 +527,7 @@ async fn check(app: &TestSim, specs: &Specs, case: &Case) -> Vec<String> {
                                     .map(|e| format!("{file}: {e}")),
                             );
                             problems.extend(embedded_variant_problems(root, file, &body));
+                            problems.extend(missing_order_product_fields(root, path, &body));
                             problems.extend(
                                 report
                                     .undocumented
@@ -597,6 +598,32 @@ fn embedded_variant_problems(root: &Value, file: &str, body: &Value) -> Vec<Stri
                     .iter()
                     .map(|p| format!("{file}: {at}: undocumented property {p}")),
             );
+        }
+    }
+    problems
+}
+
+/// Order products must carry every property `orderProducts` declares (null where
+/// unknown), so a client never meets a documented field that is simply absent; the one
+/// documented absence is `variant_id` on a custom product ("not available for custom
+/// products").
+fn missing_order_product_fields(root: &Value, path: &str, body: &Value) -> Vec<String> {
+    let lines: Vec<&Value> = match (path, body) {
+        ("/orders/{order_id}/products", Value::Array(lines)) => lines.iter().collect(),
+        ("/orders/{order_id}/products/{product_id}", line @ Value::Object(_)) => vec![line],
+        _ => return Vec::new(),
+    };
+    let declared = schema::declared_properties(
+        root,
+        &json!({ "$ref": "#/components/schemas/orderProducts" }),
+    );
+    let mut problems = Vec::new();
+    for (i, line) in lines.into_iter().enumerate() {
+        let custom = line["product_id"] == json!(0);
+        for name in &declared {
+            if line.get(name).is_none() && !(custom && name == "variant_id") {
+                problems.push(format!("line {i}: documented property '{name}' is missing"));
+            }
         }
     }
     problems

@@ -128,8 +128,8 @@ fn with_form_fields(mut address: Value) -> Value {
     address
 }
 
-/// One `orderProducts` object. `variant_id` is left out for custom products, which have
-/// none ("not available for custom products").
+/// One `orderProducts` object, with every property the schema declares. `variant_id` is
+/// left out for custom products, which have none ("not available for custom products").
 pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
     let zero = Money::ZERO;
     let total = line.unit_price.times(line.quantity);
@@ -167,6 +167,15 @@ pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
         "wrapping_cost_ex_tax": zero, "wrapping_cost_inc_tax": zero, "wrapping_cost_tax": zero,
         "wrapping_message": "",
         "quantity_shipped": line.quantity_shipped,
+        // Documented optional fields of what the simulator does not model: no
+        // promotional events, option sets (a v3 product has none), bundles, external
+        // marketplaces or issued gift certificates. null, as BigCommerce sends them.
+        "event_name": Value::Null,
+        "event_date": Value::Null,
+        "option_set_id": Value::Null,
+        "parent_order_product_id": Value::Null,
+        "external_id": Value::Null,
+        "gift_certificate_id": Value::Null,
         "fixed_shipping_cost": zero,
         "ebay_item_id": "",
         "ebay_transaction_id": "",
