@@ -986,6 +986,51 @@ async fn include_variants_embeds_every_variant_by_default() {
 }
 
 #[tokio::test]
+async fn include_images_embeds_each_products_thumbnail() {
+    let (app, seeded) = seeded_sim(30, 2).await;
+    let body = json(
+        app.get("/v3/catalog/products?include=images,variants&limit=250")
+            .await,
+    )
+    .await;
+    let products = body["data"].as_array().unwrap();
+    assert_eq!(products.len(), seeded.product_ids.len());
+    let mut image_ids = Vec::new();
+    for p in products {
+        let images = p["images"].as_array().unwrap_or_else(|| panic!("{p}"));
+        assert_eq!(images.len(), 1, "{p}");
+        let image = &images[0];
+        assert_eq!(image["product_id"], p["id"]);
+        assert_eq!(image["is_thumbnail"], true);
+        for size in ["url_zoom", "url_standard", "url_thumbnail", "url_tiny"] {
+            let url = image[size].as_str().unwrap();
+            assert!(
+                url.starts_with(&format!("https://cdn11.bigcommerce.com/s-{HASH}/")),
+                "{url}"
+            );
+            assert!(url.contains(&format!("/products/{}/", p["id"])), "{url}");
+        }
+        assert!(p["variants"].is_array(), "includes combine");
+        image_ids.push(image["id"].as_u64().unwrap());
+    }
+    image_ids.sort_unstable();
+    image_ids.dedup();
+    assert_eq!(image_ids.len(), products.len(), "image ids are unique");
+
+    // The same image on the single product; no `images` key unless asked for.
+    let id = seeded.product_ids[4];
+    let one = json(
+        app.get(&format!("/v3/catalog/products/{id}?include=images"))
+            .await,
+    )
+    .await;
+    assert_eq!(one["data"]["images"][0], products[4]["images"][0]);
+    assert!(one["data"].get("variants").is_none());
+    let plain = json(app.get(&format!("/v3/catalog/products/{id}")).await).await;
+    assert!(plain["data"].get("images").is_none());
+}
+
+#[tokio::test]
 async fn an_inline_variant_cap_leaves_out_the_variants_key_of_bigger_products() {
     let app = spawn_sim_with(SimConfig {
         inline_variant_cap: Some(10),

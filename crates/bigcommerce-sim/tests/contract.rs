@@ -306,6 +306,8 @@ fn cases() -> Vec<Case> {
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?date_modified:min=yesterday", Some(FULL), 400),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/120?include=variants", Some(FULL), 200),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/111", Some(READ_ONLY), 200),
+        case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/113?include=images,variants", Some(FULL), 200),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?include=images&limit=250", Some(FULL), 200),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/999999", Some(FULL), 404),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/111", None, 401),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/111", Some(NO_SCOPES), 403),
