@@ -757,6 +757,60 @@ async fn control_endpoints_configure_the_simulator() {
     );
 }
 
+/// GET with the full token, asking for gzip or not; the body as it came over the wire.
+async fn get_encoded(
+    app: &TestSim,
+    path: &str,
+    gzip: bool,
+) -> (StatusCode, Option<String>, Vec<u8>) {
+    let mut req = app
+        .client
+        .get(app.url(path))
+        .header("X-Auth-Token", FULL)
+        .header("Accept", "application/json");
+    if gzip {
+        req = req.header("Accept-Encoding", "gzip");
+    }
+    let r = req.send().await.unwrap();
+    let encoding = r
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (r.status(), encoding, r.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn answers_are_gzipped_when_the_client_asks_and_only_then() {
+    use std::io::Read;
+    let app = spawn_sim().await;
+    app.sim().seed_products(HASH, 20);
+    app.sim().seed_orders(HASH, 20);
+    for path in [
+        "/v2/orders?limit=20",
+        "/v3/catalog/products?include=variants,images",
+    ] {
+        let (status, encoding, plain) = get_encoded(&app, path, false).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(encoding, None, "{path}: uncompressed unless asked");
+        let plain: Value = serde_json::from_slice(&plain).unwrap();
+
+        let (status, encoding, wire) = get_encoded(&app, path, true).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(wire.as_slice())
+            .read_to_string(&mut text)
+            .expect("a gzip stream");
+        assert!(wire.len() < text.len(), "{path}: compressed is smaller");
+        let decoded: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(decoded, plain, "{path}: the same answer");
+    }
+    // An empty page stays an empty 204.
+    let (status, _, body) = get_encoded(&app, "/v2/orders?page=99", true).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(body.is_empty());
+}
+
 #[tokio::test]
 async fn the_binary_prints_its_address_and_serves_the_store() {
     use tokio::io::AsyncBufReadExt;
