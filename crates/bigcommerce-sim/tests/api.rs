@@ -834,20 +834,23 @@ async fn the_binary_prints_its_address_and_serves_the_store() {
         .kill_on_drop(true)
         .spawn()
         .expect("binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    tokio::time::timeout(
-        Duration::from_secs(30),
-        tokio::io::BufReader::new(stdout).read_line(&mut line),
-    )
-    .await
-    .expect("prints within 30 s")
-    .unwrap();
-    let base = line
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let mut line = String::new();
+        tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
+            .await
+            .expect("prints within 30 s")
+            .unwrap();
+        lines.push(line);
+    }
+    let base = lines[0]
         .strip_prefix("bigcommerce-sim listening on ")
         .and_then(|rest| rest.strip_suffix(" (store clistore)\n"))
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+        .unwrap_or_else(|| panic!("unexpected line {:?}", lines[0]));
     assert!(base.starts_with("http://127.0.0.1:"));
+    assert_eq!(lines[1], format!("API path: {base}/stores/clistore/v3/\n"));
+    assert_eq!(lines[2], "X-Auth-Token: cli-token\n");
     let r = reqwest::Client::new()
         .get(format!("{base}/stores/clistore/v2/store"))
         .header("X-Auth-Token", "cli-token")
