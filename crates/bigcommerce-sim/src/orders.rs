@@ -16,6 +16,7 @@ mod place;
 mod query;
 mod render;
 pub(crate) mod routes;
+mod seed;
 pub(crate) mod shipment_routes;
 mod shipments;
 pub(crate) mod sub_resource_routes;
@@ -30,7 +31,8 @@ use crate::money::Money;
 
 pub(crate) use coupons::OrderCoupon;
 pub use place::{LineKind, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrder};
-pub(crate) use place::{PlaceError, place, seed_orders};
+pub(crate) use place::{PlaceError, place};
+pub(crate) use seed::seed_orders;
 pub use shipments::{Shipment, ShipmentItem};
 
 /// An order with its consignments and line items inline, for control answers.
