@@ -27,6 +27,8 @@ pub use seed::{CatalogSeed, MANY_VARIANTS, MAX_VARIANTS, SeededCatalog};
 const FIRST_PRODUCT_ID: u64 = 111;
 const FIRST_VARIANT_ID: u64 = 1001;
 const FIRST_BRAND_ID: u64 = 36;
+/// Far above product and variant ids, so an image id passed as one of those is a 404.
+const FIRST_IMAGE_ID: u64 = 5_000_001;
 
 /// `inventory_tracking` of a product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,21 @@ pub struct Product {
     pub(crate) date_modified: Timestamp,
     /// In id order; never empty.
     pub(crate) variants: Vec<Variant>,
+    /// Every product is created with one image, its thumbnail, as a merchant's product
+    /// page has; `include=images` embeds them.
+    pub(crate) images: Vec<ProductImage>,
+}
+
+/// A product image as BigCommerce stores it: an id, the file's name in the store's CDN
+/// folder, and when it was uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ProductImage {
+    pub id: u64,
+    /// e.g. `acme-classic-t-shirt-0152__5000001.jpg`.
+    pub file_name: String,
+    pub is_thumbnail: bool,
+    pub sort_order: i32,
+    pub date_modified: Timestamp,
 }
 
 /// A product variant.
@@ -190,6 +207,7 @@ pub(crate) struct Catalog {
     next_brand_id: u64,
     /// Option and option-value ids, shared by all products (BigCommerce's are global).
     next_option_id: u64,
+    next_image_id: u64,
 }
 
 impl Default for Catalog {
@@ -202,6 +220,7 @@ impl Default for Catalog {
             next_variant_id: FIRST_VARIANT_ID,
             next_brand_id: FIRST_BRAND_ID,
             next_option_id: 1,
+            next_image_id: FIRST_IMAGE_ID,
         }
     }
 }
@@ -231,15 +250,16 @@ impl Catalog {
                     date_created: now,
                     date_modified: now,
                     variants: Vec::new(),
+                    images: Vec::new(),
                 };
                 self.insert(product, vec![(sku, String::new(), Vec::new())])
             })
             .collect()
     }
 
-    /// Adds a product, giving it the next product id and one variant per `(sku, upc,
-    /// option values)`; no option values and a single variant makes it simple. Variant
-    /// prices start as `None` (inherit) and `cost_price` as the product's.
+    /// Adds a product, giving it the next product id, one variant per `(sku, upc, option
+    /// values)` and one image; no option values and a single variant makes it simple.
+    /// Variant prices start as `None` (inherit) and `cost_price` as the product's.
     fn insert(
         &mut self,
         mut product: Product,
@@ -268,6 +288,15 @@ impl Catalog {
             })
             .collect();
         product.base_variant_id = simple.then(|| product.variants[0].id);
+        let image_id = self.next_image_id;
+        self.next_image_id += 1;
+        product.images = vec![ProductImage {
+            id: image_id,
+            file_name: format!("{}__{image_id}.jpg", image_stem(&product.name)),
+            is_thumbnail: true,
+            sort_order: 0,
+            date_modified: product.date_created,
+        }];
         self.products.insert(id, product);
         id
     }
@@ -342,6 +371,20 @@ impl Catalog {
     }
 }
 
+/// `Acme Classic T-Shirt 0152` → `acme-classic-t-shirt-0152`, as BigCommerce names an
+/// uploaded file after the product.
+fn image_stem(name: &str) -> String {
+    let mut stem = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c.to_ascii_lowercase());
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    stem.trim_end_matches('-').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,6 +418,18 @@ mod tests {
         assert_eq!(p.variants[0].sku, "NEW-1");
         assert!(p.date_modified > before);
         assert!(!c.update(999, |_| {}));
+    }
+
+    #[test]
+    fn every_product_gets_one_thumbnail_image() {
+        let mut c = Catalog::default();
+        c.seed_simple(2);
+        let images: Vec<&ProductImage> = c.products().flat_map(|p| &p.images).collect();
+        assert_eq!(images.len(), 2);
+        assert_eq!(images[0].id, FIRST_IMAGE_ID);
+        assert_eq!(images[1].id, FIRST_IMAGE_ID + 1);
+        assert!(images[0].is_thumbnail);
+        assert_eq!(images[0].file_name, "sample-product-111__5000001.jpg");
     }
 
     #[test]

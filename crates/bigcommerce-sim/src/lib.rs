@@ -58,7 +58,9 @@ pub use catalog::{
 };
 pub use faults::{Faults, Misbehaviour};
 pub use money::Money;
-pub use orders::{LineKind, Shipment, ShipmentItem, ShopperAddress, ShopperLine, ShopperOrder};
+pub use orders::{
+    LineKind, Shipment, ShipmentItem, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrder,
+};
 pub use simulator::{RunningSimulator, SimConfig, Simulator};
 pub use stats::RequestStats;
 pub use store::StoreSpec;

@@ -134,12 +134,20 @@ async fn main() -> anyhow::Result<()> {
         .spawn(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    // The first line is the one scripts read; the next two are what a client needs, the
+    // way BigCommerce shows a new API account's API path and access token.
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
         "bigcommerce-sim listening on {} (store {})",
         running.base_url, args.store_hash
     )?;
+    writeln!(
+        stdout,
+        "API path: {}/v3/",
+        running.store_url(&args.store_hash)
+    )?;
+    writeln!(stdout, "X-Auth-Token: {}", args.access_token)?;
     stdout.flush()?;
     drop(stdout);
     tracing::info!(base_url = %running.base_url, store = %args.store_hash, ?scopes, "serving");

@@ -145,14 +145,21 @@ fn answer_about_another(json: &mut Value) {
     }
 }
 
-/// `/v2/orders/{id}`, `/v3/catalog/products/{id}` and `/v2/orders/{id}/shipments/{id}`.
+/// `/v2/orders/{id}`, `/v3/catalog/products/{id}` and an order's one shipment, order
+/// product or shipping address (`/v2/orders/{id}/shipments|products|shipping_addresses/{id}`).
 fn is_single_object_read(rest: &str) -> bool {
     let segments: Vec<&str> = rest.trim_matches('/').split('/').collect();
     let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     match segments.as_slice() {
         ["v2", "orders", id] => numeric(id),
         ["v3", "catalog", "products", id] => numeric(id),
-        ["v2", "orders", order, "shipments", id] => numeric(order) && numeric(id),
+        [
+            "v2",
+            "orders",
+            order,
+            "shipments" | "products" | "shipping_addresses",
+            id,
+        ] => numeric(order) && numeric(id),
         _ => false,
     }
 }
@@ -167,6 +174,9 @@ mod tests {
         assert!(is_single_object_read("/v2/orders/100"));
         assert!(is_single_object_read("/v3/catalog/products/7"));
         assert!(is_single_object_read("/v2/orders/100/shipments/3"));
+        assert!(is_single_object_read("/v2/orders/100/products/12"));
+        assert!(is_single_object_read("/v2/orders/100/shipping_addresses/4"));
+        assert!(!is_single_object_read("/v2/orders/100/coupons"));
         assert!(!is_single_object_read("/v2/orders/count"));
         assert!(!is_single_object_read("/v2/orders/100/products"));
         assert!(!is_single_object_read("/v3/catalog/products"));

@@ -38,6 +38,16 @@ impl Money {
         Some(Money(if negative { -units } else { units }))
     }
 
+    /// This amount's share of `part / whole`, rounded down to the smallest unit; zero
+    /// when `whole` is not positive.
+    pub fn share(self, part: Money, whole: Money) -> Money {
+        if whole.0 <= 0 {
+            return Money::ZERO;
+        }
+        let share = i128::from(self.0) * i128::from(part.0) / i128::from(whole.0);
+        Money(i64::try_from(share).unwrap_or(i64::MAX))
+    }
+
     /// As a JSON number with two decimals (v3 catalog prices are numbers).
     pub fn as_f64(self) -> f64 {
         self.0 as f64 / 10_000.0
@@ -48,6 +58,13 @@ impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
         Money(self.0 + rhs.0)
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
     }
 }
 

@@ -11,12 +11,15 @@
 //! is the choice that lets a client *notice* an archive through its normal
 //! `min_date_modified` sync instead of the order silently vanishing.
 
+mod coupons;
 mod place;
 mod query;
 mod render;
 pub(crate) mod routes;
+mod seed;
 pub(crate) mod shipment_routes;
 mod shipments;
+pub(crate) mod sub_resource_routes;
 
 use std::collections::BTreeMap;
 
@@ -26,8 +29,10 @@ use crate::dates;
 use crate::events::Event;
 use crate::money::Money;
 
-pub use place::{LineKind, ShopperAddress, ShopperLine, ShopperOrder};
-pub(crate) use place::{PlaceError, place, seed_orders};
+pub(crate) use coupons::OrderCoupon;
+pub use place::{LineKind, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrder};
+pub(crate) use place::{PlaceError, place};
+pub(crate) use seed::seed_orders;
 pub use shipments::{Shipment, ShipmentItem};
 
 /// An order with its consignments and line items inline, for control answers.
@@ -39,6 +44,7 @@ pub(crate) fn render_full(
     let include = render::Include {
         consignments: true,
         line_items: true,
+        fees: false,
     };
     render::order(order, statuses, &render::Links(api_base), include)
 }
@@ -49,6 +55,8 @@ const FIRST_ORDER_ID: u64 = 100;
 const FIRST_LINE_ID: u64 = 1;
 const FIRST_ADDRESS_ID: u64 = 1;
 const FIRST_SHIPMENT_ID: u64 = 1;
+const FIRST_COUPON_ID: u64 = 1;
+const FIRST_ORDER_COUPON_ID: u64 = 1;
 /// The status a shopper's order is created in before checkout moves it on (facts §4:
 /// `store/order/created` also fires for incomplete orders).
 pub(crate) const INCOMPLETE: u8 = 0;
@@ -76,6 +84,8 @@ pub(crate) struct ShippingAddress {
     pub address: Address,
     pub shipping_method: String,
     pub cost: Money,
+    /// The `uuid` of the shipping quote checkout persisted for this address.
+    pub quote_uuid: String,
 }
 
 /// One order product.
@@ -98,8 +108,21 @@ pub(crate) struct OrderLine {
     /// The shipping address id; 0 for digital and gift-certificate lines, which ship
     /// nowhere.
     pub order_address_id: u64,
-    /// (option display name, value label) of the ordered variant.
-    pub options: Vec<(String, String)>,
+    /// The ordered variant's option values, as the catalog has them.
+    pub options: Vec<LineOption>,
+}
+
+/// One option the shopper chose, with the catalog's ids: the `product_options` of an
+/// order product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LineOption {
+    /// The catalog option, e.g. Color.
+    pub option_id: u64,
+    /// The chosen option value, e.g. Red: the order product option's `value`.
+    pub value_id: u64,
+    pub display_name: String,
+    /// The value's label, e.g. "Red": the order product option's `display_value`.
+    pub label: String,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +145,8 @@ pub(crate) struct Order {
     pub is_deleted: bool,
     /// In creation (id) order.
     pub shipments: Vec<Shipment>,
+    /// Redeemed at checkout, in the order given.
+    pub coupons: Vec<OrderCoupon>,
 }
 
 impl Order {
@@ -137,6 +162,18 @@ impl Order {
         self.lines
             .iter()
             .fold(Money::ZERO, |sum, l| sum + l.unit_price.times(l.quantity))
+    }
+
+    /// What the order's coupons took off its subtotal.
+    pub fn coupon_discount(&self) -> Money {
+        self.coupons
+            .iter()
+            .fold(Money::ZERO, |sum, c| sum + c.discount)
+    }
+
+    /// What the shopper pays: subtotal and shipping, less coupons (no tax is charged).
+    pub fn total(&self) -> Money {
+        self.subtotal() + self.shipping_cost() - self.coupon_discount()
     }
 
     pub fn shipping_cost(&self) -> Money {
@@ -169,6 +206,10 @@ pub(crate) struct Orders {
     next_line_id: u64,
     next_address_id: u64,
     next_shipment_id: u64,
+    /// Coupon code → the store's coupon id: one coupon per code.
+    coupon_ids: BTreeMap<String, u64>,
+    next_coupon_id: u64,
+    next_order_coupon_id: u64,
 }
 
 impl Default for Orders {
@@ -179,6 +220,9 @@ impl Default for Orders {
             next_line_id: FIRST_LINE_ID,
             next_address_id: FIRST_ADDRESS_ID,
             next_shipment_id: FIRST_SHIPMENT_ID,
+            coupon_ids: BTreeMap::new(),
+            next_coupon_id: FIRST_COUPON_ID,
+            next_order_coupon_id: FIRST_ORDER_COUPON_ID,
         }
     }
 }
@@ -207,6 +251,23 @@ impl Orders {
     pub(crate) fn next_address_id(&mut self) -> u64 {
         let id = self.next_address_id;
         self.next_address_id += 1;
+        id
+    }
+
+    /// The store's coupon for a code, created on its first redemption.
+    pub(crate) fn coupon_id(&mut self, code: &str) -> u64 {
+        if let Some(id) = self.coupon_ids.get(code) {
+            return *id;
+        }
+        let id = self.next_coupon_id;
+        self.next_coupon_id += 1;
+        self.coupon_ids.insert(code.to_owned(), id);
+        id
+    }
+
+    pub(crate) fn next_order_coupon_id(&mut self) -> u64 {
+        let id = self.next_order_coupon_id;
+        self.next_order_coupon_id += 1;
         id
     }
 
@@ -277,6 +338,7 @@ mod tests {
             shipping_addresses: Vec::new(),
             is_deleted: false,
             shipments: Vec::new(),
+            coupons: Vec::new(),
         });
         id
     }

@@ -1,9 +1,12 @@
 //! Route table: every BigCommerce path the simulator serves, behind the gateway, plus the
-//! unauthenticated `/__sim/` control endpoints.
+//! unauthenticated `/__sim/` control endpoints. Answers are gzip-compressed for clients
+//! that send `Accept-Encoding: gzip` (BigCommerce's official clients do), and sent as
+//! they are to clients that do not.
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
+use tower_http::compression::CompressionLayer;
 
 use crate::{
     Simulator, catalog, control, gateway, inventory, locations, order_statuses, orders, store_info,
@@ -32,15 +35,47 @@ pub(crate) fn build(sim: Simulator) -> Router {
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/products",
-            get(orders::routes::products),
+            get(orders::sub_resource_routes::products),
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/shipping_addresses",
-            get(orders::routes::shipping_addresses),
+            get(orders::sub_resource_routes::shipping_addresses),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/products/{line_id}",
+            get(orders::sub_resource_routes::product),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/shipping_addresses/{address_id}",
+            get(orders::sub_resource_routes::shipping_address),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/shipping_addresses/{address_id}/shipping_quotes",
+            get(orders::sub_resource_routes::shipping_quote),
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/consignments",
-            get(orders::routes::consignments),
+            get(orders::sub_resource_routes::consignments),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/consignments/shipping/{address_id}/shipping_quotes",
+            get(orders::sub_resource_routes::shipping_quote),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/coupons",
+            get(orders::sub_resource_routes::coupons),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/taxes",
+            get(orders::sub_resource_routes::taxes),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/messages",
+            get(orders::sub_resource_routes::messages),
+        )
+        .route(
+            "/stores/{hash}/v2/orders/{id}/fees",
+            get(orders::sub_resource_routes::fees),
         )
         .route(
             "/stores/{hash}/v2/orders/{id}/shipments",
@@ -108,5 +143,8 @@ pub(crate) fn build(sim: Simulator) -> Router {
         // `layer` (not `route_layer`) so unmatched paths pass the gateway too: auth comes
         // before the 404 of an unknown route. Control routes are merged after, unlayered.
         .layer(from_fn_with_state(sim.clone(), gateway::gate));
-    api.merge(control::routes()).with_state(sim)
+    // Outermost, so the gateway and its misbehaviour rewrites see uncompressed bodies.
+    api.merge(control::routes())
+        .layer(CompressionLayer::new().gzip(true))
+        .with_state(sim)
 }

@@ -758,6 +758,60 @@ async fn control_endpoints_configure_the_simulator() {
     );
 }
 
+/// GET with the full token, asking for gzip or not; the body as it came over the wire.
+async fn get_encoded(
+    app: &TestSim,
+    path: &str,
+    gzip: bool,
+) -> (StatusCode, Option<String>, Vec<u8>) {
+    let mut req = app
+        .client
+        .get(app.url(path))
+        .header("X-Auth-Token", FULL)
+        .header("Accept", "application/json");
+    if gzip {
+        req = req.header("Accept-Encoding", "gzip");
+    }
+    let r = req.send().await.unwrap();
+    let encoding = r
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (r.status(), encoding, r.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn answers_are_gzipped_when_the_client_asks_and_only_then() {
+    use std::io::Read;
+    let app = spawn_sim().await;
+    app.sim().seed_products(HASH, 20);
+    app.sim().seed_orders(HASH, 20);
+    for path in [
+        "/v2/orders?limit=20",
+        "/v3/catalog/products?include=variants,images",
+    ] {
+        let (status, encoding, plain) = get_encoded(&app, path, false).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(encoding, None, "{path}: uncompressed unless asked");
+        let plain: Value = serde_json::from_slice(&plain).unwrap();
+
+        let (status, encoding, wire) = get_encoded(&app, path, true).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(wire.as_slice())
+            .read_to_string(&mut text)
+            .expect("a gzip stream");
+        assert!(wire.len() < text.len(), "{path}: compressed is smaller");
+        let decoded: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(decoded, plain, "{path}: the same answer");
+    }
+    // An empty page stays an empty 204.
+    let (status, _, body) = get_encoded(&app, "/v2/orders?page=99", true).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(body.is_empty());
+}
+
 #[tokio::test]
 async fn the_binary_prints_its_address_and_serves_the_store() {
     use tokio::io::AsyncBufReadExt;
@@ -781,20 +835,23 @@ async fn the_binary_prints_its_address_and_serves_the_store() {
         .kill_on_drop(true)
         .spawn()
         .expect("binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    tokio::time::timeout(
-        Duration::from_secs(30),
-        tokio::io::BufReader::new(stdout).read_line(&mut line),
-    )
-    .await
-    .expect("prints within 30 s")
-    .unwrap();
-    let base = line
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let mut line = String::new();
+        tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
+            .await
+            .expect("prints within 30 s")
+            .unwrap();
+        lines.push(line);
+    }
+    let base = lines[0]
         .strip_prefix("bigcommerce-sim listening on ")
         .and_then(|rest| rest.strip_suffix(" (store clistore)\n"))
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+        .unwrap_or_else(|| panic!("unexpected line {:?}", lines[0]));
     assert!(base.starts_with("http://127.0.0.1:"));
+    assert_eq!(lines[1], format!("API path: {base}/stores/clistore/v3/\n"));
+    assert_eq!(lines[2], "X-Auth-Token: cli-token\n");
     let r = reqwest::Client::new()
         .get(format!("{base}/stores/clistore/v2/store"))
         .header("X-Auth-Token", "cli-token")
@@ -984,6 +1041,51 @@ async fn include_variants_embeds_every_variant_by_default() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         v3_error(&json(r).await, 404);
     }
+}
+
+#[tokio::test]
+async fn include_images_embeds_each_products_thumbnail() {
+    let (app, seeded) = seeded_sim(30, 2).await;
+    let body = json(
+        app.get("/v3/catalog/products?include=images,variants&limit=250")
+            .await,
+    )
+    .await;
+    let products = body["data"].as_array().unwrap();
+    assert_eq!(products.len(), seeded.product_ids.len());
+    let mut image_ids = Vec::new();
+    for p in products {
+        let images = p["images"].as_array().unwrap_or_else(|| panic!("{p}"));
+        assert_eq!(images.len(), 1, "{p}");
+        let image = &images[0];
+        assert_eq!(image["product_id"], p["id"]);
+        assert_eq!(image["is_thumbnail"], true);
+        for size in ["url_zoom", "url_standard", "url_thumbnail", "url_tiny"] {
+            let url = image[size].as_str().unwrap();
+            assert!(
+                url.starts_with(&format!("https://cdn11.bigcommerce.com/s-{HASH}/")),
+                "{url}"
+            );
+            assert!(url.contains(&format!("/products/{}/", p["id"])), "{url}");
+        }
+        assert!(p["variants"].is_array(), "includes combine");
+        image_ids.push(image["id"].as_u64().unwrap());
+    }
+    image_ids.sort_unstable();
+    image_ids.dedup();
+    assert_eq!(image_ids.len(), products.len(), "image ids are unique");
+
+    // The same image on the single product; no `images` key unless asked for.
+    let id = seeded.product_ids[4];
+    let one = json(
+        app.get(&format!("/v3/catalog/products/{id}?include=images"))
+            .await,
+    )
+    .await;
+    assert_eq!(one["data"]["images"][0], products[4]["images"][0]);
+    assert!(one["data"].get("variants").is_none());
+    let plain = json(app.get(&format!("/v3/catalog/products/{id}")).await).await;
+    assert!(plain["data"].get("images").is_none());
 }
 
 #[tokio::test]

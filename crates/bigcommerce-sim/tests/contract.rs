@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use bigcommerce_sim::{CatalogSeed, Faults, LineKind, Money, ShopperLine, ShopperOrder};
+use bigcommerce_sim::{
+    CatalogSeed, Faults, LineKind, Money, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrder,
+};
 use helpers::{FULL, HASH, TestSim, spawn_sim};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -106,6 +108,9 @@ const TOLERATED_UNDOCUMENTED: &[(&str, &str)] = &[
         "consignment truncation",
     ),
     ("$.shipping[*].__warning__", "consignment truncation"),
+    // `GET /orders/{id}/fees` answers `{"fees": [...]}` as the spec's example does; its
+    // schema (orderFees_Resp) describes a single fee, which cannot list all of them.
+    ("$.fees", "fees list, as in the spec's example"),
 ];
 
 /// `null`s the spec's schema forbids but its prose (or facts §6) documents, with the
@@ -301,6 +306,8 @@ fn cases() -> Vec<Case> {
         case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?date_modified:min=yesterday", Some(FULL), 400),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/120?include=variants", Some(FULL), 200),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/111", Some(READ_ONLY), 200),
+        case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/113?include=images,variants", Some(FULL), 200),
+        case(s(PRODUCTS, "/catalog/products"), M::GET, "/v3/catalog/products?include=images&limit=250", Some(FULL), 200),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/999999", Some(FULL), 404),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/111", None, 401),
         case(s(PRODUCTS, "/catalog/products/{product_id}"), M::GET, "/v3/catalog/products/111", Some(NO_SCOPES), 403),
@@ -522,6 +529,7 @@ async fn check(app: &TestSim, specs: &Specs, case: &Case) -> Vec<String> {
                                     .map(|e| format!("{file}: {e}")),
                             );
                             problems.extend(embedded_variant_problems(root, file, &body));
+                            problems.extend(missing_order_product_fields(root, path, &body));
                             problems.extend(
                                 report
                                     .undocumented
@@ -592,6 +600,32 @@ fn embedded_variant_problems(root: &Value, file: &str, body: &Value) -> Vec<Stri
                     .iter()
                     .map(|p| format!("{file}: {at}: undocumented property {p}")),
             );
+        }
+    }
+    problems
+}
+
+/// Order products must carry every property `orderProducts` declares (null where
+/// unknown), so a client never meets a documented field that is simply absent; the one
+/// documented absence is `variant_id` on a custom product ("not available for custom
+/// products").
+fn missing_order_product_fields(root: &Value, path: &str, body: &Value) -> Vec<String> {
+    let lines: Vec<&Value> = match (path, body) {
+        ("/orders/{order_id}/products", Value::Array(lines)) => lines.iter().collect(),
+        ("/orders/{order_id}/products/{product_id}", line @ Value::Object(_)) => vec![line],
+        _ => return Vec::new(),
+    };
+    let declared = schema::declared_properties(
+        root,
+        &json!({ "$ref": "#/components/schemas/orderProducts" }),
+    );
+    let mut problems = Vec::new();
+    for (i, line) in lines.into_iter().enumerate() {
+        let custom = line["product_id"] == json!(0);
+        for name in &declared {
+            if line.get(name).is_none() && !(custom && name == "variant_id") {
+                problems.push(format!("line {i}: documented property '{name}' is missing"));
+            }
         }
     }
     problems
@@ -674,6 +708,224 @@ fn shipment_cases(address: &Value, line: &Value) -> Vec<Case> {
         case(s(LIST), M::DELETE, "/v2/orders/106/shipments", Some(FULL), 204),
         case(s(LIST), M::DELETE, "/v2/orders/999/shipments", Some(FULL), 404),
     ]
+}
+
+/// Every sub-resource an order links or the spec lists, on order 107: two addresses, a
+/// line with options, a custom line, a coupon. `lines` and `addresses` are its ids.
+fn sub_resource_cases(lines: &[Value], addresses: &[Value]) -> Vec<Case> {
+    use Method as M;
+    let s = |path| Some((ORDERS, path));
+    const COUPONS: &str = "/orders/{order_id}/coupons";
+    const TAXES: &str = "/orders/{order_id}/taxes";
+    const MESSAGES: &str = "/orders/{order_id}/messages";
+    const FEES: &str = "/orders/{order_id}/fees";
+    const PRODUCT: &str = "/orders/{order_id}/products/{product_id}";
+    const ADDRESS: &str = "/orders/{order_id}/shipping_addresses/{id}";
+    const QUOTES: &str =
+        "/orders/{order_id}/shipping_addresses/{shipping_address_id}/shipping_quotes";
+    const CONSIGNMENT_QUOTES: &str =
+        "/orders/{order_id}/consignments/shipping/{shipping_consignment_id}/shipping_quotes";
+    let mut cases = vec![
+        case(
+            s("/orders/{order_id}"),
+            M::GET,
+            "/v2/orders/107",
+            Some(FULL),
+            200,
+        ),
+        case(
+            s("/orders/{order_id}"),
+            M::GET,
+            "/v2/orders/107?include=fees,consignments.line_items&consignment_structure=object",
+            Some(READ_ONLY),
+            200,
+        ),
+        case(
+            s("/orders"),
+            M::GET,
+            "/v2/orders?min_id=107&include=fees",
+            Some(FULL),
+            200,
+        ),
+        case(
+            s("/orders/{order_id}/products"),
+            M::GET,
+            "/v2/orders/107/products",
+            Some(FULL),
+            200,
+        ),
+        case(
+            s(COUPONS),
+            M::GET,
+            "/v2/orders/107/coupons",
+            Some(FULL),
+            200,
+        ),
+        case(
+            s(COUPONS),
+            M::GET,
+            "/v2/orders/107/coupons?limit=1&page=1",
+            Some(READ_ONLY),
+            200,
+        ),
+        case(
+            s(COUPONS),
+            M::GET,
+            "/v2/orders/107/coupons?page=2",
+            Some(FULL),
+            204,
+        ),
+        case(
+            s(COUPONS),
+            M::GET,
+            "/v2/orders/100/coupons",
+            Some(FULL),
+            204,
+        ),
+        case(
+            s(COUPONS),
+            M::GET,
+            "/v2/orders/107/coupons?limit=251",
+            Some(FULL),
+            413,
+        ),
+        case(
+            s(COUPONS),
+            M::GET,
+            "/v2/orders/999/coupons",
+            Some(FULL),
+            404,
+        ),
+        case(
+            s(COUPONS),
+            M::GET,
+            "/v2/orders/107/coupons",
+            Some(NO_SCOPES),
+            403,
+        ),
+        case(s(COUPONS), M::GET, "/v2/orders/107/coupons", None, 401),
+        case(s(TAXES), M::GET, "/v2/orders/107/taxes", Some(FULL), 204),
+        case(
+            s(TAXES),
+            M::GET,
+            "/v2/orders/107/taxes?details=true",
+            Some(READ_ONLY),
+            204,
+        ),
+        case(
+            s(TAXES),
+            M::GET,
+            "/v2/orders/107/taxes?limit=0",
+            Some(FULL),
+            400,
+        ),
+        case(s(TAXES), M::GET, "/v2/orders/999/taxes", Some(FULL), 404),
+        case(
+            s(TAXES),
+            M::GET,
+            "/v2/orders/107/taxes",
+            Some(NO_SCOPES),
+            403,
+        ),
+        case(
+            s(MESSAGES),
+            M::GET,
+            "/v2/orders/107/messages",
+            Some(FULL),
+            204,
+        ),
+        case(
+            s(MESSAGES),
+            M::GET,
+            "/v2/orders/107/messages?limit=251",
+            Some(FULL),
+            413,
+        ),
+        case(
+            s(MESSAGES),
+            M::GET,
+            "/v2/orders/999/messages",
+            Some(FULL),
+            404,
+        ),
+        case(s(FEES), M::GET, "/v2/orders/107/fees", Some(FULL), 200),
+        case(s(FEES), M::GET, "/v2/orders/107/fees", Some(READ_ONLY), 200),
+        case(s(FEES), M::GET, "/v2/orders/999/fees", Some(FULL), 404),
+        case(s(FEES), M::GET, "/v2/orders/107/fees", Some(NO_SCOPES), 403),
+        case(
+            s(PRODUCT),
+            M::GET,
+            "/v2/orders/107/products/999999",
+            Some(FULL),
+            404,
+        ),
+        case(
+            s(PRODUCT),
+            M::GET,
+            "/v2/orders/999/products/1",
+            Some(FULL),
+            404,
+        ),
+        case(
+            s(ADDRESS),
+            M::GET,
+            "/v2/orders/107/shipping_addresses/999999",
+            Some(FULL),
+            404,
+        ),
+        case(
+            s(QUOTES),
+            M::GET,
+            "/v2/orders/107/shipping_addresses/999999/shipping_quotes",
+            Some(FULL),
+            404,
+        ),
+        case(
+            s(QUOTES),
+            M::GET,
+            "/v2/orders/104/shipping_addresses/1/shipping_quotes",
+            Some(FULL),
+            404,
+        ),
+        case(
+            s(CONSIGNMENT_QUOTES),
+            M::GET,
+            "/v2/orders/107/consignments/shipping/999999/shipping_quotes",
+            Some(FULL),
+            404,
+        ),
+    ];
+    for line in lines {
+        let path = format!("/v2/orders/107/products/{line}");
+        cases.push(case(s(PRODUCT), M::GET, &path, Some(FULL), 200));
+    }
+    cases.push(case(
+        s(PRODUCT),
+        M::GET,
+        &format!("/v2/orders/107/products/{}", lines[0]),
+        Some(NO_SCOPES),
+        403,
+    ));
+    for address in addresses {
+        let one = format!("/v2/orders/107/shipping_addresses/{address}");
+        cases.push(case(s(ADDRESS), M::GET, &one, Some(READ_ONLY), 200));
+        cases.push(case(
+            s(QUOTES),
+            M::GET,
+            &format!("{one}/shipping_quotes"),
+            Some(FULL),
+            200,
+        ));
+        let consignment = format!("/v2/orders/107/consignments/shipping/{address}/shipping_quotes");
+        cases.push(case(
+            s(CONSIGNMENT_QUOTES),
+            M::GET,
+            &consignment,
+            Some(FULL),
+            200,
+        ));
+    }
+    cases
 }
 
 async fn run(app: &TestSim, specs: &Specs, cases: &[Case], failures: &mut Vec<String>) {
@@ -788,6 +1040,34 @@ async fn every_endpoint_matches_the_official_spec() {
         1,
         "the lost POST applied"
     );
+
+    // Order 107: every sub-resource an order links, with something in each list that
+    // can have something (two addresses, options, a coupon).
+    app.sim().set_quota(150, Duration::from_secs(30));
+    let variant = app.sim().product(HASH, 113).unwrap().variants()[1].id();
+    let mut linked = ShopperOrder::new(vec![
+        ShopperLine::catalog(113, Some(variant), 2),
+        ShopperLine::custom("Engraving", "ENG-1", Money::from_cents(450), 1).to(1),
+    ]);
+    linked.addresses = vec![ShopperAddress::sample(1), ShopperAddress::sample(2)];
+    linked.coupons = vec![ShopperCoupon::new("SPRING5", Money::from_cents(500))];
+    assert_eq!(app.sim().place_order(HASH, linked), 107);
+    let ids = |body: Value| -> Vec<Value> {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].clone())
+            .collect()
+    };
+    let lines = ids(helpers::json(app.get("/v2/orders/107/products").await).await);
+    let addresses = ids(helpers::json(app.get("/v2/orders/107/shipping_addresses").await).await);
+    run(
+        &app,
+        &specs,
+        &sub_resource_cases(&lines, &addresses),
+        &mut failures,
+    )
+    .await;
 
     // 429 and 500 on one endpoint of each API family.
     let limited = |path: &str, spec| case(spec, Method::GET, path, Some(FULL), 429);

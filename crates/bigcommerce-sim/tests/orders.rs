@@ -1,11 +1,15 @@
 //! Orders V2 as wharf reads them: placed and seeded orders, filters and sorting, 204s,
-//! consignments with the 50-line truncation warning, order products and addresses.
+//! consignments with the 50-line truncation warning, order products and addresses; and
+//! as a client that follows an order's links reads them: coupons, taxes, messages, fees,
+//! single products and addresses, shipping quotes.
 
 #[path = "helpers/mod.rs"]
 mod helpers;
 
-use bigcommerce_sim::{CatalogSeed, LineKind, Money, ShopperAddress, ShopperLine, ShopperOrder};
-use helpers::{HASH, json, spawn_sim};
+use bigcommerce_sim::{
+    CatalogSeed, LineKind, Money, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrder,
+};
+use helpers::{FULL, HASH, TestSim, json, spawn_sim};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -77,6 +81,20 @@ async fn placed_orders_carry_catalog_ids_addresses_and_line_types() {
     assert_eq!(lines[3]["order_address_id"], 0);
     assert_ne!(lines[0]["id"], lines[0]["product_id"]);
     assert_eq!(addresses[1]["items_total"], 2);
+    // The chosen options carry the catalog's ids: `value` is the option value id, as a
+    // string, and the label is the display value.
+    let options = lines[0]["product_options"].as_array().unwrap();
+    assert_eq!(options.len(), variant.option_values().len());
+    assert!(!options.is_empty());
+    for (option, value) in options.iter().zip(variant.option_values()) {
+        assert_eq!(option["value"], value.id.to_string());
+        assert_eq!(option["display_value"], value.label.as_str());
+        assert_eq!(option["display_name"], value.option_display_name.as_str());
+        assert_eq!(option["option_id"], value.option_id);
+        assert_eq!(option["product_option_id"], value.option_id);
+        assert_eq!(option["order_product_id"], lines[0]["id"]);
+    }
+    assert_eq!(lines[1]["product_options"], json!([]));
 
     let c = json(
         app.get(&format!(
@@ -294,4 +312,183 @@ async fn archived_orders_stay_listed_with_is_deleted() {
         .put("/v2/orders/101", &json!({"is_deleted": true}))
         .await;
     assert_eq!(json(r).await["is_deleted"], true);
+}
+
+/// GET on an absolute URL an order body gave, with the full token.
+async fn follow(app: &TestSim, link: &Value) -> reqwest::Response {
+    let url = link["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no url in {link}"));
+    assert!(
+        url.starts_with(&app.url("/v2/")),
+        "{url} points away from the simulator"
+    );
+    let resource = link["resource"].as_str().unwrap();
+    assert!(url.ends_with(resource), "{url} vs {resource}");
+    app.call(Method::GET, url, Some(FULL), None).await
+}
+
+fn money(v: &Value) -> f64 {
+    match v {
+        Value::String(s) => s.parse().unwrap(),
+        other => other
+            .as_f64()
+            .unwrap_or_else(|| panic!("not money: {other}")),
+    }
+}
+
+#[tokio::test]
+async fn every_link_in_an_order_body_answers() {
+    let app = spawn_sim().await;
+    app.sim().seed_products(HASH, 2);
+    let mut two_addresses = ShopperOrder::new(vec![
+        ShopperLine::catalog(111, None, 2),
+        ShopperLine::catalog(112, None, 1).to(1),
+    ]);
+    two_addresses.addresses = vec![ShopperAddress::sample(1), ShopperAddress::sample(2)];
+    two_addresses.coupons = vec![ShopperCoupon::new("SPRING5", Money::from_cents(500))];
+    let id = app.sim().place_order(HASH, two_addresses);
+    let o = json(app.get(&format!("/v2/orders/{id}")).await).await;
+
+    let lines = json(follow(&app, &o["products"]).await).await;
+    assert_eq!(lines.as_array().unwrap().len(), 2);
+    let addresses = json(follow(&app, &o["shipping_addresses"]).await).await;
+    assert_eq!(addresses.as_array().unwrap().len(), 2);
+    let coupons = json(follow(&app, &o["coupons"]).await).await;
+    assert_eq!(coupons[0]["code"], "SPRING5");
+    assert_eq!(coupons[0]["order_id"], id);
+    assert_eq!(coupons[0]["type"], 2);
+    assert_eq!(
+        json(follow(&app, &o["fees"]).await).await,
+        json!({"fees": []})
+    );
+    let consignments = json(follow(&app, &o["consignments"]).await).await;
+
+    for address in addresses.as_array().unwrap() {
+        let one = json(
+            app.get(&format!(
+                "/v2/orders/{id}/shipping_addresses/{}",
+                address["id"]
+            ))
+            .await,
+        )
+        .await;
+        assert_eq!(&one, address);
+        let quote = json(follow(&app, &address["shipping_quotes"]).await).await;
+        assert_eq!(quote["id"], address["id"].to_string());
+        assert_eq!(quote["shipping_provider_id"], "bcstatic");
+    }
+    for consignment in consignments["shipping"].as_array().unwrap() {
+        let quote = json(follow(&app, &consignment["shipping_quotes"]).await).await;
+        assert_eq!(quote["id"], consignment["id"].to_string());
+        for item in consignment["line_items"].as_array().unwrap() {
+            let line = json(follow(&app, item).await).await;
+            assert!(lines.as_array().unwrap().contains(&line), "{line}");
+        }
+    }
+    for path in ["taxes", "messages"] {
+        let r = app.get(&format!("/v2/orders/{id}/{path}")).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT, "{path}");
+    }
+    // A second order without coupons: an empty page, like every empty v2 list.
+    let plain = app.sim().place_order(
+        HASH,
+        ShopperOrder::new(vec![ShopperLine::catalog(111, None, 1)]),
+    );
+    let r = app.get(&format!("/v2/orders/{plain}/coupons")).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let inline = json(app.get(&format!("/v2/orders/{plain}?include=fees")).await).await;
+    assert_eq!(inline["fees"], json!([]));
+}
+
+#[tokio::test]
+async fn coupons_lower_the_total_and_spread_over_the_lines() {
+    let app = spawn_sim().await;
+    app.sim().seed_products(HASH, 2);
+    let mut order = ShopperOrder::new(vec![
+        ShopperLine::custom("Lamp", "LAMP", Money::from_cents(2000), 2),
+        ShopperLine::custom("Bulb", "BULB", Money::from_cents(1000), 1),
+    ]);
+    order.coupons = vec![
+        ShopperCoupon::new("TEN", Money::from_cents(1000)),
+        ShopperCoupon::new("ALL", Money::from_cents(99_900)),
+    ];
+    let id = app.sim().place_order(HASH, order);
+    let mut again = ShopperOrder::new(vec![ShopperLine::catalog(111, None, 1)]);
+    again.coupons = vec![ShopperCoupon::new("TEN", Money::from_cents(1000))];
+    let second = app.sim().place_order(HASH, again);
+
+    let o = json(app.get(&format!("/v2/orders/{id}")).await).await;
+    // 50.00 of goods, 5.00 shipping: TEN takes 10.00, ALL what is left of the subtotal.
+    assert_eq!(o["subtotal_inc_tax"], "50.0000");
+    assert_eq!(o["coupon_discount"], "50.0000");
+    assert_eq!(o["discount_amount"], "50.0000");
+    assert_eq!(o["total_inc_tax"], "5.0000");
+    let coupons = json(app.get(&format!("/v2/orders/{id}/coupons")).await).await;
+    assert_eq!(money(&coupons[0]["discount"]), 10.0);
+    assert_eq!(money(&coupons[1]["amount"]), 999.0);
+    assert_eq!(money(&coupons[1]["discount"]), 40.0);
+    let lines = json(app.get(&format!("/v2/orders/{id}/products")).await).await;
+    let lines = lines.as_array().unwrap();
+    let mut spread = 0.0;
+    for line in lines {
+        let shares: f64 = line["applied_discounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| money(&d["amount"]))
+            .sum();
+        let total = money(&line["total_inc_tax"]);
+        assert!((money(&line["discounted_total_inc_tax"]) - (total - shares)).abs() < 1e-9);
+        spread += shares;
+    }
+    assert!((spread - 50.0).abs() < 1e-9, "{spread}");
+    assert_eq!(lines[0]["applied_discounts"][0]["code"], "TEN");
+    assert_eq!(lines[0]["applied_discounts"][0]["target"], "order");
+
+    // The same code is one store coupon; each redemption has an id of its own.
+    let again = json(app.get(&format!("/v2/orders/{second}/coupons")).await).await;
+    assert_eq!(again[0]["coupon_id"], coupons[0]["coupon_id"]);
+    assert_ne!(again[0]["id"], coupons[0]["id"]);
+    // A total filter sees what the shopper paid.
+    let r = app
+        .get(&format!("/v2/orders?min_id={id}&max_id={id}&max_total=5"))
+        .await;
+    assert_eq!(ids(&json(r).await), [id]);
+}
+
+#[tokio::test]
+async fn unknown_orders_lines_and_addresses_are_404_in_the_v2_shape() {
+    let app = spawn_sim().await;
+    let digital =
+        ShopperLine::custom("E-book", "EB", Money::from_cents(500), 1).kind(LineKind::Digital);
+    let id = app
+        .sim()
+        .place_order(HASH, ShopperOrder::new(vec![digital]));
+    let line = json(app.get(&format!("/v2/orders/{id}/products")).await).await[0]["id"].clone();
+    assert_eq!(
+        app.get(&format!("/v2/orders/{id}/products/{line}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    for path in [
+        "/v2/orders/999/coupons".to_owned(),
+        "/v2/orders/999/taxes".to_owned(),
+        "/v2/orders/999/messages".to_owned(),
+        "/v2/orders/999/fees".to_owned(),
+        format!("/v2/orders/999/products/{line}"),
+        format!("/v2/orders/{id}/products/999999"),
+        format!("/v2/orders/{id}/products/x"),
+        // An all-digital order has no shipping address, so no quote either.
+        format!("/v2/orders/{id}/shipping_addresses/1"),
+        format!("/v2/orders/{id}/shipping_addresses/1/shipping_quotes"),
+        format!("/v2/orders/{id}/consignments/shipping/1/shipping_quotes"),
+    ] {
+        let r = app.get(&path).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        let body = json(r).await;
+        assert_eq!(body[0]["status"], 404, "{path}: {body}");
+        assert!(body[0]["message"].is_string(), "{path}: {body}");
+    }
 }

@@ -264,11 +264,11 @@ impl Sort {
     }
 }
 
-/// `include=variants` among the comma-separated includes; other values are accepted and
-/// not modelled.
-pub(super) fn includes_variants(q: &QueryMap) -> bool {
+/// Whether `include=` (comma-separated) names `what`; values the simulator does not model
+/// are accepted and ignored.
+pub(super) fn includes(q: &QueryMap, what: &str) -> bool {
     q.get("include")
-        .is_some_and(|raw| raw.split(',').any(|s| s.trim() == "variants"))
+        .is_some_and(|raw| raw.split(',').any(|s| s.trim() == what))
 }
 
 /// `GET /v3/catalog/variants` filters: `id` (`id:in` too), `sku`, `upc`, `product_id:in`.
@@ -392,7 +392,8 @@ mod tests {
 
     #[test]
     fn includes_are_a_list() {
-        assert!(includes_variants(&query(&[("include", "images,variants")])));
-        assert!(!includes_variants(&query(&[("include", "images")])));
+        let q = query(&[("include", "images, variants")]);
+        assert!(includes(&q, "variants") && includes(&q, "images"));
+        assert!(!includes(&query(&[("include", "images")]), "variants"));
     }
 }

@@ -1,9 +1,10 @@
-//! JSON bodies: `product_Full`, `productVariant_Full` and `brand_Full`. Every field the
-//! specs declare non-nullable gets a value; catalog money is a JSON number (v3).
+//! JSON bodies: `product_Full` (with `productImage_Full`s), `productVariant_Full` and
+//! `brand_Full`. Every field the specs declare non-nullable gets a value; catalog money
+//! is a JSON number (v3).
 
 use serde_json::{Value, json};
 
-use super::{Brand, Product, Variant};
+use super::{Brand, Product, ProductImage, Variant};
 use crate::dates;
 use crate::inventory::Inventory;
 
@@ -28,19 +29,28 @@ fn slug(name: &str) -> String {
     out
 }
 
-/// Whether a product body embeds its variants (`include=variants`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Inline {
-    /// No `include=variants`: no `variants` key.
-    Nothing,
+/// What `include=` embeds in a product body; other includes are accepted and not
+/// modelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Inline {
     /// `include=variants`: every variant under `variants`, except that a product with
-    /// more than `cap` variants gets no `variants` key at all (the simulated degradation
-    /// of `SimConfig::inline_variant_cap`; `None`, the default, is BigCommerce's no cap).
-    Variants { cap: Option<usize> },
+    /// more than `variant_cap` variants gets no `variants` key at all (the simulated
+    /// degradation of `SimConfig::inline_variant_cap`; `None`, the default, is
+    /// BigCommerce's no cap).
+    pub variants: bool,
+    pub variant_cap: Option<usize>,
+    /// `include=images`: the product's images under `images`.
+    pub images: bool,
 }
 
-/// The `product_Full` body, with the `include=variants` sub-resource as `inline` says.
-pub(super) fn product(p: &Product, inventory: &Inventory, inline: Inline) -> Value {
+/// The `product_Full` body, with the `include=` sub-resources `inline` asks for. Image
+/// URLs point into the store's CDN folder, named by `store_hash`.
+pub(super) fn product(
+    p: &Product,
+    store_hash: &str,
+    inventory: &Inventory,
+    inline: Inline,
+) -> Value {
     let price = p.price.as_f64();
     let mut body = json!({
         "id": p.id,
@@ -106,16 +116,42 @@ pub(super) fn product(p: &Product, inventory: &Inventory, inline: Inline) -> Val
         "date_created": dates::iso8601_offset(p.date_created),
         "date_modified": dates::iso8601_offset(p.date_modified),
     });
-    if let Inline::Variants { cap } = inline
-        && cap.is_none_or(|cap| p.variants.len() <= cap)
-    {
+    if inline.variants && inline.variant_cap.is_none_or(|cap| p.variants.len() <= cap) {
         body["variants"] = p
             .variants
             .iter()
             .map(|v| variant(p, v, inventory))
             .collect();
     }
+    if inline.images {
+        body["images"] = p.images.iter().map(|i| image(p, i, store_hash)).collect();
+    }
     body
+}
+
+/// One `productImage_Full`, with BigCommerce's CDN URLs: one per size the storefront
+/// uses (zoom 1280×1280, standard 500×659, thumbnail 220×290, tiny 80×80). `image_url`
+/// is the full-size image, what a merchant would give to create it.
+fn image(p: &Product, image: &ProductImage, store_hash: &str) -> Value {
+    let url = |size: &str| {
+        format!(
+            "https://cdn11.bigcommerce.com/s-{store_hash}/images/stencil/{size}/products/{}/{}/{}",
+            p.id, image.id, image.file_name
+        )
+    };
+    json!({
+        "id": image.id,
+        "product_id": p.id,
+        "is_thumbnail": image.is_thumbnail,
+        "sort_order": image.sort_order,
+        "description": "",
+        "image_url": url("original"),
+        "url_zoom": url("1280x1280"),
+        "url_standard": url("500x659"),
+        "url_thumbnail": url("220x290"),
+        "url_tiny": url("80x80"),
+        "date_modified": dates::iso8601_offset(image.date_modified),
+    })
 }
 
 /// The `productVariant_Full` body.

@@ -23,14 +23,12 @@ fn path_id(raw: &str) -> Result<u64, ApiError> {
     raw.parse().map_err(|_| not_found())
 }
 
-/// What `include=variants` embeds under the simulator's current inline cap.
+/// What `include=` embeds, with the simulator's current inline variant cap.
 fn inline(sim: &Simulator, q: &QueryMap) -> Inline {
-    if query::includes_variants(q) {
-        Inline::Variants {
-            cap: sim.inline_variant_cap(),
-        }
-    } else {
-        Inline::Nothing
+    Inline {
+        variants: query::includes(q, "variants"),
+        variant_cap: sim.inline_variant_cap(),
+        images: query::includes(q, "images"),
     }
 }
 
@@ -62,7 +60,7 @@ pub(crate) async fn list_products(
             let data = page
                 .slice(&hits)
                 .iter()
-                .map(|p| render::product(p, &store.inventory, inline))
+                .map(|p| render::product(p, &store.spec.hash, &store.inventory, inline))
                 .collect();
             paging::v3_page(page, hits.len(), data)
         })
@@ -83,7 +81,7 @@ pub(crate) async fn get_product(
             store
                 .catalog
                 .product(id)
-                .map(|p| render::product(p, &store.inventory, inline))
+                .map(|p| render::product(p, &store.spec.hash, &store.inventory, inline))
         })
         .flatten()
         .ok_or_else(not_found)?;

@@ -384,6 +384,7 @@ pub(crate) fn seed(
             date_created: modified,
             date_modified: modified,
             variants: Vec::new(),
+            images: Vec::new(),
         };
         let id = catalog.insert(product, variants);
         let product = catalog.products.get_mut(&id).expect("just inserted");

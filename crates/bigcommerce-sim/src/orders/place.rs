@@ -1,12 +1,14 @@
 //! Placing an order as a shopper would: catalog items (with the catalog's real ids, SKUs,
 //! names and prices), custom products, digital items and gift certificates, shipped to
-//! one or more addresses. Also deterministic seeding built on the same path, so seeded
-//! orders look exactly like placed ones.
+//! one or more addresses, with coupons. `seed.rs` builds seeded orders on the same path,
+//! so they look exactly like placed ones.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Address, INCOMPLETE, Order, OrderLine, Orders, ShippingAddress};
+use super::{
+    Address, INCOMPLETE, LineOption, Order, OrderCoupon, OrderLine, Orders, ShippingAddress,
+};
 use crate::catalog::Catalog;
 use crate::dates;
 use crate::events::Event;
@@ -59,6 +61,27 @@ pub struct ShopperOrder {
     pub customer_id: u64,
     #[serde(default)]
     pub customer_message: String,
+    /// Coupons redeemed at checkout; none by default.
+    #[serde(default)]
+    pub coupons: Vec<ShopperCoupon>,
+}
+
+/// A coupon redeemed at checkout: `amount` off the order's subtotal (BigCommerce's
+/// `per_total_discount`). The same code on several orders is one store coupon.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopperCoupon {
+    pub code: String,
+    pub amount: Money,
+}
+
+impl ShopperCoupon {
+    pub fn new(code: &str, amount: Money) -> Self {
+        Self {
+            code: code.to_owned(),
+            amount,
+        }
+    }
 }
 
 fn awaiting_fulfillment() -> u8 {
@@ -79,6 +102,7 @@ impl ShopperOrder {
             status_id: awaiting_fulfillment(),
             customer_id: 0,
             customer_message: String::new(),
+            coupons: Vec::new(),
         }
     }
 }
@@ -249,7 +273,7 @@ pub(crate) fn place(
 }
 
 /// Validates everything before taking any id, so a refused order leaves no gaps.
-fn build(
+pub(super) fn build(
     orders: &mut Orders,
     catalog: &Catalog,
     shopper: &ShopperOrder,
@@ -294,6 +318,8 @@ fn build(
         }
     }
 
+    check_coupons(&shopper.coupons)?;
+
     let id = orders.next_order_id();
     // Only addresses that receive physical lines become shipping addresses (an all-digital
     // order has none), in the order given.
@@ -315,10 +341,11 @@ fn build(
                     .clone()
                     .unwrap_or_else(|| "Flat Rate".into()),
                 cost: a.shipping_cost.unwrap_or(Money::from_cents(500)),
+                quote_uuid: uuid::Uuid::new_v4().to_string(),
             });
         }
     }
-    let lines = drafts
+    let lines: Vec<OrderLine> = drafts
         .into_iter()
         .zip(&shopper.lines)
         .map(|(mut line, asked)| {
@@ -327,6 +354,22 @@ fn build(
                 line.order_address_id = address_ids[asked.address].unwrap_or(0);
             }
             line
+        })
+        .collect();
+    let mut left = lines_subtotal(&lines);
+    let coupons = shopper
+        .coupons
+        .iter()
+        .map(|c| {
+            let discount = c.amount.min(left);
+            left = left - discount;
+            OrderCoupon {
+                id: orders.next_order_coupon_id(),
+                coupon_id: orders.coupon_id(&c.code),
+                code: c.code.clone(),
+                amount: c.amount,
+                discount,
+            }
         })
         .collect();
     let billing = shopper
@@ -351,8 +394,40 @@ fn build(
         shipping_addresses,
         is_deleted: false,
         shipments: Vec::new(),
+        coupons,
     });
     Ok(id)
+}
+
+fn lines_subtotal(lines: &[OrderLine]) -> Money {
+    lines
+        .iter()
+        .fold(Money::ZERO, |sum, l| sum + l.unit_price.times(l.quantity))
+}
+
+/// Codes as BigCommerce's coupon form takes them (at most 50 characters), each once per
+/// order, for a positive amount.
+fn check_coupons(coupons: &[ShopperCoupon]) -> Result<(), PlaceError> {
+    for (i, c) in coupons.iter().enumerate() {
+        let code = c.code.trim();
+        if code.is_empty() || code.chars().count() > 50 {
+            return Err(PlaceError(format!(
+                "coupon {i}: a code needs 1 to 50 characters"
+            )));
+        }
+        if c.amount <= Money::ZERO {
+            return Err(PlaceError(format!(
+                "coupon {i}: the amount must be positive"
+            )));
+        }
+        if coupons[..i].iter().any(|earlier| earlier.code == c.code) {
+            return Err(PlaceError(format!(
+                "coupon {i}: {} is already redeemed on this order",
+                c.code
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A line with everything but its ids.
@@ -423,93 +498,14 @@ fn draft_line(catalog: &Catalog, line: &ShopperLine) -> Result<OrderLine, String
     draft.options = variant
         .option_values()
         .iter()
-        .map(|o| (o.option_display_name.clone(), o.label.clone()))
+        .map(|o| LineOption {
+            option_id: o.option_id,
+            value_id: o.id,
+            display_name: o.option_display_name.clone(),
+            label: o.label.clone(),
+        })
         .collect();
     Ok(draft)
-}
-
-/// Status cycle of seeded order history: mostly Awaiting Fulfillment, with the others a
-/// dropshipper meets (shipped, partially shipped, completed, awaiting payment,
-/// cancelled, pending, awaiting shipment).
-const HISTORY_STATUSES: [u8; 10] = [11, 11, 9, 2, 3, 10, 7, 5, 11, 1];
-
-/// Adds `count` deterministic orders, one second apart and ending now, without firing
-/// events (seeding is setup, not shopping). Lines come from the catalog when it has
-/// products: 1-4 lines each, every 4th order ships to two addresses, every 5th has a
-/// custom line, every 7th a digital item, every 11th a gift certificate; guests every
-/// 3rd. `mixed_statuses` cycles through [`HISTORY_STATUSES`]; otherwise every order is
-/// Awaiting Fulfillment.
-pub(crate) fn seed_orders(
-    orders: &mut Orders,
-    catalog: &Catalog,
-    count: usize,
-    mixed_statuses: bool,
-) -> Vec<u64> {
-    let now = dates::now();
-    let products: Vec<&crate::catalog::Product> = catalog.products().collect();
-    (0..count)
-        .map(|i| {
-            let n = orders.next_order_id;
-            let multi = n % 4 == 3;
-            let mut lines = Vec::new();
-            for j in 0..(1 + n % 4) as usize {
-                let to = if multi { j % 2 } else { 0 };
-                let quantity = 1 + ((n as usize + j) % 3) as u32;
-                let line = if products.is_empty() {
-                    ShopperLine::custom(
-                        &format!("Sample item {}", j + 1),
-                        &format!("CUSTOM-{}", j + 1),
-                        Money::from_cents(999 + j as i64 * 500),
-                        quantity,
-                    )
-                } else {
-                    let p = products[(n as usize * 7 + j * 3) % products.len()];
-                    let v = &p.variants()[(n as usize + j) % p.variants().len()];
-                    ShopperLine::catalog(p.id(), Some(v.id()), quantity)
-                };
-                lines.push(line.to(to));
-            }
-            if multi && lines.len() < 2 {
-                lines.push(
-                    ShopperLine::custom("Gift wrap", "WRAP", Money::from_cents(450), 1).to(1),
-                );
-            }
-            if n.is_multiple_of(5) {
-                lines.push(ShopperLine::custom(
-                    "Engraving",
-                    "ENGRAVE-1",
-                    Money::from_cents(1250),
-                    1,
-                ));
-            }
-            if n.is_multiple_of(7) {
-                let ebook = ShopperLine::custom(
-                    "Care guide (e-book)",
-                    "EBOOK-CARE",
-                    Money::from_cents(499),
-                    1,
-                );
-                lines.push(ebook.kind(LineKind::Digital));
-            }
-            if n.is_multiple_of(11) {
-                let card =
-                    ShopperLine::custom("$25 Gift Certificate", "", Money::from_cents(2500), 1);
-                lines.push(card.kind(LineKind::GiftCertificate));
-            }
-            let mut shopper = ShopperOrder::new(lines);
-            shopper.addresses = if multi {
-                vec![ShopperAddress::sample(n), ShopperAddress::sample(n + 1)]
-            } else {
-                vec![ShopperAddress::sample(n)]
-            };
-            shopper.customer_id = if n.is_multiple_of(3) { 0 } else { n - 90 };
-            if mixed_statuses {
-                shopper.status_id = HISTORY_STATUSES[i % HISTORY_STATUSES.len()];
-            }
-            let at = now - SignedDuration::from_secs((count - i) as i64);
-            build(orders, catalog, &shopper, at).expect("seeded orders are valid")
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -520,20 +516,6 @@ mod tests {
         let mut c = Catalog::default();
         c.seed_simple(3);
         c
-    }
-
-    #[test]
-    fn seeded_orders_start_at_100_and_continue() {
-        let mut orders = Orders::default();
-        let c = catalog();
-        assert_eq!(seed_orders(&mut orders, &c, 2, false), vec![100, 101]);
-        assert_eq!(seed_orders(&mut orders, &c, 1, false), vec![102]);
-        let o = orders.get(100).unwrap();
-        assert!(o.date_created < orders.get(101).unwrap().date_created);
-        assert_eq!(o.status_id, 11);
-        // Order 103 is a two-address order.
-        let ids = seed_orders(&mut orders, &c, 1, true);
-        assert_eq!(orders.get(ids[0]).unwrap().shipping_addresses.len(), 2);
     }
 
     #[test]
@@ -568,6 +550,15 @@ mod tests {
         assert_eq!(o.subtotal(), p.price.times(2) + Money::from_cents(400));
     }
 
+    fn with_coupons(coupons: &[(&str, i64)]) -> ShopperOrder {
+        let mut order = ShopperOrder::new(vec![ShopperLine::catalog(111, None, 1)]);
+        order.coupons = coupons
+            .iter()
+            .map(|(code, cents)| ShopperCoupon::new(code, Money::from_cents(*cents)))
+            .collect();
+        order
+    }
+
     #[test]
     fn bad_orders_are_refused_without_using_ids() {
         let mut orders = Orders::default();
@@ -578,6 +569,9 @@ mod tests {
             ShopperOrder::new(vec![ShopperLine::catalog(111, Some(1002), 1)]),
             ShopperOrder::new(vec![ShopperLine::catalog(111, None, 0)]),
             ShopperOrder::new(vec![ShopperLine::catalog(111, None, 1).to(1)]),
+            with_coupons(&[("", 100)]),
+            with_coupons(&[("FREE", 0)]),
+            with_coupons(&[("TWICE", 100), ("TWICE", 200)]),
         ];
         for shopper in &bad {
             assert!(place(&mut orders, &c, shopper).is_err(), "{shopper:?}");

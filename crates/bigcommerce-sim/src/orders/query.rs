@@ -89,7 +89,7 @@ impl Filter {
         fn within<T: PartialOrd>(v: T, min: Option<T>, max: Option<T>) -> bool {
             min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
         }
-        let total = o.subtotal() + o.shipping_cost();
+        let total = o.total();
         within(o.id, self.min_id, self.max_id)
             && self.customer_id.is_none_or(|c| o.customer_id == c)
             && self.channel_id.is_none_or(|c| o.channel_id == c)
@@ -164,7 +164,7 @@ pub(crate) fn compare(key: SortKey, a: &Order, b: &Order) -> Ordering {
     primary.then(a.id.cmp(&b.id))
 }
 
-/// `include=consignments[,consignments.line_items]` (comma list or repeated). The legacy
+/// `include=consignments[,consignments.line_items][,fees]` (comma list or repeated). The legacy
 /// array structure is not modelled: consignments are always rendered as the object
 /// `consignment_structure=object` asks for, the structure BigCommerce recommends.
 pub(crate) fn parse_include(q: &QueryMap) -> Include {
@@ -181,6 +181,7 @@ pub(crate) fn parse_include(q: &QueryMap) -> Include {
                 include.consignments = true;
                 include.line_items = true;
             }
+            "fees" => include.fees = true,
             _ => {}
         }
     }
@@ -210,7 +211,7 @@ mod tests {
         let i = parse_include(&query(&[("include", "consignments.line_items")]));
         assert!(i.consignments && i.line_items);
         let i = parse_include(&query(&[("include", "fees,consignments")]));
-        assert!(i.consignments && !i.line_items);
+        assert!(i.consignments && !i.line_items && i.fees);
     }
 
     #[test]

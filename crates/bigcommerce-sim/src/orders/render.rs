@@ -1,9 +1,11 @@
 //! Typed orders to the orders.v2.oas2.yml response shapes: `order_Resp`,
-//! `orderProducts`, `orderShippingAddress` and `orderConsignment_Get`.
+//! `orderProducts`, `orderShippingAddress`, `orderConsignment_Get` and
+//! `orderCoupons_Base`.
 
 use serde_json::{Value, json};
 
-use super::{Address, Order, OrderLine, ShippingAddress};
+use super::coupons::PER_TOTAL_DISCOUNT;
+use super::{Address, LineOption, Order, OrderCoupon, OrderLine, ShippingAddress};
 use crate::dates;
 use crate::money::Money;
 use crate::order_statuses::{self, OrderStatus};
@@ -18,6 +20,8 @@ pub(crate) struct Include {
     pub consignments: bool,
     /// `consignments.line_items`: order products inside each consignment.
     pub line_items: bool,
+    /// `fees`: the order's fees inline instead of a link.
+    pub fees: bool,
 }
 
 /// `{url, resource}` links resolve against this base: `http://host/stores/{hash}/v2`.
@@ -34,7 +38,8 @@ impl Links<'_> {
 pub(crate) fn order(o: &Order, statuses: &[OrderStatus], links: &Links, include: Include) -> Value {
     let subtotal = o.subtotal();
     let shipping = o.shipping_cost();
-    let total = subtotal + shipping;
+    let discount = o.coupon_discount();
+    let total = o.total();
     let zero = Money::ZERO;
     let billing = &o.billing_address;
     let mut body = json!({
@@ -73,8 +78,9 @@ pub(crate) fn order(o: &Order, statuses: &[OrderStatus], links: &Links, include:
         "store_default_to_transactional_exchange_rate": "1.0000000000",
         "staff_notes": o.staff_notes,
         "customer_message": o.customer_message,
-        "discount_amount": zero,
-        "coupon_discount": zero,
+        // The spec's example has coupon discounts in both.
+        "discount_amount": discount,
+        "coupon_discount": discount,
         "shipping_address_count": o.shipping_addresses.len(),
         "is_deleted": o.is_deleted,
         "ebay_order_id": "0",
@@ -94,6 +100,12 @@ pub(crate) fn order(o: &Order, statuses: &[OrderStatus], links: &Links, include:
         "shipping_addresses": links.link(format!("/orders/{}/shipping_addresses", o.id)),
         "coupons": links.link(format!("/orders/{}/coupons", o.id)),
     });
+    // No fees are modelled: `fees` is an empty list inline, a link otherwise.
+    body["fees"] = if include.fees {
+        json!([])
+    } else {
+        links.link(format!("/orders/{}/fees", o.id))
+    };
     body["consignments"] = if include.consignments {
         consignments(o, links, include.line_items)
     } else {
@@ -116,8 +128,8 @@ fn with_form_fields(mut address: Value) -> Value {
     address
 }
 
-/// One `orderProducts` object. `variant_id` is left out for custom products, which have
-/// none ("not available for custom products").
+/// One `orderProducts` object, with every property the schema declares. `variant_id` is
+/// left out for custom products, which have none ("not available for custom products").
 pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
     let zero = Money::ZERO;
     let total = line.unit_price.times(line.quantity);
@@ -125,21 +137,9 @@ pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
         .options
         .iter()
         .enumerate()
-        .map(|(i, (name, value))| {
-            json!({
-                "id": line.id * 100 + i as u64,
-                "option_id": i as u64 + 1,
-                "order_product_id": line.id,
-                "product_option_id": i as u64 + 1,
-                "display_name": name, "display_name_customer": name, "display_name_merchant": name,
-                "display_value": value, "display_value_customer": value, "display_value_merchant": value,
-                "value": value,
-                "type": "Multiple choice",
-                "name": name,
-                "display_style": "Rectangle",
-            })
-        })
+        .map(|(i, option)| product_option(line, i, option))
         .collect();
+    let (applied_discounts, discounted) = applied_discounts(o, line);
     let mut body = json!({
         "id": line.id,
         "order_id": o.id,
@@ -167,21 +167,91 @@ pub(crate) fn product(o: &Order, line: &OrderLine) -> Value {
         "wrapping_cost_ex_tax": zero, "wrapping_cost_inc_tax": zero, "wrapping_cost_tax": zero,
         "wrapping_message": "",
         "quantity_shipped": line.quantity_shipped,
+        // Documented optional fields of what the simulator does not model: no
+        // promotional events, option sets (a v3 product has none), bundles, external
+        // marketplaces or issued gift certificates. null, as BigCommerce sends them.
+        "event_name": Value::Null,
+        "event_date": Value::Null,
+        "option_set_id": Value::Null,
+        "parent_order_product_id": Value::Null,
+        "external_id": Value::Null,
+        "gift_certificate_id": Value::Null,
         "fixed_shipping_cost": zero,
         "ebay_item_id": "",
         "ebay_transaction_id": "",
         "is_bundled_product": false,
         "bin_picking_number": "",
         "brand": line.brand,
-        "applied_discounts": [],
+        "applied_discounts": applied_discounts,
         "product_options": options,
         "configurable_fields": [],
-        "discounted_total_inc_tax": total,
+        "discounted_total_inc_tax": total - discounted,
     });
     if let Some(variant_id) = line.variant_id {
         body["variant_id"] = json!(variant_id);
     }
     body
+}
+
+/// One `orderProductOptions` object. `value` is the chosen option value's id as a
+/// string and `display_value` its label, as in the spec's example ("value": "69",
+/// "display_value": "S"). The catalog models product options only, not the store-wide
+/// shared options behind them, so its option id is both `option_id` and
+/// `product_option_id`: either matches the `option_id` of the variant's option values.
+fn product_option(line: &OrderLine, index: usize, option: &LineOption) -> Value {
+    let name = &option.display_name;
+    let label = &option.label;
+    json!({
+        // Unique and increasing, like BigCommerce's: a line never has 100 options.
+        "id": line.id * 100 + index as u64,
+        "option_id": option.option_id,
+        "order_product_id": line.id,
+        "product_option_id": option.option_id,
+        "display_name": name, "display_name_customer": name, "display_name_merchant": name,
+        "display_value": label, "display_value_customer": label, "display_value_merchant": label,
+        "value": option.value_id.to_string(),
+        "type": "Multiple choice",
+        "name": name,
+        "display_style": "Rectangle",
+    })
+}
+
+/// The line's share of each coupon (`orderProductAppliedDiscounts`), and their sum.
+fn applied_discounts(o: &Order, line: &OrderLine) -> (Vec<Value>, Money) {
+    let Some(index) = o.lines.iter().position(|l| l.id == line.id) else {
+        return (Vec::new(), Money::ZERO);
+    };
+    let mut sum = Money::ZERO;
+    let applied = o
+        .coupons
+        .iter()
+        .map(|c| {
+            let share = c.line_shares(&o.lines)[index];
+            sum = sum + share;
+            json!({
+                "id": c.coupon_id.to_string(),
+                "amount": share,
+                "name": c.code,
+                "code": c.code,
+                "target": "order",
+            })
+        })
+        .collect();
+    (applied, sum)
+}
+
+/// One `orderCoupons_Base` object. `amount` and `discount` are numbers, as in the spec's
+/// example.
+pub(crate) fn coupon(o: &Order, c: &OrderCoupon) -> Value {
+    json!({
+        "id": c.id,
+        "coupon_id": c.coupon_id,
+        "order_id": o.id,
+        "code": c.code,
+        "amount": c.amount.as_f64(),
+        "type": PER_TOTAL_DISCOUNT,
+        "discount": c.discount.as_f64(),
+    })
 }
 
 /// One `orderShippingAddress` object.
@@ -205,6 +275,26 @@ pub(crate) fn shipping_address(o: &Order, a: &ShippingAddress, links: &Links) ->
     });
     merge(&mut body, extra);
     body
+}
+
+/// The `shippingQuotes_Base` checkout persisted for a shipping address (and its shipping
+/// consignment, which shares its id). Every simulated order is placed as a shopper would
+/// at checkout, where a quote is taken; the spec's 204 for quotes concerns orders made in
+/// the control panel or by the API, which the simulator does not create. Every address
+/// ships by one static method, as in the spec's "Fixed Shipping" example.
+pub(crate) fn shipping_quote(o: &Order, a: &ShippingAddress) -> Value {
+    json!({
+        "id": a.id.to_string(),
+        "uuid": a.quote_uuid,
+        "timestamp": dates::rfc2822(o.date_created),
+        "shipping_provider_id": "bcstatic",
+        "shipping_provider_quote": [],
+        "provider_code": "peritem",
+        "carrier_code": "",
+        "rate_code": "",
+        "rate_id": "",
+        "method_id": 1,
+    })
 }
 
 fn counts(o: &Order, address_id: u64) -> (u32, u32) {

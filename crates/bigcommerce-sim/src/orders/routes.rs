@@ -24,7 +24,7 @@ fn bad(message: String) -> ApiError {
 
 /// Where the `{url, resource}` links point: back at this simulator when the request says
 /// which host it used, else at the real API host.
-fn api_base(headers: &HeaderMap, hash: &str) -> String {
+pub(super) fn api_base(headers: &HeaderMap, hash: &str) -> String {
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
         Some(host) => format!("http://{host}/stores/{hash}/v2"),
         None => format!("https://api.bigcommerce.com/stores/{hash}/v2"),
@@ -32,12 +32,12 @@ fn api_base(headers: &HeaderMap, hash: &str) -> String {
 }
 
 /// A path id that is not a number names no order: 404, like an unknown id.
-fn order_id(raw: &str) -> Result<u64, ApiError> {
+pub(super) fn order_id(raw: &str) -> Result<u64, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found(V2))
 }
 
 /// v2 answers an empty page with 204 and no body (facts §3).
-fn page_or_204(page: Vec<Value>) -> Response {
+pub(super) fn page_or_204(page: Vec<Value>) -> Response {
     if page.is_empty() {
         StatusCode::NO_CONTENT.into_response()
     } else {
@@ -107,7 +107,7 @@ pub(crate) async fn count(
 }
 
 /// Runs `f` on one order of the store; 404 for an unknown store or order.
-fn with_order<R>(
+pub(super) fn with_order<R>(
     sim: &Simulator,
     hash: &str,
     id: u64,
@@ -130,58 +130,6 @@ pub(crate) async fn get(
     let base = api_base(&headers, &hash);
     let body = with_order(&sim, &hash, id, |o, store| {
         render::order(o, &store.order_statuses, &Links(&base), include)
-    })?;
-    Ok(Json(body).into_response())
-}
-
-/// `GET /v2/orders/{id}/products`, paged in order product id order; 204 past the end.
-pub(crate) async fn products(
-    State(sim): State<Simulator>,
-    Path((hash, id)): Path<(String, String)>,
-    Query(q): Query<QueryMap>,
-) -> Result<Response, ApiError> {
-    let id = order_id(&id)?;
-    let page = PageRequest::parse(&q, paging::STANDARD, V2)?;
-    let body = with_order(&sim, &hash, id, |o, _| {
-        page.slice(&o.lines)
-            .iter()
-            .map(|l| render::product(o, l))
-            .collect::<Vec<_>>()
-    })?;
-    Ok(page_or_204(body))
-}
-
-/// `GET /v2/orders/{id}/shipping_addresses`, paged; 204 for an all-digital order.
-pub(crate) async fn shipping_addresses(
-    State(sim): State<Simulator>,
-    Path((hash, id)): Path<(String, String)>,
-    Query(q): Query<QueryMap>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let id = order_id(&id)?;
-    let page = PageRequest::parse(&q, paging::STANDARD, V2)?;
-    let base = api_base(&headers, &hash);
-    let body = with_order(&sim, &hash, id, |o, _| {
-        page.slice(&o.shipping_addresses)
-            .iter()
-            .map(|a| render::shipping_address(o, a, &Links(&base)))
-            .collect::<Vec<_>>()
-    })?;
-    Ok(page_or_204(body))
-}
-
-/// `GET /v2/orders/{id}/consignments[?include=consignments.line_items]`.
-pub(crate) async fn consignments(
-    State(sim): State<Simulator>,
-    Path((hash, id)): Path<(String, String)>,
-    Query(q): Query<QueryMap>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let id = order_id(&id)?;
-    let Include { line_items, .. } = query::parse_include(&q);
-    let base = api_base(&headers, &hash);
-    let body = with_order(&sim, &hash, id, |o, _| {
-        render::consignments(o, &Links(&base), line_items)
     })?;
     Ok(Json(body).into_response())
 }

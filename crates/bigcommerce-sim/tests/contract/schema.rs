@@ -68,6 +68,13 @@ fn matches_type(expected: &str, v: &Value) -> bool {
     }
 }
 
+/// Every property name a schema declares, through `$ref`s and combinators.
+pub fn declared_properties(root: &Value, schema: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    declared(root, schema, &mut names, 0);
+    names
+}
+
 /// Every property name a schema declares, through `$ref`s and combinators, and whether
 /// it admits other properties (`additionalProperties`, or no property list at all).
 fn declared(root: &Value, schema: &Value, names: &mut Vec<String>, depth: usize) -> bool {
