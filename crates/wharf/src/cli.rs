@@ -6,8 +6,9 @@ use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 
 use crate::app::App;
+use crate::app::error::AppError;
 use crate::app::operators::AdminBootstrap;
-use crate::app::stores::{StoreError, StoreView};
+use crate::app::stores::StoreView;
 use crate::app::vendors::AssignmentInput;
 use crate::config::Settings;
 use crate::db::WorkerLock;
@@ -396,7 +397,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(StoreError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     eprintln!("Nothing was saved:\n{errors}");
                     ExitCode::from(2)
                 }
@@ -474,7 +475,7 @@ async fn run_store_command(app: &App, command: StoreCommand) -> anyhow::Result<E
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(StoreError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     eprintln!("Nothing was saved:");
                     for error in errors.iter() {
                         eprintln!("  --{}: {}", error.field.replace('_', "-"), error.message);
@@ -504,7 +505,7 @@ async fn run_store_command(app: &App, command: StoreCommand) -> anyhow::Result<E
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(StoreError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     eprintln!("Nothing was saved:\n{errors}");
                     Ok(ExitCode::from(2))
                 }
@@ -620,7 +621,7 @@ async fn run_vendor_command(app: &App, command: VendorCommand) -> anyhow::Result
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(StoreError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     eprintln!("Nothing was saved:");
                     for error in errors.iter() {
                         eprintln!("  --{}: {}", error.field, error.message);
@@ -650,7 +651,7 @@ async fn run_vendor_command(app: &App, command: VendorCommand) -> anyhow::Result
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(StoreError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     eprintln!("Nothing was saved:\n{errors}");
                     Ok(ExitCode::from(2))
                 }
@@ -684,7 +685,7 @@ async fn import_assignments(
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let report = match app.import_assignments_csv(store.id, &text).await {
         Ok(report) => report,
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             eprintln!("{errors}");
             return Ok(ExitCode::from(2));
         }
@@ -724,7 +725,7 @@ async fn import_tracking(
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let report = match app.import_tracking_csv(store.id, vendor_id, &text).await {
         Ok(report) => report,
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             eprintln!("{errors}");
             return Ok(ExitCode::from(2));
         }
@@ -768,7 +769,7 @@ async fn run_inventory_command(app: &App, command: InventoryCommand) -> anyhow::
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(StoreError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     eprintln!("{errors}");
                     Ok(ExitCode::from(2))
                 }
@@ -823,7 +824,7 @@ async fn run_inventory_command(app: &App, command: InventoryCommand) -> anyhow::
                 .await
             {
                 Ok(report) => report,
-                Err(StoreError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     eprintln!("{errors}");
                     return Ok(ExitCode::from(2));
                 }

@@ -2,17 +2,21 @@
 
 use serde::{Deserialize, Serialize};
 
+use bigcommerce::StoreClient;
+
 use super::App;
-use super::stores::StoreError;
-use crate::channels::bigcommerce::catalog::{SyncError, import_catalog};
+use super::error::{AppError, SyncError};
+use crate::channels::bigcommerce::catalog::CatalogPages;
 use crate::db::catalog::{self, CATALOG_CURSOR, CatalogRow, ImportIssue, ImportRecord};
 use crate::db::jobs::{self, ClaimedJob, NewJob};
-use crate::db::{self, DbError, is_unique_violation};
+use crate::db::{DbError, is_unique_violation};
 use crate::domain::catalog::{ImportMode, ImportStatus, modified_since};
 use crate::jobs::JobOutcome;
 
 /// The job kind that runs (and resumes) a catalog import.
 pub const IMPORT_JOB: &str = "catalog.import";
+/// The tables an import fills, whose statistics it refreshes as they grow.
+const CATALOG_TABLES: &[&str] = &["bindings", "products", "variants"];
 /// Issues listed with a run; the count says how many there are in all.
 const ISSUES_SHOWN: i64 = 200;
 
@@ -44,7 +48,7 @@ impl App {
         &self,
         store_id: i64,
         mode: ImportMode,
-    ) -> Result<ImportView, StoreError> {
+    ) -> Result<ImportView, AppError> {
         self.store(store_id).await?;
         let since = match mode {
             ImportMode::Full => None,
@@ -76,15 +80,18 @@ impl App {
             self.wake_workers();
             return self.import_view(import_id).await;
         }
-        Err(StoreError::Db(DbError::Corrupt(
+        Err(AppError::Db(DbError::Corrupt(
             "could not start or join an import".into(),
         )))
     }
 
-    pub async fn import_view(&self, import_id: i64) -> Result<ImportView, StoreError> {
+    pub async fn import_view(&self, import_id: i64) -> Result<ImportView, AppError> {
         let run = catalog::get_import(&self.db, import_id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("import {import_id}")))?;
+            .ok_or_else(|| AppError::NotFound {
+                what: "import",
+                id: import_id.to_string(),
+            })?;
         let percent = run.counts.percent(run.status);
         let issue_count = catalog::count_import_issues(&self.db, import_id).await?;
         let issues = catalog::import_issues(&self.db, import_id, ISSUES_SHOWN).await?;
@@ -96,7 +103,7 @@ impl App {
         })
     }
 
-    pub async fn latest_import(&self, store_id: i64) -> Result<Option<ImportView>, StoreError> {
+    pub async fn latest_import(&self, store_id: i64) -> Result<Option<ImportView>, AppError> {
         match catalog::latest_import(&self.db, store_id).await? {
             Some(run) => Ok(Some(self.import_view(run.id).await?)),
             None => Ok(None),
@@ -109,7 +116,7 @@ impl App {
         search: &str,
         limit: i64,
         offset: i64,
-    ) -> Result<(Vec<CatalogRow>, i64), StoreError> {
+    ) -> Result<(Vec<CatalogRow>, i64), AppError> {
         Ok(catalog::search_catalog(&self.db, store_id, search, false, limit, offset).await?)
     }
 
@@ -130,7 +137,7 @@ impl App {
             Err(SyncError::Remote(bigcommerce::BcError::RateLimited { retry_after })) => {
                 JobOutcome::Snooze { delay: retry_after }
             }
-            Err(error) if is_transient(&error) && !last_attempt => {
+            Err(error) if error.is_transient() && !last_attempt => {
                 let message = format!("retrying after: {error}");
                 let _ = catalog::note_import_error(&self.db, import_id, &message).await;
                 JobOutcome::Retry {
@@ -158,13 +165,8 @@ impl App {
         let run = catalog::get_import(&self.db, import_id)
             .await?
             .unwrap_or(run);
-        let store = db::stores::get(&self.db, run.store_id)
-            .await?
-            .ok_or(DbError::Corrupt("import of a deleted store".into()))?;
-        let client = self
-            .store_client(&store)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
-        import_catalog(&self.db, &client, &run).await?;
+        let client = self.client_for(run.store_id).await?;
+        self.import_pages(&client, &run).await?;
         let finished = catalog::get_import(&self.db, import_id).await?;
         if let Some(done) = finished.filter(|r| r.status == ImportStatus::Completed) {
             tracing::info!(
@@ -181,11 +183,71 @@ impl App {
     }
 }
 
-fn is_transient(error: &SyncError) -> bool {
-    match error {
-        SyncError::Remote(e) => e.is_transient(),
-        // A database hiccup (lock timeout, lost connection) is worth another try.
-        SyncError::Db(DbError::Sqlx(_)) => true,
-        SyncError::Db(_) => false,
+impl App {
+    /// Runs (or resumes) an import until every page is stored and the run is finished. Each
+    /// page is stored in one transaction with the run's checkpoint (its last product id),
+    /// advanced by compare-and-set: a run that dies resumes after the last stored page, and a
+    /// runner whose lease was taken over finds the checkpoint moved and stops.
+    async fn import_pages(
+        &self,
+        client: &StoreClient,
+        run: &ImportRecord,
+    ) -> Result<(), SyncError> {
+        let mut after = run.last_product_id.max(0) as u64;
+        let mut pages_done = run.counts.pages_done;
+        let mut pages = CatalogPages::open(client, after, run.modified_since_ms).await?;
+        while let Some(page) = pages.next_page().await? {
+            pages_done += 1;
+            let mut tx = self.db.begin().await?;
+            let stored = catalog::store_page(
+                &mut tx,
+                run,
+                &page.products,
+                &page.issues,
+                after as i64,
+                page.last_id as i64,
+                pages_done + page.pages_left,
+            )
+            .await?;
+            if stored.is_none() {
+                tracing::info!(
+                    run = run.id,
+                    "another runner of this import is ahead; stopping this one"
+                );
+                tx.rollback().await?;
+                return Ok(());
+            }
+            tx.commit().await?;
+            tracing::debug!(
+                run = run.id,
+                page = pages_done,
+                last_id = page.last_id,
+                "catalog page stored"
+            );
+            if (pages_done as u64).is_power_of_two() {
+                // The tables are growing fast: keep the planner's picture of them current.
+                self.db.refresh_statistics(CATALOG_TABLES).await?;
+            }
+            after = page.last_id;
+        }
+        let mut run = catalog::get_import(&self.db, run.id)
+            .await?
+            .unwrap_or_else(|| run.clone());
+        if run.last_product_id != after as i64 {
+            tracing::info!(
+                run = run.id,
+                "another runner of this import is ahead; stopping this one"
+            );
+            return Ok(());
+        }
+        run.last_product_id = after as i64;
+        self.db.refresh_statistics(CATALOG_TABLES).await?;
+        let mut tx = self.db.begin().await?;
+        if catalog::finish_import(&mut tx, &run).await? {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(())
     }
 }

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use super::App;
-use super::stores::StoreError;
-use crate::channels::bigcommerce::catalog::SyncError;
+use super::error::{AppError, outcome};
+use crate::app::error::SyncError;
 use crate::channels::bigcommerce::inventory::InventoryItemPages;
 use crate::db::inventory::{self as stock, ItemAt, ItemKind, StoreItem, VendorStockTerms};
 use crate::db::{self, DbError, jobs, now_ms};
@@ -175,7 +175,7 @@ impl App {
         &self,
         vendor_id: i64,
         input: &StockInput,
-    ) -> Result<StockReport, StoreError> {
+    ) -> Result<StockReport, AppError> {
         let mut problems = Vec::new();
         if input.items.is_empty() {
             problems.push("send at least one item".to_owned());
@@ -208,7 +208,7 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(StoreError::Invalid(FieldErrors(vec![FieldError::new(
+            return Err(AppError::Invalid(FieldErrors(vec![FieldError::new(
                 "items",
                 problems.join("; "),
             )])));
@@ -236,10 +236,13 @@ impl App {
         &self,
         vendor_id: i64,
         levels: &[(Option<String>, String, i64)],
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), AppError> {
         db::vendors::get(&self.db, vendor_id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("vendor {vendor_id}")))?;
+            .ok_or_else(|| AppError::NotFound {
+                what: "vendor",
+                id: vendor_id.to_string(),
+            })?;
         let mut tx = self.db.begin().await?;
         let mut warehouses: HashMap<String, i64> = HashMap::new();
         let mut rows = Vec::with_capacity(levels.len());
@@ -270,7 +273,7 @@ impl App {
 
     /// Stores whose levels wharf publishes: the connected ones (a store whose credentials failed
     /// would only collect failed pushes).
-    async fn connected_store_ids(&self) -> Result<Vec<i64>, StoreError> {
+    async fn connected_store_ids(&self) -> Result<Vec<i64>, AppError> {
         Ok(self
             .list_stores()
             .await?
@@ -287,10 +290,10 @@ impl App {
         vendor_id: i64,
         text: &str,
         mapping: Option<&ColumnMapping>,
-    ) -> Result<StockImportReport, StoreError> {
+    ) -> Result<StockImportReport, AppError> {
         let default = ColumnMapping::default();
         let upload = parse_stock_csv(text, mapping.unwrap_or(&default))
-            .map_err(|m| StoreError::Invalid(FieldErrors(vec![FieldError::new("file", m)])))?;
+            .map_err(|m| AppError::Invalid(FieldErrors(vec![FieldError::new("file", m)])))?;
         let levels: Vec<(Option<String>, String, i64)> = upload
             .rows
             .iter()
@@ -310,7 +313,7 @@ impl App {
         &self,
         vendor_id: i64,
         input: &StockTermsInput,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), AppError> {
         let mut errors = FieldErrors::default();
         if !(0..=1_000_000).contains(&input.buffer) {
             errors.push(FieldError::new(
@@ -337,14 +340,17 @@ impl App {
             ));
         }
         if !errors.is_empty() {
-            return Err(StoreError::Invalid(errors));
+            return Err(AppError::Invalid(errors));
         }
         let matching = crate::domain::inventory::SkuMatching {
             case_insensitive: input.case_insensitive,
             strip_prefix: prefix.map(str::to_owned),
         };
         if !stock::set_vendor_terms(&self.db, vendor_id, input.buffer, stale, &matching).await? {
-            return Err(StoreError::NotFound(format!("vendor {vendor_id}")));
+            return Err(AppError::NotFound {
+                what: "vendor",
+                id: vendor_id.to_string(),
+            });
         }
         self.queue_pushes_everywhere().await?;
         Ok(())
@@ -355,21 +361,24 @@ impl App {
         &self,
         warehouse_id: i64,
         location_id: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), AppError> {
         if location_id < 1 {
-            return Err(StoreError::Invalid(FieldErrors(vec![FieldError::new(
+            return Err(AppError::Invalid(FieldErrors(vec![FieldError::new(
                 "location_id",
                 "A BigCommerce location id is 1 or more",
             )])));
         }
         if !stock::set_warehouse_location(&self.db, warehouse_id, location_id).await? {
-            return Err(StoreError::NotFound(format!("warehouse {warehouse_id}")));
+            return Err(AppError::NotFound {
+                what: "warehouse",
+                id: warehouse_id.to_string(),
+            });
         }
         self.queue_pushes_everywhere().await?;
         Ok(())
     }
 
-    async fn queue_pushes_everywhere(&self) -> Result<(), StoreError> {
+    async fn queue_pushes_everywhere(&self) -> Result<(), AppError> {
         let stores = self.connected_store_ids().await?;
         let mut tx = self.db.begin().await?;
         for store_id in stores {
@@ -385,10 +394,13 @@ impl App {
         &self,
         vendor_id: i64,
         input: &FeedInput,
-    ) -> Result<stock::Feed, StoreError> {
+    ) -> Result<stock::Feed, AppError> {
         db::vendors::get(&self.db, vendor_id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("vendor {vendor_id}")))?;
+            .ok_or_else(|| AppError::NotFound {
+                what: "vendor",
+                id: vendor_id.to_string(),
+            })?;
         let mut errors = FieldErrors::default();
         let url = match crate::feeds::check_feed_url(input.url.trim(), &self.feed_policy) {
             Ok(url) => Some(url),
@@ -405,7 +417,7 @@ impl App {
             ));
         }
         let Some(url) = url.filter(|_| errors.is_empty()) else {
-            return Err(StoreError::Invalid(errors));
+            return Err(AppError::Invalid(errors));
         };
         let mut shown = url.clone();
         shown.set_query(None);
@@ -430,10 +442,13 @@ impl App {
             .await?
             .into_iter()
             .find(|f| f.id == id)
-            .ok_or_else(|| StoreError::NotFound(format!("feed {id}")))
+            .ok_or_else(|| AppError::NotFound {
+                what: "feed",
+                id: id.to_string(),
+            })
     }
 
-    pub async fn feeds(&self, vendor_id: Option<i64>) -> Result<Vec<stock::Feed>, StoreError> {
+    pub async fn feeds(&self, vendor_id: Option<i64>) -> Result<Vec<stock::Feed>, AppError> {
         Ok(stock::feeds(&self.db, vendor_id).await?)
     }
 
@@ -442,12 +457,15 @@ impl App {
     pub async fn run_feed(
         &self,
         feed_id: i64,
-    ) -> Result<Result<StockImportReport, String>, StoreError> {
+    ) -> Result<Result<StockImportReport, String>, AppError> {
         let feed = stock::feeds(&self.db, None)
             .await?
             .into_iter()
             .find(|f| f.id == feed_id)
-            .ok_or_else(|| StoreError::NotFound(format!("feed {feed_id}")))?;
+            .ok_or_else(|| AppError::NotFound {
+                what: "feed",
+                id: feed_id.to_string(),
+            })?;
         let url = self.cipher.open(FEED_URL_PURPOSE, &feed.url_sealed)?;
         let outcome = match crate::feeds::fetch_feed(
             secrecy::ExposeSecret::expose_secret(&url),
@@ -461,7 +479,7 @@ impl App {
                 .await
             {
                 Ok(report) => Ok(report),
-                Err(StoreError::Invalid(fields)) => Err(fields.to_string()),
+                Err(AppError::Invalid(fields)) => Err(fields.to_string()),
                 Err(other) => return Err(other),
             },
         };
@@ -486,7 +504,7 @@ impl App {
     }
 
     /// Queues every feed whose interval has passed since its last run.
-    pub async fn queue_due_feeds(&self) -> Result<usize, StoreError> {
+    pub async fn queue_due_feeds(&self) -> Result<usize, AppError> {
         let now = now_ms();
         let mut queued = 0;
         for feed in stock::feeds(&self.db, None).await? {
@@ -518,7 +536,7 @@ impl App {
 
     /// The store's inventory as its page shows it: items BigCommerce refused and the last drift
     /// check's findings.
-    pub async fn inventory_view(&self, store_id: i64) -> Result<InventoryView, StoreError> {
+    pub async fn inventory_view(&self, store_id: i64) -> Result<InventoryView, AppError> {
         let items = stock::store_items(&self.db, store_id).await?;
         let sku_of: HashMap<(ItemKind, i64), String> = items
             .iter()
@@ -543,12 +561,15 @@ impl App {
     }
 
     /// The vendor's reported SKUs that match no tracked item of any store.
-    pub async fn unmatched_skus(&self, vendor_id: i64) -> Result<Vec<String>, StoreError> {
+    pub async fn unmatched_skus(&self, vendor_id: i64) -> Result<Vec<String>, AppError> {
         let terms = stock::vendor_terms(&self.db)
             .await?
             .into_iter()
             .find(|t| t.vendor_id == vendor_id)
-            .ok_or_else(|| StoreError::NotFound(format!("vendor {vendor_id}")))?;
+            .ok_or_else(|| AppError::NotFound {
+                what: "vendor",
+                id: vendor_id.to_string(),
+            })?;
         let mut matched_keys = HashSet::new();
         for store in db::stores::list(&self.db).await? {
             for item in stock::store_items(&self.db, store.id).await? {
@@ -701,12 +722,7 @@ impl App {
     }
 
     async fn push_holding_lease(&self, store_id: i64, full: bool) -> Result<PushReport, SyncError> {
-        let store = db::stores::get(&self.db, store_id)
-            .await?
-            .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
-        let client = self
-            .store_client(&store)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let client = self.client_for(store_id).await?;
         let published = stock::published(&self.db, store_id).await?;
         let mut changed: Vec<Level> = self
             .desired_levels(store_id)
@@ -796,12 +812,7 @@ impl App {
     /// differences (someone edited stock by hand, an app overwrote it) are recorded for the
     /// drift page, forgotten as confirmed, and fixed by the push queued right after.
     pub async fn check_drift(&self, store_id: i64) -> Result<DriftReport, SyncError> {
-        let store = db::stores::get(&self.db, store_id)
-            .await?
-            .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
-        let client = self
-            .store_client(&store)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let client = self.client_for(store_id).await?;
         let items = stock::store_items(&self.db, store_id).await?;
         let by_external: HashMap<(ItemKind, i64), &StoreItem> =
             items.iter().map(|i| ((i.kind, i.external_id), i)).collect();
@@ -863,7 +874,7 @@ impl App {
         Ok(report)
     }
 
-    pub async fn drift_report(&self, store_id: i64) -> Result<Vec<stock::Drift>, StoreError> {
+    pub async fn drift_report(&self, store_id: i64) -> Result<Vec<stock::Drift>, AppError> {
         Ok(stock::drift_report(&self.db, store_id).await?)
     }
 
@@ -899,7 +910,7 @@ impl App {
                     }
                     JobOutcome::Done
                 }
-                other => super::orders::outcome(other.map(drop)),
+                other => outcome(other.map(drop)),
             },
             Err(e) => JobOutcome::Fail {
                 error: format!("bad payload: {e}"),
@@ -919,9 +930,7 @@ impl App {
 
     pub async fn run_drift_job(&self, job: ClaimedJob) -> JobOutcome {
         match job.payload::<DriftJob>() {
-            Ok(DriftJob { store_id }) => {
-                super::orders::outcome(self.check_drift(store_id).await.map(drop))
-            }
+            Ok(DriftJob { store_id }) => outcome(self.check_drift(store_id).await.map(drop)),
             Err(e) => JobOutcome::Fail {
                 error: format!("bad payload: {e}"),
             },

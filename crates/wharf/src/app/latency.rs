@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::App;
-use super::stores::StoreError;
+use super::error::AppError;
 use crate::db::{self, now_ms};
 
 /// The flows measured, with what each measurement spans.
@@ -46,7 +46,7 @@ impl App {
     }
 
     /// Each flow's percentiles over the last hour.
-    pub async fn latency_last_hour(&self) -> Result<Vec<FlowLatency>, StoreError> {
+    pub async fn latency_last_hour(&self) -> Result<Vec<FlowLatency>, AppError> {
         let since = now_ms() - HOUR_MS;
         let mut flows = Vec::with_capacity(FLOWS.len());
         for (flow, measures) in FLOWS {

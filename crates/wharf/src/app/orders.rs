@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use super::App;
-use super::stores::StoreError;
-use crate::channels::bigcommerce::catalog::SyncError;
+use super::error::{AppError, outcome};
+use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, IncomingOrder, OrderEvent, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
@@ -89,12 +89,7 @@ impl App {
     /// Reads every order modified since the store's cursor, page by page; each page and the
     /// cursor it advances commit together.
     pub async fn poll_orders(&self, store_id: i64) -> Result<PollReport, SyncError> {
-        let store = db::stores::get(&self.db, store_id)
-            .await?
-            .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
-        let client = self
-            .store_client(&store)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let client = self.client_for(store_id).await?;
         let poll_started = now_ms();
         let since = db::cursors::get(&self.db, store_id, ORDERS_CURSOR)
             .await?
@@ -134,12 +129,7 @@ impl App {
 
     /// Re-reads one order (a webhook's hint) and stores it.
     pub async fn fetch_order(&self, store_id: i64, order_id: u64) -> Result<(), SyncError> {
-        let store = db::stores::get(&self.db, store_id)
-            .await?
-            .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
-        let client = self
-            .store_client(&store)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let client = self.client_for(store_id).await?;
         let Some(order) = read_order(&client, order_id).await? else {
             tracing::info!(
                 store_id,
@@ -263,7 +253,7 @@ impl App {
     }
 
     /// Routes again every order of the store that needs attention (after an assignment).
-    pub async fn reroute_needing_attention(&self, store_id: i64) -> Result<usize, StoreError> {
+    pub async fn reroute_needing_attention(&self, store_id: i64) -> Result<usize, AppError> {
         let waiting = orders::list_orders(
             &self.db,
             Some(store_id),
@@ -290,7 +280,7 @@ impl App {
     }
 
     /// How the order's unrouted lines would split now, without creating anything.
-    pub async fn preview_routing(&self, order_id: i64) -> Result<RoutingPreview, StoreError> {
+    pub async fn preview_routing(&self, order_id: i64) -> Result<RoutingPreview, AppError> {
         let order = self.order_summary(order_id).await?;
         let rules = db::vendors::routing_rules(&self.db, order.store_id).await?;
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
@@ -307,7 +297,7 @@ impl App {
         state: Option<RoutingState>,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<OrderSummary>, StoreError> {
+    ) -> Result<Vec<OrderSummary>, AppError> {
         Ok(orders::list_orders(&self.db, store_id, state, limit, offset).await?)
     }
 
@@ -317,11 +307,14 @@ impl App {
         &self,
         store_id: i64,
         status_ids: &[i64],
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<i64>, AppError> {
         let ids = crate::domain::order::parse_routed_statuses(status_ids)
-            .map_err(|e| StoreError::Invalid(crate::domain::FieldErrors(vec![e])))?;
+            .map_err(|e| AppError::Invalid(crate::domain::FieldErrors(vec![e])))?;
         if !db::stores::set_routed_statuses(&self.db, store_id, &ids).await? {
-            return Err(StoreError::NotFound(store_id.to_string()));
+            return Err(AppError::NotFound {
+                what: "store",
+                id: store_id.to_string(),
+            });
         }
         Ok(ids)
     }
@@ -330,7 +323,7 @@ impl App {
     pub async fn vendor_split(
         &self,
         orders: &[OrderSummary],
-    ) -> Result<HashMap<i64, String>, StoreError> {
+    ) -> Result<HashMap<i64, String>, AppError> {
         let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
         let names = self.vendor_names().await?;
         Ok(orders::vendors_by_order(&self.db, &ids)
@@ -346,11 +339,11 @@ impl App {
             .collect())
     }
 
-    pub async fn count_needing_attention(&self) -> Result<i64, StoreError> {
+    pub async fn count_needing_attention(&self) -> Result<i64, AppError> {
         Ok(orders::count_needing_attention(&self.db).await?)
     }
 
-    pub async fn order_detail(&self, order_id: i64) -> Result<OrderDetail, StoreError> {
+    pub async fn order_detail(&self, order_id: i64) -> Result<OrderDetail, AppError> {
         Ok(OrderDetail {
             order: self.order_summary(order_id).await?,
             purchase_orders: orders::purchase_orders(&self.db, Some(order_id), None, false).await?,
@@ -364,14 +357,17 @@ impl App {
         &self,
         vendor_id: i64,
         only_open: bool,
-    ) -> Result<Vec<PurchaseOrder>, StoreError> {
+    ) -> Result<Vec<PurchaseOrder>, AppError> {
         Ok(orders::purchase_orders(&self.db, None, Some(vendor_id), only_open).await?)
     }
 
-    async fn order_summary(&self, order_id: i64) -> Result<OrderSummary, StoreError> {
+    async fn order_summary(&self, order_id: i64) -> Result<OrderSummary, AppError> {
         orders::get_order(&self.db, order_id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))
+            .ok_or_else(|| AppError::NotFound {
+                what: "order",
+                id: order_id.to_string(),
+            })
     }
 
     pub(super) async fn store_policy(&self, store_id: i64) -> Result<StorePolicy, DbError> {
@@ -428,44 +424,5 @@ fn cancel_reason(order: &IncomingOrder) -> String {
         "archived".to_owned()
     } else {
         order.status_label.to_lowercase()
-    }
-}
-
-/// What a sync error means for the job that met it.
-pub(crate) fn outcome(result: Result<(), SyncError>) -> JobOutcome {
-    match result {
-        Ok(()) => JobOutcome::Done,
-        Err(SyncError::Remote(bigcommerce::BcError::RateLimited { retry_after })) => {
-            JobOutcome::Snooze { delay: retry_after }
-        }
-        Err(SyncError::Remote(e)) if e.is_transient() => JobOutcome::Retry {
-            error: e.to_string(),
-        },
-        Err(SyncError::Db(DbError::Sqlx(e))) => JobOutcome::Retry {
-            error: e.to_string(),
-        },
-        Err(SyncError::Db(e @ DbError::Conflict(_))) => JobOutcome::Retry {
-            error: e.to_string(),
-        },
-        Err(e) => JobOutcome::Fail {
-            error: e.to_string(),
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_concurrent_change_is_retried_and_unreadable_data_is_not() {
-        let conflict = outcome(Err(SyncError::Db(DbError::Conflict(
-            "bound meanwhile".into(),
-        ))));
-        assert!(
-            matches!(conflict, JobOutcome::Retry { error } if error.contains("bound meanwhile"))
-        );
-        let corrupt = outcome(Err(SyncError::Db(DbError::Corrupt("bad row".into()))));
-        assert!(matches!(corrupt, JobOutcome::Fail { .. }));
     }
 }

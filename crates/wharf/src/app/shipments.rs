@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use super::App;
+use super::error::{AppError, outcome};
 use super::orders::Source;
-use super::stores::StoreError;
-use crate::channels::bigcommerce::catalog::SyncError;
+use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::read_order;
 use crate::channels::bigcommerce::shipments::{
     OutgoingShipment, RemoteShipment, create_shipment, read_shipments,
@@ -24,7 +24,7 @@ use crate::channels::bigcommerce::shipments::{
 use crate::db::shipments::{
     self, Part, PartState, PushPlan, ShipmentRecord, ShipmentState, ShipmentView,
 };
-use crate::db::{self, DbError, bindings, jobs, orders};
+use crate::db::{DbError, bindings, jobs, orders};
 use crate::domain::carrier::{CarrierChoice, normalise_carrier};
 use crate::domain::shipment::{NewShipment, ShipmentInput, ShipmentLineInput, ShipmentSource};
 use crate::domain::tracking_csv::{RowError, TrackingRow, parse_tracking_csv};
@@ -76,7 +76,7 @@ impl App {
         vendor_id: Option<i64>,
         source: ShipmentSource,
         input: &ShipmentInput,
-    ) -> Result<ShipmentView, StoreError> {
+    ) -> Result<ShipmentView, AppError> {
         let mut tx = self.db.begin().await?;
         let id = record_in(&mut tx, purchase_order_id, vendor_id, source, input).await?;
         // Units shipped stay allocated until the vendor's next stock report (see
@@ -101,9 +101,9 @@ impl App {
         store_id: i64,
         vendor_id: Option<i64>,
         text: &str,
-    ) -> Result<TrackingReport, StoreError> {
+    ) -> Result<TrackingReport, AppError> {
         let upload = parse_tracking_csv(text)
-            .map_err(|m| StoreError::Invalid(FieldErrors(vec![FieldError::new("file", m)])))?;
+            .map_err(|m| AppError::Invalid(FieldErrors(vec![FieldError::new("file", m)])))?;
         let mut report = TrackingReport {
             errors: upload.errors,
             ..TrackingReport::default()
@@ -130,7 +130,7 @@ impl App {
         order_number: i64,
         rows: Vec<TrackingRow>,
         report: &mut TrackingReport,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), AppError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         let Some(order_id) = bindings::local_id(&mut conn, store_id, "order", order_number).await?
         else {
@@ -190,7 +190,7 @@ impl App {
                     report.shipments_recorded += 1;
                     report.lines_recorded += rows.len();
                 }
-                Err(StoreError::Invalid(fields)) => {
+                Err(AppError::Invalid(fields)) => {
                     let message = fields.to_string().replace('\n', "; ");
                     for row in &rows {
                         report.errors.push(RowError {
@@ -199,7 +199,7 @@ impl App {
                         });
                     }
                 }
-                Err(StoreError::Conflict(message)) => {
+                Err(AppError::Conflict(message)) => {
                     for row in &rows {
                         report.errors.push(RowError {
                             line: row.line,
@@ -215,13 +215,17 @@ impl App {
 
     /// Puts a failed or held shipment back in line for its push (the Retry button; for a held
     /// shipment, "push anyway").
-    pub async fn retry_shipment(&self, shipment_id: i64) -> Result<ShipmentView, StoreError> {
+    pub async fn retry_shipment(&self, shipment_id: i64) -> Result<ShipmentView, AppError> {
         let mut tx = self.db.begin().await?;
-        let view = shipments::get(&mut tx, shipment_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("shipment {shipment_id}")))?;
+        let view =
+            shipments::get(&mut tx, shipment_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound {
+                    what: "shipment",
+                    id: shipment_id.to_string(),
+                })?;
         if !shipments::release(&mut tx, shipment_id).await? {
-            return Err(StoreError::Conflict(format!(
+            return Err(AppError::Conflict(format!(
                 "Shipment {shipment_id} is {}: only a failed or held shipment can be retried",
                 view.state
             )));
@@ -245,22 +249,28 @@ impl App {
         Ok(view)
     }
 
-    pub async fn shipment(&self, shipment_id: i64) -> Result<ShipmentView, StoreError> {
+    pub async fn shipment(&self, shipment_id: i64) -> Result<ShipmentView, AppError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         shipments::get(&mut conn, shipment_id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("shipment {shipment_id}")))
+            .ok_or_else(|| AppError::NotFound {
+                what: "shipment",
+                id: shipment_id.to_string(),
+            })
     }
 
     /// The order a purchase order belongs to.
-    pub async fn order_of_purchase_order(&self, purchase_order_id: i64) -> Result<i64, StoreError> {
+    pub async fn order_of_purchase_order(&self, purchase_order_id: i64) -> Result<i64, AppError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         orders::order_of_purchase_order(&mut conn, purchase_order_id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("purchase order {purchase_order_id}")))
+            .ok_or_else(|| AppError::NotFound {
+                what: "purchase order",
+                id: purchase_order_id.to_string(),
+            })
     }
 
-    pub async fn order_shipments(&self, order_id: i64) -> Result<Vec<ShipmentView>, StoreError> {
+    pub async fn order_shipments(&self, order_id: i64) -> Result<Vec<ShipmentView>, AppError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         Ok(shipments::list(&mut conn, Some(order_id), None).await?)
     }
@@ -268,7 +278,7 @@ impl App {
     pub async fn run_push_job(&self, job: ClaimedJob) -> JobOutcome {
         match job.payload::<PushJob>() {
             Ok(PushJob { shipment_id }) => {
-                super::orders::outcome(self.push_shipment(shipment_id, &job.lease).await)
+                outcome(self.push_shipment(shipment_id, &job.lease).await)
             }
             Err(e) => JobOutcome::Fail {
                 error: format!("bad payload: {e}"),
@@ -278,7 +288,7 @@ impl App {
 
     pub async fn run_shipment_import_job(&self, job: ClaimedJob) -> JobOutcome {
         match job.payload::<ImportJob>() {
-            Ok(import) => super::orders::outcome(self.import_shipments(&import).await),
+            Ok(import) => outcome(self.import_shipments(&import).await),
             Err(e) => JobOutcome::Fail {
                 error: format!("bad payload: {e}"),
             },
@@ -304,12 +314,7 @@ impl App {
         if plan.order_cancelled && !plan.shipped_after_cancellation {
             return Ok(self.hold_after_cancellation(&plan).await?);
         }
-        let store = db::stores::get(&self.db, plan.store_id)
-            .await?
-            .ok_or(DbError::Corrupt(format!("no store {}", plan.store_id)))?;
-        let client = self
-            .store_client(&store)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let client = self.client_for(plan.store_id).await?;
         let mut pusher = Pusher {
             app: self,
             client: &client,
@@ -413,12 +418,7 @@ impl App {
         // read began, so the list may not show it.
         let bound_before_read = bindings::latest_id(&mut conn).await?;
         drop(conn);
-        let store = db::stores::get(&self.db, job.store_id)
-            .await?
-            .ok_or(DbError::Corrupt(format!("no store {}", job.store_id)))?;
-        let client = self
-            .store_client(&store)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let client = self.client_for(job.store_id).await?;
         let remote = read_shipments(&client, job.order_id as i64).await?;
         let mut tx = self.db.begin().await?;
         reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote, bound_before_read)
@@ -477,8 +477,11 @@ async fn record_in(
     vendor_id: Option<i64>,
     source: ShipmentSource,
     input: &ShipmentInput,
-) -> Result<i64, StoreError> {
-    let not_found = || StoreError::NotFound(format!("purchase order {purchase_order_id}"));
+) -> Result<i64, AppError> {
+    let not_found = || AppError::NotFound {
+        what: "purchase order",
+        id: purchase_order_id.to_string(),
+    };
     let (order_id, owner, status) = shipments::lock_purchase_order(tx, purchase_order_id)
         .await?
         .ok_or_else(not_found)?;
@@ -486,12 +489,12 @@ async fn record_in(
         return Err(not_found());
     }
     if status == "cancelled" {
-        return Err(StoreError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "Purchase order {purchase_order_id} is cancelled (its order was cancelled in BigCommerce): it takes no shipments"
         )));
     }
     let open_lines = shipments::shippable_lines(tx, purchase_order_id).await?;
-    let shipment = NewShipment::parse(input, &open_lines).map_err(StoreError::Invalid)?;
+    let shipment = NewShipment::parse(input, &open_lines).map_err(AppError::Invalid)?;
     let id = shipments::insert(
         tx,
         &ShipmentRecord {

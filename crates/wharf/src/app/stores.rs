@@ -5,30 +5,15 @@ use secrecy::SecretString;
 use serde::Serialize;
 
 use super::App;
+use super::error::AppError;
 use crate::channels::bigcommerce::connect::check_connection;
 use crate::db::{self, DbError, stores::NewStoreRow, stores::StoreRecord, stores::StoreRef};
 use crate::domain::connection::{CheckResult, ConnectionStatus};
 use crate::domain::store::{HashInUse, NewStore, NewStoreInput, StoreUrl, last4, masked};
 use crate::domain::{FieldError, FieldErrors};
-use crate::secrets::SecretKeyError;
 
 const CLIENT_SECRET: &str = "stores.client_secret";
 const ACCESS_TOKEN: &str = "stores.access_token";
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{0}")]
-    Invalid(FieldErrors),
-    #[error("no store named or numbered {0:?}")]
-    NotFound(String),
-    /// The request is valid but the record's state refuses it (e.g. a cancelled purchase order).
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Secret(#[from] SecretKeyError),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
 
 /// A store as shown to people and API clients: secrets masked to their last four characters.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -122,7 +107,7 @@ impl StoreView {
 impl App {
     /// Validates every field and saves the store with its secrets sealed. Nothing is saved when
     /// any field is invalid or the name is taken.
-    pub async fn add_store(&self, input: &NewStoreInput) -> Result<StoreView, StoreError> {
+    pub async fn add_store(&self, input: &NewStoreInput) -> Result<StoreView, AppError> {
         let parsed = NewStore::parse(input);
         let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
         let name_for_check = input.name.trim();
@@ -140,7 +125,7 @@ impl App {
         }
         let store = match parsed {
             Ok(store) if errors.is_empty() => store,
-            _ => return Err(StoreError::Invalid(errors)),
+            _ => return Err(AppError::Invalid(errors)),
         };
         let client_secret_sealed = self.cipher.seal(CLIENT_SECRET, &store.client_secret);
         let access_token_sealed = self.cipher.seal(ACCESS_TOKEN, &store.access_token);
@@ -169,10 +154,10 @@ impl App {
                         ),
                     ),
                 };
-                return Err(StoreError::Invalid(FieldErrors(vec![error])));
+                return Err(AppError::Invalid(FieldErrors(vec![error])));
             }
             Err(DbError::Duplicate(_)) => {
-                return Err(StoreError::Invalid(FieldErrors(vec![duplicate_name(
+                return Err(AppError::Invalid(FieldErrors(vec![duplicate_name(
                     store.name.as_str(),
                 )])));
             }
@@ -182,7 +167,7 @@ impl App {
         self.store(id).await
     }
 
-    pub async fn list_stores(&self) -> Result<Vec<StoreView>, StoreError> {
+    pub async fn list_stores(&self) -> Result<Vec<StoreView>, AppError> {
         Ok(db::stores::list(&self.db)
             .await?
             .iter()
@@ -190,27 +175,30 @@ impl App {
             .collect())
     }
 
-    pub async fn store(&self, id: i64) -> Result<StoreView, StoreError> {
+    pub async fn store(&self, id: i64) -> Result<StoreView, AppError> {
         Ok(StoreView::from_record(&self.store_record(id).await?))
     }
 
     /// A store by its name (case-insensitive) or, failing that, its numeric id: the CLI's handle.
-    pub async fn find_store(&self, name_or_id: &str) -> Result<StoreView, StoreError> {
+    pub async fn find_store(&self, name_or_id: &str) -> Result<StoreView, AppError> {
         if let Some(record) = db::stores::find_by_name(&self.db, name_or_id).await? {
             return Ok(StoreView::from_record(&record));
         }
         match name_or_id.parse::<i64>() {
-            Ok(id) => self
-                .store(id)
-                .await
-                .map_err(|_| StoreError::NotFound(name_or_id.to_owned())),
-            Err(_) => Err(StoreError::NotFound(name_or_id.to_owned())),
+            Ok(id) => self.store(id).await.map_err(|_| AppError::NotFound {
+                what: "store",
+                id: name_or_id.to_owned(),
+            }),
+            Err(_) => Err(AppError::NotFound {
+                what: "store",
+                id: name_or_id.to_owned(),
+            }),
         }
     }
 
     /// Runs every Connect check live against the store and records the outcome. A store whose
     /// hash an older store has is red without asking BigCommerce anything.
-    pub async fn connect_store(&self, id: i64) -> Result<StoreView, StoreError> {
+    pub async fn connect_store(&self, id: i64) -> Result<StoreView, AppError> {
         let record = self.store_record(id).await?;
         let report = match hash_held_by_another(&record) {
             Some(in_use) => in_use.connection_report(),
@@ -242,9 +230,9 @@ impl App {
     /// (`Conflict`, with the reason) for a store whose hash an older store has: every flow that
     /// reads or writes BigCommerce gets its client here, so such a store syncs nothing,
     /// whichever job or command asks.
-    pub fn store_client(&self, record: &StoreRecord) -> Result<StoreClient, StoreError> {
+    pub fn store_client(&self, record: &StoreRecord) -> Result<StoreClient, AppError> {
         if let Some(in_use) = hash_held_by_another(record) {
-            return Err(StoreError::Conflict(in_use.reason()));
+            return Err(AppError::Conflict(in_use.reason()));
         }
         let token: SecretString = self
             .cipher
@@ -252,12 +240,21 @@ impl App {
         Ok(self.bigcommerce.store(&record.store_hash, token))
     }
 
+    /// The client of a stored store, for flows that talk to BigCommerce: `NotFound` for a
+    /// store that is gone, `Conflict` for one that may not sync (see `store_client`).
+    pub async fn client_for(&self, store_id: i64) -> Result<StoreClient, AppError> {
+        let record = db::stores::get(&self.db, store_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("store", store_id))?;
+        self.store_client(&record)
+    }
+
     /// The store, if wharf may sync it: a store whose hash an older store has answers
     /// `Conflict` with the reason (for commands that would otherwise fail deep in a sync).
-    pub async fn syncable_store(&self, id: i64) -> Result<StoreView, StoreError> {
+    pub async fn syncable_store(&self, id: i64) -> Result<StoreView, AppError> {
         let store = self.store(id).await?;
         match store.hash_in_use_reason() {
-            Some(reason) => Err(StoreError::Conflict(reason)),
+            Some(reason) => Err(AppError::Conflict(reason)),
             None => Ok(store),
         }
     }
@@ -265,7 +262,7 @@ impl App {
     /// Logs a warning for every store whose hash an older store has (the same BigCommerce
     /// store added twice before wharf refused it), naming both: run at every start, so the
     /// operator hears of it even if nobody opens the store's page.
-    pub async fn warn_of_shared_store_hashes(&self) -> Result<(), StoreError> {
+    pub async fn warn_of_shared_store_hashes(&self) -> Result<(), AppError> {
         for shared in db::stores::shared_hashes(&self.db).await? {
             tracing::warn!(
                 store_hash = %shared.store_hash,
@@ -284,7 +281,7 @@ impl App {
     }
 
     /// The store that holds `store_hash` already, as the reason another may not have it.
-    async fn hash_in_use(&self, store_hash: &str) -> Result<Option<HashInUse>, StoreError> {
+    async fn hash_in_use(&self, store_hash: &str) -> Result<Option<HashInUse>, AppError> {
         Ok(db::stores::hash_holder(&self.db, store_hash)
             .await?
             .map(|holder| HashInUse {
@@ -293,10 +290,13 @@ impl App {
             }))
     }
 
-    async fn store_record(&self, id: i64) -> Result<StoreRecord, StoreError> {
+    async fn store_record(&self, id: i64) -> Result<StoreRecord, AppError> {
         db::stores::get(&self.db, id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(id.to_string()))
+            .ok_or_else(|| AppError::NotFound {
+                what: "store",
+                id: id.to_string(),
+            })
     }
 }
 

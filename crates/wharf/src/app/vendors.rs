@@ -4,7 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::App;
-use super::stores::StoreError;
+use super::error::AppError;
 use super::tokens::{digest, random_token};
 use crate::db::vendors::{self, VendorRecord};
 use crate::db::{self, DbError};
@@ -81,8 +81,8 @@ pub struct CsvReport {
 }
 
 impl App {
-    pub async fn add_vendor(&self, input: &VendorInput) -> Result<CreatedVendor, StoreError> {
-        let vendor = NewVendor::parse(input).map_err(StoreError::Invalid)?;
+    pub async fn add_vendor(&self, input: &VendorInput) -> Result<CreatedVendor, AppError> {
+        let vendor = NewVendor::parse(input).map_err(AppError::Invalid)?;
         let token = SecretString::from(format!("{TOKEN_PREFIX}{}", random_token(32)));
         let id = match vendors::insert(
             &self.db,
@@ -112,8 +112,8 @@ impl App {
         &self,
         id: i64,
         input: &VendorInput,
-    ) -> Result<VendorView, StoreError> {
-        let vendor = NewVendor::parse(input).map_err(StoreError::Invalid)?;
+    ) -> Result<VendorView, AppError> {
+        let vendor = NewVendor::parse(input).map_err(AppError::Invalid)?;
         match vendors::update(
             &self.db,
             id,
@@ -123,31 +123,40 @@ impl App {
         .await
         {
             Ok(true) => self.vendor(id).await,
-            Ok(false) => Err(StoreError::NotFound(format!("vendor {id}"))),
+            Ok(false) => Err(AppError::NotFound {
+                what: "vendor",
+                id: id.to_string(),
+            }),
             Err(DbError::Duplicate(_)) => Err(duplicate_vendor(vendor.name.as_str())),
             Err(e) => Err(e.into()),
         }
     }
 
-    pub async fn vendor(&self, id: i64) -> Result<VendorView, StoreError> {
+    pub async fn vendor(&self, id: i64) -> Result<VendorView, AppError> {
         let vendor = vendors::get(&self.db, id)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("vendor {id}")))?;
+            .ok_or_else(|| AppError::NotFound {
+                what: "vendor",
+                id: id.to_string(),
+            })?;
         Ok(VendorView::from(&vendor))
     }
 
     /// A vendor by its name (case-insensitive) or, failing that, its id: the CLI's handle.
-    pub async fn find_vendor(&self, name_or_id: &str) -> Result<VendorView, StoreError> {
+    pub async fn find_vendor(&self, name_or_id: &str) -> Result<VendorView, AppError> {
         if let Some(vendor) = vendors::find_by_name(&self.db, name_or_id).await? {
             return Ok(VendorView::from(&vendor));
         }
         match name_or_id.parse::<i64>() {
             Ok(id) => self.vendor(id).await,
-            Err(_) => Err(StoreError::NotFound(format!("vendor {name_or_id}"))),
+            Err(_) => Err(AppError::NotFound {
+                what: "vendor",
+                id: name_or_id.to_string(),
+            }),
         }
     }
 
-    pub async fn list_vendors(&self) -> Result<Vec<VendorView>, StoreError> {
+    pub async fn list_vendors(&self) -> Result<Vec<VendorView>, AppError> {
         Ok(vendors::list(&self.db)
             .await?
             .iter()
@@ -156,7 +165,7 @@ impl App {
     }
 
     /// The vendor a bearer token belongs to, if any.
-    pub async fn vendor_for_token(&self, token: &str) -> Result<Option<VendorView>, StoreError> {
+    pub async fn vendor_for_token(&self, token: &str) -> Result<Option<VendorView>, AppError> {
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
@@ -167,14 +176,14 @@ impl App {
     }
 
     /// Applies one assignment rule to a store.
-    pub async fn assign(&self, store_id: i64, rule: &AssignmentInput) -> Result<(), StoreError> {
+    pub async fn assign(&self, store_id: i64, rule: &AssignmentInput) -> Result<(), AppError> {
         self.store(store_id).await?;
         let vendor_named = |name: &str| {
             let name = name.trim().to_owned();
             async move {
                 match db::vendors::find_by_name(&self.db, &name).await? {
                     Some(v) => Ok(v.id),
-                    None => Err(StoreError::Invalid(FieldErrors(vec![FieldError::new(
+                    None => Err(AppError::Invalid(FieldErrors(vec![FieldError::new(
                         "vendor",
                         format!("No vendor named {name:?}"),
                     )]))),
@@ -227,7 +236,7 @@ impl App {
         &self,
         store_id: i64,
         csv_text: &str,
-    ) -> Result<CsvReport, StoreError> {
+    ) -> Result<CsvReport, AppError> {
         self.store(store_id).await?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
@@ -261,7 +270,7 @@ impl App {
                         self.assign(store_id, &AssignmentInput::Sku { sku, vendor })
                             .await
                             .map_err(|e| match e {
-                                StoreError::Invalid(fields) => fields.to_string(),
+                                AppError::Invalid(fields) => fields.to_string(),
                                 other => other.to_string(),
                             })
                     };
@@ -281,10 +290,10 @@ impl App {
     }
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
-    StoreError::Invalid(FieldErrors(vec![FieldError::new(field, message)]))
+fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(FieldErrors(vec![FieldError::new(field, message)]))
 }
 
-fn duplicate_vendor(name: &str) -> StoreError {
+fn duplicate_vendor(name: &str) -> AppError {
     invalid("name", format!("A vendor named {name:?} already exists"))
 }

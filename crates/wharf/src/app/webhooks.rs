@@ -5,6 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::App;
+use super::error::{SyncError, outcome};
 use super::tokens::random_token;
 use crate::channels::bigcommerce::webhooks::ensure_hooks;
 use crate::db::jobs::{self, ClaimedJob, NewJob};
@@ -94,22 +95,15 @@ impl App {
             return JobOutcome::Done;
         };
         let result = async {
-            let store = db::stores::get(&self.db, store_id)
-                .await?
-                .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
-            let client = self
-                .store_client(&store)
-                .map_err(|e| DbError::Corrupt(e.to_string()))?;
+            let client = self.client_for(store_id).await?;
             let secret = self.webhook_secret(store_id).await?;
-            Ok::<_, crate::channels::bigcommerce::catalog::SyncError>(
-                ensure_hooks(&client, &destination, secret.expose_secret()).await?,
-            )
+            Ok::<_, SyncError>(ensure_hooks(&client, &destination, secret.expose_secret()).await?)
         }
         .await;
         if let Ok(report) = &result {
             tracing::info!(store_id, ?report, "webhooks registered");
         }
-        super::orders::outcome(result.map(drop))
+        outcome(result.map(drop))
     }
 
     /// Takes a delivery: checks the secret, stores the event once, and queues a re-read of the

@@ -707,7 +707,7 @@ async fn list_warehouses(
     Ok(Json(
         crate::db::inventory::warehouses(&app.db, Some(vendor_id))
             .await
-            .map_err(crate::app::stores::StoreError::from)?,
+            .map_err(crate::app::error::AppError::from)?,
     ))
 }
 

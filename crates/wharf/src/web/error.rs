@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::app::stores::StoreError;
-use crate::channels::bigcommerce::catalog::SyncError;
+use crate::app::error::AppError;
+use crate::app::error::SyncError;
 use crate::domain::FieldErrors;
 
 #[derive(Debug, thiserror::Error)]
@@ -39,17 +39,18 @@ impl From<SyncError> for WebError {
     fn from(error: SyncError) -> Self {
         match error {
             SyncError::Remote(remote) => WebError::BigCommerce(remote.to_string()),
+            SyncError::Store(reason) => WebError::Conflict(reason),
             SyncError::Db(db) => WebError::Internal(db.to_string()),
         }
     }
 }
 
-impl From<StoreError> for WebError {
-    fn from(error: StoreError) -> Self {
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
         match error {
-            StoreError::Invalid(fields) => WebError::Invalid(fields),
-            StoreError::NotFound(_) => WebError::NotFound,
-            StoreError::Conflict(message) => WebError::Conflict(message),
+            AppError::Invalid(fields) => WebError::Invalid(fields),
+            AppError::NotFound { .. } => WebError::NotFound,
+            AppError::Conflict(message) => WebError::Conflict(message),
             other => WebError::Internal(other.to_string()),
         }
     }

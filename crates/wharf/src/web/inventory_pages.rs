@@ -13,8 +13,9 @@ use serde::Deserialize;
 
 use super::error::PageError;
 use crate::app::App;
+use crate::app::error::AppError;
 use crate::app::inventory::{FeedInput, InventoryView, StockTermsInput};
-use crate::app::stores::{StoreError, StoreView};
+use crate::app::stores::StoreView;
 use crate::app::vendors::VendorView;
 use crate::db::inventory::{Feed, VendorStockTerms};
 
@@ -60,7 +61,7 @@ impl InventoryPage {
         }
         let terms = crate::db::inventory::vendor_terms(&app.db)
             .await
-            .map_err(StoreError::from)?;
+            .map_err(AppError::from)?;
         let mut vendors = Vec::new();
         for vendor in app.list_vendors().await? {
             vendors.push(VendorSection {
@@ -107,18 +108,18 @@ async fn page(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
 }
 
 /// Renders the page with the outcome of an action; a refusal answers 422.
-async fn answer(app: &App, outcome: Result<String, StoreError>) -> Result<Response, PageError> {
+async fn answer(app: &App, outcome: Result<String, AppError>) -> Result<Response, PageError> {
     let mut page = InventoryPage::load(app).await?;
     match outcome {
         Ok(message) => {
             page.message = Some(message);
             Ok(page.into_response())
         }
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             page.problems = errors.iter().map(|e| e.to_string()).collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(StoreError::Conflict(message)) => {
+        Err(AppError::Conflict(message)) => {
             page.problems = vec![message];
             Ok((StatusCode::CONFLICT, page).into_response())
         }
@@ -139,14 +140,14 @@ async fn push(
 ) -> Result<Response, PageError> {
     app.store(store_id).await?;
     let outcome = match app.push_inventory_now(store_id, form.full.is_some()).await {
-        Ok(report) if report.busy => Err(StoreError::Conflict(
+        Ok(report) if report.busy => Err(AppError::Conflict(
             "Another push of this store is running; try again in a moment.".into(),
         )),
         Ok(report) => Ok(format!(
             "{} level(s) pushed in {} request(s); {} refused by BigCommerce.",
             report.pushed, report.requests, report.refused
         )),
-        Err(e) => Err(StoreError::Conflict(format!("The push stopped: {e}"))),
+        Err(e) => Err(AppError::Conflict(format!("The push stopped: {e}"))),
     };
     answer(&app, outcome).await
 }
@@ -161,7 +162,7 @@ async fn drift_check(
             "{} item(s) checked; {} difference(s), repaired by the push queued now.",
             report.items_checked, report.differences
         )),
-        Err(e) => Err(StoreError::Conflict(format!("The check stopped: {e}"))),
+        Err(e) => Err(AppError::Conflict(format!("The check stopped: {e}"))),
     };
     answer(&app, outcome).await
 }
@@ -213,13 +214,13 @@ async fn set_terms(
     Path(vendor_id): Path<i64>,
     Form(form): Form<TermsForm>,
 ) -> Result<Response, PageError> {
-    let number = |field: &'static str, text: &str| -> Result<Option<i64>, StoreError> {
+    let number = |field: &'static str, text: &str| -> Result<Option<i64>, AppError> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(None);
         }
         text.parse().map(Some).map_err(|_| {
-            StoreError::Invalid(crate::domain::FieldErrors(vec![
+            AppError::Invalid(crate::domain::FieldErrors(vec![
                 crate::domain::FieldError::new(field, format!("{text:?} is not a whole number")),
             ]))
         })

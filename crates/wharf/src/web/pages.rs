@@ -13,8 +13,9 @@ use serde::Deserialize;
 
 use crate::app::App;
 use crate::app::catalog::ImportView;
+use crate::app::error::AppError;
 use crate::app::orders::{OrderDetail, RoutingPreview};
-use crate::app::stores::{StoreError, StoreView};
+use crate::app::stores::StoreView;
 use crate::app::vendors::{AssignmentInput, CreatedVendor, VendorView};
 use crate::db::catalog::CatalogRow;
 use crate::db::orders::{OrderSummary, PurchaseOrder};
@@ -99,7 +100,7 @@ async fn create(
 ) -> Result<Response, PageError> {
     match app.add_store(&input).await {
         Ok(store) => Ok(Redirect::to(&format!("{BASE}/stores/{}", store.id)).into_response()),
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let page = NewStorePage {
                 signed_in: true,
                 input,
@@ -313,7 +314,7 @@ async fn assign_from_form(
             ));
             Ok(page.into_response())
         }
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             page.assignment_errors = errors.iter().map(|e| e.message.clone()).collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -348,7 +349,7 @@ async fn assign_from_csv_form(
                 .collect();
             Ok(page.into_response())
         }
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             page.assignment_errors = errors.iter().map(|e| e.message.clone()).collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -371,7 +372,7 @@ async fn add_vendor(
             page.created_token = created_token;
             Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
         }
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let mut page = VendorsPage::load(&app).await?;
             page.input = input;
             page.errors = errors;
@@ -465,7 +466,7 @@ async fn upload_tracking(
                 .collect();
             Ok(page.into_response())
         }
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             page.tracking_errors = errors.iter().map(|e| e.message.clone()).collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -593,7 +594,7 @@ async fn record_shipment(
         app.record_shipment(purchase_order_id, None, ShipmentSource::Operator, &input)
             .await
     } else {
-        Err(StoreError::Invalid(bad_quantities))
+        Err(AppError::Invalid(bad_quantities))
     };
     match outcome {
         Ok(shipment) => Ok(Redirect::to(&format!(
@@ -601,13 +602,13 @@ async fn record_shipment(
             shipment.order_id, shipment.id
         ))
         .into_response()),
-        Err(error @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => {
+        Err(error @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let order_id = app.order_of_purchase_order(purchase_order_id).await?;
             let mut page = OrderPage::load(&app, order_id).await?;
             page.shipment_form_po = Some(purchase_order_id);
             page.shipment_errors = match error {
-                StoreError::Invalid(errors) => errors,
-                StoreError::Conflict(message) => FieldErrors(vec![crate::domain::FieldError::new(
+                AppError::Invalid(errors) => errors,
+                AppError::Conflict(message) => FieldErrors(vec![crate::domain::FieldError::new(
                     "purchase_order",
                     message,
                 )]),
@@ -647,7 +648,7 @@ async fn dashboard(State(app): State<App>) -> Result<impl IntoResponse, PageErro
     let (_, products) = app.search_catalog(None, "", 1, 0).await?;
     let failed_jobs = crate::db::jobs::count_by_status(&app.db)
         .await
-        .map_err(StoreError::from)?
+        .map_err(AppError::from)?
         .into_iter()
         .find(|(status, _)| *status == crate::db::jobs::JobStatus::Failed)
         .map_or(0, |(_, n)| n);
@@ -665,7 +666,7 @@ async fn dashboard(State(app): State<App>) -> Result<impl IntoResponse, PageErro
         failed_jobs,
         flows: crate::db::dashboard::flow_counts(&app.db)
             .await
-            .map_err(StoreError::from)?,
+            .map_err(AppError::from)?,
     })
 }
 
@@ -677,7 +678,7 @@ async fn edit_vendor(
 ) -> Result<Response, PageError> {
     match app.update_vendor(id, &input).await {
         Ok(_) => Ok(Redirect::to("/vendors").into_response()),
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let mut page = VendorsPage::load(&app).await?;
             page.errors = errors;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -706,7 +707,7 @@ async fn set_routing(
         .collect();
     let result = match parsed {
         Ok(ids) => app.set_routed_statuses(id, &ids).await.map(drop),
-        Err(_) => Err(StoreError::Invalid(FieldErrors(vec![
+        Err(_) => Err(AppError::Invalid(FieldErrors(vec![
             crate::domain::FieldError::new(
                 "routed_status_ids",
                 format!("{:?} is not a list of status ids like 11, 9", form.statuses),
@@ -715,7 +716,7 @@ async fn set_routing(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response()),
-        Err(StoreError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let page = StorePage {
                 signed_in: true,
                 store: app.store(id).await?,

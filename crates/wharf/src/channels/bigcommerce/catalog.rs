@@ -1,11 +1,10 @@
-//! Importing the store's catalog: BigCommerce products and variants become wharf's.
+//! Reading the store's catalog: BigCommerce products and variants become wharf's.
 //!
 //! Products are read 250 at a time with their variants inline, in id order by keyset
-//! (`id:greater` the last id stored), so a product deleted mid-run cannot shift a page and make
-//! the run skip another. Each page is stored in one transaction together with the run's
-//! checkpoint (the last id), so a run that dies resumes after the last stored page.
-//! Brands are read once per run. A product whose `variants` did not come inline has them read
-//! separately, many products per request.
+//! (`id:greater` the last id read), so a product deleted mid-run cannot shift a page and make
+//! the run skip another. Brands are read once per run. A product whose `variants` did not come
+//! inline has them read separately, many products per request. Storing pages and the run's
+//! checkpoint is `app::catalog`'s.
 
 use std::collections::HashMap;
 
@@ -15,49 +14,65 @@ use bigcommerce::{
     UnreadableRow, Variant,
 };
 
-use crate::db::catalog::{self, ImportRecord};
-use crate::db::{Db, DbError};
 use crate::domain::catalog::{CatalogProduct, CatalogVariant, InventoryTracking, normalize_code};
 use crate::domain::catalog_issues::{DataIssue, DataIssueKind, check_product};
 
-/// The tables an import fills, whose statistics it refreshes as they grow.
-const CATALOG_TABLES: &[&str] = &["bindings", "products", "variants"];
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(transparent)]
-    Remote(#[from] BcError),
-    #[error(transparent)]
-    Db(#[from] DbError),
+/// The store's products in id order, a page of 250 at a time, each page mapped with what it
+/// had odd about it. Keyset-paged (`id:greater` the last id read) and bounded
+/// (`bigcommerce::PageBound`).
+pub struct CatalogPages<'a> {
+    client: &'a StoreClient,
+    brands: HashMap<u64, String>,
+    modified_since_ms: Option<i64>,
+    after: u64,
+    bound: PageBound,
+    finished: bool,
 }
 
-impl From<sqlx::Error> for SyncError {
-    fn from(error: sqlx::Error) -> Self {
-        SyncError::Db(error.into())
+/// One page of the catalog, ready to store.
+pub struct CatalogPage {
+    pub products: Vec<CatalogProduct>,
+    pub issues: Vec<DataIssue>,
+    /// The highest product id of the page: where the next page starts.
+    pub last_id: u64,
+    /// Pages left after this one, as BigCommerce counts them (for the progress bar).
+    pub pages_left: i64,
+}
+
+impl<'a> CatalogPages<'a> {
+    /// Products after id `after` (0 for all), modified since `modified_since_ms` if given.
+    /// Reads the store's brands once, to name each product's.
+    pub async fn open(
+        client: &'a StoreClient,
+        after: u64,
+        modified_since_ms: Option<i64>,
+    ) -> Result<CatalogPages<'a>, BcError> {
+        let brands = client
+            .all_brands()
+            .await?
+            .into_iter()
+            .map(|Brand { id, name }| (id, name))
+            .collect();
+        Ok(CatalogPages {
+            client,
+            brands,
+            modified_since_ms,
+            after,
+            bound: PageBound::new("v3/catalog/products", PageWalk::Keyset),
+            finished: false,
+        })
     }
-}
 
-/// Runs (or resumes) an import until every page is stored and the run is finished.
-pub async fn import_catalog(
-    db: &Db,
-    client: &StoreClient,
-    run: &ImportRecord,
-) -> Result<(), SyncError> {
-    let brands: HashMap<u64, String> = client
-        .all_brands()
-        .await?
-        .into_iter()
-        .map(|Brand { id, name }| (id, name))
-        .collect();
-    let mut after = run.last_product_id.max(0) as u64;
-    let mut pages_done = run.counts.pages_done;
-    let mut bound = PageBound::new("v3/catalog/products", PageWalk::Keyset);
-    loop {
+    /// The next page, or `None` after the last.
+    pub async fn next_page(&mut self) -> Result<Option<CatalogPage>, BcError> {
+        if self.finished {
+            return Ok(None);
+        }
         let query = ProductQuery {
             limit: MAX_V3_PAGE_SIZE,
             include_variants: true,
-            id_greater: (after > 0).then_some(after),
-            date_modified_min: run
+            id_greater: (self.after > 0).then_some(self.after),
+            date_modified_min: self
                 .modified_since_ms
                 .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
             sort: Some(ProductSort {
@@ -66,94 +81,50 @@ pub async fn import_catalog(
             }),
             ..ProductQuery::default()
         };
-        let page = client.products_page(&query).await?;
+        let page = self.client.products_page(&query).await?;
         // With keyset paging the total counts what is left, this page included.
         let pages_left = page
             .pagination
             .as_ref()
-            .map_or(1, |p| i64::from(p.total_pages).max(1));
-        let more = bound.after_v3_page(&page, MAX_V3_PAGE_SIZE, |product| product.id)?;
+            .map_or(0, |p| i64::from(p.total_pages).max(1) - 1);
+        self.finished = !self
+            .bound
+            .after_v3_page(&page, MAX_V3_PAGE_SIZE, |product| product.id)?;
         let read_ids = page.data.iter().map(|p| p.id);
         let unreadable_ids = page.unreadable.iter().filter_map(|row| row.id);
         let Some(last_id) = read_ids.chain(unreadable_ids).max() else {
-            break;
+            self.finished = true;
+            return Ok(None);
         };
-        if last_id <= after {
+        if last_id <= self.after {
             // Keyset paging asked for ids after `after`: an answer without any is not the next
             // page, and storing it would move the checkpoint backwards.
             return Err(BcError::BrokenPaging {
                 request: "GET v3/catalog/products".into(),
-                problem: format!("asked for products after id {after}, it answered none"),
-            }
-            .into());
+                problem: format!(
+                    "asked for products after id {}, it answered none",
+                    self.after
+                ),
+            });
         }
+        self.after = last_id;
         let mut issues: Vec<DataIssue> = page.unreadable.iter().map(unreadable_product).collect();
-        let products = with_all_variants(client, page.data, &mut issues).await?;
-        let products: Vec<CatalogProduct> = products
+        let products = with_all_variants(self.client, page.data, &mut issues)
+            .await?
             .into_iter()
             .map(|(product, variants)| {
-                let (product, found) = to_catalog_product(product, variants, &brands);
+                let (product, found) = to_catalog_product(product, variants, &self.brands);
                 issues.extend(found);
                 product
             })
             .collect();
-
-        pages_done += 1;
-        let pages_total = pages_done - 1 + pages_left;
-        let mut tx = db.begin().await?;
-        let stored = catalog::store_page(
-            &mut tx,
-            run,
-            &products,
-            &issues,
-            after as i64,
-            last_id as i64,
-            pages_total,
-        )
-        .await?;
-        if stored.is_none() {
-            tracing::info!(
-                run = run.id,
-                "another runner of this import is ahead; stopping this one"
-            );
-            tx.rollback().await?;
-            return Ok(());
-        }
-        tx.commit().await?;
-        tracing::debug!(
-            run = run.id,
-            page = pages_done,
+        Ok(Some(CatalogPage {
+            products,
+            issues,
             last_id,
-            "catalog page stored"
-        );
-        if (pages_done as u64).is_power_of_two() {
-            // The tables are growing fast: keep the planner's picture of them current.
-            db.refresh_statistics(CATALOG_TABLES).await?;
-        }
-        after = last_id;
-        if !more {
-            break;
-        }
+            pages_left: if self.finished { 0 } else { pages_left },
+        }))
     }
-    let mut run = catalog::get_import(db, run.id)
-        .await?
-        .unwrap_or_else(|| run.clone());
-    if run.last_product_id != after as i64 {
-        tracing::info!(
-            run = run.id,
-            "another runner of this import is ahead; stopping this one"
-        );
-        return Ok(());
-    }
-    run.last_product_id = after as i64;
-    db.refresh_statistics(CATALOG_TABLES).await?;
-    let mut tx = db.begin().await?;
-    if catalog::finish_import(&mut tx, &run).await? {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-    }
-    Ok(())
 }
 
 /// Pairs each product with all its variants, reading separately those not inlined; a variant
