@@ -183,8 +183,8 @@ impl Settings {
     }
 
     /// What `serve` and `worker` queue and tidy on their own.
-    pub fn schedules(&self) -> crate::startup::Schedules {
-        crate::startup::Schedules {
+    pub fn schedules(&self) -> crate::app::jobs::Schedules {
+        crate::app::jobs::Schedules {
             order_polls: Some(std::time::Duration::from_secs(self.order_poll_secs.max(1))),
             drift_checks: std::time::Duration::from_secs(self.drift_check_secs.max(60)),
             job_history: std::time::Duration::from_secs(self.job_history_days.max(1) * 86_400),

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::app::App;
+use crate::app::jobs::Schedules;
 use crate::channels;
 use crate::config::Settings;
 use crate::db::{Db, WorkerLock};
@@ -48,139 +49,7 @@ impl App {
 
 /// The job handlers of this version of wharf, one per job kind.
 pub fn job_handlers(app: &App) -> Handlers {
-    let (importer, poller, fetcher, registrar) =
-        (app.clone(), app.clone(), app.clone(), app.clone());
-    let (pusher, shipment_importer) = (app.clone(), app.clone());
-    let (stock_pusher, drift_checker, feed_runner) = (app.clone(), app.clone(), app.clone());
-    Handlers::default()
-        .register(crate::app::catalog::IMPORT_JOB, move |job| {
-            let app = importer.clone();
-            async move { app.run_import_job(job).await }
-        })
-        .register(crate::app::orders::POLL_JOB, move |job| {
-            let app = poller.clone();
-            async move { app.run_poll_job(job).await }
-        })
-        .register(crate::app::orders::FETCH_JOB, move |job| {
-            let app = fetcher.clone();
-            async move { app.run_fetch_job(job).await }
-        })
-        .register(crate::app::webhooks::REGISTER_JOB, move |job| {
-            let app = registrar.clone();
-            async move { app.run_register_job(job).await }
-        })
-        .register(crate::app::shipments::PUSH_JOB, move |job| {
-            let app = pusher.clone();
-            async move { app.run_push_job(job).await }
-        })
-        .register(crate::app::shipments::IMPORT_JOB, move |job| {
-            let app = shipment_importer.clone();
-            async move { app.run_shipment_import_job(job).await }
-        })
-        .register(crate::app::inventory::PUSH_JOB, move |job| {
-            let app = stock_pusher.clone();
-            async move { app.run_inventory_push_job(job).await }
-        })
-        .register(crate::app::inventory::DRIFT_JOB, move |job| {
-            let app = drift_checker.clone();
-            async move { app.run_drift_job(job).await }
-        })
-        .register(crate::app::inventory::FEED_JOB, move |job| {
-            let app = feed_runner.clone();
-            async move { app.run_feed_job(job).await }
-        })
-}
-
-/// Queues an order poll of every connected store every `interval`: the reconciliation that
-/// catches what webhooks miss. Several processes may do this; the job's dedupe key collapses
-/// their polls into one.
-async fn schedule_order_polls(app: App, interval: Duration, mut stop: watch::Receiver<bool>) {
-    loop {
-        match app.list_stores().await {
-            Ok(stores) => {
-                for store in stores.iter().filter(|s| s.is_connected()) {
-                    if let Err(e) = app.queue_order_poll(store.id).await {
-                        tracing::warn!(store_id = store.id, error = %e, "could not queue an order poll");
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not list stores to poll"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = stop.wait_for(|stop| *stop) => return,
-        }
-    }
-}
-
-/// Queues stock feeds as they fall due, and a drift check of every connected store every
-/// `drift_every`. Like the polls, several processes may do this; dedupe keys collapse them.
-async fn schedule_inventory(app: App, drift_every: Duration, mut stop: watch::Receiver<bool>) {
-    const TICK: Duration = Duration::from_secs(30);
-    let mut next_drift_check = tokio::time::Instant::now() + drift_every;
-    loop {
-        if let Err(e) = app.queue_due_feeds().await {
-            tracing::warn!(error = %e, "could not queue stock feeds");
-        }
-        if tokio::time::Instant::now() >= next_drift_check {
-            next_drift_check += drift_every;
-            match app.list_stores().await {
-                Ok(stores) => {
-                    for store in stores.iter().filter(|s| s.is_connected()) {
-                        if let Err(e) = app.queue_drift_check(store.id).await {
-                            tracing::warn!(store_id = store.id, error = %e, "could not queue a drift check");
-                        }
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "could not list stores for drift checks"),
-            }
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(TICK) => {}
-            _ = stop.wait_for(|stop| *stop) => return,
-        }
-    }
-}
-
-/// Deletes finished jobs older than `keep`, at start and then hourly: the Activity page shows
-/// recent history, and a queue that only grows slows every claim. Failed jobs stay until an
-/// operator retries them. Several processes may do this; deleting twice deletes nothing.
-async fn schedule_job_history_pruning(app: App, keep: Duration, mut stop: watch::Receiver<bool>) {
-    const EVERY: Duration = Duration::from_secs(3600);
-    loop {
-        let before_ms = crate::db::now_ms() - keep.as_millis() as i64;
-        match crate::db::jobs::prune_history(&app.db, before_ms).await {
-            Ok(0) => {}
-            Ok(deleted) => tracing::info!(deleted, "pruned finished jobs"),
-            Err(e) => tracing::warn!(error = %e, "could not prune finished jobs"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(EVERY) => {}
-            _ = stop.wait_for(|stop| *stop) => return,
-        }
-    }
-}
-
-/// What a worker process queues and tidies by itself, besides running the jobs others enqueue.
-#[derive(Clone, Copy, Debug)]
-pub struct Schedules {
-    /// Order polls of every connected store, with stock feeds and drift checks. `None` runs none
-    /// of them (tests queue what they need).
-    pub order_polls: Option<Duration>,
-    /// How often each connected store's levels are compared with BigCommerce's.
-    pub drift_checks: Duration,
-    /// How long finished jobs stay in the queue's history (the Activity page).
-    pub job_history: Duration,
-}
-
-impl Default for Schedules {
-    fn default() -> Self {
-        Schedules {
-            order_polls: None,
-            drift_checks: Duration::from_secs(3600),
-            job_history: Duration::from_secs(7 * 24 * 3600),
-        }
-    }
+    crate::app::jobs::handlers(app)
 }
 
 /// A bound HTTP server plus the job worker, not yet running.
@@ -342,19 +211,7 @@ pub fn start_workers(
     let worker =
         Worker::new(app.db.clone(), job_handlers(app), config).with_waker(app.job_waker.clone());
     let worker = tokio::spawn(worker.run(stop.clone()));
-    tokio::spawn(schedule_job_history_pruning(
-        app.clone(),
-        schedules.job_history,
-        stop.clone(),
-    ));
-    if let Some(interval) = schedules.order_polls {
-        tokio::spawn(schedule_order_polls(app.clone(), interval, stop.clone()));
-        tokio::spawn(schedule_inventory(
-            app.clone(),
-            schedules.drift_checks,
-            stop,
-        ));
-    }
+    schedules.start(app, stop);
     RunningWorkers {
         worker,
         _lock: lock,

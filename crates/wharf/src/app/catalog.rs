@@ -1,29 +1,22 @@
 //! Importing products and reading the catalog.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use bigcommerce::StoreClient;
 
 use super::App;
 use super::error::{AppError, SyncError};
+use super::jobs::CatalogImport;
 use crate::channels::bigcommerce::catalog::CatalogPages;
 use crate::db::catalog::{self, CATALOG_CURSOR, CatalogRow, ImportIssue, ImportRecord};
-use crate::db::jobs::{self, ClaimedJob, NewJob};
 use crate::db::{DbError, is_unique_violation};
 use crate::domain::catalog::{ImportMode, ImportStatus, modified_since};
 use crate::jobs::JobOutcome;
 
-/// The job kind that runs (and resumes) a catalog import.
-pub const IMPORT_JOB: &str = "catalog.import";
 /// The tables an import fills, whose statistics it refreshes as they grow.
 const CATALOG_TABLES: &[&str] = &["bindings", "products", "variants"];
 /// Issues listed with a run; the count says how many there are in all.
 const ISSUES_SHOWN: i64 = 200;
-
-#[derive(Debug, Serialize, Deserialize)]
-struct ImportJob {
-    import_id: i64,
-}
 
 /// A run as the progress bar, the API and the CLI show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -68,8 +61,9 @@ impl App {
                 Err(DbError::Sqlx(e)) if is_unique_violation(&e) => continue,
                 Err(e) => return Err(e.into()),
             };
-            let job = NewJob::new(IMPORT_JOB, &ImportJob { import_id }).store(store_id);
-            jobs::enqueue(&mut tx, &job).await?;
+            CatalogImport { import_id }
+                .enqueue(&mut tx, store_id)
+                .await?;
             tx.commit().await.map_err(DbError::from)?;
             tracing::info!(
                 store_id,
@@ -120,18 +114,11 @@ impl App {
         Ok(catalog::search_catalog(&self.db, store_id, search, false, limit, offset).await?)
     }
 
-    /// The `catalog.import` job: runs or resumes the run from its checkpoint.
-    pub async fn run_import_job(&self, job: ClaimedJob) -> JobOutcome {
-        let ImportJob { import_id } = match job.payload() {
-            Ok(payload) => payload,
-            Err(e) => {
-                return JobOutcome::Fail {
-                    error: format!("bad payload: {e}"),
-                };
-            }
-        };
+    /// Runs or resumes an import run from its checkpoint (the `catalog.import` job): a
+    /// transient failure retries, unless this was the last attempt; anything else fails the
+    /// run with its reason.
+    pub(crate) async fn run_import(&self, import_id: i64, last_attempt: bool) -> JobOutcome {
         let outcome = self.import_once(import_id).await;
-        let last_attempt = job.attempt >= job.max_attempts;
         match outcome {
             Ok(()) => JobOutcome::Done,
             Err(SyncError::Remote(bigcommerce::BcError::RateLimited { retry_after })) => {

@@ -8,22 +8,19 @@ use std::time::Duration;
 
 use bigcommerce::{Adjustment, BcError, ItemKey, StoreClient};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use super::App;
 use super::error::{AppError, outcome};
+use super::jobs::{DriftCheck, FeedFetch, InventoryPush};
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::inventory::InventoryItemPages;
 use crate::db::inventory::{self as stock, ItemAt, ItemKind, StoreItem, VendorStockTerms};
-use crate::db::{self, DbError, jobs, now_ms};
+use crate::db::{self, DbError, now_ms};
 use crate::domain::inventory::{Stocked, VendorTerms, published_levels};
 use crate::domain::stock_csv::{ColumnMapping, parse_stock_csv};
 use crate::domain::{FieldError, FieldErrors};
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
+use crate::jobs::JobOutcome;
 
-pub const PUSH_JOB: &str = "inventory.push";
-pub const DRIFT_JOB: &str = "inventory.drift";
-pub const FEED_JOB: &str = "inventory.feed";
 const FEED_URL_PURPOSE: &str = "stock_feeds.url";
 /// Feeds are fetched at most this often, and at least once a week.
 const FEED_INTERVALS: std::ops::RangeInclusive<i64> = 60..=7 * 24 * 3600;
@@ -36,23 +33,6 @@ pub const MAX_STOCK_ITEMS_PER_CALL: usize = 10_000;
 /// request, so this is how long a killed worker's push blocks the store's next one.
 const PUSH_LEASE_MS: i64 = 30 * 1000;
 const ADJUSTMENT_REASON: &str = "wharf: vendor stock";
-
-#[derive(Debug, Serialize, Deserialize)]
-struct PushJob {
-    store_id: i64,
-    #[serde(default)]
-    full: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct DriftJob {
-    store_id: i64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct FeedJob {
-    feed_id: i64,
-}
 
 /// A stock feed to add: the URL of a CSV, how often to fetch it, and its columns.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -264,7 +244,9 @@ impl App {
         }
         stock::set_stock(&mut tx, vendor_id, &rows).await?;
         for store_id in self.connected_store_ids().await? {
-            queue_inventory_push(&mut tx, store_id, self.inventory_push_delay).await?;
+            InventoryPush::of_changes(store_id)
+                .enqueue(&mut tx, self.inventory_push_delay)
+                .await?;
         }
         tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();
@@ -382,7 +364,9 @@ impl App {
         let stores = self.connected_store_ids().await?;
         let mut tx = self.db.begin().await?;
         for store_id in stores {
-            queue_inventory_push(&mut tx, store_id, self.inventory_push_delay).await?;
+            InventoryPush::of_changes(store_id)
+                .enqueue(&mut tx, self.inventory_push_delay)
+                .await?;
         }
         tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();
@@ -496,9 +480,7 @@ impl App {
     }
 
     async fn queue_feed(&self, feed_id: i64) -> Result<(), DbError> {
-        let job =
-            NewJob::new(FEED_JOB, &FeedJob { feed_id }).dedupe_key(format!("{FEED_JOB}:{feed_id}"));
-        jobs::enqueue_now(&self.db, &job).await?;
+        FeedFetch { feed_id }.enqueue(&self.db).await?;
         self.wake_workers();
         Ok(())
     }
@@ -517,21 +499,6 @@ impl App {
             }
         }
         Ok(queued)
-    }
-
-    pub async fn run_feed_job(&self, job: ClaimedJob) -> JobOutcome {
-        match job.payload::<FeedJob>() {
-            // A feed that fails is recorded and tried again at its next interval, not retried now.
-            Ok(FeedJob { feed_id }) => match self.run_feed(feed_id).await {
-                Ok(_) => JobOutcome::Done,
-                Err(e) => JobOutcome::Retry {
-                    error: e.to_string(),
-                },
-            },
-            Err(e) => JobOutcome::Fail {
-                error: format!("bad payload: {e}"),
-            },
-        }
     }
 
     /// The store's inventory as its page shows it: items BigCommerce refused and the last drift
@@ -868,7 +835,9 @@ impl App {
                 .collect();
             stock::forget_confirmed(&self.db, store_id, &items).await?;
             let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
-            queue_inventory_push(&mut conn, store_id, Duration::ZERO).await?;
+            InventoryPush::of_changes(store_id)
+                .enqueue(&mut conn, Duration::ZERO)
+                .await?;
             self.wake_workers();
         }
         Ok(report)
@@ -880,41 +849,39 @@ impl App {
 
     /// Queues a push of the store's levels now (all of them with `full`).
     pub async fn queue_full_push(&self, store_id: i64, full: bool) -> Result<(), DbError> {
-        let job = NewJob::new(PUSH_JOB, &PushJob { store_id, full })
-            .store(store_id)
-            .dedupe_key(format!("{PUSH_JOB}:{store_id}:{full}"));
-        jobs::enqueue_now(&self.db, &job).await?;
+        let mut conn = self.db.pool().acquire().await?;
+        InventoryPush { store_id, full }
+            .enqueue(&mut conn, Duration::ZERO)
+            .await?;
         self.wake_workers();
         Ok(())
     }
 
     pub async fn queue_drift_check(&self, store_id: i64) -> Result<(), DbError> {
-        let job = NewJob::new(DRIFT_JOB, &DriftJob { store_id })
-            .store(store_id)
-            .dedupe_key(format!("{DRIFT_JOB}:{store_id}"));
-        jobs::enqueue_now(&self.db, &job).await?;
+        DriftCheck { store_id }.enqueue(&self.db).await?;
         self.wake_workers();
         Ok(())
     }
 
-    pub async fn run_inventory_push_job(&self, job: ClaimedJob) -> JobOutcome {
-        match job.payload::<PushJob>() {
-            Ok(PushJob { store_id, full }) => match self.push_inventory(store_id, full).await {
-                // Another push holds the store: run after it, so its changes are not lost.
-                Ok(report) if report.busy => JobOutcome::Snooze {
-                    delay: Duration::from_secs(1),
-                },
-                Ok(report) => {
-                    if !full && report.pushed > 0 {
-                        self.record_push_lag(job.id).await;
-                    }
-                    JobOutcome::Done
+    /// Pushes the store's levels (the `inventory.push` job `job_id`): one that finds another
+    /// push holding the store runs after it, so its changes are not lost.
+    pub(crate) async fn run_inventory_push(
+        &self,
+        store_id: i64,
+        full: bool,
+        job_id: i64,
+    ) -> JobOutcome {
+        match self.push_inventory(store_id, full).await {
+            Ok(report) if report.busy => JobOutcome::Snooze {
+                delay: Duration::from_secs(1),
+            },
+            Ok(report) => {
+                if !full && report.pushed > 0 {
+                    self.record_push_lag(job_id).await;
                 }
-                other => outcome(other.map(drop)),
-            },
-            Err(e) => JobOutcome::Fail {
-                error: format!("bad payload: {e}"),
-            },
+                JobOutcome::Done
+            }
+            other => outcome(other.map(drop)),
         }
     }
 
@@ -925,15 +892,6 @@ impl App {
             Ok(Some(created_at)) => self.record_lag("inventory", created_at).await,
             Ok(None) => {}
             Err(e) => tracing::debug!(error = %e, "could not read the push job's creation time"),
-        }
-    }
-
-    pub async fn run_drift_job(&self, job: ClaimedJob) -> JobOutcome {
-        match job.payload::<DriftJob>() {
-            Ok(DriftJob { store_id }) => outcome(self.check_drift(store_id).await.map(drop)),
-            Err(e) => JobOutcome::Fail {
-                error: format!("bad payload: {e}"),
-            },
         }
     }
 }
@@ -988,27 +946,6 @@ fn refused_indexes(error: &BcError, adjustments: &[Adjustment]) -> Vec<usize> {
     indexes.sort_unstable();
     indexes.dedup();
     indexes
-}
-
-/// Queues a push of the store's changed levels after `delay`, collapsing with one already
-/// waiting: a burst of changes (a feed, a busy minute of orders) becomes one push.
-pub(crate) async fn queue_inventory_push(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    delay: Duration,
-) -> Result<(), DbError> {
-    let job = NewJob::new(
-        PUSH_JOB,
-        &PushJob {
-            store_id,
-            full: false,
-        },
-    )
-    .store(store_id)
-    .dedupe_key(format!("{PUSH_JOB}:{store_id}:false"))
-    .run_after(delay);
-    jobs::enqueue(conn, &job).await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod error;
 pub mod inventory;
+pub mod jobs;
 pub mod latency;
 pub mod operators;
 pub mod orders;

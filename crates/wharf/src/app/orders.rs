@@ -3,37 +3,24 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::App;
-use super::error::{AppError, outcome};
+use super::error::AppError;
+use super::jobs::{InventoryPush, OrderPoll, ShipmentImport, ShipmentImportHint};
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, IncomingOrder, OrderEvent, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
 use crate::domain::order::{RoutingState, cancels_fulfilment, routes};
 use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order};
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
 
-pub const POLL_JOB: &str = "orders.poll";
-pub const FETCH_JOB: &str = "orders.fetch";
 /// Where the poll resumes: the newest `date_modified` it stored, never later than its own start.
 pub const ORDERS_CURSOR: &str = "orders";
 /// Re-read this far behind the cursor: BigCommerce's `date_modified` and the poll's clock are
 /// not in lockstep, and an order written while a poll ran must not fall between two polls.
 pub const POLL_OVERLAP_MS: i64 = 2 * 60 * 1000;
-
-#[derive(Debug, Serialize, Deserialize)]
-struct PollJob {
-    store_id: i64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct FetchJob {
-    store_id: i64,
-    order_id: u64,
-}
 
 /// How an order was noticed, for its timeline.
 #[derive(Debug, Clone, Copy)]
@@ -195,7 +182,9 @@ impl App {
         // A new order, a cancellation or a status change moves what is allocated: republish.
         let changed = stored.created || stored.previous_status_id != Some(order.status_id);
         if changed {
-            super::inventory::queue_inventory_push(tx, store_id, self.inventory_push_delay).await?;
+            InventoryPush::of_changes(store_id)
+                .enqueue(tx, self.inventory_push_delay)
+                .await?;
         }
         // Shipped items wharf doesn't know of (made, or deleted, in BigCommerce by someone else,
         // or a webhook lost): read the order's shipments.
@@ -203,11 +192,11 @@ impl App {
         if !surely_unshipped
             && db::shipments::items_known_shipped(tx, id).await? != order.items_shipped
         {
-            super::shipments::queue_shipment_import(
+            ShipmentImport::enqueue(
                 tx,
                 store_id,
                 order.external_id as u64,
-                super::shipments::ImportHint::CountsDiffer,
+                ShipmentImportHint::CountsDiffer,
             )
             .await?;
         }
@@ -391,31 +380,7 @@ impl App {
 
     /// Queues a poll of the store's orders (collapsing into one already waiting).
     pub async fn queue_order_poll(&self, store_id: i64) -> Result<(), DbError> {
-        let job = NewJob::new(POLL_JOB, &PollJob { store_id })
-            .store(store_id)
-            .dedupe_key(format!("{POLL_JOB}:{store_id}"));
-        crate::db::jobs::enqueue_now(&self.db, &job).await?;
-        Ok(())
-    }
-
-    pub async fn run_poll_job(&self, job: ClaimedJob) -> JobOutcome {
-        match job.payload::<PollJob>() {
-            Ok(PollJob { store_id }) => outcome(self.poll_orders(store_id).await.map(drop)),
-            Err(e) => JobOutcome::Fail {
-                error: format!("bad payload: {e}"),
-            },
-        }
-    }
-
-    pub async fn run_fetch_job(&self, job: ClaimedJob) -> JobOutcome {
-        match job.payload::<FetchJob>() {
-            Ok(FetchJob { store_id, order_id }) => {
-                outcome(self.fetch_order(store_id, order_id).await)
-            }
-            Err(e) => JobOutcome::Fail {
-                error: format!("bad payload: {e}"),
-            },
-        }
+        OrderPoll { store_id }.enqueue(&self.db).await
     }
 }
 

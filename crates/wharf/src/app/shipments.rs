@@ -10,11 +10,12 @@
 use std::collections::BTreeMap;
 
 use bigcommerce::{BcError, StoreClient};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::App;
-use super::error::{AppError, outcome};
+use super::error::AppError;
+use super::jobs::{InventoryPush, ShipmentImport, ShipmentPush};
 use super::orders::Source;
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::read_order;
@@ -29,35 +30,6 @@ use crate::domain::carrier::{CarrierChoice, normalise_carrier};
 use crate::domain::shipment::{NewShipment, ShipmentInput, ShipmentLineInput, ShipmentSource};
 use crate::domain::tracking_csv::{RowError, TrackingRow, parse_tracking_csv};
 use crate::domain::{FieldError, FieldErrors};
-use crate::jobs::{ClaimedJob, JobOutcome, NewJob};
-
-pub const PUSH_JOB: &str = "shipments.push";
-pub const IMPORT_JOB: &str = "shipments.import";
-/// A shipment webhook is often the echo of wharf's own push, arriving before the push stored
-/// its answer: look a moment later, when the echo is recognisable as ours without a request.
-const WEBHOOK_IMPORT_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
-/// Transient failures retry on their own for a long while: a shipment must not be lost to a
-/// BigCommerce outage.
-const PUSH_MAX_ATTEMPTS: i64 = 50;
-
-#[derive(Debug, Serialize, Deserialize)]
-struct PushJob {
-    shipment_id: i64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct ImportJob {
-    pub store_id: i64,
-    /// The BigCommerce order id.
-    pub order_id: u64,
-    /// The shipment a `store/shipment/created` webhook named, if that is what queued this.
-    #[serde(default)]
-    pub created_shipment_id: Option<u64>,
-    /// Read the shipments whatever wharf's counts say (a `store/shipment/deleted` webhook
-    /// arrives before the order's new `items_shipped` is known).
-    #[serde(default)]
-    pub always_read: bool,
-}
 
 /// What a tracking CSV upload did: valid groups recorded, bad rows reported by line.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
@@ -83,7 +55,8 @@ impl App {
         // `db::inventory::allocated`), so this push usually finds nothing to send; it is what
         // republishes at once when that report came in meanwhile.
         let store_id = shipments::store_of(&mut tx, id).await?;
-        super::inventory::queue_inventory_push(&mut tx, store_id, self.inventory_push_delay)
+        InventoryPush::of_changes(store_id)
+            .enqueue(&mut tx, self.inventory_push_delay)
             .await?;
         let view = shipments::get(&mut tx, id)
             .await?
@@ -230,7 +203,7 @@ impl App {
                 view.state
             )));
         }
-        queue_push(&mut tx, shipment_id).await?;
+        ShipmentPush { shipment_id }.enqueue(&mut tx).await?;
         orders::record_event(
             &mut tx,
             view.order_id,
@@ -273,26 +246,6 @@ impl App {
     pub async fn order_shipments(&self, order_id: i64) -> Result<Vec<ShipmentView>, AppError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         Ok(shipments::list(&mut conn, Some(order_id), None).await?)
-    }
-
-    pub async fn run_push_job(&self, job: ClaimedJob) -> JobOutcome {
-        match job.payload::<PushJob>() {
-            Ok(PushJob { shipment_id }) => {
-                outcome(self.push_shipment(shipment_id, &job.lease).await)
-            }
-            Err(e) => JobOutcome::Fail {
-                error: format!("bad payload: {e}"),
-            },
-        }
-    }
-
-    pub async fn run_shipment_import_job(&self, job: ClaimedJob) -> JobOutcome {
-        match job.payload::<ImportJob>() {
-            Ok(import) => outcome(self.import_shipments(&import).await),
-            Err(e) => JobOutcome::Fail {
-                error: format!("bad payload: {e}"),
-            },
-        }
     }
 
     /// Creates the shipment's missing parts in BigCommerce, then reads the order back so wharf
@@ -390,7 +343,7 @@ impl App {
     /// Reads the order's shipments from BigCommerce and reconciles: wharf's own parts whose
     /// answer was lost are bound, shipments made by anyone else are imported, shipments deleted
     /// in BigCommerce are marked so.
-    pub(crate) async fn import_shipments(&self, job: &ImportJob) -> Result<(), SyncError> {
+    pub(crate) async fn import_shipments(&self, job: &ShipmentImport) -> Result<(), SyncError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         let Some(order_id) =
             bindings::local_id(&mut conn, job.store_id, "order", job.order_id as i64).await?
@@ -424,50 +377,12 @@ impl App {
         reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote, bound_before_read)
             .await?;
         // Shipped elsewhere (the merchant's own stock, say): no longer allocated to a vendor.
-        super::inventory::queue_inventory_push(&mut tx, job.store_id, self.inventory_push_delay)
+        InventoryPush::of_changes(job.store_id)
+            .enqueue(&mut tx, self.inventory_push_delay)
             .await?;
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// Why an order's BigCommerce shipments are to be read.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum ImportHint {
-    /// A `store/shipment/created` webhook named this shipment.
-    Created(u64),
-    /// A `store/shipment/deleted` webhook.
-    Deleted,
-    /// BigCommerce's `items_shipped` differs from what wharf's shipments account for.
-    CountsDiffer,
-}
-
-/// Queues the import of an order's BigCommerce shipments (from a webhook or the poll).
-pub(crate) async fn queue_shipment_import(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    order_id: u64,
-    hint: ImportHint,
-) -> Result<(), DbError> {
-    let (created_shipment_id, always_read, reason) = match hint {
-        ImportHint::Created(id) => (Some(id), false, id.to_string()),
-        ImportHint::Deleted => (None, true, "deleted".to_owned()),
-        ImportHint::CountsDiffer => (None, false, "counts".to_owned()),
-    };
-    let import = ImportJob {
-        store_id,
-        order_id,
-        created_shipment_id,
-        always_read,
-    };
-    let mut job = NewJob::new(IMPORT_JOB, &import)
-        .store(store_id)
-        .dedupe_key(format!("{IMPORT_JOB}:{store_id}:{order_id}:{reason}"));
-    if created_shipment_id.is_some() {
-        job = job.run_after(WEBHOOK_IMPORT_DELAY);
-    }
-    jobs::enqueue(conn, &job).await?;
-    Ok(())
 }
 
 /// Checks and records a shipment inside the caller's transaction; queues its push.
@@ -512,7 +427,7 @@ async fn record_in(
         },
     )
     .await?;
-    queue_push(tx, id).await?;
+    ShipmentPush { shipment_id: id }.enqueue(tx).await?;
     let items: i64 = shipment.lines.iter().map(|(_, q)| q).sum();
     let mut message = format!(
         "Shipment recorded ({}): {} {}, {items} item(s)",
@@ -525,14 +440,6 @@ async fn record_in(
     }
     orders::record_event(tx, order_id, "shipment", &message).await?;
     Ok(id)
-}
-
-async fn queue_push(conn: &mut AnyConnection, shipment_id: i64) -> Result<(), DbError> {
-    let job = NewJob::new(PUSH_JOB, &PushJob { shipment_id })
-        .dedupe_key(format!("{PUSH_JOB}:{shipment_id}"))
-        .max_attempts(PUSH_MAX_ATTEMPTS);
-    jobs::enqueue(conn, &job).await?;
-    Ok(())
 }
 
 fn carrier_of(plan: &PushPlan) -> CarrierChoice {

@@ -2,33 +2,16 @@
 //! receiving deliveries. A delivery is only a hint: the order is always re-read from the API.
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 
 use super::App;
 use super::error::{SyncError, outcome};
+use super::jobs::{OrderFetch, ShipmentImport, ShipmentImportHint, WebhookRegistration};
 use super::tokens::random_token;
 use crate::channels::bigcommerce::webhooks::ensure_hooks;
-use crate::db::jobs::{self, ClaimedJob, NewJob};
 use crate::db::{self, DbError};
 use crate::jobs::JobOutcome;
 
-pub const REGISTER_JOB: &str = "webhooks.register";
 const SECRET_PURPOSE: &str = "stores.webhook_secret";
-
-/// BigCommerce sends an order's events in bursts (created, statusUpdated, updated; each
-/// shipment adds its own): one re-read a moment after the first covers the whole burst.
-const ORDER_EVENT_COLLAPSE: std::time::Duration = std::time::Duration::from_millis(250);
-
-#[derive(Debug, Serialize, Deserialize)]
-struct RegisterJob {
-    store_id: i64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct FetchJob {
-    store_id: i64,
-    order_id: u64,
-}
 
 /// What the receiver did with a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,19 +61,11 @@ impl App {
         conn: &mut sqlx::AnyConnection,
         store_id: i64,
     ) -> Result<(), DbError> {
-        let job = NewJob::new(REGISTER_JOB, &RegisterJob { store_id })
-            .store(store_id)
-            .dedupe_key(format!("{REGISTER_JOB}:{store_id}"));
-        jobs::enqueue(conn, &job).await?;
-        Ok(())
+        WebhookRegistration { store_id }.enqueue(conn).await
     }
 
-    pub async fn run_register_job(&self, job: ClaimedJob) -> JobOutcome {
-        let Ok(RegisterJob { store_id }) = job.payload() else {
-            return JobOutcome::Fail {
-                error: "bad payload".into(),
-            };
-        };
+    /// Registers (or re-activates) the store's hooks, when wharf has a public address.
+    pub(crate) async fn register_webhooks(&self, store_id: i64) -> JobOutcome {
         let Some(destination) = self.webhook_destination(store_id) else {
             return JobOutcome::Done;
         };
@@ -163,23 +138,17 @@ impl App {
         if event.scope.starts_with("store/order/")
             && let Some(order_id) = event.order_id()
         {
-            let job = NewJob::new(super::orders::FETCH_JOB, &FetchJob { store_id, order_id })
-                .store(store_id)
-                .dedupe_key(format!(
-                    "{}:{store_id}:{order_id}",
-                    super::orders::FETCH_JOB
-                ))
-                .run_after(ORDER_EVENT_COLLAPSE);
-            jobs::enqueue(&mut tx, &job).await?;
+            OrderFetch { store_id, order_id }.enqueue(&mut tx).await?;
         } else if event.scope.starts_with("store/shipment/")
             && let Some(order_id) = event.order_id()
         {
-            use super::shipments::ImportHint;
             let hint = match event.data.id {
-                Some(id) if event.scope == "store/shipment/created" => ImportHint::Created(id),
-                _ => ImportHint::Deleted,
+                Some(id) if event.scope == "store/shipment/created" => {
+                    ShipmentImportHint::Created(id)
+                }
+                _ => ShipmentImportHint::Deleted,
             };
-            super::shipments::queue_shipment_import(&mut tx, store_id, order_id, hint).await?;
+            ShipmentImport::enqueue(&mut tx, store_id, order_id, hint).await?;
         }
         tx.commit().await?;
         self.wake_workers();

@@ -62,7 +62,8 @@ impl Handlers {
         self
     }
 
-    fn get(&self, kind: &str) -> Option<Arc<dyn JobHandler>> {
+    /// The handler registered for `kind`.
+    pub fn get(&self, kind: &str) -> Option<Arc<dyn JobHandler>> {
         self.by_kind.get(kind).cloned()
     }
 }

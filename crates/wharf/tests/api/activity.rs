@@ -2,6 +2,7 @@
 //! filtered by flow, order and status.
 
 use serde_json::json;
+use wharf::app::jobs::Job;
 use wharf::db::jobs::{self, NewJob};
 use wharf::jobs::{Worker, WorkerConfig};
 
@@ -11,13 +12,16 @@ use crate::helpers::spawn_app_without_workers;
 async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
     let app = spawn_app_without_workers().await;
     // A poll of a store that does not exist fails for good: a job the operator must see.
-    let poll = NewJob::new(wharf::app::orders::POLL_JOB, &json!({ "store_id": 999 }));
+    let poll = NewJob::new(
+        wharf::app::jobs::OrderPoll::KIND,
+        &json!({ "store_id": 999 }),
+    );
     let failed = jobs::enqueue_now(&app.app.db, &poll)
         .await
         .unwrap()
         .unwrap();
     let fetch = NewJob::new(
-        wharf::app::orders::FETCH_JOB,
+        wharf::app::jobs::OrderFetch::KIND,
         &json!({ "store_id": 999, "order_id": 4242 }),
     )
     .run_after(std::time::Duration::from_secs(3600));
@@ -39,7 +43,10 @@ async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
     };
     let all = page("/activity").await;
     assert!(all.contains(&format!("id=\"job-{failed}\"")), "{all}");
-    assert!(all.contains("no store 999"), "the error is shown: {all}");
+    assert!(
+        all.contains("there is no store “999”"),
+        "the error is shown: {all}"
+    );
     assert!(
         all.contains(&format!("/activity/jobs/{failed}/retry")),
         "{all}"

@@ -2,6 +2,7 @@
 //! SKU problems reported and vanished products archived.
 
 use std::collections::HashSet;
+use wharf::app::jobs::Job;
 
 use bigcommerce_sim::{Faults, InventoryTracking};
 use serde_json::Value;
@@ -533,7 +534,7 @@ async fn two_runners_of_the_same_import_store_each_page_once() {
     let run = app.start_import(store_id, "full").await;
     let job = |attempt| wharf::db::jobs::ClaimedJob {
         id: 1,
-        kind: wharf::app::catalog::IMPORT_JOB.to_owned(),
+        kind: wharf::app::jobs::CatalogImport::KIND.to_owned(),
         payload: serde_json::json!({ "import_id": run["id"] }),
         store_id: Some(store_id),
         attempt,
@@ -547,8 +548,8 @@ async fn two_runners_of_the_same_import_store_each_page_once() {
         },
     };
     let (first, second) = tokio::join!(
-        app.app.run_import_job(job(1)),
-        app.app.run_import_job(job(2))
+        wharf::app::jobs::run_claimed(&app.app, job(1)),
+        wharf::app::jobs::run_claimed(&app.app, job(2))
     );
     assert_eq!(first, wharf::jobs::JobOutcome::Done);
     assert_eq!(second, wharf::jobs::JobOutcome::Done);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::sync::watch;
 use wharf::app::App;
-use wharf::app::orders::FETCH_JOB;
+use wharf::app::jobs::{Job, OrderFetch};
 use wharf::db::jobs::{self, JobStatus, NewJob};
 use wharf::jobs::{Worker, WorkerConfig};
 use wharf::startup::job_handlers;
@@ -49,7 +49,7 @@ async fn three_workers_on_one_database_keep_within_the_stores_quota_share() {
     let mut fetches = Vec::new();
     for order_id in &orders {
         let job = NewJob::new(
-            FETCH_JOB,
+            OrderFetch::KIND,
             &json!({ "store_id": store_id, "order_id": order_id }),
         )
         .store(store_id);

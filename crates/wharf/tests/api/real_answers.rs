@@ -4,6 +4,7 @@
 //! stored.
 
 use std::time::Duration;
+use wharf::app::jobs::Job;
 
 use bigcommerce_sim::{Faults, Misbehaviour, ShopperLine, ShopperOrder};
 use serde_json::{Value, json};
@@ -118,7 +119,7 @@ async fn a_drift_check_whose_pages_repeat_fails_on_activity() {
     }));
 
     let drift = NewJob::new(
-        wharf::app::inventory::DRIFT_JOB,
+        wharf::app::jobs::DriftCheck::KIND,
         &json!({ "store_id": store_id }),
     );
     let error = run_job_to_failure(&app, drift).await;
@@ -286,7 +287,7 @@ async fn a_re_read_answered_about_another_order_stores_nothing() {
     }));
 
     let fetch = NewJob::new(
-        wharf::app::orders::FETCH_JOB,
+        wharf::app::jobs::OrderFetch::KIND,
         &json!({ "store_id": store_id, "order_id": ids[0] }),
     );
     let error = run_job_to_failure(&app, fetch).await;

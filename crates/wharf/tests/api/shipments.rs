@@ -3,6 +3,7 @@
 //! refusals with Retry, and cancellations.
 
 use std::time::Duration;
+use wharf::app::jobs::Job;
 
 use bigcommerce::{NewShipment, NewShipmentItem, StoreClient};
 use bigcommerce_sim::{Faults, ShopperAddress, ShopperLine, ShopperOrder};
@@ -562,7 +563,7 @@ async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
     let presumed_dead = jobs::claim(db, "A", 10, lease, 100).await.unwrap();
     let push_of_a = presumed_dead
         .into_iter()
-        .find(|j| j.kind == wharf::app::shipments::PUSH_JOB)
+        .find(|j| j.kind == wharf::app::jobs::ShipmentPush::KIND)
         .expect("the shipment's push is queued");
     tokio::time::sleep(Duration::from_millis(5)).await;
     assert!(jobs::rescue_expired(db).await.unwrap() >= 1);
@@ -575,7 +576,7 @@ async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
         .unwrap();
 
     // A wakes up and runs its copy: it must leave the create to B.
-    let outcome = app.app.run_push_job(push_of_a).await;
+    let outcome = wharf::app::jobs::run_claimed(&app.app, push_of_a).await;
     assert!(
         matches!(&outcome, wharf::jobs::JobOutcome::Retry { error } if error.contains("taken over")),
         "{outcome:?}"
@@ -583,7 +584,7 @@ async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
     assert!(app.sim.simulator.shipments(STORE_HASH, external).is_empty());
 
     assert_eq!(
-        app.app.run_push_job(push_of_b).await,
+        wharf::app::jobs::run_claimed(&app.app, push_of_b).await,
         wharf::jobs::JobOutcome::Done
     );
     let in_bigcommerce = app.sim.simulator.shipments(STORE_HASH, external);

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use wharf::app::jobs::Job;
 
 use bigcommerce_sim::Faults;
 use sqlx::Row;
@@ -193,7 +194,7 @@ async fn a_stopping_worker_cuts_a_hanging_job_short_after_its_grace_period() {
     assert_eq!(simulator.request_stats().total, sent_before_exit);
     // Cut short, not failed: the job waits for its lease to run out, like a crashed worker's.
     let job = sqlx::query("SELECT status, last_error FROM jobs WHERE kind = $1")
-        .bind(wharf::app::catalog::IMPORT_JOB)
+        .bind(wharf::app::jobs::CatalogImport::KIND)
         .fetch_one(app.app.db.pool())
         .await
         .unwrap();

@@ -1,0 +1,100 @@
+//! Every kind of job wharf queues, each in its own file with its kind name, its payload and
+//! the function that queues it; `handlers` registers them all for the worker (`crate::jobs`).
+//!
+//! A job is queued inside the transaction of the change that causes it (the `enqueue`
+//! functions take the caller's connection), so the change and its remote side effect happen
+//! both or neither. A job's `run` calls the use case on [`App`] and says what became of it.
+
+mod catalog_import;
+mod drift_check;
+mod feed_fetch;
+mod inventory_push;
+mod order_fetch;
+mod order_poll;
+mod schedules;
+mod shipment_import;
+mod shipment_push;
+mod webhook_registration;
+
+use std::future::Future;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use catalog_import::CatalogImport;
+pub use drift_check::DriftCheck;
+pub use feed_fetch::FeedFetch;
+pub use inventory_push::InventoryPush;
+pub use order_fetch::OrderFetch;
+pub use order_poll::OrderPoll;
+pub use schedules::Schedules;
+pub use shipment_import::{ShipmentImport, ShipmentImportHint};
+pub use shipment_push::ShipmentPush;
+pub use webhook_registration::WebhookRegistration;
+
+use super::App;
+use crate::db::jobs::NewJob;
+use crate::jobs::{ClaimedJob, Handlers, JobOutcome};
+
+/// A kind of job: its payload is the value itself.
+pub trait Job: Serialize + DeserializeOwned + Send + 'static {
+    /// The name stored with each queued job of this kind. Never rename one: queued jobs of the
+    /// old name would find no handler.
+    const KIND: &'static str;
+
+    /// Runs one claimed job of this kind; `claim` carries its lease and attempt counts.
+    fn run(self, app: &App, claim: &ClaimedJob) -> impl Future<Output = JobOutcome> + Send;
+
+    /// A job of this kind with this payload, to queue.
+    fn new_job(&self) -> NewJob {
+        NewJob::new(Self::KIND, self)
+    }
+}
+
+/// The handler of every job kind, one line each.
+pub fn handlers(app: &App) -> Handlers {
+    Handlers::default()
+        .register_kind::<CatalogImport>(app)
+        .register_kind::<OrderPoll>(app)
+        .register_kind::<OrderFetch>(app)
+        .register_kind::<WebhookRegistration>(app)
+        .register_kind::<ShipmentPush>(app)
+        .register_kind::<ShipmentImport>(app)
+        .register_kind::<InventoryPush>(app)
+        .register_kind::<DriftCheck>(app)
+        .register_kind::<FeedFetch>(app)
+}
+
+/// Runs one claimed job with its kind's handler, as a worker would (for tests and one-shot
+/// commands that hold a claim of their own).
+pub async fn run_claimed(app: &App, claim: ClaimedJob) -> JobOutcome {
+    match handlers(app).get(&claim.kind) {
+        Some(handler) => handler.run(claim).await,
+        None => JobOutcome::Fail {
+            error: format!("no handler for job kind {:?}", claim.kind),
+        },
+    }
+}
+
+trait RegisterKind {
+    fn register_kind<J: Job>(self, app: &App) -> Self;
+}
+
+impl RegisterKind for Handlers {
+    /// Decodes the payload (an unreadable one fails the job for good: no retry can fix it) and
+    /// runs the job.
+    fn register_kind<J: Job>(self, app: &App) -> Self {
+        let app = app.clone();
+        self.register(J::KIND, move |claim: ClaimedJob| {
+            let app = app.clone();
+            async move {
+                match claim.payload::<J>() {
+                    Ok(job) => job.run(&app, &claim).await,
+                    Err(error) => JobOutcome::Fail {
+                        error: format!("bad payload: {error}"),
+                    },
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! What a worker process queues and tidies by itself, on a clock, besides running the jobs
+//! others enqueue: order polls, stock feeds, drift checks, and pruning the queue's history.
+//! Several processes may run these at once: dedupe keys collapse what they queue, and deleting
+//! history twice deletes nothing.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::app::App;
+
+/// Queues an order poll of every connected store every `interval`: the reconciliation that
+/// catches what webhooks miss. Several processes may do this; the job's dedupe key collapses
+/// their polls into one.
+async fn queue_order_polls(app: App, interval: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        match app.list_stores().await {
+            Ok(stores) => {
+                for store in stores.iter().filter(|s| s.is_connected()) {
+                    if let Err(e) = app.queue_order_poll(store.id).await {
+                        tracing::warn!(store_id = store.id, error = %e, "could not queue an order poll");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not list stores to poll"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// Queues stock feeds as they fall due, and a drift check of every connected store every
+/// `drift_every`. Like the polls, several processes may do this; dedupe keys collapse them.
+async fn queue_inventory_checks(app: App, drift_every: Duration, mut stop: watch::Receiver<bool>) {
+    const TICK: Duration = Duration::from_secs(30);
+    let mut next_drift_check = tokio::time::Instant::now() + drift_every;
+    loop {
+        if let Err(e) = app.queue_due_feeds().await {
+            tracing::warn!(error = %e, "could not queue stock feeds");
+        }
+        if tokio::time::Instant::now() >= next_drift_check {
+            next_drift_check += drift_every;
+            match app.list_stores().await {
+                Ok(stores) => {
+                    for store in stores.iter().filter(|s| s.is_connected()) {
+                        if let Err(e) = app.queue_drift_check(store.id).await {
+                            tracing::warn!(store_id = store.id, error = %e, "could not queue a drift check");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not list stores for drift checks"),
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// Deletes finished jobs older than `keep`, at start and then hourly: the Activity page shows
+/// recent history, and a queue that only grows slows every claim. Failed jobs stay until an
+/// operator retries them. Several processes may do this; deleting twice deletes nothing.
+async fn prune_job_history(app: App, keep: Duration, mut stop: watch::Receiver<bool>) {
+    const EVERY: Duration = Duration::from_secs(3600);
+    loop {
+        let before_ms = crate::db::now_ms() - keep.as_millis() as i64;
+        match crate::db::jobs::prune_history(&app.db, before_ms).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "pruned finished jobs"),
+            Err(e) => tracing::warn!(error = %e, "could not prune finished jobs"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// How often each schedule runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Schedules {
+    /// Order polls of every connected store, with stock feeds and drift checks. `None` runs none
+    /// of them (tests queue what they need).
+    pub order_polls: Option<Duration>,
+    /// How often each connected store's levels are compared with BigCommerce's.
+    pub drift_checks: Duration,
+    /// How long finished jobs stay in the queue's history (the Activity page).
+    pub job_history: Duration,
+}
+
+impl Schedules {
+    /// Spawns the loops, which stop when `stop` turns true.
+    pub fn start(self, app: &App, stop: watch::Receiver<bool>) {
+        tokio::spawn(prune_job_history(
+            app.clone(),
+            self.job_history,
+            stop.clone(),
+        ));
+        if let Some(interval) = self.order_polls {
+            tokio::spawn(queue_order_polls(app.clone(), interval, stop.clone()));
+            tokio::spawn(queue_inventory_checks(app.clone(), self.drift_checks, stop));
+        }
+    }
+}
+
+impl Default for Schedules {
+    fn default() -> Self {
+        Schedules {
+            order_polls: None,
+            drift_checks: Duration::from_secs(3600),
+            job_history: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
