@@ -6,17 +6,19 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
-use bigcommerce::{Adjustment, BcError, ItemKey, StoreClient};
+use bigcommerce::StoreClient;
 use serde::{Deserialize, Serialize};
 
 use super::App;
 use super::error::{AppError, outcome};
 use super::jobs::{DriftCheck, FeedFetch, InventoryPush};
 use crate::app::error::SyncError;
-use crate::channels::bigcommerce::inventory::InventoryItemPages;
-use crate::db::inventory::{self as stock, ItemAt, ItemKind, StoreItem, VendorStockTerms};
+use crate::channels::bigcommerce::inventory::{
+    InventoryItemPages, LevelToSet, LevelsSet, MAX_LEVELS_PER_REQUEST, set_levels,
+};
+use crate::db::inventory::{self as stock, StoreItem, VendorStockTerms};
 use crate::db::{self, DbError, now_ms};
-use crate::domain::inventory::{Stocked, VendorTerms, published_levels};
+use crate::domain::inventory::{ItemAt, ItemKind, Stocked, VendorTerms, published_levels};
 use crate::domain::stock_csv::{ColumnMapping, parse_stock_csv};
 use crate::domain::{FieldError, FieldErrors};
 use crate::jobs::JobOutcome;
@@ -26,13 +28,11 @@ const FEED_URL_PURPOSE: &str = "stock_feeds.url";
 const FEED_INTERVALS: std::ops::RangeInclusive<i64> = 60..=7 * 24 * 3600;
 const DEFAULT_FEED_INTERVAL_SECS: i64 = 15 * 60;
 /// BigCommerce's limit per adjustment request.
-const MAX_ITEMS_PER_REQUEST: usize = bigcommerce::MAX_ADJUSTMENT_ITEMS;
 /// Items one vendor API call may set.
 pub const MAX_STOCK_ITEMS_PER_CALL: usize = 10_000;
 /// How long a push holds its store's lease without renewing it: a push renews before every
 /// request, so this is how long a killed worker's push blocks the store's next one.
 const PUSH_LEASE_MS: i64 = 30 * 1000;
-const ADJUSTMENT_REASON: &str = "wharf: vendor stock";
 
 /// A stock feed to add: the URL of a CSV, how often to fetch it, and its columns.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -135,14 +135,11 @@ struct Level {
 }
 
 impl Level {
-    fn adjustment(&self) -> Adjustment {
-        let (kind, _, location_id) = self.at;
-        Adjustment {
-            location_id: location_id as u64,
-            item: match kind {
-                ItemKind::Variant => ItemKey::Variant(self.external_id as u64),
-                ItemKind::Product => ItemKey::Product(self.external_id as u64),
-            },
+    fn to_set(&self) -> LevelToSet {
+        LevelToSet {
+            kind: self.at.kind,
+            external_id: self.external_id,
+            location_id: self.at.location_id,
             quantity: self.quantity,
         }
     }
@@ -512,10 +509,13 @@ impl App {
         let refused = stock::refused(&self.db, store_id)
             .await?
             .into_iter()
-            .map(|((kind, id, location_id), error)| RefusedItem {
-                kind,
-                sku: sku_of.get(&(kind, id)).cloned().unwrap_or_default(),
-                location_id,
+            .map(|(at, error)| RefusedItem {
+                kind: at.kind,
+                sku: sku_of
+                    .get(&(at.kind, at.item_id))
+                    .cloned()
+                    .unwrap_or_default(),
+                location_id: at.location_id,
                 error,
             })
             .collect();
@@ -632,7 +632,11 @@ impl App {
                 .sum();
             for (location_id, quantity) in published_levels(&stocked, taken, vendor_terms) {
                 levels.push(Level {
-                    at: (item.kind, item.id, location_id),
+                    at: ItemAt {
+                        kind: item.kind,
+                        item_id: item.id,
+                        location_id,
+                    },
                     external_id: item.external_id,
                     quantity,
                 });
@@ -646,7 +650,7 @@ impl App {
             if wanted.contains(&at) || published.quantity == Some(0) {
                 continue;
             }
-            if let Some(item) = by_id.get(&(at.0, at.1)) {
+            if let Some(item) = by_id.get(&(at.kind, at.item_id)) {
                 levels.push(Level {
                     at,
                     external_id: item.external_id,
@@ -727,37 +731,30 @@ impl App {
             if batch.is_empty() {
                 continue;
             }
-            let adjustments: Vec<Adjustment> = batch.iter().map(Level::adjustment).collect();
+            let levels: Vec<LevelToSet> = batch.iter().map(Level::to_set).collect();
             stock::renew_push_lease(&self.db, store_id, PUSH_LEASE_MS).await?;
             report.requests += 1;
-            match client
-                .adjust_absolute(Some(ADJUSTMENT_REASON), &adjustments)
-                .await
-            {
-                Ok(_) => {
+            match set_levels(client, &levels).await? {
+                LevelsSet::Applied => {
                     let confirmed: Vec<(ItemAt, i64)> =
                         batch.iter().map(|l| (l.at, l.quantity)).collect();
                     stock::confirm(&self.db, store_id, &confirmed).await?;
                     report.pushed += batch.len();
                 }
-                Err(error @ BcError::Validation { .. }) => {
-                    let refused = refused_indexes(&error, &adjustments);
-                    if refused.is_empty() {
-                        if batch.len() == 1 {
-                            let message = error.to_string();
-                            stock::flag(&self.db, store_id, &[batch[0].at], &message).await?;
-                            report.refused += 1;
-                        } else {
-                            // BigCommerce did not say which: halve until it does.
-                            let (left, right) = batch.split_at(batch.len() / 2);
-                            pending.push(right.to_vec());
-                            pending.push(left.to_vec());
-                        }
-                        continue;
+                LevelsSet::Refused { refused, message } if refused.is_empty() => {
+                    if batch.len() == 1 {
+                        stock::flag(&self.db, store_id, &[batch[0].at], &message).await?;
+                        report.refused += 1;
+                    } else {
+                        // BigCommerce did not say which: halve until it does.
+                        let (left, right) = batch.split_at(batch.len() / 2);
+                        pending.push(right.to_vec());
+                        pending.push(left.to_vec());
                     }
-                    // The whole refusal, request and every field BigCommerce named: which item
-                    // and why is in there.
-                    let message = error.to_string();
+                }
+                // The whole refusal, request and every field BigCommerce named: which item and
+                // why is in there.
+                LevelsSet::Refused { refused, message } => {
                     let flagged: Vec<ItemAt> = refused.iter().map(|&i| batch[i].at).collect();
                     stock::flag(&self.db, store_id, &flagged, &message).await?;
                     report.refused += flagged.len();
@@ -769,7 +766,6 @@ impl App {
                         .collect();
                     pending.push(rest);
                 }
-                Err(e) => return Err(e.into()),
             }
         }
         Ok(())
@@ -807,7 +803,11 @@ impl App {
                 };
                 report.items_checked += 1;
                 for level in &remote.levels {
-                    let at = (item.kind, item.id, level.location_id);
+                    let at = ItemAt {
+                        kind: item.kind,
+                        item_id: item.id,
+                        location_id: level.location_id,
+                    };
                     let Some(&expected) = confirmed.get(&at) else {
                         continue;
                     };
@@ -817,7 +817,7 @@ impl App {
                             checked_at_ms: checked_at,
                             item_kind: item.kind,
                             item_id: item.id,
-                            location_id: at.2,
+                            location_id: at.location_id,
                             sku: remote_sku(&remote.sku, item),
                             expected,
                             found,
@@ -831,7 +831,11 @@ impl App {
         if !drift.is_empty() {
             let items: Vec<ItemAt> = drift
                 .iter()
-                .map(|d| (d.item_kind, d.item_id, d.location_id))
+                .map(|d| ItemAt {
+                    kind: d.item_kind,
+                    item_id: d.item_id,
+                    location_id: d.location_id,
+                })
                 .collect();
             stock::forget_confirmed(&self.db, store_id, &items).await?;
             let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
@@ -907,18 +911,18 @@ fn remote_sku(sku: &str, item: &StoreItem) -> Option<String> {
 /// Zeros first — an item that sold out must stop selling before anything else changes — then
 /// by location, so that batches group by location.
 fn order_for_sending(levels: &mut [Level]) {
-    levels.sort_by_key(|l| (l.quantity != 0, l.at.2, l.at.0, l.at.1));
+    levels.sort_by_key(|l| (l.quantity != 0, l.at.location_id, l.at.kind, l.at.item_id));
 }
 
-/// Consecutive levels at one location, at most [`MAX_ITEMS_PER_REQUEST`] each; the input's
+/// Consecutive levels at one location, at most [`MAX_LEVELS_PER_REQUEST`] each; the input's
 /// order (zeros first) is kept.
 fn batches(levels: &[Level]) -> Vec<&[Level]> {
     let mut batches = Vec::new();
     let mut start = 0;
     for i in 1..=levels.len() {
         let boundary = i == levels.len()
-            || levels[i].at.2 != levels[start].at.2
-            || i - start == MAX_ITEMS_PER_REQUEST;
+            || levels[i].at.location_id != levels[start].at.location_id
+            || i - start == MAX_LEVELS_PER_REQUEST;
         if boundary {
             batches.push(&levels[start..i]);
             start = i;
@@ -927,34 +931,17 @@ fn batches(levels: &[Level]) -> Vec<&[Level]> {
     batches
 }
 
-/// Which adjustments a 422 names: by index (`items.N` in its errors), else by identity (its
-/// title lists them).
-fn refused_indexes(error: &BcError, adjustments: &[Adjustment]) -> Vec<usize> {
-    let mut indexes: Vec<usize> = bigcommerce::rejected_item_indexes(error)
-        .into_iter()
-        .filter(|&i| i < adjustments.len())
-        .collect();
-    if indexes.is_empty() {
-        let named = bigcommerce::rejected_identities(error);
-        indexes = adjustments
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| named.contains(&a.item))
-            .map(|(i, _)| i)
-            .collect();
-    }
-    indexes.sort_unstable();
-    indexes.dedup();
-    indexes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn level(id: i64, location: i64, quantity: i64) -> Level {
         Level {
-            at: (ItemKind::Variant, id, location),
+            at: ItemAt {
+                kind: ItemKind::Variant,
+                item_id: id,
+                location_id: location,
+            },
             external_id: id,
             quantity,
         }
@@ -969,7 +956,13 @@ mod tests {
         order_for_sending(&mut levels);
         let sizes: Vec<(i64, usize, bool)> = batches(&levels)
             .iter()
-            .map(|b| (b[0].at.2, b.len(), b.iter().all(|l| l.quantity == 0)))
+            .map(|b| {
+                (
+                    b[0].at.location_id,
+                    b.len(),
+                    b.iter().all(|l| l.quantity == 0),
+                )
+            })
             .collect();
         assert_eq!(
             sizes,

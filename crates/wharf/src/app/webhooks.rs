@@ -7,7 +7,7 @@ use super::App;
 use super::error::{SyncError, outcome};
 use super::jobs::{OrderFetch, ShipmentImport, ShipmentImportHint, WebhookRegistration};
 use super::tokens::random_token;
-use crate::channels::bigcommerce::webhooks::ensure_hooks;
+use crate::channels::bigcommerce::webhooks::{Hint, ensure_hooks, parse_delivery};
 use crate::db::{self, DbError};
 use crate::jobs::JobOutcome;
 
@@ -118,7 +118,7 @@ impl App {
         }) {
             return Ok(Received::Unauthenticated);
         }
-        let Ok(event) = bigcommerce::WebhookEvent::parse(body) else {
+        let Some(event) = parse_delivery(body) else {
             return Ok(Received::Malformed);
         };
         let mut tx = self.db.begin().await?;
@@ -135,20 +135,20 @@ impl App {
         {
             return Ok(Received::Duplicate);
         }
-        if event.scope.starts_with("store/order/")
-            && let Some(order_id) = event.order_id()
-        {
-            OrderFetch { store_id, order_id }.enqueue(&mut tx).await?;
-        } else if event.scope.starts_with("store/shipment/")
-            && let Some(order_id) = event.order_id()
-        {
-            let hint = match event.data.id {
-                Some(id) if event.scope == "store/shipment/created" => {
-                    ShipmentImportHint::Created(id)
-                }
-                _ => ShipmentImportHint::Deleted,
-            };
-            ShipmentImport::enqueue(&mut tx, store_id, order_id, hint).await?;
+        match event.hint {
+            Hint::Order { order_id } => OrderFetch { store_id, order_id }.enqueue(&mut tx).await?,
+            Hint::ShipmentCreated {
+                order_id,
+                shipment_id,
+            } => {
+                let hint = ShipmentImportHint::Created(shipment_id);
+                ShipmentImport::enqueue(&mut tx, store_id, order_id, hint).await?
+            }
+            Hint::ShipmentsChanged { order_id } => {
+                let hint = ShipmentImportHint::Deleted;
+                ShipmentImport::enqueue(&mut tx, store_id, order_id, hint).await?
+            }
+            Hint::Other => {}
         }
         tx.commit().await?;
         self.wake_workers();

@@ -8,7 +8,9 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::sql::{ROWS_PER_INSERT, values_rows};
 use super::{Db, DbError, now_ms};
-use crate::domain::inventory::SkuMatching;
+// `ItemKind` is re-exported for callers that read store items (the bench does).
+pub use crate::domain::inventory::ItemKind;
+use crate::domain::inventory::{ItemAt, SkuMatching};
 
 /// The warehouse every vendor reports into unless it names another.
 pub const MAIN_WAREHOUSE: &str = "main";
@@ -210,33 +212,6 @@ pub async fn stock_rows(db: &Db, vendor_id: Option<i64>) -> Result<Vec<StockRow>
         .collect())
 }
 
-/// What BigCommerce tracks stock on: a variant (variant-tracked products) or a product.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    Variant,
-    Product,
-}
-
-impl ItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Variant => "variant",
-            ItemKind::Product => "product",
-        }
-    }
-
-    fn parse(s: &str) -> ItemKind {
-        if s == "product" {
-            ItemKind::Product
-        } else {
-            ItemKind::Variant
-        }
-    }
-}
-
 /// A store item whose stock BigCommerce tracks, with the SKUs that name it.
 #[derive(Debug, Clone)]
 pub struct StoreItem {
@@ -352,8 +327,6 @@ pub struct Published {
     pub error: Option<String>,
 }
 
-pub type ItemAt = (ItemKind, i64, i64);
-
 pub async fn published(db: &Db, store_id: i64) -> Result<HashMap<ItemAt, Published>, DbError> {
     let rows = sqlx::query(
         "SELECT item_kind, item_id, location_id, quantity, error FROM published_stock WHERE store_id = $1",
@@ -361,22 +334,17 @@ pub async fn published(db: &Db, store_id: i64) -> Result<HashMap<ItemAt, Publish
     .bind(store_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
-            (
-                (
-                    ItemKind::parse(r.get("item_kind")),
-                    r.get("item_id"),
-                    r.get("location_id"),
-                ),
+            Ok((
+                item_at(r)?,
                 Published {
                     quantity: r.get("quantity"),
                     error: r.get("error"),
                 },
-            )
+            ))
         })
-        .collect())
+        .collect()
 }
 
 /// BigCommerce took these levels.
@@ -391,12 +359,12 @@ pub async fn confirm(db: &Db, store_id: i64, levels: &[(ItemAt, i64)]) -> Result
             values_rows(chunk.len(), 7)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
-        for ((kind, item_id, location_id), quantity) in chunk {
+        for (at, quantity) in chunk {
             query = query
                 .bind(store_id)
-                .bind(kind.as_str())
-                .bind(*item_id)
-                .bind(*location_id)
+                .bind(at.kind.as_str())
+                .bind(at.item_id)
+                .bind(at.location_id)
                 .bind(*quantity)
                 .bind(None::<String>)
                 .bind(now);
@@ -409,16 +377,16 @@ pub async fn confirm(db: &Db, store_id: i64, levels: &[(ItemAt, i64)]) -> Result
 /// BigCommerce refused these items; the confirmed level (if any) stays as it was.
 pub async fn flag(db: &Db, store_id: i64, items: &[ItemAt], error: &str) -> Result<(), DbError> {
     let now = now_ms();
-    for (kind, item_id, location_id) in items {
+    for at in items {
         sqlx::query(
             "INSERT INTO published_stock (store_id, item_kind, item_id, location_id, quantity, error, pushed_at)
              VALUES ($1, $2, $3, $4, NULL, $5, $6)
              ON CONFLICT (store_id, item_kind, item_id, location_id) DO UPDATE SET error = excluded.error, pushed_at = excluded.pushed_at",
         )
         .bind(store_id)
-        .bind(kind.as_str())
-        .bind(*item_id)
-        .bind(*location_id)
+        .bind(at.kind.as_str())
+        .bind(at.item_id)
+        .bind(at.location_id)
         .bind(error)
         .bind(now)
         .execute(db.pool())
@@ -430,14 +398,14 @@ pub async fn flag(db: &Db, store_id: i64, items: &[ItemAt], error: &str) -> Resu
 /// Forgets what BigCommerce confirmed for these items, so the next push sends them again (the
 /// drift check found BigCommerce holding something else).
 pub async fn forget_confirmed(db: &Db, store_id: i64, items: &[ItemAt]) -> Result<(), DbError> {
-    for (kind, item_id, location_id) in items {
+    for at in items {
         sqlx::query(
             "UPDATE published_stock SET quantity = NULL WHERE store_id = $1 AND item_kind = $2 AND item_id = $3 AND location_id = $4",
         )
         .bind(store_id)
-        .bind(kind.as_str())
-        .bind(*item_id)
-        .bind(*location_id)
+        .bind(at.kind.as_str())
+        .bind(at.item_id)
+        .bind(at.location_id)
         .execute(db.pool())
         .await?;
     }
@@ -525,18 +493,19 @@ pub async fn drift_report(db: &Db, store_id: i64) -> Result<Vec<Drift>, DbError>
     .bind(store_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Drift {
-            checked_at_ms: r.get("checked_at"),
-            item_kind: ItemKind::parse(r.get("item_kind")),
-            item_id: r.get("item_id"),
-            location_id: r.get("location_id"),
-            sku: r.get("sku"),
-            expected: r.get("expected"),
-            found: r.get("found"),
+    rows.iter()
+        .map(|r| {
+            Ok(Drift {
+                checked_at_ms: r.get("checked_at"),
+                item_kind: item_kind(r)?,
+                item_id: r.get("item_id"),
+                location_id: r.get("location_id"),
+                sku: r.get("sku"),
+                expected: r.get("expected"),
+                found: r.get("found"),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A stock feed: a CSV fetched from a URL on a schedule.
@@ -630,17 +599,22 @@ pub async fn refused(db: &Db, store_id: i64) -> Result<Vec<(ItemAt, String)>, Db
     .bind(store_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            (
-                (
-                    ItemKind::parse(r.get("item_kind")),
-                    r.get("item_id"),
-                    r.get("location_id"),
-                ),
-                r.get("error"),
-            )
-        })
-        .collect())
+    rows.iter()
+        .map(|r| Ok((item_at(r)?, r.get("error"))))
+        .collect()
+}
+
+/// A row's `item_kind`, refusing what no version of wharf writes.
+fn item_kind(row: &sqlx::any::AnyRow) -> Result<ItemKind, DbError> {
+    let kind: String = row.get("item_kind");
+    ItemKind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("unknown item kind {kind:?}")))
+}
+
+/// A row's `item_kind`, `item_id` and `location_id`.
+fn item_at(row: &sqlx::any::AnyRow) -> Result<ItemAt, DbError> {
+    Ok(ItemAt {
+        kind: item_kind(row)?,
+        item_id: row.get("item_id"),
+        location_id: row.get("location_id"),
+    })
 }

@@ -10,6 +10,44 @@
 
 use std::collections::BTreeMap;
 
+/// What BigCommerce tracks stock on: a variant (variant-tracked products) or a product.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Variant,
+    Product,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Variant => "variant",
+            ItemKind::Product => "product",
+        }
+    }
+
+    /// Refuses what it does not know: a stored kind is one of the two.
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        match s {
+            "variant" => Some(ItemKind::Variant),
+            "product" => Some(ItemKind::Product),
+            _ => None,
+        }
+    }
+}
+
+/// An item's level at one store location: what a published level is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemAt {
+    pub kind: ItemKind,
+    /// wharf's variant or product id.
+    pub item_id: i64,
+    /// BigCommerce's inventory location id.
+    pub location_id: i64,
+}
+
 /// One vendor warehouse's reported stock of an item, at the store location it maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stocked {

@@ -6,7 +6,9 @@ use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::{ClaimedJob, Handlers, JobOutcome, retry_delay};
+use super::backoff::retry_delay;
+use super::handlers::{Handlers, JobOutcome};
+use crate::db::jobs::ClaimedJob;
 use crate::db::{Db, jobs, now_ms};
 
 #[derive(Debug, Clone)]

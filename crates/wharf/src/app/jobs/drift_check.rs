@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Job;
+use super::job::Job;
 use crate::app::App;
 use crate::app::error::outcome;
 use crate::db::{Db, DbError, jobs};

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::Job;
+use super::job::Job;
 use crate::app::App;
 use crate::db::{DbError, jobs};
 use crate::jobs::{ClaimedJob, JobOutcome};

@@ -9,6 +9,7 @@ mod catalog_import;
 mod drift_check;
 mod feed_fetch;
 mod inventory_push;
+mod job;
 mod order_fetch;
 mod order_poll;
 mod schedules;
@@ -16,15 +17,11 @@ mod shipment_import;
 mod shipment_push;
 mod webhook_registration;
 
-use std::future::Future;
-
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
 pub use catalog_import::CatalogImport;
 pub use drift_check::DriftCheck;
 pub use feed_fetch::FeedFetch;
 pub use inventory_push::InventoryPush;
+pub use job::Job;
 pub use order_fetch::OrderFetch;
 pub use order_poll::OrderPoll;
 pub use schedules::Schedules;
@@ -33,23 +30,7 @@ pub use shipment_push::ShipmentPush;
 pub use webhook_registration::WebhookRegistration;
 
 use super::App;
-use crate::db::jobs::NewJob;
 use crate::jobs::{ClaimedJob, Handlers, JobOutcome};
-
-/// A kind of job: its payload is the value itself.
-pub trait Job: Serialize + DeserializeOwned + Send + 'static {
-    /// The name stored with each queued job of this kind. Never rename one: queued jobs of the
-    /// old name would find no handler.
-    const KIND: &'static str;
-
-    /// Runs one claimed job of this kind; `claim` carries its lease and attempt counts.
-    fn run(self, app: &App, claim: &ClaimedJob) -> impl Future<Output = JobOutcome> + Send;
-
-    /// A job of this kind with this payload, to queue.
-    fn new_job(&self) -> NewJob {
-        NewJob::new(Self::KIND, self)
-    }
-}
 
 /// The handler of every job kind, one line each.
 pub fn handlers(app: &App) -> Handlers {

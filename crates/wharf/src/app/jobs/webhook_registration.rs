@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::Job;
+use super::job::Job;
 use crate::app::App;
 use crate::db::{DbError, jobs};
 use crate::jobs::{ClaimedJob, JobOutcome};

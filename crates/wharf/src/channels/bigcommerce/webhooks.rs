@@ -1,12 +1,12 @@
-//! Webhook registration: the order and shipment hooks wharf needs, pointing at its receiver, carrying the
-//! store's secret in a custom header.
+//! Webhooks: registering the order and shipment hooks wharf needs (pointing at its receiver,
+//! carrying the store's secret in a custom header), and reading a delivery as wharf's [`Hint`].
 //!
 //! BigCommerce has no idempotency keys, so registration looks before it writes: an existing
 //! hook with our destination is updated (re-activated, secret refreshed), never created twice.
 
 use std::collections::HashMap;
 
-use bigcommerce::{BcError, HookUpdate, NewHook, StoreClient};
+use bigcommerce::{BcError, HookUpdate, NewHook, StoreClient, WebhookEvent};
 
 /// The header BigCommerce sends back on every delivery, holding the store's secret.
 pub const SECRET_HEADER: &str = "x-wharf-webhook-secret";
@@ -68,4 +68,51 @@ pub async fn ensure_hooks(
         }
     }
     Ok(report)
+}
+
+/// One delivery as wharf reads it: what identifies the event (a repeat carries the same) and
+/// what it hints changed. Events are hints, never the truth: the hinted object is read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub scope: String,
+    pub hash: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub hint: Hint,
+}
+
+/// What a delivery says may have changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// Something about this order (BigCommerce's order id).
+    Order { order_id: u64 },
+    /// This shipment was made on the order.
+    ShipmentCreated { order_id: u64, shipment_id: u64 },
+    /// A shipment of the order was deleted, or changed in a way that needs a look.
+    ShipmentsChanged { order_id: u64 },
+    /// Nothing wharf follows.
+    Other,
+}
+
+/// Reads a delivery's body; `None` when it is not a BigCommerce event.
+pub fn parse_delivery(body: &[u8]) -> Option<Delivery> {
+    let event = WebhookEvent::parse(body).ok()?;
+    let order_id = event.order_id();
+    let hint = match order_id {
+        Some(order_id) if event.scope.starts_with("store/order/") => Hint::Order { order_id },
+        Some(order_id) if event.scope.starts_with("store/shipment/") => match event.data.id {
+            Some(shipment_id) if event.scope == "store/shipment/created" => Hint::ShipmentCreated {
+                order_id,
+                shipment_id,
+            },
+            _ => Hint::ShipmentsChanged { order_id },
+        },
+        _ => Hint::Other,
+    };
+    Some(Delivery {
+        scope: event.scope,
+        hash: event.hash,
+        created_at: event.created_at,
+        hint,
+    })
 }

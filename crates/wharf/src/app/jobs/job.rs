@@ -1,0 +1,25 @@
+//! The trait every kind of job implements.
+
+use std::future::Future;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::app::App;
+use crate::db::jobs::NewJob;
+use crate::jobs::{ClaimedJob, JobOutcome};
+
+/// A kind of job: its payload is the value itself.
+pub trait Job: Serialize + DeserializeOwned + Send + 'static {
+    /// The name stored with each queued job of this kind. Never rename one: queued jobs of the
+    /// old name would find no handler.
+    const KIND: &'static str;
+
+    /// Runs one claimed job of this kind; `claim` carries its lease and attempt counts.
+    fn run(self, app: &App, claim: &ClaimedJob) -> impl Future<Output = JobOutcome> + Send;
+
+    /// A job of this kind with this payload, to queue.
+    fn new_job(&self) -> NewJob {
+        NewJob::new(Self::KIND, self)
+    }
+}
