@@ -1,0 +1,145 @@
+//! Stock feeds: a vendor's CSV at a URL, fetched on a schedule through `feeds.rs`.
+
+use crate::app::App;
+use crate::app::error::AppError;
+use crate::app::jobs::FeedFetch;
+use crate::db::inventory as stock;
+use crate::db::{self, DbError, now_ms};
+use crate::domain::{FieldError, FieldErrors};
+
+use super::{FeedInput, StockImportReport};
+
+const FEED_URL_PURPOSE: &str = "stock_feeds.url";
+/// Feeds are fetched at most this often, and at least once a week.
+const FEED_INTERVALS: std::ops::RangeInclusive<i64> = 60..=7 * 24 * 3600;
+const DEFAULT_FEED_INTERVAL_SECS: i64 = 15 * 60;
+
+impl App {
+    /// Adds a stock feed (its URL sealed: it may hold a token) and fetches it at once.
+    pub async fn add_feed(
+        &self,
+        vendor_id: i64,
+        input: &FeedInput,
+    ) -> Result<stock::Feed, AppError> {
+        db::vendors::get(&self.db, vendor_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound {
+                what: "vendor",
+                id: vendor_id.to_string(),
+            })?;
+        let mut errors = FieldErrors::default();
+        let url = match crate::feeds::check_feed_url(input.url.trim(), &self.feed_policy) {
+            Ok(url) => Some(url),
+            Err(e) => {
+                errors.push(FieldError::new("url", e.to_string()));
+                None
+            }
+        };
+        let interval = input.interval_secs.unwrap_or(DEFAULT_FEED_INTERVAL_SECS);
+        if !FEED_INTERVALS.contains(&interval) {
+            errors.push(FieldError::new(
+                "interval_secs",
+                "Fetch the feed every 60 seconds to every 7 days",
+            ));
+        }
+        let Some(url) = url.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let mut shown = url.clone();
+        shown.set_query(None);
+        shown.set_fragment(None);
+        let _ = shown.set_password(None);
+        let sealed = self.cipher.seal(
+            FEED_URL_PURPOSE,
+            &secrecy::SecretString::from(url.to_string()),
+        );
+        let mapping = input.mapping.clone().unwrap_or_default();
+        let id = stock::add_feed(
+            &self.db,
+            vendor_id,
+            &sealed,
+            shown.as_str(),
+            interval,
+            &mapping,
+        )
+        .await?;
+        self.queue_feed(id).await?;
+        self.feeds(Some(vendor_id))
+            .await?
+            .into_iter()
+            .find(|f| f.id == id)
+            .ok_or_else(|| AppError::NotFound {
+                what: "feed",
+                id: id.to_string(),
+            })
+    }
+
+    pub async fn feeds(&self, vendor_id: Option<i64>) -> Result<Vec<stock::Feed>, AppError> {
+        Ok(stock::feeds(&self.db, vendor_id).await?)
+    }
+
+    /// Fetches a feed and applies it. What went wrong (unreachable, refused address, a broken
+    /// file) is recorded on the feed, and the vendor's last good stock stays as it was.
+    pub async fn run_feed(
+        &self,
+        feed_id: i64,
+    ) -> Result<Result<StockImportReport, String>, AppError> {
+        let feed = stock::feeds(&self.db, None)
+            .await?
+            .into_iter()
+            .find(|f| f.id == feed_id)
+            .ok_or_else(|| AppError::NotFound {
+                what: "feed",
+                id: feed_id.to_string(),
+            })?;
+        let url = self.cipher.open(FEED_URL_PURPOSE, &feed.url_sealed)?;
+        let outcome = match crate::feeds::fetch_feed(
+            secrecy::ExposeSecret::expose_secret(&url),
+            &self.feed_policy,
+        )
+        .await
+        {
+            Err(e) => Err(e.to_string()),
+            Ok(text) => match self
+                .import_stock_csv(feed.vendor_id, &text, Some(&feed.mapping))
+                .await
+            {
+                Ok(report) => Ok(report),
+                Err(AppError::Invalid(fields)) => Err(fields.to_string()),
+                Err(other) => return Err(other),
+            },
+        };
+        stock::feed_ran(
+            &self.db,
+            feed_id,
+            outcome.as_ref().err().map(String::as_str),
+        )
+        .await?;
+        if let Err(error) = &outcome {
+            tracing::warn!(feed_id, %error, "stock feed not applied");
+        }
+        Ok(outcome)
+    }
+
+    async fn queue_feed(&self, feed_id: i64) -> Result<(), DbError> {
+        FeedFetch { feed_id }.enqueue(&self.db).await?;
+        self.wake_workers();
+        Ok(())
+    }
+
+    /// Queues every feed whose interval has passed since its last run.
+    pub async fn queue_due_feeds(&self) -> Result<usize, AppError> {
+        let now = now_ms();
+        let mut queued = 0;
+        for feed in stock::feeds(&self.db, None).await? {
+            let due = feed
+                .last_run_at_ms
+                .is_none_or(|at| now - at >= feed.interval_secs * 1000);
+            if due {
+                self.queue_feed(feed.id).await?;
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+}

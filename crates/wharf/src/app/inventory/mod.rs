@@ -1,0 +1,110 @@
+//! Inventory out: vendors report stock (vendor API, CSV upload, feeds); wharf publishes to each
+//! store what can really be sold — the formula in `domain::inventory` — pushing only what
+//! changed since BigCommerce last confirmed it, zeros first, one push in flight per store; and a
+//! drift check compares BigCommerce's levels with what wharf confirmed and repairs them.
+
+mod drift;
+mod feeds;
+mod intake;
+mod push;
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::inventory as stock;
+use crate::domain::inventory::ItemKind;
+use crate::domain::stock_csv::ColumnMapping;
+
+/// Items one vendor API call may set.
+pub const MAX_STOCK_ITEMS_PER_CALL: usize = 10_000;
+
+/// A stock feed to add: the URL of a CSV, how often to fetch it, and its columns.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct FeedInput {
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub interval_secs: Option<i64>,
+    #[serde(default)]
+    pub mapping: Option<ColumnMapping>,
+}
+
+/// How a vendor's stock is taken: buffer, staleness, SKU matching.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StockTermsInput {
+    #[serde(default)]
+    pub buffer: i64,
+    /// Stock older than this publishes 0; absent or 0: never stale.
+    #[serde(default)]
+    pub stale_after_secs: Option<i64>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+    #[serde(default)]
+    pub strip_prefix: Option<String>,
+}
+
+/// Absolute stock levels a vendor sends.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StockInput {
+    #[serde(default)]
+    pub items: Vec<StockItemInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StockItemInput {
+    #[serde(default)]
+    pub sku: String,
+    #[serde(default)]
+    pub quantity: i64,
+    /// The vendor's warehouse code; `main` when absent.
+    #[serde(default)]
+    pub warehouse: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct StockReport {
+    pub applied: usize,
+}
+
+/// What a stock file did: valid rows applied, each bad row reported with its line.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct StockImportReport {
+    pub applied: usize,
+    pub errors: Vec<crate::domain::tracking_csv::RowError>,
+}
+
+/// What one push did.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct PushReport {
+    /// Item levels BigCommerce confirmed.
+    pub pushed: usize,
+    /// Items BigCommerce refused (flagged with its message).
+    pub refused: usize,
+    pub requests: usize,
+    /// Another push of this store was in flight; this one waits.
+    pub busy: bool,
+}
+
+/// What one drift check found.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct DriftReport {
+    pub items_checked: usize,
+    pub differences: usize,
+    pub requests: usize,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RefusedItem {
+    pub kind: ItemKind,
+    pub sku: String,
+    pub location_id: i64,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct InventoryView {
+    pub store_id: i64,
+    /// Item levels wharf has published (or tried to).
+    pub published: usize,
+    pub refused: Vec<RefusedItem>,
+    pub drift: Vec<stock::Drift>,
+}

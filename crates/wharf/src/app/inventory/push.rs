@@ -1,0 +1,374 @@
+//! Publishing levels: what each item may sell (`domain::inventory`), sent when it differs from
+//! what BigCommerce confirmed, zeros first, in batches per location, one push per store.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
+
+use bigcommerce::StoreClient;
+
+use crate::app::App;
+use crate::app::error::SyncError;
+use crate::app::error::outcome;
+use crate::app::jobs::InventoryPush;
+use crate::channels::bigcommerce::inventory::{
+    LevelToSet, LevelsSet, MAX_LEVELS_PER_REQUEST, set_levels,
+};
+use crate::db::inventory::{self as stock, StoreItem, VendorStockTerms};
+use crate::db::{self, DbError, now_ms};
+use crate::domain::inventory::{ItemAt, ItemKind, Stocked, VendorTerms, published_levels};
+use crate::jobs::JobOutcome;
+
+use super::PushReport;
+
+/// How long a push holds its store's lease without renewing it: a push renews before every
+/// request, so this is how long a killed worker's push blocks the store's next one.
+const PUSH_LEASE_MS: i64 = 30 * 1000;
+
+/// One level to publish.
+#[derive(Debug, Clone)]
+struct Level {
+    at: ItemAt,
+    external_id: i64,
+    quantity: i64,
+}
+
+impl Level {
+    fn to_set(&self) -> LevelToSet {
+        LevelToSet {
+            kind: self.at.kind,
+            external_id: self.external_id,
+            location_id: self.at.location_id,
+            quantity: self.quantity,
+        }
+    }
+}
+
+impl App {
+    /// What the store should show now, per item and location, for every item a vendor stocks
+    /// (and 0 for items wharf published before that no vendor stocks any more).
+    async fn desired_levels(&self, store_id: i64) -> Result<Vec<Level>, DbError> {
+        let items = stock::store_items(&self.db, store_id).await?;
+        let terms: HashMap<i64, VendorStockTerms> = stock::vendor_terms(&self.db)
+            .await?
+            .into_iter()
+            .map(|t| (t.vendor_id, t))
+            .collect();
+        let rows = stock::stock_rows(&self.db, None).await?;
+        let allocated = stock::allocated(&self.db, store_id).await?;
+        let now = now_ms();
+
+        // SKU → items, exactly and case-folded; a SKU naming two items is ambiguous and skipped.
+        let mut exact: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut folded: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, item) in items.iter().enumerate() {
+            for sku in &item.skus {
+                exact.entry(sku.trim()).or_default().push(index);
+                folded
+                    .entry(sku.trim().to_lowercase())
+                    .or_default()
+                    .push(index);
+            }
+        }
+        // Two spellings of one SKU in one warehouse ("ABC-1", "abc-1" when matching ignores
+        // case) are one report: the latest wins, never the sum.
+        let mut latest: HashMap<(i64, String), &stock::StockRow> = HashMap::new();
+        for row in &rows {
+            let Some(vendor) = terms.get(&row.vendor_id) else {
+                continue;
+            };
+            let key = (row.warehouse_id, vendor.matching.vendor_key(&row.sku));
+            match latest.get(&key) {
+                Some(seen) if seen.updated_at_ms > row.updated_at_ms => {}
+                _ => {
+                    latest.insert(key, row);
+                }
+            }
+        }
+        let mut stocked: BTreeMap<usize, Vec<Stocked>> = BTreeMap::new();
+        for ((_, key), row) in &latest {
+            let vendor = &terms[&row.vendor_id];
+            let found = if vendor.matching.case_insensitive {
+                folded.get(key)
+            } else {
+                exact.get(key.as_str())
+            };
+            let Some(found) = found else { continue };
+            let mut found = found.clone();
+            found.dedup();
+            if let [index] = found.as_slice() {
+                stocked.entry(*index).or_default().push(Stocked {
+                    vendor_id: row.vendor_id,
+                    location_id: row.location_id,
+                    quantity: row.quantity,
+                });
+            }
+        }
+        let vendor_terms = |vendor_id: i64| match terms.get(&vendor_id) {
+            Some(t) => VendorTerms {
+                buffer: t.buffer,
+                fresh: t.fresh_at(now),
+            },
+            None => VendorTerms::default(),
+        };
+        let mut levels = Vec::new();
+        for (index, stocked) in stocked {
+            let item = &items[index];
+            let taken: i64 = item
+                .variant_ids
+                .iter()
+                .filter_map(|v| allocated.get(v))
+                .sum();
+            for (location_id, quantity) in published_levels(&stocked, taken, vendor_terms) {
+                levels.push(Level {
+                    at: ItemAt {
+                        kind: item.kind,
+                        item_id: item.id,
+                        location_id,
+                    },
+                    external_id: item.external_id,
+                    quantity,
+                });
+            }
+        }
+        // Published before, stocked by nobody now: nobody vouches for it any more.
+        let wanted: HashSet<ItemAt> = levels.iter().map(|l| l.at).collect();
+        let by_id: HashMap<(ItemKind, i64), &StoreItem> =
+            items.iter().map(|i| ((i.kind, i.id), i)).collect();
+        for (at, published) in stock::published(&self.db, store_id).await? {
+            if wanted.contains(&at) || published.quantity == Some(0) {
+                continue;
+            }
+            if let Some(item) = by_id.get(&(at.kind, at.item_id)) {
+                levels.push(Level {
+                    at,
+                    external_id: item.external_id,
+                    quantity: 0,
+                });
+            }
+        }
+        Ok(levels)
+    }
+
+    /// Pushes the store's changed levels (all of them with `full`) as absolute adjustments:
+    /// zeros first, grouped by location, at most 2,000 items per request, one request at a time.
+    pub async fn push_inventory(&self, store_id: i64, full: bool) -> Result<PushReport, SyncError> {
+        if !stock::take_push_lease(&self.db, store_id, PUSH_LEASE_MS).await? {
+            return Ok(PushReport {
+                busy: true,
+                ..PushReport::default()
+            });
+        }
+        let result = self.push_holding_lease(store_id, full).await;
+        stock::release_push_lease(&self.db, store_id).await?;
+        result
+    }
+
+    /// A push someone asked for (button, API, CLI): waits for a push already running (an
+    /// automatic one, typically) to finish rather than answering "busy".
+    pub async fn push_inventory_now(
+        &self,
+        store_id: i64,
+        full: bool,
+    ) -> Result<PushReport, SyncError> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let report = self.push_inventory(store_id, full).await?;
+            if !report.busy || tokio::time::Instant::now() > deadline {
+                return Ok(report);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn push_holding_lease(&self, store_id: i64, full: bool) -> Result<PushReport, SyncError> {
+        let client = self.client_for(store_id).await?;
+        let published = stock::published(&self.db, store_id).await?;
+        let mut changed: Vec<Level> = self
+            .desired_levels(store_id)
+            .await?
+            .into_iter()
+            .filter(|l| {
+                full || published
+                    .get(&l.at)
+                    .is_none_or(|p| p.quantity != Some(l.quantity) || p.error.is_some())
+            })
+            .collect();
+        order_for_sending(&mut changed);
+        let mut report = PushReport::default();
+        for batch in batches(&changed) {
+            self.push_batch(&client, store_id, batch.to_vec(), &mut report)
+                .await?;
+        }
+        if report.pushed + report.refused > 0 {
+            tracing::info!(store_id, ?report, "inventory pushed");
+        }
+        Ok(report)
+    }
+
+    /// Sends one batch; when BigCommerce refuses items of it (422), flags those and sends the
+    /// rest, so one bad item never holds back the others.
+    async fn push_batch(
+        &self,
+        client: &StoreClient,
+        store_id: i64,
+        batch: Vec<Level>,
+        report: &mut PushReport,
+    ) -> Result<(), SyncError> {
+        let mut pending = vec![batch];
+        while let Some(batch) = pending.pop() {
+            if batch.is_empty() {
+                continue;
+            }
+            let levels: Vec<LevelToSet> = batch.iter().map(Level::to_set).collect();
+            stock::renew_push_lease(&self.db, store_id, PUSH_LEASE_MS).await?;
+            report.requests += 1;
+            match set_levels(client, &levels).await? {
+                LevelsSet::Applied => {
+                    let confirmed: Vec<(ItemAt, i64)> =
+                        batch.iter().map(|l| (l.at, l.quantity)).collect();
+                    stock::confirm(&self.db, store_id, &confirmed).await?;
+                    report.pushed += batch.len();
+                }
+                LevelsSet::Refused { refused, message } if refused.is_empty() => {
+                    if batch.len() == 1 {
+                        stock::flag(&self.db, store_id, &[batch[0].at], &message).await?;
+                        report.refused += 1;
+                    } else {
+                        // BigCommerce did not say which: halve until it does.
+                        let (left, right) = batch.split_at(batch.len() / 2);
+                        pending.push(right.to_vec());
+                        pending.push(left.to_vec());
+                    }
+                }
+                // The whole refusal, request and every field BigCommerce named: which item and
+                // why is in there.
+                LevelsSet::Refused { refused, message } => {
+                    let flagged: Vec<ItemAt> = refused.iter().map(|&i| batch[i].at).collect();
+                    stock::flag(&self.db, store_id, &flagged, &message).await?;
+                    report.refused += flagged.len();
+                    let rest: Vec<Level> = batch
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(i, _)| !refused.contains(i))
+                        .map(|(_, l)| l)
+                        .collect();
+                    pending.push(rest);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues a push of the store's levels now (all of them with `full`).
+    pub async fn queue_full_push(&self, store_id: i64, full: bool) -> Result<(), DbError> {
+        let mut conn = self.db.pool().acquire().await?;
+        InventoryPush { store_id, full }
+            .enqueue(&mut conn, Duration::ZERO)
+            .await?;
+        self.wake_workers();
+        Ok(())
+    }
+
+    /// Pushes the store's levels (the `inventory.push` job `job_id`): one that finds another
+    /// push holding the store runs after it, so its changes are not lost.
+    pub(crate) async fn run_inventory_push(
+        &self,
+        store_id: i64,
+        full: bool,
+        job_id: i64,
+    ) -> JobOutcome {
+        match self.push_inventory(store_id, full).await {
+            Ok(report) if report.busy => JobOutcome::Snooze {
+                delay: Duration::from_secs(1),
+            },
+            Ok(report) => {
+                if !full && report.pushed > 0 {
+                    self.record_push_lag(job_id).await;
+                }
+                JobOutcome::Done
+            }
+            other => outcome(other.map(drop)),
+        }
+    }
+
+    /// Sync lag of a change-driven push: later changes collapse into the pending push job, so
+    /// the job's creation is the first change it carries.
+    async fn record_push_lag(&self, job_id: i64) {
+        match db::metrics::job_created_at(&self.db, job_id).await {
+            Ok(Some(created_at)) => self.record_lag("inventory", created_at).await,
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "could not read the push job's creation time"),
+        }
+    }
+}
+
+/// Zeros first — an item that sold out must stop selling before anything else changes — then
+/// by location, so that batches group by location.
+fn order_for_sending(levels: &mut [Level]) {
+    levels.sort_by_key(|l| (l.quantity != 0, l.at.location_id, l.at.kind, l.at.item_id));
+}
+
+/// Consecutive levels at one location, at most [`MAX_LEVELS_PER_REQUEST`] each; the input's
+/// order (zeros first) is kept.
+fn batches(levels: &[Level]) -> Vec<&[Level]> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    for i in 1..=levels.len() {
+        let boundary = i == levels.len()
+            || levels[i].at.location_id != levels[start].at.location_id
+            || i - start == MAX_LEVELS_PER_REQUEST;
+        if boundary {
+            batches.push(&levels[start..i]);
+            start = i;
+        }
+    }
+    batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(id: i64, location: i64, quantity: i64) -> Level {
+        Level {
+            at: ItemAt {
+                kind: ItemKind::Variant,
+                item_id: id,
+                location_id: location,
+            },
+            external_id: id,
+            quantity,
+        }
+    }
+
+    #[test]
+    fn zeros_go_first_and_batches_hold_one_location_and_at_most_2000_items() {
+        let mut levels: Vec<Level> = (0..4100).map(|i| level(i, 1, 5)).collect();
+        levels.extend((0..10).map(|i| level(10_000 + i, 2, 0)));
+        levels.extend((0..10).map(|i| level(20_000 + i, 1, 0)));
+        levels.push(level(30_000, 2, 7));
+        order_for_sending(&mut levels);
+        let sizes: Vec<(i64, usize, bool)> = batches(&levels)
+            .iter()
+            .map(|b| {
+                (
+                    b[0].at.location_id,
+                    b.len(),
+                    b.iter().all(|l| l.quantity == 0),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            [
+                (1, 10, true),
+                (2, 10, true),
+                (1, 2000, false),
+                (1, 2000, false),
+                (1, 100, false),
+                (2, 1, false)
+            ]
+        );
+        assert!(batches(&[]).is_empty());
+    }
+}
