@@ -654,14 +654,18 @@ pub async fn items_shipped(conn: &mut AnyConnection, order_id: i64) -> Result<i6
 pub async fn routing_state(
     conn: &mut AnyConnection,
     order_id: i64,
-) -> Result<Option<String>, DbError> {
-    Ok(
-        sqlx::query("SELECT routing_state FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.get("routing_state")),
-    )
+) -> Result<Option<RoutingState>, DbError> {
+    let Some(row) = sqlx::query("SELECT routing_state FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let state: String = row.get("routing_state");
+    RoutingState::parse(&state)
+        .map(Some)
+        .ok_or_else(|| DbError::Corrupt(format!("unknown routing state {state:?}")))
 }
 
 /// The purchase order an order line is on, if it was routed.

@@ -9,6 +9,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::bindings::local_id;
 use super::{Db, DbError, now_ms};
+use crate::domain::order::RoutingState;
 use crate::domain::shipment::{ShipmentSource, ShippableLine};
 
 /// Bindings kind of a shipment part (its BigCommerce shipment).
@@ -278,7 +279,8 @@ pub async fn push_plan(
         store_id: row.get("store_id"),
         order_id: row.get("order_id"),
         order_external_id: row.get("external_id"),
-        order_cancelled: row.get::<String, _>("routing_state") == "cancelled",
+        order_cancelled: RoutingState::parse(&row.get::<String, _>("routing_state"))
+            == Some(RoutingState::Cancelled),
         state: row.get("state"),
         shipped_after_cancellation: row.get::<i64, _>("shipped_after_cancellation") != 0,
         tracking_number: row.get("tracking_number"),
