@@ -301,27 +301,13 @@ impl BenchWharf {
                 None,
             ),
         };
-        let settings = Settings {
+        let mut settings = Settings::local(
             database_url,
-            secret_key: None,
-            secret_key_file: Some(dir.path().join("wharf.key")),
-            bigcommerce_api_base: sim.base_url.parse()?,
-            job_lease_secs: 60,
-            job_concurrency: 4,
-            shutdown_grace_secs: 30,
-            store_job_concurrency: 4,
-            inventory_push_delay_ms: 2000,
-            feed_allow_private: false,
-            feed_allowed_hosts: Vec::new(),
-            feed_timeout_secs: 30,
-            feed_max_mb: 20,
-            drift_check_secs: 3600,
-            job_history_days: 7,
-            bigcommerce_timeout_secs: 30,
-            api_quota_share: 0.5,
-            order_poll_secs: 3600,
+            dir.path().join("wharf.key"),
+            sim.base_url.parse()?,
             public_url,
-        };
+        );
+        settings.order_poll_secs = 3600;
         let app = App::open(&settings).await?;
         let store = app
             .add_store(&NewStoreInput {

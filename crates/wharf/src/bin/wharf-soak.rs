@@ -200,28 +200,16 @@ impl Soak {
             .local_addr()?
             .to_string();
         let public_url = format!("http://{listen}");
-        let settings = Settings {
+        let mut settings = Settings::local(
             database_url,
-            secret_key: None,
-            secret_key_file: Some(dir.path().join("wharf.key")),
-            bigcommerce_api_base: sim.base_url.parse()?,
-            job_lease_secs: 1,
-            job_concurrency: 4,
-            shutdown_grace_secs: 30,
-            store_job_concurrency: 4,
-            inventory_push_delay_ms: 2000,
-            feed_allow_private: false,
-            feed_allowed_hosts: Vec::new(),
-            feed_timeout_secs: 30,
-            feed_max_mb: 20,
-            drift_check_secs: 3600,
-            job_history_days: 7,
-            bigcommerce_timeout_secs: 30,
-            // Below 1, so every process counts its requests in the shared budget.
-            api_quota_share: SHARE,
-            order_poll_secs: 30,
-            public_url: Some(public_url.parse()?),
-        };
+            dir.path().join("wharf.key"),
+            sim.base_url.parse()?,
+            Some(public_url.parse()?),
+        );
+        settings.job_lease_secs = 1;
+        // Below 1, so every process counts its requests in the shared budget.
+        settings.api_quota_share = SHARE;
+        settings.order_poll_secs = 30;
         let app = App::open(&settings).await?;
         let store = app
             .add_store(&NewStoreInput {
