@@ -168,6 +168,40 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The settings of a wharf that one of its own tools runs on this machine (the demo, the
+    /// soak, the benchmarks, the tests): its database, key file, BigCommerce origin (a
+    /// simulator) and public URL, and every other setting at its default, as `wharf` parses them
+    /// from a command line naming only those four. A caller that needs another value sets that
+    /// field.
+    pub fn local(
+        database_url: impl Into<String>,
+        secret_key_file: PathBuf,
+        bigcommerce_api_base: url::Url,
+        public_url: Option<url::Url>,
+    ) -> Settings {
+        Settings {
+            database_url: database_url.into(),
+            secret_key: None,
+            secret_key_file: Some(secret_key_file),
+            bigcommerce_api_base,
+            bigcommerce_timeout_secs: 30,
+            job_lease_secs: 60,
+            shutdown_grace_secs: 30,
+            job_concurrency: 4,
+            store_job_concurrency: 4,
+            order_poll_secs: 60,
+            inventory_push_delay_ms: 2000,
+            drift_check_secs: 3600,
+            job_history_days: 7,
+            api_quota_share: 0.5,
+            feed_allow_private: false,
+            feed_allowed_hosts: Vec::new(),
+            feed_timeout_secs: 30,
+            feed_max_mb: 20,
+            public_url,
+        }
+    }
+
     pub fn feed_policy(&self) -> crate::feeds::FetchPolicy {
         crate::feeds::FetchPolicy {
             timeout: std::time::Duration::from_secs(self.feed_timeout_secs.max(1)),
@@ -260,5 +294,41 @@ mod tests {
             default_key_file("postgres://localhost/wharf"),
             PathBuf::from("wharf.key")
         );
+    }
+
+    #[test]
+    fn local_settings_are_what_clap_parses_from_the_same_four_flags() {
+        use clap::{CommandFactory, FromArgMatches, Parser};
+
+        #[derive(Parser)]
+        struct Flags {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        // The environment left out: a WHARF_* variable where the tests run is not a default.
+        let command = Flags::command().mut_args(|arg| arg.env(None::<&str>));
+        for public_url in [Some("http://127.0.0.1:8080/"), None] {
+            let mut line = vec![
+                "wharf",
+                "--database-url",
+                "sqlite:///tmp/local/wharf.db",
+                "--secret-key-file",
+                "/tmp/local/wharf.key",
+                "--bigcommerce-api-base",
+                "http://127.0.0.1:8081/",
+            ];
+            line.extend(public_url.iter().flat_map(|url| ["--public-url", url]));
+            let matches = command.clone().try_get_matches_from(line).unwrap();
+            let parsed = Settings::from_arg_matches(&matches).unwrap();
+            let local = Settings::local(
+                "sqlite:///tmp/local/wharf.db",
+                PathBuf::from("/tmp/local/wharf.key"),
+                "http://127.0.0.1:8081/".parse().unwrap(),
+                public_url.map(|url| url.parse().unwrap()),
+            );
+            // Compared as printed: Settings holds a SecretString, which has no `==`, and the
+            // derived Debug prints every field, so any default that drifts apart shows.
+            assert_eq!(format!("{local:#?}"), format!("{parsed:#?}"));
+        }
     }
 }

@@ -74,27 +74,12 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
     let url = format!("http://{}", listener.local_addr()?);
 
     let dir = tempdir_for_demo()?;
-    let settings = Settings {
-        database_url: format!("sqlite://{}", dir.join("wharf.db").display()),
-        secret_key: None,
-        secret_key_file: Some(dir.join("wharf.key")),
-        bigcommerce_api_base: sim.base_url.parse().context("simulator URL")?,
-        job_lease_secs: 60,
-        job_concurrency: 4,
-        shutdown_grace_secs: 30,
-        store_job_concurrency: 4,
-        inventory_push_delay_ms: 2000,
-        feed_allow_private: false,
-        feed_allowed_hosts: Vec::new(),
-        feed_timeout_secs: 30,
-        feed_max_mb: 20,
-        drift_check_secs: 3600,
-        job_history_days: 7,
-        bigcommerce_timeout_secs: 30,
-        api_quota_share: 0.5,
-        order_poll_secs: 60,
-        public_url: Some(url.parse().context("wharf's own URL")?),
-    };
+    let settings = Settings::local(
+        format!("sqlite://{}", dir.join("wharf.db").display()),
+        dir.join("wharf.key"),
+        sim.base_url.parse().context("simulator URL")?,
+        Some(url.parse().context("wharf's own URL")?),
+    );
     let app = App::open(&settings).await?;
     let password = random_secret("");
     app.ensure_admin("admin", Some(&password)).await?;

@@ -88,29 +88,16 @@ async fn spawn_app_with(options: Options) -> TestApp {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("wharf binds");
     let address = format!("http://{}", listener.local_addr().unwrap());
     let database_url = fresh_database_url(&dir).await;
-    let settings = Settings {
-        database_url: database_url.clone(),
-        secret_key: None,
-        secret_key_file: Some(dir.path().join("wharf.key")),
-        bigcommerce_api_base: sim.base_url.parse().unwrap(),
-        job_lease_secs: 60,
-        job_concurrency: 4,
-        shutdown_grace_secs: 30,
-        store_job_concurrency: 4,
-        inventory_push_delay_ms: 2000,
-        // Test feeds are served from 127.0.0.1.
-        feed_allow_private: true,
-        feed_allowed_hosts: Vec::new(),
-        feed_timeout_secs: 30,
-        feed_max_mb: 20,
-        drift_check_secs: 3600,
-        job_history_days: 7,
-        bigcommerce_timeout_secs: 30,
-        // Tests measure behaviour, not politeness: the whole (simulated) quota is theirs.
-        api_quota_share: 1.0,
-        order_poll_secs: 60,
-        public_url: options.webhooks.then(|| address.parse().unwrap()),
-    };
+    let mut settings = Settings::local(
+        database_url.clone(),
+        dir.path().join("wharf.key"),
+        sim.base_url.parse().unwrap(),
+        options.webhooks.then(|| address.parse().unwrap()),
+    );
+    // Test feeds are served from 127.0.0.1.
+    settings.feed_allow_private = true;
+    // Tests measure behaviour, not politeness: the whole (simulated) quota is theirs.
+    settings.api_quota_share = 1.0;
     let app = App::open(&settings)
         .await
         .expect("wharf opens its database");

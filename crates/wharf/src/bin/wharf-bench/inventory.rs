@@ -1,0 +1,217 @@
+//! `wharf-bench inventory`: a full push of every level, a small delta, the same change as
+//! per-variant PUTs, and the latency from a vendor's update to BigCommerce (`latency`); the
+//! stock the benchmark reports and the levels it expects are in `plan`.
+
+mod latency;
+mod plan;
+
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+
+use crate::harness::{BenchWharf, peak_rss, print_requests, reset_peak_rss, start_simulator};
+use latency::{Latency, push_latency};
+use plan::{StockPlan, bench_vendor_id, set_stock, verify_levels};
+
+pub(crate) struct InventoryBench {
+    pub(crate) variants: usize,
+    pub(crate) changed_percent: f64,
+    pub(crate) naive_sample: usize,
+    pub(crate) updates: usize,
+    pub(crate) rate: u32,
+    pub(crate) postgres_url: Option<String>,
+}
+
+/// The default location, where every warehouse publishes unless mapped elsewhere.
+const LOCATION_ID: u64 = 1;
+/// BigCommerce's limit of items per adjustment request.
+const ITEMS_PER_ADJUSTMENT: usize = bigcommerce::MAX_ADJUSTMENT_ITEMS;
+
+pub(crate) async fn bench_inventory(args: InventoryBench) -> anyhow::Result<()> {
+    let products = args.variants.div_ceil(10);
+    println!("seeding {products} products × 10 variants in the simulator…");
+    let sim = start_simulator(products, 10, None, 0)?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let address = format!("http://{}", listener.local_addr()?);
+    let bench = BenchWharf::start(&sim, args.postgres_url.as_deref(), None).await?;
+    let token = bench.import_and_route_to_one_vendor().await?;
+    let vendor_id = bench_vendor_id(&bench).await?;
+    let mut plan = StockPlan::new(&bench).await?;
+    println!(
+        "importing done; setting stock for {} SKUs…",
+        plan.skus.len()
+    );
+    let everything: Vec<(String, i64)> = plan
+        .skus
+        .iter()
+        .map(|s| (s.clone(), plan.quantities[s]))
+        .collect();
+    set_stock(&bench, vendor_id, &everything).await?;
+
+    let backend = if args.postgres_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!("inventory benchmark ({backend})");
+    println!(
+        "  catalog            {products} products, {} variants; {} SKUs reported, {} of {} tracked items published",
+        sim.variants,
+        plan.skus.len(),
+        plan.published().len(),
+        plan.items.len()
+    );
+    println!(
+        "  peak RSS (import and stock set, before the push)   {}",
+        peak_rss()
+    );
+    full_push(&bench, &plan).await?;
+    let delta = delta_push(&bench, &mut plan, vendor_id, args.changed_percent).await?;
+    naive_comparison(&bench, &mut plan, vendor_id, args.naive_sample).await?;
+    let latency = Latency {
+        updates: args.updates,
+        rate: args.rate,
+        address,
+        token,
+        delta,
+    };
+    push_latency(&bench, &plan, listener, &latency).await?;
+    bench.finish().await
+}
+
+/// A fresh wharf's first push: nothing confirmed yet, so every level goes.
+async fn full_push(bench: &BenchWharf, plan: &StockPlan) -> anyhow::Result<()> {
+    let published = plan.published();
+    bench.reset_sim_stats().await?;
+    reset_peak_rss();
+    let started = Instant::now();
+    let report = bench.app.push_inventory(bench.store_id, false).await?;
+    let elapsed = started.elapsed();
+    let stats = bench.sim_stats().await?;
+    println!("full push (nothing confirmed yet)");
+    println!(
+        "  levels pushed      {} of {} ({} refused)",
+        report.pushed,
+        published.len(),
+        report.refused
+    );
+    let target = published.len().div_ceil(ITEMS_PER_ADJUSTMENT) as u64;
+    let why = format!(
+        "⌈{} / {ITEMS_PER_ADJUSTMENT}⌉ at 1 location",
+        published.len()
+    );
+    print_requests(&stats, Some((target, &why)));
+    println!(
+        "  wall time          {:.2} s  (target ≤ 30 s)",
+        elapsed.as_secs_f64()
+    );
+    println!("  peak RSS (push)    {}", peak_rss());
+    // About 1,000 levels spread over the catalog, both kinds of item.
+    let step = (published.len() / 1_000).max(1);
+    let sample: Vec<usize> = published.iter().step_by(step).copied().collect();
+    verify_levels(bench, plan, &sample).await?;
+    if report.pushed != published.len() || report.refused > 0 {
+        bail!(
+            "{} levels pushed and {} refused, {} expected pushed",
+            report.pushed,
+            report.refused,
+            published.len()
+        );
+    }
+    Ok(())
+}
+
+/// Changes `percent` of the SKUs (every fifth of them to 0) and pushes what changed. Returns
+/// the push's wall time.
+async fn delta_push(
+    bench: &BenchWharf,
+    plan: &mut StockPlan,
+    vendor_id: i64,
+    percent: f64,
+) -> anyhow::Result<Duration> {
+    let step = (100.0 / percent.max(0.001)).round().max(1.0) as usize;
+    let changes: Vec<(String, i64)> = plan
+        .skus
+        .iter()
+        .step_by(step)
+        .enumerate()
+        .map(|(n, sku)| {
+            let old = plan.quantities[sku];
+            let new = if n % 5 == 0 && old != 0 { 0 } else { old + 11 };
+            (sku.clone(), new)
+        })
+        .collect();
+    let before = plan.expected_levels();
+    plan.apply(&changes);
+    let changed: Vec<usize> = plan
+        .expected_levels()
+        .iter()
+        .zip(&before)
+        .enumerate()
+        .filter(|(_, (after, before))| after != before)
+        .map(|(i, _)| i)
+        .collect();
+    set_stock(bench, vendor_id, &changes).await?;
+
+    bench.reset_sim_stats().await?;
+    let started = Instant::now();
+    let report = bench.app.push_inventory(bench.store_id, false).await?;
+    let elapsed = started.elapsed();
+    let stats = bench.sim_stats().await?;
+    println!(
+        "delta push ({} SKUs changed = {percent}%, {} levels changed)",
+        changes.len(),
+        changed.len()
+    );
+    println!("  levels pushed      {}", report.pushed);
+    let target = changed.len().div_ceil(ITEMS_PER_ADJUSTMENT) as u64;
+    let why = format!("⌈{} / {ITEMS_PER_ADJUSTMENT}⌉", changed.len());
+    print_requests(&stats, Some((target, &why)));
+    println!("  wall time          {:.2} s", elapsed.as_secs_f64());
+    verify_levels(bench, plan, &changed).await?;
+    if report.pushed != changed.len() {
+        bail!("{} levels pushed, {} changed", report.pushed, changed.len());
+    }
+    Ok(elapsed)
+}
+
+/// The same change to `sample` variants two ways: one catalog variant PUT each (what an
+/// integration without the Inventory API does) against wharf's absolute adjustments.
+async fn naive_comparison(
+    bench: &BenchWharf,
+    plan: &mut StockPlan,
+    vendor_id: i64,
+    sample: usize,
+) -> anyhow::Result<()> {
+    let variants = plan.plain_variants();
+    let step = (variants.len() / sample.max(1)).max(1);
+    let chosen: Vec<usize> = variants.into_iter().step_by(step).take(sample).collect();
+    let changes: Vec<(String, i64)> = chosen
+        .iter()
+        .map(|&i| {
+            let sku = plan.sku_of(i).to_owned();
+            let new = plan.quantities[&sku] + 5;
+            (sku, new)
+        })
+        .collect();
+    plan.apply(&changes);
+    set_stock(bench, vendor_id, &changes).await?;
+
+    bench.reset_sim_stats().await?;
+    let report = bench.app.push_inventory(bench.store_id, false).await?;
+    let stats = bench.sim_stats().await?;
+    let wharf_requests = stats["total"].as_u64().unwrap_or(0);
+    println!("the same change to {} variants, two ways", chosen.len());
+    // The simulator implements no variant PUT (its catalog routes are reads), so the naive
+    // side is counted, not sent: one request per variant is what that API takes.
+    println!(
+        "  per-variant PUT /v3/catalog/products/{{id}}/variants/{{id}}   {} requests (counted, not sent: the simulator has no variant PUT)",
+        chosen.len()
+    );
+    println!(
+        "  wharf, PUT /v3/inventory/adjustments/absolute            {wharf_requests} requests (measured; {} levels pushed)",
+        report.pushed
+    );
+    verify_levels(bench, plan, &chosen).await?;
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Benchmarks, as BENCHMARKS.md runs them:
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory`.
+//!
+//! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
+//! is wharf's alone, and its request counters are the simulator's own.
+//!
+//! One module per benchmark (`import`, `orders`, `shipments`, `inventory`); `harness` holds
+//! what they share: the simulator process, a fresh wharf with the store added, serving, and the
+//! figures they print.
+
+mod harness;
+mod import;
+mod inventory;
+mod orders;
+mod shipments;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use harness::serve_simulator;
+use import::bench_import;
+use inventory::{InventoryBench, bench_inventory};
+use orders::{bench_order_latency, bench_orders};
+use shipments::bench_shipment_latency;
+
+const STORE_HASH: &str = "benchstore1";
+const TOKEN: &str = "bench-token";
+
+#[derive(Parser)]
+#[command(name = "wharf-bench", about = "wharf's benchmarks (see BENCHMARKS.md)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Bench,
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// Seed a catalog in the simulator and import it into a fresh database.
+    Import {
+        #[arg(long, default_value_t = 10_000)]
+        products: usize,
+        #[arg(long, default_value_t = 10)]
+        variants_per_product: usize,
+        /// A PostgreSQL server (a fresh database is created on it and dropped after);
+        /// without it, a fresh SQLite file in a temporary directory.
+        #[arg(long)]
+        postgres_url: Option<String>,
+        /// Simulate a store that will not inline more than N variants per product.
+        #[arg(long)]
+        inline_variant_cap: Option<usize>,
+    },
+    /// Backfill: seed orders in the simulator and read them all into a fresh database.
+    Orders {
+        #[arg(long, default_value_t = 10_000)]
+        orders: usize,
+        #[arg(long)]
+        postgres_url: Option<String>,
+    },
+    /// Webhooks on: a shopper places orders at a steady rate; measures from each placement to
+    /// its purchase order existing in wharf.
+    OrderLatency {
+        #[arg(long, default_value_t = 1_000)]
+        orders: usize,
+        /// Orders placed per second.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+    },
+    /// Webhooks on: a vendor records shipments through the vendor API at a steady rate;
+    /// measures from each call to the shipment existing in BigCommerce, and requests per shipment.
+    ShipmentLatency {
+        #[arg(long, default_value_t = 1_000)]
+        shipments: usize,
+        /// Shipments recorded per second.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+    },
+    /// Vendor stock out: a full push of every level, a 1% delta, the latency from a vendor's
+    /// update to the level in BigCommerce (wharf as deployed), and a per-variant PUT comparison.
+    Inventory {
+        /// Seeded as variants / 10 products × 10 variants.
+        #[arg(long, default_value_t = 100_000)]
+        variants: usize,
+        #[arg(long, default_value_t = 1.0)]
+        changed_percent: f64,
+        /// Variants changed for the per-variant PUT comparison.
+        #[arg(long, default_value_t = 1_000)]
+        naive_sample: usize,
+        /// Vendor API updates timed for latency, one SKU each.
+        #[arg(long, default_value_t = 100)]
+        updates: usize,
+        /// Vendor API updates per second.
+        #[arg(long, default_value_t = 5)]
+        rate: u32,
+        #[arg(long)]
+        postgres_url: Option<String>,
+    },
+    /// (internal) The simulator process the benchmarks talk to.
+    #[command(hide = true)]
+    Simulator {
+        #[arg(long)]
+        products: usize,
+        #[arg(long)]
+        variants_per_product: usize,
+        #[arg(long)]
+        inline_variant_cap: Option<usize>,
+        #[arg(long, default_value_t = 0)]
+        orders: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    wharf::telemetry::init();
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
+    let result = runtime.block_on(async {
+        match cli.command {
+            Bench::Import {
+                products,
+                variants_per_product,
+                postgres_url,
+                inline_variant_cap,
+            } => {
+                bench_import(
+                    products,
+                    variants_per_product,
+                    postgres_url,
+                    inline_variant_cap,
+                )
+                .await
+            }
+            Bench::Orders {
+                orders,
+                postgres_url,
+            } => bench_orders(orders, postgres_url).await,
+            Bench::OrderLatency { orders, rate } => bench_order_latency(orders, rate).await,
+            Bench::ShipmentLatency { shipments, rate } => {
+                bench_shipment_latency(shipments, rate).await
+            }
+            Bench::Inventory {
+                variants,
+                changed_percent,
+                naive_sample,
+                updates,
+                rate,
+                postgres_url,
+            } => {
+                bench_inventory(InventoryBench {
+                    variants,
+                    changed_percent,
+                    naive_sample,
+                    updates,
+                    rate,
+                    postgres_url,
+                })
+                .await
+            }
+            Bench::Simulator {
+                products,
+                variants_per_product,
+                inline_variant_cap,
+                orders,
+            } => serve_simulator(products, variants_per_product, inline_variant_cap, orders).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

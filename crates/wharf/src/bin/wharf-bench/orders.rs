@@ -1,0 +1,167 @@
+//! Orders in: `wharf-bench orders` (a backfill of seeded orders by one poll) and
+//! `wharf-bench order-latency` (orders placed at a steady rate, webhooks on, timed to their
+//! purchase orders).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::harness::{BenchWharf, peak_rss, print_requests, serve_with_webhooks, start_simulator};
+use crate::{STORE_HASH, TOKEN};
+
+pub(crate) async fn bench_orders(
+    orders: usize,
+    postgres_url: Option<String>,
+) -> anyhow::Result<()> {
+    println!("seeding {orders} orders in the simulator…");
+    let sim = start_simulator(200, 3, None, orders)?;
+    let bench = BenchWharf::start(&sim, postgres_url.as_deref(), None).await?;
+    bench.import_and_route_to_one_vendor().await?;
+    bench.reset_sim_stats().await?;
+
+    let started = Instant::now();
+    let report = bench.app.poll_orders(bench.store_id).await?;
+    let elapsed = started.elapsed();
+    let stats = bench.sim_stats().await?;
+    let routed = bench
+        .app
+        .list_orders(Some(bench.store_id), None, 1_000_000, 0)
+        .await?;
+    let with_purchase_orders = routed.iter().filter(|o| o.purchase_orders > 0).count();
+
+    let backend = if postgres_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let pages = orders.div_ceil(250) as u64;
+    println!("order backfill benchmark ({backend})");
+    println!(
+        "  orders read        {} in {} pages; {} stored, {with_purchase_orders} with purchase orders",
+        report.orders,
+        report.pages,
+        routed.len()
+    );
+    print_requests(
+        &stats,
+        Some((
+            (1.05 * pages as f64).floor() as u64,
+            &format!("1.05 × ⌈{orders}/250⌉"),
+        )),
+    );
+    println!("  wall time          {:.2} s", elapsed.as_secs_f64());
+    println!("  peak RSS (wharf)   {}", peak_rss());
+    bench.finish().await?;
+    if routed.len() != orders {
+        bail!("{} orders stored, {orders} expected", routed.len());
+    }
+    Ok(())
+}
+
+pub(crate) async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Result<()> {
+    let sim = start_simulator(200, 3, None, 0)?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let public_url: url::Url = format!("http://{}", listener.local_addr()?).parse()?;
+    let bench = BenchWharf::start(&sim, None, Some(public_url)).await?;
+    bench.import_and_route_to_one_vendor().await?;
+
+    // wharf as deployed: HTTP (the webhook receiver) and workers in one process.
+    let (stop, serving) = serve_with_webhooks(&bench, listener).await?;
+    let products: Value = bench
+        .http
+        .get(format!(
+            "{}/stores/{STORE_HASH}/v3/catalog/products?include=variants&limit=50",
+            sim.base_url
+        ))
+        .header("X-Auth-Token", TOKEN)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let lines: Vec<(u64, u64)> = products["data"]
+        .as_array()
+        .context("catalog")?
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_u64().unwrap_or(0),
+                p["variants"][0]["id"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+
+    bench.reset_sim_stats().await?;
+    println!("placing {orders} orders at {rate}/s with webhooks on…");
+    let mut placed_at: HashMap<i64, i64> = HashMap::new();
+    let gap = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
+    let mut next = Instant::now();
+    for n in 0..orders {
+        tokio::time::sleep_until(next.into()).await;
+        next += gap;
+        let (product_id, variant_id) = lines[n % lines.len()];
+        let body = json!({ "lines": [{ "product_id": product_id, "variant_id": variant_id, "quantity": 1 }] });
+        let t0 = wharf::db::now_ms();
+        let order: Value = bench
+            .http
+            .post(format!("{}/__sim/stores/{STORE_HASH}/orders", sim.base_url))
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        placed_at.insert(order["id"].as_i64().context("order id")?, t0);
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let latencies = loop {
+        let rows = sqlx::query(
+            "SELECT b.external_id, MIN(po.created_at) AS routed_at FROM purchase_orders po
+             JOIN bindings b ON b.kind = 'order' AND b.local_id = po.order_id GROUP BY b.external_id",
+        )
+        .fetch_all(bench.app.db.pool())
+        .await?;
+        if rows.len() >= orders || Instant::now() > deadline {
+            let mut latencies: Vec<i64> = rows
+                .iter()
+                .filter_map(|r| {
+                    placed_at
+                        .get(&r.get::<i64, _>("external_id"))
+                        .map(|t0| r.get::<i64, _>("routed_at") - t0)
+                })
+                .collect();
+            latencies.sort_unstable();
+            break latencies;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let stats = bench.sim_stats().await?;
+    let _ = stop.send(());
+    let _ = serving.await;
+    let percentile = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(-1)
+    };
+    println!("order latency benchmark (SQLite, webhooks on)");
+    print_requests(&stats, None);
+    println!("  orders routed      {} of {orders}", latencies.len());
+    println!(
+        "  shopper → purchase order   p50 {} ms, p99 {} ms, max {} ms",
+        percentile(0.50),
+        percentile(0.99),
+        latencies.last().copied().unwrap_or(-1)
+    );
+    println!("  peak RSS (wharf)   {}", peak_rss());
+    bench.finish().await?;
+    if latencies.len() != orders {
+        bail!(
+            "{} of {orders} orders were routed within a minute",
+            latencies.len()
+        );
+    }
+    Ok(())
+}
