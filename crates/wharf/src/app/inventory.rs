@@ -1011,6 +1011,21 @@ pub(crate) async fn queue_inventory_push(
     Ok(())
 }
 
+impl App {
+    /// A vendor's warehouses, each with the location its stock counts toward.
+    pub async fn vendor_warehouses(
+        &self,
+        vendor_id: i64,
+    ) -> Result<Vec<stock::Warehouse>, AppError> {
+        Ok(stock::warehouses(&self.db, Some(vendor_id)).await?)
+    }
+
+    /// Every vendor's stock terms (buffer, staleness, SKU matching), in vendor id order.
+    pub async fn stock_terms(&self) -> Result<Vec<VendorStockTerms>, AppError> {
+        Ok(stock::vendor_terms(&self.db).await?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

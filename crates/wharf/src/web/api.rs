@@ -704,11 +704,7 @@ async fn list_warehouses(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
 ) -> Result<Json<Vec<Warehouse>>, ApiError> {
-    Ok(Json(
-        crate::db::inventory::warehouses(&app.db, Some(vendor_id))
-            .await
-            .map_err(crate::app::error::AppError::from)?,
-    ))
+    Ok(Json(app.vendor_warehouses(vendor_id).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -59,9 +59,7 @@ impl InventoryPage {
             let view = app.inventory_view(store.id).await?;
             stores.push(StoreSection { store, view });
         }
-        let terms = crate::db::inventory::vendor_terms(&app.db)
-            .await
-            .map_err(AppError::from)?;
+        let terms = app.stock_terms().await?;
         let mut vendors = Vec::new();
         for vendor in app.list_vendors().await? {
             vendors.push(VendorSection {

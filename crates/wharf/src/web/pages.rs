@@ -646,12 +646,6 @@ struct DashboardPage {
 async fn dashboard(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
     let stores = app.list_stores().await?;
     let (_, products) = app.search_catalog(None, "", 1, 0).await?;
-    let failed_jobs = crate::db::jobs::count_by_status(&app.db)
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .find(|(status, _)| *status == crate::db::jobs::JobStatus::Failed)
-        .map_or(0, |(_, n)| n);
     Ok(DashboardPage {
         signed_in: true,
         stores_connected: stores.iter().filter(|s| s.is_connected()).count(),
@@ -663,10 +657,8 @@ async fn dashboard(State(app): State<App>) -> Result<impl IntoResponse, PageErro
             .list_orders(None, Some(RoutingState::Routed), 100_000, 0)
             .await?
             .len(),
-        failed_jobs,
-        flows: crate::db::dashboard::flow_counts(&app.db)
-            .await
-            .map_err(AppError::from)?,
+        failed_jobs: app.count_failed_jobs().await?,
+        flows: app.flow_counts().await?,
     })
 }
 
