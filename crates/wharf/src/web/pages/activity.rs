@@ -10,12 +10,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::error::PageError;
 use crate::app::App;
 use crate::app::stores::StoreView;
 use crate::db::jobs::{ActivityFilter, ActivityRow, JobStatus};
+use crate::web::error::PageError;
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/activity", get(page))
         .route("/activity/jobs/{id}/retry", post(retry))
@@ -52,9 +52,7 @@ struct ActivityPage {
 
 impl ActivityPage {
     fn when(&self, at_ms: &i64) -> String {
-        crate::db::to_timestamp(*at_ms)
-            .strftime("%Y-%m-%d %H:%M:%S UTC")
-            .to_string()
+        super::utc(*at_ms)
     }
 
     fn store_name(&self, store_id: &Option<i64>) -> String {
