@@ -1,6 +1,7 @@
 //! Use cases shared by every surface: the web UI, the JSON API and the CLI call these same
 //! functions, so a flow behaves identically wherever the merchant starts it.
 
+pub mod activity;
 pub mod catalog;
 pub mod error;
 pub mod inventory;
@@ -42,5 +43,11 @@ impl App {
     /// find the job at their next poll.)
     pub fn wake_workers(&self) {
         self.job_waker.notify_one();
+    }
+
+    /// Whether the database answers (the readiness probe): without it wharf can neither serve
+    /// a page nor run a job.
+    pub async fn ping_database(&self) -> Result<(), crate::db::DbError> {
+        crate::db::metrics::ping(&self.db).await
     }
 }

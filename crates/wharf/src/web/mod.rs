@@ -1,12 +1,10 @@
 //! HTTP: the server-rendered UI (askama + htmx), the JSON API under /api/v1, and sign-in.
 //! Handlers stay thin: they parse the request, call a use case on `App`, and render.
 
-mod activity;
 mod api;
 mod assets;
 mod auth;
 mod error;
-mod inventory_pages;
 mod json_body;
 mod pages;
 mod probes;
@@ -29,8 +27,6 @@ pub fn router(app: App) -> Router {
     let operator_api_doc = Json(operator_api_doc);
     let signed_in_only = Router::new()
         .merge(pages::routes())
-        .merge(inventory_pages::routes())
-        .merge(activity::routes())
         .nest("/api/v1", operator_api)
         .route_layer(middleware::from_fn_with_state(
             app.clone(),

@@ -24,7 +24,7 @@ pub async fn metrics(State(app): State<App>) -> Response {
 
 /// Ready when the database answers: without it wharf can neither serve a page nor run a job.
 pub async fn readyz(State(app): State<App>) -> Response {
-    let check = crate::db::metrics::ping(&app.db);
+    let check = app.ping_database();
     let reason = match tokio::time::timeout(READY_TIMEOUT, check).await {
         Ok(Ok(_)) => return Json(json!({ "status": "ready" })).into_response(),
         Ok(Err(e)) => format!("database unavailable: {e}"),

@@ -71,27 +71,24 @@ fn code(text: &str) -> String {
 }
 
 /// Every path the module's code names into the crate, as segments from the crate root:
-/// `crate::…` and `super::…` anywhere, and `use child::…` of a module's own children (a
-/// parent's re-export depends on the child it re-exports).
+/// `crate::…` and `super::…` anywhere, and a module's own children named as `child::…` (a
+/// parent that re-exports or dispatches to a child depends on it).
 fn named_paths(module: &Module, children: &BTreeSet<String>) -> Vec<Vec<String>> {
     let code = code(&module.text);
     let mut paths = Vec::new();
-    for line in code.lines() {
-        let line = line.trim_start();
-        let Some(used) = ["use ", "pub use ", "pub(crate) use "]
-            .iter()
-            .find_map(|prefix| line.strip_prefix(prefix))
-        else {
-            continue;
-        };
-        let first: String = used
-            .trim_start_matches("self::")
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if children.contains(&first) {
+    // A parent naming its child's items in code (`store::StoreCommand`).
+    for child in children {
+        let bytes = code.as_bytes();
+        for (at, _) in code.match_indices(&format!("{child}::")) {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let named_by_self = code[..at].ends_with("self::");
+            if !named_by_self
+                && before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
+            {
+                continue;
+            }
             let mut path = module.path.clone();
-            path.push(first);
+            path.push(child.clone());
             paths.push(path);
         }
     }

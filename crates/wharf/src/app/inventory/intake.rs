@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::jobs::InventoryPush;
-use crate::db::inventory as stock;
+use crate::db::inventory::{self as stock, VendorStockTerms};
 use crate::db::{self, DbError};
 use crate::domain::inventory::ItemKind;
 use crate::domain::stock_csv::{ColumnMapping, parse_stock_csv};
@@ -298,5 +298,18 @@ impl App {
         unmatched.sort();
         unmatched.dedup();
         Ok(unmatched)
+    }
+
+    /// A vendor's warehouses, each with the location its stock counts toward.
+    pub async fn vendor_warehouses(
+        &self,
+        vendor_id: i64,
+    ) -> Result<Vec<stock::Warehouse>, AppError> {
+        Ok(stock::warehouses(&self.db, Some(vendor_id)).await?)
+    }
+
+    /// Every vendor's stock terms (buffer, staleness, SKU matching), in vendor id order.
+    pub async fn stock_terms(&self) -> Result<Vec<VendorStockTerms>, AppError> {
+        Ok(stock::vendor_terms(&self.db).await?)
     }
 }

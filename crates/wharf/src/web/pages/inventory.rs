@@ -11,15 +11,15 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::error::PageError;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::inventory::{FeedInput, InventoryView, StockTermsInput};
 use crate::app::stores::StoreView;
 use crate::app::vendors::VendorView;
 use crate::db::inventory::{Feed, VendorStockTerms};
+use crate::web::error::PageError;
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/inventory", get(page))
         .route("/inventory/stores/{id}/push", post(push))
@@ -59,9 +59,7 @@ impl InventoryPage {
             let view = app.inventory_view(store.id).await?;
             stores.push(StoreSection { store, view });
         }
-        let terms = crate::db::inventory::vendor_terms(&app.db)
-            .await
-            .map_err(AppError::from)?;
+        let terms = app.stock_terms().await?;
         let mut vendors = Vec::new();
         for vendor in app.list_vendors().await? {
             vendors.push(VendorSection {
@@ -81,14 +79,7 @@ impl InventoryPage {
     }
 
     fn when(&self, at_ms: &Option<i64>) -> String {
-        at_ms.map_or_else(
-            || "never".to_owned(),
-            |ms| {
-                crate::db::to_timestamp(ms)
-                    .strftime("%Y-%m-%d %H:%M:%S UTC")
-                    .to_string()
-            },
-        )
+        at_ms.map_or_else(|| "never".to_owned(), super::format::utc)
     }
 
     fn at(&self, at_ms: &i64) -> String {
@@ -185,11 +176,7 @@ async fn upload_stock(
                 report.applied,
                 report.errors.len()
             ));
-            page.problems = report
-                .errors
-                .iter()
-                .map(|e| format!("Line {}: {}", e.line, e.message))
-                .collect();
+            page.problems = super::format::rejected_rows(&report.errors);
             return Ok(page.into_response());
         }
         Err(e) => Err(e),

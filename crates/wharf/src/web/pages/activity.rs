@@ -10,12 +10,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::error::{PageError, WebError};
 use crate::app::App;
 use crate::app::stores::StoreView;
-use crate::db::jobs::{self, ActivityFilter, ActivityRow, JobStatus};
+use crate::db::jobs::{ActivityFilter, ActivityRow, JobStatus};
+use crate::web::error::PageError;
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/activity", get(page))
         .route("/activity/jobs/{id}/retry", post(retry))
@@ -52,9 +52,7 @@ struct ActivityPage {
 
 impl ActivityPage {
     fn when(&self, at_ms: &i64) -> String {
-        crate::db::to_timestamp(*at_ms)
-            .strftime("%Y-%m-%d %H:%M:%S UTC")
-            .to_string()
+        super::format::utc(*at_ms)
     }
 
     fn store_name(&self, store_id: &Option<i64>) -> String {
@@ -94,9 +92,7 @@ async fn page(
                 _ => None,
             }),
     };
-    let rows = jobs::activity(&app.db, &filter, 200)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let rows = app.activity(&filter, 200).await?;
     Ok(ActivityPage {
         signed_in: true,
         rows,
@@ -111,10 +107,7 @@ async fn page(
 
 /// Puts a failed job back in the queue with fresh attempts.
 async fn retry(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
-    jobs::retry_failed(&app.db, id)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    app.wake_workers();
+    app.retry_failed_job(id).await?;
     Ok(Redirect::to("/activity?status=failed").into_response())
 }
 

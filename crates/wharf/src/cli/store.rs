@@ -1,0 +1,153 @@
+//! `wharf store …`: add a BigCommerce store, check its connection, list stores, choose which
+//! order statuses are routed.
+
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::command::{refused_input, with_app};
+use crate::app::error::AppError;
+use crate::app::stores::StoreView;
+use crate::config::Settings;
+use crate::domain::store::NewStoreInput;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum StoreCommand {
+    /// Save a store's connection details (checked, nothing saved if any is invalid).
+    Add(AddStoreArgs),
+    /// Check the connection live; exit 0 when every check passes.
+    Connect {
+        /// The store's name (or id).
+        name: String,
+    },
+    /// List stores and their connection status.
+    List,
+    /// Choose which BigCommerce order statuses create purchase orders.
+    Routing {
+        /// The store's name (or id).
+        name: String,
+        /// Status ids, comma-separated (default of a new store: 11,9).
+        #[arg(long, value_delimiter = ',')]
+        statuses: Vec<i64>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(super) struct AddStoreArgs {
+    #[arg(long)]
+    name: String,
+    /// nameofyourstore.mybigcommerce.com (or https://…)
+    #[arg(long)]
+    store_url: String,
+    /// The API path shown with the API account: https://api.bigcommerce.com/stores/{HASH}/v3/
+    #[arg(
+        long,
+        required_unless_present = "store_hash",
+        conflicts_with = "store_hash"
+    )]
+    api_path: Option<String>,
+    #[arg(long)]
+    store_hash: Option<String>,
+    #[arg(long)]
+    client_id: String,
+    /// Also read from WHARF_CLIENT_SECRET, which keeps it out of shell history.
+    #[arg(long, env = "WHARF_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: String,
+    /// Also read from WHARF_ACCESS_TOKEN, which keeps it out of shell history.
+    #[arg(long, env = "WHARF_ACCESS_TOKEN", hide_env_values = true)]
+    access_token: String,
+    #[arg(long, default_value = "private")]
+    auth_type: String,
+}
+
+pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::Result<ExitCode> {
+    with_app(settings, async |app| match command {
+        StoreCommand::Add(args) => {
+            let input = NewStoreInput {
+                name: args.name,
+                store_url: args.store_url,
+                store_hash: args.store_hash.unwrap_or_default(),
+                api_path: args.api_path.unwrap_or_default(),
+                client_id: args.client_id,
+                client_secret: args.client_secret,
+                access_token: args.access_token,
+                auth_type: args.auth_type,
+            };
+            match app.add_store(&input).await {
+                Ok(store) => {
+                    println!(
+                        "Added store {:?} (id {}, hash {}). Next: wharf store connect {:?}",
+                        store.name, store.id, store.store_hash, store.name
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(AppError::Invalid(errors)) => {
+                    eprintln!("Nothing was saved:");
+                    for error in errors.iter() {
+                        eprintln!("  --{}: {}", error.field.replace('_', "-"), error.message);
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        StoreCommand::Connect { name } => {
+            let store = app.find_store(&name).await?;
+            let store = app.connect_store(store.id).await?;
+            print_connection(&store);
+            Ok(if store.is_connected() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        StoreCommand::Routing { name, statuses } => {
+            let store = app.find_store(&name).await?;
+            match app.set_routed_statuses(store.id, &statuses).await {
+                Ok(ids) => {
+                    println!(
+                        "{:?} creates purchase orders for statuses {ids:?}",
+                        store.name
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(error) => refused_input(error, "Nothing was saved:"),
+            }
+        }
+        StoreCommand::List => {
+            let stores = app.list_stores().await?;
+            if stores.is_empty() {
+                println!("No stores yet. Add one with: wharf store add --help");
+            }
+            for store in stores {
+                let checked = store
+                    .connection
+                    .checked_at
+                    .as_deref()
+                    .unwrap_or("never checked");
+                println!(
+                    "{:<4} {:<24} {:<40} {:<12} {:<18} {}",
+                    store.id,
+                    store.name,
+                    store.store_url,
+                    store.store_hash,
+                    store.connection.label,
+                    checked
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    })
+    .await
+}
+
+fn print_connection(store: &StoreView) {
+    println!("{}: {}", store.name, store.connection.label);
+    for check in &store.connection.checks {
+        if check.passed {
+            println!("  ok      {}", check.check.label());
+        } else {
+            println!("  FAILED  {}", check.message);
+        }
+    }
+}

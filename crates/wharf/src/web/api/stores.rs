@@ -1,0 +1,117 @@
+//! `/stores`: add a store, read it, run Connect, and choose which order statuses are routed.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::App;
+use crate::app::stores::StoreView;
+use crate::domain::store::NewStoreInput;
+use crate::web::error::{ApiError, ErrorBody};
+use crate::web::json_body::JsonBody;
+
+pub(super) fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_stores, add_store))
+        .routes(routes!(get_store))
+        .routes(routes!(connect_store))
+        .routes(routes!(set_routing))
+}
+
+#[utoipa::path(
+    get,
+    path = "/stores",
+    responses(
+        (status = 200, description = "OK", body = Vec<StoreView>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    )
+)]
+async fn list_stores(State(app): State<App>) -> Result<Json<Vec<StoreView>>, ApiError> {
+    Ok(Json(app.list_stores().await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/stores",
+    request_body = NewStoreInput,
+    responses(
+        (status = 201, description = "Added, not yet connected", body = StoreView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
+async fn add_store(
+    State(app): State<App>,
+    JsonBody(input): JsonBody<NewStoreInput>,
+) -> Result<(StatusCode, Json<StoreView>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app.add_store(&input).await?)))
+}
+
+#[utoipa::path(
+    get,
+    path = "/stores/{id}",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "OK", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+async fn get_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.store(id).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/connect",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "The verdict is in `connection.status`, with each failed check", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+/// Runs Connect. 200 either way: the verdict is in `connection.status`, with the failed checks.
+async fn connect_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.connect_store(id).await?))
+}
+
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+struct RoutingSettings {
+    /// BigCommerce status ids whose orders create purchase orders (default 11 and 9).
+    routed_status_ids: Vec<i64>,
+}
+
+#[utoipa::path(
+    put,
+    path = "/stores/{id}/routing",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body = RoutingSettings,
+    responses(
+        (status = 200, description = "OK", body = RoutingSettings),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
+async fn set_routing(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    JsonBody(settings): JsonBody<RoutingSettings>,
+) -> Result<Json<RoutingSettings>, ApiError> {
+    let routed_status_ids = app
+        .set_routed_statuses(store_id, &settings.routed_status_ids)
+        .await?;
+    Ok(Json(RoutingSettings { routed_status_ids }))
+}

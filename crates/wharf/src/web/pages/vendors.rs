@@ -1,0 +1,183 @@
+//! `/vendors`: add and edit vendors (a new vendor's token shown once), and assign variants to
+//! them, one rule from the form or a pasted CSV.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::app::error::AppError;
+use crate::app::stores::StoreView;
+use crate::app::vendors::{AssignmentInput, CreatedVendor, VendorView};
+use crate::domain::FieldErrors;
+use crate::domain::vendor::VendorInput;
+use crate::web::error::PageError;
+
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/vendors", get(vendors).post(add_vendor))
+        .route("/vendors/assignments", post(assign_from_form))
+        .route("/vendors/{id}", post(edit_vendor))
+        .route("/vendors/assignments/csv", post(assign_from_csv_form))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "vendors/index.html")]
+struct VendorsPage {
+    signed_in: bool,
+    vendors: Vec<VendorView>,
+    input: VendorInput,
+    errors: FieldErrors,
+    created: Option<CreatedVendor>,
+    /// The new vendor's token, for this one page only.
+    created_token: String,
+    stores: Vec<StoreView>,
+    assignment_message: Option<String>,
+    assignment_errors: Vec<String>,
+}
+
+impl VendorsPage {
+    async fn load(app: &App) -> Result<Self, PageError> {
+        Ok(VendorsPage {
+            signed_in: true,
+            vendors: app.list_vendors().await?,
+            input: VendorInput::default(),
+            errors: FieldErrors::default(),
+            created: None,
+            created_token: String::new(),
+            stores: app.list_stores().await?,
+            assignment_message: None,
+            assignment_errors: Vec::new(),
+        })
+    }
+}
+
+async fn vendors(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
+    VendorsPage::load(&app).await
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    store_id: i64,
+    rule: String,
+    #[serde(default)]
+    value: String,
+    vendor: String,
+}
+
+/// One rule from the form; the page answers with what it did (and what it routed).
+async fn assign_from_form(
+    State(app): State<App>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, PageError> {
+    let rule = match form.rule.as_str() {
+        "sku" => AssignmentInput::Sku {
+            sku: form.value,
+            vendor: form.vendor,
+        },
+        "brand" => AssignmentInput::Brand {
+            brand: form.value,
+            vendor: form.vendor,
+        },
+        "sku_prefix" => AssignmentInput::SkuPrefix {
+            prefix: form.value,
+            vendor: form.vendor,
+        },
+        _ => AssignmentInput::Default {
+            vendor: form.vendor,
+        },
+    };
+    let mut page = VendorsPage::load(&app).await?;
+    match app.assign(form.store_id, &rule).await {
+        Ok(()) => {
+            let routed = app.reroute_needing_attention(form.store_id).await?;
+            page.assignment_message = Some(format!(
+                "Assigned. {routed} order(s) waiting in Needs attention are routed now."
+            ));
+            Ok(page.into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            page.assignment_errors = errors.iter().map(|e| e.message.clone()).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsvForm {
+    store_id: i64,
+    csv: String,
+}
+
+/// A pasted CSV: valid rows applied, every bad row listed with its line.
+async fn assign_from_csv_form(
+    State(app): State<App>,
+    Form(form): Form<CsvForm>,
+) -> Result<Response, PageError> {
+    let mut page = VendorsPage::load(&app).await?;
+    match app.import_assignments_csv(form.store_id, &form.csv).await {
+        Ok(report) => {
+            let routed = app.reroute_needing_attention(form.store_id).await?;
+            page.assignment_message = Some(format!(
+                "{} row(s) applied, {} rejected; {routed} order(s) routed now.",
+                report.applied,
+                report.errors.len()
+            ));
+            page.assignment_errors = super::format::rejected_rows(&report.errors);
+            Ok(page.into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            page.assignment_errors = errors.iter().map(|e| e.message.clone()).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Adds a vendor and shows its token on the answer itself: it is never shown again, so it must
+/// not go through a redirect to a page that could be reloaded or cached.
+async fn add_vendor(
+    State(app): State<App>,
+    Form(input): Form<VendorInput>,
+) -> Result<Response, PageError> {
+    match app.add_vendor(&input).await {
+        Ok(created) => {
+            let created_token =
+                secrecy::ExposeSecret::expose_secret(&created.api_token_once).to_owned();
+            let mut page = VendorsPage::load(&app).await?;
+            page.created = Some(created);
+            page.created_token = created_token;
+            Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut page = VendorsPage::load(&app).await?;
+            page.input = input;
+            page.errors = errors;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Saves a vendor's name and email from its row on the Vendors page.
+async fn edit_vendor(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Form(input): Form<VendorInput>,
+) -> Result<Response, PageError> {
+    match app.update_vendor(id, &input).await {
+        Ok(_) => Ok(Redirect::to("/vendors").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page = VendorsPage::load(&app).await?;
+            page.errors = errors;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
