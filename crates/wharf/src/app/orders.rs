@@ -11,8 +11,9 @@ use super::error::AppError;
 use super::jobs::{InventoryPush, OrderPoll, ShipmentImport, ShipmentImportHint};
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
-use crate::db::orders::{self, IncomingOrder, OrderEvent, OrderSummary, PurchaseOrder};
+use crate::db::orders::{self, OrderEvent, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
+use crate::domain::incoming_order::IncomingOrder;
 use crate::domain::order::{RoutingState, cancels_fulfilment, routes};
 use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order};
 

@@ -10,65 +10,10 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use super::bindings::local_id;
 use super::{Db, DbError, now_ms};
 use crate::domain::order::RoutingState;
-use crate::domain::shipment::{ShipmentSource, ShippableLine};
+use crate::domain::shipment::{PartState, ShipmentSource, ShipmentState, ShippableLine};
 
 /// Bindings kind of a shipment part (its BigCommerce shipment).
 pub const PART: &str = "shipment";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShipmentState {
-    Pending,
-    Pushed,
-    Failed,
-    Held,
-    Imported,
-}
-
-impl ShipmentState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShipmentState::Pending => "pending",
-            ShipmentState::Pushed => "pushed",
-            ShipmentState::Failed => "failed",
-            ShipmentState::Held => "held",
-            ShipmentState::Imported => "imported",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartState {
-    Pending,
-    Sending,
-    Created,
-    Failed,
-    Skipped,
-    Deleted,
-}
-
-impl PartState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartState::Pending => "pending",
-            PartState::Sending => "sending",
-            PartState::Created => "created",
-            PartState::Failed => "failed",
-            PartState::Skipped => "skipped",
-            PartState::Deleted => "deleted",
-        }
-    }
-
-    fn parse(s: &str) -> PartState {
-        match s {
-            "sending" => PartState::Sending,
-            "created" => PartState::Created,
-            "failed" => PartState::Failed,
-            "skipped" => PartState::Skipped,
-            "deleted" => PartState::Deleted,
-            _ => PartState::Pending,
-        }
-    }
-}
 
 /// What wharf records of a shipment, whatever its source.
 #[derive(Debug, Clone)]
@@ -349,7 +294,7 @@ async fn parts_of(
                 .push(Part {
                     id,
                     address_external_id: r.get("address_external_id"),
-                    state: PartState::parse(r.get("state")),
+                    state: part_state(&r)?,
                     attempts: r.get("attempts"),
                     external_id: r.get("part_external_id"),
                     lines: lines_by_part.remove(&id).unwrap_or_default(),
@@ -510,15 +455,14 @@ pub async fn settle_state(
             .bind(shipment_id)
             .fetch_all(&mut *conn)
             .await?;
+    let states = rows.iter().map(part_state).collect::<Result<Vec<_>, _>>()?;
     let failed = rows
         .iter()
-        .find(|r| r.get::<String, _>("state") == "failed");
-    let open = rows.iter().any(|r| {
-        matches!(
-            PartState::parse(r.get("state")),
-            PartState::Pending | PartState::Sending
-        )
-    });
+        .zip(&states)
+        .find_map(|(row, state)| (*state == PartState::Failed).then_some(row));
+    let open = states
+        .iter()
+        .any(|state| matches!(state, PartState::Pending | PartState::Sending));
     let (state, error) = match failed {
         Some(row) => (ShipmentState::Failed, row.get::<Option<String>, _>("error")),
         None if open => (ShipmentState::Pending, None),
@@ -802,4 +746,11 @@ pub async fn store_of(conn: &mut AnyConnection, shipment_id: i64) -> Result<i64,
     .fetch_one(&mut *conn)
     .await?
     .get("store_id"))
+}
+
+/// A row's part `state`, refusing what no version of wharf writes.
+fn part_state(row: &sqlx::any::AnyRow) -> Result<PartState, DbError> {
+    let state: String = row.get("state");
+    PartState::parse(&state)
+        .ok_or_else(|| DbError::Corrupt(format!("unknown part state {state:?}")))
 }

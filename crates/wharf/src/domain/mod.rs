@@ -6,6 +6,7 @@ pub mod catalog_issues;
 pub mod connection;
 mod csv_lines;
 pub mod field_error;
+pub mod incoming_order;
 pub mod inventory;
 pub mod order;
 pub mod routing;

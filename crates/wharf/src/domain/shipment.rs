@@ -50,6 +50,65 @@ pub struct ShippableLine {
     pub ship_to_known: bool,
 }
 
+/// Where a shipment stands as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShipmentState {
+    Pending,
+    Pushed,
+    Failed,
+    Held,
+    Imported,
+}
+
+impl ShipmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShipmentState::Pending => "pending",
+            ShipmentState::Pushed => "pushed",
+            ShipmentState::Failed => "failed",
+            ShipmentState::Held => "held",
+            ShipmentState::Imported => "imported",
+        }
+    }
+}
+
+/// Where one part of a shipment (one BigCommerce shipment, per shipping address) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartState {
+    Pending,
+    Sending,
+    Created,
+    Failed,
+    Skipped,
+    Deleted,
+}
+
+impl PartState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartState::Pending => "pending",
+            PartState::Sending => "sending",
+            PartState::Created => "created",
+            PartState::Failed => "failed",
+            PartState::Skipped => "skipped",
+            PartState::Deleted => "deleted",
+        }
+    }
+
+    /// Refuses what no version of wharf writes, rather than guess.
+    pub fn parse(s: &str) -> Option<PartState> {
+        match s {
+            "pending" => Some(PartState::Pending),
+            "sending" => Some(PartState::Sending),
+            "created" => Some(PartState::Created),
+            "failed" => Some(PartState::Failed),
+            "skipped" => Some(PartState::Skipped),
+            "deleted" => Some(PartState::Deleted),
+            _ => None,
+        }
+    }
+}
+
 /// Where a shipment came from, for its record and the order's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

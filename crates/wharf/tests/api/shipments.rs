@@ -603,9 +603,9 @@ async fn a_worker_whose_push_job_was_taken_over_sends_nothing() {
 #[tokio::test]
 async fn a_part_found_in_bigcommerce_meanwhile_stays_created_whatever_a_late_push_concludes() {
     use wharf::db::shipments::{
-        PartState, created_parts, mark_created, mark_sending, set_already_shipped,
-        settle_unsent_part,
+        created_parts, mark_created, mark_sending, set_already_shipped, settle_unsent_part,
     };
+    use wharf::domain::shipment::PartState;
     let app = crate::helpers::spawn_app_without_workers().await;
     let shop = shop(&app).await;
     let (_, order_id) = shop.order(&app, &[(0, 1, 0)]).await;

@@ -8,11 +8,11 @@ use crate::app::App;
 use crate::app::error::SyncError;
 use crate::app::jobs::{InventoryPush, ShipmentImport};
 use crate::channels::bigcommerce::shipments::{RemoteShipment, read_shipments};
-use crate::db::shipments::{self, PartState, ShipmentRecord, ShipmentState};
+use crate::db::shipments::{self, ShipmentRecord};
 use crate::db::{DbError, bindings, orders};
 use crate::domain::carrier::{CarrierChoice, normalise_carrier};
 use crate::domain::order::RoutingState;
-use crate::domain::shipment::ShipmentSource;
+use crate::domain::shipment::{PartState, ShipmentSource, ShipmentState};
 
 impl App {
     /// Reads the order's shipments from BigCommerce and reconciles: wharf's own parts whose

@@ -18,9 +18,11 @@ use sqlx::AnyConnection;
 use super::App;
 use super::error::AppError;
 use super::jobs::{InventoryPush, ShipmentPush};
-use crate::db::shipments::{self, ShipmentRecord, ShipmentState, ShipmentView};
+use crate::db::shipments::{self, ShipmentRecord, ShipmentView};
 use crate::db::{DbError, bindings, orders};
-use crate::domain::shipment::{NewShipment, ShipmentInput, ShipmentLineInput, ShipmentSource};
+use crate::domain::shipment::{
+    NewShipment, ShipmentInput, ShipmentLineInput, ShipmentSource, ShipmentState,
+};
 use crate::domain::tracking_csv::{RowError, TrackingRow, parse_tracking_csv};
 use crate::domain::{FieldError, FieldErrors};
 

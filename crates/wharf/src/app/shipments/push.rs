@@ -9,9 +9,10 @@ use crate::channels::bigcommerce::orders::read_order;
 use crate::channels::bigcommerce::shipments::{
     OutgoingShipment, RemoteShipment, create_shipment, read_shipments,
 };
-use crate::db::shipments::{self, Part, PartState, PushPlan, ShipmentState};
+use crate::db::shipments::{self, Part, PushPlan};
 use crate::db::{DbError, jobs, orders};
 use crate::domain::carrier::{CarrierChoice, normalise_carrier};
+use crate::domain::shipment::{PartState, ShipmentState};
 
 impl App {
     /// Creates the shipment's missing parts in BigCommerce, then reads the order back so wharf

@@ -11,7 +11,7 @@ use bigcommerce::{
     PageBound, PageWalk, ShippingAddress, SortDirection, StoreClient,
 };
 
-use crate::db::orders::{IncomingAddress, IncomingLine, IncomingOrder};
+use crate::domain::incoming_order::{IncomingAddress, IncomingLine, IncomingOrder};
 use crate::domain::routing::LineKind;
 
 const PAGE_SIZE: u32 = MAX_V2_PAGE_SIZE;
