@@ -1,0 +1,141 @@
+//! Products, variants, their bindings to BigCommerce ids, and catalog import runs: the runs
+//! (`runs.rs`), storing a page of an import (`pages.rs`) and its product and variant rows
+//! (`stored.rs`); reading the catalog is here.
+
+mod pages;
+mod runs;
+mod stored;
+
+pub use pages::{PageChanges, finish_import, store_page};
+pub use runs::{
+    CATALOG_CURSOR, ImportIssue, ImportRecord, active_import, count_import_issues, create_import,
+    fail_import, get_import, import_issues, latest_import, mark_running, note_import_error,
+};
+
+use sqlx::{AssertSqlSafe, Row};
+
+use super::{Db, DbError};
+use crate::domain::catalog::InventoryTracking;
+
+// ---- reading the catalog -----------------------------------------------------------------
+
+/// One row of the product list: a variant with its product.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CatalogRow {
+    pub store_id: i64,
+    pub store_name: String,
+    pub product_id: i64,
+    pub product_external_id: i64,
+    pub product_name: String,
+    pub product_sku: Option<String>,
+    pub brand_name: Option<String>,
+    pub inventory_tracking: String,
+    pub is_visible: bool,
+    pub product_archived: bool,
+    pub variant_id: i64,
+    pub variant_external_id: i64,
+    pub variant_sku: Option<String>,
+    pub upc: Option<String>,
+    pub gtin: Option<String>,
+    pub options: String,
+    pub price: Option<String>,
+    pub cost_price: Option<String>,
+    /// The level that counts under the product's tracking mode.
+    pub inventory_level: Option<i64>,
+    pub variant_archived: bool,
+    /// Vendor assignment arrives with routing; always empty until then.
+    pub vendor: Option<String>,
+}
+
+/// Variants matching `search` (product name, product SKU or variant SKU; case-insensitive).
+pub async fn search_catalog(
+    db: &Db,
+    store_id: Option<i64>,
+    search: &str,
+    include_archived: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CatalogRow>, i64), DbError> {
+    let pattern = format!("%{}%", search.trim().to_lowercase().replace(['%', '_'], ""));
+    let filter = "FROM variants v
+         JOIN products p ON p.id = v.product_id
+         JOIN stores s ON s.id = p.store_id
+         JOIN bindings pb ON pb.kind = 'product' AND pb.local_id = p.id
+         JOIN bindings vb ON vb.kind = 'variant' AND vb.local_id = v.id
+         WHERE ($1 < 0 OR p.store_id = $1)
+           AND ($2 = 1 OR v.archived_at IS NULL)
+           AND (lower(p.name) LIKE $3 OR lower(COALESCE(p.sku, '')) LIKE $3 OR lower(COALESCE(v.sku, '')) LIKE $3)";
+    let count_sql = format!("SELECT COUNT(*) AS n {filter}");
+    let total: i64 = sqlx::query(AssertSqlSafe(count_sql))
+        .bind(store_id.unwrap_or(-1))
+        .bind(include_archived as i64)
+        .bind(&pattern)
+        .fetch_one(db.pool())
+        .await?
+        .get("n");
+    let rows_sql = format!(
+        "SELECT s.id AS store_id, s.name AS store_name, p.id AS product_id, pb.external_id AS product_external_id,
+                p.name AS product_name, p.sku AS product_sku, p.brand_name, p.inventory_tracking, p.is_visible,
+                p.archived_at AS product_archived_at, p.inventory_level AS product_level,
+                v.id AS variant_id, vb.external_id AS variant_external_id, v.sku AS variant_sku, v.upc, v.gtin,
+                v.options, COALESCE(v.price, p.price) AS price, COALESCE(v.cost_price, p.cost_price) AS cost_price,
+                v.inventory_level AS variant_level, v.archived_at AS variant_archived_at
+         {filter}
+         ORDER BY lower(p.name), p.id, v.id LIMIT $4 OFFSET $5"
+    );
+    let rows = sqlx::query(AssertSqlSafe(rows_sql))
+        .bind(store_id.unwrap_or(-1))
+        .bind(include_archived as i64)
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            let tracking: String = row.get("inventory_tracking");
+            let inventory_level = match InventoryTracking::parse(&tracking) {
+                Some(InventoryTracking::Product) => row.get("product_level"),
+                Some(InventoryTracking::Variant) => row.get("variant_level"),
+                _ => None,
+            };
+            CatalogRow {
+                store_id: row.get("store_id"),
+                store_name: row.get("store_name"),
+                product_id: row.get("product_id"),
+                product_external_id: row.get("product_external_id"),
+                product_name: row.get("product_name"),
+                product_sku: row.get("product_sku"),
+                brand_name: row.get("brand_name"),
+                inventory_tracking: tracking,
+                is_visible: row.get::<i64, _>("is_visible") != 0,
+                product_archived: row.get::<Option<i64>, _>("product_archived_at").is_some(),
+                variant_id: row.get("variant_id"),
+                variant_external_id: row.get("variant_external_id"),
+                variant_sku: row.get("variant_sku"),
+                upc: row.get("upc"),
+                gtin: row.get("gtin"),
+                options: row.get("options"),
+                price: row.get("price"),
+                cost_price: row.get("cost_price"),
+                inventory_level,
+                variant_archived: row.get::<Option<i64>, _>("variant_archived_at").is_some(),
+                vendor: None,
+            }
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// Live (not archived) products and variants of a store.
+pub async fn catalog_size(db: &Db, store_id: i64) -> Result<(i64, i64), DbError> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM products WHERE store_id = $1 AND archived_at IS NULL) AS products,
+                (SELECT COUNT(*) FROM variants WHERE store_id = $1 AND archived_at IS NULL) AS variants",
+    )
+    .bind(store_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok((row.get("products"), row.get("variants")))
+}
