@@ -71,7 +71,7 @@ pub enum BcError {
     },
 
     #[error(
-        "BigCommerce's answers to {request} could not be read to the end: {problem}. Stopped reading rather than loop; nothing of this list was used. Try again later; if it persists, the store's API is misbehaving."
+        "BigCommerce's answers to {request} could not be read to the end: {problem}. Stopped reading rather than loop; the rest of the list was not read. Try again later; if it persists, the store's API is misbehaving."
     )]
     BrokenPaging { request: String, problem: String },
 

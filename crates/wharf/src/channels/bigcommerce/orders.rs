@@ -6,9 +6,11 @@
 //! or digital/gift-certificate consignments, whose lines the shipping consignments do not hold;
 //! and through `/v2/orders/{id}/shipping_addresses` when consignments are missing altogether.
 
+use std::collections::HashSet;
+
 use bigcommerce::{
     BcError, MAX_V2_PAGE_SIZE, Order, OrderProduct, OrderProductType, OrderQuery, OrderSortField,
-    PageBound, PageWalk, ShippingAddress, SortDirection, StoreClient,
+    ShippingAddress, SortDirection, StoreClient,
 };
 
 use crate::domain::incoming_order::{IncomingAddress, IncomingLine, IncomingOrder};
@@ -16,14 +18,18 @@ use crate::domain::routing::LineKind;
 
 const PAGE_SIZE: u32 = MAX_V2_PAGE_SIZE;
 
-/// The orders modified since a moment, a page at a time, oldest modification first; the walk
-/// is bounded (`bigcommerce::PageBound`), so a server repeating its pages ends it with an error.
+/// The orders modified since a moment, a page at a time, oldest modification first.
+///
+/// The list is sorted by a key that moves while it is read: an order modified meanwhile leaves
+/// its place for the end of the list. Numbered pages over such a list skip the row that slides
+/// back onto a page already read and repeat the rows that moved forward (a soak found a poll's
+/// second page made only of first-page orders modified while the first was stored). So each
+/// page is asked as the first page of `min_date_modified=<newest modification read>`: rows
+/// that moved are read again (they changed), and no row can slide past the filter. Only when a
+/// whole page shares one second (the filter's resolution) does the walk number pages within it.
 pub struct ModifiedOrders<'a> {
     client: &'a StoreClient,
-    since_ms: Option<i64>,
-    page: u32,
-    bound: PageBound,
-    finished: bool,
+    walk: ModifiedSinceWalk,
 }
 
 impl<'a> ModifiedOrders<'a> {
@@ -31,22 +37,19 @@ impl<'a> ModifiedOrders<'a> {
     pub fn new(client: &'a StoreClient, since_ms: Option<i64>) -> Self {
         ModifiedOrders {
             client,
-            since_ms,
-            page: 1,
-            bound: PageBound::new("v2/orders", PageWalk::Numbered),
-            finished: false,
+            walk: ModifiedSinceWalk::new(since_ms),
         }
     }
 
     /// The next page, or `None` after the last.
     pub async fn next_page(&mut self) -> Result<Option<Vec<IncomingOrder>>, BcError> {
-        if self.finished {
+        let Some(request) = self.walk.next_request() else {
             return Ok(None);
-        }
+        };
         let query = OrderQuery {
-            page: self.page,
+            page: request.page,
             limit: PAGE_SIZE,
-            min_date_modified: self
+            min_date_modified: request
                 .since_ms
                 .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
             sort: Some((OrderSortField::DateModified, SortDirection::Asc)),
@@ -54,10 +57,11 @@ impl<'a> ModifiedOrders<'a> {
             ..OrderQuery::default()
         };
         let orders = self.client.orders_page(&query).await?;
-        self.finished = !self
-            .bound
-            .after_v2_page(&orders, PAGE_SIZE, |order| order.id)?;
-        self.page += 1;
+        let rows: Vec<(u64, Option<i64>)> = orders
+            .iter()
+            .map(|order| (order.id, order.date_modified.map(|t| t.as_millisecond())))
+            .collect();
+        self.walk.after_page(&rows)?;
         if orders.is_empty() {
             return Ok(None);
         }
@@ -66,6 +70,79 @@ impl<'a> ModifiedOrders<'a> {
             incoming.push(complete(self.client, order).await?);
         }
         Ok(Some(incoming))
+    }
+}
+
+/// Which page of which filter to ask for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PageRequest {
+    since_ms: Option<i64>,
+    page: u32,
+}
+
+/// The decisions of [`ModifiedOrders`], apart from the requests, so they can be tested against
+/// a list that moves. Bounded: a page that holds no order (or no modification) not read before
+/// ends the walk with [`BcError::BrokenPaging`] unless it is the first page of a filter that
+/// moved on, and the filter only ever moves forward.
+#[derive(Debug)]
+struct ModifiedSinceWalk {
+    next: Option<PageRequest>,
+    /// Orders read, with the modification they were read at: a row read again because it
+    /// changed is news, a row read again unchanged is not.
+    seen: HashSet<(u64, Option<i64>)>,
+    pages_read: u32,
+}
+
+impl ModifiedSinceWalk {
+    fn new(since_ms: Option<i64>) -> Self {
+        ModifiedSinceWalk {
+            next: Some(PageRequest { since_ms, page: 1 }),
+            seen: HashSet::new(),
+            pages_read: 0,
+        }
+    }
+
+    fn next_request(&self) -> Option<PageRequest> {
+        self.next
+    }
+
+    /// Takes the answer to [`Self::next_request`]: each row's id and modification time (ms).
+    fn after_page(&mut self, rows: &[(u64, Option<i64>)]) -> Result<(), BcError> {
+        let Some(asked) = self.next.take() else {
+            return Ok(());
+        };
+        self.pages_read += 1;
+        let new_rows = rows.iter().filter(|row| self.seen.insert(**row)).count();
+        if (rows.len() as u32) < PAGE_SIZE {
+            return Ok(());
+        }
+        if new_rows == 0 && asked.page > 1 {
+            return Err(BcError::BrokenPaging {
+                request: "GET v2/orders".into(),
+                problem: format!(
+                    "page {} of the orders modified since the same second held only orders read before ({} pages read)",
+                    asked.page, self.pages_read
+                ),
+            });
+        }
+        let newest = rows.iter().filter_map(|(_, modified)| *modified).max();
+        let second = |ms: i64| ms.div_euclid(1000);
+        self.next = Some(match (newest, asked.since_ms) {
+            (Some(newest), Some(since)) if second(newest) <= second(since) => PageRequest {
+                since_ms: asked.since_ms,
+                page: asked.page + 1,
+            },
+            (Some(newest), _) => PageRequest {
+                since_ms: Some(newest),
+                page: 1,
+            },
+            // No modification times to move the filter on: number the pages.
+            (None, _) => PageRequest {
+                since_ms: asked.since_ms,
+                page: asked.page + 1,
+            },
+        });
+        Ok(())
     }
 }
 
@@ -272,6 +349,114 @@ fn non_empty(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    use super::{ModifiedSinceWalk, PAGE_SIZE};
+
+    /// A store's order list as v2 answers it: filtered by `min_date_modified` at second
+    /// resolution, sorted by modification, then id.
+    struct MovingList {
+        /// (id, modified at, in seconds)
+        orders: Vec<(u64, i64)>,
+    }
+
+    impl MovingList {
+        fn page(&self, since_ms: Option<i64>, page: u32) -> Vec<(u64, Option<i64>)> {
+            let mut rows: Vec<(u64, i64)> = self
+                .orders
+                .iter()
+                .copied()
+                .filter(|(_, at)| since_ms.is_none_or(|ms| *at >= ms.div_euclid(1000)))
+                .collect();
+            rows.sort_by_key(|(id, at)| (*at, *id));
+            rows.into_iter()
+                .skip((page as usize - 1) * PAGE_SIZE as usize)
+                .take(PAGE_SIZE as usize)
+                .map(|(id, at)| (id, Some(at * 1000)))
+                .collect()
+        }
+
+        fn touch(&mut self, id: u64, at: i64) {
+            self.orders.iter_mut().find(|o| o.0 == id).unwrap().1 = at;
+        }
+    }
+
+    /// Walks the list to its end, calling `between` after each page; the rows read.
+    fn walk(
+        list: &mut MovingList,
+        since_ms: Option<i64>,
+        mut between: impl FnMut(&mut MovingList, u32),
+    ) -> Result<Vec<(u64, Option<i64>)>, bigcommerce::BcError> {
+        let mut walk = ModifiedSinceWalk::new(since_ms);
+        let mut read = Vec::new();
+        while let Some(request) = walk.next_request() {
+            let rows = list.page(request.since_ms, request.page);
+            walk.after_page(&rows)?;
+            read.extend(rows);
+            between(list, walk.pages_read);
+        }
+        Ok(read)
+    }
+
+    #[test]
+    fn orders_modified_while_the_poll_reads_are_read_again_and_none_is_skipped() {
+        // 300 orders a second apart; while the first page is stored, 60 of its orders change.
+        let mut list = MovingList {
+            orders: (1..=300).map(|id| (id, 1_000 + id as i64)).collect(),
+        };
+        let read = walk(&mut list, Some(1_000_000), |list, pages| {
+            if pages == 1 {
+                for id in (1..=120).step_by(2) {
+                    list.touch(id, 5_000 + id as i64);
+                }
+            }
+        })
+        .unwrap();
+        for &(id, at) in &list.orders {
+            assert!(
+                read.contains(&(id, Some(at * 1000))),
+                "order {id} at its latest modification was not read"
+            );
+        }
+    }
+
+    #[test]
+    fn more_orders_in_one_second_than_a_page_are_read_by_page_number() {
+        let mut list = MovingList {
+            orders: (1..=600).map(|id| (id, 7_000)).collect(),
+        };
+        let read = walk(&mut list, None, |_, _| {}).unwrap();
+        let ids: std::collections::BTreeSet<u64> = read.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, (1..=600).collect());
+    }
+
+    #[test]
+    fn a_server_repeating_its_page_ends_the_walk_with_an_error() {
+        let list = MovingList {
+            orders: (1..=250).map(|id| (id, 7_000 + id as i64)).collect(),
+        };
+        let mut walk = ModifiedSinceWalk::new(None);
+        let mut result = Ok(());
+        let mut requests = 0;
+        while let (Some(_), Ok(())) = (walk.next_request(), &result) {
+            requests += 1;
+            // Whatever is asked, the same full page comes back.
+            result = walk.after_page(&list.page(None, 1));
+        }
+        let error = result.unwrap_err();
+        assert!(
+            matches!(error, bigcommerce::BcError::BrokenPaging { .. }),
+            "{error:?}"
+        );
+        assert!(requests <= 3, "{requests} requests");
+    }
+
+    #[test]
+    fn a_short_page_ends_the_walk() {
+        let mut list = MovingList {
+            orders: (1..=10).map(|id| (id, 7_000 + id as i64)).collect(),
+        };
+        assert_eq!(walk(&mut list, None, |_, _| {}).unwrap().len(), 10);
+    }
 
     fn line(id: u64) -> serde_json::Value {
         json!({ "id": id, "order_id": 1, "product_id": 0, "order_address_id": 0, "name": "Gift", "quantity": 1, "type": "giftcertificate" })
