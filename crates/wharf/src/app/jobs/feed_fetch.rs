@@ -14,9 +14,7 @@ pub struct FeedFetch {
 
 impl FeedFetch {
     pub(crate) async fn enqueue(self, db: &Db) -> Result<(), DbError> {
-        let job = self
-            .new_job()
-            .dedupe_key(format!("{}:{}", Self::KIND, self.feed_id));
+        let job = self.collapsing_job(self.feed_id);
         jobs::enqueue_now(db, &job).await?;
         Ok(())
     }

@@ -26,9 +26,8 @@ impl InventoryPush {
         delay: Duration,
     ) -> Result<(), DbError> {
         let job = self
-            .new_job()
+            .collapsing_job(format_args!("{}:{}", self.store_id, self.full))
             .store(self.store_id)
-            .dedupe_key(format!("{}:{}:{}", Self::KIND, self.store_id, self.full))
             .run_after(delay);
         jobs::enqueue(conn, &job).await?;
         Ok(())

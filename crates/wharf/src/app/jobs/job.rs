@@ -22,4 +22,10 @@ pub trait Job: Serialize + DeserializeOwned + Send + 'static {
     fn new_job(&self) -> NewJob {
         NewJob::new(Self::KIND, self)
     }
+
+    /// A job that collapses into one of its kind already waiting for the same `scope` (a
+    /// store, a feed, an order): its dedupe key is `{KIND}:{scope}`.
+    fn collapsing_job(&self, scope: impl std::fmt::Display) -> NewJob {
+        self.new_job().dedupe_key(format!("{}:{scope}", Self::KIND))
+    }
 }

@@ -26,14 +26,8 @@ impl OrderFetch {
     /// Queues the re-read a moment from now, collapsing with one already waiting.
     pub(crate) async fn enqueue(self, conn: &mut AnyConnection) -> Result<(), DbError> {
         let job = self
-            .new_job()
+            .collapsing_job(format_args!("{}:{}", self.store_id, self.order_id))
             .store(self.store_id)
-            .dedupe_key(format!(
-                "{}:{}:{}",
-                Self::KIND,
-                self.store_id,
-                self.order_id
-            ))
             .run_after(ORDER_EVENT_COLLAPSE);
         jobs::enqueue(conn, &job).await?;
         Ok(())

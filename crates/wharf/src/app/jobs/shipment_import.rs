@@ -60,9 +60,8 @@ impl ShipmentImport {
             always_read,
         };
         let mut job = import
-            .new_job()
-            .store(store_id)
-            .dedupe_key(format!("{}:{store_id}:{order_id}:{reason}", Self::KIND));
+            .collapsing_job(format_args!("{store_id}:{order_id}:{reason}"))
+            .store(store_id);
         if created_shipment_id.is_some() {
             job = job.run_after(WEBHOOK_IMPORT_DELAY);
         }

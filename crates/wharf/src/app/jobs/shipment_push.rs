@@ -21,8 +21,7 @@ pub struct ShipmentPush {
 impl ShipmentPush {
     pub(crate) async fn enqueue(self, conn: &mut AnyConnection) -> Result<(), DbError> {
         let job = self
-            .new_job()
-            .dedupe_key(format!("{}:{}", Self::KIND, self.shipment_id))
+            .collapsing_job(self.shipment_id)
             .max_attempts(PUSH_MAX_ATTEMPTS);
         jobs::enqueue(conn, &job).await?;
         Ok(())

@@ -15,11 +15,7 @@ pub struct WebhookRegistration {
 
 impl WebhookRegistration {
     pub(crate) async fn enqueue(self, conn: &mut AnyConnection) -> Result<(), DbError> {
-        let job = self.new_job().store(self.store_id).dedupe_key(format!(
-            "{}:{}",
-            Self::KIND,
-            self.store_id
-        ));
+        let job = self.collapsing_job(self.store_id).store(self.store_id);
         jobs::enqueue(conn, &job).await?;
         Ok(())
     }
