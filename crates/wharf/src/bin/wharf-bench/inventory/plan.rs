@@ -8,7 +8,8 @@ use anyhow::bail;
 use serde_json::Value;
 use sqlx::Row;
 use wharf::app::inventory::{StockInput, StockItemInput};
-use wharf::db::inventory::{ItemKind, StoreItem};
+use wharf::db::inventory::StoreItem;
+use wharf::domain::inventory::ItemKind;
 
 use super::LOCATION_ID;
 use crate::harness::BenchWharf;
