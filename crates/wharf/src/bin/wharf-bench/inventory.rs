@@ -34,6 +34,9 @@ pub(crate) async fn bench_inventory(args: InventoryBench) -> anyhow::Result<()> 
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let address = format!("http://{}", listener.local_addr()?);
     let bench = BenchWharf::start(&sim, args.postgres_url.as_deref(), None).await?;
+    // Stock changes republish connected stores only: without Connect the latency phase
+    // would wait for pushes nobody queues.
+    bench.app.connect_store(bench.store_id).await?;
     let token = bench.import_and_route_to_one_vendor().await?;
     let vendor_id = bench_vendor_id(&bench).await?;
     let mut plan = StockPlan::new(&bench).await?;
