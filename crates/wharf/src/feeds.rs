@@ -94,6 +94,44 @@ pub async fn fetch_feed(url: &str, policy: &FetchPolicy) -> Result<String, FeedE
         }))
 }
 
+/// How a feed URL is shown to people: scheme, host and port, and the file name when the path
+/// ends in one that does not look like a token. User name, password, query, fragment and the
+/// rest of the path are left out: feed servers put access tokens in every one of them.
+pub fn shown_url(url: &Url) -> String {
+    let mut shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+    if let Some(port) = url.port() {
+        shown.push_str(&format!(":{port}"));
+    }
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    match segments.split_last() {
+        Some((file, before)) if is_plain_file_name(file) => {
+            shown.push_str(if before.is_empty() { "/" } else { "/…/" });
+            shown.push_str(file);
+        }
+        Some(_) => shown.push_str("/…"),
+        None => {}
+    }
+    shown
+}
+
+/// "stock.csv" is shown; "9f8e7d6c5b4a3921.csv" or "export" might be a token and are not.
+fn is_plain_file_name(segment: &str) -> bool {
+    let Some((stem, extension)) = segment.rsplit_once('.') else {
+        return false;
+    };
+    let digits = stem.chars().filter(char::is_ascii_digit).count();
+    !stem.is_empty()
+        && stem.len() <= 40
+        && (1..=5).contains(&extension.len())
+        && extension.chars().all(|c| c.is_ascii_alphanumeric())
+        && stem.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+        // Mostly letters: a long run of digits and hex looks like a token.
+        && digits * 3 <= stem.len()
+}
+
 /// The checks that need no network: scheme, allowed hosts, and the address when the host is an
 /// IP address. For validating a feed URL when the operator saves it; [`fetch_feed`] repeats them.
 pub fn check_feed_url(url: &str, policy: &FetchPolicy) -> Result<Url, FeedError> {
@@ -289,13 +327,25 @@ fn non_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
         [0, 0, 0, 0, 0, 0, high, low] => return non_public_v4(embedded(high, low)),
         // NAT64: the gateway forwards to the embedded IPv4 address.
         [0x64, 0xff9b, 0, 0, 0, 0, high, low] => return non_public_v4(embedded(high, low)),
+        // IPv4-translated (SIIT, RFC 2765) "::ffff:0:a.b.c.d".
+        [0, 0, 0, 0, 0xffff, 0, high, low] => return non_public_v4(embedded(high, low)),
+        // Local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the operator's
+        // prefix length, so the whole range is refused.
+        [0x64, 0xff9b, 1, ..] => "a local NAT64 address",
         // 6to4 relays reach the embedded IPv4 address.
         [0x2002, high, low, ..] => return non_public_v4(embedded(high, low)),
+        // Teredo tunnels to an IPv4 server and client (the client's address inverted): refused
+        // whole, as no feed server needs one.
+        [0x2001, 0, ..] => "a Teredo tunnel address",
         [first, ..] if first & 0xfe00 == 0xfc00 => "a unique-local address",
         [first, ..] if first & 0xffc0 == 0xfe80 => "a link-local address",
         [first, ..] if first & 0xffc0 == 0xfec0 => "a site-local address",
         [first, ..] if first & 0xff00 == 0xff00 => "a multicast address",
         [0x2001, 0x0db8, ..] => "a documentation address",
+        // ISATAP's interface id "0:5efe:a.b.c.d" (or "200:5efe:…") carries an IPv4 address.
+        [_, _, _, _, 0 | 0x0200, 0x5efe, high, low] => {
+            return non_public_v4(embedded(high, low));
+        }
         _ => return None,
     };
     Some(kind)
@@ -477,6 +527,31 @@ mod tests {
     }
 
     #[test]
+    fn a_shown_feed_url_keeps_no_secret() {
+        let shown = |url: &str| shown_url(&Url::parse(url).unwrap());
+        assert_eq!(
+            shown("https://alice:hunter2@feeds.example.com/stock.csv?token=abc#x"),
+            "https://feeds.example.com/stock.csv"
+        );
+        assert_eq!(
+            shown("https://feeds.example.com/v1/9f8e7d6c5b4a3921/stock.csv"),
+            "https://feeds.example.com/…/stock.csv"
+        );
+        assert_eq!(
+            shown("http://feeds.example.com:8080/export/9f8e7d6c5b4a3921a0b1"),
+            "http://feeds.example.com:8080/…"
+        );
+        assert_eq!(
+            shown("https://feeds.example.com/f/9f8e7d6c5b4a3921a0b1.csv"),
+            "https://feeds.example.com/…"
+        );
+        assert_eq!(
+            shown("https://feeds.example.com/"),
+            "https://feeds.example.com"
+        );
+    }
+
+    #[test]
     fn public_addresses_are_allowed() {
         for address in [
             "8.8.8.8",
@@ -487,11 +562,25 @@ mod tests {
             "2606:4700:4700::1111",
             "::ffff:8.8.8.8",
             "64:ff9b::808:808",
+            "::ffff:0:808:808",
+            "2001:db9:1:2:0:5efe:808:808",
         ] {
             let address: IpAddr = address.parse().unwrap();
             assert_eq!(non_public_kind(address), None, "{address}");
         }
-        for address in ["64:ff9b::a00:1", "2002:7f00:1::", "::127.0.0.1", "fec0::1"] {
+        for address in [
+            "64:ff9b::a00:1",
+            "2002:7f00:1::",
+            "::127.0.0.1",
+            "fec0::1",
+            // Every IPv4-embedding form of 127.0.0.1 and 10.0.0.1.
+            "::ffff:0:7f00:1",
+            "::ffff:0:a00:1",
+            "64:ff9b:1::7f00:1",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001:db8:1:2:0:5efe:7f00:1",
+            "2001:db9:1:2:200:5efe:a00:1",
+        ] {
             let address: IpAddr = address.parse().unwrap();
             assert!(non_public_kind(address).is_some(), "{address}");
         }

@@ -45,10 +45,7 @@ impl App {
         let Some(url) = url.filter(|_| errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
-        let mut shown = url.clone();
-        shown.set_query(None);
-        shown.set_fragment(None);
-        let _ = shown.set_password(None);
+        let shown = crate::feeds::shown_url(&url);
         let sealed = self.cipher.seal(
             FEED_URL_PURPOSE,
             &secrecy::SecretString::from(url.to_string()),
