@@ -18,6 +18,7 @@
 //! - An empty file (no header) is refused; a header with no rows is valid and changes nothing.
 
 use super::csv_lines::{LineCounter, collect, csv_error, header_key, is_blank};
+use super::text::has_hidden_characters;
 use std::collections::HashMap;
 
 use csv::StringRecord;
@@ -457,6 +458,12 @@ fn parse_warehouse(columns: &Columns, record: &StringRecord) -> Result<Option<St
         return Ok(None);
     }
     check_length(columns.name(Field::Warehouse), value, MAX_WAREHOUSE_CHARS)?;
+    if has_hidden_characters(value) {
+        return Err(format!(
+            "{}: must not contain control, direction-changing or invisible characters",
+            columns.name(Field::Warehouse)
+        ));
+    }
     Ok(Some(value.to_owned()))
 }
 

@@ -4,6 +4,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use super::connection::{Check, CheckResult, ConnectionReport};
+use super::text::has_hidden_characters;
 use super::{FieldError, FieldErrors};
 
 const MAX_NAME_CHARS: usize = 100;
@@ -25,10 +26,10 @@ impl StoreName {
                 format!("Name must be at most {MAX_NAME_CHARS} characters"),
             ));
         }
-        if name.chars().any(char::is_control) {
+        if has_hidden_characters(name) {
             return Err(FieldError::new(
                 "name",
-                "Name must not contain control characters",
+                "Name must not contain control, direction-changing or invisible characters",
             ));
         }
         Ok(StoreName(name.to_owned()))
@@ -367,10 +368,12 @@ impl NewStore {
     }
 }
 
-/// The last characters of a secret, for showing which one is stored without revealing it.
+/// The last characters of a secret, for showing which one is stored without revealing it:
+/// four at most, and never more than a quarter of it (a short secret shows nothing).
 pub fn last4(secret: &SecretString) -> String {
     let chars: Vec<char> = secret.expose_secret().chars().collect();
-    chars[chars.len().saturating_sub(4)..].iter().collect()
+    let shown = (chars.len() / 4).min(4);
+    chars[chars.len() - shown..].iter().collect()
 }
 
 pub fn masked(last4: &str) -> String {
@@ -538,8 +541,9 @@ mod tests {
     }
 
     #[test]
-    fn last4_masks_all_but_the_end() {
-        assert_eq!(last4(&SecretString::from("abcdefgh")), "efgh");
-        assert_eq!(last4(&SecretString::from("ab")), "ab");
+    fn last4_shows_at_most_four_and_never_more_than_a_quarter() {
+        assert_eq!(last4(&SecretString::from("abcdefghijklmnop")), "mnop");
+        assert_eq!(last4(&SecretString::from("abcdefgh")), "gh");
+        assert_eq!(last4(&SecretString::from("abc")), "");
     }
 }

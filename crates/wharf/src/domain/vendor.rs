@@ -1,5 +1,6 @@
 //! Vendors: the dropship providers who ship the store's goods.
 
+use super::text::has_hidden_characters;
 use super::{FieldError, FieldErrors};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,10 +12,10 @@ impl VendorName {
         if name.is_empty() {
             return Err(FieldError::new("name", "Name is required"));
         }
-        if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        if name.chars().count() > 100 || has_hidden_characters(name) {
             return Err(FieldError::new(
                 "name",
-                "Name must be at most 100 characters, without control characters",
+                "Name must be at most 100 characters, without control, direction-changing or invisible characters",
             ));
         }
         Ok(VendorName(name.to_owned()))
