@@ -202,16 +202,37 @@ fn parse_tracking_url(input: Option<&str>) -> Result<Option<String>, FieldError>
     let Some(url) = input.map(str::trim).filter(|u| !u.is_empty()) else {
         return Ok(None);
     };
-    let is_web = url.starts_with("https://") || url.starts_with("http://");
-    if !is_web || url.len() > MAX_TRACKING_URL || url.chars().any(char::is_whitespace) {
-        return Err(FieldError::new(
-            "tracking_url",
-            format!(
-                "Tracking URL must be an http(s) address of at most {MAX_TRACKING_URL} characters"
-            ),
+    tracking_link(url)
+        .map(Some)
+        .map_err(|problem| FieldError::new("tracking_url", format!("Tracking URL {problem}")))
+}
+
+/// A tracking URL as it is stored and sent: an absolute http(s) address with a host, of at most
+/// [`MAX_TRACKING_URL`] characters, holding nothing a page or BigCommerce would have to escape
+/// (quotes, angle brackets, backslashes, spaces, control characters). The error completes
+/// "Tracking URL …".
+pub fn tracking_link(url: &str) -> Result<String, String> {
+    let chars = url.chars().count();
+    if chars > MAX_TRACKING_URL {
+        return Err(format!(
+            "must be at most {MAX_TRACKING_URL} characters (it has {chars})"
         ));
     }
-    Ok(Some(url.to_owned()))
+    let needs_escaping = |c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    };
+    if url.chars().any(needs_escaping) {
+        return Err("must not contain spaces, quotes, angle brackets or backslashes".to_owned());
+    }
+    match url::Url::parse(url) {
+        Ok(parsed)
+            if matches!(parsed.scheme(), "http" | "https")
+                && parsed.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            Ok(url.to_owned())
+        }
+        _ => Err("must be an http:// or https:// address with a host".to_owned()),
+    }
 }
 
 fn parse_shipping_method(input: Option<&str>) -> Result<Option<String>, FieldError> {
@@ -333,6 +354,26 @@ fn describe(line: &ShipmentLineInput) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tracking_link_is_an_absolute_web_address_with_nothing_to_escape() {
+        assert_eq!(
+            tracking_link("https://track.example.com/1Z999?x=1").as_deref(),
+            Ok("https://track.example.com/1Z999?x=1")
+        );
+        for bad in [
+            "https://track.example.com/\"><script>",
+            "https://track.example.com/a'b",
+            "javascript:alert(1)",
+            "ftp://example.com/t",
+            "https://example.com/a b",
+            "track.example.com/1Z999",
+        ] {
+            assert!(tracking_link(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(MAX_TRACKING_URL));
+        assert!(tracking_link(&long).is_err());
+    }
 
     fn open_lines() -> Vec<ShippableLine> {
         vec![

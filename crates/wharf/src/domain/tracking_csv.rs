@@ -12,7 +12,6 @@ use csv::StringRecord;
 /// Above this many data rows the upload is refused as a whole; split the file.
 pub const MAX_ROWS: usize = 10_000;
 const MAX_TRACKING_NUMBER_CHARS: usize = 50;
-const MAX_TRACKING_URL_CHARS: usize = 500;
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct TrackingUpload {
@@ -271,18 +270,10 @@ fn parse_tracking_url(value: &str) -> Result<Option<String>, String> {
     let Some(url) = optional(value) else {
         return Ok(None);
     };
-    let lower = url.to_ascii_lowercase();
-    let rest = ["http://", "https://"]
-        .iter()
-        .find_map(|scheme| lower.strip_prefix(scheme));
-    if rest.is_none_or(str::is_empty) {
-        return Err(format!(
-            "{}: {url:?} must start with http:// or https://",
-            Column::TrackingUrl.name()
-        ));
-    }
-    check_length(Column::TrackingUrl, &url, MAX_TRACKING_URL_CHARS)?;
-    Ok(Some(url))
+    check_length(Column::TrackingUrl, &url, super::shipment::MAX_TRACKING_URL)?;
+    super::shipment::tracking_link(&url)
+        .map(Some)
+        .map_err(|problem| format!("{}: {url:?} {problem}", Column::TrackingUrl.name()))
 }
 
 fn check_length(column: Column, value: &str, max: usize) -> Result<(), String> {
@@ -449,7 +440,7 @@ mod tests {
                 ),
                 (
                     3,
-                    "tracking_url: \"ftp://x.example\" must start with http:// or https://"
+                    "tracking_url: \"ftp://x.example\" must be an http:// or https:// address with a host"
                 ),
                 (
                     4,
@@ -457,7 +448,7 @@ mod tests {
                 ),
                 (
                     5,
-                    "tracking_url: \"https://\" must start with http:// or https://"
+                    "tracking_url: \"https://\" must be an http:// or https:// address with a host"
                 ),
                 (
                     6,
