@@ -118,6 +118,11 @@ pub enum DbError {
     Duplicate(&'static str),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    #[error("cannot create the database file {}: {error}", .file.display())]
+    CreateFile {
+        file: std::path::PathBuf,
+        error: std::io::Error,
+    },
     /// Another process changed what this transaction relied on; it was rolled back and may
     /// simply run again.
     #[error("changed concurrently, try again: {0}")]
@@ -144,6 +149,9 @@ impl Db {
         let backend = Backend::from_url(url)?;
         let pool = match backend {
             Backend::Sqlite => {
+                if let Some(file) = sqlite_file(url) {
+                    create_private_file(&file)?;
+                }
                 let url = with_sqlite_create_mode(url);
                 let options = AnyConnectOptions::from_str(&url)?;
                 AnyPoolOptions::new()
@@ -242,6 +250,25 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Creates the SQLite file readable by its owner only (0600), unless it exists. SQLite gives
+/// the WAL and shared-memory files it makes beside it the database file's permissions, so they
+/// are private too; created by SQLite itself, all three would follow the umask (often 0644:
+/// every local user could read the orders, addresses and sealed credentials).
+fn create_private_file(file: &std::path::Path) -> Result<(), DbError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(DbError::CreateFile {
+            file: file.to_path_buf(),
+            error,
+        }),
     }
 }
 

@@ -97,3 +97,25 @@ async fn secrets_are_nowhere_in_plain_text() {
         assert!(!logs.contains(secret), "the logs hold a secret");
     }
 }
+
+/// The database (with its WAL and shared-memory files) and the key file are the owner's only:
+/// other local users must not read orders, addresses or sealed credentials.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_key_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let app = spawn_app().await;
+    let store = app.add_store(&app.store_input("Private files")).await;
+    app.connect(store["id"].as_i64().unwrap()).await;
+
+    let mut files = app.sqlite_files();
+    if app.database_url.starts_with("sqlite://") {
+        assert_eq!(files.len(), 3, "the database, its WAL and shm: {files:?}");
+    }
+    files.push(app.dir.path().join("wharf.key"));
+    for file in files {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", file.display());
+    }
+}
