@@ -121,6 +121,16 @@ pub struct Settings {
     )]
     pub job_history_days: u64,
 
+    /// Days received webhook events (their payloads hold customer data) are kept to recognise
+    /// redeliveries before they are deleted.
+    #[arg(
+        long,
+        env = "WHARF_WEBHOOK_HISTORY_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub webhook_history_days: u64,
+
     /// The share of each store's API quota wharf may use per window (the store's other apps share
     /// the rest), above 0 and at most 1.
     #[arg(
@@ -193,6 +203,7 @@ impl Settings {
             inventory_push_delay_ms: 2000,
             drift_check_secs: 3600,
             job_history_days: 7,
+            webhook_history_days: 7,
             api_quota_share: 0.5,
             feed_allow_private: false,
             feed_allowed_hosts: Vec::new(),
@@ -222,6 +233,9 @@ impl Settings {
             order_polls: Some(std::time::Duration::from_secs(self.order_poll_secs.max(1))),
             drift_checks: std::time::Duration::from_secs(self.drift_check_secs.max(60)),
             job_history: std::time::Duration::from_secs(self.job_history_days.max(1) * 86_400),
+            webhook_history: std::time::Duration::from_secs(
+                self.webhook_history_days.max(1) * 86_400,
+            ),
         }
     }
 

@@ -51,6 +51,16 @@ pub async fn record_event(
     }
 }
 
+/// Deletes events received before `before_ms`; how many. An event is a hint that was acted on
+/// when it arrived: kept a while to recognise a redelivery, then only payload (customer data).
+pub async fn prune_events(db: &Db, before_ms: i64) -> Result<u64, DbError> {
+    let deleted = sqlx::query("DELETE FROM webhook_events WHERE received_at < $1")
+        .bind(before_ms)
+        .execute(db.pool())
+        .await?;
+    Ok(deleted.rows_affected())
+}
+
 pub async fn count_events(db: &Db, store_id: i64) -> Result<i64, DbError> {
     Ok(
         sqlx::query("SELECT COUNT(*) AS n FROM webhook_events WHERE store_id = $1")

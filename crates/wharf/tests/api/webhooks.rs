@@ -269,3 +269,47 @@ async fn connect_reactivates_a_deactivated_hook_instead_of_creating_another() {
         "no hook created twice"
     );
 }
+
+/// Received events (payloads with customer data) are deleted after their history, like jobs.
+#[tokio::test]
+async fn webhook_events_older_than_their_history_are_deleted() {
+    let app = spawn_app_with_webhooks().await;
+    let (store_id, product, variant) = setup(&app).await;
+    app.sim
+        .simulator
+        .place_order(STORE_HASH, order(product, variant));
+    wait_for_orders(&app, 1).await;
+    let events = wharf::db::webhooks::count_events(&app.app.db, store_id)
+        .await
+        .unwrap();
+    assert!(events > 0);
+
+    let keep = wharf::config::Settings::local(
+        "sqlite::memory:",
+        app.dir.path().join("unused.key"),
+        "http://127.0.0.1:1".parse().unwrap(),
+        None,
+    )
+    .schedules()
+    .webhook_history;
+    assert_eq!(
+        keep,
+        Duration::from_secs(7 * 86_400),
+        "the documented default"
+    );
+    let now = wharf::db::now_ms();
+    let eight_days_ago = now - 8 * 86_400_000;
+    sqlx::query("UPDATE webhook_events SET received_at = $1 WHERE id = (SELECT MIN(id) FROM webhook_events)")
+        .bind(eight_days_ago)
+        .execute(app.app.db.pool())
+        .await
+        .unwrap();
+    let deleted = wharf::db::webhooks::prune_events(&app.app.db, now - keep.as_millis() as i64)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let left = wharf::db::webhooks::count_events(&app.app.db, store_id)
+        .await
+        .unwrap();
+    assert_eq!(left, events - 1, "only the old event went");
+}

@@ -60,17 +60,23 @@ async fn queue_inventory_checks(app: App, drift_every: Duration, mut stop: watch
     }
 }
 
-/// Deletes finished jobs older than `keep`, at start and then hourly: the Activity page shows
-/// recent history, and a queue that only grows slows every claim. Failed jobs stay until an
-/// operator retries them. Several processes may do this; deleting twice deletes nothing.
-async fn prune_job_history(app: App, keep: Duration, mut stop: watch::Receiver<bool>) {
+/// Deletes finished jobs and received webhook events older than their history, at start and
+/// then hourly: the Activity page shows recent history, a queue that only grows slows every
+/// claim, and webhook payloads hold customer data. Failed jobs stay until an operator retries
+/// them. Several processes may do this; deleting twice deletes nothing.
+async fn prune_history(app: App, schedules: Schedules, mut stop: watch::Receiver<bool>) {
     const EVERY: Duration = Duration::from_secs(3600);
+    let before = |keep: Duration| crate::db::now_ms() - keep.as_millis() as i64;
     loop {
-        let before_ms = crate::db::now_ms() - keep.as_millis() as i64;
-        match crate::db::jobs::prune_history(&app.db, before_ms).await {
+        match crate::db::jobs::prune_history(&app.db, before(schedules.job_history)).await {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "pruned finished jobs"),
             Err(e) => tracing::warn!(error = %e, "could not prune finished jobs"),
+        }
+        match crate::db::webhooks::prune_events(&app.db, before(schedules.webhook_history)).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "pruned received webhook events"),
+            Err(e) => tracing::warn!(error = %e, "could not prune webhook events"),
         }
         tokio::select! {
             _ = tokio::time::sleep(EVERY) => {}
@@ -89,16 +95,14 @@ pub struct Schedules {
     pub drift_checks: Duration,
     /// How long finished jobs stay in the queue's history (the Activity page).
     pub job_history: Duration,
+    /// How long received webhook events are kept.
+    pub webhook_history: Duration,
 }
 
 impl Schedules {
     /// Spawns the loops, which stop when `stop` turns true.
     pub fn start(self, app: &App, stop: watch::Receiver<bool>) {
-        tokio::spawn(prune_job_history(
-            app.clone(),
-            self.job_history,
-            stop.clone(),
-        ));
+        tokio::spawn(prune_history(app.clone(), self, stop.clone()));
         if let Some(interval) = self.order_polls {
             tokio::spawn(queue_order_polls(app.clone(), interval, stop.clone()));
             tokio::spawn(queue_inventory_checks(app.clone(), self.drift_checks, stop));
@@ -112,6 +116,7 @@ impl Default for Schedules {
             order_polls: None,
             drift_checks: Duration::from_secs(3600),
             job_history: Duration::from_secs(7 * 24 * 3600),
+            webhook_history: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
