@@ -162,6 +162,15 @@ impl Simulator {
         .ok_or_else(|| TokenError::UnknownStore(store_hash.to_owned()))
     }
 
+    /// Deletes a token's API account, as a merchant does in the control panel: requests with
+    /// it are answered 401 from then on. False when the store or token was unknown.
+    pub fn revoke_token(&self, store_hash: &str, access_token: &str) -> bool {
+        self.with_store(store_hash, |store| {
+            store.tokens.remove(access_token).is_some()
+        })
+        .unwrap_or(false)
+    }
+
     /// The client id the simulator gives a token's API account (`client_id` of its
     /// webhooks): the first 31 hex digits of SHA-1(token).
     pub fn client_id(access_token: &str) -> String {

@@ -82,6 +82,15 @@ pub(crate) fn outcome(result: Result<(), SyncError>) -> JobOutcome {
 }
 
 impl SyncError {
+    /// Whether BigCommerce refused the store's token (401) or its scopes (403): a person must
+    /// change the credentials; waiting will not help.
+    pub fn credentials_refused(&self) -> bool {
+        matches!(
+            self,
+            SyncError::Remote(BcError::Unauthorized { .. } | BcError::Forbidden { .. })
+        )
+    }
+
     /// Whether trying again later may succeed without anyone changing anything.
     pub fn is_transient(&self) -> bool {
         match self {

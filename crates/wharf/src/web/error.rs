@@ -38,6 +38,10 @@ pub enum WebError {
 impl From<SyncError> for WebError {
     fn from(error: SyncError) -> Self {
         match error {
+            // The store's credentials, not BigCommerce, are at fault: the operator's to fix.
+            error @ SyncError::Remote(_) if error.credentials_refused() => {
+                WebError::Conflict(error.to_string())
+            }
             SyncError::Remote(remote) => WebError::BigCommerce(remote.to_string()),
             SyncError::Store(reason) => WebError::Conflict(reason),
             SyncError::Db(db) => WebError::Internal(db.to_string()),

@@ -695,3 +695,27 @@ async fn routed_statuses_are_chosen_on_the_store_page() {
         "nothing saved"
     );
 }
+
+/// A token BigCommerce no longer accepts is the operator's to fix: a clear 409, not a 5xx.
+#[tokio::test]
+async fn syncing_with_a_revoked_token_is_a_clear_conflict() {
+    let app = spawn_app().await;
+    let store_id = app.connected_store().await;
+    assert!(
+        app.sim
+            .simulator
+            .revoke_token(STORE_HASH, &app.access_token)
+    );
+
+    let response = app
+        .api_post(&format!("/stores/{store_id}/orders/sync"), &json!({}))
+        .await;
+
+    assert_eq!(response.status(), 409);
+    let body: Value = response.json().await.unwrap();
+    let error = body["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("rejected the access token (401)"),
+        "{body:#}"
+    );
+}

@@ -31,7 +31,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         (status = 200, description = "OK", body = PollReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
-        (status = 409, description = "The store is not synced: an older store has its store hash", body = ErrorBody),
+        (status = 409, description = "The store is not synced: BigCommerce refused its access token or scopes, or an older store has its store hash", body = ErrorBody),
         (status = 502, description = "BigCommerce refused or failed the request; the error says what it answered", body = ErrorBody),
     )
 )]
