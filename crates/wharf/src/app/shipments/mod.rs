@@ -99,20 +99,29 @@ impl App {
         rows: Vec<TrackingRow>,
         report: &mut TrackingReport,
     ) -> Result<(), AppError> {
-        let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
-        let Some(order_id) = bindings::local_id(&mut conn, store_id, "order", order_number).await?
-        else {
-            for row in &rows {
+        let not_found = |report: &mut TrackingReport, rows: &[TrackingRow]| {
+            for row in rows {
                 report.errors.push(RowError {
                     line: row.line,
                     message: format!("order: no order {order_number} in this store"),
                 });
             }
+        };
+        let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
+        let Some(order_id) = bindings::local_id(&mut conn, store_id, "order", order_number).await?
+        else {
+            not_found(report, &rows);
             return Ok(());
         };
         drop(conn);
         let purchase_orders =
             orders::purchase_orders(&self.db, Some(order_id), vendor_id, false).await?;
+        // A vendor learns nothing of orders that are not theirs: an order without one of its
+        // purchase orders reads exactly like one that does not exist.
+        if vendor_id.is_some() && purchase_orders.is_empty() {
+            not_found(report, &rows);
+            return Ok(());
+        }
         let mut by_purchase_order: BTreeMap<i64, Vec<TrackingRow>> = BTreeMap::new();
         for row in rows {
             let holder = purchase_orders.iter().find(|po| {
