@@ -585,7 +585,7 @@ pub struct ShipmentView {
     pub bigcommerce_shipment_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ShipmentLineView {
     pub order_line_id: i64,
     pub sku: Option<String>,
@@ -593,6 +593,32 @@ pub struct ShipmentLineView {
     pub quantity: i64,
     /// Part of `quantity` BigCommerce had shipped already (by someone else): not shipped again.
     pub already_shipped: i64,
+}
+
+/// A row of `select_shipments!` as the database has it.
+#[derive(sqlx::FromRow)]
+struct ShipmentRow {
+    id: i64,
+    order_id: i64,
+    purchase_order_id: Option<i64>,
+    source: String,
+    tracking_number: String,
+    carrier: String,
+    carrier_slug: Option<String>,
+    tracking_url: Option<String>,
+    shipping_method: Option<String>,
+    state: String,
+    error: Option<String>,
+    shipped_after_cancellation: i64,
+    created_at: i64,
+}
+
+/// A row of a shipment's lines, with the shipment it belongs to.
+#[derive(sqlx::FromRow)]
+struct ShipmentLineRow {
+    shipment_id: i64,
+    #[sqlx(flatten)]
+    line: ShipmentLineView,
 }
 
 /// `SELECT <a shipment view's columns> FROM shipments <rest>`, as the literal sqlx requires.
@@ -613,7 +639,7 @@ pub async fn list(
     order_id: Option<i64>,
     purchase_order_id: Option<i64>,
 ) -> Result<Vec<ShipmentView>, DbError> {
-    let rows = sqlx::query(select_shipments!(
+    let rows = sqlx::query_as(select_shipments!(
         "WHERE ($1 < 0 OR order_id = $1) AND ($2 < 0 OR purchase_order_id = $2) ORDER BY id"
     ))
     .bind(order_id.unwrap_or(-1))
@@ -627,7 +653,7 @@ pub async fn get(
     conn: &mut AnyConnection,
     shipment_id: i64,
 ) -> Result<Option<ShipmentView>, DbError> {
-    let rows = sqlx::query(select_shipments!("WHERE id = $1"))
+    let rows = sqlx::query_as(select_shipments!("WHERE id = $1"))
         .bind(shipment_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -636,9 +662,9 @@ pub async fn get(
 
 async fn views(
     conn: &mut AnyConnection,
-    rows: Vec<sqlx::any::AnyRow>,
+    rows: Vec<ShipmentRow>,
 ) -> Result<Vec<ShipmentView>, DbError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut lines: HashMap<i64, Vec<ShipmentLineView>> = HashMap::new();
     let mut external: HashMap<i64, Vec<i64>> = HashMap::new();
     for chunk in ids.chunks(super::sql::IN_LIST_CHUNK) {
@@ -648,21 +674,15 @@ async fn views(
              FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
              WHERE sl.shipment_id IN ({list}) ORDER BY sl.id"
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = sqlx::query_as::<_, ShipmentLineRow>(AssertSqlSafe(sql));
         for id in chunk {
             query = query.bind(*id);
         }
-        for r in query.fetch_all(&mut *conn).await? {
+        for record in query.fetch_all(&mut *conn).await? {
             lines
-                .entry(r.get("shipment_id"))
+                .entry(record.shipment_id)
                 .or_default()
-                .push(ShipmentLineView {
-                    order_line_id: r.get("order_line_id"),
-                    sku: r.get("sku"),
-                    name: r.get("name"),
-                    quantity: r.get("quantity"),
-                    already_shipped: r.get("already_shipped"),
-                });
+                .push(record.line);
         }
         let sql = format!(
             "SELECT p.shipment_id, b.external_id FROM shipment_parts p
@@ -681,26 +701,23 @@ async fn views(
         }
     }
     Ok(rows
-        .iter()
-        .map(|r| {
-            let id: i64 = r.get("id");
-            ShipmentView {
-                id,
-                order_id: r.get("order_id"),
-                purchase_order_id: r.get("purchase_order_id"),
-                source: r.get("source"),
-                tracking_number: r.get("tracking_number"),
-                carrier: r.get("carrier"),
-                carrier_known: r.get::<Option<String>, _>("carrier_slug").is_some(),
-                tracking_url: r.get("tracking_url"),
-                shipping_method: r.get("shipping_method"),
-                state: r.get("state"),
-                error: r.get("error"),
-                shipped_after_cancellation: r.get::<i64, _>("shipped_after_cancellation") != 0,
-                created_at_ms: r.get("created_at"),
-                lines: lines.remove(&id).unwrap_or_default(),
-                bigcommerce_shipment_ids: external.remove(&id).unwrap_or_default(),
-            }
+        .into_iter()
+        .map(|r| ShipmentView {
+            id: r.id,
+            order_id: r.order_id,
+            purchase_order_id: r.purchase_order_id,
+            source: r.source,
+            tracking_number: r.tracking_number,
+            carrier: r.carrier,
+            carrier_known: r.carrier_slug.is_some(),
+            tracking_url: r.tracking_url,
+            shipping_method: r.shipping_method,
+            state: r.state,
+            error: r.error,
+            shipped_after_cancellation: r.shipped_after_cancellation != 0,
+            created_at_ms: r.created_at,
+            lines: lines.remove(&r.id).unwrap_or_default(),
+            bigcommerce_shipment_ids: external.remove(&r.id).unwrap_or_default(),
         })
         .collect())
 }

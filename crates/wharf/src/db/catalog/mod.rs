@@ -47,6 +47,65 @@ pub struct CatalogRow {
     pub vendor: Option<String>,
 }
 
+/// A row of [`search_catalog`]'s query as the database has it; [`CatalogRow`] is what it means.
+#[derive(sqlx::FromRow)]
+struct CatalogQueryRow {
+    store_id: i64,
+    store_name: String,
+    product_id: i64,
+    product_external_id: i64,
+    product_name: String,
+    product_sku: Option<String>,
+    brand_name: Option<String>,
+    inventory_tracking: String,
+    is_visible: i64,
+    product_archived_at: Option<i64>,
+    product_level: Option<i64>,
+    variant_id: i64,
+    variant_external_id: i64,
+    variant_sku: Option<String>,
+    upc: Option<String>,
+    gtin: Option<String>,
+    options: String,
+    price: Option<String>,
+    cost_price: Option<String>,
+    variant_level: Option<i64>,
+    variant_archived_at: Option<i64>,
+}
+
+impl From<CatalogQueryRow> for CatalogRow {
+    fn from(r: CatalogQueryRow) -> Self {
+        let inventory_level = match InventoryTracking::parse(&r.inventory_tracking) {
+            Some(InventoryTracking::Product) => r.product_level,
+            Some(InventoryTracking::Variant) => r.variant_level,
+            _ => None,
+        };
+        CatalogRow {
+            store_id: r.store_id,
+            store_name: r.store_name,
+            product_id: r.product_id,
+            product_external_id: r.product_external_id,
+            product_name: r.product_name,
+            product_sku: r.product_sku,
+            brand_name: r.brand_name,
+            inventory_tracking: r.inventory_tracking,
+            is_visible: r.is_visible != 0,
+            product_archived: r.product_archived_at.is_some(),
+            variant_id: r.variant_id,
+            variant_external_id: r.variant_external_id,
+            variant_sku: r.variant_sku,
+            upc: r.upc,
+            gtin: r.gtin,
+            options: r.options,
+            price: r.price,
+            cost_price: r.cost_price,
+            inventory_level,
+            variant_archived: r.variant_archived_at.is_some(),
+            vendor: None,
+        }
+    }
+}
+
 /// Variants matching `search` (product name, product SKU or variant SKU; case-insensitive).
 pub async fn search_catalog(
     db: &Db,
@@ -83,7 +142,7 @@ pub async fn search_catalog(
          {filter}
          ORDER BY lower(p.name), p.id, v.id LIMIT $4 OFFSET $5"
     );
-    let rows = sqlx::query(AssertSqlSafe(rows_sql))
+    let records: Vec<CatalogQueryRow> = sqlx::query_as(AssertSqlSafe(rows_sql))
         .bind(store_id.unwrap_or(-1))
         .bind(include_archived as i64)
         .bind(&pattern)
@@ -91,40 +150,7 @@ pub async fn search_catalog(
         .bind(offset)
         .fetch_all(db.pool())
         .await?;
-    let rows = rows
-        .iter()
-        .map(|row| {
-            let tracking: String = row.get("inventory_tracking");
-            let inventory_level = match InventoryTracking::parse(&tracking) {
-                Some(InventoryTracking::Product) => row.get("product_level"),
-                Some(InventoryTracking::Variant) => row.get("variant_level"),
-                _ => None,
-            };
-            CatalogRow {
-                store_id: row.get("store_id"),
-                store_name: row.get("store_name"),
-                product_id: row.get("product_id"),
-                product_external_id: row.get("product_external_id"),
-                product_name: row.get("product_name"),
-                product_sku: row.get("product_sku"),
-                brand_name: row.get("brand_name"),
-                inventory_tracking: tracking,
-                is_visible: row.get::<i64, _>("is_visible") != 0,
-                product_archived: row.get::<Option<i64>, _>("product_archived_at").is_some(),
-                variant_id: row.get("variant_id"),
-                variant_external_id: row.get("variant_external_id"),
-                variant_sku: row.get("variant_sku"),
-                upc: row.get("upc"),
-                gtin: row.get("gtin"),
-                options: row.get("options"),
-                price: row.get("price"),
-                cost_price: row.get("cost_price"),
-                inventory_level,
-                variant_archived: row.get::<Option<i64>, _>("variant_archived_at").is_some(),
-                vendor: None,
-            }
-        })
-        .collect();
+    let rows = records.into_iter().map(CatalogRow::from).collect();
     Ok((rows, total))
 }
 
