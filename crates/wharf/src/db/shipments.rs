@@ -1,7 +1,6 @@
 //! Shipments, their lines, and their parts: one BigCommerce shipment per (shipment × shipping
-//! address). A part is recorded (`pending`) in the same transaction as its shipment, marked
-//! `sending` and committed before its POST goes out, and bound to the BigCommerce shipment once
-//! one is known to exist: that order of writes is what makes the push exactly-once.
+//! address). The order of writes that makes the push exactly once (ARCHITECTURE.md, *Shipments
+//! out*) is kept by these queries: each says which states it moves a part from.
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,11 +1,8 @@
 //! Shipments out: recording what vendors shipped (vendor API, operator form, CSV), pushing each
 //! to BigCommerce exactly once, and importing shipments made in BigCommerce by anyone else.
 //!
-//! Exactly once, without an idempotency key: a part is recorded before anything is sent, marked
-//! `sending` (committed) before its POST, and bound to the BigCommerce shipment once it is known
-//! to exist. A part that was ever sent is looked for among the order's shipments (same address,
-//! tracking number and items, not bound to another part) before it is sent again, whether the
-//! first attempt timed out, lost its response or died with its process.
+//! How a push is exactly once without an idempotency key, and what the import may and may not
+//! conclude, is explained once: ARCHITECTURE.md, *Shipments out*.
 
 mod import;
 mod push;

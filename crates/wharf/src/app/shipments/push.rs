@@ -1,4 +1,4 @@
-//! Pushing a shipment to BigCommerce, exactly once (see the module above for how).
+//! Pushing a shipment to BigCommerce, exactly once (ARCHITECTURE.md, *Shipments out*).
 
 use bigcommerce::{BcError, StoreClient};
 
