@@ -4,6 +4,8 @@
 mod api;
 mod assets;
 mod auth;
+mod csrf;
+mod csv_body;
 mod error;
 mod json_body;
 mod pages;
@@ -47,6 +49,8 @@ pub fn router(app: App) -> Router {
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
+        // Before sign-in and every handler: another site's request is refused unread.
+        .layer(middleware::from_fn_with_state(app.clone(), csrf::guard))
         // Logs method, path and status only: bodies (which may carry credentials) never.
         .layer(TraceLayer::new_for_http())
         .with_state(app)

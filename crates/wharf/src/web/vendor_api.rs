@@ -17,6 +17,7 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::csv_body::CsvBody;
 use super::error::{ApiError, ErrorBody, WebError};
 use super::json_body::JsonBody;
 use crate::app::App;
@@ -236,6 +237,7 @@ struct UploadQuery {
 #[utoipa::path(post, path = "/shipments/csv", params(UploadQuery),
     request_body(content = String, content_type = "text/csv"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = TrackingReport),
         (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
         (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
@@ -244,7 +246,7 @@ async fn upload_tracking(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
     Query(query): Query<UploadQuery>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<TrackingReport>, ApiError> {
     Ok(Json(
         app.import_tracking_csv(query.store_id, Some(vendor.id), &body)
@@ -273,6 +275,7 @@ async fn set_stock(
 #[utoipa::path(post, path = "/stock/csv",
     request_body(content = String, content_type = "text/csv"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = StockImportReport),
         (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
         (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
@@ -280,7 +283,7 @@ async fn set_stock(
 async fn upload_stock(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<StockImportReport>, ApiError> {
     Ok(Json(app.import_stock_csv(vendor.id, &body, None).await?))
 }

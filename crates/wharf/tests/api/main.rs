@@ -6,6 +6,7 @@ mod architecture;
 mod auth;
 mod browser;
 mod cli;
+mod cross_site;
 mod demo;
 mod helpers;
 mod inventory;

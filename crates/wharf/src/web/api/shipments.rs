@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::app::shipments::TrackingReport;
 use crate::db::shipments::ShipmentView;
 use crate::domain::shipment::{ShipmentInput, ShipmentSource};
+use crate::web::csv_body::CsvBody;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::json_body::JsonBody;
 
@@ -90,6 +91,7 @@ async fn retry_shipment(
     params(("id" = i64, Path, description = "The store's id")),
     request_body(content = String, content_type = "text/csv", description = "Columns order, sku, quantity, tracking_number, carrier[, tracking_url, shipping_method]"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = TrackingReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
@@ -100,7 +102,7 @@ async fn retry_shipment(
 async fn upload_tracking(
     State(app): State<App>,
     Path(store_id): Path<i64>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<TrackingReport>, ApiError> {
     app.store(store_id).await?;
     Ok(Json(app.import_tracking_csv(store_id, None, &body).await?))
