@@ -10,6 +10,7 @@ mod error;
 mod json_body;
 mod pages;
 mod probes;
+mod security_headers;
 mod vendor_api;
 mod webhooks;
 
@@ -51,6 +52,8 @@ pub fn router(app: App) -> Router {
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
         // Before sign-in and every handler: another site's request is refused unread.
         .layer(middleware::from_fn_with_state(app.clone(), csrf::guard))
+        // Outside the guard, so its refusals carry them too.
+        .layer(middleware::map_response(security_headers::add))
         // Logs method, path and status only: bodies (which may carry credentials) never.
         .layer(TraceLayer::new_for_http())
         .with_state(app)

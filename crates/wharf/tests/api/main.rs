@@ -18,6 +18,7 @@ mod products;
 mod quota;
 mod real_answers;
 mod secrets;
+mod security_headers;
 mod shipments;
 mod stores;
 mod webhooks;
