@@ -2,6 +2,7 @@
 //! Handlers stay thin: they parse the request, call a use case on `App`, and render.
 
 mod api;
+mod api_extract;
 mod assets;
 mod auth;
 mod csrf;
@@ -52,6 +53,8 @@ pub fn router(app: App) -> Router {
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
         // Before sign-in and every handler: another site's request is refused unread.
         .layer(middleware::from_fn_with_state(app.clone(), csrf::guard))
+        // Every error under /api and /vendor-api in the API's shape, whoever answered it.
+        .layer(middleware::from_fn(api_extract::json_errors))
         // Outside the guard, so its refusals carry them too.
         .layer(middleware::map_response(security_headers::add))
         // Logs method, path and status only: bodies (which may carry credentials) never.

@@ -5,7 +5,8 @@
 //! Its OpenAPI document is built from the same registrations as the routes (utoipa-axum), so
 //! the two cannot drift apart, and is served unauthenticated at `/vendor-api/v1/openapi.json`.
 
-use axum::extract::{Path, Query, Request, State};
+use super::api_extract::{Path, Query};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};

@@ -2,6 +2,7 @@
 //! PostgreSQL (when WHARF_TEST_POSTGRES_URL is set), real HTTP to the simulator.
 
 mod activity;
+mod api_errors;
 mod architecture;
 mod auth;
 mod browser;

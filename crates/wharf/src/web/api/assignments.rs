@@ -1,8 +1,9 @@
 //! `/stores/{id}/assignments`: which vendor ships which variant, one rule or a CSV of them;
 //! either way the orders waiting for an assignment are routed at once.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -1,8 +1,9 @@
 //! Inventory: vendors' stock (set, uploaded, fed), their terms, warehouses and feeds; per
 //! store, the published levels, a push now and a drift check.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;

@@ -1,7 +1,8 @@
 //! Shipments: recorded on a purchase order or from a tracking CSV, read, and retried.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
