@@ -15,6 +15,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../assets/htmx.min.js"),
     ),
+    (
+        "wharf.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/wharf.js"),
+    ),
 ];
 
 pub async fn serve(Path(file): Path<String>) -> Response {

@@ -61,6 +61,16 @@ impl From<AppError> for WebError {
 }
 
 impl WebError {
+    /// A body that could not be read: too large (413), or cut off on the way.
+    pub fn unreadable_body(status: StatusCode) -> Self {
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "the body is too large: send at most 2 MB".to_owned()
+        } else {
+            "the body could not be read; send it again".to_owned()
+        };
+        WebError::Request { status, message }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,

@@ -21,12 +21,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 message: "send the body as JSON, with Content-Type: application/json".into(),
             }));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
-            ApiError(WebError::Request {
-                status: e.status(),
-                message: e.body_text(),
-            })
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError(WebError::unreadable_body(e.status())))?;
         parse(&bytes).map(JsonBody).map_err(ApiError)
     }
 }

@@ -2,12 +2,16 @@
 //! Handlers stay thin: they parse the request, call a use case on `App`, and render.
 
 mod api;
+mod api_extract;
 mod assets;
 mod auth;
+mod csrf;
+mod csv_body;
 mod error;
 mod json_body;
 mod pages;
 mod probes;
+mod security_headers;
 mod vendor_api;
 mod webhooks;
 
@@ -47,6 +51,12 @@ pub fn router(app: App) -> Router {
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
+        // Before sign-in and every handler: another site's request is refused unread.
+        .layer(middleware::from_fn_with_state(app.clone(), csrf::guard))
+        // Every error under /api and /vendor-api in the API's shape, whoever answered it.
+        .layer(middleware::from_fn(api_extract::json_errors))
+        // Outside the guard, so its refusals carry them too.
+        .layer(middleware::map_response(security_headers::add))
         // Logs method, path and status only: bodies (which may carry credentials) never.
         .layer(TraceLayer::new_for_http())
         .with_state(app)

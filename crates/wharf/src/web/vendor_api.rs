@@ -5,7 +5,8 @@
 //! Its OpenAPI document is built from the same registrations as the routes (utoipa-axum), so
 //! the two cannot drift apart, and is served unauthenticated at `/vendor-api/v1/openapi.json`.
 
-use axum::extract::{Path, Query, Request, State};
+use super::api_extract::{Path, Query};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,7 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::csv_body::CsvBody;
 use super::error::{ApiError, ErrorBody, WebError};
 use super::json_body::JsonBody;
 use crate::app::App;
@@ -236,6 +238,7 @@ struct UploadQuery {
 #[utoipa::path(post, path = "/shipments/csv", params(UploadQuery),
     request_body(content = String, content_type = "text/csv"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = TrackingReport),
         (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
         (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
@@ -244,7 +247,7 @@ async fn upload_tracking(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
     Query(query): Query<UploadQuery>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<TrackingReport>, ApiError> {
     Ok(Json(
         app.import_tracking_csv(query.store_id, Some(vendor.id), &body)
@@ -273,6 +276,7 @@ async fn set_stock(
 #[utoipa::path(post, path = "/stock/csv",
     request_body(content = String, content_type = "text/csv"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = StockImportReport),
         (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
         (status = 422, description = "The file as a whole is unusable", body = ErrorBody),
@@ -280,7 +284,7 @@ async fn set_stock(
 async fn upload_stock(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<StockImportReport>, ApiError> {
     Ok(Json(app.import_stock_csv(vendor.id, &body, None).await?))
 }

@@ -37,6 +37,7 @@ async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
     worker.run_due_jobs().await.unwrap();
 
     let cookie = app.session_cookie().await;
+    let token = app.form_token(&cookie).await;
     let page = |path: &'static str| {
         let (app, cookie) = (&app, cookie.clone());
         async move { app.get_page(path, &cookie).await.text().await.unwrap() }
@@ -65,6 +66,7 @@ async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
         .http
         .post(format!("{}/activity/jobs/{failed}/retry", app.address))
         .header("cookie", &cookie)
+        .header("x-csrf-token", &token)
         .send()
         .await
         .unwrap();

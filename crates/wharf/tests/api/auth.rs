@@ -82,6 +82,7 @@ async fn wrong_credentials_are_refused_and_right_ones_open_a_session() {
     assert_eq!(response.status(), 401);
 
     let cookie = app.session_cookie().await;
+    let token = app.form_token(&cookie).await;
     let page = app
         .get_page("/setup/integrations/bigcommerce", &cookie)
         .await;
@@ -91,6 +92,7 @@ async fn wrong_credentials_are_refused_and_right_ones_open_a_session() {
         .http
         .post(format!("{}/logout", app.address))
         .header("cookie", &cookie)
+        .header("x-csrf-token", &token)
         .send()
         .await
         .unwrap();

@@ -441,11 +441,24 @@ async fn inventory_flow(app: &TestApp, browser: &Client) -> Step {
     let vendor = browser
         .find(Locator::Id(&format!("vendor-{}", shop.vendor_id)))
         .await?;
+    // Chosen as a file: wharf.js (no inline script, under the CSP) reads it into the form.
+    let file = app.dir.path().join("stock-upload.csv");
+    let content = format!("sku,quantity\n{sku},17\nNOPE,1\n");
+    std::fs::write(&file, &content)?;
     vendor
-        .find(Locator::Css("textarea[name=csv]"))
+        .find(Locator::Css("input[type=file]"))
         .await?
-        .send_keys(&format!("sku,quantity\n{sku},17\nNOPE,1\n"))
+        .send_keys(&file.display().to_string())
         .await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let textarea = vendor.find(Locator::Css("textarea[name=csv]")).await?;
+    while textarea.prop("value").await?.as_deref() != Some(content.as_str()) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the chosen file never reached the form"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     vendor
         .find(Locator::Css("button.upload-stock"))
         .await?
@@ -502,6 +515,31 @@ async fn inventory_flow(app: &TestApp, browser: &Client) -> Step {
     Ok(())
 }
 
+/// A page on another port of the same host (same-site, so SameSite=Strict still sends the
+/// session cookie) posts the Vendors form to wharf: refused, and no vendor is added.
+async fn another_origin_flow(app: &TestApp, browser: &Client) -> Step {
+    sign_in(app, browser).await?;
+    let attack = format!(
+        r#"<!doctype html><title>Win</title><form method="post" action="{}/vendors">
+        <input name="name" value="Evil Vendor"><input name="email" value="">
+        <button id="attack" type="submit">Claim your prize</button></form>"#,
+        app.address
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let other_origin = format!("http://{}", listener.local_addr()?);
+    let page = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || async move { axum::response::Html(attack) }),
+    );
+    tokio::spawn(axum::serve(listener, page).into_future());
+    browser.goto(&other_origin).await?;
+    browser.find(Locator::Id("attack")).await?.click().await?;
+    let answer = browser.wait().for_element(Locator::Css("main h1")).await?;
+    assert_eq!(answer.text().await?, "Not possible");
+    assert!(app.app.list_vendors().await?.is_empty(), "no vendor added");
+    Ok(())
+}
+
 async fn run_in_browser<F>(name: &str, flow: F)
 where
     F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
@@ -550,6 +588,11 @@ async fn the_operator_records_shipments_on_the_order_page_and_by_csv() {
 #[tokio::test]
 async fn the_operator_uploads_stock_pushes_it_and_sees_drift_on_the_inventory_page() {
     run_in_browser("inventory", inventory_flow).await;
+}
+
+#[tokio::test]
+async fn a_page_on_another_port_cannot_add_a_vendor_in_the_operators_name() {
+    run_in_browser("another_origin", another_origin_flow).await;
 }
 
 /// The dashboard of `wharf demo`, watched in a browser: orders, shipments and published stock

@@ -293,6 +293,22 @@ impl TestApp {
         set_cookie.split(';').next().unwrap().to_owned()
     }
 
+    /// The form token wharf's pages carry for this session (`csrf_token`), which every form
+    /// post with the session cookie must send back.
+    pub async fn form_token(&self, cookie: &str) -> String {
+        let page = self
+            .get_page("/dashboard", cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        let start = page
+            .find("name=\"csrf_token\" value=\"")
+            .expect("the page carries a form token")
+            + "name=\"csrf_token\" value=\"".len();
+        page[start..start + page[start..].find('"').unwrap()].to_owned()
+    }
+
     pub fn sqlite_files(&self) -> Vec<PathBuf> {
         match self.database_url.strip_prefix("sqlite://") {
             Some(path) => ["", "-wal", "-shm"]

@@ -334,6 +334,7 @@ async fn stock_files_apply_valid_rows_match_skus_loosely_and_refuse_mostly_inval
             app.address, shop.vendor_id
         ))
         .basic_auth(ADMIN_USER, Some(ADMIN_PASSWORD))
+        .header("content-type", "text/csv")
         .body(csv)
         .send()
         .await
@@ -355,6 +356,7 @@ async fn stock_files_apply_valid_rows_match_skus_loosely_and_refuse_mostly_inval
         .http
         .post(format!("{}/vendor-api/v1/stock/csv", app.address))
         .bearer_auth(&shop.token)
+        .header("content-type", "text/csv")
         .body(broken)
         .send()
         .await

@@ -2,10 +2,12 @@
 //! PostgreSQL (when WHARF_TEST_POSTGRES_URL is set), real HTTP to the simulator.
 
 mod activity;
+mod api_errors;
 mod architecture;
 mod auth;
 mod browser;
 mod cli;
+mod cross_site;
 mod demo;
 mod helpers;
 mod inventory;
@@ -17,6 +19,7 @@ mod products;
 mod quota;
 mod real_answers;
 mod secrets;
+mod security_headers;
 mod shipments;
 mod stores;
 mod webhooks;

@@ -262,7 +262,9 @@ async fn every_vendor_api_answer_matches_its_openapi_document() {
          {order_number},{sku_b},1,CSV-1,FedEx\n\
          {order_number},{sku_b},many,CSV-2,FedEx\n"
     );
-    let upload = post(&format!("/shipments/csv?store_id={}", shop.store_id)).body(tracking);
+    let upload = post(&format!("/shipments/csv?store_id={}", shop.store_id))
+        .header("content-type", "text/csv")
+        .body(tracking);
     let report = reference.call("post", "/shipments/csv", upload, 200).await;
     assert_eq!(report["errors"].as_array().unwrap().len(), 1, "{report:#}");
 
@@ -278,7 +280,14 @@ async fn every_vendor_api_answer_matches_its_openapi_document() {
         .await;
     let file = format!("sku,quantity\n{sku_a},5\n{sku_b},x\n");
     reference
-        .call("post", "/stock/csv", post("/stock/csv").body(file), 200)
+        .call(
+            "post",
+            "/stock/csv",
+            post("/stock/csv")
+                .header("content-type", "text/csv")
+                .body(file),
+            200,
+        )
         .await;
     let unmatched = reference
         .call("get", "/stock/unmatched", get("/stock/unmatched"), 200)
@@ -367,7 +376,9 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
         .call("post", "/stores/{id}/assignments", assign, 200)
         .await;
     let rules = format!("sku,vendor\n{sku_a},Alpha Supply\n{sku_b},Nobody\n");
-    let upload = post(&format!("/stores/{store}/assignments/csv")).body(rules);
+    let upload = post(&format!("/stores/{store}/assignments/csv"))
+        .header("content-type", "text/csv")
+        .body(rules);
     let outcome = reference
         .call("post", "/stores/{id}/assignments/csv", upload, 200)
         .await;
@@ -422,7 +433,9 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     let tracking = format!(
         "order,sku,quantity,tracking_number,carrier\n{order_number},{sku_b},1,CSV-1,FedEx\n"
     );
-    let upload = post(&format!("/stores/{store}/shipments/csv")).body(tracking);
+    let upload = post(&format!("/stores/{store}/shipments/csv"))
+        .header("content-type", "text/csv")
+        .body(tracking);
     reference
         .call("post", "/stores/{id}/shipments/csv", upload, 200)
         .await;
@@ -434,8 +447,9 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference
         .call("put", "/vendors/{id}/stock", stock, 200)
         .await;
-    let file =
-        post(&format!("/vendors/{alpha}/stock/csv")).body(format!("sku,quantity\n{sku_a},8\n"));
+    let file = post(&format!("/vendors/{alpha}/stock/csv"))
+        .header("content-type", "text/csv")
+        .body(format!("sku,quantity\n{sku_a},8\n"));
     reference
         .call("post", "/vendors/{id}/stock/csv", file, 200)
         .await;

@@ -256,6 +256,7 @@ async fn unmatched_lines_need_attention_until_a_rule_routes_them() {
             crate::helpers::ADMIN_USER,
             Some(crate::helpers::ADMIN_PASSWORD),
         )
+        .header("content-type", "text/csv")
         .body(csv)
         .send()
         .await
@@ -486,10 +487,12 @@ async fn the_orders_pages_show_the_split_the_timeline_and_what_needs_attention()
 async fn a_vendor_added_in_the_ui_sees_its_token_once() {
     let app = spawn_app().await;
     let cookie = app.session_cookie().await;
+    let form_token = app.form_token(&cookie).await;
     let added = app
         .http
         .post(format!("{}/vendors", app.address))
         .header("cookie", &cookie)
+        .header("x-csrf-token", &form_token)
         .form(&[("name", "Gamma Wholesale"), ("email", "")])
         .send()
         .await
@@ -520,6 +523,7 @@ async fn a_vendor_added_in_the_ui_sees_its_token_once() {
         .http
         .post(format!("{}/vendors/{vendor_id}", app.address))
         .header("cookie", &cookie)
+        .header("x-csrf-token", &form_token)
         .form(&[
             ("name", "Gamma Wholesale Ltd"),
             ("email", "orders@gamma.example"),
@@ -537,6 +541,7 @@ async fn a_vendor_added_in_the_ui_sees_its_token_once() {
         .http
         .post(format!("{}/vendors", app.address))
         .header("cookie", &cookie)
+        .header("x-csrf-token", &form_token)
         .form(&[("name", ""), ("email", "nope")])
         .send()
         .await
@@ -607,10 +612,12 @@ async fn assignments_made_on_the_vendors_page_route_waiting_orders() {
     assert_eq!(orders(&app).await[0]["routing_state"], "needs_attention");
 
     let cookie = app.session_cookie().await;
+    let token = app.form_token(&cookie).await;
     let post = |path: &str, form: Vec<(&str, String)>| {
         app.http
             .post(format!("{}{path}", app.address))
             .header("cookie", &cookie)
+            .header("x-csrf-token", &token)
             .form(&form)
             .send()
     };
@@ -654,6 +661,7 @@ async fn routed_statuses_are_chosen_on_the_store_page() {
     let app = spawn_app().await;
     let store_id = app.connected_store().await;
     let cookie = app.session_cookie().await;
+    let token = app.form_token(&cookie).await;
     let path = format!(
         "{}/setup/integrations/bigcommerce/stores/{store_id}/routing",
         app.address
@@ -662,6 +670,7 @@ async fn routed_statuses_are_chosen_on_the_store_page() {
         .http
         .post(&path)
         .header("cookie", &cookie)
+        .header("x-csrf-token", &token)
         .form(&[("statuses", "7, 11")])
         .send()
         .await
@@ -676,6 +685,7 @@ async fn routed_statuses_are_chosen_on_the_store_page() {
             .http
             .post(&path)
             .header("cookie", &cookie)
+            .header("x-csrf-token", &token)
             .form(&[("statuses", bad)])
             .send()
             .await

@@ -985,6 +985,7 @@ async fn a_tracking_csv_records_valid_rows_and_reports_bad_ones_by_line() {
             crate::helpers::ADMIN_USER,
             Some(crate::helpers::ADMIN_PASSWORD),
         )
+        .header("content-type", "text/csv")
         .body(csv)
         .send()
         .await
@@ -1034,6 +1035,7 @@ async fn a_tracking_csv_records_valid_rows_and_reports_bad_ones_by_line() {
         &shop.beta_token,
         &format!("/shipments/csv?store_id={}", shop.store_id),
     )
+    .header("content-type", "text/csv")
     .body(format!(
         "order,sku,quantity,tracking_number,carrier\n{second},{sku_c},1,CSV-9,UPS\n999999,{sku_c},1,CSV-9,UPS\n"
     ))
@@ -1053,6 +1055,7 @@ async fn a_tracking_csv_records_valid_rows_and_reports_bad_ones_by_line() {
         &shop.alpha_token,
         &format!("/shipments/csv?store_id={}", shop.store_id),
     )
+    .header("content-type", "text/csv")
     .body(format!(
         "order,sku,quantity,tracking_number,carrier\n{second},{sku_c},1,CSV-9,UPS\n"
     ))

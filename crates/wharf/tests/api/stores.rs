@@ -446,10 +446,12 @@ async fn the_add_store_form_shows_a_store_hash_in_use_on_its_field() {
     let app = spawn_app().await;
     app.add_store(&app.store_input("Main")).await;
     let cookie = app.session_cookie().await;
+    let token = app.form_token(&cookie).await;
     let response = app
         .http
         .post(format!("{}/setup/integrations/bigcommerce", app.address))
         .header("cookie", &cookie)
+        .header("x-csrf-token", &token)
         .form(&[
             ("name", "Typed twice"),
             ("auth_type", "private"),

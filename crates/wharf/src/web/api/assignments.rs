@@ -1,14 +1,16 @@
 //! `/stores/{id}/assignments`: which vendor ships which variant, one rule or a CSV of them;
 //! either way the orders waiting for an assignment are routed at once.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::App;
 use crate::app::vendors::{AssignmentInput, CsvReport};
+use crate::web::csv_body::CsvBody;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::json_body::JsonBody;
 
@@ -62,6 +64,7 @@ struct CsvOutcome {
     params(("id" = i64, Path, description = "The store's id")),
     request_body(content = String, content_type = "text/csv", description = "Columns sku, vendor"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = CsvOutcome),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
@@ -72,7 +75,7 @@ struct CsvOutcome {
 async fn assign_from_csv(
     State(app): State<App>,
     Path(store_id): Path<i64>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<CsvOutcome>, ApiError> {
     let report = app.import_assignments_csv(store_id, &body).await?;
     Ok(Json(CsvOutcome {

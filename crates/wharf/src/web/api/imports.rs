@@ -1,7 +1,8 @@
 //! The catalog import: `/stores/{id}/imports` queues one, `/imports/{id}` follows it.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;

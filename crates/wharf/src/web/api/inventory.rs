@@ -1,8 +1,9 @@
 //! Inventory: vendors' stock (set, uploaded, fed), their terms, warehouses and feeds; per
 //! store, the published levels, a push now and a drift check.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,6 +16,7 @@ use crate::app::inventory::{
 };
 use crate::db::inventory::{Feed, Warehouse};
 use crate::domain::{FieldError, FieldErrors};
+use crate::web::csv_body::CsvBody;
 use crate::web::error::{ApiError, ErrorBody, WebError};
 use crate::web::json_body::JsonBody;
 
@@ -60,6 +62,7 @@ async fn set_stock(
     params(("id" = i64, Path, description = "The vendor's id")),
     request_body(content = String, content_type = "text/csv", description = "Columns sku, quantity[, warehouse]"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = StockImportReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
@@ -69,7 +72,7 @@ async fn set_stock(
 async fn upload_stock(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<StockImportReport>, ApiError> {
     Ok(Json(app.import_stock_csv(vendor_id, &body, None).await?))
 }

@@ -1,8 +1,9 @@
 //! Orders: `/stores/{id}/orders/sync` reads the store's changes now; `/orders` lists them
 //! with their routing, `/orders/{id}` shows one and its routing preview.
 
+use crate::web::api_extract::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -75,10 +76,9 @@ async fn list_orders(
             )])))
         })?),
     };
-    let page = query.page.unwrap_or(1).max(1);
+    let offset = crate::web::api_extract::page_offset(query.page, 100)?;
     Ok(Json(
-        app.list_orders(query.store_id, state, 100, (page - 1) * 100)
-            .await?,
+        app.list_orders(query.store_id, state, 100, offset).await?,
     ))
 }
 

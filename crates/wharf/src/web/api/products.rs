@@ -1,7 +1,8 @@
 //! `/products`: the imported catalog's variants, searched by SKU or name.
 
+use crate::web::api_extract::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -48,9 +49,10 @@ async fn list_products(
     Query(query): Query<ProductsQuery>,
 ) -> Result<Json<ProductsPage>, ApiError> {
     let per_page = query.per_page.unwrap_or(100).clamp(1, 500);
-    let page = query.page.unwrap_or(1).max(1);
+    let offset = crate::web::api_extract::page_offset(query.page, per_page)?;
+    let page = query.page.unwrap_or(1);
     let (variants, total) = app
-        .search_catalog(query.store_id, &query.q, per_page, (page - 1) * per_page)
+        .search_catalog(query.store_id, &query.q, per_page, offset)
         .await?;
     Ok(Json(ProductsPage {
         total,

@@ -1,7 +1,8 @@
 //! Shipments: recorded on a purchase order or from a tracking CSV, read, and retried.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -10,6 +11,7 @@ use crate::app::App;
 use crate::app::shipments::TrackingReport;
 use crate::db::shipments::ShipmentView;
 use crate::domain::shipment::{ShipmentInput, ShipmentSource};
+use crate::web::csv_body::CsvBody;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::json_body::JsonBody;
 
@@ -90,6 +92,7 @@ async fn retry_shipment(
     params(("id" = i64, Path, description = "The store's id")),
     request_body(content = String, content_type = "text/csv", description = "Columns order, sku, quantity, tracking_number, carrier[, tracking_url, shipping_method]"),
     responses(
+        (status = 415, description = "The body is not sent as text/csv", body = ErrorBody),
         (status = 200, description = "OK", body = TrackingReport),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
@@ -100,7 +103,7 @@ async fn retry_shipment(
 async fn upload_tracking(
     State(app): State<App>,
     Path(store_id): Path<i64>,
-    body: String,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<TrackingReport>, ApiError> {
     app.store(store_id).await?;
     Ok(Json(app.import_tracking_csv(store_id, None, &body).await?))

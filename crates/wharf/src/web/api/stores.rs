@@ -1,7 +1,8 @@
 //! `/stores`: add a store, read it, run Connect, and choose which order statuses are routed.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

@@ -1,7 +1,8 @@
 //! `/vendors`: add, read, list and edit the vendors who ship the goods.
 
+use crate::web::api_extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

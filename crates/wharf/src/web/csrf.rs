@@ -1,0 +1,197 @@
+//! Refusing requests another site makes in the operator's name.
+//!
+//! A browser sends the session cookie and remembered HTTP Basic credentials by itself, so every
+//! state-changing request (anything but GET, HEAD and OPTIONS) must show it comes from wharf's
+//! own pages:
+//! 1. **Its origin.** `Sec-Fetch-Site`, when the browser sends it, must be `same-origin` or
+//!    `none` (typed or bookmarked); `same-site` is refused too, since a page on another port of
+//!    the same host is another origin. Without it, `Origin`, when sent, must be wharf's own (the
+//!    public URL's, or the `Host` the request came to). A request with neither header is not a
+//!    browser's (curl, scripts, the CLI) and passes: it carries credentials only if its author
+//!    put them there.
+//! 2. **A form token**, when it carries the session cookie: the `csrf_token` form field or the
+//!    `X-CSRF-Token` header (htmx sends it from `hx-headers` in base.html) must match the
+//!    session's. SameSite=Strict alone lets a same-site page post with the cookie.
+//!
+//! Exempt: the BigCommerce webhook receiver (its secret authenticates it) and the vendor API
+//! (Bearer tokens only, which a browser never sends by itself). Sign-in is checked for its
+//! origin but carries no token: there is no session yet.
+//!
+//! The token is `SHA-256("wharf-csrf-v1:" + session token)`: unguessable without the session
+//! token (which is HttpOnly and never stored, only its digest), fixed for the session's life so
+//! every open tab keeps working, and needing no storage of its own.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use sha2::{Digest, Sha256};
+
+use super::auth::SESSION_COOKIE;
+use super::error::{ApiError, PageError, WebError};
+use crate::app::App;
+
+/// The form field every page's forms carry.
+pub const FORM_FIELD: &str = "csrf_token";
+/// The header htmx sends (`hx-headers` on `<body>`).
+pub const HEADER: &str = "x-csrf-token";
+
+/// The same limit axum's `Form` applies: a form larger than this is refused anyway.
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+tokio::task_local! {
+    /// The session's token while its request is handled, for the templates to render.
+    static TOKEN: String;
+}
+
+/// The current session's form token, as base.html and every form put it in the page; empty
+/// outside a signed-in request.
+pub fn token() -> String {
+    TOKEN.try_with(Clone::clone).unwrap_or_default()
+}
+
+fn token_for(session: &str) -> String {
+    format!("{:x}", Sha256::digest(format!("wharf-csrf-v1:{session}")))
+}
+
+pub async fn guard(
+    State(app): State<App>,
+    jar: CookieJar,
+    request: Request,
+    next: Next,
+) -> Response {
+    let expected = jar.get(SESSION_COOKIE).map(|c| token_for(c.value()));
+    let request = match check(&app, expected.as_deref(), request).await {
+        Ok(request) => request,
+        Err((path, error)) => return refuse(&path, error),
+    };
+    match expected {
+        Some(token) => TOKEN.scope(token, next.run(request)).await,
+        None => next.run(request).await,
+    }
+}
+
+async fn check(
+    app: &App,
+    expected: Option<&str>,
+    request: Request,
+) -> Result<Request, (String, WebError)> {
+    let path = request.uri().path().to_owned();
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe || path.starts_with("/webhooks/") || path.starts_with("/vendor-api/") {
+        return Ok(request);
+    }
+    if let Err(message) = same_origin(app, request.headers()) {
+        return Err((path, forbidden(message)));
+    }
+    match expected {
+        Some(expected) if path != "/login" => {
+            let (sent, request) = sent_token(request).await.map_err(|e| (path.clone(), e))?;
+            if sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), expected.as_bytes())) {
+                Ok(request)
+            } else {
+                Err((
+                    path,
+                    forbidden(
+                        "this form is out of date or did not come from wharf; reload the page and try again",
+                    ),
+                ))
+            }
+        }
+        _ => Ok(request),
+    }
+}
+
+fn same_origin(app: &App, headers: &HeaderMap) -> Result<(), &'static str> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return match site {
+            "same-origin" | "none" => Ok(()),
+            _ => Err("cross-site request refused: send it from wharf's own pages"),
+        };
+    }
+    let Some(origin) = header(header::ORIGIN.as_str()) else {
+        return Ok(());
+    };
+    let public = app
+        .public_url
+        .as_ref()
+        .map(|url| url.origin().ascii_serialization());
+    let from_host = header(header::HOST.as_str()).map(|host| {
+        let scheme = header("x-forwarded-proto").unwrap_or("http");
+        format!("{scheme}://{host}")
+    });
+    if public.as_deref() == Some(origin) || from_host.as_deref() == Some(origin) {
+        Ok(())
+    } else {
+        Err("cross-origin request refused: send it from wharf's own pages")
+    }
+}
+
+/// The token from the header, or else from a urlencoded form's field (the body is read and put
+/// back for the handler).
+async fn sent_token(request: Request) -> Result<(Option<String>, Request), WebError> {
+    if let Some(value) = request.headers().get(HEADER) {
+        let sent = value.to_str().ok().map(str::to_owned);
+        return Ok((sent, request));
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, request));
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| WebError::Request {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: "the form is too large".into(),
+        })?;
+    let sent = url::form_urlencoded::parse(&bytes)
+        .find(|(name, _)| name == FORM_FIELD)
+        .map(|(_, value)| value.into_owned());
+    Ok((sent, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn forbidden(message: &str) -> WebError {
+    WebError::Request {
+        status: StatusCode::FORBIDDEN,
+        message: message.to_owned(),
+    }
+}
+
+fn refuse(path: &str, error: WebError) -> Response {
+    tracing::info!(path, reason = %error, "request refused");
+    if path.starts_with("/api/") {
+        ApiError(error).into_response()
+    } else {
+        PageError(error).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_differ_by_session_and_from_the_stored_digest() {
+        let a = token_for("session-a");
+        assert_eq!(a, token_for("session-a"));
+        assert_ne!(a, token_for("session-b"));
+        assert_ne!(a, crate::app::tokens::digest("session-a"));
+        assert!(constant_time_eq(a.as_bytes(), a.as_bytes()));
+        assert!(!constant_time_eq(a.as_bytes(), b"short"));
+    }
+}
