@@ -2,6 +2,7 @@
 //! Handlers stay thin: they parse the request, call a use case on `App`, and render.
 
 mod api;
+mod api_answers;
 mod api_extract;
 mod assets;
 mod auth;

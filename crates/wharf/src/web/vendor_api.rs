@@ -18,6 +18,7 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::api_answers::SharedAnswers;
 use super::csv_body::CsvBody;
 use super::error::{ApiError, ErrorBody, WebError};
 use super::json_body::JsonBody;
@@ -61,7 +62,7 @@ impl Modify for VendorToken {
 }
 
 pub fn routes(app: App) -> Router<App> {
-    let (api, doc) = OpenApiRouter::with_openapi(VendorApiDoc::openapi())
+    let (api, mut doc) = OpenApiRouter::with_openapi(VendorApiDoc::openapi())
         .routes(routes!(me))
         .routes(routes!(list_purchase_orders))
         .routes(routes!(get_purchase_order))
@@ -72,6 +73,11 @@ pub fn routes(app: App) -> Router<App> {
         .routes(routes!(upload_stock))
         .routes(routes!(unmatched_skus))
         .split_for_parts();
+    // After the routes: the modifier walks the operations, which only exist now.
+    SharedAnswers {
+        refuses_cross_site: false,
+    }
+    .modify(&mut doc);
     let doc = Json(doc);
     api.route_layer(middleware::from_fn_with_state(app, require_vendor))
         // After the layer: the document is public, like any API reference.

@@ -234,6 +234,8 @@ async fn every_vendor_api_answer_matches_its_openapi_document() {
     reference.call("get", po_path, one, 200).await;
     let missing = get("/purchase-orders/999999");
     reference.call("get", po_path, missing, 404).await;
+    let not_a_number = get("/purchase-orders/first");
+    reference.call("get", po_path, not_a_number, 422).await;
 
     let ship_path = "/purchase-orders/{id}/shipments";
     let shipments_url = format!("/purchase-orders/{po_id}/shipments");
@@ -325,6 +327,16 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference.call("get", "/stores/{id}", one, 200).await;
     let missing = get("/stores/999999");
     reference.call("get", "/stores/{id}", missing, 404).await;
+    // The answers every operation can give, added to the document in one place.
+    let not_a_number = get("/stores/first");
+    reference
+        .call("get", "/stores/{id}", not_a_number, 422)
+        .await;
+    let cross_site =
+        post(&format!("/stores/{second}/connect")).header("origin", "https://evil.example");
+    reference
+        .call("post", "/stores/{id}/connect", cross_site, 403)
+        .await;
     let connect = post(&format!("/stores/{second}/connect"));
     let connected = reference
         .call("post", "/stores/{id}/connect", connect, 200)

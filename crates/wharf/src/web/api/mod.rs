@@ -16,6 +16,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+use super::api_answers::SharedAnswers;
 use super::error::ErrorBody;
 use crate::app::App;
 
@@ -55,7 +56,7 @@ impl Modify for OperatorSignIn {
 
 /// The routes and their OpenAPI document, registered together so they cannot drift apart.
 pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(OperatorApiDoc::openapi())
+    let (routes, mut doc) = OpenApiRouter::with_openapi(OperatorApiDoc::openapi())
         .merge(stores::routes())
         .merge(imports::routes())
         .merge(products::routes())
@@ -64,5 +65,11 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(orders::routes())
         .merge(shipments::routes())
         .merge(inventory::routes())
-        .split_for_parts()
+        .split_for_parts();
+    // After the merge: the modifier walks the operations, which only exist now.
+    SharedAnswers {
+        refuses_cross_site: true,
+    }
+    .modify(&mut doc);
+    (routes, doc)
 }
