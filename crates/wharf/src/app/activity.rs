@@ -3,18 +3,71 @@
 
 use super::App;
 use super::error::AppError;
+use super::jobs::JobAbout;
 use crate::db;
 use crate::db::dashboard::FlowCounts;
 use crate::db::jobs::{self, ActivityFilter, ActivityRow, JobStatus};
 
+/// A job as the Activity page shows it: the queue's row, and what the job does in words.
+#[derive(Debug, Clone)]
+pub struct JobActivity {
+    pub row: ActivityRow,
+    pub description: String,
+}
+
 impl App {
-    /// The most recently updated jobs matching `filter`, newest first, at most `limit`.
+    /// The most recently updated jobs matching `filter`, newest first, at most `limit`, each
+    /// described in words.
     pub async fn activity(
         &self,
         filter: &ActivityFilter,
         limit: i64,
-    ) -> Result<Vec<ActivityRow>, AppError> {
-        Ok(jobs::activity(&self.db, filter, limit).await?)
+    ) -> Result<Vec<JobActivity>, AppError> {
+        let rows = jobs::activity(&self.db, filter, limit).await?;
+        let abouts: Vec<Option<JobAbout>> = rows
+            .iter()
+            .map(|row| super::jobs::about(&row.kind, &row.payload))
+            .collect();
+        let shipment_ids: Vec<i64> = abouts
+            .iter()
+            .filter_map(|about| match about {
+                Some(JobAbout::ShipmentPush { shipment_id }) => Some(*shipment_id),
+                _ => None,
+            })
+            .collect();
+        let feed_ids: Vec<i64> = abouts
+            .iter()
+            .filter_map(|about| match about {
+                Some(JobAbout::FeedFetch { feed_id }) => Some(*feed_id),
+                _ => None,
+            })
+            .collect();
+        let shipments = db::job_subjects::shipment_names(&self.db, &shipment_ids).await?;
+        let feeds = db::job_subjects::feed_vendor_names(&self.db, &feed_ids).await?;
+        Ok(rows
+            .into_iter()
+            .zip(abouts)
+            .map(|(row, about)| {
+                let description = match about {
+                    Some(JobAbout::Words(words)) => words,
+                    Some(JobAbout::ShipmentPush { shipment_id }) => {
+                        match shipments.get(&shipment_id) {
+                            Some(name) => format!(
+                                "Push shipment {} for order #{} to BigCommerce",
+                                name.tracking_number, name.order_number
+                            ),
+                            None => "Push a shipment that was since removed".to_owned(),
+                        }
+                    }
+                    Some(JobAbout::FeedFetch { feed_id }) => match feeds.get(&feed_id) {
+                        Some(vendor) => format!("Fetch {vendor}'s stock feed"),
+                        None => "Fetch a stock feed that was since removed".to_owned(),
+                    },
+                    None => "Work this version of wharf does not know".to_owned(),
+                };
+                JobActivity { row, description }
+            })
+            .collect())
     }
 
     /// Puts a failed job back in the queue with fresh attempts and tells this process's workers;

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cursors;
 pub mod dashboard;
 pub mod inventory;
+pub mod job_subjects;
 pub mod jobs;
 pub mod latency;
 pub mod metrics;

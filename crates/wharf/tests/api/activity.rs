@@ -6,7 +6,8 @@ use wharf::app::jobs::Job;
 use wharf::db::jobs::{self, NewJob};
 use wharf::jobs::{Worker, WorkerConfig};
 
-use crate::helpers::spawn_app_without_workers;
+use crate::helpers::{spawn_app, spawn_app_without_workers};
+use crate::shipments::{purchase_order, ship, shop, wait_for_shipment};
 
 #[tokio::test]
 async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
@@ -44,6 +45,22 @@ async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
     };
     let all = page("/activity").await;
     assert!(all.contains(&format!("id=\"job-{failed}\"")), "{all}");
+    // Jobs in words and states as labels: no kind names, payloads or state keys.
+    assert!(
+        all.contains("Check BigCommerce for new and changed orders"),
+        "{all}"
+    );
+    assert!(all.contains("Read order #4242 from BigCommerce"), "{all}");
+    assert!(all.contains(">Failed</span>") && all.contains(">Waiting</span>"));
+    for internal in [
+        "orders.poll",
+        "orders.fetch",
+        "store_id",
+        ">failed<",
+        ">pending<",
+    ] {
+        assert!(!all.contains(internal), "{internal} shows: {all}");
+    }
     assert!(
         all.contains("there is no store “999”"),
         "the error is shown: {all}"
@@ -74,6 +91,53 @@ async fn failed_jobs_show_their_error_filter_by_flow_and_order_and_retry() {
     let job = jobs::get(&app.app.db, failed).await.unwrap().unwrap();
     assert_eq!(job.status, jobs::JobStatus::Pending);
     assert_eq!(job.attempts, 0);
+}
+
+#[tokio::test]
+async fn a_shipment_reads_as_words_in_activity_and_links_to_its_carrier() {
+    let app = spawn_app().await;
+    let shop = shop(&app).await;
+    let (external, order_id) = shop.order(&app, &[(0, 1, 0)]).await;
+    let po = purchase_order(&app, order_id).await;
+    let line = &po["lines"][0];
+    let shipment = json!({
+        "tracking_number": "1Z999AA10123456784",
+        "carrier": "UPS",
+        "lines": [{ "line_id": line["order_line_id"], "quantity": 1 }],
+    });
+    let response = ship(
+        &app,
+        &shop.alpha_token,
+        po["id"].as_i64().unwrap(),
+        shipment,
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let shipment: serde_json::Value = response.json().await.unwrap();
+    wait_for_shipment(&app, shipment["id"].as_i64().unwrap(), &["pushed"]).await;
+
+    let cookie = app.session_cookie().await;
+    let activity = app
+        .get_page("/activity?flow=shipments", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let expected = format!("Push shipment 1Z999AA10123456784 for order #{external} to BigCommerce");
+    assert!(activity.contains(&expected), "{activity}");
+    assert!(!activity.contains("shipment_id"), "{activity}");
+
+    // Given no tracking URL, the number links to the carrier's own tracking page.
+    let order_page = app
+        .get_page(&format!("/orders/{order_id}"), &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        order_page.contains("href=\"https://www.ups.com/track?tracknum=1Z999AA10123456784\""),
+        "{order_page}"
+    );
 }
 
 #[tokio::test]

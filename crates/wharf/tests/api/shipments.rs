@@ -118,7 +118,7 @@ fn vendor_post(app: &TestApp, token: &str, path: &str) -> reqwest::RequestBuilde
 }
 
 /// The only purchase order of the order, with its lines.
-async fn purchase_order(app: &TestApp, order_id: i64) -> Value {
+pub(crate) async fn purchase_order(app: &TestApp, order_id: i64) -> Value {
     let detail = detail(app, order_id).await;
     let pos = detail["purchase_orders"].as_array().unwrap();
     assert_eq!(pos.len(), 1, "{detail:#}");
@@ -135,7 +135,7 @@ fn client(app: &TestApp) -> StoreClient {
 }
 
 /// Waits until the shipment's state is one of `states`.
-async fn wait_for_shipment(app: &TestApp, shipment_id: i64, states: &[&str]) -> Value {
+pub(crate) async fn wait_for_shipment(app: &TestApp, shipment_id: i64, states: &[&str]) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let shipment: Value = app
@@ -155,7 +155,7 @@ async fn wait_for_shipment(app: &TestApp, shipment_id: i64, states: &[&str]) -> 
     }
 }
 
-async fn ship(app: &TestApp, token: &str, po_id: i64, body: Value) -> reqwest::Response {
+pub(crate) async fn ship(app: &TestApp, token: &str, po_id: i64, body: Value) -> reqwest::Response {
     vendor_post(app, token, &format!("/purchase-orders/{po_id}/shipments"))
         .json(&body)
         .send()

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::db::{DbError, jobs};
 use crate::jobs::{ClaimedJob, JobOutcome};
@@ -26,6 +26,10 @@ impl CatalogImport {
 
 impl Job for CatalogImport {
     const KIND: &'static str = "catalog.import";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::Words("Import the catalog from BigCommerce".to_owned())
+    }
 
     async fn run(self, app: &App, claim: &ClaimedJob) -> JobOutcome {
         let last_attempt = claim.attempt >= claim.max_attempts;

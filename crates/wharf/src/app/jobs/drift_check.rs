@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::app::error::outcome;
 use crate::db::{Db, DbError, jobs};
@@ -23,6 +23,10 @@ impl DriftCheck {
 
 impl Job for DriftCheck {
     const KIND: &'static str = "inventory.drift";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::Words("Compare stock levels with BigCommerce's".to_owned())
+    }
 
     async fn run(self, app: &App, _claim: &ClaimedJob) -> JobOutcome {
         outcome(app.check_drift(self.store_id).await.map(drop))

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::db::{Db, DbError, jobs};
 use crate::jobs::{ClaimedJob, JobOutcome};
@@ -22,6 +22,12 @@ impl FeedFetch {
 
 impl Job for FeedFetch {
     const KIND: &'static str = "inventory.feed";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::FeedFetch {
+            feed_id: self.feed_id,
+        }
+    }
 
     async fn run(self, app: &App, _claim: &ClaimedJob) -> JobOutcome {
         // A feed that fails is recorded and tried again at its next interval, not retried now.

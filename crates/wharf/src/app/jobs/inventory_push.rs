@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::db::{DbError, jobs};
 use crate::jobs::{ClaimedJob, JobOutcome};
@@ -44,6 +44,14 @@ impl InventoryPush {
 
 impl Job for InventoryPush {
     const KIND: &'static str = "inventory.push";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::Words(if self.full {
+            "Push every stock level to BigCommerce".to_owned()
+        } else {
+            "Push changed stock levels to BigCommerce".to_owned()
+        })
+    }
 
     async fn run(self, app: &App, claim: &ClaimedJob) -> JobOutcome {
         app.run_inventory_push(self.store_id, self.full, claim.id)

@@ -21,7 +21,7 @@ pub use catalog_import::CatalogImport;
 pub use drift_check::DriftCheck;
 pub use feed_fetch::FeedFetch;
 pub use inventory_push::InventoryPush;
-pub use job::Job;
+pub use job::{Job, JobAbout};
 pub use order_fetch::OrderFetch;
 pub use order_poll::OrderPoll;
 pub use schedules::Schedules;
@@ -44,6 +44,28 @@ pub fn handlers(app: &App) -> Handlers {
         .register_kind::<InventoryPush>(app)
         .register_kind::<DriftCheck>(app)
         .register_kind::<FeedFetch>(app)
+}
+
+/// What a queued job does, read from its kind and payload; `None` for a kind this wharf does
+/// not know (one a newer version queued) or a payload it cannot read.
+pub fn about(kind: &str, payload: &str) -> Option<JobAbout> {
+    fn read<J: Job>(payload: &str) -> Option<JobAbout> {
+        serde_json::from_str::<J>(payload)
+            .ok()
+            .map(|job| job.describe())
+    }
+    match kind {
+        CatalogImport::KIND => read::<CatalogImport>(payload),
+        OrderPoll::KIND => read::<OrderPoll>(payload),
+        OrderFetch::KIND => read::<OrderFetch>(payload),
+        WebhookRegistration::KIND => read::<WebhookRegistration>(payload),
+        ShipmentPush::KIND => read::<ShipmentPush>(payload),
+        ShipmentImport::KIND => read::<ShipmentImport>(payload),
+        InventoryPush::KIND => read::<InventoryPush>(payload),
+        DriftCheck::KIND => read::<DriftCheck>(payload),
+        FeedFetch::KIND => read::<FeedFetch>(payload),
+        _ => None,
+    }
 }
 
 /// Runs one claimed job with its kind's handler, as a worker would (for tests and one-shot

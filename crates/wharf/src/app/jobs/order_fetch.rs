@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::app::error::outcome;
 use crate::db::{DbError, jobs};
@@ -36,6 +36,10 @@ impl OrderFetch {
 
 impl Job for OrderFetch {
     const KIND: &'static str = "orders.fetch";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::Words(format!("Read order #{} from BigCommerce", self.order_id))
+    }
 
     async fn run(self, app: &App, _claim: &ClaimedJob) -> JobOutcome {
         outcome(app.fetch_order(self.store_id, self.order_id).await)

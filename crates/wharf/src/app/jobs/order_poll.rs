@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::app::error::outcome;
 use crate::db::{Db, DbError, jobs};
@@ -25,6 +25,10 @@ impl OrderPoll {
 
 impl Job for OrderPoll {
     const KIND: &'static str = "orders.poll";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::Words("Check BigCommerce for new and changed orders".to_owned())
+    }
 
     async fn run(self, app: &App, _claim: &ClaimedJob) -> JobOutcome {
         outcome(app.poll_orders(self.store_id).await.map(drop))

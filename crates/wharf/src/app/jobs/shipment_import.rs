@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::app::error::outcome;
 use crate::db::{DbError, jobs};
@@ -72,6 +72,13 @@ impl ShipmentImport {
 
 impl Job for ShipmentImport {
     const KIND: &'static str = "shipments.import";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::Words(format!(
+            "Read the shipments of order #{} from BigCommerce",
+            self.order_id
+        ))
+    }
 
     async fn run(self, app: &App, _claim: &ClaimedJob) -> JobOutcome {
         outcome(app.import_shipments(&self).await)

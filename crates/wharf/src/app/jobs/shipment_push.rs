@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::app::error::outcome;
 use crate::db::{DbError, jobs};
@@ -30,6 +30,12 @@ impl ShipmentPush {
 
 impl Job for ShipmentPush {
     const KIND: &'static str = "shipments.push";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::ShipmentPush {
+            shipment_id: self.shipment_id,
+        }
+    }
 
     async fn run(self, app: &App, claim: &ClaimedJob) -> JobOutcome {
         outcome(app.push_shipment(self.shipment_id, &claim.lease).await)

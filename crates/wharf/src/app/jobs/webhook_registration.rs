@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::job::Job;
+use super::job::{Job, JobAbout};
 use crate::app::App;
 use crate::db::{DbError, jobs};
 use crate::jobs::{ClaimedJob, JobOutcome};
@@ -23,6 +23,10 @@ impl WebhookRegistration {
 
 impl Job for WebhookRegistration {
     const KIND: &'static str = "webhooks.register";
+
+    fn describe(&self) -> JobAbout {
+        JobAbout::Words("Register wharf's webhooks with BigCommerce".to_owned())
+    }
 
     async fn run(self, app: &App, _claim: &ClaimedJob) -> JobOutcome {
         app.register_webhooks(self.store_id).await

@@ -6,11 +6,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::App;
+use crate::app::activity::JobActivity;
 use crate::app::stores::StoreView;
 use crate::db::jobs::{ActivityFilter, ActivityRow, JobStatus};
 use crate::web::error::PageError;
@@ -41,7 +43,7 @@ struct ActivityQuery {
 #[template(path = "activity/index.html")]
 struct ActivityPage {
     signed_in: bool,
-    rows: Vec<ActivityRow>,
+    jobs: Vec<JobActivity>,
     stores: Vec<StoreView>,
     flows: [&'static str; 5],
     store: String,
@@ -63,6 +65,10 @@ impl ActivityPage {
 
     fn status_of(&self, row: &ActivityRow) -> &'static str {
         row.status.as_str()
+    }
+
+    fn status_label(&self, row: &ActivityRow) -> &'static str {
+        super::labels::job_status(row.status.as_str())
     }
 
     fn can_retry(&self, row: &ActivityRow) -> bool {
@@ -92,10 +98,10 @@ async fn page(
                 _ => None,
             }),
     };
-    let rows = app.activity(&filter, 200).await?;
+    let jobs = app.activity(&filter, 200).await?;
     Ok(ActivityPage {
         signed_in: true,
-        rows,
+        jobs,
         stores: app.list_stores().await?,
         flows: FLOWS,
         store: query.store,

@@ -5,6 +5,7 @@ mod activity;
 mod dashboard;
 mod format;
 mod inventory;
+mod labels;
 mod orders;
 mod products;
 mod stores;

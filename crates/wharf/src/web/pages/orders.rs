@@ -15,7 +15,9 @@ use crate::app::error::AppError;
 use crate::app::orders::{OrderDetail, RoutingPreview};
 use crate::app::stores::StoreView;
 use crate::db::orders::{OrderSummary, PurchaseOrder};
+use crate::db::shipments::ShipmentView;
 use crate::domain::FieldErrors;
+use crate::domain::carrier::{normalise_carrier, tracking_page};
 use crate::domain::order::RoutingState;
 use crate::domain::shipment::{ShipmentInput, ShipmentLineInput, ShipmentSource};
 use crate::web::error::PageError;
@@ -128,6 +130,15 @@ struct OrderPage {
 }
 
 impl OrderPage {
+    /// Where the tracking number links: the address the shipment was given, else the carrier's
+    /// own tracking page when wharf knows it.
+    fn tracking_link(&self, shipment: &ShipmentView) -> Option<String> {
+        shipment.tracking_url.clone().or_else(|| {
+            let carrier = normalise_carrier(&shipment.carrier).ok()?;
+            tracking_page(carrier.slug()?, &shipment.tracking_number)
+        })
+    }
+
     fn vendor_name(&self, vendor_id: &i64) -> &str {
         self.vendors
             .get(vendor_id)
