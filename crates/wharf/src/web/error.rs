@@ -168,6 +168,17 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+/// A page in wharf's layout saying what went wrong; `signed_in` decides whether it carries the
+/// navigation.
+pub fn error_page(signed_in: bool, status: StatusCode, title: &str, message: &str) -> Response {
+    let page = ErrorPage {
+        signed_in,
+        title,
+        message,
+    };
+    (status, page).into_response()
+}
+
 /// The UI's error answer: a page.
 pub struct PageError(pub WebError);
 
@@ -193,11 +204,6 @@ impl IntoResponse for PageError {
                 "wharf could not finish this request; its log says why.",
             ),
         };
-        let page = ErrorPage {
-            signed_in: true,
-            title,
-            message,
-        };
-        (self.0.status(), page).into_response()
+        error_page(true, self.0.status(), title, message)
     }
 }

@@ -52,6 +52,8 @@ pub fn router(app: App) -> Router {
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
+        // Under /api and /vendor-api, `json_errors` turns this page into the API's JSON answer.
+        .fallback(pages::not_found)
         // Before sign-in and every handler: another site's request is refused unread.
         .layer(middleware::from_fn_with_state(app.clone(), csrf::guard))
         // Every error under /api and /vendor-api in the API's shape, whoever answered it.

@@ -15,6 +15,7 @@ mod jobs;
 mod metrics;
 mod openapi;
 mod orders;
+mod pages;
 mod products;
 mod quota;
 mod real_answers;

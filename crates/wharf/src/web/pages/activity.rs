@@ -5,12 +5,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::extract::{Path, Query};
 use crate::app::App;
 use crate::app::activity::JobActivity;
 use crate::app::stores::StoreView;

@@ -3,17 +3,24 @@
 
 mod activity;
 mod dashboard;
+mod extract;
 mod format;
 mod inventory;
 mod labels;
 mod orders;
 mod products;
+mod setup;
 mod stores;
 mod vendors;
 
 use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
 
 use crate::app::App;
+use crate::web::error::error_page;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -24,4 +31,20 @@ pub fn routes() -> Router<App> {
         .merge(orders::routes())
         .merge(inventory::routes())
         .merge(activity::routes())
+        .merge(setup::routes())
+}
+
+/// The answer to an address no route serves: a page in wharf's layout, with the navigation for
+/// a signed-in operator (who most likely followed an old link) and without it for anyone else.
+pub async fn not_found(State(app): State<App>, jar: CookieJar) -> Response {
+    let signed_in = match jar.get(crate::web::SESSION_COOKIE) {
+        Some(cookie) => matches!(app.session_user(cookie.value()).await, Ok(Some(_))),
+        None => false,
+    };
+    error_page(
+        signed_in,
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is nothing at this address.",
+    )
 }

@@ -3,11 +3,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::extract::Query;
 use crate::app::App;
 use crate::db::catalog::CatalogRow;
 use crate::web::error::PageError;
