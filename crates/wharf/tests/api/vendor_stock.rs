@@ -314,3 +314,46 @@ async fn quantities_beyond_what_bigcommerce_holds_are_refused_on_every_path() {
         "nothing of the refused calls or row was stored"
     );
 }
+
+#[tokio::test]
+async fn a_feed_row_beyond_what_bigcommerce_holds_is_refused_naming_its_quantity() {
+    let app = spawn_app().await;
+    let shop = stocked_store(&app).await;
+    let (_, variant_id, sku) = shop.by_variant[0].clone();
+    let (_, _, other) = shop.by_variant[1].clone();
+    let file = format!("sku,quantity\n{sku},3\n{other},2147483648\n");
+    let feed_server = axum::Router::new().route(
+        "/feed.csv",
+        axum::routing::get(move || {
+            let file = file.clone();
+            async move { file }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/feed.csv", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, feed_server).await });
+    let response = app
+        .api_post(
+            &format!("/vendors/{}/feeds", shop.vendor_id),
+            &json!({ "url": url, "interval_secs": 3600 }),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let feed: Value = response.json().await.unwrap();
+    let response = app
+        .api_post(&format!("/feeds/{}/run", feed["id"]), &json!({}))
+        .await;
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(report["applied"], 1, "{report}");
+    assert_eq!(report["errors"][0]["line"], 3, "{report}");
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("quantity"),
+        "{report}"
+    );
+    push(&app, shop.store_id).await;
+    assert_eq!(level(&app, variant_id), Some(3));
+}

@@ -60,11 +60,15 @@ impl App {
         else {
             return Ok(Vec::new());
         };
+        let named: Vec<String> = skus
+            .iter()
+            .map(|sku| terms.matching.stripped(sku).to_owned())
+            .collect();
         let mut matched = HashSet::new();
         let mut routed_here = HashSet::new();
         for store in db::stores::list(&self.db).await? {
             let rules = db::vendors::routing_rules(&self.db, store.id).await?;
-            for item in stock::store_items(&self.db, store.id).await? {
+            for item in stock::store_items_named(&self.db, store.id, &named).await? {
                 let here = routed_vendors(&rules, &item).contains(&vendor_id);
                 for sku in &item.skus {
                     let key = terms.matching.store_key(sku);

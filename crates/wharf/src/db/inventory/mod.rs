@@ -20,7 +20,9 @@ pub use vendor_stock::{
 
 use std::collections::HashMap;
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::db::sql::ROWS_PER_INSERT;
 
 use crate::db::{Db, DbError, now_ms};
 use crate::domain::inventory::{ItemKind, SkuMatching};
@@ -180,15 +182,56 @@ pub struct StoreItem {
 
 /// The store's tracked items (archived ones and untracked products left out).
 pub async fn store_items(db: &Db, store_id: i64) -> Result<Vec<StoreItem>, DbError> {
-    let variants = sqlx::query(
+    items_where(db, store_id, &[]).await
+}
+
+/// The store's tracked items that one of these SKUs names, compared lowercased: what a stock
+/// report can be about, without reading the whole catalog for a report of a few SKUs.
+pub async fn store_items_named(
+    db: &Db,
+    store_id: i64,
+    skus: &[String],
+) -> Result<Vec<StoreItem>, DbError> {
+    let mut items: Vec<StoreItem> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for chunk in skus.chunks(ROWS_PER_INSERT * 10) {
+        for item in items_where(db, store_id, chunk).await? {
+            if seen.insert((item.kind, item.id)) {
+                items.push(item);
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// The store's tracked items; with `skus`, only those one of them names.
+async fn items_where(db: &Db, store_id: i64, skus: &[String]) -> Result<Vec<StoreItem>, DbError> {
+    let (variant_filter, product_filter) = if skus.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let list = (0..skus.len())
+            .map(|i| format!("lower(${})", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (
+            format!(" AND lower(v.sku) IN ({list})"),
+            format!(
+                " AND (lower(p.sku) IN ({list}) OR p.id IN (SELECT x.product_id FROM variants x
+                   WHERE x.archived_at IS NULL AND lower(x.sku) IN ({list})))"
+            ),
+        )
+    };
+    let sql = format!(
         "SELECT v.id, v.sku, vb.external_id, p.inventory_tracking, p.brand_name FROM variants v
          JOIN products p ON p.id = v.product_id
          JOIN bindings vb ON vb.kind = 'variant' AND vb.local_id = v.id
-         WHERE v.store_id = $1 AND v.archived_at IS NULL AND p.archived_at IS NULL AND p.inventory_tracking = 'variant'",
-    )
-    .bind(store_id)
-    .fetch_all(db.pool())
-    .await?;
+         WHERE v.store_id = $1 AND v.archived_at IS NULL AND p.archived_at IS NULL AND p.inventory_tracking = 'variant'{variant_filter}"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
+    for sku in skus {
+        query = query.bind(sku);
+    }
+    let variants = query.fetch_all(db.pool()).await?;
     let mut items: Vec<StoreItem> = variants
         .iter()
         .map(|r| StoreItem {
@@ -201,16 +244,18 @@ pub async fn store_items(db: &Db, store_id: i64) -> Result<Vec<StoreItem>, DbErr
             brand: r.get("brand_name"),
         })
         .collect();
-    let products = sqlx::query(
+    let sql = format!(
         "SELECT p.id, p.sku, p.brand_name, pb.external_id, v.id AS variant_id, v.sku AS variant_sku FROM products p
          JOIN bindings pb ON pb.kind = 'product' AND pb.local_id = p.id
          LEFT JOIN variants v ON v.product_id = p.id AND v.archived_at IS NULL
-         WHERE p.store_id = $1 AND p.archived_at IS NULL AND p.inventory_tracking = 'product'
-         ORDER BY p.id",
-    )
-    .bind(store_id)
-    .fetch_all(db.pool())
-    .await?;
+         WHERE p.store_id = $1 AND p.archived_at IS NULL AND p.inventory_tracking = 'product'{product_filter}
+         ORDER BY p.id"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
+    for sku in skus {
+        query = query.bind(sku);
+    }
+    let products = query.fetch_all(db.pool()).await?;
     let mut by_product: HashMap<i64, usize> = HashMap::new();
     for r in &products {
         let id: i64 = r.get("id");
