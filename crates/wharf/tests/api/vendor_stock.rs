@@ -183,7 +183,7 @@ async fn unmatched_skus_are_capped_per_vendor_and_the_oldest_go_first() {
 }
 
 #[tokio::test]
-async fn the_operator_clears_a_vendors_unmatched_skus_from_the_api_and_the_cli() {
+async fn the_operator_clears_a_vendors_unmatched_skus_from_the_api_the_cli_and_the_page() {
     let app = spawn_app().await;
     let shop = stocked_store(&app).await;
     let (_, variant_id, sku) = shop.by_variant[0].clone();
@@ -211,11 +211,35 @@ async fn the_operator_clears_a_vendors_unmatched_skus_from_the_api_and_the_cli()
     push(&app, shop.store_id).await;
     assert_eq!(level(&app, variant_id), Some(6), "matched stock stays");
 
-    put_stock(&app, &shop.token, items).await;
+    put_stock(&app, &shop.token, items.clone()).await;
     let cleared = wharf(&app, &["vendor", "clear-unmatched", "Alpha Supply"]).await;
     let out = String::from_utf8_lossy(&cleared.stdout).into_owned();
     assert!(cleared.status.success(), "{out}");
     assert!(out.contains("2 stock row(s)"), "{out}");
+    assert!(unmatched(&app, shop.vendor_id).await.is_empty());
+
+    // And the Inventory page's button.
+    put_stock(&app, &shop.token, items).await;
+    let cookie = app.session_cookie().await;
+    let csrf = app.form_token(&cookie).await;
+    let page = app
+        .http
+        .post(format!(
+            "{}/inventory/vendors/{}/unmatched/clear",
+            app.address, shop.vendor_id
+        ))
+        .header("cookie", &cookie)
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("2 unmatched stock row(s) cleared")
+    );
     assert!(unmatched(&app, shop.vendor_id).await.is_empty());
 }
 
