@@ -101,6 +101,16 @@ pub struct Settings {
     )]
     pub inventory_push_delay_ms: u64,
 
+    /// Reported stock rows that match no store item kept per vendor: a report beyond it drops
+    /// the vendor's oldest such rows (and says so), so one vendor's junk cannot slow everyone.
+    #[arg(
+        long,
+        env = "WHARF_UNMATCHED_SKUS_PER_VENDOR",
+        default_value_t = crate::app::inventory::DEFAULT_UNMATCHED_SKUS_PER_VENDOR,
+        global = true
+    )]
+    pub unmatched_skus_per_vendor: i64,
+
     /// Seconds between drift checks of each connected store's inventory (BigCommerce's levels
     /// read back and compared with what wharf published).
     #[arg(
@@ -201,6 +211,7 @@ impl Settings {
             store_job_concurrency: 4,
             order_poll_secs: 60,
             inventory_push_delay_ms: 2000,
+            unmatched_skus_per_vendor: crate::app::inventory::DEFAULT_UNMATCHED_SKUS_PER_VENDOR,
             drift_check_secs: 3600,
             job_history_days: 7,
             webhook_history_days: 7,

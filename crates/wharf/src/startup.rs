@@ -41,6 +41,7 @@ impl App {
                 settings.inventory_push_delay_ms,
             ),
             feed_policy: settings.feed_policy(),
+            unmatched_skus_per_vendor: settings.unmatched_skus_per_vendor.max(1),
         };
         app.warn_of_shared_store_hashes().await?;
         Ok(app)

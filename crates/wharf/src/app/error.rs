@@ -17,6 +17,9 @@ pub enum AppError {
     /// No record of that kind by that name or number.
     #[error("there is no {what} “{id}”")]
     NotFound { what: &'static str, id: String },
+    /// No record of that kind has the name (or id) a person typed (the CLI's handles).
+    #[error("no {what} named “{name}”")]
+    NoneNamed { what: &'static str, name: String },
     /// The request is valid but the record's state refuses it (e.g. a cancelled purchase order).
     #[error("{0}")]
     Conflict(String),

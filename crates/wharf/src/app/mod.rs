@@ -36,6 +36,8 @@ pub struct App {
     pub inventory_push_delay: std::time::Duration,
     /// Where stock feeds may be fetched from, and how much of them.
     pub feed_policy: crate::feeds::FetchPolicy,
+    /// Stock rows naming no store item kept per vendor; a report beyond it drops the oldest.
+    pub unmatched_skus_per_vendor: i64,
 }
 
 impl App {

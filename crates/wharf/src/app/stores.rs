@@ -184,15 +184,13 @@ impl App {
         if let Some(record) = db::stores::find_by_name(&self.db, name_or_id).await? {
             return Ok(StoreView::from_record(&record));
         }
+        let unknown = || AppError::NoneNamed {
+            what: "store",
+            name: name_or_id.to_owned(),
+        };
         match name_or_id.parse::<i64>() {
-            Ok(id) => self.store(id).await.map_err(|_| AppError::NotFound {
-                what: "store",
-                id: name_or_id.to_owned(),
-            }),
-            Err(_) => Err(AppError::NotFound {
-                what: "store",
-                id: name_or_id.to_owned(),
-            }),
+            Ok(id) => self.store(id).await.map_err(|_| unknown()),
+            Err(_) => Err(unknown()),
         }
     }
 

@@ -23,6 +23,9 @@ pub struct VendorView {
     pub email: Option<String>,
     /// Masked: the token itself is shown once, when made.
     pub api_token: String,
+    /// A deactivated vendor's token is refused, routing never chooses it and its stock does
+    /// not count; its purchase orders stay.
+    pub active: bool,
 }
 
 impl From<&VendorRecord> for VendorView {
@@ -32,6 +35,7 @@ impl From<&VendorRecord> for VendorView {
             name: v.name.clone(),
             email: v.email.clone(),
             api_token: masked(&v.api_token_last4),
+            active: v.active,
         }
     }
 }
@@ -83,7 +87,7 @@ pub struct CsvReport {
 impl App {
     pub async fn add_vendor(&self, input: &VendorInput) -> Result<CreatedVendor, AppError> {
         let vendor = NewVendor::parse(input).map_err(AppError::Invalid)?;
-        let token = SecretString::from(format!("{TOKEN_PREFIX}{}", random_token(32)));
+        let token = new_token();
         let id = match vendors::insert(
             &self.db,
             vendor.name.as_str(),
@@ -147,12 +151,13 @@ impl App {
         if let Some(vendor) = vendors::find_by_name(&self.db, name_or_id).await? {
             return Ok(VendorView::from(&vendor));
         }
+        let unknown = || AppError::NoneNamed {
+            what: "vendor",
+            name: name_or_id.to_owned(),
+        };
         match name_or_id.parse::<i64>() {
-            Ok(id) => self.vendor(id).await,
-            Err(_) => Err(AppError::NotFound {
-                what: "vendor",
-                id: name_or_id.to_string(),
-            }),
+            Ok(id) => self.vendor(id).await.map_err(|_| unknown()),
+            Err(_) => Err(unknown()),
         }
     }
 
@@ -164,15 +169,49 @@ impl App {
             .collect())
     }
 
-    /// The vendor a bearer token belongs to, if any.
+    /// The active vendor a bearer token belongs to, if any: a deactivated vendor's token is
+    /// refused exactly like one that was never issued.
     pub async fn vendor_for_token(&self, token: &str) -> Result<Option<VendorView>, AppError> {
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
         Ok(vendors::find_by_token_hash(&self.db, &digest(token))
             .await?
+            .filter(|v| v.active)
             .as_ref()
             .map(VendorView::from))
+    }
+
+    /// Gives the vendor a new API token, shown this once; the old one fails from now on.
+    pub async fn rotate_vendor_token(&self, id: i64) -> Result<CreatedVendor, AppError> {
+        let token = new_token();
+        if !vendors::replace_token(&self.db, id, &digest(token.expose_secret()), &last4(&token))
+            .await?
+        {
+            return Err(AppError::not_found("vendor", id));
+        }
+        tracing::info!(vendor_id = id, "vendor token replaced");
+        Ok(CreatedVendor {
+            vendor: self.vendor(id).await?,
+            api_token_once: token,
+        })
+    }
+
+    /// Deactivates or reactivates a vendor. Either way every store's levels are published
+    /// again (its stock stops or starts counting); reactivating routes the orders waiting in
+    /// Needs attention that its rules cover.
+    pub async fn set_vendor_active(&self, id: i64, active: bool) -> Result<VendorView, AppError> {
+        if !vendors::set_active(&self.db, id, active).await? {
+            return Err(AppError::not_found("vendor", id));
+        }
+        tracing::info!(vendor_id = id, active, "vendor activation changed");
+        if active {
+            for store in self.list_stores().await? {
+                self.reroute_needing_attention(store.id).await?;
+            }
+        }
+        self.queue_pushes_everywhere().await?;
+        self.vendor(id).await
     }
 
     /// Applies one assignment rule to a store.
@@ -227,6 +266,8 @@ impl App {
                 vendors::set_default_vendor(&self.db, store_id, vendor_id).await?;
             }
         }
+        // Whose stock counts follows the rules: publish again under the new ones.
+        self.queue_pushes_everywhere().await?;
         Ok(())
     }
 
@@ -288,6 +329,10 @@ impl App {
         }
         Ok(report)
     }
+}
+
+fn new_token() -> SecretString {
+    SecretString::from(format!("{TOKEN_PREFIX}{}", random_token(32)))
 }
 
 fn invalid(field: &'static str, message: impl Into<String>) -> AppError {

@@ -217,12 +217,19 @@ async fn import_stock(
         ),
         &report.errors,
     );
+    for not_routed in &report.not_routed {
+        println!("{}", not_routed.message);
+    }
+    if let Some(capped) = &report.unmatched_capped {
+        println!("{}", capped.message);
+    }
     let unmatched = app.unmatched_skus(vendor.id).await?;
-    if !unmatched.is_empty() {
+    if unmatched.count > 0 {
         println!(
             "{} SKU(s) match no store item, e.g. {}",
-            unmatched.len(),
+            unmatched.count,
             unmatched
+                .first
                 .iter()
                 .take(5)
                 .cloned()

@@ -1,4 +1,5 @@
-//! `wharf vendor …`: add, edit and list the vendors who ship the goods.
+//! `wharf vendor …`: add, edit and list the vendors who ship the goods; replace a token,
+//! deactivate and reactivate a vendor, clear its unmatched SKUs.
 
 use std::process::ExitCode;
 
@@ -29,6 +30,27 @@ pub(super) enum VendorCommand {
     },
     /// List vendors.
     List,
+    /// Give a vendor a new API token, printed once; the old one fails from now on.
+    RotateToken {
+        /// The vendor's name (or id).
+        vendor: String,
+    },
+    /// Stop a vendor: its token is refused, routing skips it (its new lines wait in Needs
+    /// attention) and its stock does not count. Its purchase orders stay.
+    Deactivate {
+        /// The vendor's name (or id).
+        vendor: String,
+    },
+    /// Undo deactivate.
+    Activate {
+        /// The vendor's name (or id).
+        vendor: String,
+    },
+    /// Delete the vendor's reported SKUs that match no store item.
+    ClearUnmatched {
+        /// The vendor's name (or id).
+        vendor: String,
+    },
 }
 
 pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::Result<ExitCode> {
@@ -83,13 +105,53 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
         VendorCommand::List => {
             for vendor in app.list_vendors().await? {
                 println!(
-                    "{:<4} {:<32} {:<32} {}",
+                    "{:<4} {:<32} {:<32} {:<12} {}",
                     vendor.id,
                     vendor.name,
                     vendor.email.unwrap_or_default(),
-                    vendor.api_token
+                    vendor.api_token,
+                    if vendor.active { "" } else { "Inactive" }
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        VendorCommand::RotateToken { vendor } => {
+            use secrecy::ExposeSecret;
+            let vendor = app.find_vendor(&vendor).await?;
+            let rotated = app.rotate_vendor_token(vendor.id).await?;
+            println!(
+                "Vendor {:?} has a new API token; the old one no longer works.",
+                vendor.name
+            );
+            println!(
+                "The new token, shown this once: {}",
+                rotated.api_token_once.expose_secret()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        VendorCommand::Deactivate { vendor } => {
+            let vendor = app.find_vendor(&vendor).await?;
+            app.set_vendor_active(vendor.id, false).await?;
+            println!(
+                "Vendor {:?} is inactive: its token is refused, its new order lines wait in \
+                 Needs attention and its stock does not count.",
+                vendor.name
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        VendorCommand::Activate { vendor } => {
+            let vendor = app.find_vendor(&vendor).await?;
+            app.set_vendor_active(vendor.id, true).await?;
+            println!("Vendor {:?} is active again.", vendor.name);
+            Ok(ExitCode::SUCCESS)
+        }
+        VendorCommand::ClearUnmatched { vendor } => {
+            let vendor = app.find_vendor(&vendor).await?;
+            let cleared = app.clear_unmatched_skus(vendor.id).await?;
+            println!(
+                "{cleared} stock row(s) of {:?} that matched no store item cleared.",
+                vendor.name
+            );
             Ok(ExitCode::SUCCESS)
         }
     })

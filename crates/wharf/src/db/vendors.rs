@@ -15,6 +15,8 @@ pub struct VendorRecord {
     pub email: Option<String>,
     pub api_token_last4: String,
     pub created_at_ms: i64,
+    /// A deactivated vendor's token is refused and routing never chooses it.
+    pub active: bool,
 }
 
 fn vendor_record(row: &AnyRow) -> VendorRecord {
@@ -24,6 +26,7 @@ fn vendor_record(row: &AnyRow) -> VendorRecord {
         email: row.get("email"),
         api_token_last4: row.get("api_token_last4"),
         created_at_ms: row.get("created_at"),
+        active: row.get::<i64, _>("active") != 0,
     }
 }
 
@@ -71,7 +74,7 @@ pub async fn update(db: &Db, id: i64, name: &str, email: Option<&str>) -> Result
 
 pub async fn list(db: &Db) -> Result<Vec<VendorRecord>, DbError> {
     let rows = sqlx::query(
-        "SELECT id, name, email, api_token_last4, created_at FROM vendors ORDER BY lower(name)",
+        "SELECT id, name, email, api_token_last4, created_at, active FROM vendors ORDER BY lower(name)",
     )
     .fetch_all(db.pool())
     .await?;
@@ -80,7 +83,7 @@ pub async fn list(db: &Db) -> Result<Vec<VendorRecord>, DbError> {
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<VendorRecord>, DbError> {
     let row = sqlx::query(
-        "SELECT id, name, email, api_token_last4, created_at FROM vendors WHERE id = $1",
+        "SELECT id, name, email, api_token_last4, created_at, active FROM vendors WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -90,7 +93,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<VendorRecord>, DbError> {
 
 pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<VendorRecord>, DbError> {
     let row = sqlx::query(
-        "SELECT id, name, email, api_token_last4, created_at FROM vendors WHERE lower(name) = lower($1)",
+        "SELECT id, name, email, api_token_last4, created_at, active FROM vendors WHERE lower(name) = lower($1)",
     )
     .bind(name.trim())
     .fetch_optional(db.pool())
@@ -103,12 +106,41 @@ pub async fn find_by_token_hash(
     token_hash: &str,
 ) -> Result<Option<VendorRecord>, DbError> {
     let row = sqlx::query(
-        "SELECT id, name, email, api_token_last4, created_at FROM vendors WHERE api_token_hash = $1",
+        "SELECT id, name, email, api_token_last4, created_at, active FROM vendors WHERE api_token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
     .await?;
     Ok(row.as_ref().map(vendor_record))
+}
+
+/// Gives the vendor a new token: the old one stops working with this statement.
+pub async fn replace_token(
+    db: &Db,
+    id: i64,
+    token_hash: &str,
+    token_last4: &str,
+) -> Result<bool, DbError> {
+    let updated = sqlx::query(
+        "UPDATE vendors SET api_token_hash = $2, api_token_last4 = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(token_hash)
+    .bind(token_last4)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<bool, DbError> {
+    let updated = sqlx::query("UPDATE vendors SET active = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(active as i64)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 // ---- assignment rules ----------------------------------------------------------------------
@@ -215,11 +247,18 @@ pub async fn routing_rules(db: &Db, store_id: i64) -> Result<RoutingRules, DbErr
         .fetch_optional(db.pool())
         .await?
         .and_then(|r| r.get("default_vendor_id"));
+    let inactive = sqlx::query("SELECT id FROM vendors WHERE active = 0")
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.get("id"))
+        .collect();
     Ok(RoutingRules {
         variants,
         brands,
         sku_prefixes,
         default: default.map_or(DefaultPolicy::NeedsAttention, DefaultPolicy::Vendor),
+        inactive,
     })
 }
 

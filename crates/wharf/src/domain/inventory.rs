@@ -112,8 +112,14 @@ pub struct SkuMatching {
 impl SkuMatching {
     /// The key a vendor SKU is matched on; the store's SKUs are keyed with [`Self::store_key`].
     pub fn vendor_key(&self, vendor_sku: &str) -> String {
+        self.store_key(self.stripped(vendor_sku))
+    }
+
+    /// The vendor SKU trimmed and without the prefix, case kept: what the database lowercases
+    /// into a row's match key (`db::inventory`), so its lowercasing and the store's agree.
+    pub fn stripped<'a>(&self, vendor_sku: &'a str) -> &'a str {
         let sku = vendor_sku.trim();
-        let sku = match self.strip_prefix.as_deref().filter(|p| !p.is_empty()) {
+        let rest = match self.strip_prefix.as_deref().filter(|p| !p.is_empty()) {
             Some(prefix) if self.case_insensitive => {
                 if sku.len() >= prefix.len()
                     && sku.is_char_boundary(prefix.len())
@@ -127,7 +133,7 @@ impl SkuMatching {
             Some(prefix) => sku.strip_prefix(prefix).unwrap_or(sku),
             None => sku,
         };
-        self.store_key(sku)
+        rest.trim()
     }
 
     pub fn store_key(&self, store_sku: &str) -> String {

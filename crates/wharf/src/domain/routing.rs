@@ -7,10 +7,13 @@
 //! 3. the line's SKU, through the SKU-prefix → vendor map (the longest matching prefix wins);
 //! 4. the store's default fulfilment policy: a default vendor, or "needs attention".
 //!
+//! A line whose rule names a deactivated vendor needs attention: the rule stays (reactivating
+//! the vendor restores it) but nothing new goes to a vendor someone has stopped.
+//!
 //! Only physical lines are shipped: digital products and gift certificates are fulfilled by
 //! BigCommerce itself and never reach a vendor.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -36,6 +39,8 @@ pub struct RoutingRules {
     /// SKU prefix, uppercased → vendor.
     pub sku_prefixes: Vec<(String, VendorId)>,
     pub default: DefaultPolicy,
+    /// Deactivated vendors: never chosen.
+    pub inactive: HashSet<VendorId>,
 }
 
 impl Default for RoutingRules {
@@ -45,6 +50,7 @@ impl Default for RoutingRules {
             brands: HashMap::new(),
             sku_prefixes: Vec::new(),
             default: DefaultPolicy::NeedsAttention,
+            inactive: HashSet::new(),
         }
     }
 }
@@ -93,6 +99,15 @@ pub enum LineRoute {
 }
 
 pub fn route_line(rules: &RoutingRules, line: &RoutableLine) -> LineRoute {
+    match first_matching_rule(rules, line) {
+        LineRoute::Vendor { vendor_id, .. } if rules.inactive.contains(&vendor_id) => {
+            LineRoute::NeedsAttention
+        }
+        route => route,
+    }
+}
+
+fn first_matching_rule(rules: &RoutingRules, line: &RoutableLine) -> LineRoute {
     if line.kind != LineKind::Physical {
         return LineRoute::NotShipped;
     }
@@ -195,6 +210,7 @@ mod tests {
             brands: HashMap::from([("acme".to_owned(), 200)]),
             sku_prefixes: vec![("ACME-".to_owned(), 300), ("ACME-TS".to_owned(), 400)],
             default: DefaultPolicy::NeedsAttention,
+            inactive: HashSet::new(),
         }
     }
 
@@ -248,6 +264,28 @@ mod tests {
                 rule: MatchedRule::StoreDefault
             }
         );
+    }
+
+    #[test]
+    fn a_deactivated_vendor_is_never_chosen_its_lines_need_attention() {
+        let rules = RoutingRules {
+            default: DefaultPolicy::Vendor(9),
+            inactive: HashSet::from([100, 9]),
+            ..rules()
+        };
+        assert_eq!(
+            route_line(&rules, &line(1, Some(7), None, None)),
+            LineRoute::NeedsAttention,
+            "the variant's vendor is stopped: no fall-through to another rule"
+        );
+        assert_eq!(
+            route_line(&rules, &line(1, None, None, None)),
+            LineRoute::NeedsAttention
+        );
+        assert!(matches!(
+            route_line(&rules, &line(1, None, Some("acme"), None)),
+            LineRoute::Vendor { vendor_id: 200, .. }
+        ));
     }
 
     #[test]
@@ -341,6 +379,7 @@ mod tests {
                 brands,
                 sku_prefixes,
                 default: default.map_or(DefaultPolicy::NeedsAttention, DefaultPolicy::Vendor),
+                inactive: HashSet::new(),
             })
     }
 

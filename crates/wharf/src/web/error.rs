@@ -53,7 +53,7 @@ impl From<AppError> for WebError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::Invalid(fields) => WebError::Invalid(fields),
-            AppError::NotFound { .. } => WebError::NotFound,
+            AppError::NotFound { .. } | AppError::NoneNamed { .. } => WebError::NotFound,
             AppError::Conflict(message) => WebError::Conflict(message),
             other => WebError::Internal(other.to_string()),
         }

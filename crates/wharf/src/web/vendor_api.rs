@@ -295,7 +295,7 @@ async fn upload_stock(
     Ok(Json(app.import_stock_csv(vendor.id, &body, None).await?))
 }
 
-/// The vendor's SKUs that match no item of any store.
+/// The vendor's SKUs that match no item of any store: the first 1,000, in SKU order.
 #[utoipa::path(get, path = "/stock/unmatched", responses(
     (status = 200, description = "OK", body = Vec<String>),
     (status = 401, description = "No token, or one wharf does not know", body = ErrorBody),
@@ -304,5 +304,5 @@ async fn unmatched_skus(
     State(app): State<App>,
     Extension(vendor): Extension<VendorView>,
 ) -> Result<Json<Vec<String>>, ApiError> {
-    Ok(Json(app.unmatched_skus(vendor.id).await?))
+    Ok(Json(app.unmatched_skus(vendor.id).await?.first))
 }

@@ -23,5 +23,7 @@ mod secrets;
 mod security_headers;
 mod shipments;
 mod stores;
+mod vendor_controls;
+mod vendor_stock;
 mod webhooks;
 mod workers;

@@ -382,6 +382,31 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference.call("get", "/vendors/{id}", read, 200).await;
     let renamed = put(&format!("/vendors/{gamma}")).json(&json!({ "name": "Gamma Goods" }));
     reference.call("put", "/vendors/{id}", renamed, 200).await;
+    let rotated = post(&format!("/vendors/{gamma}/token"));
+    let rotated = reference
+        .call("post", "/vendors/{id}/token", rotated, 200)
+        .await;
+    assert!(rotated["api_token_once"].is_string());
+    let off = post(&format!("/vendors/{gamma}/deactivate"));
+    let off = reference
+        .call("post", "/vendors/{id}/deactivate", off, 200)
+        .await;
+    assert_eq!(off["active"], false);
+    let on = post(&format!("/vendors/{gamma}/activate"));
+    reference
+        .call("post", "/vendors/{id}/activate", on, 200)
+        .await;
+    let missing = post("/vendors/999999/deactivate");
+    reference
+        .call("post", "/vendors/{id}/deactivate", missing, 404)
+        .await;
+    let cleared = signed_in(
+        app.http
+            .delete(url(&format!("/vendors/{gamma}/unmatched-skus"))),
+    );
+    reference
+        .call("delete", "/vendors/{id}/unmatched-skus", cleared, 200)
+        .await;
     let rule = json!({ "rule": "sku", "sku": sku_b, "vendor": "Beta Goods" });
     let assign = post(&format!("/stores/{store}/assignments")).json(&rule);
     reference

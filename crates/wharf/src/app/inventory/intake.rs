@@ -1,21 +1,28 @@
 //! Vendors' stock coming in: the vendor API, CSV uploads, terms (buffers, staleness) and
 //! warehouse locations; each change queues a push to every store it moves.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::jobs::InventoryPush;
-use crate::db::inventory::{self as stock, VendorStockTerms};
+use crate::db::inventory::{self as stock, NewStock, VendorStockTerms};
 use crate::db::{self, DbError};
 use crate::domain::inventory::ItemKind;
-use crate::domain::stock_csv::{ColumnMapping, parse_stock_csv};
+use crate::domain::stock_csv::{ColumnMapping, MAX_QUANTITY, parse_stock_csv};
 use crate::domain::{FieldError, FieldErrors};
 
 use super::{
-    InventoryView, MAX_STOCK_ITEMS_PER_CALL, RefusedItem, StockImportReport, StockInput,
-    StockReport, StockTermsInput,
+    InventoryView, MAX_STOCK_ITEMS_PER_CALL, NotRouted, RefusedItem, StockImportReport, StockInput,
+    StockReport, StockTermsInput, UNMATCHED_SHOWN, UnmatchedCapped, UnmatchedSummary,
 };
+
+/// What recording a report did beyond storing it.
+#[derive(Debug, Default)]
+pub(crate) struct Recorded {
+    not_routed: Vec<NotRouted>,
+    unmatched_capped: Option<UnmatchedCapped>,
+}
 
 impl App {
     /// Sets a vendor's absolute stock levels (per warehouse) and queues a push to every store.
@@ -48,6 +55,14 @@ impl App {
                     item.sku.trim()
                 ));
             }
+            // BigCommerce keeps levels as 32-bit numbers: a larger one is refused there,
+            // after wharf had stored it, and the level goes stale.
+            if item.quantity > MAX_QUANTITY {
+                problems.push(format!(
+                    "item {n} (SKU {}): quantity must be at most {MAX_QUANTITY}",
+                    item.sku.trim()
+                ));
+            }
             if item
                 .warehouse
                 .as_deref()
@@ -73,25 +88,34 @@ impl App {
                 )
             })
             .collect();
-        self.record_stock(vendor_id, &levels).await?;
+        let recorded = self.record_stock(vendor_id, &levels).await?;
         Ok(StockReport {
             applied: levels.len(),
+            not_routed: recorded.not_routed,
+            unmatched_capped: recorded.unmatched_capped,
         })
     }
 
-    /// Stores (warehouse, SKU, quantity) levels for a vendor and queues every store's push, in
-    /// one transaction.
+    /// Stores (warehouse, SKU, quantity) levels for a vendor, drops its oldest unmatched rows
+    /// beyond the cap and queues every store's push, in one transaction; then says which of
+    /// the SKUs are routed to another vendor.
     pub(crate) async fn record_stock(
         &self,
         vendor_id: i64,
         levels: &[(Option<String>, String, i64)],
-    ) -> Result<(), AppError> {
+    ) -> Result<Recorded, AppError> {
         db::vendors::get(&self.db, vendor_id)
             .await?
             .ok_or_else(|| AppError::NotFound {
                 what: "vendor",
                 id: vendor_id.to_string(),
             })?;
+        let matching = stock::vendor_terms(&self.db)
+            .await?
+            .into_iter()
+            .find(|t| t.vendor_id == vendor_id)
+            .map(|t| t.matching)
+            .unwrap_or_default();
         let mut tx = self.db.begin().await?;
         let mut warehouses: HashMap<String, i64> = HashMap::new();
         let mut rows = Vec::with_capacity(levels.len());
@@ -109,9 +133,16 @@ impl App {
                     id
                 }
             };
-            rows.push((id, sku.clone(), *quantity));
+            rows.push(NewStock {
+                warehouse_id: id,
+                sku: sku.clone(),
+                stripped: matching.stripped(sku).to_owned(),
+                quantity: *quantity,
+            });
         }
         stock::set_stock(&mut tx, vendor_id, &rows).await?;
+        let cap = self.unmatched_skus_per_vendor;
+        let dropped = stock::drop_oldest_unmatched(&mut tx, vendor_id, cap).await?;
         for store_id in self.connected_store_ids().await? {
             InventoryPush::of_changes(store_id)
                 .enqueue(&mut tx, self.inventory_push_delay)
@@ -119,7 +150,18 @@ impl App {
         }
         tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();
-        Ok(())
+        let skus: Vec<String> = levels.iter().map(|(_, sku, _)| sku.clone()).collect();
+        Ok(Recorded {
+            not_routed: self.not_routed(vendor_id, &skus).await?,
+            unmatched_capped: (dropped > 0).then(|| UnmatchedCapped {
+                cap,
+                dropped,
+                message: format!(
+                    "wharf keeps at most {cap} stock rows whose SKU matches no store item per \
+                     vendor; the {dropped} oldest were dropped"
+                ),
+            }),
+        })
     }
 
     /// Stores whose levels wharf publishes: the connected ones (a store whose credentials failed
@@ -150,12 +192,16 @@ impl App {
             .iter()
             .map(|r| (r.warehouse.clone(), r.sku.clone(), r.quantity))
             .collect();
-        if !levels.is_empty() {
-            self.record_stock(vendor_id, &levels).await?;
-        }
+        let recorded = if levels.is_empty() {
+            Recorded::default()
+        } else {
+            self.record_stock(vendor_id, &levels).await?
+        };
         Ok(StockImportReport {
             applied: levels.len(),
             errors: upload.errors,
+            not_routed: recorded.not_routed,
+            unmatched_capped: recorded.unmatched_capped,
         })
     }
 
@@ -203,6 +249,7 @@ impl App {
                 id: vendor_id.to_string(),
             });
         }
+        stock::rekey_stock(&self.db, vendor_id, &matching).await?;
         self.queue_pushes_everywhere().await?;
         Ok(())
     }
@@ -229,7 +276,7 @@ impl App {
         Ok(())
     }
 
-    async fn queue_pushes_everywhere(&self) -> Result<(), AppError> {
+    pub(crate) async fn queue_pushes_everywhere(&self) -> Result<(), AppError> {
         let stores = self.connected_store_ids().await?;
         let mut tx = self.db.begin().await?;
         for store_id in stores {
@@ -271,33 +318,21 @@ impl App {
         })
     }
 
-    /// The vendor's reported SKUs that match no tracked item of any store.
-    pub async fn unmatched_skus(&self, vendor_id: i64) -> Result<Vec<String>, AppError> {
-        let terms = stock::vendor_terms(&self.db)
-            .await?
-            .into_iter()
-            .find(|t| t.vendor_id == vendor_id)
-            .ok_or_else(|| AppError::NotFound {
-                what: "vendor",
-                id: vendor_id.to_string(),
-            })?;
-        let mut matched_keys = HashSet::new();
-        for store in db::stores::list(&self.db).await? {
-            for item in stock::store_items(&self.db, store.id).await? {
-                for sku in &item.skus {
-                    matched_keys.insert(terms.matching.store_key(sku));
-                }
-            }
-        }
-        let mut unmatched: Vec<String> = stock::stock_rows(&self.db, Some(vendor_id))
-            .await?
-            .into_iter()
-            .map(|row| row.sku)
-            .filter(|sku| !matched_keys.contains(&terms.matching.vendor_key(sku)))
-            .collect();
-        unmatched.sort();
-        unmatched.dedup();
-        Ok(unmatched)
+    /// How many of the vendor's reported SKUs match no store item, and the first of them.
+    pub async fn unmatched_skus(&self, vendor_id: i64) -> Result<UnmatchedSummary, AppError> {
+        self.vendor(vendor_id).await?;
+        Ok(UnmatchedSummary {
+            count: stock::unmatched_count(&self.db, vendor_id).await?,
+            first: stock::unmatched_skus(&self.db, vendor_id, UNMATCHED_SHOWN).await?,
+        })
+    }
+
+    /// Deletes the vendor's stock rows that match no store item. Returns how many went.
+    pub async fn clear_unmatched_skus(&self, vendor_id: i64) -> Result<u64, AppError> {
+        self.vendor(vendor_id).await?;
+        let cleared = stock::clear_unmatched(&self.db, vendor_id).await?;
+        tracing::info!(vendor_id, cleared, "unmatched stock rows cleared");
+        Ok(cleared)
     }
 
     /// A vendor's warehouses, each with the location its stock counts toward.

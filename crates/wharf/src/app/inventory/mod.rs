@@ -7,6 +7,7 @@ mod drift;
 mod feeds;
 mod intake;
 mod push;
+mod routed;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,12 @@ use crate::domain::stock_csv::ColumnMapping;
 
 /// Items one vendor API call may set.
 pub const MAX_STOCK_ITEMS_PER_CALL: usize = 10_000;
+
+/// Unmatched SKU rows kept per vendor unless `WHARF_UNMATCHED_SKUS_PER_VENDOR` says otherwise.
+pub const DEFAULT_UNMATCHED_SKUS_PER_VENDOR: i64 = 10_000;
+
+/// Unmatched SKUs a list shows (the count is always whole).
+pub const UNMATCHED_SHOWN: i64 = 1_000;
 
 /// A stock feed to add: the URL of a CSV, how often to fetch it, and its columns.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -63,6 +70,10 @@ pub struct StockItemInput {
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct StockReport {
     pub applied: usize,
+    /// Applied SKUs whose orders go to another vendor: kept, not published.
+    pub not_routed: Vec<NotRouted>,
+    /// Set when the cap on unmatched SKUs dropped the vendor's oldest ones.
+    pub unmatched_capped: Option<UnmatchedCapped>,
 }
 
 /// What a stock file did: valid rows applied, each bad row reported with its line.
@@ -70,6 +81,36 @@ pub struct StockReport {
 pub struct StockImportReport {
     pub applied: usize,
     pub errors: Vec<crate::domain::tracking_csv::RowError>,
+    /// Applied SKUs whose orders go to another vendor: kept, not published.
+    pub not_routed: Vec<NotRouted>,
+    /// Set when the cap on unmatched SKUs dropped the vendor's oldest ones.
+    pub unmatched_capped: Option<UnmatchedCapped>,
+}
+
+/// A reported SKU whose item the routing rules send to another vendor. Its stock is kept (a
+/// rule change can make it count) but not published.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NotRouted {
+    pub sku: String,
+    pub message: String,
+}
+
+/// The vendor holds more SKUs that match no store item than the cap: its oldest went.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnmatchedCapped {
+    /// Unmatched SKU rows kept per vendor.
+    pub cap: i64,
+    /// Rows deleted by this report, the oldest first.
+    pub dropped: u64,
+    pub message: String,
+}
+
+/// How many of a vendor's reported SKUs match no store item, and the first of them.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct UnmatchedSummary {
+    pub count: i64,
+    /// The first ones in SKU order.
+    pub first: Vec<String>,
 }
 
 /// What one push did.

@@ -19,6 +19,7 @@ use crate::domain::inventory::{ItemAt, ItemKind, Stocked, VendorTerms, published
 use crate::jobs::JobOutcome;
 
 use super::PushReport;
+use super::routed::routed_vendors;
 
 /// How long a push holds its store's lease without renewing it: a push renews before every
 /// request, so this is how long a killed worker's push blocks the store's next one.
@@ -45,7 +46,8 @@ impl Level {
 
 impl App {
     /// What the store should show now, per item and location, for every item a vendor stocks
-    /// (and 0 for items wharf published before that no vendor stocks any more).
+    /// that the routing rules send to that vendor (and 0 for items wharf published before that
+    /// no such vendor stocks any more).
     async fn desired_levels(&self, store_id: i64) -> Result<Vec<Level>, DbError> {
         let items = stock::store_items(&self.db, store_id).await?;
         let terms: HashMap<i64, VendorStockTerms> = stock::vendor_terms(&self.db)
@@ -53,7 +55,10 @@ impl App {
             .into_iter()
             .map(|t| (t.vendor_id, t))
             .collect();
-        let rows = stock::stock_rows(&self.db, None).await?;
+        // Only rows that name one of this store's SKUs: a vendor's junk costs a push nothing.
+        let rows = stock::matched_stock_rows(&self.db, store_id).await?;
+        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
+        let routed: Vec<HashSet<i64>> = items.iter().map(|i| routed_vendors(&rules, i)).collect();
         let allocated = stock::allocated(&self.db, store_id).await?;
         let now = now_ms();
 
@@ -95,7 +100,10 @@ impl App {
             let Some(found) = found else { continue };
             let mut found = found.clone();
             found.dedup();
-            if let [index] = found.as_slice() {
+            // A vendor's stock counts only for items orders can be sent to it for.
+            if let [index] = found.as_slice()
+                && routed[*index].contains(&row.vendor_id)
+            {
                 stocked.entry(*index).or_default().push(Stocked {
                     vendor_id: row.vendor_id,
                     location_id: row.location_id,

@@ -1,23 +1,29 @@
 //! Inventory: vendors' warehouses and reported stock, what each store's items are (for
 //! matching SKUs and naming items to BigCommerce), what is allocated to orders, and the levels
 //! BigCommerce last confirmed.
-//! What BigCommerce confirmed, refused and drifted from is in `published.rs`; stock feeds are
-//! in `feeds.rs`.
+//! What BigCommerce confirmed, refused and drifted from is in `published.rs`; the reported
+//! levels themselves in `vendor_stock.rs`; stock feeds are in `feeds.rs`.
 
 mod feeds;
 mod published;
+mod vendor_stock;
 
 pub use feeds::{Feed, add_feed, feed_ran, feeds};
 pub use published::{
     Drift, Published, confirm, drift_report, flag, forget_confirmed, published, record_drift,
     refused, release_push_lease, renew_push_lease, take_push_lease,
 };
+pub use vendor_stock::{
+    NewStock, StockRow, clear_unmatched, drop_oldest_unmatched, matched_skus, matched_stock_rows,
+    rekey_stock, set_stock, unmatched_count, unmatched_skus,
+};
 
 use std::collections::HashMap;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::db::sql::{ROWS_PER_INSERT, values_rows};
+use crate::db::sql::ROWS_PER_INSERT;
+
 use crate::db::{Db, DbError, now_ms};
 use crate::domain::inventory::{ItemKind, SkuMatching};
 
@@ -157,70 +163,6 @@ pub async fn set_warehouse_location(
     )
 }
 
-/// Records absolute stock levels (warehouse id, vendor SKU, quantity) and when the vendor
-/// reported.
-pub async fn set_stock(
-    conn: &mut AnyConnection,
-    vendor_id: i64,
-    levels: &[(i64, String, i64)],
-) -> Result<(), DbError> {
-    let now = now_ms();
-    for chunk in levels.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO vendor_stock (warehouse_id, sku, quantity, updated_at) VALUES {}
-             ON CONFLICT (warehouse_id, sku) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-            values_rows(chunk.len(), 4)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for (warehouse_id, sku, quantity) in chunk {
-            query = query
-                .bind(*warehouse_id)
-                .bind(sku)
-                .bind(*quantity)
-                .bind(now);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    sqlx::query("UPDATE vendors SET stock_reported_at = $2 WHERE id = $1")
-        .bind(vendor_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// One reported stock level with the location its warehouse publishes at.
-#[derive(Debug, Clone)]
-pub struct StockRow {
-    pub vendor_id: i64,
-    pub warehouse_id: i64,
-    pub updated_at_ms: i64,
-    pub location_id: i64,
-    pub sku: String,
-    pub quantity: i64,
-}
-
-pub async fn stock_rows(db: &Db, vendor_id: Option<i64>) -> Result<Vec<StockRow>, DbError> {
-    let rows = sqlx::query(
-        "SELECT w.vendor_id, s.warehouse_id, s.updated_at, w.location_id, s.sku, s.quantity FROM vendor_stock s JOIN warehouses w ON w.id = s.warehouse_id
-         WHERE ($1 < 0 OR w.vendor_id = $1)",
-    )
-    .bind(vendor_id.unwrap_or(-1))
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| StockRow {
-            vendor_id: r.get("vendor_id"),
-            warehouse_id: r.get("warehouse_id"),
-            updated_at_ms: r.get("updated_at"),
-            location_id: r.get("location_id"),
-            sku: r.get("sku"),
-            quantity: r.get("quantity"),
-        })
-        .collect())
-}
-
 /// A store item whose stock BigCommerce tracks, with the SKUs that name it.
 #[derive(Debug, Clone)]
 pub struct StoreItem {
@@ -232,19 +174,64 @@ pub struct StoreItem {
     pub skus: Vec<String>,
     /// The local variant ids whose orders consume this item's stock.
     pub variant_ids: Vec<i64>,
+    /// Each of `variant_ids`' SKU, in the same order: routing reads them.
+    pub variant_skus: Vec<Option<String>>,
+    /// The product's brand, which routing reads too.
+    pub brand: Option<String>,
 }
 
 /// The store's tracked items (archived ones and untracked products left out).
 pub async fn store_items(db: &Db, store_id: i64) -> Result<Vec<StoreItem>, DbError> {
-    let variants = sqlx::query(
-        "SELECT v.id, v.sku, vb.external_id, p.inventory_tracking FROM variants v
+    items_where(db, store_id, &[]).await
+}
+
+/// The store's tracked items that one of these SKUs names, compared lowercased: what a stock
+/// report can be about, without reading the whole catalog for a report of a few SKUs.
+pub async fn store_items_named(
+    db: &Db,
+    store_id: i64,
+    skus: &[String],
+) -> Result<Vec<StoreItem>, DbError> {
+    let mut items: Vec<StoreItem> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for chunk in skus.chunks(ROWS_PER_INSERT * 10) {
+        for item in items_where(db, store_id, chunk).await? {
+            if seen.insert((item.kind, item.id)) {
+                items.push(item);
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// The store's tracked items; with `skus`, only those one of them names.
+async fn items_where(db: &Db, store_id: i64, skus: &[String]) -> Result<Vec<StoreItem>, DbError> {
+    let (variant_filter, product_filter) = if skus.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let list = (0..skus.len())
+            .map(|i| format!("lower(${})", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (
+            format!(" AND lower(v.sku) IN ({list})"),
+            format!(
+                " AND (lower(p.sku) IN ({list}) OR p.id IN (SELECT x.product_id FROM variants x
+                   WHERE x.archived_at IS NULL AND lower(x.sku) IN ({list})))"
+            ),
+        )
+    };
+    let sql = format!(
+        "SELECT v.id, v.sku, vb.external_id, p.inventory_tracking, p.brand_name FROM variants v
          JOIN products p ON p.id = v.product_id
          JOIN bindings vb ON vb.kind = 'variant' AND vb.local_id = v.id
-         WHERE v.store_id = $1 AND v.archived_at IS NULL AND p.archived_at IS NULL AND p.inventory_tracking = 'variant'",
-    )
-    .bind(store_id)
-    .fetch_all(db.pool())
-    .await?;
+         WHERE v.store_id = $1 AND v.archived_at IS NULL AND p.archived_at IS NULL AND p.inventory_tracking = 'variant'{variant_filter}"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
+    for sku in skus {
+        query = query.bind(sku);
+    }
+    let variants = query.fetch_all(db.pool()).await?;
     let mut items: Vec<StoreItem> = variants
         .iter()
         .map(|r| StoreItem {
@@ -253,18 +240,22 @@ pub async fn store_items(db: &Db, store_id: i64) -> Result<Vec<StoreItem>, DbErr
             external_id: r.get("external_id"),
             skus: r.get::<Option<String>, _>("sku").into_iter().collect(),
             variant_ids: vec![r.get("id")],
+            variant_skus: vec![r.get("sku")],
+            brand: r.get("brand_name"),
         })
         .collect();
-    let products = sqlx::query(
-        "SELECT p.id, p.sku, pb.external_id, v.id AS variant_id, v.sku AS variant_sku FROM products p
+    let sql = format!(
+        "SELECT p.id, p.sku, p.brand_name, pb.external_id, v.id AS variant_id, v.sku AS variant_sku FROM products p
          JOIN bindings pb ON pb.kind = 'product' AND pb.local_id = p.id
          LEFT JOIN variants v ON v.product_id = p.id AND v.archived_at IS NULL
-         WHERE p.store_id = $1 AND p.archived_at IS NULL AND p.inventory_tracking = 'product'
-         ORDER BY p.id",
-    )
-    .bind(store_id)
-    .fetch_all(db.pool())
-    .await?;
+         WHERE p.store_id = $1 AND p.archived_at IS NULL AND p.inventory_tracking = 'product'{product_filter}
+         ORDER BY p.id"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
+    for sku in skus {
+        query = query.bind(sku);
+    }
+    let products = query.fetch_all(db.pool()).await?;
     let mut by_product: HashMap<i64, usize> = HashMap::new();
     for r in &products {
         let id: i64 = r.get("id");
@@ -275,11 +266,14 @@ pub async fn store_items(db: &Db, store_id: i64) -> Result<Vec<StoreItem>, DbErr
                 external_id: r.get("external_id"),
                 skus: r.get::<Option<String>, _>("sku").into_iter().collect(),
                 variant_ids: Vec::new(),
+                variant_skus: Vec::new(),
+                brand: r.get("brand_name"),
             });
             items.len() - 1
         });
         if let Some(variant_id) = r.get::<Option<i64>, _>("variant_id") {
             items[index].variant_ids.push(variant_id);
+            items[index].variant_skus.push(r.get("variant_sku"));
         }
         if let Some(sku) = r.get::<Option<String>, _>("variant_sku")
             && !items[index].skus.contains(&sku)

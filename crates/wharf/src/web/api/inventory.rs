@@ -82,7 +82,7 @@ async fn upload_stock(
     path = "/vendors/{id}/stock/unmatched",
     params(("id" = i64, Path, description = "The vendor's id")),
     responses(
-        (status = 200, description = "OK", body = Vec<String>),
+        (status = 200, description = "The first 1,000 SKUs that match no store item, in SKU order", body = Vec<String>),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Not found", body = ErrorBody),
     )
@@ -91,7 +91,7 @@ async fn unmatched_skus(
     State(app): State<App>,
     Path(vendor_id): Path<i64>,
 ) -> Result<Json<Vec<String>>, ApiError> {
-    Ok(Json(app.unmatched_skus(vendor_id).await?))
+    Ok(Json(app.unmatched_skus(vendor_id).await?.first))
 }
 
 #[utoipa::path(

@@ -14,7 +14,9 @@ use serde::Deserialize;
 use super::extract::Path;
 use crate::app::App;
 use crate::app::error::AppError;
-use crate::app::inventory::{FeedInput, InventoryView, StockTermsInput};
+use crate::app::inventory::{
+    FeedInput, InventoryView, NotRouted, StockImportReport, StockTermsInput, UnmatchedSummary,
+};
 use crate::app::stores::StoreView;
 use crate::app::vendors::VendorView;
 use crate::db::inventory::{Feed, VendorStockTerms};
@@ -28,6 +30,10 @@ pub(super) fn routes() -> Router<App> {
         .route("/inventory/vendors/{id}/stock", post(upload_stock))
         .route("/inventory/vendors/{id}/terms", post(set_terms))
         .route("/inventory/vendors/{id}/feeds", post(add_feed))
+        .route(
+            "/inventory/vendors/{id}/unmatched/clear",
+            post(clear_unmatched),
+        )
 }
 
 struct StoreSection {
@@ -38,7 +44,8 @@ struct StoreSection {
 struct VendorSection {
     vendor: VendorView,
     terms: Option<VendorStockTerms>,
-    unmatched: Vec<String>,
+    unmatched: UnmatchedSummary,
+    not_routed: Vec<NotRouted>,
     feeds: Vec<Feed>,
 }
 
@@ -66,6 +73,7 @@ impl InventoryPage {
             vendors.push(VendorSection {
                 terms: terms.iter().find(|t| t.vendor_id == vendor.id).cloned(),
                 unmatched: app.unmatched_skus(vendor.id).await?,
+                not_routed: app.not_routed_skus(vendor.id).await?,
                 feeds: app.feeds(Some(vendor.id)).await?,
                 vendor,
             });
@@ -177,11 +185,31 @@ async fn upload_stock(
                 report.applied,
                 report.errors.len()
             ));
-            page.problems = super::format::rejected_rows(&report.errors);
+            page.problems = upload_problems(&report);
             return Ok(page.into_response());
         }
         Err(e) => Err(e),
     };
+    answer(&app, outcome).await
+}
+
+/// Rejected rows by line, then the rows kept but not published, then the cap if it bit.
+fn upload_problems(report: &StockImportReport) -> Vec<String> {
+    let mut problems = super::format::rejected_rows(&report.errors);
+    problems.extend(report.not_routed.iter().map(|n| n.message.clone()));
+    problems.extend(report.unmatched_capped.iter().map(|c| c.message.clone()));
+    problems
+}
+
+/// Deletes the vendor's reported SKUs that match no store item.
+async fn clear_unmatched(
+    State(app): State<App>,
+    Path(vendor_id): Path<i64>,
+) -> Result<Response, PageError> {
+    let outcome = app
+        .clear_unmatched_skus(vendor_id)
+        .await
+        .map(|n| format!("{n} unmatched stock row(s) cleared."));
     answer(&app, outcome).await
 }
 

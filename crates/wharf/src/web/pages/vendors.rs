@@ -1,5 +1,6 @@
-//! `/vendors`: add and edit vendors (a new vendor's token shown once), and assign variants to
-//! them, one rule from the form or a pasted CSV.
+//! `/vendors`: add and edit vendors (a new vendor's token shown once), replace a vendor's token
+//! (after a confirm step; the new one shown once), deactivate and reactivate vendors, and
+//! assign variants to them, one rule from the form or a pasted CSV.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -24,6 +25,9 @@ pub(super) fn routes() -> Router<App> {
         .route("/vendors", get(vendors).post(add_vendor))
         .route("/vendors/assignments", post(assign_from_form))
         .route("/vendors/{id}", post(edit_vendor))
+        .route("/vendors/{id}/token", post(rotate_token))
+        .route("/vendors/{id}/deactivate", post(deactivate))
+        .route("/vendors/{id}/activate", post(activate))
         .route("/vendors/assignments/csv", post(assign_from_csv_form))
 }
 
@@ -37,6 +41,10 @@ struct VendorsPage {
     created: Option<CreatedVendor>,
     /// The new vendor's token, for this one page only.
     created_token: String,
+    /// `created` holds a replaced token, not a new vendor.
+    rotated: bool,
+    /// The vendor whose token the operator asked to replace, awaiting confirmation.
+    confirm_rotate: Option<VendorView>,
     stores: Vec<StoreView>,
     assignment_message: Option<String>,
     assignment_errors: Vec<String>,
@@ -51,6 +59,8 @@ impl VendorsPage {
             errors: FieldErrors::default(),
             created: None,
             created_token: String::new(),
+            rotated: false,
+            confirm_rotate: None,
             stores: app.list_stores().await?,
             assignment_message: None,
             assignment_errors: Vec::new(),
@@ -181,4 +191,40 @@ async fn edit_vendor(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Deserialize)]
+struct RotateForm {
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// Replacing a token breaks the vendor's integration until it has the new one, so the first
+/// post asks; the confirmed one replaces it and shows the new token on this answer only.
+async fn rotate_token(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Form(form): Form<RotateForm>,
+) -> Result<Response, PageError> {
+    let mut page = VendorsPage::load(&app).await?;
+    if form.confirm.is_none() {
+        page.confirm_rotate = Some(app.vendor(id).await?);
+        return Ok(page.into_response());
+    }
+    let rotated = app.rotate_vendor_token(id).await?;
+    page.created_token = secrecy::ExposeSecret::expose_secret(&rotated.api_token_once).to_owned();
+    page.created = Some(rotated);
+    page.rotated = true;
+    page.vendors = app.list_vendors().await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
+}
+
+async fn deactivate(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    app.set_vendor_active(id, false).await?;
+    Ok(Redirect::to("/vendors").into_response())
+}
+
+async fn activate(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    app.set_vendor_active(id, true).await?;
+    Ok(Redirect::to("/vendors").into_response())
 }
