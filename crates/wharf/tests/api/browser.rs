@@ -92,7 +92,7 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
         .find(|path| path.exists())
 }
 
-type Step = Result<(), Box<dyn std::error::Error>>;
+pub(crate) type Step = Result<(), Box<dyn std::error::Error>>;
 
 async fn text_of(browser: &Client, id: &str) -> Result<String, fantoccini::error::CmdError> {
     browser.find(Locator::Id(id)).await?.text().await
@@ -119,7 +119,7 @@ async fn text_once(
     }
 }
 
-async fn sign_in(app: &TestApp, browser: &Client) -> Step {
+pub(crate) async fn sign_in(app: &TestApp, browser: &Client) -> Step {
     browser
         .goto(&format!("{}/setup/integrations/bigcommerce", app.address))
         .await?;
@@ -540,7 +540,7 @@ async fn another_origin_flow(app: &TestApp, browser: &Client) -> Step {
     Ok(())
 }
 
-async fn run_in_browser<F>(name: &str, flow: F)
+pub(crate) async fn run_in_browser<F>(name: &str, flow: F)
 where
     F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
 {

@@ -6,6 +6,7 @@ mod api_errors;
 mod architecture;
 mod auth;
 mod browser;
+mod browser_navigation;
 mod cli;
 mod cross_site;
 mod demo;
