@@ -16,6 +16,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
+use super::next_path::{safe_next, see_other};
 use crate::app::App;
 
 pub const SESSION_COOKIE: &str = "wharf_session";
@@ -50,7 +51,7 @@ pub async fn require_operator(
         .path_and_query()
         .map(|pq| pq.as_str())
         .unwrap_or("/");
-    Redirect::to(&format!("/login?next={}", url_encode(next_path))).into_response()
+    see_other(&format!("/login?next={}", url_encode(next_path)))
 }
 
 async fn basic_credentials_valid(app: &App, headers: &HeaderMap) -> bool {
@@ -124,7 +125,7 @@ pub async fn login(
                 // Behind TLS (an https public URL) the browser must never send it in clear.
                 .secure(serves_https(&app))
                 .build();
-            (jar.add(cookie), Redirect::to(&next)).into_response()
+            (jar.add(cookie), see_other(&next)).into_response()
         }
         Ok(None) => {
             tracing::info!(username = %form.username.trim(), "sign-in refused");
@@ -155,33 +156,6 @@ pub async fn logout(State(app): State<App>, jar: CookieJar) -> Response {
         .into_response()
 }
 
-/// Only local paths: `next` must never send a signed-in operator to another site.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}
-
 fn url_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn next_never_leaves_the_site() {
-        assert_eq!(
-            safe_next(Some("/setup/integrations/bigcommerce")),
-            "/setup/integrations/bigcommerce"
-        );
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
 }
