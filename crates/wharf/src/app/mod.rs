@@ -9,7 +9,9 @@ pub mod jobs;
 pub mod latency;
 pub mod operators;
 pub mod orders;
+pub mod password_work;
 pub mod shipments;
+pub mod sign_in_throttle;
 pub mod stores;
 pub mod tokens;
 pub mod vendors;
@@ -36,6 +38,10 @@ pub struct App {
     pub inventory_push_delay: std::time::Duration,
     /// Where stock feeds may be fetched from, and how much of them.
     pub feed_policy: crate::feeds::FetchPolicy,
+    /// Failed sign-ins per address and account, shared by every request of this process.
+    pub sign_in_throttle: std::sync::Arc<sign_in_throttle::Throttle>,
+    /// Where password hashes and checks run, a bounded number at a time.
+    pub password_work: std::sync::Arc<password_work::PasswordWork>,
 }
 
 impl App {

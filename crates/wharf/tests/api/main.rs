@@ -21,6 +21,7 @@ mod real_answers;
 mod secrets;
 mod security_headers;
 mod shipments;
+mod sign_in_throttle;
 mod stores;
 mod webhooks;
 mod workers;
