@@ -1,6 +1,7 @@
 //! Use cases shared by every surface: the web UI, the JSON API and the CLI call these same
 //! functions, so a flow behaves identically wherever the merchant starts it.
 
+pub mod account;
 pub mod activity;
 pub mod catalog;
 pub mod error;

@@ -97,25 +97,16 @@ fn account_key(username: &str) -> String {
 
 impl App {
     /// Makes sure someone can sign in: the configured admin password wins; otherwise, on the
-    /// very first start, an admin with a generated password is created.
+    /// very first start, an admin with a generated password is created. A configured password
+    /// that differs from the stored one ends that user's sessions: they were opened with the old
+    /// one. An unchanged one keeps them, so a plain restart signs nobody out.
     pub async fn ensure_admin(
         &self,
         username: &str,
         configured_password: Option<&SecretString>,
     ) -> Result<AdminBootstrap, DbError> {
         if let Some(password) = configured_password {
-            let hash = hash_password(password);
-            if !db::users::set_password(&self.db, username, &hash).await? {
-                match db::users::insert(&self.db, username, &hash).await {
-                    // Another process created it meanwhile: set the password on that row.
-                    Err(DbError::Duplicate(_)) => {
-                        db::users::set_password(&self.db, username, &hash).await?;
-                    }
-                    other => {
-                        other?;
-                    }
-                }
-            }
+            self.set_configured_password(username, password).await?;
             return Ok(AdminBootstrap::FromEnvironment {
                 username: username.to_owned(),
             });
@@ -132,6 +123,29 @@ impl App {
             Err(DbError::Duplicate(_)) => Ok(AdminBootstrap::Unchanged),
             Err(e) => Err(e),
         }
+    }
+
+    async fn set_configured_password(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<(), DbError> {
+        // Once per start, before serving: hashing here holds up nothing else.
+        let user = match db::users::find_by_username(&self.db, username).await? {
+            Some(user) => user,
+            None => match db::users::insert(&self.db, username, &hash_password(password)).await {
+                Ok(_) => return Ok(()),
+                // Another process created it meanwhile: set the password on that row.
+                Err(DbError::Duplicate(_)) => db::users::find_by_username(&self.db, username)
+                    .await?
+                    .ok_or(DbError::Duplicate("username"))?,
+                Err(e) => return Err(e),
+            },
+        };
+        if verify_password(password.expose_secret(), &user.password_hash) {
+            return Ok(());
+        }
+        db::users::replace_password(&self.db, user.id, &hash_password(password), None).await
     }
 
     /// Checks credentials through the throttle and the bounded hashing pool; `from` is the

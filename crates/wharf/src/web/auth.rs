@@ -30,6 +30,13 @@ use crate::app::sign_in_throttle::{address_key, try_again_message};
 
 pub const SESSION_COOKIE: &str = "wharf_session";
 
+/// The operator a request is signed in as, for the handlers that need to know (the account
+/// page); put in the request's extensions by [`require_operator`].
+#[derive(Debug, Clone)]
+pub struct Operator {
+    pub username: String,
+}
+
 /// The client's address as the sign-in throttle counts it: the peer of the connection.
 /// `X-Forwarded-For` is not read: wharf has no setting that says which proxy to trust, and
 /// anyone can send the header. Without the peer (a router served without connect info) every
@@ -54,7 +61,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 pub async fn require_operator(
     State(app): State<App>,
     jar: CookieJar,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let from_session = match jar.get(SESSION_COOKIE) {
@@ -77,7 +84,8 @@ pub async fn require_operator(
             SignIn::Busy => return busy(&path),
         },
     };
-    if username.is_some() {
+    if let Some(username) = username {
+        request.extensions_mut().insert(Operator { username });
         return next.run(request).await;
     }
     if path.starts_with("/api/") {
