@@ -87,7 +87,7 @@ pub fn sign_in_throttle() -> Throttle {
     )
 }
 
-/// How long a throttled attempt waits for its refusal.
+/// How long a throttled attempt (or one the full hashing pool turns away) waits for its refusal.
 const THROTTLED_ANSWER_DELAY: Duration = Duration::from_secs(1);
 
 /// Keys remembered by the throttle at most (about 100 bytes each).
@@ -184,6 +184,8 @@ impl App {
             .run(move || verify_password(&password, &stored))
             .await
         else {
+            // Late too, for the same reason; the attempt holds no permit while it waits.
+            tokio::time::sleep(THROTTLED_ANSWER_DELAY).await;
             return Ok(SignIn::Busy);
         };
         match user {
