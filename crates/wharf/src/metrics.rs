@@ -12,6 +12,7 @@
 //! | `wharf_job_wait_seconds` | histogram | `kind` | From a job being due to a worker claiming it (queueing delay; includes a dead worker's lease) |
 //! | `wharf_queue_depth` | gauge | `kind`, `status` | Jobs `pending`, `running` or `failed`, read at scrape time |
 //! | `wharf_webhooks_received_total` | counter | `outcome` | Deliveries: `accepted`, `duplicate`, `unauthenticated`, `malformed`, `error` |
+//! | `wharf_sign_ins_total` | counter | `via`, `outcome` | Operator sign-in attempts by `form` or HTTP `basic`: `accepted`, `refused` (wrong credentials), `throttled` (too many failures; not checked), `busy` (too many checks in flight; not checked) |
 //! | `wharf_sync_lag_seconds` | histogram | `flow` | `orders`: from an order's `date_modified` in BigCommerce to wharf storing a new order or status; `shipments`: from wharf recording a shipment to creating it in BigCommerce; `inventory`: from the first stock change a push carries to that push (change-driven pushes that sent something) |
 //! | `bigcommerce_requests_total` | counter | `store`, `method`, `status` | HTTP attempts to BigCommerce (retries included; status `error` = no answer) |
 //! | `bigcommerce_rate_limited_total` | counter | `store` | 429 answers |
@@ -79,6 +80,10 @@ fn describe() {
     describe_counter!(
         "wharf_webhooks_received_total",
         "BigCommerce webhook deliveries by outcome."
+    );
+    describe_counter!(
+        "wharf_sign_ins_total",
+        "Operator sign-in attempts by way (form, basic) and outcome."
     );
     describe_histogram!(
         "wharf_sync_lag_seconds",
@@ -154,6 +159,11 @@ pub(crate) fn job_claimed(kind: &str, waited_ms: i64) {
 /// Records one webhook delivery's outcome.
 pub(crate) fn webhook_received(outcome: &'static str) {
     metrics::counter!("wharf_webhooks_received_total", "outcome" => outcome).increment(1);
+}
+
+/// Records one sign-in attempt's outcome.
+pub(crate) fn sign_in(via: &'static str, outcome: &'static str) {
+    metrics::counter!("wharf_sign_ins_total", "via" => via, "outcome" => outcome).increment(1);
 }
 
 /// Records how far behind a flow carried a change across, from when it happened (unix ms; for

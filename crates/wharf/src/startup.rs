@@ -42,6 +42,8 @@ impl App {
             ),
             feed_policy: settings.feed_policy(),
             unmatched_skus_per_vendor: settings.unmatched_skus_per_vendor.max(1),
+            sign_in_throttle: std::sync::Arc::new(crate::app::operators::sign_in_throttle()),
+            password_work: Default::default(),
         };
         app.warn_of_shared_store_hashes().await?;
         Ok(app)
@@ -155,6 +157,8 @@ impl Application {
         };
         let router = crate::web::router(self.app);
         let mut http_stop = stop_rx.clone();
+        // With the peer's address, which the sign-in throttle counts failures by.
+        let router = router.into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
             let _ = http_stop.wait_for(|stop| *stop).await;
         });

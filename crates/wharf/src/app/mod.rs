@@ -1,6 +1,7 @@
 //! Use cases shared by every surface: the web UI, the JSON API and the CLI call these same
 //! functions, so a flow behaves identically wherever the merchant starts it.
 
+pub mod account;
 pub mod activity;
 pub mod catalog;
 pub mod error;
@@ -9,7 +10,9 @@ pub mod jobs;
 pub mod latency;
 pub mod operators;
 pub mod orders;
+pub mod password_work;
 pub mod shipments;
+pub mod sign_in_throttle;
 pub mod stores;
 pub mod tokens;
 pub mod vendors;
@@ -38,6 +41,10 @@ pub struct App {
     pub feed_policy: crate::feeds::FetchPolicy,
     /// Stock rows naming no store item kept per vendor; a report beyond it drops the oldest.
     pub unmatched_skus_per_vendor: i64,
+    /// Failed sign-ins per address and account, shared by every request of this process.
+    pub sign_in_throttle: std::sync::Arc<sign_in_throttle::Throttle>,
+    /// Where password hashes and checks run, a bounded number at a time.
+    pub password_work: std::sync::Arc<password_work::PasswordWork>,
 }
 
 impl App {

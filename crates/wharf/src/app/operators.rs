@@ -5,7 +5,11 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
+use std::time::{Duration, Instant};
+
 use super::App;
+use super::sign_in_throttle::{self, Policy, Throttle};
+use crate::db::users::UserRecord;
 use crate::db::{self, DbError};
 
 pub const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
@@ -44,31 +48,68 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn session_digest(token: &str) -> String {
+pub(super) fn session_digest(token: &str) -> String {
     super::tokens::digest(token)
+}
+
+/// How one sign-in attempt ended.
+#[derive(Debug)]
+pub enum SignIn<T> {
+    Accepted(T),
+    /// Wrong username or password (which of the two is never said).
+    Refused,
+    /// Too many failures from this address or for this account: refused unchecked.
+    Throttled {
+        retry_after: Duration,
+    },
+    /// Too many password checks in flight already: refused unchecked, try again shortly.
+    Busy,
+}
+
+/// The operators' sign-in throttle (see `sign_in_throttle` for the rules). Per address: five
+/// tries free, then 30 s doubling, locked for 15 minutes from the tenth failure. Per account the
+/// same with twice the tries, so one address cannot lock the operator out by itself.
+pub fn sign_in_throttle() -> Throttle {
+    const QUARTER_HOUR: Duration = Duration::from_secs(15 * 60);
+    let policy = |free_failures, lock_after| Policy {
+        free_failures,
+        first_delay: Duration::from_secs(30),
+        lock_after,
+        lock: QUARTER_HOUR,
+        forget_after: 4 * QUARTER_HOUR,
+    };
+    Throttle::new(
+        &[
+            (sign_in_throttle::ADDRESS, policy(5, 10)),
+            (sign_in_throttle::ACCOUNT, policy(10, 20)),
+        ],
+        THROTTLE_CAPACITY,
+    )
+}
+
+/// How long a throttled attempt (or one the full hashing pool turns away) waits for its refusal.
+const THROTTLED_ANSWER_DELAY: Duration = Duration::from_secs(1);
+
+/// Keys remembered by the throttle at most (about 100 bytes each).
+const THROTTLE_CAPACITY: usize = 100_000;
+
+/// An account name as a throttle key: bounded, since it is whatever the client typed.
+fn account_key(username: &str) -> String {
+    username.chars().take(64).collect()
 }
 
 impl App {
     /// Makes sure someone can sign in: the configured admin password wins; otherwise, on the
-    /// very first start, an admin with a generated password is created.
+    /// very first start, an admin with a generated password is created. A configured password
+    /// that differs from the stored one ends that user's sessions: they were opened with the old
+    /// one. An unchanged one keeps them, so a plain restart signs nobody out.
     pub async fn ensure_admin(
         &self,
         username: &str,
         configured_password: Option<&SecretString>,
     ) -> Result<AdminBootstrap, DbError> {
         if let Some(password) = configured_password {
-            let hash = hash_password(password);
-            if !db::users::set_password(&self.db, username, &hash).await? {
-                match db::users::insert(&self.db, username, &hash).await {
-                    // Another process created it meanwhile: set the password on that row.
-                    Err(DbError::Duplicate(_)) => {
-                        db::users::set_password(&self.db, username, &hash).await?;
-                    }
-                    other => {
-                        other?;
-                    }
-                }
-            }
+            self.set_configured_password(username, password).await?;
             return Ok(AdminBootstrap::FromEnvironment {
                 username: username.to_owned(),
             });
@@ -87,42 +128,103 @@ impl App {
         }
     }
 
+    async fn set_configured_password(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<(), DbError> {
+        // Once per start, before serving: hashing here holds up nothing else.
+        let user = match db::users::find_by_username(&self.db, username).await? {
+            Some(user) => user,
+            None => match db::users::insert(&self.db, username, &hash_password(password)).await {
+                Ok(_) => return Ok(()),
+                // Another process created it meanwhile: set the password on that row.
+                Err(DbError::Duplicate(_)) => db::users::find_by_username(&self.db, username)
+                    .await?
+                    .ok_or(DbError::Duplicate("username"))?,
+                Err(e) => return Err(e),
+            },
+        };
+        if verify_password(password.expose_secret(), &user.password_hash) {
+            return Ok(());
+        }
+        db::users::replace_password(&self.db, user.id, &hash_password(password), None).await
+    }
+
+    /// Checks credentials through the throttle and the bounded hashing pool; `from` is the
+    /// client's address key (`sign_in_throttle::address_key`). Failures count against both the
+    /// address and the account; a success clears both.
+    pub async fn check_operator(
+        &self,
+        username: &str,
+        password: &str,
+        from: &str,
+    ) -> Result<SignIn<UserRecord>, DbError> {
+        let account = account_key(username);
+        let keys = [
+            (sign_in_throttle::ADDRESS, from),
+            (sign_in_throttle::ACCOUNT, account.as_str()),
+        ];
+        if let Some(retry_after) = self.sign_in_throttle.wait(&keys, Instant::now()) {
+            // Answered late, not at once: the wait costs a timer, no CPU, and holds a client
+            // that retries in a loop to one try a second per connection. At once, 128 looping
+            // clients sent 12,000 refusals a second, as costly as the hashing they replaced.
+            tokio::time::sleep(THROTTLED_ANSWER_DELAY).await;
+            return Ok(SignIn::Throttled { retry_after });
+        }
+        let user = db::users::find_by_username(&self.db, username).await?;
+        // An unknown username spends the same time as a real check, so timing does not reveal
+        // which usernames exist.
+        let stored = user
+            .as_ref()
+            .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+        let password = password.to_owned();
+        let Ok(matches) = self
+            .password_work
+            .run(move || verify_password(&password, &stored))
+            .await
+        else {
+            // Late too, for the same reason; the attempt holds no permit while it waits.
+            tokio::time::sleep(THROTTLED_ANSWER_DELAY).await;
+            return Ok(SignIn::Busy);
+        };
+        match user {
+            Some(user) if matches => {
+                self.sign_in_throttle.succeeded(&keys);
+                Ok(SignIn::Accepted(user))
+            }
+            _ => {
+                self.sign_in_throttle.failed(&keys, Instant::now());
+                Ok(SignIn::Refused)
+            }
+        }
+    }
+
     /// Checks the credentials and opens a session; returns the session token for the cookie.
     pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
-    ) -> Result<Option<SecretString>, DbError> {
-        let Some(user) = db::users::find_by_username(&self.db, username).await? else {
-            // Spend the same time as a real check, so timing does not reveal valid usernames.
-            verify_password(password, DUMMY_HASH);
-            return Ok(None);
-        };
-        if !verify_password(password, &user.password_hash) {
-            return Ok(None);
-        }
+        from: &str,
+    ) -> Result<SignIn<SecretString>, DbError> {
+        Ok(match self.check_operator(username, password, from).await? {
+            SignIn::Accepted(user) => SignIn::Accepted(self.open_session(user.id).await?),
+            SignIn::Refused => SignIn::Refused,
+            SignIn::Throttled { retry_after } => SignIn::Throttled { retry_after },
+            SignIn::Busy => SignIn::Busy,
+        })
+    }
+
+    pub(super) async fn open_session(&self, user_id: i64) -> Result<SecretString, DbError> {
         let token = super::tokens::random_token(32);
         let expires = db::now_ms() + SESSION_LIFETIME_MS;
-        db::users::insert_session(&self.db, &session_digest(&token), user.id, expires).await?;
-        Ok(Some(SecretString::from(token)))
+        db::users::insert_session(&self.db, &session_digest(&token), user_id, expires).await?;
+        Ok(SecretString::from(token))
     }
 
     /// The username behind a session cookie, if the session is live.
     pub async fn session_user(&self, token: &str) -> Result<Option<String>, DbError> {
         db::users::session_user(&self.db, &session_digest(token)).await
-    }
-
-    /// Checks credentials without opening a session (HTTP Basic on the JSON API).
-    pub async fn verify_operator(&self, username: &str, password: &str) -> Result<bool, DbError> {
-        Ok(
-            match db::users::find_by_username(&self.db, username).await? {
-                Some(user) => verify_password(password, &user.password_hash),
-                None => {
-                    verify_password(password, DUMMY_HASH);
-                    false
-                }
-            },
-        )
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), DbError> {

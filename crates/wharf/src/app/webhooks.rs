@@ -11,7 +11,7 @@ use crate::channels::bigcommerce::webhooks::{Hint, ensure_hooks, parse_delivery}
 use crate::db::{self, DbError};
 use crate::jobs::JobOutcome;
 
-const SECRET_PURPOSE: &str = "stores.webhook_secret";
+pub const SECRET_PURPOSE: &str = "stores.webhook_secret";
 
 /// What the receiver did with a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -43,6 +43,39 @@ pub async fn set_password(db: &Db, username: &str, password_hash: &str) -> Resul
     Ok(updated.rows_affected() == 1)
 }
 
+/// Sets a user's password and ends their sessions in one transaction, so no session opened
+/// with the old password outlives it; `keeping` (a session's token digest) stays signed in.
+pub async fn replace_password(
+    db: &Db,
+    user_id: i64,
+    password_hash: &str,
+    keeping: Option<&str>,
+) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(password_hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        // A digest is hex, so "" matches no session: every one ends.
+        .bind(keeping.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of a user ("sign out everywhere").
+pub async fn delete_sessions_of(db: &Db, user_id: i64) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserRecord>, DbError> {
     let row = sqlx::query("SELECT id, username, password_hash FROM users WHERE username = $1")
         .bind(username)

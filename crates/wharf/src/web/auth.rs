@@ -4,9 +4,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use std::convert::Infallible;
+
 use axum::Form;
-use axum::extract::{Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -16,28 +22,76 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
+use super::error::ErrorBody;
+use super::next_path::{safe_next, see_other};
 use crate::app::App;
+use crate::app::operators::SignIn;
+use crate::app::sign_in_throttle::{address_key, try_again_message};
 
 pub const SESSION_COOKIE: &str = "wharf_session";
+
+/// The operator a request is signed in as, for the handlers that need to know (the account
+/// page); put in the request's extensions by [`require_operator`].
+#[derive(Debug, Clone)]
+pub struct Operator {
+    pub username: String,
+}
+
+/// The client's address as the sign-in throttle counts it: the peer of the connection.
+/// `X-Forwarded-For` is not read: wharf has no setting that says which proxy to trust, and
+/// anyone can send the header. Without the peer (a router served without connect info) every
+/// client shares one key, which throttles more, never less.
+pub fn client_address(extensions: &Extensions) -> String {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| address_key(info.0.ip()))
+}
+
+/// The client's address key ([`client_address`]) as an extractor.
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ClientAddress(client_address(&parts.extensions)))
+    }
+}
 
 pub async fn require_operator(
     State(app): State<App>,
     jar: CookieJar,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    let signed_in = match jar.get(SESSION_COOKIE) {
-        Some(cookie) => matches!(app.session_user(cookie.value()).await, Ok(Some(_))),
-        None => false,
+    let from_session = match jar.get(SESSION_COOKIE) {
+        Some(cookie) => app.session_user(cookie.value()).await.ok().flatten(),
+        None => None,
     };
-    if signed_in || basic_credentials_valid(&app, request.headers()).await {
+    let path = request.uri().path().to_owned();
+    let username = match from_session {
+        Some(username) => Some(username),
+        None => match basic_sign_in(
+            &app,
+            basic_credentials(request.headers()),
+            client_address(request.extensions()),
+        )
+        .await
+        {
+            SignIn::Accepted(username) => Some(username),
+            SignIn::Refused => None,
+            SignIn::Throttled { retry_after } => return too_many_attempts(&path, retry_after),
+            SignIn::Busy => return busy(&path),
+        },
+    };
+    if let Some(username) = username {
+        request.extensions_mut().insert(Operator { username });
         return next.run(request).await;
     }
-    let path = request.uri().path();
     if path.starts_with("/api/") {
-        let body = axum::Json(
-            serde_json::json!({ "error": "sign in required: send a session cookie or HTTP Basic credentials" }),
-        );
+        let body = axum::Json(ErrorBody::new(
+            "sign in required: send a session cookie or HTTP Basic credentials",
+        ));
         return (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Basic realm=\"wharf\"")],
@@ -50,35 +104,98 @@ pub async fn require_operator(
         .path_and_query()
         .map(|pq| pq.as_str())
         .unwrap_or("/");
-    Redirect::to(&format!("/login?next={}", url_encode(next_path))).into_response()
+    see_other(&format!("/login?next={}", url_encode(next_path)))
 }
 
-async fn basic_credentials_valid(app: &App, headers: &HeaderMap) -> bool {
-    let Some(encoded) = headers
+/// HTTP Basic credentials, when sent, checked like the login form's: through the throttle,
+/// logged and counted when refused. `Refused` also when none were sent.
+async fn basic_sign_in(
+    app: &App,
+    credentials: Option<(String, String)>,
+    from: String,
+) -> SignIn<String> {
+    let Some((username, password)) = credentials else {
+        return SignIn::Refused;
+    };
+    match app.check_operator(&username, &password, &from).await {
+        Ok(outcome) => {
+            record("basic", &username, &from, &outcome);
+            match outcome {
+                SignIn::Accepted(user) => SignIn::Accepted(user.username),
+                SignIn::Refused => SignIn::Refused,
+                SignIn::Throttled { retry_after } => SignIn::Throttled { retry_after },
+                SignIn::Busy => SignIn::Busy,
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "checking HTTP Basic credentials failed");
+            SignIn::Refused
+        }
+    }
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let encoded = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-    else {
-        return false;
-    };
-    let Some(decoded) = BASE64
+        .and_then(|v| v.strip_prefix("Basic "))?;
+    let decoded = BASE64
         .decode(encoded.trim())
         .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-    else {
-        return false;
+        .and_then(|b| String::from_utf8(b).ok())?;
+    let (username, password) = decoded.split_once(':')?;
+    Some((username.to_owned(), password.to_owned()))
+}
+
+/// Logs a refused or throttled attempt (who and from where, never the password) and counts
+/// every outcome in `/metrics`.
+fn record<T>(via: &'static str, username: &str, from: &str, outcome: &SignIn<T>) {
+    let outcome = match outcome {
+        SignIn::Accepted(_) => "accepted",
+        SignIn::Refused => {
+            tracing::info!(username = %username, address = %from, via, "sign-in refused");
+            "refused"
+        }
+        SignIn::Throttled { .. } => {
+            tracing::info!(username = %username, address = %from, via, "sign-in throttled");
+            "throttled"
+        }
+        SignIn::Busy => "busy",
     };
-    let Some((username, password)) = decoded.split_once(':') else {
-        return false;
-    };
-    matches!(app.verify_operator(username, password).await, Ok(true))
+    crate::metrics::sign_in(via, outcome);
+}
+
+fn retry_after_header(wait: Duration) -> (header::HeaderName, String) {
+    // Rounded up: retrying a little early would only be throttled again.
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    (header::RETRY_AFTER, seconds.max(1).to_string())
+}
+
+fn too_many_attempts(path: &str, wait: Duration) -> Response {
+    let message = try_again_message(wait);
+    let headers = [retry_after_header(wait)];
+    if path.starts_with("/api/") {
+        let body = axum::Json(ErrorBody::new(message));
+        return (StatusCode::TOO_MANY_REQUESTS, headers, body).into_response();
+    }
+    (StatusCode::TOO_MANY_REQUESTS, headers, message).into_response()
+}
+
+fn busy(path: &str) -> Response {
+    let message = "wharf is checking too many passwords at once; try again in a moment";
+    let headers = [retry_after_header(Duration::from_secs(1))];
+    if path.starts_with("/api/") {
+        let body = axum::Json(ErrorBody::new(message));
+        return (StatusCode::SERVICE_UNAVAILABLE, headers, body).into_response();
+    }
+    (StatusCode::SERVICE_UNAVAILABLE, headers, message).into_response()
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
 struct LoginPage {
     signed_in: bool,
-    error: Option<&'static str>,
+    error: Option<String>,
     next: String,
 }
 
@@ -111,11 +228,21 @@ fn serves_https(app: &App) -> bool {
 pub async fn login(
     State(app): State<App>,
     jar: CookieJar,
+    ClientAddress(from): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    match app.sign_in(form.username.trim(), &form.password).await {
-        Ok(Some(token)) => {
+    let username = form.username.trim();
+    let outcome = match app.sign_in(username, &form.password, &from).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    record("form", username, &from, &outcome);
+    let (status, error, headers) = match outcome {
+        SignIn::Accepted(token) => {
             let cookie = Cookie::build((SESSION_COOKIE, token.expose_secret().to_owned()))
                 .path("/")
                 .http_only(true)
@@ -124,22 +251,36 @@ pub async fn login(
                 // Behind TLS (an https public URL) the browser must never send it in clear.
                 .secure(serves_https(&app))
                 .build();
-            (jar.add(cookie), Redirect::to(&next)).into_response()
+            return (jar.add(cookie), see_other(&next)).into_response();
         }
-        Ok(None) => {
-            tracing::info!(username = %form.username.trim(), "sign-in refused");
-            let page = LoginPage {
-                signed_in: false,
-                error: Some("Wrong username or password."),
-                next,
-            };
-            (StatusCode::UNAUTHORIZED, page).into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "sign-in failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        SignIn::Refused => (
+            StatusCode::UNAUTHORIZED,
+            "Wrong username or password.".to_owned(),
+            None,
+        ),
+        SignIn::Throttled { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            try_again_message(retry_after),
+            Some(retry_after_header(retry_after)),
+        ),
+        SignIn::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "wharf is busy checking other sign-ins. Try again in a moment.".to_owned(),
+            Some(retry_after_header(Duration::from_secs(1))),
+        ),
+    };
+    let page = LoginPage {
+        signed_in: false,
+        error: Some(error),
+        next,
+    };
+    let mut response = (status, page).into_response();
+    if let Some((name, value)) = headers
+        && let Ok(value) = HeaderValue::from_str(&value)
+    {
+        response.headers_mut().insert(name, value);
     }
+    response
 }
 
 pub async fn logout(State(app): State<App>, jar: CookieJar) -> Response {
@@ -155,33 +296,6 @@ pub async fn logout(State(app): State<App>, jar: CookieJar) -> Response {
         .into_response()
 }
 
-/// Only local paths: `next` must never send a signed-in operator to another site.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}
-
 fn url_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn next_never_leaves_the_site() {
-        assert_eq!(
-            safe_next(Some("/setup/integrations/bigcommerce")),
-            "/setup/integrations/bigcommerce"
-        );
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
 }

@@ -10,6 +10,7 @@ mod csrf;
 mod csv_body;
 mod error;
 mod json_body;
+mod next_path;
 mod pages;
 mod probes;
 mod security_headers;

@@ -129,6 +129,47 @@ async fn the_login_page_never_redirects_off_site() {
 }
 
 #[tokio::test]
+async fn a_next_that_could_leave_the_site_or_break_the_redirect_goes_to_the_dashboard() {
+    let app = spawn_app().await;
+    for next in [
+        "/%09/evil.example",
+        "/\t/evil.example",
+        "/\n",
+        "/a\r\nSet-Cookie: x=1",
+        "/%2F/evil.example",
+        "/%5Cevil.example",
+        "/\\evil.example",
+        "https://evil.example",
+    ] {
+        let response = app
+            .http
+            .post(format!("{}/login", app.address))
+            .form(&[
+                ("username", ADMIN_USER),
+                ("password", ADMIN_PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{next:?}");
+        assert_eq!(response.headers()["location"], "/", "{next:?}");
+    }
+    let response = app
+        .http
+        .post(format!("{}/login", app.address))
+        .form(&[
+            ("username", ADMIN_USER),
+            ("password", ADMIN_PASSWORD),
+            ("next", "/orders?status=open"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/orders?status=open");
+}
+
+#[tokio::test]
 async fn the_session_cookie_is_secure_only_when_wharf_is_served_over_https() {
     let app = spawn_app().await;
     let sign_in = |address: String| {

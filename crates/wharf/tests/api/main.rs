@@ -1,6 +1,7 @@
 //! wharf's integration tests: one binary, one harness (`helpers::spawn_app`), real SQLite or
 //! PostgreSQL (when WHARF_TEST_POSTGRES_URL is set), real HTTP to the simulator.
 
+mod account;
 mod activity;
 mod api_errors;
 mod architecture;
@@ -23,6 +24,7 @@ mod real_answers;
 mod secrets;
 mod security_headers;
 mod shipments;
+mod sign_in_throttle;
 mod stores;
 mod vendor_controls;
 mod vendor_stock;

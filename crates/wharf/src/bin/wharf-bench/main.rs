@@ -1,5 +1,5 @@
 //! Benchmarks, as BENCHMARKS.md runs them:
-//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory`.
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
@@ -11,6 +11,7 @@
 mod harness;
 mod import;
 mod inventory;
+mod login_flood;
 mod orders;
 mod shipments;
 
@@ -21,6 +22,7 @@ use clap::{Parser, Subcommand};
 use harness::serve_simulator;
 use import::bench_import;
 use inventory::{InventoryBench, bench_inventory};
+use login_flood::{LoginFloodBench, bench_login_flood, run_flooder};
 use orders::{bench_order_latency, bench_orders};
 use shipments::bench_shipment_latency;
 
@@ -95,6 +97,31 @@ enum Bench {
         #[arg(long)]
         postgres_url: Option<String>,
     },
+    /// Webhook intake and vendor API throughput without, then during, a flood of wrong
+    /// passwords (form and HTTP Basic) from a child process.
+    LoginFlood {
+        #[arg(long, default_value_t = 20)]
+        baseline_secs: u64,
+        #[arg(long, default_value_t = 60)]
+        flood_secs: u64,
+        #[arg(long, default_value_t = 128)]
+        flooders: usize,
+        /// Each flooder on its own loopback address, a new username per try.
+        #[arg(long)]
+        spread: bool,
+    },
+    /// (internal) The flooder process of `login-flood`.
+    #[command(hide = true)]
+    LoginFlooder {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        flooders: usize,
+        #[arg(long)]
+        secs: u64,
+        #[arg(long)]
+        spread: bool,
+    },
     /// (internal) The simulator process the benchmarks talk to.
     #[command(hide = true)]
     Simulator {
@@ -155,6 +182,26 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            Bench::LoginFlood {
+                baseline_secs,
+                flood_secs,
+                flooders,
+                spread,
+            } => {
+                bench_login_flood(LoginFloodBench {
+                    baseline_secs,
+                    flood_secs,
+                    flooders,
+                    spread,
+                })
+                .await
+            }
+            Bench::LoginFlooder {
+                url,
+                flooders,
+                secs,
+                spread,
+            } => run_flooder(url, flooders, secs, spread).await,
             Bench::Simulator {
                 products,
                 variants_per_product,

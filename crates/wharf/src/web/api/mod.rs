@@ -12,6 +12,10 @@ mod stores;
 mod vendors;
 
 use axum::Router;
+use utoipa::openapi::ContentBuilder;
+use utoipa::openapi::header::Header;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{Object, Ref, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -71,5 +75,47 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         refuses_cross_site: true,
     }
     .modify(&mut doc);
+    document_sign_in_refusals(&mut doc);
     (routes, doc)
+}
+
+/// Every operation can meet the sign-in throttle (429) and the bounded password checks (503)
+/// when it signs in with HTTP Basic: documented once here, for all of them.
+fn document_sign_in_refusals(openapi: &mut utoipa::openapi::OpenApi) {
+    let refusal = |description: &str| {
+        let retry_after = Header::builder()
+            .schema(Some(Object::with_type(Type::Integer)))
+            .description(Some("Seconds to wait before trying again"))
+            .build();
+        ResponseBuilder::new()
+            .description(description)
+            .header("Retry-After", retry_after)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let responses = &mut operation.responses.responses;
+            responses.entry("429".into()).or_insert_with(|| {
+                refusal("Too many failed sign-ins from this address or for this account").into()
+            });
+            responses.entry("503".into()).or_insert_with(|| {
+                refusal("Too many password checks at once; try again in a moment").into()
+            });
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The server-rendered UI (askama templates, htmx): one module per page or group of pages, each
 //! with its routes; this one merges them, for `web::router` to put behind sign-in.
 
+mod account;
 mod activity;
 mod dashboard;
 mod extract;
@@ -24,6 +25,7 @@ use crate::web::error::error_page;
 
 pub fn routes() -> Router<App> {
     Router::new()
+        .merge(account::routes())
         .merge(dashboard::routes())
         .merge(stores::routes())
         .merge(products::routes())
