@@ -39,7 +39,7 @@ pub fn routes() -> Router<App> {
 /// The answer to an address no route serves: a page in wharf's layout, with the navigation for
 /// a signed-in operator (who most likely followed an old link) and without it for anyone else.
 pub async fn not_found(State(app): State<App>, jar: CookieJar) -> Response {
-    let signed_in = match jar.get(crate::web::SESSION_COOKIE) {
+    let signed_in = match jar.get(crate::web::auth::SESSION_COOKIE) {
         Some(cookie) => matches!(app.session_user(cookie.value()).await, Ok(Some(_))),
         None => false,
     };
