@@ -2,6 +2,7 @@
 //! functions, so a flow behaves identically wherever the merchant starts it.
 
 pub mod activity;
+pub mod assignments;
 pub mod catalog;
 pub mod error;
 pub mod inventory;

@@ -4,6 +4,7 @@
 mod activity;
 mod api_errors;
 mod architecture;
+mod assignment_rules;
 mod auth;
 mod browser;
 mod cli;
