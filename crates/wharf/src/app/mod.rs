@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod latency;
 pub mod operators;
 pub mod orders;
+pub mod products;
 pub mod shipments;
 pub mod stores;
 pub mod tokens;

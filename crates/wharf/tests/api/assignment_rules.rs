@@ -371,3 +371,86 @@ async fn the_routing_rules_page_edits_and_removes_a_rule_after_a_confirm() {
         "a rule is changed only under its own store"
     );
 }
+
+async fn products(app: &TestApp, query: &str) -> Value {
+    let response = app
+        .api_get(&format!("/products?per_page=500&{query}"))
+        .await;
+    assert_eq!(response.status(), 200, "{query}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn products_show_and_filter_by_the_vendor_each_variant_routes_to() {
+    let app = spawn_app().await;
+    let (store_id, sku, _) = store_with_rules(&app).await;
+    let listed = rules(&app, store_id).await;
+    let (alpha, beta) = (
+        listed[0]["vendor_id"].as_i64().unwrap(),
+        listed[1]["vendor_id"].as_i64().unwrap(),
+    );
+    let covered = |i: usize| listed[i]["variants_covered"].as_i64().unwrap();
+
+    let of_alpha = products(&app, &format!("vendor_id={alpha}")).await;
+    assert_eq!(of_alpha["total"], covered(0), "{of_alpha:#}");
+    assert_eq!(of_alpha["variants"][0]["variant_sku"], sku);
+    assert_eq!(of_alpha["variants"][0]["vendor"], "Alpha Supply");
+    let of_beta = products(&app, &format!("vendor_id={beta}")).await;
+    assert_eq!(
+        of_beta["total"],
+        covered(1) + covered(3),
+        "brand and default"
+    );
+    assert_eq!(products(&app, "no_vendor=true").await["total"], 0);
+
+    // Without a default, what no rule matches has no vendor.
+    assign(&app, store_id, json!({"rule": "default", "vendor": ""})).await;
+    let unrouted = products(&app, "no_vendor=true").await;
+    assert_eq!(unrouted["total"], covered(3));
+    assert!(
+        unrouted["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["vendor"].is_null())
+    );
+    let all = products(&app, "").await;
+    let named = all["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["vendor"].is_string())
+        .count() as i64;
+    assert_eq!(named, covered(0) + covered(1), "{all:#}");
+    let both = app
+        .api_get(&format!("/products?vendor_id={alpha}&no_vendor=true"))
+        .await;
+    assert_eq!(both.status(), 422);
+
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page(&format!("/products?vendor={alpha}"), &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("{} variants", covered(0))), "{page}");
+    assert!(
+        page.contains("<td class=\"vendor\">Alpha Supply</td>"),
+        "{page}"
+    );
+    assert!(!page.contains("<td class=\"vendor\">No vendor</td>"));
+    let page = app
+        .get_page("/products?vendor=none", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<td class=\"vendor\">No vendor</td>"),
+        "{page}"
+    );
+    assert!(!page.contains("<td class=\"vendor\">Alpha Supply</td>"));
+    let bad = app.get_page("/products?vendor=abc", &cookie).await;
+    assert_eq!(bad.status(), 400);
+}

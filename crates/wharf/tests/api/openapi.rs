@@ -354,6 +354,8 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference.call("get", "/imports/{id}", import, 200).await;
     let products = get(&format!("/products?store_id={store}&q={sku_a}"));
     reference.call("get", "/products", products, 200).await;
+    let both = get("/products?vendor_id=1&no_vendor=true");
+    reference.call("get", "/products", both, 422).await;
 
     // Vendors and their assignment rules.
     let vendors = reference
