@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod assignments;
 pub mod catalog;
 pub mod error;
 pub mod inventory;
@@ -11,6 +12,7 @@ pub mod latency;
 pub mod operators;
 pub mod orders;
 pub mod password_work;
+pub mod products;
 pub mod shipments;
 pub mod sign_in_throttle;
 pub mod stores;

@@ -252,7 +252,7 @@ impl App {
             0,
         )
         .await?;
-        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
+        let rules = db::assignments::routing_rules(&self.db, store_id).await?;
         let vendors = self.vendor_names().await?;
         let mut routed = 0;
         for order in waiting {
@@ -272,7 +272,7 @@ impl App {
     /// How the order's unrouted lines would split now, without creating anything.
     pub async fn preview_routing(&self, order_id: i64) -> Result<RoutingPreview, AppError> {
         let order = self.order_summary(order_id).await?;
-        let rules = db::vendors::routing_rules(&self.db, order.store_id).await?;
+        let rules = db::assignments::routing_rules(&self.db, order.store_id).await?;
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         let lines = orders::unrouted_lines(&mut conn, order_id).await?;
         Ok(RoutingPreview {
@@ -365,7 +365,7 @@ impl App {
             .await?
             .ok_or(DbError::Corrupt(format!("no store {store_id}")))?;
         Ok(StorePolicy {
-            rules: db::vendors::routing_rules(&self.db, store_id).await?,
+            rules: db::assignments::routing_rules(&self.db, store_id).await?,
             routed_statuses: store.routed_status_ids,
             vendors: self.vendor_names().await?,
         })

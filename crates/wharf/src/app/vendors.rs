@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::App;
 use super::error::AppError;
 use super::tokens::{digest, random_token};
+use crate::db::DbError;
+use crate::db::assignments;
 use crate::db::vendors::{self, VendorRecord};
-use crate::db::{self, DbError};
+use crate::domain::routing::RuleKind;
 use crate::domain::store::{last4, masked};
 use crate::domain::tracking_csv::RowError;
 use crate::domain::vendor::{NewVendor, VendorInput};
@@ -217,22 +219,10 @@ impl App {
     /// Applies one assignment rule to a store.
     pub async fn assign(&self, store_id: i64, rule: &AssignmentInput) -> Result<(), AppError> {
         self.store(store_id).await?;
-        let vendor_named = |name: &str| {
-            let name = name.trim().to_owned();
-            async move {
-                match db::vendors::find_by_name(&self.db, &name).await? {
-                    Some(v) => Ok(v.id),
-                    None => Err(AppError::Invalid(FieldErrors(vec![FieldError::new(
-                        "vendor",
-                        format!("No vendor named {name:?}"),
-                    )]))),
-                }
-            }
-        };
         match rule {
             AssignmentInput::Sku { sku, vendor } => {
-                let vendor_id = vendor_named(vendor).await?;
-                let matches = vendors::variants_with_sku(&self.db, store_id, sku).await?;
+                let vendor_id = self.vendor_id_named(vendor).await?;
+                let matches = assignments::variants_with_sku(&self.db, store_id, sku).await?;
                 if matches.is_empty() {
                     return Err(invalid(
                         "sku",
@@ -240,30 +230,32 @@ impl App {
                     ));
                 }
                 for variant_id in matches {
-                    vendors::assign_variant(&self.db, store_id, variant_id, vendor_id).await?;
+                    assignments::assign_variant(&self.db, store_id, variant_id, vendor_id).await?;
                 }
             }
             AssignmentInput::Brand { brand, vendor } => {
                 if brand.trim().is_empty() {
                     return Err(invalid("brand", "Brand is required"));
                 }
-                vendors::assign_brand(&self.db, store_id, brand, vendor_named(vendor).await?)
+                let vendor_id = self.vendor_id_named(vendor).await?;
+                assignments::assign_key(&self.db, store_id, RuleKind::Brand, brand, vendor_id)
                     .await?;
             }
             AssignmentInput::SkuPrefix { prefix, vendor } => {
                 if prefix.trim().is_empty() {
                     return Err(invalid("prefix", "SKU prefix is required"));
                 }
-                vendors::assign_sku_prefix(&self.db, store_id, prefix, vendor_named(vendor).await?)
+                let vendor_id = self.vendor_id_named(vendor).await?;
+                assignments::assign_key(&self.db, store_id, RuleKind::SkuPrefix, prefix, vendor_id)
                     .await?;
             }
             AssignmentInput::Default { vendor } => {
                 let vendor_id = if vendor.trim().is_empty() {
                     None
                 } else {
-                    Some(vendor_named(vendor).await?)
+                    Some(self.vendor_id_named(vendor).await?)
                 };
-                vendors::set_default_vendor(&self.db, store_id, vendor_id).await?;
+                assignments::set_default_vendor(&self.db, store_id, vendor_id).await?;
             }
         }
         // Whose stock counts follows the rules: publish again under the new ones.

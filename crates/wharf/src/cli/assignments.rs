@@ -1,5 +1,6 @@
-//! `wharf assignments …`: which vendor ships which variant, one rule at a time or from a CSV;
-//! either way the orders waiting for an assignment are routed at once.
+//! `wharf assignments …`: which vendor ships which variant — rules listed in the order they
+//! are tried, added one at a time or from a CSV, changed and removed; whenever they change,
+//! the orders waiting for an assignment are routed at once.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use clap::Subcommand;
 
 use super::command::{print_csv_report, read_csv, refused_input, with_app};
 use crate::app::App;
+use crate::app::assignments::RuleChange;
 use crate::app::vendors::AssignmentInput;
 use crate::config::Settings;
 
@@ -35,6 +37,26 @@ pub(super) enum AssignmentsCommand {
         store: String,
         file: PathBuf,
     },
+    /// List a store's rules in the order they are tried, with the variants each decides.
+    List {
+        /// The store's name (or id).
+        store: String,
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a rule's vendor or its SKU, brand or prefix (the ID from `assignments list`).
+    Edit {
+        id: i64,
+        /// The new vendor's name.
+        #[arg(long)]
+        vendor: Option<String>,
+        /// The new SKU, brand or prefix.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Remove a rule (the ID from `assignments list`); its variants fall to the next rule.
+    Remove { id: i64 },
 }
 
 pub(super) async fn run(
@@ -66,7 +88,58 @@ pub(super) async fn run(
             })
             .await
         }
+        AssignmentsCommand::List { store, json } => {
+            with_app(settings, async |app| list_rules(app, &store, json).await).await
+        }
+        AssignmentsCommand::Edit { id, vendor, key } => {
+            let change = RuleChange { vendor, key };
+            with_app(settings, async |app| {
+                match app.update_assignment_rule(id, &change).await {
+                    Ok(update) => {
+                        println!(
+                            "Changed. {} order(s) waiting in Needs attention are routed now.",
+                            update.orders_routed
+                        );
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(error) => refused_input(error, "Nothing was changed:"),
+                }
+            })
+            .await
+        }
+        AssignmentsCommand::Remove { id } => {
+            with_app(settings, async |app| {
+                app.remove_assignment_rule(id).await?;
+                println!("Removed rule {id}.");
+                Ok(ExitCode::SUCCESS)
+            })
+            .await
+        }
     }
+}
+
+async fn list_rules(app: &App, store: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let store = app.find_store(store).await?;
+    let rules = app.list_assignment_rules(store.id).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rules)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<6} {:<14} {:<28} {:<28} VARIANTS",
+        "ID", "RULE", "MATCHES", "VENDOR"
+    );
+    for rule in &rules {
+        println!(
+            "{:<6} {:<14} {:<28} {:<28} {}",
+            rule.id.map_or("-".to_owned(), |id| id.to_string()),
+            rule.rule.label(),
+            rule.matches_text(),
+            rule.vendor_text(),
+            rule.covered_text(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn assign(app: &App, store: &str, rule: &AssignmentInput) -> anyhow::Result<ExitCode> {

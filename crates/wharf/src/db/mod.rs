@@ -6,6 +6,7 @@
 //! and [`jobs`]). ARCHITECTURE.md explains why `Any` instead of two repository implementations.
 
 pub mod api_budget;
+pub mod assignments;
 pub mod bindings;
 pub mod catalog;
 pub mod cursors;

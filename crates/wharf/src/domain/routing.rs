@@ -107,7 +107,10 @@ pub fn route_line(rules: &RoutingRules, line: &RoutableLine) -> LineRoute {
     }
 }
 
-fn first_matching_rule(rules: &RoutingRules, line: &RoutableLine) -> LineRoute {
+/// The rule that decides the line, whether or not its vendor is active: what the rules list
+/// counts a rule as covering (a rule of a deactivated vendor still covers its variants; they
+/// wait in Needs attention until it is active again).
+pub fn first_matching_rule(rules: &RoutingRules, line: &RoutableLine) -> LineRoute {
     if line.kind != LineKind::Physical {
         return LineRoute::NotShipped;
     }
@@ -151,6 +154,57 @@ fn first_matching_rule(rules: &RoutingRules, line: &RoutableLine) -> LineRoute {
             rule: MatchedRule::StoreDefault,
         },
         DefaultPolicy::NeedsAttention => LineRoute::NeedsAttention,
+    }
+}
+
+/// A kind of assignment rule; the order of the variants is the order routing tries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// A variant, named by its SKU.
+    Sku,
+    Brand,
+    SkuPrefix,
+    /// The store's default: a vendor, or holding the line in Needs attention.
+    Default,
+}
+
+impl RuleKind {
+    /// How the database names a stored rule's kind (the default is not a stored rule).
+    pub fn stored(self) -> &'static str {
+        match self {
+            RuleKind::Sku => "variant",
+            RuleKind::Brand => "brand",
+            RuleKind::SkuPrefix => "sku_prefix",
+            RuleKind::Default => "default",
+        }
+    }
+
+    pub fn from_stored(kind: &str) -> Option<RuleKind> {
+        [RuleKind::Sku, RuleKind::Brand, RuleKind::SkuPrefix]
+            .into_iter()
+            .find(|k| k.stored() == kind)
+    }
+
+    /// The kind in words, for pages and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleKind::Sku => "SKU",
+            RuleKind::Brand => "Brand",
+            RuleKind::SkuPrefix => "SKU prefix",
+            RuleKind::Default => "Store default",
+        }
+    }
+}
+
+impl MatchedRule {
+    pub fn kind(&self) -> RuleKind {
+        match self {
+            MatchedRule::Variant => RuleKind::Sku,
+            MatchedRule::Brand(_) => RuleKind::Brand,
+            MatchedRule::SkuPrefix(_) => RuleKind::SkuPrefix,
+            MatchedRule::StoreDefault => RuleKind::Default,
+        }
     }
 }
 

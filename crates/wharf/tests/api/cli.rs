@@ -278,7 +278,7 @@ async fn assignment_rules_are_added_from_the_cli() {
     .await;
     assert!(assigned.status.success(), "{}", text(&assigned));
     let store_id = app.app.list_stores().await.unwrap()[0].id;
-    let rules = wharf::db::vendors::routing_rules(&app.app.db, store_id)
+    let rules = wharf::db::assignments::routing_rules(&app.app.db, store_id)
         .await
         .unwrap();
     assert!(matches!(

@@ -5,6 +5,7 @@ mod account;
 mod activity;
 mod api_errors;
 mod architecture;
+mod assignment_rules;
 mod auth;
 mod browser;
 mod browser_navigation;

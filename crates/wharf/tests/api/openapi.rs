@@ -354,6 +354,8 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference.call("get", "/imports/{id}", import, 200).await;
     let products = get(&format!("/products?store_id={store}&q={sku_a}"));
     reference.call("get", "/products", products, 200).await;
+    let both = get("/products?vendor_id=1&no_vendor=true");
+    reference.call("get", "/products", both, 422).await;
 
     // Vendors and their assignment rules.
     let vendors = reference
@@ -424,6 +426,44 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
         1,
         "{outcome:#}"
     );
+    let listed = get(&format!("/stores/{store}/assignments"));
+    let listed = reference
+        .call("get", "/stores/{id}/assignments", listed, 200)
+        .await;
+    let missing = get("/stores/999999/assignments");
+    reference
+        .call("get", "/stores/{id}/assignments", missing, 404)
+        .await;
+    let rule_id = listed[0]["id"].as_i64().unwrap();
+    let rule_path = format!("/assignments/{rule_id}");
+    let change = put(&rule_path).json(&json!({ "vendor": "Alpha Supply" }));
+    reference
+        .call("put", "/assignments/{id}", change, 200)
+        .await;
+    let nobody = put(&rule_path).json(&json!({ "vendor": "Nobody" }));
+    reference
+        .call("put", "/assignments/{id}", nobody, 422)
+        .await;
+    let unknown = put("/assignments/999999").json(&json!({ "vendor": "Alpha Supply" }));
+    reference
+        .call("put", "/assignments/{id}", unknown, 404)
+        .await;
+    let remove = signed_in(app.http.delete(url(&rule_path)));
+    reference
+        .call("delete", "/assignments/{id}", remove, 204)
+        .await;
+    let again = signed_in(app.http.delete(url(&rule_path)));
+    reference
+        .call("delete", "/assignments/{id}", again, 404)
+        .await;
+    // Put the rule back: the flows below ship through it.
+    let rule = json!({ "rule": "sku", "sku": sku_b, "vendor": "Beta Goods" });
+    let response = post(&format!("/stores/{store}/assignments"))
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
     let statuses =
         put(&format!("/stores/{store}/routing")).json(&json!({ "routed_status_ids": [11, 9] }));
     reference

@@ -7,14 +7,14 @@ use serde_json::{Value, json};
 use crate::helpers::{STORE_HASH, TestApp, spawn_app};
 
 /// A connected store whose catalog (60 products × 2 variants) is imported.
-async fn store_with_catalog(app: &TestApp) -> (i64, SeededCatalog) {
+pub(crate) async fn store_with_catalog(app: &TestApp) -> (i64, SeededCatalog) {
     let store_id = app.connected_store().await;
     let seeded = app.seed_catalog(60, 2);
     app.import_all(store_id).await;
     (store_id, seeded)
 }
 
-async fn add_vendor(app: &TestApp, name: &str) -> (i64, String) {
+pub(crate) async fn add_vendor(app: &TestApp, name: &str) -> (i64, String) {
     let response = app
         .api_post(
             "/vendors",
@@ -29,7 +29,7 @@ async fn add_vendor(app: &TestApp, name: &str) -> (i64, String) {
     )
 }
 
-async fn assign(app: &TestApp, store_id: i64, rule: Value) -> Value {
+pub(crate) async fn assign(app: &TestApp, store_id: i64, rule: Value) -> Value {
     let response = app
         .api_post(&format!("/stores/{store_id}/assignments"), &rule)
         .await;
@@ -57,7 +57,11 @@ async fn order_detail(app: &TestApp, order_id: i64) -> Value {
         .unwrap()
 }
 
-fn variant(app: &TestApp, seeded: &SeededCatalog, product_index: usize) -> (u64, u64, String) {
+pub(crate) fn variant(
+    app: &TestApp,
+    seeded: &SeededCatalog,
+    product_index: usize,
+) -> (u64, u64, String) {
     let product = app
         .sim
         .simulator

@@ -57,7 +57,7 @@ impl App {
             .collect();
         // Only rows that name one of this store's SKUs: a vendor's junk costs a push nothing.
         let rows = stock::matched_stock_rows(&self.db, store_id).await?;
-        let rules = db::vendors::routing_rules(&self.db, store_id).await?;
+        let rules = db::assignments::routing_rules(&self.db, store_id).await?;
         let routed: Vec<HashSet<i64>> = items.iter().map(|i| routed_vendors(&rules, i)).collect();
         let allocated = stock::allocated(&self.db, store_id).await?;
         let now = now_ms();

@@ -67,7 +67,7 @@ impl App {
         let mut matched = HashSet::new();
         let mut routed_here = HashSet::new();
         for store in db::stores::list(&self.db).await? {
-            let rules = db::vendors::routing_rules(&self.db, store.id).await?;
+            let rules = db::assignments::routing_rules(&self.db, store.id).await?;
             for item in stock::store_items_named(&self.db, store.id, &named).await? {
                 let here = routed_vendors(&rules, &item).contains(&vendor_id);
                 for sku in &item.skus {

@@ -43,7 +43,9 @@ pub struct CatalogRow {
     /// The level that counts under the product's tracking mode.
     pub inventory_level: Option<i64>,
     pub variant_archived: bool,
-    /// Vendor assignment arrives with routing; always empty until then.
+    /// The vendor an order line of this variant routes to now (`app::products` fills it in);
+    /// absent when it would wait in Needs attention.
+    pub vendor_id: Option<i64>,
     pub vendor: Option<String>,
 }
 
@@ -101,6 +103,7 @@ impl From<CatalogQueryRow> for CatalogRow {
             cost_price: r.cost_price,
             inventory_level,
             variant_archived: r.variant_archived_at.is_some(),
+            vendor_id: None,
             vendor: None,
         }
     }

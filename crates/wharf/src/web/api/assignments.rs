@@ -1,14 +1,17 @@
-//! `/stores/{id}/assignments`: which vendor ships which variant, one rule or a CSV of them;
-//! either way the orders waiting for an assignment are routed at once.
+//! `/stores/{id}/assignments` and `/assignments/{id}`: which vendor ships which variant — the
+//! rules listed in the order they are tried, added one at a time or from a CSV, changed and
+//! removed; whenever they change, the orders waiting for an assignment are routed at once.
 
 use crate::web::api_extract::Path;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::App;
+use crate::app::assignments::{RuleChange, RuleUpdate, RuleView};
 use crate::app::vendors::{AssignmentInput, CsvReport};
 use crate::web::csv_body::CsvBody;
 use crate::web::error::{ApiError, ErrorBody};
@@ -16,7 +19,8 @@ use crate::web::json_body::JsonBody;
 
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .routes(routes!(assign))
+        .routes(routes!(list_rules, assign))
+        .routes(routes!(update_rule, remove_rule))
         .routes(routes!(assign_from_csv))
 }
 
@@ -82,4 +86,61 @@ async fn assign_from_csv(
         report,
         orders_routed: app.reroute_needing_attention(store_id).await?,
     }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/stores/{id}/assignments",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "The rules in the order they are tried; the store default last", body = Vec<RuleView>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+/// Every rule of the store: SKUs, brands, SKU prefixes (longest first), then the default,
+/// each with how many of the store's variants it decides.
+async fn list_rules(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+) -> Result<Json<Vec<RuleView>>, ApiError> {
+    Ok(Json(app.list_assignment_rules(store_id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/assignments/{id}",
+    params(("id" = i64, Path, description = "The rule's id")),
+    request_body = RuleChange,
+    responses(
+        (status = 200, description = "OK", body = RuleUpdate),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was changed", body = ErrorBody),
+    )
+)]
+/// Changes a rule's vendor (by name) or its SKU, brand or prefix; a field left out stays.
+async fn update_rule(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    JsonBody(change): JsonBody<RuleChange>,
+) -> Result<Json<RuleUpdate>, ApiError> {
+    Ok(Json(app.update_assignment_rule(id, &change).await?))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/assignments/{id}",
+    params(("id" = i64, Path, description = "The rule's id")),
+    responses(
+        (status = 204, description = "Removed; its variants fall to the next rule that matches"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+/// Removes a rule.
+async fn remove_rule(State(app): State<App>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    app.remove_assignment_rule(id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

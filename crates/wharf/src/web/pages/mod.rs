@@ -10,6 +10,7 @@ mod inventory;
 mod labels;
 mod orders;
 mod products;
+mod rules;
 mod setup;
 mod stores;
 mod vendors;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<App> {
         .merge(dashboard::routes())
         .merge(stores::routes())
         .merge(products::routes())
+        .merge(rules::routes())
         .merge(vendors::routes())
         .merge(orders::routes())
         .merge(inventory::routes())
