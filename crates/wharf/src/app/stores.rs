@@ -12,8 +12,8 @@ use crate::domain::connection::{CheckResult, ConnectionStatus};
 use crate::domain::store::{HashInUse, NewStore, NewStoreInput, StoreUrl, last4, masked};
 use crate::domain::{FieldError, FieldErrors};
 
-const CLIENT_SECRET: &str = "stores.client_secret";
-const ACCESS_TOKEN: &str = "stores.access_token";
+pub(super) const CLIENT_SECRET: &str = "stores.client_secret";
+pub(super) const ACCESS_TOKEN: &str = "stores.access_token";
 
 /// A store as shown to people and API clients: secrets masked to their last four characters.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -279,7 +279,10 @@ impl App {
     }
 
     /// The store that holds `store_hash` already, as the reason another may not have it.
-    async fn hash_in_use(&self, store_hash: &str) -> Result<Option<HashInUse>, AppError> {
+    pub(super) async fn hash_in_use(
+        &self,
+        store_hash: &str,
+    ) -> Result<Option<HashInUse>, AppError> {
         Ok(db::stores::hash_holder(&self.db, store_hash)
             .await?
             .map(|holder| HashInUse {
@@ -288,7 +291,7 @@ impl App {
             }))
     }
 
-    async fn store_record(&self, id: i64) -> Result<StoreRecord, AppError> {
+    pub(super) async fn store_record(&self, id: i64) -> Result<StoreRecord, AppError> {
         db::stores::get(&self.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound {
@@ -306,6 +309,6 @@ fn hash_held_by_another(record: &StoreRecord) -> Option<HashInUse> {
     })
 }
 
-fn duplicate_name(name: &str) -> FieldError {
+pub(super) fn duplicate_name(name: &str) -> FieldError {
     FieldError::new("name", format!("A store named {name:?} already exists"))
 }

@@ -268,3 +268,91 @@ pub async fn set_routed_statuses(db: &Db, id: i64, status_ids: &[i64]) -> Result
             .await?;
     Ok(updated.rows_affected() == 1)
 }
+
+/// The columns an edit writes, secrets already sealed (the stored ones when unchanged).
+#[derive(Debug)]
+pub struct StoreUpdateRow<'a> {
+    pub name: &'a str,
+    pub store_url: &'a str,
+    pub store_hash: &'a str,
+    pub client_id: &'a str,
+    pub client_secret_sealed: &'a str,
+    pub client_secret_last4: &'a str,
+    pub access_token_sealed: &'a str,
+    pub access_token_last4: &'a str,
+    /// New credentials: forget the last Connect, whose verdict was about the old ones.
+    pub unverify: bool,
+}
+
+/// Saves an edit, moving the hash claim when the hash changes, in one transaction:
+/// `Duplicate("name")` or `Duplicate("store_hash")` as for [`insert`]. `false` when the store
+/// is gone.
+pub async fn update(db: &Db, id: i64, row: &StoreUpdateRow<'_>) -> Result<bool, DbError> {
+    let mut tx = db.begin().await?;
+    let old_hash: Option<String> = sqlx::query("SELECT store_hash FROM stores WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.get("store_hash"));
+    let Some(old_hash) = old_hash else {
+        return Ok(false);
+    };
+    let updated = sqlx::query(
+        "UPDATE stores SET name = $2, store_url = $3, store_hash = $4, client_id = $5,
+                client_secret_sealed = $6, client_secret_last4 = $7,
+                access_token_sealed = $8, access_token_last4 = $9, updated_at = $10,
+                connection_status = CASE WHEN $11 = 1 THEN 'unchecked' ELSE connection_status END,
+                connection_checks = CASE WHEN $11 = 1 THEN NULL ELSE connection_checks END,
+                last_checked_at = CASE WHEN $11 = 1 THEN NULL ELSE last_checked_at END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(row.name)
+    .bind(row.store_url)
+    .bind(row.store_hash)
+    .bind(row.client_id)
+    .bind(row.client_secret_sealed)
+    .bind(row.client_secret_last4)
+    .bind(row.access_token_sealed)
+    .bind(row.access_token_last4)
+    .bind(now_ms())
+    .bind(i64::from(row.unverify))
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("name")),
+        Err(e) => return Err(e.into()),
+    }
+    if !old_hash.eq_ignore_ascii_case(row.store_hash) {
+        // The old hash is free for another store; the new one must be free of all others.
+        sqlx::query("DELETE FROM store_hashes WHERE store_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let claimed =
+            sqlx::query("INSERT INTO store_hashes (store_hash, store_id) VALUES (lower($1), $2)")
+                .bind(row.store_hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await;
+        match claimed {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("store_hash")),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether a store other than `except_id` has this name (case-insensitively).
+pub async fn name_taken_by_another(db: &Db, name: &str, except_id: i64) -> Result<bool, DbError> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM stores WHERE lower(name) = lower($1) AND id <> $2")
+            .bind(name)
+            .bind(except_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(row.get::<i64, _>("n") > 0)
+}

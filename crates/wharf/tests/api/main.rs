@@ -26,6 +26,7 @@ mod secrets;
 mod security_headers;
 mod shipments;
 mod sign_in_throttle;
+mod store_edit;
 mod stores;
 mod vendor_controls;
 mod vendor_stock;

@@ -1,4 +1,4 @@
-//! `/stores`: add a store, read it, run Connect, and choose which order statuses are routed.
+//! `/stores`: add a store, read it, edit it, run Connect, and choose which order statuses are routed.
 
 use crate::web::api_extract::Path;
 use axum::Json;
@@ -11,13 +11,14 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::app::stores::StoreView;
 use crate::domain::store::NewStoreInput;
+use crate::domain::store_edit::StoreEditInput;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::json_body::JsonBody;
 
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_stores, add_store))
-        .routes(routes!(get_store))
+        .routes(routes!(get_store, edit_store))
         .routes(routes!(connect_store))
         .routes(routes!(set_routing))
 }
@@ -67,6 +68,28 @@ async fn get_store(
     Path(id): Path<i64>,
 ) -> Result<Json<StoreView>, ApiError> {
     Ok(Json(app.store(id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/stores/{id}",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body = StoreEditInput,
+    responses(
+        (status = 200, description = "Saved; new credentials leave the connection unchecked until Connect runs again", body = StoreView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
+/// Changes only the fields given; an empty or missing secret keeps the stored one.
+async fn edit_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    JsonBody(edit): JsonBody<StoreEditInput>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.edit_store(id, &edit).await?))
 }
 
 #[utoipa::path(
