@@ -19,6 +19,16 @@ pub(super) enum StoreCommand {
     /// Change a store's details; only the flags given change. New credentials (URL, hash,
     /// client id or a secret) leave it unchecked until `wharf store connect` runs again.
     Edit(EditStoreArgs),
+    /// Stop syncing the store and remove its webhooks (its history is kept).
+    Disable {
+        /// The store's name (or id).
+        name: String,
+    },
+    /// Sync the store again and re-register its webhooks.
+    Enable {
+        /// The store's name (or id).
+        name: String,
+    },
     /// Check the connection live; exit 0 when every check passes.
     Connect {
         /// The store's name (or id).
@@ -138,6 +148,21 @@ pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::R
                 Err(error) => refused_flags(error),
             }
         }
+        StoreCommand::Disable { name } => {
+            let store = app.find_store(&name).await?;
+            app.disable_store(store.id).await?;
+            println!(
+                "Disabled {:?}: no syncs; its webhooks are being removed.",
+                store.name
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        StoreCommand::Enable { name } => {
+            let store = app.find_store(&name).await?;
+            app.enable_store(store.id).await?;
+            println!("Enabled {:?}: syncs resume.", store.name);
+            Ok(ExitCode::SUCCESS)
+        }
         StoreCommand::Connect { name } => {
             let store = app.find_store(&name).await?;
             let store = app.connect_store(store.id).await?;
@@ -172,14 +197,13 @@ pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::R
                     .checked_at
                     .as_deref()
                     .unwrap_or("never checked");
+                let status = match store.disabled {
+                    true => "Disabled",
+                    false => store.connection.label,
+                };
                 println!(
                     "{:<4} {:<24} {:<40} {:<12} {:<18} {}",
-                    store.id,
-                    store.name,
-                    store.store_url,
-                    store.store_hash,
-                    store.connection.label,
-                    checked
+                    store.id, store.name, store.store_url, store.store_hash, status, checked
                 );
             }
             Ok(ExitCode::SUCCESS)

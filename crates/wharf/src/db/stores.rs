@@ -28,6 +28,8 @@ pub struct StoreRecord {
     /// The other store that holds this store's hash, when one does: then this one (added
     /// twice before hashes were unique) must not talk to BigCommerce.
     pub hash_used_by: Option<StoreRef>,
+    /// When the operator disabled it: then wharf neither syncs it nor runs its jobs.
+    pub disabled_at_ms: Option<i64>,
 }
 
 /// The columns of a new store, secrets already sealed.
@@ -55,7 +57,7 @@ macro_rules! select_stores {
                     s.access_token_sealed AS access_token_sealed, s.access_token_last4 AS access_token_last4,
                     s.connection_status AS connection_status, s.connection_checks AS connection_checks,
                     s.last_checked_at AS last_checked_at, s.created_at AS created_at,
-                    s.routed_status_ids AS routed_status_ids,
+                    s.routed_status_ids AS routed_status_ids, s.disabled_at AS disabled_at,
                     holder.id AS holder_id, holder.name AS holder_name
              FROM stores s
              LEFT JOIN store_hashes h ON h.store_hash = lower(s.store_hash) AND h.store_id <> s.id
@@ -249,6 +251,7 @@ fn store_record(row: &AnyRow) -> Result<StoreRecord, DbError> {
             id,
             name: row.get("holder_name"),
         }),
+        disabled_at_ms: row.get("disabled_at"),
     })
 }
 
@@ -355,4 +358,19 @@ pub async fn name_taken_by_another(db: &Db, name: &str, except_id: i64) -> Resul
             .fetch_one(db.pool())
             .await?;
     Ok(row.get::<i64, _>("n") > 0)
+}
+
+/// Disables (`Some(when)`) or enables (`None`) the store; `false` when it is gone.
+pub async fn set_disabled(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    disabled_at_ms: Option<i64>,
+) -> Result<bool, DbError> {
+    let updated = sqlx::query("UPDATE stores SET disabled_at = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(disabled_at_ms)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(updated.rows_affected() == 1)
 }

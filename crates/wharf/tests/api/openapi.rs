@@ -333,6 +333,14 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference.call("put", "/stores/{id}", bad_url, 422).await;
     let gone = put("/stores/999999").json(&json!({ "name": "Nobody" }));
     reference.call("put", "/stores/{id}", gone, 404).await;
+    let disable = post(&format!("/stores/{second}/disable"));
+    reference
+        .call("post", "/stores/{id}/disable", disable, 200)
+        .await;
+    let enable = post(&format!("/stores/{second}/enable"));
+    reference
+        .call("post", "/stores/{id}/enable", enable, 200)
+        .await;
     // The answers every operation can give, added to the document in one place.
     let not_a_number = get("/stores/first");
     reference

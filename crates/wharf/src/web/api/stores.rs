@@ -20,6 +20,8 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_stores, add_store))
         .routes(routes!(get_store, edit_store))
         .routes(routes!(connect_store))
+        .routes(routes!(disable_store))
+        .routes(routes!(enable_store))
         .routes(routes!(set_routing))
 }
 
@@ -138,4 +140,39 @@ async fn set_routing(
         .set_routed_statuses(store_id, &settings.routed_status_ids)
         .await?;
     Ok(Json(RoutingSettings { routed_status_ids }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/disable",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "Disabled: no syncs or jobs; its webhooks are being removed", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+/// Stops every sync of the store and removes its webhooks from BigCommerce; history is kept.
+async fn disable_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.disable_store(id).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/enable",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "Enabled: syncs resume and its webhooks are registered again", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+async fn enable_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.enable_store(id).await?))
 }

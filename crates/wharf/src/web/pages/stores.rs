@@ -33,6 +33,14 @@ pub(super) fn routes() -> Router<App> {
             post(edit),
         )
         .route(
+            "/setup/integrations/bigcommerce/stores/{id}/disable",
+            post(disable),
+        )
+        .route(
+            "/setup/integrations/bigcommerce/stores/{id}/enable",
+            post(enable),
+        )
+        .route(
             "/setup/integrations/bigcommerce/stores/{id}/connect",
             post(connect),
         )
@@ -166,6 +174,16 @@ async fn show(State(app): State<App>, Path(id): Path<i64>) -> Result<impl IntoRe
     let store = app.store(id).await?;
     let import = app.latest_import(id).await?;
     Ok(StorePage::new(store, import))
+}
+
+async fn disable(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    app.disable_store(id).await?;
+    Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response())
+}
+
+async fn enable(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    app.enable_store(id).await?;
+    Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response())
 }
 
 /// Saves the Edit form; a refused edit shows the page again with each bad field named.
