@@ -15,6 +15,8 @@ pub mod password_work;
 pub mod products;
 pub mod shipments;
 pub mod sign_in_throttle;
+pub mod store_edit;
+pub mod store_state;
 pub mod stores;
 pub mod tokens;
 pub mod vendors;

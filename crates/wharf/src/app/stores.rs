@@ -12,8 +12,8 @@ use crate::domain::connection::{CheckResult, ConnectionStatus};
 use crate::domain::store::{HashInUse, NewStore, NewStoreInput, StoreUrl, last4, masked};
 use crate::domain::{FieldError, FieldErrors};
 
-const CLIENT_SECRET: &str = "stores.client_secret";
-const ACCESS_TOKEN: &str = "stores.access_token";
+pub(super) const CLIENT_SECRET: &str = "stores.client_secret";
+pub(super) const ACCESS_TOKEN: &str = "stores.access_token";
 
 /// A store as shown to people and API clients: secrets masked to their last four characters.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -32,6 +32,8 @@ pub struct StoreView {
     /// The older store that has this store's hash, when one does (the same BigCommerce store
     /// added twice, before wharf refused it): this one then neither connects nor syncs.
     pub store_hash_used_by: Option<StoreRef>,
+    /// Disabled by the operator: no syncs, pushes, polls or jobs until enabled again.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -76,6 +78,7 @@ impl StoreView {
             },
             routed_status_ids: record.routed_status_ids.clone(),
             store_hash_used_by: record.hash_used_by.clone(),
+            disabled: record.disabled_at_ms.is_some(),
         }
     }
 
@@ -99,8 +102,9 @@ impl StoreView {
             .join(", ")
     }
 
+    /// Connected and enabled: what the schedulers sync.
     pub fn is_connected(&self) -> bool {
-        self.connection.status == ConnectionStatus::Connected
+        self.connection.status == ConnectionStatus::Connected && !self.disabled
     }
 }
 
@@ -229,6 +233,20 @@ impl App {
     /// reads or writes BigCommerce gets its client here, so such a store syncs nothing,
     /// whichever job or command asks.
     pub fn store_client(&self, record: &StoreRecord) -> Result<StoreClient, AppError> {
+        if record.disabled_at_ms.is_some() {
+            return Err(AppError::Conflict(format!(
+                "Store “{}” is disabled: enable it to sync it again",
+                record.name
+            )));
+        }
+        self.enabled_or_not_client(record)
+    }
+
+    /// The client even of a disabled store: only for removing its webhooks.
+    pub(super) fn enabled_or_not_client(
+        &self,
+        record: &StoreRecord,
+    ) -> Result<StoreClient, AppError> {
         if let Some(in_use) = hash_held_by_another(record) {
             return Err(AppError::Conflict(in_use.reason()));
         }
@@ -279,7 +297,10 @@ impl App {
     }
 
     /// The store that holds `store_hash` already, as the reason another may not have it.
-    async fn hash_in_use(&self, store_hash: &str) -> Result<Option<HashInUse>, AppError> {
+    pub(super) async fn hash_in_use(
+        &self,
+        store_hash: &str,
+    ) -> Result<Option<HashInUse>, AppError> {
         Ok(db::stores::hash_holder(&self.db, store_hash)
             .await?
             .map(|holder| HashInUse {
@@ -288,7 +309,7 @@ impl App {
             }))
     }
 
-    async fn store_record(&self, id: i64) -> Result<StoreRecord, AppError> {
+    pub(super) async fn store_record(&self, id: i64) -> Result<StoreRecord, AppError> {
         db::stores::get(&self.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound {
@@ -306,6 +327,6 @@ fn hash_held_by_another(record: &StoreRecord) -> Option<HashInUse> {
     })
 }
 
-fn duplicate_name(name: &str) -> FieldError {
+pub(super) fn duplicate_name(name: &str) -> FieldError {
     FieldError::new("name", format!("A store named {name:?} already exists"))
 }

@@ -1,4 +1,4 @@
-//! `wharf store …`: add a BigCommerce store, check its connection, list stores, choose which
+//! `wharf store …`: add or edit a BigCommerce store, check its connection, list stores, choose which
 //! order statuses are routed.
 
 use std::process::ExitCode;
@@ -10,11 +10,25 @@ use crate::app::error::AppError;
 use crate::app::stores::StoreView;
 use crate::config::Settings;
 use crate::domain::store::NewStoreInput;
+use crate::domain::store_edit::StoreEditInput;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum StoreCommand {
     /// Save a store's connection details (checked, nothing saved if any is invalid).
     Add(AddStoreArgs),
+    /// Change a store's details; only the flags given change. New credentials (URL, hash,
+    /// client id or a secret) leave it unchecked until `wharf store connect` runs again.
+    Edit(EditStoreArgs),
+    /// Stop syncing the store and remove its webhooks (its history is kept).
+    Disable {
+        /// The store's name (or id).
+        name: String,
+    },
+    /// Sync the store again and re-register its webhooks.
+    Enable {
+        /// The store's name (or id).
+        name: String,
+    },
     /// Check the connection live; exit 0 when every check passes.
     Connect {
         /// The store's name (or id).
@@ -60,6 +74,43 @@ pub(super) struct AddStoreArgs {
     auth_type: String,
 }
 
+#[derive(Debug, Args)]
+pub(super) struct EditStoreArgs {
+    /// The store's name (or id).
+    store: String,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    store_url: Option<String>,
+    /// The API path shown with the API account: https://api.bigcommerce.com/stores/{HASH}/v3/
+    #[arg(long, conflicts_with = "store_hash")]
+    api_path: Option<String>,
+    #[arg(long)]
+    store_hash: Option<String>,
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Not read from the environment here: a variable left set would silently replace the
+    /// stored secret on every edit.
+    #[arg(long)]
+    client_secret: Option<String>,
+    #[arg(long)]
+    access_token: Option<String>,
+}
+
+impl EditStoreArgs {
+    fn changes(self) -> StoreEditInput {
+        StoreEditInput {
+            name: self.name,
+            store_url: self.store_url,
+            store_hash: self.store_hash,
+            api_path: self.api_path,
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            access_token: self.access_token,
+        }
+    }
+}
+
 pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::Result<ExitCode> {
     with_app(settings, async |app| match command {
         StoreCommand::Add(args) => {
@@ -81,15 +132,36 @@ pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::R
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(AppError::Invalid(errors)) => {
-                    eprintln!("Nothing was saved:");
-                    for error in errors.iter() {
-                        eprintln!("  --{}: {}", error.field.replace('_', "-"), error.message);
-                    }
-                    Ok(ExitCode::from(2))
-                }
-                Err(other) => Err(other.into()),
+                Err(error) => refused_flags(error),
             }
+        }
+        StoreCommand::Edit(args) => {
+            let store = app.find_store(&args.store).await?;
+            match app.edit_store(store.id, &args.changes()).await {
+                Ok(edited) => {
+                    println!("Saved store {:?} (id {}).", edited.name, edited.id);
+                    if !edited.is_connected() && store.is_connected() {
+                        println!("New credentials: run wharf store connect {:?}", edited.name);
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(error) => refused_flags(error),
+            }
+        }
+        StoreCommand::Disable { name } => {
+            let store = app.find_store(&name).await?;
+            app.disable_store(store.id).await?;
+            println!(
+                "Disabled {:?}: no syncs; its webhooks are being removed.",
+                store.name
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        StoreCommand::Enable { name } => {
+            let store = app.find_store(&name).await?;
+            app.enable_store(store.id).await?;
+            println!("Enabled {:?}: syncs resume.", store.name);
+            Ok(ExitCode::SUCCESS)
         }
         StoreCommand::Connect { name } => {
             let store = app.find_store(&name).await?;
@@ -125,20 +197,31 @@ pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::R
                     .checked_at
                     .as_deref()
                     .unwrap_or("never checked");
+                let status = match store.disabled {
+                    true => "Disabled",
+                    false => store.connection.label,
+                };
                 println!(
                     "{:<4} {:<24} {:<40} {:<12} {:<18} {}",
-                    store.id,
-                    store.name,
-                    store.store_url,
-                    store.store_hash,
-                    store.connection.label,
-                    checked
+                    store.id, store.name, store.store_url, store.store_hash, status, checked
                 );
             }
             Ok(ExitCode::SUCCESS)
         }
     })
     .await
+}
+
+/// Exit 2 naming the flag of each bad field; other errors go up.
+fn refused_flags(error: AppError) -> anyhow::Result<ExitCode> {
+    let AppError::Invalid(errors) = error else {
+        return Err(error.into());
+    };
+    eprintln!("Nothing was saved:");
+    for error in errors.iter() {
+        eprintln!("  --{}: {}", error.field.replace('_', "-"), error.message);
+    }
+    Ok(ExitCode::from(2))
 }
 
 fn print_connection(store: &StoreView) {

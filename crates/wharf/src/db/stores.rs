@@ -28,6 +28,8 @@ pub struct StoreRecord {
     /// The other store that holds this store's hash, when one does: then this one (added
     /// twice before hashes were unique) must not talk to BigCommerce.
     pub hash_used_by: Option<StoreRef>,
+    /// When the operator disabled it: then wharf neither syncs it nor runs its jobs.
+    pub disabled_at_ms: Option<i64>,
 }
 
 /// The columns of a new store, secrets already sealed.
@@ -55,7 +57,7 @@ macro_rules! select_stores {
                     s.access_token_sealed AS access_token_sealed, s.access_token_last4 AS access_token_last4,
                     s.connection_status AS connection_status, s.connection_checks AS connection_checks,
                     s.last_checked_at AS last_checked_at, s.created_at AS created_at,
-                    s.routed_status_ids AS routed_status_ids,
+                    s.routed_status_ids AS routed_status_ids, s.disabled_at AS disabled_at,
                     holder.id AS holder_id, holder.name AS holder_name
              FROM stores s
              LEFT JOIN store_hashes h ON h.store_hash = lower(s.store_hash) AND h.store_id <> s.id
@@ -249,6 +251,7 @@ fn store_record(row: &AnyRow) -> Result<StoreRecord, DbError> {
             id,
             name: row.get("holder_name"),
         }),
+        disabled_at_ms: row.get("disabled_at"),
     })
 }
 
@@ -266,5 +269,108 @@ pub async fn set_routed_statuses(db: &Db, id: i64, status_ids: &[i64]) -> Result
             .bind(now_ms())
             .execute(db.pool())
             .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// The columns an edit writes, secrets already sealed (the stored ones when unchanged).
+#[derive(Debug)]
+pub struct StoreUpdateRow<'a> {
+    pub name: &'a str,
+    pub store_url: &'a str,
+    pub store_hash: &'a str,
+    pub client_id: &'a str,
+    pub client_secret_sealed: &'a str,
+    pub client_secret_last4: &'a str,
+    pub access_token_sealed: &'a str,
+    pub access_token_last4: &'a str,
+    /// New credentials: forget the last Connect, whose verdict was about the old ones.
+    pub unverify: bool,
+}
+
+/// Saves an edit, moving the hash claim when the hash changes, in one transaction:
+/// `Duplicate("name")` or `Duplicate("store_hash")` as for [`insert`]. `false` when the store
+/// is gone.
+pub async fn update(db: &Db, id: i64, row: &StoreUpdateRow<'_>) -> Result<bool, DbError> {
+    let mut tx = db.begin().await?;
+    let old_hash: Option<String> = sqlx::query("SELECT store_hash FROM stores WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.get("store_hash"));
+    let Some(old_hash) = old_hash else {
+        return Ok(false);
+    };
+    let updated = sqlx::query(
+        "UPDATE stores SET name = $2, store_url = $3, store_hash = $4, client_id = $5,
+                client_secret_sealed = $6, client_secret_last4 = $7,
+                access_token_sealed = $8, access_token_last4 = $9, updated_at = $10,
+                connection_status = CASE WHEN $11 = 1 THEN 'unchecked' ELSE connection_status END,
+                connection_checks = CASE WHEN $11 = 1 THEN NULL ELSE connection_checks END,
+                last_checked_at = CASE WHEN $11 = 1 THEN NULL ELSE last_checked_at END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(row.name)
+    .bind(row.store_url)
+    .bind(row.store_hash)
+    .bind(row.client_id)
+    .bind(row.client_secret_sealed)
+    .bind(row.client_secret_last4)
+    .bind(row.access_token_sealed)
+    .bind(row.access_token_last4)
+    .bind(now_ms())
+    .bind(i64::from(row.unverify))
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("name")),
+        Err(e) => return Err(e.into()),
+    }
+    if !old_hash.eq_ignore_ascii_case(row.store_hash) {
+        // The old hash is free for another store; the new one must be free of all others.
+        sqlx::query("DELETE FROM store_hashes WHERE store_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let claimed =
+            sqlx::query("INSERT INTO store_hashes (store_hash, store_id) VALUES (lower($1), $2)")
+                .bind(row.store_hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await;
+        match claimed {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("store_hash")),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether a store other than `except_id` has this name (case-insensitively).
+pub async fn name_taken_by_another(db: &Db, name: &str, except_id: i64) -> Result<bool, DbError> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM stores WHERE lower(name) = lower($1) AND id <> $2")
+            .bind(name)
+            .bind(except_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(row.get::<i64, _>("n") > 0)
+}
+
+/// Disables (`Some(when)`) or enables (`None`) the store; `false` when it is gone.
+pub async fn set_disabled(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    disabled_at_ms: Option<i64>,
+) -> Result<bool, DbError> {
+    let updated = sqlx::query("UPDATE stores SET disabled_at = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(disabled_at_ms)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
     Ok(updated.rows_affected() == 1)
 }

@@ -13,6 +13,7 @@ pub mod routing;
 pub mod shipment;
 pub mod stock_csv;
 pub mod store;
+pub mod store_edit;
 pub mod text;
 pub mod tracking_csv;
 pub mod vendor;

@@ -26,6 +26,8 @@ mod secrets;
 mod security_headers;
 mod shipments;
 mod sign_in_throttle;
+mod store_edit;
+mod store_state;
 mod stores;
 mod vendor_controls;
 mod vendor_stock;

@@ -327,6 +327,20 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference.call("get", "/stores/{id}", one, 200).await;
     let missing = get("/stores/999999");
     reference.call("get", "/stores/{id}", missing, 404).await;
+    let renamed = put(&format!("/stores/{second}")).json(&json!({ "name": "Second shop" }));
+    reference.call("put", "/stores/{id}", renamed, 200).await;
+    let bad_url = put(&format!("/stores/{second}")).json(&json!({ "store_url": "ftp://x" }));
+    reference.call("put", "/stores/{id}", bad_url, 422).await;
+    let gone = put("/stores/999999").json(&json!({ "name": "Nobody" }));
+    reference.call("put", "/stores/{id}", gone, 404).await;
+    let disable = post(&format!("/stores/{second}/disable"));
+    reference
+        .call("post", "/stores/{id}/disable", disable, 200)
+        .await;
+    let enable = post(&format!("/stores/{second}/enable"));
+    reference
+        .call("post", "/stores/{id}/enable", enable, 200)
+        .await;
     // The answers every operation can give, added to the document in one place.
     let not_a_number = get("/stores/first");
     reference

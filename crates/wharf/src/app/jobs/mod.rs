@@ -16,6 +16,7 @@ mod schedules;
 mod shipment_import;
 mod shipment_push;
 mod webhook_registration;
+mod webhook_removal;
 
 pub use catalog_import::CatalogImport;
 pub use drift_check::DriftCheck;
@@ -28,6 +29,7 @@ pub use schedules::Schedules;
 pub use shipment_import::{ShipmentImport, ShipmentImportHint};
 pub use shipment_push::ShipmentPush;
 pub use webhook_registration::WebhookRegistration;
+pub use webhook_removal::WebhookRemoval;
 
 use super::App;
 use crate::jobs::{ClaimedJob, Handlers, JobOutcome};
@@ -39,6 +41,7 @@ pub fn handlers(app: &App) -> Handlers {
         .register_kind::<OrderPoll>(app)
         .register_kind::<OrderFetch>(app)
         .register_kind::<WebhookRegistration>(app)
+        .register_kind::<WebhookRemoval>(app)
         .register_kind::<ShipmentPush>(app)
         .register_kind::<ShipmentImport>(app)
         .register_kind::<InventoryPush>(app)
@@ -59,6 +62,7 @@ pub fn about(kind: &str, payload: &str) -> Option<JobAbout> {
         OrderPoll::KIND => read::<OrderPoll>(payload),
         OrderFetch::KIND => read::<OrderFetch>(payload),
         WebhookRegistration::KIND => read::<WebhookRegistration>(payload),
+        WebhookRemoval::KIND => read::<WebhookRemoval>(payload),
         ShipmentPush::KIND => read::<ShipmentPush>(payload),
         ShipmentImport::KIND => read::<ShipmentImport>(payload),
         InventoryPush::KIND => read::<InventoryPush>(payload),

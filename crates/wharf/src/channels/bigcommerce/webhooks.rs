@@ -116,3 +116,16 @@ pub fn parse_delivery(body: &[u8]) -> Option<Delivery> {
         hint,
     })
 }
+
+/// Deletes every hook of the store that delivers to `destination` (wharf's, for this store);
+/// returns how many. Hooks of other apps are left alone.
+pub async fn remove_hooks(client: &StoreClient, destination: &str) -> Result<usize, BcError> {
+    let mut removed = 0;
+    for hook in client.all_hooks().await? {
+        if hook.destination == destination {
+            client.delete_hook(hook.id).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}

@@ -1,4 +1,4 @@
-//! `/stores`: add a store, read it, run Connect, and choose which order statuses are routed.
+//! `/stores`: add a store, read it, edit it, run Connect, and choose which order statuses are routed.
 
 use crate::web::api_extract::Path;
 use axum::Json;
@@ -11,14 +11,17 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::app::stores::StoreView;
 use crate::domain::store::NewStoreInput;
+use crate::domain::store_edit::StoreEditInput;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::json_body::JsonBody;
 
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_stores, add_store))
-        .routes(routes!(get_store))
+        .routes(routes!(get_store, edit_store))
         .routes(routes!(connect_store))
+        .routes(routes!(disable_store))
+        .routes(routes!(enable_store))
         .routes(routes!(set_routing))
 }
 
@@ -70,6 +73,28 @@ async fn get_store(
 }
 
 #[utoipa::path(
+    put,
+    path = "/stores/{id}",
+    params(("id" = i64, Path, description = "The store's id")),
+    request_body = StoreEditInput,
+    responses(
+        (status = 200, description = "Saved; new credentials leave the connection unchecked until Connect runs again", body = StoreView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
+/// Changes only the fields given; an empty or missing secret keeps the stored one.
+async fn edit_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    JsonBody(edit): JsonBody<StoreEditInput>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.edit_store(id, &edit).await?))
+}
+
+#[utoipa::path(
     post,
     path = "/stores/{id}/connect",
     params(("id" = i64, Path, description = "The store's id")),
@@ -115,4 +140,39 @@ async fn set_routing(
         .set_routed_statuses(store_id, &settings.routed_status_ids)
         .await?;
     Ok(Json(RoutingSettings { routed_status_ids }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/disable",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "Disabled: no syncs or jobs; its webhooks are being removed", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+/// Stops every sync of the store and removes its webhooks from BigCommerce; history is kept.
+async fn disable_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.disable_store(id).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/stores/{id}/enable",
+    params(("id" = i64, Path, description = "The store's id")),
+    responses(
+        (status = 200, description = "Enabled: syncs resume and its webhooks are registered again", body = StoreView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+async fn enable_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<StoreView>, ApiError> {
+    Ok(Json(app.enable_store(id).await?))
 }

@@ -1,4 +1,4 @@
-//! Setup › Integrations › BigCommerce: the pages where a merchant adds stores, connects them,
+//! Setup › Integrations › BigCommerce: the pages where a merchant adds and edits stores, connects them,
 //! imports their catalog and chooses which order statuses are routed.
 
 use askama::Template;
@@ -18,6 +18,7 @@ use crate::app::stores::StoreView;
 use crate::domain::FieldErrors;
 use crate::domain::catalog::ImportMode;
 use crate::domain::store::NewStoreInput;
+use crate::domain::store_edit::StoreEditInput;
 use crate::web::error::PageError;
 
 const BASE: &str = "/setup/integrations/bigcommerce";
@@ -27,6 +28,18 @@ pub(super) fn routes() -> Router<App> {
         .route(BASE, get(index).post(create))
         .route("/setup/integrations/bigcommerce/new", get(new_store))
         .route("/setup/integrations/bigcommerce/stores/{id}", get(show))
+        .route(
+            "/setup/integrations/bigcommerce/stores/{id}/edit",
+            post(edit),
+        )
+        .route(
+            "/setup/integrations/bigcommerce/stores/{id}/disable",
+            post(disable),
+        )
+        .route(
+            "/setup/integrations/bigcommerce/stores/{id}/enable",
+            post(enable),
+        )
         .route(
             "/setup/integrations/bigcommerce/stores/{id}/connect",
             post(connect),
@@ -101,17 +114,97 @@ struct StorePage {
     store: StoreView,
     import: Option<ImportView>,
     routing_error: Option<String>,
+    /// The Edit form's values: the stored ones, or what was typed when it was refused.
+    edit: EditForm,
+    edit_errors: FieldErrors,
+}
+
+/// The store page's Edit form. Secret fields come back empty: left empty, the stored secret
+/// stays.
+#[derive(Debug, Default, Deserialize)]
+struct EditForm {
+    name: String,
+    store_url: String,
+    store_hash: String,
+    client_id: String,
+    #[serde(default)]
+    client_secret: String,
+    #[serde(default)]
+    access_token: String,
+}
+
+impl EditForm {
+    fn of(store: &StoreView) -> Self {
+        EditForm {
+            name: store.name.clone(),
+            store_url: store.store_url.clone(),
+            store_hash: store.store_hash.clone(),
+            client_id: store.client_id.clone(),
+            ..EditForm::default()
+        }
+    }
+
+    fn changes(&self) -> StoreEditInput {
+        StoreEditInput {
+            name: Some(self.name.clone()),
+            store_url: Some(self.store_url.clone()),
+            store_hash: Some(self.store_hash.clone()),
+            api_path: None,
+            client_id: Some(self.client_id.clone()),
+            client_secret: Some(self.client_secret.clone()),
+            access_token: Some(self.access_token.clone()),
+        }
+    }
+}
+
+impl StorePage {
+    fn new(store: StoreView, import: Option<ImportView>) -> Self {
+        StorePage {
+            signed_in: true,
+            edit: EditForm::of(&store),
+            store,
+            import,
+            routing_error: None,
+            edit_errors: FieldErrors::default(),
+        }
+    }
 }
 
 async fn show(State(app): State<App>, Path(id): Path<i64>) -> Result<impl IntoResponse, PageError> {
     let store = app.store(id).await?;
     let import = app.latest_import(id).await?;
-    Ok(StorePage {
-        signed_in: true,
-        store,
-        import,
-        routing_error: None,
-    })
+    Ok(StorePage::new(store, import))
+}
+
+async fn disable(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    app.disable_store(id).await?;
+    Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response())
+}
+
+async fn enable(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
+    app.enable_store(id).await?;
+    Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response())
+}
+
+/// Saves the Edit form; a refused edit shows the page again with each bad field named.
+async fn edit(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Form(mut form): Form<EditForm>,
+) -> Result<Response, PageError> {
+    match app.edit_store(id, &form.changes()).await {
+        Ok(_) => Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            // Secrets are never echoed, not even the ones just typed.
+            form.client_secret.clear();
+            form.access_token.clear();
+            let mut page = StorePage::new(app.store(id).await?, app.latest_import(id).await?);
+            page.edit = form;
+            page.edit_errors = errors;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -201,12 +294,8 @@ async fn set_routing(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let page = StorePage {
-                signed_in: true,
-                store: app.store(id).await?,
-                import: app.latest_import(id).await?,
-                routing_error: errors.iter().next().map(|e| e.message.clone()),
-            };
+            let mut page = StorePage::new(app.store(id).await?, app.latest_import(id).await?);
+            page.routing_error = errors.iter().next().map(|e| e.message.clone());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
