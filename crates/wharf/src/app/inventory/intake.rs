@@ -140,9 +140,9 @@ impl App {
                 quantity: *quantity,
             });
         }
-        stock::set_stock(&mut tx, vendor_id, &rows).await?;
+        let reported_at = stock::set_stock(&mut tx, vendor_id, &rows).await?;
         let cap = self.unmatched_skus_per_vendor;
-        let dropped = stock::drop_oldest_unmatched(&mut tx, vendor_id, cap).await?;
+        let dropped = stock::drop_oldest_unmatched(&mut tx, vendor_id, cap, reported_at).await?;
         for store_id in self.connected_store_ids().await? {
             InventoryPush::of_changes(store_id)
                 .enqueue(&mut tx, self.inventory_push_delay)

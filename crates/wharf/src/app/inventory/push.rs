@@ -58,7 +58,6 @@ impl App {
         // Only rows that name one of this store's SKUs: a vendor's junk costs a push nothing.
         let rows = stock::matched_stock_rows(&self.db, store_id).await?;
         let rules = db::assignments::routing_rules(&self.db, store_id).await?;
-        let routed: Vec<HashSet<i64>> = items.iter().map(|i| routed_vendors(&rules, i)).collect();
         let allocated = stock::allocated(&self.db, store_id).await?;
         let now = now_ms();
 
@@ -100,9 +99,10 @@ impl App {
             let Some(found) = found else { continue };
             let mut found = found.clone();
             found.dedup();
-            // A vendor's stock counts only for items orders can be sent to it for.
+            // A vendor's stock counts only for items orders can be sent to it for. Worked out
+            // per stocked row rather than kept for every item: a few rules' lookups, no table.
             if let [index] = found.as_slice()
-                && routed[*index].contains(&row.vendor_id)
+                && routed_vendors(&rules, &items[*index]).contains(&row.vendor_id)
             {
                 stocked.entry(*index).or_default().push(Stocked {
                     vendor_id: row.vendor_id,

@@ -23,12 +23,13 @@ pub struct NewStock {
     pub quantity: i64,
 }
 
-/// Records absolute stock levels and when the vendor reported.
+/// Records absolute stock levels and when the vendor reported; returns that time, which every
+/// row written carries.
 pub async fn set_stock(
     conn: &mut AnyConnection,
     vendor_id: i64,
     levels: &[NewStock],
-) -> Result<(), DbError> {
+) -> Result<i64, DbError> {
     let now = now_ms();
     for chunk in levels.chunks(ROWS_PER_INSERT) {
         // The match key is lowercased here, by the database, as the matching queries
@@ -68,7 +69,7 @@ pub async fn set_stock(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(now)
 }
 
 /// After the vendor's matching terms changed: every row's key under the new terms.
@@ -161,13 +162,39 @@ pub async fn unmatched_skus(db: &Db, vendor_id: i64, limit: i64) -> Result<Vec<S
         .collect())
 }
 
-/// Deletes the vendor's oldest unmatched rows beyond `cap`: the latest reports are kept, and
-/// of one report the SKUs last in order go first. Returns how many went.
+/// After a report written at `reported_at`: deletes the vendor's oldest unmatched rows beyond
+/// `cap` — the latest reports are kept, and of one report the SKUs last in order go first.
+/// Returns how many went.
+///
+/// Counting every unmatched row compares all of the vendor's rows with every store SKU (a
+/// large query at 100k SKUs, while the report holds the write lock), and only a report that
+/// wrote an unmatched row can grow the vendor's junk: so the rows just written are checked
+/// first, an index probe each, and a report of matched SKUs — the vendor API's usual few —
+/// costs no more. (A SKU archived in the catalog also turns rows unmatched; the vendor's next
+/// report with an unmatched row settles the cap.)
 pub async fn drop_oldest_unmatched(
     conn: &mut AnyConnection,
     vendor_id: i64,
     cap: i64,
+    reported_at: i64,
 ) -> Result<u64, DbError> {
+    let wrote_unmatched = sqlx::query(
+        "SELECT 1 FROM vendor_stock s JOIN warehouses w ON w.id = s.warehouse_id
+         WHERE w.vendor_id = $1 AND s.updated_at = $2
+           AND NOT EXISTS (SELECT 1 FROM variants x
+                           WHERE lower(x.sku) = s.match_key AND x.archived_at IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM products p
+                           WHERE lower(p.sku) = s.match_key AND p.archived_at IS NULL)
+         LIMIT 1",
+    )
+    .bind(vendor_id)
+    .bind(reported_at)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
+    if !wrote_unmatched {
+        return Ok(0);
+    }
     let count_sql = format!("SELECT COUNT(*) AS n {UNMATCHED}");
     let count: i64 = sqlx::query(AssertSqlSafe(count_sql))
         .bind(vendor_id)
