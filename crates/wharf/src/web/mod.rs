@@ -10,6 +10,7 @@ mod csrf;
 mod csv_body;
 mod error;
 mod json_body;
+mod nav;
 mod next_path;
 mod pages;
 mod probes;
@@ -55,6 +56,8 @@ pub fn router(app: App) -> Router {
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
         // Under /api and /vendor-api, `json_errors` turns this page into the API's JSON answer.
         .fallback(pages::not_found)
+        // Every page's navigation marks the section its path belongs to.
+        .layer(middleware::from_fn(nav::remember_path))
         // Before sign-in and every handler: another site's request is refused unread.
         .layer(middleware::from_fn_with_state(app.clone(), csrf::guard))
         // Every error under /api and /vendor-api in the API's shape, whoever answered it.

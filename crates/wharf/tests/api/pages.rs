@@ -106,3 +106,61 @@ async fn setup_and_integrations_are_pages_that_lead_to_the_stores() {
         "{stores}"
     );
 }
+
+/// Every page starts with a link past the navigation to its content, and its navigation tells a
+/// screen reader which section it is in.
+#[tokio::test]
+async fn every_page_has_the_skip_link_and_marks_its_section_in_the_navigation() {
+    let app = spawn_app_without_workers().await;
+    let store_id = app.add_store(&app.store_input("Main shop")).await["id"]
+        .as_i64()
+        .unwrap();
+    let cookie = app.session_cookie().await;
+    let store_page = format!("/setup/integrations/bigcommerce/stores/{store_id}");
+    let rules_page = format!("/stores/{store_id}/rules");
+    let pages = [
+        ("/dashboard", "/dashboard"),
+        ("/orders", "/orders"),
+        ("/products", "/products"),
+        ("/vendors", "/vendors"),
+        ("/inventory", "/inventory"),
+        ("/activity", "/activity"),
+        ("/latency", "/latency"),
+        ("/setup", "/setup"),
+        ("/setup/integrations/bigcommerce", "/setup"),
+        ("/setup/integrations/bigcommerce/new", "/setup"),
+        (store_page.as_str(), "/setup"),
+        (rules_page.as_str(), "/setup"),
+        ("/account", "/account"),
+    ];
+    for (path, section) in pages {
+        let response = app.get_page(path, &cookie).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(r##"<a class="skip-link" href="#main">Skip to content</a>"##)
+                && page.contains(r#"<main id="main" tabindex="-1">"#),
+            "{path}: the skip link and its target: {page}"
+        );
+        let current = format!(r#"<a href="{section}" aria-current="page">"#);
+        assert!(page.contains(&current), "{path}: {current} in {page}");
+        assert_eq!(
+            page.matches("aria-current=").count(),
+            1,
+            "{path}: one current section"
+        );
+    }
+
+    // Signed out, the sign-in page has the skip link too, and no navigation to mark.
+    let login = app
+        .http
+        .get(format!("{}/login", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(login.contains(r#"class="skip-link""#), "{login}");
+    assert!(!login.contains("aria-current"), "{login}");
+}

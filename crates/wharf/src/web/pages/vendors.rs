@@ -36,8 +36,11 @@ pub(super) fn routes() -> Router<App> {
 struct VendorsPage {
     signed_in: bool,
     vendors: Vec<VendorView>,
+    /// What was typed in the Add form, and why it was refused.
     input: VendorInput,
     errors: FieldErrors,
+    /// A row whose edit was refused, shown in that row.
+    refused_edit: Option<RefusedEdit>,
     created: Option<CreatedVendor>,
     /// The new vendor's token, for this one page only.
     created_token: String,
@@ -57,6 +60,7 @@ impl VendorsPage {
             vendors: app.list_vendors().await?,
             input: VendorInput::default(),
             errors: FieldErrors::default(),
+            refused_edit: None,
             created: None,
             created_token: String::new(),
             rotated: false,
@@ -66,6 +70,43 @@ impl VendorsPage {
             assignment_errors: Vec::new(),
         })
     }
+
+    /// The id of a field in `vendor`'s row, for its label and its error.
+    fn field_id(&self, vendor: &VendorView, field: &str) -> String {
+        format!("vendor-{}-{field}", vendor.id)
+    }
+
+    fn refused_edit_of(&self, vendor: &VendorView) -> Option<&RefusedEdit> {
+        self.refused_edit
+            .as_ref()
+            .filter(|edit| edit.vendor_id == vendor.id)
+    }
+
+    /// The row's name: what was typed, when its edit was refused, so it can be corrected.
+    fn shown_name<'a>(&'a self, vendor: &'a VendorView) -> &'a str {
+        match self.refused_edit_of(vendor) {
+            Some(edit) => &edit.input.name,
+            None => &vendor.name,
+        }
+    }
+
+    fn shown_email<'a>(&'a self, vendor: &'a VendorView) -> &'a str {
+        match self.refused_edit_of(vendor) {
+            Some(edit) => &edit.input.email,
+            None => vendor.email.as_deref().unwrap_or_default(),
+        }
+    }
+
+    fn edit_error(&self, vendor: &VendorView, field: &str) -> Option<&str> {
+        self.refused_edit_of(vendor)?.errors.for_field(field)
+    }
+}
+
+/// An edit of a vendor's row that was refused: what was typed and why.
+struct RefusedEdit {
+    vendor_id: i64,
+    input: VendorInput,
+    errors: FieldErrors,
 }
 
 async fn vendors(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
@@ -176,7 +217,8 @@ async fn add_vendor(
     }
 }
 
-/// Saves a vendor's name and email from its row on the Vendors page.
+/// Saves a vendor's name and email from its row on the Vendors page; a refused edit is shown in
+/// that row, with what was typed.
 async fn edit_vendor(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -186,7 +228,11 @@ async fn edit_vendor(
         Ok(_) => Ok(Redirect::to("/vendors").into_response()),
         Err(AppError::Invalid(errors)) => {
             let mut page = VendorsPage::load(&app).await?;
-            page.errors = errors;
+            page.refused_edit = Some(RefusedEdit {
+                vendor_id: id,
+                input,
+                errors,
+            });
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
