@@ -14,7 +14,7 @@ use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, OrderEvent, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
 use crate::domain::incoming_order::IncomingOrder;
-use crate::domain::order::{RoutingState, cancels_fulfilment, routes};
+use crate::domain::order::{RoutingState, cancels_fulfilment, routes, routing_entry};
 use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order};
 
 /// Where the poll resumes: the newest `date_modified` it stored, never later than its own start.
@@ -212,6 +212,7 @@ impl App {
         rules: &RoutingRules,
         vendors: &HashMap<i64, String>,
     ) -> Result<RoutingState, DbError> {
+        let previous = orders::routing_state(tx, order_id).await?;
         let lines = orders::unrouted_lines(tx, order_id).await?;
         let plan = plan_order(rules, &lines);
         let created = orders::apply_plan(tx, order_id, &plan).await?;
@@ -231,12 +232,8 @@ impl App {
         } else {
             RoutingState::NeedsAttention
         };
-        if state == RoutingState::NeedsAttention {
-            let message = format!(
-                "{} line(s) match no vendor: assign their variants",
-                plan.needs_attention.len()
-            );
-            orders::record_event(tx, order_id, "needs_attention", &message).await?;
+        if let Some(message) = routing_entry(previous, state, plan.needs_attention.len()) {
+            orders::record_event(tx, order_id, state.as_str(), &message).await?;
         }
         orders::set_routing_state(tx, order_id, state).await?;
         Ok(state)
