@@ -1,6 +1,5 @@
 //! wharf's integration tests: one binary, one harness (`helpers::spawn_app`), real SQLite or
 //! PostgreSQL (when WHARF_TEST_POSTGRES_URL is set), real HTTP to the simulator.
-
 mod account;
 mod activity;
 mod api_errors;
@@ -17,6 +16,7 @@ mod inventory;
 mod jobs;
 mod metrics;
 mod openapi;
+mod order_search;
 mod orders;
 mod pages;
 mod products;
