@@ -1,5 +1,6 @@
 //! wharf's integration tests: one binary, one harness (`helpers::spawn_app`), real SQLite or
 //! PostgreSQL (when WHARF_TEST_POSTGRES_URL is set), real HTTP to the simulator.
+
 mod account;
 mod activity;
 mod api_errors;
@@ -8,6 +9,7 @@ mod assignment_rules;
 mod auth;
 mod browser;
 mod browser_navigation;
+mod browser_orders;
 mod cli;
 mod cross_site;
 mod demo;
