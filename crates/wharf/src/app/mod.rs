@@ -9,6 +9,7 @@ pub mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod latency;
+pub mod needs_attention;
 pub mod operators;
 pub mod orders;
 pub mod password_work;

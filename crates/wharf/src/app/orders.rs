@@ -11,10 +11,11 @@ use super::error::AppError;
 use super::jobs::{InventoryPush, OrderPoll, ShipmentImport, ShipmentImportHint};
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
-use crate::db::orders::{self, OrderEvent, OrderSummary, PurchaseOrder};
+use crate::db::orders::{self, OrderEvent, OrderPage, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
 use crate::domain::incoming_order::IncomingOrder;
-use crate::domain::order::{RoutingState, cancels_fulfilment, routes};
+use crate::domain::order::{RoutingState, cancels_fulfilment, routes, routing_entry};
+use crate::domain::order_search::OrderSearch;
 use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order};
 
 /// Where the poll resumes: the newest `date_modified` it stored, never later than its own start.
@@ -212,6 +213,7 @@ impl App {
         rules: &RoutingRules,
         vendors: &HashMap<i64, String>,
     ) -> Result<RoutingState, DbError> {
+        let previous = orders::routing_state(tx, order_id).await?;
         let lines = orders::unrouted_lines(tx, order_id).await?;
         let plan = plan_order(rules, &lines);
         let created = orders::apply_plan(tx, order_id, &plan).await?;
@@ -231,12 +233,8 @@ impl App {
         } else {
             RoutingState::NeedsAttention
         };
-        if state == RoutingState::NeedsAttention {
-            let message = format!(
-                "{} line(s) match no vendor: assign their variants",
-                plan.needs_attention.len()
-            );
-            orders::record_event(tx, order_id, "needs_attention", &message).await?;
+        if let Some(message) = routing_entry(previous, state, plan.needs_attention.len()) {
+            orders::record_event(tx, order_id, state.as_str(), &message).await?;
         }
         orders::set_routing_state(tx, order_id, state).await?;
         Ok(state)
@@ -244,21 +242,14 @@ impl App {
 
     /// Routes again every order of the store that needs attention (after an assignment).
     pub async fn reroute_needing_attention(&self, store_id: i64) -> Result<usize, AppError> {
-        let waiting = orders::list_orders(
-            &self.db,
-            Some(store_id),
-            Some(RoutingState::NeedsAttention),
-            10_000,
-            0,
-        )
-        .await?;
+        let waiting = orders::needing_attention(&self.db, store_id).await?;
         let rules = db::assignments::routing_rules(&self.db, store_id).await?;
         let vendors = self.vendor_names().await?;
         let mut routed = 0;
-        for order in waiting {
+        for order_id in waiting {
             let mut tx = self.db.begin().await?;
             if self
-                .route_order(&mut tx, order.id, &rules, &vendors)
+                .route_order(&mut tx, order_id, &rules, &vendors)
                 .await?
                 == RoutingState::Routed
             {
@@ -289,6 +280,30 @@ impl App {
         offset: i64,
     ) -> Result<Vec<OrderSummary>, AppError> {
         Ok(orders::list_orders(&self.db, store_id, state, limit, offset).await?)
+    }
+
+    /// A page of the orders a search finds, newest first, at most `limit` of them.
+    pub async fn find_orders(
+        &self,
+        search: &OrderSearch,
+        limit: i64,
+    ) -> Result<OrderPage, AppError> {
+        Ok(orders::search_orders(&self.db, search, limit).await?)
+    }
+
+    /// The order a store's BigCommerce order number names: how people and their addresses
+    /// name an order (wharf's own id never appears to them).
+    pub async fn order_by_number(
+        &self,
+        store_id: i64,
+        number: i64,
+    ) -> Result<OrderSummary, AppError> {
+        orders::order_by_number(&self.db, store_id, number)
+            .await?
+            .ok_or_else(|| AppError::NotFound {
+                what: "order",
+                id: format!("#{number} of store {store_id}"),
+            })
     }
 
     /// Sets which statuses create purchase orders for the store, and routes what now qualifies
@@ -351,7 +366,7 @@ impl App {
         Ok(orders::purchase_orders(&self.db, None, Some(vendor_id), only_open).await?)
     }
 
-    async fn order_summary(&self, order_id: i64) -> Result<OrderSummary, AppError> {
+    pub(crate) async fn order_summary(&self, order_id: i64) -> Result<OrderSummary, AppError> {
         orders::get_order(&self.db, order_id)
             .await?
             .ok_or_else(|| AppError::NotFound {

@@ -9,6 +9,7 @@ pub mod field_error;
 pub mod incoming_order;
 pub mod inventory;
 pub mod order;
+pub mod order_search;
 pub mod routing;
 pub mod shipment;
 pub mod stock_csv;

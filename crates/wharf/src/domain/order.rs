@@ -75,6 +75,29 @@ impl RoutingState {
     }
 }
 
+/// What the order's timeline says about routing it, if anything: a state is recorded when the
+/// order enters it, never again while it stays there. Polls re-read every modified order and
+/// every assignment re-routes the orders waiting for one, so the same outcome comes round many
+/// times; the timeline must tell what changed, not how often it was checked.
+pub fn routing_entry(
+    previous: Option<RoutingState>,
+    now: RoutingState,
+    unmatched_lines: usize,
+) -> Option<String> {
+    if previous == Some(now) {
+        return None;
+    }
+    match (previous, now) {
+        (_, RoutingState::NeedsAttention) => Some(format!(
+            "{unmatched_lines} line(s) match no vendor: assign their variants"
+        )),
+        (Some(RoutingState::NeedsAttention), RoutingState::Routed) => {
+            Some("Every line now has a vendor".to_owned())
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +115,26 @@ mod tests {
         assert!(cancels_fulfilment(status::AWAITING_FULFILLMENT, true));
         assert!(!cancels_fulfilment(status::SHIPPED, false));
         assert_eq!(parse_status_list("11, 9,x"), vec![11, 9]);
+    }
+
+    #[test]
+    fn the_timeline_records_a_state_change_once() {
+        use RoutingState::*;
+        let first = routing_entry(Some(Waiting), NeedsAttention, 3);
+        assert_eq!(
+            first.as_deref(),
+            Some("3 line(s) match no vendor: assign their variants")
+        );
+        // The next poll, and every assignment that routes nothing, find it unchanged.
+        assert_eq!(routing_entry(Some(NeedsAttention), NeedsAttention, 3), None);
+        assert_eq!(routing_entry(Some(NeedsAttention), NeedsAttention, 2), None);
+        assert_eq!(
+            routing_entry(Some(NeedsAttention), Routed, 0).as_deref(),
+            Some("Every line now has a vendor")
+        );
+        assert_eq!(routing_entry(Some(Routed), Routed, 0), None);
+        // Routed straight away: its purchase orders are the entries.
+        assert_eq!(routing_entry(Some(Waiting), Routed, 0), None);
     }
 }
 

@@ -129,7 +129,10 @@ async fn a_shipment_reads_as_words_in_activity_and_links_to_its_carrier() {
 
     // Given no tracking URL, the number links to the carrier's own tracking page.
     let order_page = app
-        .get_page(&format!("/orders/{order_id}"), &cookie)
+        .get_page(
+            &format!("/stores/{}/orders/{external}", shop.store_id),
+            &cookie,
+        )
         .await
         .text()
         .await

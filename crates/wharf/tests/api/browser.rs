@@ -325,9 +325,9 @@ async fn import_flow(app: &TestApp, browser: &Client) -> Step {
 /// bad one refused with the field named, and uploads tracking as CSV.
 async fn shipment_flow(app: &TestApp, browser: &Client) -> Step {
     let shop = crate::shipments::shop(app).await;
-    let (external, order_id) = shop.order(app, &[(0, 2, 0)]).await;
+    let (external, _) = shop.order(app, &[(0, 2, 0)]).await;
     sign_in(app, browser).await?;
-    let order_page = format!("{}/orders/{order_id}", app.address);
+    let order_page = format!("{}/stores/{}/orders/{external}", app.address, shop.store_id);
     browser.goto(&order_page).await?;
     browser
         .find(Locator::Css("details.record-shipment summary"))

@@ -85,22 +85,18 @@ impl Shop {
 }
 
 async fn wharf_order_id(app: &TestApp, external: u64) -> i64 {
-    for page in 1.. {
-        let orders: Vec<Value> = app
-            .api_get(&format!("/orders?page={page}"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert!(!orders.is_empty(), "order {external} is not in wharf");
-        if let Some(order) = orders
-            .iter()
-            .find(|o| o["external_id"].as_u64() == Some(external))
-        {
-            return order["id"].as_i64().unwrap();
-        }
-    }
-    unreachable!()
+    let orders: Vec<Value> = app
+        .api_get(&format!("/orders?q={external}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    orders
+        .iter()
+        .find(|o| o["external_id"].as_u64() == Some(external))
+        .unwrap_or_else(|| panic!("order {external} is not in wharf"))["id"]
+        .as_i64()
+        .unwrap()
 }
 
 async fn detail(app: &TestApp, order_id: i64) -> Value {
@@ -739,7 +735,10 @@ async fn a_bigcommerce_refusal_is_shown_with_its_message_and_retry_pushes_it() {
     // The order page shows it, with a Retry button.
     let cookie = app.session_cookie().await;
     let page = app
-        .get_page(&format!("/orders/{order_id}"), &cookie)
+        .get_page(
+            &format!("/stores/{}/orders/{external}", shop.store_id),
+            &cookie,
+        )
         .await
         .text()
         .await

@@ -1,6 +1,6 @@
 //! Orders, their addresses and lines, purchase orders, and each order's timeline: storing an
 //! order read from a store is here; routing its lines (`routing.rs`), the purchase orders they
-//! make (`purchase_orders.rs`), the order list (`summaries.rs`) and the timeline
+//! make (`purchase_orders.rs`), the order list and its search (`summaries.rs`) and the timeline
 //! (`timeline.rs`) have a file each.
 //!
 //! Every write here takes the caller's transaction: an order, its routing and the cursor that
@@ -16,9 +16,13 @@ pub use purchase_orders::{
     purchase_order_of_line, purchase_orders, vendors_by_order,
 };
 pub use routing::{
-    apply_plan, cancel_purchase_orders, routing_state, set_routing_state, unrouted_lines,
+    UnroutedLine, apply_plan, cancel_purchase_orders, routing_state, set_routing_state,
+    unrouted_line_details, unrouted_lines,
 };
-pub use summaries::{OrderSummary, count_needing_attention, get_order, list_orders};
+pub use summaries::{
+    OrderPage, OrderSummary, count_needing_attention, get_order, list_orders, needing_attention,
+    order_by_number, search_orders,
+};
 pub use timeline::{OrderEvent, order_events, record_event};
 
 use std::collections::HashMap;

@@ -51,6 +51,49 @@ pub async fn unrouted_lines(
         .collect())
 }
 
+/// An unrouted line as the operator sees it, to choose its vendor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct UnroutedLine {
+    #[serde(skip)]
+    pub line_id: i64,
+    /// Wharf's variant: a line without one (a custom product) can't have a SKU rule.
+    #[serde(skip)]
+    pub variant_id: Option<i64>,
+    pub name: String,
+    pub sku: Option<String>,
+    pub brand: Option<String>,
+    pub quantity: i64,
+}
+
+/// The order's lines not yet on any purchase order, with their names and brands.
+pub async fn unrouted_line_details(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<Vec<UnroutedLine>, DbError> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.variant_id, l.name, l.sku, l.quantity, p.brand_name
+         FROM order_lines l
+         LEFT JOIN variants v ON v.id = l.variant_id
+         LEFT JOIN products p ON p.id = v.product_id
+         WHERE l.order_id = $1 AND NOT EXISTS (SELECT 1 FROM purchase_order_lines pl WHERE pl.order_line_id = l.id)
+         ORDER BY l.id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| UnroutedLine {
+            line_id: r.get("id"),
+            variant_id: r.get("variant_id"),
+            name: r.get("name"),
+            sku: r.get("sku"),
+            brand: r.get("brand_name"),
+            quantity: r.get("quantity"),
+        })
+        .collect())
+}
+
 /// Puts the planned lines on their vendors' purchase orders (one per vendor per order).
 /// Returns the vendors whose purchase order this created.
 pub async fn apply_plan(
