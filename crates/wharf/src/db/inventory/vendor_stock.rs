@@ -170,7 +170,8 @@ pub async fn unmatched_skus(db: &Db, vendor_id: i64, limit: i64) -> Result<Vec<S
 /// large query at 100k SKUs, while the report holds the write lock), and only a report that
 /// wrote an unmatched row can grow the vendor's junk: so the rows just written are checked
 /// first, an index probe each, and a report of matched SKUs — the vendor API's usual few —
-/// costs no more. (A SKU archived in the catalog also turns rows unmatched; the vendor's next
+/// costs no more. `IN (…)` rather than `=`: SQLite would give `=` the column's text affinity,
+/// which the `lower(sku)` index doesn't have, and scan every variant for every row. (A SKU archived in the catalog also turns rows unmatched; the vendor's next
 /// report with an unmatched row settles the cap.)
 pub async fn drop_oldest_unmatched(
     conn: &mut AnyConnection,
@@ -182,9 +183,9 @@ pub async fn drop_oldest_unmatched(
         "SELECT 1 FROM vendor_stock s JOIN warehouses w ON w.id = s.warehouse_id
          WHERE w.vendor_id = $1 AND s.updated_at = $2
            AND NOT EXISTS (SELECT 1 FROM variants x
-                           WHERE lower(x.sku) = s.match_key AND x.archived_at IS NULL)
+                           WHERE lower(x.sku) IN (s.match_key) AND x.archived_at IS NULL)
            AND NOT EXISTS (SELECT 1 FROM products p
-                           WHERE lower(p.sku) = s.match_key AND p.archived_at IS NULL)
+                           WHERE lower(p.sku) IN (s.match_key) AND p.archived_at IS NULL)
          LIMIT 1",
     )
     .bind(vendor_id)
