@@ -27,6 +27,7 @@ mod security_headers;
 mod shipments;
 mod sign_in_throttle;
 mod store_edit;
+mod store_removal;
 mod store_state;
 mod stores;
 mod vendor_controls;
