@@ -9,6 +9,7 @@ mod assignment_rules;
 mod auth;
 mod browser;
 mod browser_navigation;
+mod browser_stores;
 mod cli;
 mod cross_site;
 mod demo;
