@@ -116,6 +116,23 @@ async fn store_lifecycle_flow(app: &TestApp, browser: &Client) -> Step {
         .await?
         .click()
         .await?;
+    // A bad address is refused beside its field, nothing saved.
+    let url = field(browser, "edit-store_url").await?;
+    url.clear().await?;
+    url.send_keys("http://insecure.example.com").await?;
+    click(browser, "save-edit").await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("edit-store_url-error"))
+        .await?;
+    let url = field(browser, "edit-store_url").await?;
+    assert_eq!(url.attr("aria-invalid").await?.as_deref(), Some("true"));
+    assert_eq!(
+        url.attr("aria-describedby").await?.as_deref(),
+        Some("edit-store_url-error")
+    );
+    url.clear().await?;
+    url.send_keys(&app.store_spec.domain).await?;
     field(browser, "edit-access_token")
         .await?
         .send_keys(&app.access_token)
