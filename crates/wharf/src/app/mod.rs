@@ -17,6 +17,7 @@ pub mod products;
 pub mod shipments;
 pub mod sign_in_throttle;
 pub mod store_edit;
+pub mod store_removal;
 pub mod store_state;
 pub mod stores;
 pub mod tokens;

@@ -18,7 +18,9 @@ impl App {
             let mut tx = self.db.begin().await?;
             db::stores::set_disabled(&mut tx, id, Some(db::now_ms())).await?;
             // A remote write, so a job, queued with the change that calls for it.
-            WebhookRemoval { store_id: id }.enqueue(&mut tx).await?;
+            WebhookRemoval::of_disabled_store(id)
+                .enqueue(&mut tx)
+                .await?;
             tx.commit().await.map_err(DbError::from)?;
             tracing::info!(store_id = id, "store disabled");
         }

@@ -256,6 +256,18 @@ impl App {
         Ok(self.bigcommerce.store(&record.store_hash, token))
     }
 
+    /// The client of a removed store, from the access its removal set aside: only for
+    /// removing its webhooks.
+    pub(super) fn removed_store_client(
+        &self,
+        access: &db::store_removals::RemovedStoreAccess,
+    ) -> Result<StoreClient, AppError> {
+        let token: SecretString = self
+            .cipher
+            .open(ACCESS_TOKEN, &access.access_token_sealed)?;
+        Ok(self.bigcommerce.store(&access.store_hash, token))
+    }
+
     /// The client of a stored store, for flows that talk to BigCommerce: `NotFound` for a
     /// store that is gone, `Conflict` for one that may not sync (see `store_client`).
     pub async fn client_for(&self, store_id: i64) -> Result<StoreClient, AppError> {

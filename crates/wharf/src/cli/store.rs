@@ -11,6 +11,7 @@ use crate::app::stores::StoreView;
 use crate::config::Settings;
 use crate::domain::store::NewStoreInput;
 use crate::domain::store_edit::StoreEditInput;
+use crate::domain::store_removal::{OrdersOnRemoval, StoreRemovalInput};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum StoreCommand {
@@ -28,6 +29,19 @@ pub(super) enum StoreCommand {
     Enable {
         /// The store's name (or id).
         name: String,
+    },
+    /// Remove a disabled store for good (its webhooks too); its orders are kept unless
+    /// --delete-orders.
+    Remove {
+        /// The store's name (or id).
+        #[arg(long)]
+        store: String,
+        /// The store's name again, to confirm.
+        #[arg(long)]
+        confirm_name: String,
+        /// Delete the store's orders (with their purchase orders and shipments) too.
+        #[arg(long)]
+        delete_orders: bool,
     },
     /// Check the connection live; exit 0 when every check passes.
     Connect {
@@ -162,6 +176,34 @@ pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::R
             app.enable_store(store.id).await?;
             println!("Enabled {:?}: syncs resume.", store.name);
             Ok(ExitCode::SUCCESS)
+        }
+        StoreCommand::Remove {
+            store,
+            confirm_name,
+            delete_orders,
+        } => {
+            let store = app.find_store(&store).await?;
+            let input = StoreRemovalInput {
+                confirm_name,
+                orders: match delete_orders {
+                    true => OrdersOnRemoval::Delete,
+                    false => OrdersOnRemoval::Keep,
+                },
+            };
+            match app.remove_store(store.id, &input).await {
+                Ok(removed) => {
+                    let orders = match removed.orders {
+                        OrdersOnRemoval::Keep => "kept",
+                        OrdersOnRemoval::Delete => "deleted",
+                    };
+                    println!(
+                        "Removed {:?}; {} order(s) {orders}. Its webhooks are being removed.",
+                        removed.name, removed.order_count
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(error) => refused_flags(error),
+            }
         }
         StoreCommand::Connect { name } => {
             let store = app.find_store(&name).await?;

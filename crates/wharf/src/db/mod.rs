@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod orders;
 pub mod shipments;
 pub mod sql;
+pub mod store_removals;
 pub mod stores;
 pub mod users;
 pub mod vendors;

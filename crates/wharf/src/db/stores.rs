@@ -1,4 +1,5 @@
-//! Stores and their sealed credentials.
+//! Stores and their sealed credentials. A removed store (`removed_at`, kept for its orders) is
+//! none of these queries' business: it is read only through the orders that name it.
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -135,10 +136,12 @@ pub async fn hash_holder(db: &Db, store_hash: &str) -> Result<Option<StoreRef>, 
 }
 
 pub async fn name_taken(db: &Db, name: &str) -> Result<bool, DbError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM stores WHERE lower(name) = lower($1)")
-        .bind(name)
-        .fetch_one(db.pool())
-        .await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM stores WHERE lower(name) = lower($1) AND removed_at IS NULL",
+    )
+    .bind(name)
+    .fetch_one(db.pool())
+    .await?;
     Ok(row.get::<i64, _>("n") > 0)
 }
 
@@ -158,6 +161,7 @@ pub async fn shared_hashes(db: &Db) -> Result<Vec<SharedHash>, DbError> {
          FROM stores s
          JOIN store_hashes h ON h.store_hash = lower(s.store_hash) AND h.store_id <> s.id
          JOIN stores holder ON holder.id = h.store_id
+         WHERE s.removed_at IS NULL
          ORDER BY s.id",
     )
     .fetch_all(db.pool())
@@ -179,14 +183,16 @@ pub async fn shared_hashes(db: &Db) -> Result<Vec<SharedHash>, DbError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<StoreRecord>, DbError> {
-    let rows = sqlx::query(select_stores!("ORDER BY lower(s.name)"))
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(select_stores!(
+        "WHERE s.removed_at IS NULL ORDER BY lower(s.name)"
+    ))
+    .fetch_all(db.pool())
+    .await?;
     rows.iter().map(store_record).collect()
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
-    let row = sqlx::query(select_stores!("WHERE s.id = $1"))
+    let row = sqlx::query(select_stores!("WHERE s.id = $1 AND s.removed_at IS NULL"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
@@ -194,10 +200,12 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
 }
 
 pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<StoreRecord>, DbError> {
-    let row = sqlx::query(select_stores!("WHERE lower(s.name) = lower($1)"))
-        .bind(name)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(select_stores!(
+        "WHERE lower(s.name) = lower($1) AND s.removed_at IS NULL"
+    ))
+    .bind(name)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(store_record).transpose()
 }
 
@@ -351,12 +359,14 @@ pub async fn update(db: &Db, id: i64, row: &StoreUpdateRow<'_>) -> Result<bool, 
 
 /// Whether a store other than `except_id` has this name (case-insensitively).
 pub async fn name_taken_by_another(db: &Db, name: &str, except_id: i64) -> Result<bool, DbError> {
-    let row =
-        sqlx::query("SELECT COUNT(*) AS n FROM stores WHERE lower(name) = lower($1) AND id <> $2")
-            .bind(name)
-            .bind(except_id)
-            .fetch_one(db.pool())
-            .await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM stores
+             WHERE lower(name) = lower($1) AND id <> $2 AND removed_at IS NULL",
+    )
+    .bind(name)
+    .bind(except_id)
+    .fetch_one(db.pool())
+    .await?;
     Ok(row.get::<i64, _>("n") > 0)
 }
 

@@ -15,6 +15,7 @@ pub mod shipment;
 pub mod stock_csv;
 pub mod store;
 pub mod store_edit;
+pub mod store_removal;
 pub mod text;
 pub mod tracking_csv;
 pub mod vendor;

@@ -437,7 +437,10 @@ async fn products_show_and_filter_by_the_vendor_each_variant_routes_to() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains(&format!("{} variants", covered(0))), "{page}");
+    assert!(
+        page.contains(&format!("id=\"result-count\">{} variant", covered(0))),
+        "{page}"
+    );
     assert!(
         page.contains("<td class=\"vendor\" data-label=\"Vendor\">Alpha Supply</td>"),
         "{page}"

@@ -341,6 +341,25 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference
         .call("post", "/stores/{id}/enable", enable, 200)
         .await;
+    // A store removed: refused while enabled, and with a wrong name.
+    let added = post("/stores").json(&app.another_store_input("Closed store", "closedshop1"));
+    let closed = reference.call("post", "/stores", added, 201).await;
+    let closed = format!("/stores/{}", closed["id"]);
+    let remove = |query: &[(&str, &str)]| signed_in(app.http.delete(url(&closed)).query(query));
+    let enabled = remove(&[("confirm_name", "Closed store")]);
+    reference.call("delete", "/stores/{id}", enabled, 409).await;
+    let disable = post(&format!("{closed}/disable"));
+    reference
+        .call("post", "/stores/{id}/disable", disable, 200)
+        .await;
+    let misnamed = remove(&[("confirm_name", "Closed")]);
+    reference
+        .call("delete", "/stores/{id}", misnamed, 422)
+        .await;
+    let removed = remove(&[("confirm_name", "Closed store"), ("orders", "delete")]);
+    reference.call("delete", "/stores/{id}", removed, 200).await;
+    let gone = remove(&[("confirm_name", "Closed store")]);
+    reference.call("delete", "/stores/{id}", gone, 404).await;
     // The answers every operation can give, added to the document in one place.
     let not_a_number = get("/stores/first");
     reference

@@ -411,7 +411,7 @@ async fn the_products_page_lists_and_searches_by_sku_and_name() {
         .await
         .unwrap();
     assert!(
-        by_sku.contains(&sku) && by_sku.contains("id=\"result-count\">1 variants"),
+        by_sku.contains(&sku) && by_sku.contains("id=\"result-count\">1 variant matching"),
         "{sku}"
     );
     let by_name: Value = app

@@ -1,6 +1,7 @@
-//! `/stores`: add a store, read it, edit it, run Connect, and choose which order statuses are routed.
+//! `/stores`: add a store, read it, edit it, remove it, run Connect, and choose which order
+//! statuses are routed.
 
-use crate::web::api_extract::Path;
+use crate::web::api_extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,16 +10,18 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::App;
+use crate::app::store_removal::StoreRemoved;
 use crate::app::stores::StoreView;
 use crate::domain::store::NewStoreInput;
 use crate::domain::store_edit::StoreEditInput;
+use crate::domain::store_removal::StoreRemovalInput;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::json_body::JsonBody;
 
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_stores, add_store))
-        .routes(routes!(get_store, edit_store))
+        .routes(routes!(get_store, edit_store, remove_store))
         .routes(routes!(connect_store))
         .routes(routes!(disable_store))
         .routes(routes!(enable_store))
@@ -175,4 +178,27 @@ async fn enable_store(
     Path(id): Path<i64>,
 ) -> Result<Json<StoreView>, ApiError> {
     Ok(Json(app.enable_store(id).await?))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/stores/{id}",
+    params(("id" = i64, Path, description = "The store's id"), StoreRemovalInput),
+    responses(
+        (status = 200, description = "Removed; its webhooks are being removed from BigCommerce", body = StoreRemoved),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found (or removed already)", body = ErrorBody),
+        (status = 409, description = "The store is enabled: disable it first; nothing was removed", body = ErrorBody),
+        (status = 422, description = "`confirm_name` is not the store's name, or `orders` is neither `keep` nor `delete`; nothing was removed", body = ErrorBody),
+    )
+)]
+/// Removes a disabled store for good, its name repeated in `confirm_name`. With `orders=keep`
+/// (the default) its orders stay readable, naming the store; with `orders=delete` they go too.
+/// Either way its catalog, rules, pending jobs and webhooks go.
+async fn remove_store(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Query(input): Query<StoreRemovalInput>,
+) -> Result<Json<StoreRemoved>, ApiError> {
+    Ok(Json(app.remove_store(id, &input).await?))
 }

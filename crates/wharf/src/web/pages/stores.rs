@@ -19,6 +19,7 @@ use crate::domain::FieldErrors;
 use crate::domain::catalog::ImportMode;
 use crate::domain::store::NewStoreInput;
 use crate::domain::store_edit::StoreEditInput;
+use crate::domain::store_removal::{OrdersOnRemoval, StoreRemovalInput};
 use crate::web::error::PageError;
 
 const BASE: &str = "/setup/integrations/bigcommerce";
@@ -39,6 +40,10 @@ pub(super) fn routes() -> Router<App> {
         .route(
             "/setup/integrations/bigcommerce/stores/{id}/enable",
             post(enable),
+        )
+        .route(
+            "/setup/integrations/bigcommerce/stores/{id}/remove",
+            post(remove),
         )
         .route(
             "/setup/integrations/bigcommerce/stores/{id}/connect",
@@ -117,6 +122,9 @@ struct StorePage {
     /// The Edit form's values: the stored ones, or what was typed when it was refused.
     edit: EditForm,
     edit_errors: FieldErrors,
+    /// The Remove form as it was refused (the name typed, the choice made), with why.
+    removal: StoreRemovalInput,
+    removal_error: Option<String>,
 }
 
 /// The store page's Edit form. Secret fields come back empty: left empty, the stored secret
@@ -166,6 +174,8 @@ impl StorePage {
             import,
             routing_error: None,
             edit_errors: FieldErrors::default(),
+            removal: StoreRemovalInput::default(),
+            removal_error: None,
         }
     }
 }
@@ -184,6 +194,31 @@ async fn disable(State(app): State<App>, Path(id): Path<i64>) -> Result<Response
 async fn enable(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
     app.enable_store(id).await?;
     Ok(Redirect::to(&format!("{BASE}/stores/{id}")).into_response())
+}
+
+/// Removes the (disabled) store and goes back to the list; a name that is not the store's
+/// shows the page again with the error beside the field.
+async fn remove(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Form(input): Form<StoreRemovalInput>,
+) -> Result<Response, PageError> {
+    match app.remove_store(id, &input).await {
+        Ok(_) => Ok(Redirect::to(BASE).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page = StorePage::new(app.store(id).await?, app.latest_import(id).await?);
+            page.removal_error = errors.iter().next().map(|e| e.message.clone());
+            page.removal = input;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+impl StorePage {
+    fn deletes_orders(&self) -> bool {
+        self.removal.orders == OrdersOnRemoval::Delete
+    }
 }
 
 /// Saves the Edit form; a refused edit shows the page again with each bad field named.
