@@ -15,8 +15,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const GREEN: &str = "rgba(22, 121, 74, 1)";
 const RED: &str = "rgba(180, 35, 24, 1)";
 
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -30,7 +30,7 @@ impl Drop for Browser {
 
 /// Starts chromedriver and a headless Chromium. Without them, the test fails under CI and is
 /// skipped (loudly) on a developer machine.
-async fn start_browser() -> Option<Browser> {
+pub(crate) async fn start_browser() -> Option<Browser> {
     let chromedriver = which("chromedriver");
     if !Path::new(CHROMIUM).exists() || chromedriver.is_none() {
         let message = "browser test needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)";

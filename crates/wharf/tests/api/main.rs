@@ -26,6 +26,7 @@ mod pages;
 mod products;
 mod quota;
 mod real_answers;
+mod screenshots;
 mod secrets;
 mod security_headers;
 mod shipments;
