@@ -12,6 +12,7 @@ mod orders;
 mod products;
 mod rules;
 mod setup;
+mod store_choice;
 mod stores;
 mod vendors;
 

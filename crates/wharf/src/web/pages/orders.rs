@@ -11,10 +11,10 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::extract::{Path, Query};
+use super::store_choice::StoreChoice;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::orders::{OrderDetail, RoutingPreview};
-use crate::app::stores::StoreView;
 use crate::db::orders::{OrderSummary, PurchaseOrder};
 use crate::db::shipments::ShipmentView;
 use crate::domain::FieldErrors;
@@ -47,7 +47,10 @@ struct OrdersPage {
     needing_attention: i64,
     /// Order id → its vendors, as shown in the list.
     split: std::collections::HashMap<i64, String>,
-    stores: Vec<StoreView>,
+    /// The tracking upload's store selector.
+    tracking_store: StoreChoice,
+    /// The CSV last submitted, kept in the form for the correction.
+    tracking_csv: String,
     /// What the last tracking upload did.
     tracking_message: Option<String>,
     tracking_errors: Vec<String>,
@@ -61,13 +64,15 @@ impl OrdersPage {
     async fn load(app: &App, state: Option<RoutingState>) -> Result<Self, PageError> {
         let orders = app.list_orders(None, state, 200, 0).await?;
         let split = app.vendor_split(&orders).await?;
+        let stores = app.list_stores().await?;
         Ok(OrdersPage {
             signed_in: true,
             state: state.map_or("", RoutingState::as_str).to_owned(),
             orders,
             needing_attention: app.count_needing_attention().await?,
             split,
-            stores: app.list_stores().await?,
+            tracking_store: StoreChoice::new(stores),
+            tracking_csv: String::new(),
             tracking_message: None,
             tracking_errors: Vec::new(),
         })
@@ -83,19 +88,26 @@ async fn orders(
 
 #[derive(Deserialize)]
 struct TrackingForm {
-    store_id: i64,
+    #[serde(default)]
+    store_id: String,
+    #[serde(default)]
     csv: String,
 }
 
 /// A tracking CSV (order, sku, quantity, tracking_number, carrier): valid rows recorded and
-/// queued for BigCommerce, every bad row listed with its line.
+/// queued for BigCommerce, every bad row listed with its line. The answer keeps the chosen store
+/// and the text, so a correction is an edit, not a second paste.
 async fn upload_tracking(
     State(app): State<App>,
     Form(form): Form<TrackingForm>,
 ) -> Result<Response, PageError> {
     let mut page = OrdersPage::load(&app, None).await?;
+    page.tracking_csv = form.csv;
+    let Some(store_id) = page.tracking_store.take(&form.store_id) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
     match app
-        .import_tracking_csv(form.store_id, None, &form.csv)
+        .import_tracking_csv(store_id, None, &page.tracking_csv)
         .await
     {
         Ok(report) => {
