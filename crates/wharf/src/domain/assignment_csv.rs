@@ -81,7 +81,10 @@ pub fn parse_assignment_csv(text: &str) -> Result<AssignmentUpload, String> {
 mod tests {
     use super::*;
 
-    fn lines_and_problems(text: &str) -> (Vec<(u64, String)>, Vec<(u64, String)>) {
+    /// (line, SKU) of each row and (line, message) of each problem.
+    type Lines = Vec<(u64, String)>;
+
+    fn lines_and_problems(text: &str) -> (Lines, Lines) {
         let upload = parse_assignment_csv(text).unwrap();
         (
             upload.rows.into_iter().map(|r| (r.line, r.sku)).collect(),
