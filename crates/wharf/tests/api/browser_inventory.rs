@@ -101,6 +101,7 @@ async fn item_view_and_feeds_flow(app: &TestApp, browser: &Client) -> Step {
         )
         .await;
     assert_eq!(response.status(), 201);
+    let feed_id = app.app.feeds(None).await?[0].id;
     browser.goto(&format!("{}/inventory", app.address)).await?;
     let vendor = format!("#vendor-{}", shop.vendor_id);
     browser
@@ -110,6 +111,36 @@ async fn item_view_and_feeds_flow(app: &TestApp, browser: &Client) -> Step {
         .await?
         .click()
         .await?;
+    // A URL wharf does not fetch is named at the field (the form opened again), and nothing
+    // changes.
+    browser
+        .find(Locator::Id(&format!("feed-url-{feed_id}")))
+        .await?
+        .send_keys("ftp://example.com/stock.csv")
+        .await?;
+    browser
+        .find(Locator::Css(&format!("{vendor} button.save-feed")))
+        .await?
+        .click()
+        .await?;
+    let error = browser
+        .wait()
+        .for_element(Locator::Id(&format!("feed-url-{feed_id}-error")))
+        .await?;
+    assert!(
+        error.text().await?.contains("http"),
+        "{}",
+        error.text().await?
+    );
+    let url = browser
+        .find(Locator::Id(&format!("feed-url-{feed_id}")))
+        .await?;
+    assert_eq!(url.attr("aria-invalid").await?.as_deref(), Some("true"));
+    assert_eq!(
+        url.attr("aria-describedby").await?,
+        Some(format!("feed-url-{feed_id}-error"))
+    );
+    assert_eq!(app.app.feed(feed_id).await?.interval_secs, 3600);
     let interval = browser
         .find(Locator::Css(&format!(
             "{vendor} tr.feed input[name=interval_minutes]"

@@ -22,6 +22,7 @@ use crate::app::inventory::{
 use crate::app::stores::StoreView;
 use crate::app::vendors::VendorView;
 use crate::db::inventory::{Feed, VendorStockTerms};
+use crate::domain::FieldErrors;
 use crate::web::error::PageError;
 
 pub(super) fn routes() -> Router<App> {
@@ -67,6 +68,8 @@ struct InventoryPage {
     answer_in_vendor: Option<i64>,
     /// The stock file last submitted, kept in that vendor's form.
     kept_csv: String,
+    /// The feed whose edit was refused, and why, field by field.
+    feed_errors: Option<(i64, FieldErrors)>,
 }
 
 impl InventoryPage {
@@ -95,12 +98,33 @@ impl InventoryPage {
             problems: Vec::new(),
             answer_in_vendor: None,
             kept_csv: String::new(),
+            feed_errors: None,
         })
     }
 
     /// Whether the last action's answer goes in this vendor's section (else at the top).
     fn answers_in(&self, vendor_id: &i64) -> bool {
         self.answer_in_vendor == Some(*vendor_id)
+    }
+
+    /// Why the edit of this feed refused this field (the interval under either of its names).
+    fn feed_error(&self, feed_id: &i64, field: &str) -> Option<String> {
+        let (refused, errors) = self.feed_errors.as_ref()?;
+        if refused != feed_id {
+            return None;
+        }
+        errors
+            .iter()
+            .find(|e| {
+                e.field == field || (field == "interval_minutes" && e.field == "interval_secs")
+            })
+            .map(|e| e.message.clone())
+    }
+
+    fn feed_refused(&self, feed_id: &i64) -> bool {
+        self.feed_errors
+            .as_ref()
+            .is_some_and(|(id, _)| id == feed_id)
     }
 
     fn answers_at_top(&self) -> bool {
@@ -355,7 +379,12 @@ async fn edit_feed(
         ))
     }
     .await;
-    answer_in(&app, Some(feed.vendor_id), outcome).await
+    let mut page = InventoryPage::load(&app).await?;
+    page.answer_in_vendor = Some(feed.vendor_id);
+    if let Err(AppError::Invalid(errors)) = &outcome {
+        page.feed_errors = Some((feed_id, errors.clone()));
+    }
+    respond(page, outcome)
 }
 
 async fn delete_feed(
