@@ -192,15 +192,51 @@ async fn the_item_view_says_why_each_vendors_stock_counts_or_not() {
         );
     }
 
-    // By vendor: Beta reported A only.
+    // By vendor: Beta reported A, and a variant of a product whose stock is tracked as a whole.
+    let (rows, _) = app
+        .app
+        .search_products(
+            Some(shop.store_id),
+            "",
+            wharf::app::products::VendorFilter::Any,
+            1000,
+            0,
+        )
+        .await
+        .unwrap();
+    let tracked_whole = rows
+        .iter()
+        .find(|r| {
+            r.inventory_tracking == "product"
+                && r.variant_sku.is_some()
+                && r.variant_sku != r.product_sku
+        })
+        .expect("a product tracked as a whole with variants");
+    put_stock(
+        &app,
+        &beta_token,
+        json!([{ "sku": tracked_whole.variant_sku, "quantity": 2 }]),
+    )
+    .await;
     let page = items(&app, shop.store_id, &format!("vendor_id={beta}")).await;
-    let skus: Vec<&str> = page["items"]
+    let found: Vec<(String, i64)> = page["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["sku"].as_str().unwrap())
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_owned(),
+                i["id"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(skus, [a.2.as_str()]);
+    assert_eq!(found.len(), 2, "{page:#}");
+    assert_eq!(page["items"][0]["sku"], a.2.as_str());
+    assert_eq!(
+        found[1],
+        ("product".to_owned(), tracked_whole.product_id),
+        "{page:#}"
+    );
 }
 
 /// Every item, page by page: (kind, id) in the order the pages give them.

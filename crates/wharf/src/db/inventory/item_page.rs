@@ -26,7 +26,8 @@ pub struct ItemKey {
 pub struct ItemPageQuery {
     /// Part of the SKU or of the product's name, any case.
     pub search: Option<String>,
-    /// Only items this vendor reported stock for.
+    /// Only items this vendor reported stock for (a product tracked as a whole: under its own
+    /// SKU or one of its variants').
     pub vendor_id: Option<i64>,
     /// Start after this item (variants first, then products, each by id).
     pub after: Option<(ItemKind, i64)>,
@@ -77,7 +78,11 @@ pub async fn item_page(
          WHERE (i.item_rank > $2 OR (i.item_rank = $2 AND i.id > $3))
            AND ($4 = '' OR lower(COALESCE(i.sku, '')) LIKE $4 ESCAPE '\\' OR lower(i.name) LIKE $4 ESCAPE '\\')
            AND ($5 < 0 OR EXISTS (SELECT 1 FROM vendor_stock s JOIN warehouses w ON w.id = s.warehouse_id
-                                  WHERE w.vendor_id = $5 AND s.match_key = lower(i.sku)))
+                                  WHERE w.vendor_id = $5 AND (s.match_key = lower(i.sku)
+                                     OR (i.item_rank = 1 AND s.match_key IN (
+                                         SELECT lower(x.sku) FROM variants x
+                                         WHERE x.product_id = i.id AND x.archived_at IS NULL
+                                           AND x.sku IS NOT NULL)))))
          ORDER BY i.item_rank, i.id LIMIT $6"
             .to_owned(),
     ))
