@@ -9,6 +9,7 @@ use super::tokens::{digest, random_token};
 use crate::db::DbError;
 use crate::db::assignments;
 use crate::db::vendors::{self, VendorRecord};
+use crate::domain::assignment_csv::parse_assignment_csv;
 use crate::domain::routing::RuleKind;
 use crate::domain::store::{last4, masked};
 use crate::domain::tracking_csv::RowError;
@@ -271,54 +272,32 @@ impl App {
         csv_text: &str,
     ) -> Result<CsvReport, AppError> {
         self.store(store_id).await?;
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .flexible(true)
-            .from_reader(csv_text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| invalid("file", format!("The file is not CSV: {e}")))?
-            .iter()
-            .map(|h| h.to_lowercase())
-            .collect::<Vec<_>>();
-        let column = |name: &str| headers.iter().position(|h| h == name);
-        let (Some(sku_column), Some(vendor_column)) = (column("sku"), column("vendor")) else {
-            return Err(invalid(
-                "file",
-                "The first line must name the columns sku and vendor",
-            ));
+        let upload = parse_assignment_csv(csv_text).map_err(|message| invalid("file", message))?;
+        let mut report = CsvReport {
+            applied: 0,
+            errors: upload.errors,
         };
-        let mut report = CsvReport::default();
-        for record in reader.records() {
-            let (line, result) = match record {
-                Ok(record) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    let sku = record.get(sku_column).unwrap_or_default().to_owned();
-                    let vendor = record.get(vendor_column).unwrap_or_default().to_owned();
-                    let result = if sku.is_empty() {
-                        Err("the sku column is empty".to_owned())
-                    } else if vendor.is_empty() {
-                        Err("the vendor column is empty".to_owned())
-                    } else {
-                        self.assign(store_id, &AssignmentInput::Sku { sku, vendor })
-                            .await
-                            .map_err(|e| match e {
-                                AppError::Invalid(fields) => fields.to_string(),
-                                other => other.to_string(),
-                            })
-                    };
-                    (line, result)
-                }
-                Err(e) => (
-                    e.position().map_or(0, |p| p.line()),
-                    Err(format!("unreadable row: {e}")),
-                ),
-            };
-            match result {
+        for row in upload.rows {
+            let assigned = self
+                .assign(
+                    store_id,
+                    &AssignmentInput::Sku {
+                        sku: row.sku,
+                        vendor: row.vendor,
+                    },
+                )
+                .await;
+            match assigned {
                 Ok(()) => report.applied += 1,
-                Err(message) => report.errors.push(RowError { line, message }),
+                Err(AppError::Invalid(fields)) => report.errors.push(RowError {
+                    line: row.line,
+                    message: fields.to_string(),
+                }),
+                Err(other) => return Err(other),
             }
         }
+        // Problems found while parsing and while assigning, in file order.
+        report.errors.sort_by_key(|error| error.line);
         Ok(report)
     }
 }

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::command::{print_csv_report, read_csv, refused_input, with_app};
 use crate::app::App;
-use crate::app::inventory::FeedInput;
+use crate::app::inventory::{FeedEdit, FeedInput};
 use crate::config::Settings;
 use crate::domain::stock_csv::ColumnMapping;
 
@@ -39,6 +39,17 @@ pub(super) enum InventoryCommand {
     Feeds,
     /// Fetch a feed now and apply it; exit 0 when it was applied.
     FeedRun { feed_id: i64 },
+    /// Change a feed's URL or interval (what is not given stays); it is fetched again now.
+    FeedEdit {
+        feed_id: i64,
+        /// The new URL of the CSV.
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        every_minutes: Option<i64>,
+    },
+    /// Delete a feed; the stock it delivered stays until the vendor reports again.
+    FeedRemove { feed_id: i64 },
     /// Push the store's changed levels to BigCommerce now (every level with --full).
     Push {
         /// The store's name (or id).
@@ -146,6 +157,34 @@ pub(super) async fn run(
                 Ok(ExitCode::from(2))
             }
         },
+        InventoryCommand::FeedEdit {
+            feed_id,
+            url,
+            every_minutes,
+        } => {
+            let edit = FeedEdit {
+                url,
+                interval_secs: every_minutes.map(|m| m * 60),
+                mapping: None,
+            };
+            match app.edit_feed(feed_id, &edit).await {
+                Ok(feed) => {
+                    println!(
+                        "Feed {} saved: {} every {} min (fetched by the worker now)",
+                        feed.id,
+                        feed.url_shown,
+                        feed.interval_secs / 60
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(error) => refused_input(error, ""),
+            }
+        }
+        InventoryCommand::FeedRemove { feed_id } => {
+            app.delete_feed(feed_id).await?;
+            println!("Feed {feed_id} deleted; the stock it delivered stays");
+            Ok(ExitCode::SUCCESS)
+        }
         InventoryCommand::Import {
             file,
             vendor,

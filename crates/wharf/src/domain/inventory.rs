@@ -65,14 +65,20 @@ pub struct VendorTerms {
     pub fresh: bool,
 }
 
-/// The level to publish at each location any of the item's stock maps to (stale vendors'
-/// locations included, at what is left for them: usually 0). Sorted by location id.
-pub fn published_levels(
-    stocked: &[Stocked],
-    allocated: i64,
-    terms: impl Fn(i64) -> VendorTerms,
-) -> Vec<(i64, i64)> {
-    let mut by_location: BTreeMap<i64, i64> = BTreeMap::new();
+/// The two sums the formula starts from, for an item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Fresh stock per location (stale vendors' locations at 0), by location id.
+    pub by_location: BTreeMap<i64, i64>,
+    /// All fresh stock counted.
+    pub counted: i64,
+    /// Units the buffers hold back: each vendor's buffer, at most what it counts.
+    pub buffers: i64,
+}
+
+/// What the item's stock adds up to before what is sold is deducted.
+pub fn tally(stocked: &[Stocked], terms: impl Fn(i64) -> VendorTerms) -> Tally {
+    let mut tally = Tally::default();
     let mut by_vendor: BTreeMap<i64, i64> = BTreeMap::new();
     for s in stocked {
         let counted = if terms(s.vendor_id).fresh {
@@ -80,13 +86,29 @@ pub fn published_levels(
         } else {
             0
         };
-        *by_location.entry(s.location_id).or_default() += counted;
+        *tally.by_location.entry(s.location_id).or_default() += counted;
         *by_vendor.entry(s.vendor_id).or_default() += counted;
+        tally.counted += counted;
     }
-    let buffers: i64 = by_vendor
+    tally.buffers = by_vendor
         .iter()
         .map(|(&vendor, &stock)| terms(vendor).buffer.max(0).min(stock))
         .sum();
+    tally
+}
+
+/// The level to publish at each location any of the item's stock maps to (stale vendors'
+/// locations included, at what is left for them: usually 0). Sorted by location id.
+pub fn published_levels(
+    stocked: &[Stocked],
+    allocated: i64,
+    terms: impl Fn(i64) -> VendorTerms,
+) -> Vec<(i64, i64)> {
+    let Tally {
+        by_location,
+        buffers,
+        ..
+    } = tally(stocked, terms);
     let mut deduction = allocated.max(0) + buffers;
     by_location
         .into_iter()

@@ -1,5 +1,6 @@
 //! Pure domain types and rules. No I/O: nothing here knows HTTP, SQL or BigCommerce JSON.
 
+pub mod assignment_csv;
 pub mod carrier;
 pub mod catalog;
 pub mod catalog_issues;

@@ -17,7 +17,7 @@
 //! - SKUs and warehouses compare exactly (after trimming) when looking for duplicates.
 //! - An empty file (no header) is refused; a header with no rows is valid and changes nothing.
 
-use super::csv_lines::{LineCounter, collect, csv_error, header_key, is_blank};
+use super::csv_lines::{NumberedRecords, collect, csv_error, header_key};
 use super::text::has_hidden_characters;
 use std::collections::HashMap;
 
@@ -103,15 +103,14 @@ pub struct StockRow {
 pub fn parse_stock_csv(text: &str, mapping: &ColumnMapping) -> Result<StockUpload, String> {
     // Spreadsheet exports often start with a byte-order mark, which would hide the first column.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(detect_delimiter(text))
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records().filter(|record| !is_blank(record));
-    let mut lines = LineCounter::new(text);
-    let Some(header) = records.next() else {
+    let mut records = NumberedRecords::new(
+        text,
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .delimiter(detect_delimiter(text))
+            .trim(csv::Trim::All),
+    );
+    let Some((_, header)) = records.next() else {
         return Err("The file is empty: it has no header row".to_owned());
     };
     let columns = Columns::from_header(&header.map_err(csv_error)?, mapping)?;
@@ -122,14 +121,13 @@ pub fn parse_stock_csv(text: &str, mapping: &ColumnMapping) -> Result<StockUploa
     let mut errors = Vec::new();
     let mut invalid_rows = 0;
     let mut first_invalid: Option<RowError> = None;
-    for (count, record) in records.enumerate() {
+    for (count, (line, record)) in records.enumerate() {
         if count >= MAX_ROWS {
             return Err(format!(
                 "The file has more than {MAX_ROWS} rows; split it into smaller files"
             ));
         }
         let record = record.map_err(csv_error)?;
-        let line = lines.line_of(&record);
         match parse_row(&columns, &record, line) {
             Ok(row) => {
                 let key = (row.sku.clone(), row.warehouse.clone());
@@ -894,6 +892,18 @@ mod tests {
         assert_eq!(upload.rows[2].sku, "C\nD");
         // The quoted newline makes the third row two lines long.
         assert_eq!(upload.rows[3].line, 6);
+    }
+
+    #[test]
+    fn crlf_and_lf_files_report_the_same_lines() {
+        let lf = "sku,quantity\nA,1\n\nB,x\n\"C\nD\",2\nE,3\n";
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [lf, crlf.as_str()] {
+            let upload = parse(text);
+            let rows: Vec<u64> = upload.rows.iter().map(|r| r.line).collect();
+            let errors: Vec<u64> = upload.errors.iter().map(|e| e.line).collect();
+            assert_eq!((rows, errors), (vec![2, 5, 7], vec![4]), "{text:?}");
+        }
     }
 
     #[test]

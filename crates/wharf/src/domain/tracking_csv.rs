@@ -6,7 +6,7 @@
 //! the good rows. Whether an order, SKU or quantity fits what is unshipped, and which carrier a
 //! name means, is decided later against stored orders.
 
-use super::csv_lines::{LineCounter, collect, csv_error, header_key, is_blank};
+use super::csv_lines::{NumberedRecords, collect, csv_error, header_key};
 use csv::StringRecord;
 
 /// Above this many data rows the upload is refused as a whole; split the file.
@@ -49,26 +49,24 @@ pub struct RowError {
 pub fn parse_tracking_csv(text: &str) -> Result<TrackingUpload, String> {
     // Spreadsheet exports often start with a byte-order mark, which would hide the first column.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records().filter(|record| !is_blank(record));
+    let mut records = NumberedRecords::new(
+        text,
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All),
+    );
     let mut upload = TrackingUpload::default();
-    let mut lines = LineCounter::new(text);
-    let Some(header) = records.next() else {
+    let Some((_, header)) = records.next() else {
         return Ok(upload);
     };
     let columns = Columns::from_header(&header.map_err(csv_error)?)?;
-    for (count, record) in records.enumerate() {
+    for (count, (line, record)) in records.enumerate() {
         if count >= MAX_ROWS {
             return Err(format!(
                 "The file has more than {MAX_ROWS} rows; split it into smaller files"
             ));
         }
         let record = record.map_err(csv_error)?;
-        let line = lines.line_of(&record);
         match parse_row(&columns, &record, line) {
             Ok(row) => upload.rows.push(row),
             Err(messages) => upload.errors.extend(
@@ -487,6 +485,18 @@ mod tests {
                 (7, "carrier: a value is required"),
             ]
         );
+    }
+
+    #[test]
+    fn crlf_and_lf_files_report_the_same_lines() {
+        let lf = format!("{HEADER}1,A,1,T,UPS\n\n2,A,x,T,UPS\n\"x\ny\",A,1,T,UPS\n3,A,1,T,UPS\n");
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [&lf, &crlf] {
+            let upload = parse(text);
+            let rows: Vec<u64> = upload.rows.iter().map(|r| r.line).collect();
+            let errors: Vec<u64> = upload.errors.iter().map(|e| e.line).collect();
+            assert_eq!((rows, errors), (vec![2, 7], vec![4, 5]), "{text:?}");
+        }
     }
 
     #[test]

@@ -591,6 +591,16 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
         .await;
     let run = post(&format!("/feeds/{}/run", feed["id"]));
     reference.call("post", "/feeds/{id}/run", run, 422).await;
+    let edit = put(&format!("/feeds/{}", feed["id"])).json(&json!({ "interval_secs": 600 }));
+    reference.call("put", "/feeds/{id}", edit, 200).await;
+    let remove = signed_in(app.http.delete(url(&format!("/feeds/{}", feed["id"]))));
+    reference.call("delete", "/feeds/{id}", remove, 204).await;
+    let items = get(&format!(
+        "/stores/{store}/inventory/items?q={sku_a}&limit=5"
+    ));
+    reference
+        .call("get", "/stores/{id}/inventory/items", items, 200)
+        .await;
     let inventory = get(&format!("/stores/{store}/inventory"));
     reference
         .call("get", "/stores/{id}/inventory", inventory, 200)

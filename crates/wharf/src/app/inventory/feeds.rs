@@ -7,7 +7,7 @@ use crate::db::inventory as stock;
 use crate::db::{self, DbError, now_ms};
 use crate::domain::{FieldError, FieldErrors};
 
-use super::{FeedInput, StockImportReport};
+use super::{FeedEdit, FeedInput, StockImportReport};
 
 const FEED_URL_PURPOSE: &str = "stock_feeds.url";
 /// Feeds are fetched at most this often, and at least once a week.
@@ -61,14 +61,73 @@ impl App {
         )
         .await?;
         self.queue_feed(id).await?;
-        self.feeds(Some(vendor_id))
+        self.feed(id).await
+    }
+
+    /// Changes a feed: a new URL (checked like a new feed's; empty keeps the stored one, which
+    /// is never shown whole), its interval and its columns. Fetched again at once.
+    pub async fn edit_feed(&self, feed_id: i64, edit: &FeedEdit) -> Result<stock::Feed, AppError> {
+        let feed = self.feed(feed_id).await?;
+        let mut errors = FieldErrors::default();
+        let url = match edit.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(url) => match crate::feeds::check_feed_url(url, &self.feed_policy) {
+                Ok(url) => Some(url),
+                Err(e) => {
+                    errors.push(FieldError::new("url", e.to_string()));
+                    None
+                }
+            },
+        };
+        let interval = edit.interval_secs.unwrap_or(feed.interval_secs);
+        if !FEED_INTERVALS.contains(&interval) {
+            errors.push(FieldError::new(
+                "interval_secs",
+                "Fetch the feed every 60 seconds to every 7 days",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let sealed = url.as_ref().map(|url| {
+            (
+                self.cipher.seal(
+                    FEED_URL_PURPOSE,
+                    &secrecy::SecretString::from(url.to_string()),
+                ),
+                crate::feeds::shown_url(url),
+            )
+        });
+        let mapping = edit.mapping.clone().unwrap_or(feed.mapping);
+        stock::update_feed(
+            &self.db,
+            feed_id,
+            sealed
+                .as_ref()
+                .map(|(s, shown)| (s.as_str(), shown.as_str())),
+            interval,
+            &mapping,
+        )
+        .await?;
+        self.queue_feed(feed_id).await?;
+        self.feed(feed_id).await
+    }
+
+    /// Deletes a feed. The stock it delivered stays until the vendor reports again.
+    pub async fn delete_feed(&self, feed_id: i64) -> Result<(), AppError> {
+        if !stock::delete_feed(&self.db, feed_id).await? {
+            return Err(feed_not_found(feed_id));
+        }
+        tracing::info!(feed_id, "stock feed deleted");
+        Ok(())
+    }
+
+    pub async fn feed(&self, feed_id: i64) -> Result<stock::Feed, AppError> {
+        stock::feeds(&self.db, None)
             .await?
             .into_iter()
-            .find(|f| f.id == id)
-            .ok_or_else(|| AppError::NotFound {
-                what: "feed",
-                id: id.to_string(),
-            })
+            .find(|f| f.id == feed_id)
+            .ok_or_else(|| feed_not_found(feed_id))
     }
 
     pub async fn feeds(&self, vendor_id: Option<i64>) -> Result<Vec<stock::Feed>, AppError> {
@@ -81,14 +140,7 @@ impl App {
         &self,
         feed_id: i64,
     ) -> Result<Result<StockImportReport, String>, AppError> {
-        let feed = stock::feeds(&self.db, None)
-            .await?
-            .into_iter()
-            .find(|f| f.id == feed_id)
-            .ok_or_else(|| AppError::NotFound {
-                what: "feed",
-                id: feed_id.to_string(),
-            })?;
+        let feed = self.feed(feed_id).await?;
         let url = self.cipher.open(FEED_URL_PURPOSE, &feed.url_sealed)?;
         let outcome = match crate::feeds::fetch_feed(
             secrecy::ExposeSecret::expose_secret(&url),
@@ -138,5 +190,12 @@ impl App {
             }
         }
         Ok(queued)
+    }
+}
+
+fn feed_not_found(feed_id: i64) -> AppError {
+    AppError::NotFound {
+        what: "feed",
+        id: feed_id.to_string(),
     }
 }

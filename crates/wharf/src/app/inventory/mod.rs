@@ -6,6 +6,8 @@
 mod drift;
 mod feeds;
 mod intake;
+pub mod items;
+pub mod levels;
 mod push;
 mod routed;
 
@@ -29,6 +31,18 @@ pub const UNMATCHED_SHOWN: i64 = 1_000;
 pub struct FeedInput {
     #[serde(default)]
     pub url: String,
+    #[serde(default)]
+    pub interval_secs: Option<i64>,
+    #[serde(default)]
+    pub mapping: Option<ColumnMapping>,
+}
+
+/// A change to a stock feed: what is absent stays as it is.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct FeedEdit {
+    /// A new URL; absent or empty keeps the stored one.
+    #[serde(default)]
+    pub url: Option<String>,
     #[serde(default)]
     pub interval_secs: Option<i64>,
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! Publishing levels: what each item may sell (`domain::inventory`), sent when it differs from
 //! what BigCommerce confirmed, zeros first, in batches per location, one push per store.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::Duration;
 
 use bigcommerce::StoreClient;
@@ -13,13 +13,13 @@ use crate::app::jobs::InventoryPush;
 use crate::channels::bigcommerce::inventory::{
     LevelToSet, LevelsSet, MAX_LEVELS_PER_REQUEST, set_levels,
 };
-use crate::db::inventory::{self as stock, StoreItem, VendorStockTerms};
+use crate::db::inventory::{self as stock, Published, VendorStockTerms};
 use crate::db::{self, DbError, now_ms};
-use crate::domain::inventory::{ItemAt, ItemKind, Stocked, VendorTerms, published_levels};
+use crate::domain::inventory::ItemAt;
 use crate::jobs::JobOutcome;
 
 use super::PushReport;
-use super::routed::routed_vendors;
+use super::levels::StockPicture;
 
 /// How long a push holds its store's lease without renewing it: a push renews before every
 /// request, so this is how long a killed worker's push blocks the store's next one.
@@ -48,7 +48,11 @@ impl App {
     /// What the store should show now, per item and location, for every item a vendor stocks
     /// that the routing rules send to that vendor (and 0 for items wharf published before that
     /// no such vendor stocks any more).
-    async fn desired_levels(&self, store_id: i64) -> Result<Vec<Level>, DbError> {
+    async fn desired_levels(
+        &self,
+        store_id: i64,
+        published: &HashMap<ItemAt, Published>,
+    ) -> Result<Vec<Level>, DbError> {
         let items = stock::store_items(&self.db, store_id).await?;
         let terms: HashMap<i64, VendorStockTerms> = stock::vendor_terms(&self.db)
             .await?
@@ -58,103 +62,25 @@ impl App {
         // Only rows that name one of this store's SKUs: a vendor's junk costs a push nothing.
         let rows = stock::matched_stock_rows(&self.db, store_id).await?;
         let rules = db::assignments::routing_rules(&self.db, store_id).await?;
-        let allocated = stock::allocated(&self.db, store_id).await?;
-        let now = now_ms();
-
-        // SKU → items, exactly and case-folded; a SKU naming two items is ambiguous and skipped.
-        let mut exact: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut folded: HashMap<String, Vec<usize>> = HashMap::new();
-        for (index, item) in items.iter().enumerate() {
-            for sku in &item.skus {
-                exact.entry(sku.trim()).or_default().push(index);
-                folded
-                    .entry(sku.trim().to_lowercase())
-                    .or_default()
-                    .push(index);
-            }
-        }
-        // Two spellings of one SKU in one warehouse ("ABC-1", "abc-1" when matching ignores
-        // case) are one report: the latest wins, never the sum.
-        let mut latest: HashMap<(i64, String), &stock::StockRow> = HashMap::new();
-        for row in &rows {
-            let Some(vendor) = terms.get(&row.vendor_id) else {
-                continue;
-            };
-            let key = (row.warehouse_id, vendor.matching.vendor_key(&row.sku));
-            match latest.get(&key) {
-                Some(seen) if seen.updated_at_ms > row.updated_at_ms => {}
-                _ => {
-                    latest.insert(key, row);
-                }
-            }
-        }
-        let mut stocked: BTreeMap<usize, Vec<Stocked>> = BTreeMap::new();
-        for ((_, key), row) in &latest {
-            let vendor = &terms[&row.vendor_id];
-            let found = if vendor.matching.case_insensitive {
-                folded.get(key)
-            } else {
-                exact.get(key.as_str())
-            };
-            let Some(found) = found else { continue };
-            let mut found = found.clone();
-            found.dedup();
-            // A vendor's stock counts only for items orders can be sent to it for. Worked out
-            // per stocked row rather than kept for every item: a few rules' lookups, no table.
-            if let [index] = found.as_slice()
-                && routed_vendors(&rules, &items[*index]).contains(&row.vendor_id)
-            {
-                stocked.entry(*index).or_default().push(Stocked {
-                    vendor_id: row.vendor_id,
-                    location_id: row.location_id,
-                    quantity: row.quantity,
-                });
-            }
-        }
-        let vendor_terms = |vendor_id: i64| match terms.get(&vendor_id) {
-            Some(t) => VendorTerms {
-                buffer: t.buffer,
-                fresh: t.fresh_at(now),
-            },
-            None => VendorTerms::default(),
+        let allocated = stock::allocated(&self.db, store_id, None).await?;
+        let picture = StockPicture {
+            items: &items,
+            rows: &rows,
+            terms: &terms,
+            rules: &rules,
+            allocated: &allocated,
+            published,
+            now_ms: now_ms(),
         };
-        let mut levels = Vec::new();
-        for (index, stocked) in stocked {
-            let item = &items[index];
-            let taken: i64 = item
-                .variant_ids
-                .iter()
-                .filter_map(|v| allocated.get(v))
-                .sum();
-            for (location_id, quantity) in published_levels(&stocked, taken, vendor_terms) {
-                levels.push(Level {
-                    at: ItemAt {
-                        kind: item.kind,
-                        item_id: item.id,
-                        location_id,
-                    },
-                    external_id: item.external_id,
-                    quantity,
-                });
-            }
-        }
-        // Published before, stocked by nobody now: nobody vouches for it any more.
-        let wanted: HashSet<ItemAt> = levels.iter().map(|l| l.at).collect();
-        let by_id: HashMap<(ItemKind, i64), &StoreItem> =
-            items.iter().map(|i| ((i.kind, i.id), i)).collect();
-        for (at, published) in stock::published(&self.db, store_id).await? {
-            if wanted.contains(&at) || published.quantity == Some(0) {
-                continue;
-            }
-            if let Some(item) = by_id.get(&(at.kind, at.item_id)) {
-                levels.push(Level {
-                    at,
-                    external_id: item.external_id,
-                    quantity: 0,
-                });
-            }
-        }
-        Ok(levels)
+        Ok(picture
+            .levels()
+            .into_iter()
+            .map(|l| Level {
+                at: l.at,
+                external_id: items[l.item].external_id,
+                quantity: l.quantity,
+            })
+            .collect())
     }
 
     /// Pushes the store's changed levels (all of them with `full`) as absolute adjustments:
@@ -192,7 +118,7 @@ impl App {
         let client = self.client_for(store_id).await?;
         let published = stock::published(&self.db, store_id).await?;
         let mut changed: Vec<Level> = self
-            .desired_levels(store_id)
+            .desired_levels(store_id, &published)
             .await?
             .into_iter()
             .filter(|l| {
@@ -336,6 +262,7 @@ fn batches(levels: &[Level]) -> Vec<&[Level]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::inventory::ItemKind;
 
     fn level(id: i64, location: i64, quantity: i64) -> Level {
         Level {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::job::{Job, JobAbout};
 use crate::app::App;
+use crate::app::error::AppError;
 use crate::db::{Db, DbError, jobs};
 use crate::jobs::{ClaimedJob, JobOutcome};
 
@@ -33,6 +34,8 @@ impl Job for FeedFetch {
         // A feed that fails is recorded and tried again at its next interval, not retried now.
         match app.run_feed(self.feed_id).await {
             Ok(_) => JobOutcome::Done,
+            // Deleted since it was queued: nothing to fetch.
+            Err(AppError::NotFound { .. }) => JobOutcome::Done,
             Err(error) => JobOutcome::Retry {
                 error: error.to_string(),
             },

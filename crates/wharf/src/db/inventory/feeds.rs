@@ -85,3 +85,40 @@ pub async fn feed_ran(db: &Db, feed_id: i64, error: Option<&str>) -> Result<(), 
     .await?;
     Ok(())
 }
+
+/// Changes a feed's URL (when given: sealed and shown), interval and columns. False when there
+/// is no such feed.
+pub async fn update_feed(
+    db: &Db,
+    feed_id: i64,
+    url: Option<(&str, &str)>,
+    interval_secs: i64,
+    mapping: &crate::domain::stock_csv::ColumnMapping,
+) -> Result<bool, DbError> {
+    let mapping = serde_json::to_string(mapping).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let (sealed, shown) = url.unzip();
+    Ok(sqlx::query(
+        "UPDATE stock_feeds SET url_sealed = COALESCE($2, url_sealed), url_shown = COALESCE($3, url_shown),
+                interval_secs = $4, mapping = $5
+         WHERE id = $1",
+    )
+    .bind(feed_id)
+    .bind(sealed)
+    .bind(shown)
+    .bind(interval_secs)
+    .bind(mapping)
+    .execute(db.pool())
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Deletes a feed; the stock it delivered stays. False when there is no such feed.
+pub async fn delete_feed(db: &Db, feed_id: i64) -> Result<bool, DbError> {
+    Ok(sqlx::query("DELETE FROM stock_feeds WHERE id = $1")
+        .bind(feed_id)
+        .execute(db.pool())
+        .await?
+        .rows_affected()
+        == 1)
+}

@@ -5,10 +5,14 @@
 //! levels themselves in `vendor_stock.rs`; stock feeds are in `feeds.rs`.
 
 mod feeds;
+mod item_page;
 mod published;
 mod vendor_stock;
 
-pub use feeds::{Feed, add_feed, feed_ran, feeds};
+pub use feeds::{Feed, add_feed, delete_feed, feed_ran, feeds, update_feed};
+pub use item_page::{
+    ItemKey, ItemPageQuery, NamedStockRow, item_page, published_for, stock_rows_naming,
+};
 pub use published::{
     Drift, Published, confirm, drift_report, flag, forget_confirmed, published, record_drift,
     refused, release_push_lease, renew_push_lease, take_push_lease,
@@ -182,7 +186,25 @@ pub struct StoreItem {
 
 /// The store's tracked items (archived ones and untracked products left out).
 pub async fn store_items(db: &Db, store_id: i64) -> Result<Vec<StoreItem>, DbError> {
-    items_where(db, store_id, &[]).await
+    items_where(db, store_id, ItemFilter::Named(&[])).await
+}
+
+/// The store's tracked items with these ids.
+pub async fn store_items_with_ids(
+    db: &Db,
+    store_id: i64,
+    variant_ids: &[i64],
+    product_ids: &[i64],
+) -> Result<Vec<StoreItem>, DbError> {
+    items_where(
+        db,
+        store_id,
+        ItemFilter::Ids {
+            variants: variant_ids,
+            products: product_ids,
+        },
+    )
+    .await
 }
 
 /// The store's tracked items that one of these SKUs names, compared lowercased: what a stock
@@ -195,7 +217,7 @@ pub async fn store_items_named(
     let mut items: Vec<StoreItem> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for chunk in skus.chunks(ROWS_PER_INSERT * 10) {
-        for item in items_where(db, store_id, chunk).await? {
+        for item in items_where(db, store_id, ItemFilter::Named(chunk)).await? {
             if seen.insert((item.kind, item.id)) {
                 items.push(item);
             }
@@ -204,22 +226,58 @@ pub async fn store_items_named(
     Ok(items)
 }
 
-/// The store's tracked items; with `skus`, only those one of them names.
-async fn items_where(db: &Db, store_id: i64, skus: &[String]) -> Result<Vec<StoreItem>, DbError> {
-    let (variant_filter, product_filter) = if skus.is_empty() {
-        (String::new(), String::new())
-    } else {
-        let list = (0..skus.len())
-            .map(|i| format!("lower(${})", i + 2))
+/// Which of the store's tracked items a query reads.
+enum ItemFilter<'a> {
+    /// Those one of these SKUs names (compared lowercased); every item when empty.
+    Named(&'a [String]),
+    /// Those with these ids.
+    Ids {
+        variants: &'a [i64],
+        products: &'a [i64],
+    },
+}
+
+/// The store's tracked items the filter lets through.
+async fn items_where(
+    db: &Db,
+    store_id: i64,
+    filter: ItemFilter<'_>,
+) -> Result<Vec<StoreItem>, DbError> {
+    let placeholders = |n: usize| {
+        (0..n)
+            .map(|i| format!("${}", i + 2))
             .collect::<Vec<_>>()
-            .join(", ");
-        (
-            format!(" AND lower(v.sku) IN ({list})"),
-            format!(
-                " AND (lower(p.sku) IN ({list}) OR p.id IN (SELECT x.product_id FROM variants x
+            .join(", ")
+    };
+    let (variant_filter, product_filter, variant_binds, product_binds): (
+        String,
+        String,
+        Vec<Bound>,
+        Vec<Bound>,
+    ) = match filter {
+        ItemFilter::Named([]) => (String::new(), String::new(), Vec::new(), Vec::new()),
+        ItemFilter::Named(skus) => {
+            let list = (0..skus.len())
+                .map(|i| format!("lower(${})", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let binds: Vec<Bound> = skus.iter().map(|s| Bound::Text(s.clone())).collect();
+            (
+                format!(" AND lower(v.sku) IN ({list})"),
+                format!(
+                    " AND (lower(p.sku) IN ({list}) OR p.id IN (SELECT x.product_id FROM variants x
                    WHERE x.archived_at IS NULL AND lower(x.sku) IN ({list})))"
-            ),
-        )
+                ),
+                binds.clone(),
+                binds,
+            )
+        }
+        ItemFilter::Ids { variants, products } => (
+            format!(" AND v.id IN ({})", placeholders(variants.len().max(1))),
+            format!(" AND p.id IN ({})", placeholders(products.len().max(1))),
+            ids_or_none(variants),
+            ids_or_none(products),
+        ),
     };
     let sql = format!(
         "SELECT v.id, v.sku, vb.external_id, p.inventory_tracking, p.brand_name FROM variants v
@@ -228,8 +286,8 @@ async fn items_where(db: &Db, store_id: i64, skus: &[String]) -> Result<Vec<Stor
          WHERE v.store_id = $1 AND v.archived_at IS NULL AND p.archived_at IS NULL AND p.inventory_tracking = 'variant'{variant_filter}"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
-    for sku in skus {
-        query = query.bind(sku);
+    for value in variant_binds {
+        query = value.bind_to(query);
     }
     let variants = query.fetch_all(db.pool()).await?;
     let mut items: Vec<StoreItem> = variants
@@ -252,8 +310,8 @@ async fn items_where(db: &Db, store_id: i64, skus: &[String]) -> Result<Vec<Stor
          ORDER BY p.id"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
-    for sku in skus {
-        query = query.bind(sku);
+    for value in product_binds {
+        query = value.bind_to(query);
     }
     let products = query.fetch_all(db.pool()).await?;
     let mut by_product: HashMap<i64, usize> = HashMap::new();
@@ -284,14 +342,58 @@ async fn items_where(db: &Db, store_id: i64, skus: &[String]) -> Result<Vec<Stor
     Ok(items)
 }
 
+/// A value bound to a placeholder of a built query.
+#[derive(Clone)]
+enum Bound {
+    Text(String),
+    Id(i64),
+}
+
+impl Bound {
+    fn bind_to<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        match self {
+            Bound::Text(text) => query.bind(text),
+            Bound::Id(id) => query.bind(id),
+        }
+    }
+}
+
+/// The ids to bind to an `IN (…)` list; an empty list binds one id no row has, as `IN ()` is
+/// not SQL.
+fn ids_or_none(ids: &[i64]) -> Vec<Bound> {
+    if ids.is_empty() {
+        vec![Bound::Id(-1)]
+    } else {
+        ids.iter().map(|&id| Bound::Id(id)).collect()
+    }
+}
+
 /// Units of each variant that orders have taken and the vendors' stock reports don't reflect
 /// yet: lines of open orders (routed or not: BigCommerce counted them sold when they were
 /// placed) minus what shipped before the shipping vendor's latest stock report. A unit shipped
 /// after it is still on hand in the vendor's last report, so it stays allocated until the next
 /// report; a shipment made in BigCommerce (the merchant's own stock) counts at once. Lines
 /// wharf has no shipment of go by BigCommerce's `quantity_shipped`.
-pub async fn allocated(db: &Db, store_id: i64) -> Result<HashMap<i64, i64>, DbError> {
-    let rows = sqlx::query(
+/// With `variant_ids`, only those variants' units.
+pub async fn allocated(
+    db: &Db,
+    store_id: i64,
+    variant_ids: Option<&[i64]>,
+) -> Result<HashMap<i64, i64>, DbError> {
+    let only = match variant_ids {
+        None => String::new(),
+        Some(ids) => format!(
+            " AND l.variant_id IN ({})",
+            (0..ids.len().max(1))
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let sql = format!(
         "SELECT l.variant_id, l.quantity, l.quantity_shipped,
                 (SELECT COUNT(*) FROM shipment_lines sl WHERE sl.order_line_id = l.id) AS recorded,
                 COALESCE((SELECT CAST(SUM(sl.quantity - sl.already_shipped) AS BIGINT)
@@ -303,11 +405,15 @@ pub async fn allocated(db: &Db, store_id: i64) -> Result<HashMap<i64, i64>, DbEr
          FROM order_lines l JOIN orders o ON o.id = l.order_id
          WHERE o.store_id = $1 AND l.variant_id IS NOT NULL AND l.kind = 'physical'
            AND o.routing_state <> 'cancelled' AND o.is_archived = 0
-           AND o.status_id NOT IN (0, 4, 5, 6, 10)",
-    )
-    .bind(store_id)
-    .fetch_all(db.pool())
-    .await?;
+           AND o.status_id NOT IN (0, 4, 5, 6, 10){only}"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
+    if let Some(ids) = variant_ids {
+        for id in ids_or_none(ids) {
+            query = id.bind_to(query);
+        }
+    }
+    let rows = query.fetch_all(db.pool()).await?;
     let mut allocated: HashMap<i64, i64> = HashMap::new();
     for r in rows {
         let shipped = if r.get::<i64, _>("recorded") > 0 {

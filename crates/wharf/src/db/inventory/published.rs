@@ -213,7 +213,7 @@ pub async fn refused(db: &Db, store_id: i64) -> Result<Vec<(ItemAt, String)>, Db
 }
 
 /// A row's `item_kind`, refusing what no version of wharf writes.
-fn item_kind(row: &sqlx::any::AnyRow) -> Result<ItemKind, DbError> {
+pub(super) fn item_kind(row: &sqlx::any::AnyRow) -> Result<ItemKind, DbError> {
     let kind: String = row.get("item_kind");
     ItemKind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("unknown item kind {kind:?}")))
 }

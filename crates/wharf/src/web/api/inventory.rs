@@ -1,7 +1,7 @@
 //! Inventory: vendors' stock (set, uploaded, fed), their terms, warehouses and feeds; per
 //! store, the published levels, a push now and a drift check.
 
-use crate::web::api_extract::Path;
+use crate::web::api_extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,9 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::App;
+use crate::app::inventory::items::{ItemStockPage, ItemStockQuery};
 use crate::app::inventory::{
-    DriftReport, FeedInput, InventoryView, PushReport, StockImportReport, StockInput, StockReport,
-    StockTermsInput,
+    DriftReport, FeedEdit, FeedInput, InventoryView, PushReport, StockImportReport, StockInput,
+    StockReport, StockTermsInput,
 };
 use crate::db::inventory::{Feed, Warehouse};
 use crate::domain::{FieldError, FieldErrors};
@@ -29,8 +30,10 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_warehouses))
         .routes(routes!(map_warehouse))
         .routes(routes!(list_feeds, add_feed))
+        .routes(routes!(edit_feed, delete_feed))
         .routes(routes!(run_feed))
         .routes(routes!(inventory))
+        .routes(routes!(inventory_items))
         .routes(routes!(push_inventory))
         .routes(routes!(check_drift))
 }
@@ -202,6 +205,46 @@ async fn add_feed(
 }
 
 #[utoipa::path(
+    put,
+    path = "/feeds/{id}",
+    params(("id" = i64, Path, description = "The feed's id")),
+    request_body = FeedEdit,
+    responses(
+        (status = 200, description = "Saved; the feed is fetched again now", body = Feed),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names each bad field; nothing was stored", body = ErrorBody),
+    )
+)]
+/// Changes a feed's URL, interval or columns; what is absent stays as it is.
+async fn edit_feed(
+    State(app): State<App>,
+    Path(feed_id): Path<i64>,
+    JsonBody(edit): JsonBody<FeedEdit>,
+) -> Result<Json<Feed>, ApiError> {
+    Ok(Json(app.edit_feed(feed_id, &edit).await?))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/feeds/{id}",
+    params(("id" = i64, Path, description = "The feed's id")),
+    responses(
+        (status = 204, description = "Deleted; the stock it delivered stays"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+    )
+)]
+async fn delete_feed(
+    State(app): State<App>,
+    Path(feed_id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    app.delete_feed(feed_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
     post,
     path = "/feeds/{id}/run",
     params(("id" = i64, Path, description = "The feed's id")),
@@ -241,6 +284,29 @@ async fn inventory(
 ) -> Result<Json<InventoryView>, ApiError> {
     app.store(store_id).await?;
     Ok(Json(app.inventory_view(store_id).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/stores/{id}/inventory/items",
+    params(("id" = i64, Path, description = "The store's id"), ItemStockQuery),
+    responses(
+        (status = 200, description = "A page of items, each with what makes up its level", body = ItemStockPage),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Names the bad parameter", body = ErrorBody),
+    )
+)]
+/// Per item (variant, or product tracked as a whole): every vendor report of its SKU with when
+/// it came and whether it counts (and why not), allocated units, buffers, and per location the
+/// level wharf publishes next to what BigCommerce confirmed. Paged by `next_after`; with
+/// `differs`, one answer reads at most 2,000 items.
+async fn inventory_items(
+    State(app): State<App>,
+    Path(store_id): Path<i64>,
+    Query(query): Query<ItemStockQuery>,
+) -> Result<Json<ItemStockPage>, ApiError> {
+    Ok(Json(app.inventory_items(store_id, &query).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]

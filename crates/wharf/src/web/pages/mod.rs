@@ -7,11 +7,13 @@ mod dashboard;
 mod extract;
 mod format;
 mod inventory;
+mod inventory_items;
 mod labels;
 mod orders;
 mod products;
 mod rules;
 mod setup;
+mod store_choice;
 mod stores;
 mod vendors;
 
@@ -34,6 +36,7 @@ pub fn routes() -> Router<App> {
         .merge(vendors::routes())
         .merge(orders::routes())
         .merge(inventory::routes())
+        .merge(inventory_items::routes())
         .merge(activity::routes())
         .merge(setup::routes())
 }

@@ -12,6 +12,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::extract::Path;
+use super::store_choice::StoreChoice;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::stores::StoreView;
@@ -51,10 +52,15 @@ struct VendorsPage {
     stores: Vec<StoreView>,
     assignment_message: Option<String>,
     assignment_errors: Vec<String>,
+    /// The assignment upload's store selector.
+    csv_store: StoreChoice,
+    /// The CSV last submitted, kept in the form for the correction.
+    assignment_csv: String,
 }
 
 impl VendorsPage {
     async fn load(app: &App) -> Result<Self, PageError> {
+        let stores = app.list_stores().await?;
         Ok(VendorsPage {
             signed_in: true,
             vendors: app.list_vendors().await?,
@@ -65,9 +71,11 @@ impl VendorsPage {
             created_token: String::new(),
             rotated: false,
             confirm_rotate: None,
-            stores: app.list_stores().await?,
+            csv_store: StoreChoice::new(stores.clone()),
+            stores,
             assignment_message: None,
             assignment_errors: Vec::new(),
+            assignment_csv: String::new(),
         })
     }
 
@@ -163,19 +171,29 @@ async fn assign_from_form(
 
 #[derive(Deserialize)]
 struct CsvForm {
-    store_id: i64,
+    #[serde(default)]
+    store_id: String,
+    #[serde(default)]
     csv: String,
 }
 
-/// A pasted CSV: valid rows applied, every bad row listed with its line.
+/// A pasted CSV: valid rows applied, every bad row listed with its line. The answer keeps the
+/// chosen store and the text.
 async fn assign_from_csv_form(
     State(app): State<App>,
     Form(form): Form<CsvForm>,
 ) -> Result<Response, PageError> {
     let mut page = VendorsPage::load(&app).await?;
-    match app.import_assignments_csv(form.store_id, &form.csv).await {
+    page.assignment_csv = form.csv;
+    let Some(store_id) = page.csv_store.take(&form.store_id) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    match app
+        .import_assignments_csv(store_id, &page.assignment_csv)
+        .await
+    {
         Ok(report) => {
-            let routed = app.reroute_needing_attention(form.store_id).await?;
+            let routed = app.reroute_needing_attention(store_id).await?;
             page.assignment_message = Some(format!(
                 "{} row(s) applied, {} rejected; {routed} order(s) routed now.",
                 report.applied,

@@ -18,6 +18,7 @@ use super::super::extract::Query;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::stores::StoreView;
+use crate::web::pages::store_choice::StoreChoice;
 use crate::app::vendors::VendorView;
 use crate::db::orders::{OrderPage, OrderSummary};
 use crate::domain::FieldErrors;
@@ -48,6 +49,10 @@ struct OrdersPage {
     split: HashMap<i64, String>,
     stores: Vec<StoreView>,
     vendors: Vec<VendorView>,
+    /// The tracking upload's store selector.
+    tracking_store: StoreChoice,
+    /// The CSV last submitted, kept in the form for the correction.
+    tracking_csv: String,
     /// What the last tracking upload did.
     tracking_message: Option<String>,
     tracking_errors: Vec<String>,
@@ -136,6 +141,7 @@ impl OrdersPage {
             ),
         };
         let split = app.vendor_split(&page.orders).await?;
+        let stores = app.list_stores().await?;
         Ok(OrdersPage {
             signed_in: true,
             filters,
@@ -145,8 +151,10 @@ impl OrdersPage {
             newer: page.newer,
             needing_attention: app.count_needing_attention().await?,
             split,
-            stores: app.list_stores().await?,
+            tracking_store: StoreChoice::new(stores.clone()),
+            stores,
             vendors: app.list_vendors().await?,
+            tracking_csv: String::new(),
             tracking_message: None,
             tracking_errors: Vec::new(),
         })
@@ -167,19 +175,26 @@ async fn orders(
 
 #[derive(Deserialize)]
 struct TrackingForm {
-    store_id: i64,
+    #[serde(default)]
+    store_id: String,
+    #[serde(default)]
     csv: String,
 }
 
 /// A tracking CSV (order, sku, quantity, tracking_number, carrier): valid rows recorded and
-/// queued for BigCommerce, every bad row listed with its line.
+/// queued for BigCommerce, every bad row listed with its line. The answer keeps the chosen store
+/// and the text, so a correction is an edit, not a second paste.
 async fn upload_tracking(
     State(app): State<App>,
     Form(form): Form<TrackingForm>,
 ) -> Result<Response, PageError> {
     let mut page = OrdersPage::load(&app, OrderSearchInput::default()).await?;
+    page.tracking_csv = form.csv;
+    let Some(store_id) = page.tracking_store.take(&form.store_id) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
     match app
-        .import_tracking_csv(form.store_id, None, &form.csv)
+        .import_tracking_csv(store_id, None, &page.tracking_csv)
         .await
     {
         Ok(report) => {
