@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod api_usage;
 pub mod assignments;
 pub mod catalog;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod sign_in_throttle;
 pub mod store_edit;
 pub mod store_state;
 pub mod stores;
+pub mod throughput;
 pub mod tokens;
 pub mod vendors;
 pub mod webhooks;

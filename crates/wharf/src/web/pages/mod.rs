@@ -8,6 +8,7 @@ mod extract;
 mod format;
 mod inventory;
 mod labels;
+mod latency;
 mod orders;
 mod products;
 mod rules;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<App> {
         .merge(orders::routes())
         .merge(inventory::routes())
         .merge(activity::routes())
+        .merge(latency::routes())
         .merge(setup::routes())
 }
 
