@@ -20,6 +20,11 @@ use crate::domain::vendor::VendorInput;
 use crate::startup::{Application, shutdown_signal};
 
 pub const DEMO_STORE_HASH: &str = "wharfdemo1";
+/// A second simulated store, left for the user to add through the form (its credentials are
+/// printed at start), so that they see Connect turn green themselves.
+pub const SECOND_STORE_HASH: &str = "wharfdemo2";
+/// The second store's catalog: enough to import and look at, small enough to import at once.
+const SECOND_STORE_PRODUCTS: usize = 20;
 /// The scopes a merchant grants wharf's API account (see the Integrations page's hint).
 pub const WHARF_SCOPES: &[&str] = &[
     "store_v2_orders",
@@ -63,6 +68,7 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
             (!variant.sku.is_empty()).then(|| (id, variant.id(), variant.sku.clone()))
         })
         .collect();
+    let second_store = SecondStore::seed(&simulator);
     let sim = simulator
         .spawn("127.0.0.1:0")
         .await
@@ -118,6 +124,7 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
         "  simulated BigCommerce API: {} (store hash {DEMO_STORE_HASH})",
         sim.base_url
     );
+    second_store.print();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     if !calm {
         println!(
@@ -194,18 +201,72 @@ async fn start_the_cast(
         SHOPPER_EVERY,
         stop.clone(),
     ));
-    tokio::spawn(actors::vendors(app.clone(), sellable, VENDORS_EVERY, stop));
+    // Only these two act: a vendor the user adds is theirs to drive (its API token, the
+    // pages), never shipped for or stocked by the demo.
+    let cast = vec![
+        actors::DemoVendor {
+            id: acme.vendor.id,
+            skus: acme_skus,
+        },
+        actors::DemoVendor {
+            id: contoso.vendor.id,
+            skus: contoso_skus,
+        },
+    ];
     // Each vendor's first report covers all its SKUs; the vendors' loop then changes a few at a
     // time. A busy moment (the database locked a while) only delays this.
-    for (vendor_id, skus) in [
-        (acme.vendor.id, acme_skus),
-        (contoso.vendor.id, contoso_skus),
-    ] {
-        if let Err(e) = actors::report_stock(&app, vendor_id, &skus, 0).await {
+    for vendor in &cast {
+        if let Err(e) = actors::report_stock(&app, vendor.id, &vendor.skus, 0).await {
+            let vendor_id = vendor.id;
             tracing::warn!(vendor_id, error = %e, "a demo vendor's first stock report failed");
         }
     }
+    tokio::spawn(actors::vendors(app, cast, VENDORS_EVERY, stop));
     Ok(())
+}
+
+/// The second simulated store: a token with wharf's scopes and a small catalog, for the user
+/// to add as a merchant adds theirs.
+struct SecondStore {
+    spec: StoreSpec,
+    access_token: SecretString,
+    client_secret: SecretString,
+}
+
+impl SecondStore {
+    fn seed(simulator: &Simulator) -> SecondStore {
+        let spec = StoreSpec::sample(SECOND_STORE_HASH);
+        simulator.add_store(spec.clone());
+        let access_token = random_secret("demo_token_");
+        simulator.add_token(
+            SECOND_STORE_HASH,
+            access_token.expose_secret(),
+            WHARF_SCOPES,
+        );
+        simulator.seed_catalog(
+            SECOND_STORE_HASH,
+            CatalogSeed {
+                products: SECOND_STORE_PRODUCTS,
+                variants_per_product: 2,
+            },
+        );
+        SecondStore {
+            spec,
+            access_token,
+            client_secret: random_secret("demo_secret_"),
+        }
+    }
+
+    /// What the Add a store form asks for, under the form's own labels. (A demo's throwaway
+    /// credentials: printing them is the point.)
+    fn print(&self) {
+        println!("  add a second store: Setup → Integrations → BigCommerce → Add a store, with");
+        println!("    Store URL:      {}", self.spec.secure_url);
+        println!("    Store hash:     {SECOND_STORE_HASH}");
+        println!("    Client ID:      demo-client-2");
+        println!("    Client Secret:  {}", self.client_secret.expose_secret());
+        println!("    Access Token:   {}", self.access_token.expose_secret());
+    }
 }
 
 fn tempdir_for_demo() -> anyhow::Result<std::path::PathBuf> {

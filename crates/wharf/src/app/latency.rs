@@ -1,5 +1,6 @@
 //! How long each flow takes, measured on every change rather than claimed: the Latency page's
-//! p50/p99 over the last hour, and the `wharf_sync_lag_seconds` histogram.
+//! p50/p99 over the last hour and per hour of the last day, and the `wharf_sync_lag_seconds`
+//! histogram.
 
 use serde::Serialize;
 
@@ -64,6 +65,55 @@ impl App {
     }
 }
 
+/// One hour of a flow's samples: the hour's start (unix ms) and its percentiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HourLatency {
+    pub hour_ms: i64,
+    pub samples: usize,
+    pub p50_ms: i64,
+    pub p99_ms: i64,
+}
+
+/// A flow's latency hour by hour; hours without samples are left out.
+#[derive(Debug, Clone)]
+pub struct FlowHours {
+    pub flow: &'static str,
+    pub measures: &'static str,
+    pub hours: Vec<HourLatency>,
+}
+
+impl App {
+    /// Each flow's p50 and p99 for every hour since `since_ms` that has samples.
+    pub async fn latency_by_hour(&self, since_ms: i64) -> Result<Vec<FlowHours>, AppError> {
+        let mut flows = Vec::with_capacity(FLOWS.len());
+        for (flow, measures) in FLOWS {
+            let samples = db::latency::by_hour_since(&self.db, flow, since_ms).await?;
+            flows.push(FlowHours {
+                flow,
+                measures,
+                hours: hourly_percentiles(&samples),
+            });
+        }
+        Ok(flows)
+    }
+}
+
+/// Percentiles per hour of (hour, millis) samples sorted by hour, then millis.
+fn hourly_percentiles(samples: &[(i64, i64)]) -> Vec<HourLatency> {
+    samples
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|hour| {
+            let millis: Vec<i64> = hour.iter().map(|(_, ms)| *ms).collect();
+            Some(HourLatency {
+                hour_ms: hour.first()?.0,
+                samples: millis.len(),
+                p50_ms: percentile(&millis, 0.50)?,
+                p99_ms: percentile(&millis, 0.99)?,
+            })
+        })
+        .collect()
+}
+
 /// The nearest-rank percentile of sorted samples.
 fn percentile(sorted: &[i64], p: f64) -> Option<i64> {
     let rank = ((sorted.len() as f64 * p).ceil() as usize).max(1);
@@ -79,5 +129,20 @@ mod tests {
         assert_eq!(super::percentile(&samples, 0.99), Some(99));
         assert_eq!(super::percentile(&[7], 0.99), Some(7));
         assert_eq!(super::percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn each_hour_has_its_own_percentiles() {
+        let hour = 3_600_000;
+        let mut samples: Vec<(i64, i64)> = (1..=100).map(|ms| (hour, ms)).collect();
+        samples.push((3 * hour, 2400));
+        let hours = super::hourly_percentiles(&samples);
+        assert_eq!(hours.len(), 2);
+        assert_eq!(
+            (hours[0].p50_ms, hours[0].p99_ms, hours[0].samples),
+            (50, 99, 100)
+        );
+        assert_eq!((hours[1].hour_ms, hours[1].p99_ms), (3 * hour, 2400));
+        assert!(super::hourly_percentiles(&[]).is_empty());
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod api_usage;
 pub mod assignments;
 pub mod catalog;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod store_edit;
 pub mod store_removal;
 pub mod store_state;
 pub mod stores;
+pub mod throughput;
 pub mod tokens;
 pub mod vendors;
 pub mod webhooks;

@@ -73,6 +73,7 @@ pub async fn take(
         .bind(now + answer_within.as_millis() as i64)
         .fetch_one(&mut *tx)
         .await?;
+        count_in_its_hour(&mut tx, store_hash, now).await?;
         Ok(Ticket(row.get("id")))
     } else {
         // The request answered first stops counting first; with it, one request is free.
@@ -119,4 +120,90 @@ async fn lock_and_learn(
         requests: u32::try_from(row.get::<i64, _>("quota")).unwrap_or(u32::MAX),
         window: Duration::from_millis(row.get::<i64, _>("window_ms").max(1) as u64),
     }))
+}
+
+/// How long the hourly counts are kept: the dashboard draws the last day.
+const KEEP_HOURS_MS: i64 = 2 * 24 * HOUR_MS;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+/// Adds the request taken at `now` to its hour's count, in the take's transaction.
+async fn count_in_its_hour(
+    conn: &mut sqlx::AnyConnection,
+    store_hash: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    let hour_at = now - now.rem_euclid(HOUR_MS);
+    let requests: i64 = sqlx::query(
+        "INSERT INTO api_usage_hours (store_hash, hour_at, requests) VALUES ($1, $2, 1)
+         ON CONFLICT (store_hash, hour_at) DO UPDATE SET requests = api_usage_hours.requests + 1
+         RETURNING requests",
+    )
+    .bind(store_hash)
+    .bind(hour_at)
+    .fetch_one(&mut *conn)
+    .await?
+    .get("requests");
+    // The hour's first request prunes: once an hour per store keeps the table two days long.
+    if requests == 1 {
+        sqlx::query("DELETE FROM api_usage_hours WHERE store_hash = $1 AND hour_at < $2")
+            .bind(store_hash)
+            .bind(hour_at - KEEP_HOURS_MS)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A store's quota and how much of its current window wharf's requests take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowUse {
+    pub store_hash: String,
+    /// The store's quota per window, as BigCommerce's headers last reported it.
+    pub quota: i64,
+    pub window_ms: i64,
+    /// wharf's requests that count in the window ending now.
+    pub used: i64,
+}
+
+/// Every store's current window, as wharf's budget counts it.
+pub async fn current_windows(db: &Db) -> Result<Vec<WindowUse>, DbError> {
+    let rows = sqlx::query(
+        "SELECT b.store_hash, b.quota, b.window_ms,
+                (SELECT COUNT(*) FROM api_requests r
+                 WHERE r.store_hash = b.store_hash AND r.answered_at > $1 - b.window_ms) AS used
+         FROM api_budgets b ORDER BY b.store_hash",
+    )
+    .bind(now_ms())
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| WindowUse {
+            store_hash: row.get("store_hash"),
+            quota: row.get("quota"),
+            window_ms: row.get("window_ms"),
+            used: row.get("used"),
+        })
+        .collect())
+}
+
+/// wharf's requests per store and hour from `since_ms` on: (store hash, hour's start, requests).
+pub async fn requests_per_hour(db: &Db, since_ms: i64) -> Result<Vec<(String, i64, i64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT store_hash, hour_at, requests FROM api_usage_hours
+         WHERE hour_at >= $1 ORDER BY store_hash, hour_at",
+    )
+    .bind(since_ms - since_ms.rem_euclid(HOUR_MS))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            (
+                row.get("store_hash"),
+                row.get("hour_at"),
+                row.get("requests"),
+            )
+        })
+        .collect())
 }

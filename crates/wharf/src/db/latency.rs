@@ -36,3 +36,20 @@ pub async fn since(db: &Db, flow: &str, since_ms: i64) -> Result<Vec<i64>, DbErr
     .await?;
     Ok(rows.iter().map(|r| r.get("millis")).collect())
 }
+
+/// The flow's samples since `since_ms` as (hour's start in unix ms, milliseconds), sorted by
+/// hour and, within an hour, by milliseconds: each hour's percentiles read straight off it.
+pub async fn by_hour_since(db: &Db, flow: &str, since_ms: i64) -> Result<Vec<(i64, i64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT (at / 3600000) * 3600000 AS hour_at, millis FROM latency_samples
+         WHERE flow = $1 AND at >= $2 ORDER BY hour_at, millis",
+    )
+    .bind(flow)
+    .bind(since_ms)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("hour_at"), r.get("millis")))
+        .collect())
+}

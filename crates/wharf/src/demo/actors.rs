@@ -72,12 +72,18 @@ pub async fn shopper(
     }
 }
 
-/// Every `every`, each vendor ships its oldest open purchase order with something unshipped
-/// (with a random carrier, sometimes one wharf doesn't know) and reports new stock for a few
-/// of its SKUs.
+/// One of the demo's own vendors: its id and the SKUs it stocks.
+pub struct DemoVendor {
+    pub id: i64,
+    pub skus: Vec<Sellable>,
+}
+
+/// Every `every`, each of the demo's vendors (and no other) ships its oldest open purchase
+/// order with something unshipped (with a random carrier, sometimes one wharf doesn't know)
+/// and reports new stock for a few of its SKUs.
 pub async fn vendors(
     app: App,
-    sellable: Vec<Sellable>,
+    cast: Vec<DemoVendor>,
     every: Duration,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -87,15 +93,12 @@ pub async fn vendors(
             _ = tokio::time::sleep(every) => {}
             _ = stop.wait_for(|s| *s) => return,
         }
-        let Ok(vendors) = app.list_vendors().await else {
-            continue;
-        };
-        for vendor in vendors {
+        for vendor in &cast {
             sequence += 1;
             if let Err(e) = ship_one(&app, vendor.id, sequence).await {
                 tracing::debug!(error = %e, "demo vendor could not ship");
             }
-            if let Err(e) = report_stock(&app, vendor.id, &sellable, 5).await {
+            if let Err(e) = report_stock(&app, vendor.id, &vendor.skus, 5).await {
                 tracing::debug!(error = %e, "demo vendor could not report stock");
             }
         }

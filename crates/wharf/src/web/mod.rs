@@ -6,6 +6,7 @@ mod api_answers;
 mod api_extract;
 mod assets;
 mod auth;
+mod charts;
 mod csrf;
 mod csv_body;
 mod error;

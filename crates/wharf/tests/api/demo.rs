@@ -1,17 +1,23 @@
 //! `wharf demo`, as a newcomer runs it: the store connects, and the shopper and vendors keep
 //! orders, shipments and stock moving.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use sqlx::Connection;
 
-/// A running `wharf demo`: its URL and admin password. Stops (SIGTERM) when dropped.
+/// A running `wharf demo`: its URL and admin password, what it printed for adding a second
+/// store (by the form's labels: "Store URL", "Access Token", …) and where its data is. Stops
+/// (SIGTERM) when dropped.
 pub(crate) struct Demo {
     process: Child,
     pub url: String,
     pub password: String,
+    pub second_store: HashMap<String, String>,
+    pub data_dir: String,
 }
 
 impl Drop for Demo {
@@ -36,6 +42,9 @@ pub(crate) fn start_demo() -> Demo {
         .unwrap();
     let mut url = None;
     let mut password = None;
+    let mut second_store = HashMap::new();
+    let mut data_dir = None;
+    let mut in_second_store = false;
     for line in BufReader::new(process.stdout.take().unwrap())
         .lines()
         .map_while(Result::ok)
@@ -46,6 +55,18 @@ pub(crate) fn start_demo() -> Demo {
         if let Some(rest) = line.trim().strip_prefix("sign in as admin / ") {
             password = Some(rest.trim().to_owned());
         }
+        if line.trim().starts_with("add a second store") {
+            in_second_store = true;
+        } else if in_second_store && line.starts_with("    ") {
+            if let Some((label, value)) = line.trim().split_once(':') {
+                second_store.insert(label.to_owned(), value.trim().to_owned());
+            }
+        } else {
+            in_second_store = false;
+        }
+        if let Some(rest) = line.trim().strip_prefix("data in ") {
+            data_dir = rest.split(" (temporary)").next().map(str::to_owned);
+        }
         if line.contains("Ctrl-C stops the demo") {
             break;
         }
@@ -54,6 +75,29 @@ pub(crate) fn start_demo() -> Demo {
         process,
         url: url.expect("the demo prints its URL"),
         password: password.expect("and a login"),
+        second_store,
+        data_dir: data_dir.expect("and where its data is"),
+    }
+}
+
+impl Demo {
+    fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, format!("{}/api/v1{path}", self.url))
+            .basic_auth("admin", Some(&self.password))
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let response = self.api(reqwest::Method::GET, path).send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.api(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 }
 
@@ -100,4 +144,121 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
     );
     assert!(shipped, "a vendor's shipment reaches BigCommerce");
     assert!(published > 0, "vendors' stock is published");
+}
+
+#[tokio::test]
+async fn the_demo_prints_a_second_store_that_connects_when_added() {
+    let demo = start_demo();
+    let printed = |label: &str| {
+        demo.second_store.get(label).cloned().unwrap_or_else(|| {
+            panic!(
+                "the demo prints the second store's {label}: {:?}",
+                demo.second_store
+            )
+        })
+    };
+    let store = json!({
+        "name": "My second store",
+        "store_url": printed("Store URL"),
+        "store_hash": printed("Store hash"),
+        "client_id": printed("Client ID"),
+        "client_secret": printed("Client Secret"),
+        "access_token": printed("Access Token"),
+        "auth_type": "private",
+    });
+    assert_ne!(
+        store["store_hash"], "wharfdemo1",
+        "not the demo's own store"
+    );
+
+    let response = demo.post("/stores", store).await;
+    assert_eq!(response.status(), 201);
+    let added: Value = response.json().await.unwrap();
+    let response = demo
+        .post(&format!("/stores/{}/connect", added["id"]), json!({}))
+        .await;
+    let connected: Value = response.json().await.unwrap();
+    assert_eq!(
+        connected["connection"]["status"], "connected",
+        "{connected:#}"
+    );
+}
+
+/// The demo's vendors ship and report stock; one the user adds and routes orders to is left
+/// alone: its purchase orders stay unshipped and it has reported no stock.
+#[tokio::test]
+async fn a_vendor_the_user_adds_gets_no_simulated_shipments_or_stock() {
+    let demo = start_demo();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
+    // The cast is on stage once both demo vendors exist and the default rule names Acme.
+    while demo.get("/vendors").await.as_array().map_or(0, Vec::len) < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the demo's vendors never came"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let response = demo
+        .post("/vendors", json!({ "name": "Northwind Traders" }))
+        .await;
+    assert_eq!(response.status(), 201);
+    let northwind: Value = response.json().await.unwrap();
+    let token = northwind["api_token_once"].as_str().unwrap().to_owned();
+    let response = demo
+        .post(
+            "/stores/1/assignments",
+            json!({ "rule": "default", "vendor": "Northwind Traders" }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+
+    // The shopper's next orders go to Northwind (but for Contoso's SKU prefix).
+    let purchase_orders = || async {
+        reqwest::Client::new()
+            .get(format!(
+                "{}/vendor-api/v1/purchase-orders?status=all",
+                demo.url
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json::<Vec<Value>>()
+            .await
+            .unwrap()
+    };
+    while purchase_orders().await.is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no order reached Northwind"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Three rounds of the demo's vendors (every 7 s) in which they could have shipped it.
+    tokio::time::sleep(Duration::from_secs(22)).await;
+
+    let shipped: i64 = purchase_orders()
+        .await
+        .iter()
+        .flat_map(|po| po["lines"].as_array().cloned().unwrap_or_default())
+        .map(|line| line["quantity_shipped"].as_i64().unwrap())
+        .sum();
+    assert_eq!(shipped, 0, "nobody shipped Northwind's purchase orders");
+    let database = format!("sqlite://{}/wharf.db?mode=ro", demo.data_dir);
+    let mut conn = sqlx::SqliteConnection::connect(&database).await.unwrap();
+    let (reported_at,): (Option<i64>,) =
+        sqlx::query_as("SELECT stock_reported_at FROM vendors WHERE id = $1")
+            .bind(northwind["id"].as_i64().unwrap())
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(reported_at, None, "nobody reported stock as Northwind");
+    // The demo's own vendors are still at work meanwhile.
+    let (acme_reported,): (Option<i64>,) =
+        sqlx::query_as("SELECT stock_reported_at FROM vendors WHERE name = 'Acme Supply'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(acme_reported.is_some(), "Acme reports stock");
 }

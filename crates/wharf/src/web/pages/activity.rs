@@ -1,6 +1,5 @@
 //! The Activity page: recent jobs (syncs, pushes, imports) with their outcome, failed ones with
-//! their error and a Retry button, filtered by store, flow, order or status; and the Latency
-//! page: each flow's p50/p99 over the last hour.
+//! their error and a Retry button, filtered by store, flow, order or status.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -21,7 +20,6 @@ pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/activity", get(page))
         .route("/activity/jobs/{id}/retry", post(retry))
-        .route("/latency", get(latency))
 }
 
 /// The flows a job kind belongs to (its prefix), as the filter offers them.
@@ -115,28 +113,4 @@ async fn page(
 async fn retry(State(app): State<App>, Path(id): Path<i64>) -> Result<Response, PageError> {
     app.retry_failed_job(id).await?;
     Ok(Redirect::to("/activity?status=failed").into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "latency/index.html")]
-struct LatencyPage {
-    signed_in: bool,
-    flows: Vec<crate::app::latency::FlowLatency>,
-}
-
-impl LatencyPage {
-    fn ms(&self, value: &Option<i64>) -> String {
-        match value {
-            None => "—".to_owned(),
-            Some(ms) if *ms < 10_000 => format!("{ms} ms"),
-            Some(ms) => format!("{:.1} s", *ms as f64 / 1000.0),
-        }
-    }
-}
-
-async fn latency(State(app): State<App>) -> Result<impl IntoResponse, PageError> {
-    Ok(LatencyPage {
-        signed_in: true,
-        flows: app.latency_last_hour().await?,
-    })
 }

@@ -9,6 +9,7 @@ mod format;
 mod inventory;
 mod inventory_items;
 mod labels;
+mod latency;
 mod orders;
 mod products;
 mod rules;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<App> {
         .merge(inventory::routes())
         .merge(inventory_items::routes())
         .merge(activity::routes())
+        .merge(latency::routes())
         .merge(setup::routes())
 }
 
