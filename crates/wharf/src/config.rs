@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, CommandFactory, FromArgMatches, Parser};
 use secrecy::SecretString;
 
 use crate::secrets::KeySource;
@@ -11,8 +11,10 @@ use crate::secrets::KeySource;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://wharf.db";
 pub const DEFAULT_BIGCOMMERCE_API_BASE: &str = "https://api.bigcommerce.com";
 
-/// Settings every command shares.
+/// Every setting of a wharf process. The database, its key and the BigCommerce origin are flags
+/// of every command; the rest ([`ServerSettings`]) are flags of `serve` and `worker` only.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Database and BigCommerce (every command)")]
 pub struct Settings {
     /// Database: sqlite://PATH (created if absent) or postgres://USER@HOST/DB.
     #[arg(long, env = "WHARF_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
@@ -32,73 +34,53 @@ pub struct Settings {
     #[arg(long, env = "WHARF_BIGCOMMERCE_API_BASE", default_value = DEFAULT_BIGCOMMERCE_API_BASE, global = true)]
     pub bigcommerce_api_base: url::Url,
 
+    /// Filled in by `cli::run`: from `serve`'s or `worker`'s flags, or for any other command from
+    /// the environment alone (`ServerSettings::from_environment`).
+    #[arg(skip)]
+    pub server: ServerSettings,
+}
+
+/// What the processes that run until stopped (`serve`, `worker`) are tuned by: timeouts,
+/// leases, concurrency, schedules, history, the API quota and feed limits. They are flags of
+/// those two commands only, so that `wharf store add --help` lists the store's flags and not
+/// these; every command still reads their `WHARF_…` variables, since a one-off command runs
+/// jobs (`products import`), registers webhooks (`store connect`) and talks to BigCommerce just
+/// as the server does.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Server and worker")]
+pub struct ServerSettings {
     /// Seconds wharf waits for one BigCommerce answer. Keep it below WHARF_JOB_LEASE_SECS: a
     /// shipment push renews its lease right before each create, and the lease must outlast it.
-    #[arg(
-        long,
-        env = "WHARF_BIGCOMMERCE_TIMEOUT_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_BIGCOMMERCE_TIMEOUT_SECS", default_value_t = 30)]
     pub bigcommerce_timeout_secs: u64,
 
     /// Seconds a worker holds a job before another worker may take it over. A worker renews
     /// the lease while it runs the job, so this is how long a crashed worker's job waits.
-    #[arg(
-        long,
-        env = "WHARF_JOB_LEASE_SECS",
-        default_value_t = 60,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_JOB_LEASE_SECS", default_value_t = 60)]
     pub job_lease_secs: u64,
 
     /// Seconds a stopping process (SIGTERM, Ctrl-C) lets running jobs and HTTP requests finish.
     /// Then it cuts them short and exits; a job cut short is taken over by another worker when
     /// its lease runs out, as after a crash.
-    #[arg(
-        long,
-        env = "WHARF_SHUTDOWN_GRACE_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
 
     /// Jobs one worker process runs at once.
-    #[arg(
-        long,
-        env = "WHARF_JOB_CONCURRENCY",
-        default_value_t = 4,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_JOB_CONCURRENCY", default_value_t = 4)]
     pub job_concurrency: usize,
 
     /// Jobs of one store running at once, counted across every worker process sharing the
     /// database: more workers add throughput across stores, not pressure on one store.
-    #[arg(
-        long,
-        env = "WHARF_STORE_JOB_CONCURRENCY",
-        default_value_t = 4,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_STORE_JOB_CONCURRENCY", default_value_t = 4)]
     pub store_job_concurrency: usize,
 
     /// Seconds between order polls of each connected store (the reconciliation behind webhooks).
-    #[arg(
-        long,
-        env = "WHARF_ORDER_POLL_SECS",
-        default_value_t = 60,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_ORDER_POLL_SECS", default_value_t = 60)]
     pub order_poll_secs: u64,
 
     /// Milliseconds a stock change waits before the inventory push it triggers, so that a burst
     /// of changes (a feed, a busy minute of orders) becomes one push.
-    #[arg(
-        long,
-        env = "WHARF_INVENTORY_PUSH_DELAY_MS",
-        default_value_t = 2000,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_INVENTORY_PUSH_DELAY_MS", default_value_t = 2000)]
     pub inventory_push_delay_ms: u64,
 
     /// Reported stock rows that match no store item kept per vendor: a report beyond it drops
@@ -107,84 +89,78 @@ pub struct Settings {
         long,
         env = "WHARF_UNMATCHED_SKUS_PER_VENDOR",
         default_value_t = crate::app::inventory::DEFAULT_UNMATCHED_SKUS_PER_VENDOR,
-        global = true
     )]
     pub unmatched_skus_per_vendor: i64,
 
     /// Seconds between drift checks of each connected store's inventory (BigCommerce's levels
     /// read back and compared with what wharf published).
-    #[arg(
-        long,
-        env = "WHARF_DRIFT_CHECK_SECS",
-        default_value_t = 3600,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_DRIFT_CHECK_SECS", default_value_t = 3600)]
     pub drift_check_secs: u64,
 
     /// Days finished jobs stay in the queue's history (the Activity page) before they are
     /// deleted; failed jobs stay until retried.
-    #[arg(
-        long,
-        env = "WHARF_JOB_HISTORY_DAYS",
-        default_value_t = 7,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_JOB_HISTORY_DAYS", default_value_t = 7)]
     pub job_history_days: u64,
 
     /// Days received webhook events (their payloads hold customer data) are kept to recognise
     /// redeliveries before they are deleted.
-    #[arg(
-        long,
-        env = "WHARF_WEBHOOK_HISTORY_DAYS",
-        default_value_t = 7,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_WEBHOOK_HISTORY_DAYS", default_value_t = 7)]
     pub webhook_history_days: u64,
 
     /// The share of each store's API quota wharf may use per window (the store's other apps share
     /// the rest), above 0 and at most 1.
-    #[arg(
-        long,
-        env = "WHARF_API_QUOTA_SHARE",
-        default_value_t = 0.5,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_API_QUOTA_SHARE", default_value_t = 0.5)]
     pub api_quota_share: f64,
 
     /// Stock feeds may be fetched from loopback and private-network addresses (a vendor server
     /// on the same network). Off by default: a feed URL must not reach wharf's own network.
-    #[arg(
-        long,
-        env = "WHARF_FEED_ALLOW_PRIVATE",
-        default_value_t = false,
-        global = true
-    )]
+    #[arg(long, env = "WHARF_FEED_ALLOW_PRIVATE", default_value_t = false)]
     pub feed_allow_private: bool,
 
     /// When set, stock feeds are fetched only from these hosts (comma-separated).
-    #[arg(
-        long,
-        env = "WHARF_FEED_ALLOWED_HOSTS",
-        value_delimiter = ',',
-        global = true
-    )]
+    #[arg(long, env = "WHARF_FEED_ALLOWED_HOSTS", value_delimiter = ',')]
     pub feed_allowed_hosts: Vec<String>,
 
-    /// Seconds one feed fetch may take, and the largest feed accepted (MB).
-    #[arg(
-        long,
-        env = "WHARF_FEED_TIMEOUT_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    /// Seconds one feed fetch may take.
+    #[arg(long, env = "WHARF_FEED_TIMEOUT_SECS", default_value_t = 30)]
     pub feed_timeout_secs: u64,
-    #[arg(long, env = "WHARF_FEED_MAX_MB", default_value_t = 20, global = true)]
+
+    /// The largest stock feed accepted, in megabytes.
+    #[arg(long, env = "WHARF_FEED_MAX_MB", default_value_t = 20)]
     pub feed_max_mb: u64,
 
     /// wharf's public base URL (https://wharf.example.com). With it, Connect registers the
     /// store's order webhooks to {URL}/webhooks/bigcommerce/{store id}; without, polling alone.
-    #[arg(long, env = "WHARF_PUBLIC_URL", global = true)]
+    #[arg(long, env = "WHARF_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+}
+
+impl ServerSettings {
+    /// The server settings from the `WHARF_…` environment variables alone, each at its default
+    /// when unset: what a command other than `serve` and `worker` runs with.
+    pub fn from_environment() -> Result<ServerSettings, clap::Error> {
+        ServerFlags::try_parse_from(["wharf"]).map(|flags| flags.server)
+    }
+}
+
+impl Default for ServerSettings {
+    /// Every server setting at the default its flag declares, whatever the environment holds.
+    fn default() -> Self {
+        let command = ServerFlags::command().mut_args(|arg| arg.env(None::<&str>));
+        let matches = command
+            .try_get_matches_from(["wharf"])
+            .expect("every server setting has a default");
+        ServerFlags::from_arg_matches(&matches)
+            .expect("the defaults parse")
+            .server
+    }
+}
+
+/// The server settings alone as a command line, for reading them without `serve`'s.
+#[derive(Parser)]
+struct ServerFlags {
+    #[command(flatten)]
+    server: ServerSettings,
 }
 
 impl Settings {
@@ -204,32 +180,20 @@ impl Settings {
             secret_key: None,
             secret_key_file: Some(secret_key_file),
             bigcommerce_api_base,
-            bigcommerce_timeout_secs: 30,
-            job_lease_secs: 60,
-            shutdown_grace_secs: 30,
-            job_concurrency: 4,
-            store_job_concurrency: 4,
-            order_poll_secs: 60,
-            inventory_push_delay_ms: 2000,
-            unmatched_skus_per_vendor: crate::app::inventory::DEFAULT_UNMATCHED_SKUS_PER_VENDOR,
-            drift_check_secs: 3600,
-            job_history_days: 7,
-            webhook_history_days: 7,
-            api_quota_share: 0.5,
-            feed_allow_private: false,
-            feed_allowed_hosts: Vec::new(),
-            feed_timeout_secs: 30,
-            feed_max_mb: 20,
-            public_url,
+            server: ServerSettings {
+                public_url,
+                ..ServerSettings::default()
+            },
         }
     }
 
     pub fn feed_policy(&self) -> crate::feeds::FetchPolicy {
         crate::feeds::FetchPolicy {
-            timeout: std::time::Duration::from_secs(self.feed_timeout_secs.max(1)),
-            max_bytes: self.feed_max_mb.max(1) * 1024 * 1024,
-            allow_private: self.feed_allow_private,
+            timeout: std::time::Duration::from_secs(self.server.feed_timeout_secs.max(1)),
+            max_bytes: self.server.feed_max_mb.max(1) * 1024 * 1024,
+            allow_private: self.server.feed_allow_private,
             allowed_hosts: self
+                .server
                 .feed_allowed_hosts
                 .iter()
                 .map(|h| h.trim().to_owned())
@@ -241,29 +205,33 @@ impl Settings {
     /// What `serve` and `worker` queue and tidy on their own.
     pub fn schedules(&self) -> crate::app::jobs::Schedules {
         crate::app::jobs::Schedules {
-            order_polls: Some(std::time::Duration::from_secs(self.order_poll_secs.max(1))),
-            drift_checks: std::time::Duration::from_secs(self.drift_check_secs.max(60)),
-            job_history: std::time::Duration::from_secs(self.job_history_days.max(1) * 86_400),
+            order_polls: Some(std::time::Duration::from_secs(
+                self.server.order_poll_secs.max(1),
+            )),
+            drift_checks: std::time::Duration::from_secs(self.server.drift_check_secs.max(60)),
+            job_history: std::time::Duration::from_secs(
+                self.server.job_history_days.max(1) * 86_400,
+            ),
             webhook_history: std::time::Duration::from_secs(
-                self.webhook_history_days.max(1) * 86_400,
+                self.server.webhook_history_days.max(1) * 86_400,
             ),
         }
     }
 
     pub fn worker_config(&self) -> crate::jobs::WorkerConfig {
-        if self.job_lease_secs <= self.bigcommerce_timeout_secs {
+        if self.server.job_lease_secs <= self.server.bigcommerce_timeout_secs {
             // Allowed (the soak does it, to take killed workers' jobs over quickly), but a
             // process frozen mid-request could then outlive its lease and be taken over.
             tracing::warn!(
-                job_lease_secs = self.job_lease_secs,
-                bigcommerce_timeout_secs = self.bigcommerce_timeout_secs,
+                job_lease_secs = self.server.job_lease_secs,
+                bigcommerce_timeout_secs = self.server.bigcommerce_timeout_secs,
                 "WHARF_JOB_LEASE_SECS should be longer than WHARF_BIGCOMMERCE_TIMEOUT_SECS"
             );
         }
         crate::jobs::WorkerConfig {
-            lease: std::time::Duration::from_secs(self.job_lease_secs.max(1)),
-            concurrency: self.job_concurrency.max(1),
-            per_store: self.store_job_concurrency.max(1),
+            lease: std::time::Duration::from_secs(self.server.job_lease_secs.max(1)),
+            concurrency: self.server.job_concurrency.max(1),
+            per_store: self.server.store_job_concurrency.max(1),
             shutdown_grace: self.shutdown_grace(),
             ..crate::jobs::WorkerConfig::default()
         }
@@ -271,7 +239,7 @@ impl Settings {
 
     /// How long a stopping process lets running work finish.
     pub fn shutdown_grace(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.shutdown_grace_secs)
+        std::time::Duration::from_secs(self.server.shutdown_grace_secs)
     }
 }
 
@@ -323,12 +291,13 @@ mod tests {
 
     #[test]
     fn local_settings_are_what_clap_parses_from_the_same_four_flags() {
-        use clap::{CommandFactory, FromArgMatches, Parser};
-
+        /// What `wharf serve` parses: the global settings and the server's.
         #[derive(Parser)]
         struct Flags {
             #[command(flatten)]
             settings: Settings,
+            #[command(flatten)]
+            server: ServerSettings,
         }
         // The environment left out: a WHARF_* variable where the tests run is not a default.
         let command = Flags::command().mut_args(|arg| arg.env(None::<&str>));
@@ -344,7 +313,8 @@ mod tests {
             ];
             line.extend(public_url.iter().flat_map(|url| ["--public-url", url]));
             let matches = command.clone().try_get_matches_from(line).unwrap();
-            let parsed = Settings::from_arg_matches(&matches).unwrap();
+            let mut parsed = Settings::from_arg_matches(&matches).unwrap();
+            parsed.server = ServerSettings::from_arg_matches(&matches).unwrap();
             let local = Settings::local(
                 "sqlite:///tmp/local/wharf.db",
                 PathBuf::from("/tmp/local/wharf.key"),

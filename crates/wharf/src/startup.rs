@@ -27,21 +27,21 @@ impl App {
         })?;
         let bigcommerce = channels::bigcommerce::client(
             &settings.bigcommerce_api_base,
-            settings.api_quota_share,
-            Duration::from_secs(settings.bigcommerce_timeout_secs.max(1)),
+            settings.server.api_quota_share,
+            Duration::from_secs(settings.server.bigcommerce_timeout_secs.max(1)),
             &db,
         )?;
         let app = App {
             db,
             cipher,
             bigcommerce,
-            public_url: settings.public_url.clone(),
+            public_url: settings.server.public_url.clone(),
             job_waker: Default::default(),
             inventory_push_delay: std::time::Duration::from_millis(
-                settings.inventory_push_delay_ms,
+                settings.server.inventory_push_delay_ms,
             ),
             feed_policy: settings.feed_policy(),
-            unmatched_skus_per_vendor: settings.unmatched_skus_per_vendor.max(1),
+            unmatched_skus_per_vendor: settings.server.unmatched_skus_per_vendor.max(1),
             sign_in_throttle: std::sync::Arc::new(crate::app::operators::sign_in_throttle()),
             password_work: Default::default(),
         };

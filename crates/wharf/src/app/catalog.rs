@@ -97,6 +97,11 @@ impl App {
         })
     }
 
+    /// Every issue a run reported, in the order found (the view lists the first few hundred).
+    pub async fn import_issues(&self, import_id: i64) -> Result<Vec<ImportIssue>, AppError> {
+        Ok(catalog::import_issues(&self.db, import_id, i64::MAX).await?)
+    }
+
     pub async fn latest_import(&self, store_id: i64) -> Result<Option<ImportView>, AppError> {
         match catalog::latest_import(&self.db, store_id).await? {
             Some(run) => Ok(Some(self.import_view(run.id).await?)),

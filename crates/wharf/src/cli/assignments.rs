@@ -19,15 +19,19 @@ pub(super) enum AssignmentsCommand {
     Add {
         /// The store's name (or id).
         store: String,
+        /// Rule by one variant's SKU.
         #[arg(long, group = "rule")]
         sku: Option<String>,
+        /// Rule by brand: every variant of the brand's products.
         #[arg(long, group = "rule")]
         brand: Option<String>,
+        /// Rule by SKU prefix: every variant whose SKU starts with it.
         #[arg(long, group = "rule")]
         sku_prefix: Option<String>,
         /// Make the vendor the store's default (an empty vendor: hold unmatched lines instead).
         #[arg(long, group = "rule")]
         default: bool,
+        /// The vendor's name (or id).
         #[arg(long, required = true)]
         vendor: String,
     },
@@ -35,6 +39,7 @@ pub(super) enum AssignmentsCommand {
     Import {
         /// The store's name (or id).
         store: String,
+        /// The CSV file.
         file: PathBuf,
     },
     /// List a store's rules in the order they are tried, with the variants each decides.
@@ -47,6 +52,7 @@ pub(super) enum AssignmentsCommand {
     },
     /// Change a rule's vendor or its SKU, brand or prefix (the ID from `assignments list`).
     Edit {
+        /// The rule's ID.
         id: i64,
         /// The new vendor's name.
         #[arg(long)]
@@ -56,7 +62,10 @@ pub(super) enum AssignmentsCommand {
         key: Option<String>,
     },
     /// Remove a rule (the ID from `assignments list`); its variants fall to the next rule.
-    Remove { id: i64 },
+    Remove {
+        /// The rule's ID.
+        id: i64,
+    },
 }
 
 pub(super) async fn run(

@@ -17,6 +17,7 @@ pub(super) enum InventoryCommand {
     /// Apply a vendor's stock file (sku, quantity, optionally warehouse); bad rows are reported
     /// by line, a mostly invalid file is refused whole. The worker (`wharf serve`) publishes it.
     Import {
+        /// The CSV file.
         file: PathBuf,
         /// The vendor's name (or id).
         #[arg(long)]
@@ -26,34 +27,49 @@ pub(super) enum InventoryCommand {
     },
     /// Add a stock feed: a CSV at a URL, fetched now and then every --every-minutes.
     FeedAdd {
+        /// The feed's URL (http or https).
         url: String,
         /// The vendor's name (or id).
         #[arg(long)]
         vendor: String,
+        /// Minutes between fetches.
         #[arg(long, default_value_t = 15)]
         every_minutes: i64,
         #[command(flatten)]
         columns: ColumnArgs,
     },
     /// List stock feeds with when each was last fresh and its last error.
-    Feeds,
+    Feeds {
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Fetch a feed now and apply it; exit 0 when it was applied.
-    FeedRun { feed_id: i64 },
+    FeedRun {
+        /// The feed's ID, from `inventory feeds`.
+        feed_id: i64,
+    },
     /// Change a feed's URL or interval (what is not given stays); it is fetched again now.
     FeedEdit {
+        /// The feed's ID, from `inventory feeds`.
         feed_id: i64,
         /// The new URL of the CSV.
         #[arg(long)]
         url: Option<String>,
+        /// How often to fetch it, in minutes.
         #[arg(long)]
         every_minutes: Option<i64>,
     },
     /// Delete a feed; the stock it delivered stays until the vendor reports again.
-    FeedRemove { feed_id: i64 },
+    FeedRemove {
+        /// The feed's ID, from `inventory feeds`.
+        feed_id: i64,
+    },
     /// Push the store's changed levels to BigCommerce now (every level with --full).
     Push {
         /// The store's name (or id).
         store: String,
+        /// Every level, not only those that differ from what BigCommerce confirmed.
         #[arg(long)]
         full: bool,
     },
@@ -123,8 +139,13 @@ pub(super) async fn run(
                 Err(error) => refused_input(error, ""),
             }
         }
-        InventoryCommand::Feeds => {
-            for feed in app.feeds(None).await? {
+        InventoryCommand::Feeds { json } => {
+            let feeds = app.feeds(None).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&feeds)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            for feed in feeds {
                 let fresh = feed
                     .last_fresh_at_ms
                     .map(|ms| crate::db::to_timestamp(ms).to_string())

@@ -5,6 +5,7 @@
 //! CSV import did.
 
 mod assignments;
+mod catalog_import;
 mod command;
 mod inventory;
 mod orders;
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Settings;
+use crate::config::{ServerSettings, Settings};
 use crate::telemetry;
 
 pub use serve::announce_admin;
@@ -42,7 +43,7 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run job workers only (order polls, pushes, imports, feeds), no HTTP. On PostgreSQL run as
     /// many as you like; on SQLite one process runs workers.
-    Worker,
+    Worker(serve::WorkerArgs),
     /// Everything offline: a simulated BigCommerce store, a temporary SQLite database, the UI.
     Demo(serve::DemoArgs),
     /// Add, connect and list BigCommerce stores.
@@ -83,11 +84,13 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let settings = &cli.settings;
+    let mut settings = cli.settings;
+    settings.server = cli.command.server_settings()?;
+    let settings = &settings;
     match cli.command {
         Command::Demo(args) => serve::demo(args).await,
         Command::Serve(args) => serve::serve(settings, args).await,
-        Command::Worker => serve::worker(settings).await,
+        Command::Worker(_) => serve::worker(settings).await,
         Command::Store(command) => store::run(settings, command).await,
         Command::Products(command) => products::run(settings, command).await,
         Command::Vendor(command) => vendor::run(settings, command).await,
@@ -95,5 +98,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Orders(command) => orders::run(settings, command).await,
         Command::Shipments(command) => shipments::run(settings, command).await,
         Command::Inventory(command) => inventory::run(settings, command).await,
+    }
+}
+
+impl Command {
+    /// `serve` and `worker` take the server settings as flags; every other command reads the
+    /// same `WHARF_…` variables, so it runs jobs and talks to BigCommerce as the server would.
+    fn server_settings(&self) -> anyhow::Result<ServerSettings> {
+        match self {
+            Command::Serve(args) => Ok(args.server.clone()),
+            Command::Worker(args) => Ok(args.server.clone()),
+            _ => ServerSettings::from_environment().map_err(|error| {
+                anyhow::anyhow!("a WHARF_ server setting in the environment is invalid: {error}")
+            }),
+        }
     }
 }

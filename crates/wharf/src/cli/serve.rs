@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use super::command::with_app;
 use crate::app::App;
 use crate::app::operators::AdminBootstrap;
-use crate::config::Settings;
+use crate::config::{ServerSettings, Settings};
 use crate::db::WorkerLock;
 use crate::demo;
 use crate::startup::{Application, shutdown_signal};
@@ -28,6 +28,14 @@ pub(super) struct ServeArgs {
     /// SQLite: one process runs workers).
     #[arg(long, env = "WHARF_NO_WORKERS")]
     no_workers: bool,
+    #[command(flatten)]
+    pub(super) server: ServerSettings,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct WorkerArgs {
+    #[command(flatten)]
+    pub(super) server: ServerSettings,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub(super) enum ShipmentsCommand {
     Import {
         /// The store's name (or id).
         store: String,
+        /// The CSV file.
         file: PathBuf,
         /// Only this vendor's purchase orders (name or id), as the vendor's own upload would.
         #[arg(long)]

@@ -3,7 +3,8 @@
 
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{ArgGroup, Args, Subcommand};
 
 use super::command::{refused_input, with_app};
 use crate::app::error::AppError;
@@ -49,7 +50,11 @@ pub(super) enum StoreCommand {
         name: String,
     },
     /// List stores and their connection status.
-    List,
+    List {
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Choose which BigCommerce order statuses create purchase orders.
     Routing {
         /// The store's name (or id).
@@ -61,52 +66,72 @@ pub(super) enum StoreCommand {
 }
 
 #[derive(Debug, Args)]
+// One of the two is needed; clap's refusal then names both.
+#[command(group(ArgGroup::new("hash").required(true).args(["api_path", "store_hash"])))]
 pub(super) struct AddStoreArgs {
+    /// A name for the store in wharf, unique among your stores.
     #[arg(long)]
     name: String,
     /// nameofyourstore.mybigcommerce.com (or https://…)
     #[arg(long)]
     store_url: String,
     /// The API path shown with the API account: https://api.bigcommerce.com/stores/{HASH}/v3/
-    #[arg(
-        long,
-        required_unless_present = "store_hash",
-        conflicts_with = "store_hash"
-    )]
+    /// (or give --store-hash instead).
+    #[arg(long, conflicts_with = "store_hash")]
     api_path: Option<String>,
+    /// The store hash, the {HASH} in the API path (instead of --api-path).
     #[arg(long)]
     store_hash: Option<String>,
+    /// The API account's client ID.
     #[arg(long)]
     client_id: String,
-    /// Also read from WHARF_CLIENT_SECRET, which keeps it out of shell history.
+    /// The API account's client secret. Also read from WHARF_CLIENT_SECRET, which keeps it out
+    /// of shell history.
     #[arg(long, env = "WHARF_CLIENT_SECRET", hide_env_values = true)]
     client_secret: String,
-    /// Also read from WHARF_ACCESS_TOKEN, which keeps it out of shell history.
+    /// The API account's access token. Also read from WHARF_ACCESS_TOKEN, which keeps it out of
+    /// shell history.
     #[arg(long, env = "WHARF_ACCESS_TOKEN", hide_env_values = true)]
     access_token: String,
-    #[arg(long, default_value = "private")]
+    /// How wharf signs in to the store.
+    #[arg(long, default_value = "private", value_parser = auth_types())]
     auth_type: String,
+}
+
+/// The values `--auth-type` takes, as the store form offers them; `NewStore::parse` decides
+/// which are accepted, so the command line refuses what the form refuses, in the same words.
+fn auth_types() -> PossibleValuesParser {
+    PossibleValuesParser::new([
+        PossibleValue::new("private")
+            .help("A store-level API account made in the store's control panel"),
+        PossibleValue::new("app_oauth").help("An app installed through OAuth (not available yet)"),
+    ])
 }
 
 #[derive(Debug, Args)]
 pub(super) struct EditStoreArgs {
     /// The store's name (or id).
     store: String,
+    /// A new name for the store.
     #[arg(long)]
     name: Option<String>,
+    /// The store's new address: nameofyourstore.mybigcommerce.com (or https://…)
     #[arg(long)]
     store_url: Option<String>,
     /// The API path shown with the API account: https://api.bigcommerce.com/stores/{HASH}/v3/
     #[arg(long, conflicts_with = "store_hash")]
     api_path: Option<String>,
+    /// A new store hash, the {HASH} in the API path (instead of --api-path).
     #[arg(long)]
     store_hash: Option<String>,
+    /// A new client ID of the API account.
     #[arg(long)]
     client_id: Option<String>,
-    /// Not read from the environment here: a variable left set would silently replace the
-    /// stored secret on every edit.
+    /// A new client secret. Not read from the environment here: a variable left set would
+    /// silently replace the stored secret on every edit.
     #[arg(long)]
     client_secret: Option<String>,
+    /// A new access token. Like --client-secret, not read from the environment.
     #[arg(long)]
     access_token: Option<String>,
 }
@@ -228,11 +253,20 @@ pub(super) async fn run(settings: &Settings, command: StoreCommand) -> anyhow::R
                 Err(error) => refused_input(error, "Nothing was saved:"),
             }
         }
-        StoreCommand::List => {
+        StoreCommand::List { json } => {
             let stores = app.list_stores().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stores)?);
+                return Ok(ExitCode::SUCCESS);
+            }
             if stores.is_empty() {
                 println!("No stores yet. Add one with: wharf store add --help");
+                return Ok(ExitCode::SUCCESS);
             }
+            println!(
+                "{:<4} {:<24} {:<40} {:<12} {:<18} CHECKED",
+                "ID", "NAME", "URL", "HASH", "STATUS"
+            );
             for store in stores {
                 let checked = store
                     .connection

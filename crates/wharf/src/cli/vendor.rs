@@ -14,8 +14,10 @@ use crate::domain::vendor::VendorInput;
 pub(super) enum VendorCommand {
     /// Add a vendor; prints its API token once.
     Add {
+        /// The vendor's name, unique among vendors.
         #[arg(long)]
         name: String,
+        /// The vendor's contact email (optional).
         #[arg(long, default_value = "")]
         email: String,
     },
@@ -23,13 +25,19 @@ pub(super) enum VendorCommand {
     Edit {
         /// The vendor's current name (or id).
         vendor: String,
+        /// The vendor's new name.
         #[arg(long)]
         name: Option<String>,
+        /// The vendor's new email.
         #[arg(long)]
         email: Option<String>,
     },
-    /// List vendors.
-    List,
+    /// List vendors (their API tokens masked).
+    List {
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Give a vendor a new API token, printed once; the old one fails from now on.
     RotateToken {
         /// The vendor's name (or id).
@@ -102,8 +110,17 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
                 Err(error) => refused_input(error, "Nothing was saved:"),
             }
         }
-        VendorCommand::List => {
-            for vendor in app.list_vendors().await? {
+        VendorCommand::List { json } => {
+            let vendors = app.list_vendors().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&vendors)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "{:<4} {:<32} {:<32} {:<12} STATUS",
+                "ID", "NAME", "EMAIL", "API TOKEN"
+            );
+            for vendor in vendors {
                 println!(
                     "{:<4} {:<32} {:<32} {:<12} {}",
                     vendor.id,

@@ -95,9 +95,9 @@ async fn spawn_app_with(options: Options) -> TestApp {
         options.webhooks.then(|| address.parse().unwrap()),
     );
     // Test feeds are served from 127.0.0.1.
-    settings.feed_allow_private = true;
+    settings.server.feed_allow_private = true;
     // Tests measure behaviour, not politeness: the whole (simulated) quota is theirs.
-    settings.api_quota_share = 1.0;
+    settings.server.api_quota_share = 1.0;
     let app = App::open(&settings)
         .await
         .expect("wharf opens its database");

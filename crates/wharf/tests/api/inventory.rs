@@ -484,7 +484,7 @@ async fn a_stock_feed_is_fetched_and_a_broken_one_changes_nothing() {
 
     // Feeds may not reach private addresses unless the operator allows it.
     let mut settings = app.settings.clone();
-    settings.feed_allow_private = false;
+    settings.server.feed_allow_private = false;
     let strict = wharf::app::App::open(&settings).await.unwrap();
     let refused = strict
         .add_feed(

@@ -30,7 +30,7 @@ async fn three_workers_on_one_database_keep_within_the_stores_quota_share() {
     simulator.reset_stats();
 
     let mut settings = app.settings.clone();
-    settings.api_quota_share = SHARE;
+    settings.server.api_quota_share = SHARE;
     let (stop, stopped) = watch::channel(false);
     let mut workers = Vec::new();
     for _ in 0..3 {

@@ -148,7 +148,7 @@ impl BenchWharf {
             sim.base_url.parse()?,
             public_url,
         );
-        settings.order_poll_secs = 3600;
+        settings.server.order_poll_secs = 3600;
         let app = App::open(&settings).await?;
         let store = app
             .add_store(&NewStoreInput {

@@ -126,10 +126,10 @@ impl Soak {
             sim.base_url.parse()?,
             Some(public_url.parse()?),
         );
-        settings.job_lease_secs = 1;
+        settings.server.job_lease_secs = 1;
         // Below 1, so every process counts its requests in the shared budget.
-        settings.api_quota_share = SHARE;
-        settings.order_poll_secs = 30;
+        settings.server.api_quota_share = SHARE;
+        settings.server.order_poll_secs = 30;
         let app = App::open(&settings).await?;
         let store = app
             .add_store(&NewStoreInput {

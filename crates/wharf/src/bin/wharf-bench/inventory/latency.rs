@@ -94,7 +94,7 @@ pub(super) async fn push_latency(
     };
     println!(
         "latency, vendor update → level in BigCommerce (inventory_push_delay_ms = {})",
-        bench.settings.inventory_push_delay_ms
+        bench.settings.server.inventory_push_delay_ms
     );
     println!(
         "  levels visible     {} of {}",
@@ -112,7 +112,7 @@ pub(super) async fn push_latency(
          the worker's 500 ms poll, and the push (one request; ~{:.2} s like the delta push, as it \
          works out every level to find the changed ones). An update arriving during a push waits \
          for the next one.",
-        bench.settings.inventory_push_delay_ms,
+        bench.settings.server.inventory_push_delay_ms,
         run.delta.as_secs_f64()
     );
     print_requests(&stats, None);
