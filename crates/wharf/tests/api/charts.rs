@@ -56,7 +56,7 @@ pub(crate) async fn a_busy_hour(app: &TestApp) {
     // The test app may spend the whole quota, so it counts nothing; a process keeping to half
     // of it (wharf's default) counts its requests in the database both share.
     let mut settings = app.settings.clone();
-    settings.api_quota_share = 0.5;
+    settings.server.api_quota_share = 0.5;
     let counted = wharf::app::App::open(&settings).await.unwrap();
     counted.connect_store(shop.store_id).await.unwrap();
 }

@@ -139,7 +139,10 @@ impl StockPicture<'_> {
                     [] => continue,
                     // Routing worked out per counted row, not kept for every item: a few
                     // rules' lookups instead of a set per item of a 100k-variant store.
-                    [item] if routed_vendors(self.rules, &self.items[*item]).contains(&row.vendor_id) => {
+                    [item]
+                        if routed_vendors(self.rules, &self.items[*item])
+                            .contains(&row.vendor_id) =>
+                    {
                         Fate::Counts(*item)
                     }
                     [_] => Fate::SetAside(SetAside::NotRouted),

@@ -18,12 +18,12 @@ use super::super::extract::Query;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::stores::StoreView;
-use crate::web::pages::store_choice::StoreChoice;
 use crate::app::vendors::VendorView;
 use crate::db::orders::{OrderPage, OrderSummary};
 use crate::domain::FieldErrors;
 use crate::domain::order_search::{OrderCursor, OrderSearch, OrderSearchInput};
 use crate::web::error::PageError;
+use crate::web::pages::store_choice::StoreChoice;
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
