@@ -127,9 +127,10 @@ async fn store_lifecycle_flow(app: &TestApp, browser: &Client) -> Step {
         .await?;
     let url = field(browser, "edit-store_url").await?;
     assert_eq!(url.attr("aria-invalid").await?.as_deref(), Some("true"));
+    // The error first, then the field's hint.
     assert_eq!(
         url.attr("aria-describedby").await?.as_deref(),
-        Some("edit-store_url-error")
+        Some("edit-store_url-error edit-store_url-help")
     );
     url.clear().await?;
     url.send_keys(&app.store_spec.domain).await?;

@@ -71,7 +71,7 @@ impl OrdersPage {
     }
 
     fn order_path(&self, order: &OrderSummary) -> String {
-        super::order_path(order)
+        super::address::order_path(order)
     }
 
     fn placed(&self, order: &OrderSummary) -> String {

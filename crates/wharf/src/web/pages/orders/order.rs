@@ -114,7 +114,7 @@ impl OrderPage {
     }
 
     fn order_path(&self) -> String {
-        super::order_path(&self.detail.order)
+        super::address::order_path(&self.detail.order)
     }
 
     fn is_line_form(&self, line: &UnroutedLine) -> bool {
@@ -257,7 +257,7 @@ async fn after_assign(
     match result {
         Ok(_) => {
             let order = app.order_summary(order_id).await?;
-            Ok(Redirect::to(&super::order_path(&order)).into_response())
+            Ok(Redirect::to(&super::address::order_path(&order)).into_response())
         }
         Err(AppError::Invalid(errors)) => {
             let mut page = OrderPage::load(app, order_id).await?;
@@ -313,7 +313,7 @@ async fn record_shipment(
     match outcome {
         Ok(shipment) => {
             let order = app.order_summary(shipment.order_id).await?;
-            let path = super::order_path(&order);
+            let path = super::address::order_path(&order);
             Ok(Redirect::to(&format!("{path}#shipment-{}", shipment.id)).into_response())
         }
         Err(error @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
@@ -339,6 +339,6 @@ async fn retry_shipment(
 ) -> Result<Response, PageError> {
     let shipment = app.retry_shipment(id).await?;
     let order = app.order_summary(shipment.order_id).await?;
-    let path = super::order_path(&order);
+    let path = super::address::order_path(&order);
     Ok(Redirect::to(&format!("{path}#shipment-{id}")).into_response())
 }
