@@ -14,7 +14,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::super::extract::Query;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::stores::StoreView;
@@ -23,6 +22,7 @@ use crate::db::orders::{OrderPage, OrderSummary};
 use crate::domain::FieldErrors;
 use crate::domain::order_search::{OrderCursor, OrderSearch, OrderSearchInput};
 use crate::web::error::PageError;
+use crate::web::pages::extract::Query;
 use crate::web::pages::store_choice::StoreChoice;
 
 pub(super) fn routes() -> Router<App> {
@@ -77,7 +77,7 @@ impl OrdersPage {
     fn placed(&self, order: &OrderSummary) -> String {
         order
             .date_created_ms
-            .map(|ms| super::super::format::utc(ms)[..10].to_owned())
+            .map(|ms| crate::web::pages::format::utc(ms)[..10].to_owned())
             .unwrap_or_default()
     }
 
@@ -204,7 +204,7 @@ async fn upload_tracking(
                 report.lines_recorded,
                 report.errors.len()
             ));
-            page.tracking_errors = super::super::format::rejected_rows(&report.errors);
+            page.tracking_errors = crate::web::pages::format::rejected_rows(&report.errors);
             Ok(page.into_response())
         }
         Err(AppError::Invalid(errors)) => {

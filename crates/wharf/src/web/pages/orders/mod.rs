@@ -14,4 +14,3 @@ use crate::app::App;
 pub(super) fn routes() -> Router<App> {
     list::routes().merge(order::routes())
 }
-

@@ -14,7 +14,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::super::extract::Path;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::orders::{OrderDetail, RoutingPreview};
@@ -26,6 +25,7 @@ use crate::domain::order::RoutingState;
 use crate::domain::shipment::{ShipmentInput, ShipmentLineInput, ShipmentSource};
 use crate::domain::{FieldError, FieldErrors};
 use crate::web::error::PageError;
+use crate::web::pages::extract::Path;
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -90,7 +90,7 @@ impl OrderPage {
     }
 
     fn when(&self, at_ms: &i64) -> String {
-        super::super::format::utc(*at_ms)
+        crate::web::pages::format::utc(*at_ms)
     }
 
     /// Whether this purchase order's shipment form was just refused (so it opens with errors).
