@@ -73,11 +73,18 @@ async fn pages(
         .attr("href")
         .await?
         .ok_or("an order link without an address")?;
+    browser.goto(&format!("{}/inventory", demo.url)).await?;
+    let items = browser
+        .find(Locator::Css("main a[href^='/inventory/stores/']"))
+        .await?
+        .attr("href")
+        .await?
+        .ok_or("a store's items link without an address")?;
     Ok(vec![
         ("dashboard", "/".to_owned()),
         ("latency", "/latency".to_owned()),
         ("order", order),
-        ("inventory-sku", "/inventory".to_owned()),
+        ("inventory-sku", items),
     ])
 }
 
