@@ -352,7 +352,21 @@ async fn shipment_flow(app: &TestApp, browser: &Client) -> Step {
         .wait()
         .for_element(Locator::Css("p.field-error[data-field=tracking_number]"))
         .await?;
-    assert!(error.text().await?.contains("Tracking number is required"));
+    // In words, without the form's field key, and tied to its field.
+    assert_eq!(error.text().await?, "Tracking number is required");
+    let tracking = browser
+        .find(Locator::Css(
+            "form.shipment-form input[name=tracking_number]",
+        ))
+        .await?;
+    assert_eq!(
+        tracking.attr("aria-invalid").await?.as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        tracking.attr("aria-describedby").await?,
+        error.attr("id").await?
+    );
     assert!(app.sim.simulator.shipments(STORE_HASH, external).is_empty());
 
     // The form is open again, with the error; ship one of the two.
