@@ -236,6 +236,8 @@ impl App {
         self.db.refresh_statistics(CATALOG_TABLES).await?;
         let mut tx = self.db.begin().await?;
         if catalog::finish_import(&mut tx, &run).await? {
+            // New, renamed and archived items: the next push works every level out again.
+            crate::db::inventory::changes::mark_everything(&mut tx, run.store_id).await?;
             tx.commit().await?;
         } else {
             tx.rollback().await?;

@@ -183,6 +183,9 @@ impl App {
         }
         // A new order, a cancellation or a status change moves what is allocated: republish.
         let changed = stored.created || stored.previous_status_id != Some(order.status_id);
+        // Marked whenever the order is stored, since an edit can move its allocation too;
+        // a push is queued when the allocation surely moved, and any push takes the mark.
+        crate::db::inventory::changes::mark_order(tx, id).await?;
         if changed {
             InventoryPush::of_changes(store_id)
                 .enqueue(tx, self.inventory_push_delay)

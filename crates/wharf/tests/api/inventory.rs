@@ -22,7 +22,16 @@ pub(crate) struct Stocked {
 pub(crate) async fn stocked_store(app: &TestApp) -> Stocked {
     let store_id = app.connected_store().await;
     let seeded = app.seed_catalog(40, 2);
-    app.import_all(store_id).await;
+    let run = app.start_import(store_id, "full").await;
+    // Run here too, for apps without a background worker; with one, they share the queue.
+    let worker = wharf::jobs::Worker::new(
+        app.app.db.clone(),
+        wharf::startup::job_handlers(&app.app),
+        wharf::jobs::WorkerConfig::default(),
+    );
+    while worker.run_due_jobs().await.unwrap() > 0 {}
+    let run = app.wait_for_import(run["id"].as_i64().unwrap()).await;
+    assert_eq!(run["status"], "completed", "{run:#}");
     let response = app
         .api_post("/vendors", &json!({ "name": "Alpha Supply" }))
         .await;
@@ -57,7 +66,7 @@ pub(crate) async fn stocked_store(app: &TestApp) -> Stocked {
     }
 }
 
-async fn put_stock(app: &TestApp, token: &str, items: Value) -> reqwest::Response {
+pub(crate) async fn put_stock(app: &TestApp, token: &str, items: Value) -> reqwest::Response {
     app.http
         .put(format!("{}/vendor-api/v1/stock", app.address))
         .bearer_auth(token)
@@ -78,7 +87,7 @@ async fn push(app: &TestApp, store_id: i64, full: bool) -> Value {
     response.json().await.unwrap()
 }
 
-fn level(app: &TestApp, variant_id: u64) -> Option<i64> {
+pub(crate) fn level(app: &TestApp, variant_id: u64) -> Option<i64> {
     app.sim.simulator.variant_level(STORE_HASH, 1, variant_id)
 }
 

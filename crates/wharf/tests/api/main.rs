@@ -20,6 +20,7 @@ mod cross_site;
 mod demo;
 mod helpers;
 mod inventory;
+mod inventory_changes;
 mod inventory_items;
 mod jobs;
 mod metrics;

@@ -83,10 +83,12 @@ impl App {
                 })
                 .collect();
             stock::forget_confirmed(&self.db, store_id, &items).await?;
-            let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
+            let mut tx = self.db.begin().await?;
+            stock::changes::mark_everything(&mut tx, store_id).await?;
             InventoryPush::of_changes(store_id)
-                .enqueue(&mut conn, Duration::ZERO)
+                .enqueue(&mut tx, Duration::ZERO)
                 .await?;
+            tx.commit().await.map_err(DbError::from)?;
             self.wake_workers();
         }
         Ok(report)

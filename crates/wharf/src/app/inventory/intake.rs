@@ -110,12 +110,13 @@ impl App {
                 what: "vendor",
                 id: vendor_id.to_string(),
             })?;
-        let matching = stock::vendor_terms(&self.db)
+        let terms = stock::vendor_terms(&self.db)
             .await?
             .into_iter()
-            .find(|t| t.vendor_id == vendor_id)
-            .map(|t| t.matching)
-            .unwrap_or_default();
+            .find(|t| t.vendor_id == vendor_id);
+        // A stale vendor's every row counted 0; fresh again, every one counts.
+        let was_stale = terms.as_ref().is_some_and(|t| !t.fresh_at(db::now_ms()));
+        let matching = terms.map(|t| t.matching).unwrap_or_default();
         let mut tx = self.db.begin().await?;
         let mut warehouses: HashMap<String, i64> = HashMap::new();
         let mut rows = Vec::with_capacity(levels.len());
@@ -140,10 +141,18 @@ impl App {
                 quantity: *quantity,
             });
         }
+        // Before the report moves the vendor's report time: the shipments it settles.
+        stock::changes::mark_settled_by_report(&mut tx, vendor_id).await?;
         let reported_at = stock::set_stock(&mut tx, vendor_id, &rows).await?;
         let cap = self.unmatched_skus_per_vendor;
         let dropped = stock::drop_oldest_unmatched(&mut tx, vendor_id, cap, reported_at).await?;
+        let reported: Vec<String> = rows.iter().map(|r| r.stripped.clone()).collect();
         for store_id in self.connected_store_ids().await? {
+            if was_stale {
+                stock::changes::mark_everything(&mut tx, store_id).await?;
+            } else {
+                stock::changes::mark_skus(&mut tx, store_id, &reported).await?;
+            }
             InventoryPush::of_changes(store_id)
                 .enqueue(&mut tx, self.inventory_push_delay)
                 .await?;
@@ -280,6 +289,7 @@ impl App {
         let stores = self.connected_store_ids().await?;
         let mut tx = self.db.begin().await?;
         for store_id in stores {
+            stock::changes::mark_everything(&mut tx, store_id).await?;
             InventoryPush::of_changes(store_id)
                 .enqueue(&mut tx, self.inventory_push_delay)
                 .await?;

@@ -1,8 +1,11 @@
 //! Inventory out: vendors report stock (vendor API, CSV upload, feeds); wharf publishes to each
 //! store what can really be sold — the formula in `domain::inventory` — pushing only what
 //! changed since BigCommerce last confirmed it, zeros first, one push in flight per store; and a
-//! drift check compares BigCommerce's levels with what wharf confirmed and repairs them.
+//! drift check compares BigCommerce's levels with what wharf confirmed and repairs them. Every
+//! change marks the SKUs whose levels it may move (`db::inventory::changes`), in its own
+//! transaction, so a push works out only those items' levels (`desired.rs`).
 
+mod desired;
 mod drift;
 mod feeds;
 mod intake;
@@ -10,6 +13,7 @@ pub mod items;
 pub mod levels;
 mod push;
 mod routed;
+mod staleness;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,6 @@
 //! Publishing levels: what each item may sell (`domain::inventory`), sent when it differs from
 //! what BigCommerce confirmed, zeros first, in batches per location, one push per store.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use bigcommerce::StoreClient;
@@ -10,28 +9,22 @@ use crate::app::App;
 use crate::app::error::SyncError;
 use crate::app::error::outcome;
 use crate::app::jobs::InventoryPush;
+use crate::app::tokens::random_token;
 use crate::channels::bigcommerce::inventory::{
     LevelToSet, LevelsSet, MAX_LEVELS_PER_REQUEST, set_levels,
 };
-use crate::db::inventory::{self as stock, Published, VendorStockTerms};
-use crate::db::{self, DbError, now_ms};
+use crate::db::inventory::changes::{self, Changed};
+use crate::db::inventory::{self as stock};
+use crate::db::{self, DbError};
 use crate::domain::inventory::ItemAt;
 use crate::jobs::JobOutcome;
 
 use super::PushReport;
-use super::levels::StockPicture;
+use super::desired::{Desired, Level};
 
 /// How long a push holds its store's lease without renewing it: a push renews before every
 /// request, so this is how long a killed worker's push blocks the store's next one.
 const PUSH_LEASE_MS: i64 = 30 * 1000;
-
-/// One level to publish.
-#[derive(Debug, Clone)]
-struct Level {
-    at: ItemAt,
-    external_id: i64,
-    quantity: i64,
-}
 
 impl Level {
     fn to_set(&self) -> LevelToSet {
@@ -45,44 +38,6 @@ impl Level {
 }
 
 impl App {
-    /// What the store should show now, per item and location, for every item a vendor stocks
-    /// that the routing rules send to that vendor (and 0 for items wharf published before that
-    /// no such vendor stocks any more).
-    async fn desired_levels(
-        &self,
-        store_id: i64,
-        published: &HashMap<ItemAt, Published>,
-    ) -> Result<Vec<Level>, DbError> {
-        let items = stock::store_items(&self.db, store_id).await?;
-        let terms: HashMap<i64, VendorStockTerms> = stock::vendor_terms(&self.db)
-            .await?
-            .into_iter()
-            .map(|t| (t.vendor_id, t))
-            .collect();
-        // Only rows that name one of this store's SKUs: a vendor's junk costs a push nothing.
-        let rows = stock::matched_stock_rows(&self.db, store_id).await?;
-        let rules = db::assignments::routing_rules(&self.db, store_id).await?;
-        let allocated = stock::allocated(&self.db, store_id, None).await?;
-        let picture = StockPicture {
-            items: &items,
-            rows: &rows,
-            terms: &terms,
-            rules: &rules,
-            allocated: &allocated,
-            published,
-            now_ms: now_ms(),
-        };
-        Ok(picture
-            .levels()
-            .into_iter()
-            .map(|l| Level {
-                at: l.at,
-                external_id: items[l.item].external_id,
-                quantity: l.quantity,
-            })
-            .collect())
-    }
-
     /// Pushes the store's changed levels (all of them with `full`) as absolute adjustments:
     /// zeros first, grouped by location, at most 2,000 items per request, one request at a time.
     pub async fn push_inventory(&self, store_id: i64, full: bool) -> Result<PushReport, SyncError> {
@@ -104,6 +59,10 @@ impl App {
         store_id: i64,
         full: bool,
     ) -> Result<PushReport, SyncError> {
+        // Someone asks: every level is worked out again, not only the marked ones.
+        let mut conn = self.db.pool().acquire().await?;
+        changes::mark_everything(&mut conn, store_id).await?;
+        drop(conn);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             let report = self.push_inventory(store_id, full).await?;
@@ -116,10 +75,13 @@ impl App {
 
     async fn push_holding_lease(&self, store_id: i64, full: bool) -> Result<PushReport, SyncError> {
         let client = self.client_for(store_id).await?;
-        let published = stock::published(&self.db, store_id).await?;
-        let mut changed: Vec<Level> = self
-            .desired_levels(store_id, &published)
-            .await?
+        // What changed since the last push, claimed now: a change marked from here on is
+        // the next push's.
+        let token = random_token(16);
+        let marked = changes::claim(&self.db, store_id, &token).await?;
+        let changed = if full { Changed::Everything } else { marked };
+        let Desired { levels, published } = self.desired_levels(store_id, &changed).await?;
+        let mut changed: Vec<Level> = levels
             .into_iter()
             .filter(|l| {
                 full || published
@@ -133,6 +95,7 @@ impl App {
             self.push_batch(&client, store_id, batch.to_vec(), &mut report)
                 .await?;
         }
+        changes::forget_claimed(&self.db, store_id, &token).await?;
         if report.pushed + report.refused > 0 {
             tracing::info!(store_id, ?report, "inventory pushed");
         }
@@ -193,12 +156,15 @@ impl App {
         Ok(())
     }
 
-    /// Queues a push of the store's levels now (all of them with `full`).
+    /// Queues a push of the store's levels now, every one worked out again (and sent, with
+    /// `full`).
     pub async fn queue_full_push(&self, store_id: i64, full: bool) -> Result<(), DbError> {
-        let mut conn = self.db.pool().acquire().await?;
+        let mut tx = self.db.begin().await?;
+        changes::mark_everything(&mut tx, store_id).await?;
         InventoryPush { store_id, full }
-            .enqueue(&mut conn, Duration::ZERO)
+            .enqueue(&mut tx, Duration::ZERO)
             .await?;
+        tx.commit().await?;
         self.wake_workers();
         Ok(())
     }

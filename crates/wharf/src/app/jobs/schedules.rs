@@ -36,9 +36,19 @@ async fn queue_order_polls(app: App, interval: Duration, mut stop: watch::Receiv
 async fn queue_inventory_checks(app: App, drift_every: Duration, mut stop: watch::Receiver<bool>) {
     const TICK: Duration = Duration::from_secs(30);
     let mut next_drift_check = tokio::time::Instant::now() + drift_every;
+    // From 0 at start: reports that went stale while no process ran are caught up once.
+    let mut stale_checked_to = 0;
     loop {
         if let Err(e) = app.queue_due_feeds().await {
             tracing::warn!(error = %e, "could not queue stock feeds");
+        }
+        let now = crate::db::now_ms();
+        match app
+            .push_where_stock_turned_stale(stale_checked_to, now)
+            .await
+        {
+            Ok(_) => stale_checked_to = now,
+            Err(e) => tracing::warn!(error = %e, "could not check for stale stock reports"),
         }
         if tokio::time::Instant::now() >= next_drift_check {
             next_drift_check += drift_every;

@@ -52,6 +52,7 @@ impl App {
         reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote, bound_before_read)
             .await?;
         // Shipped elsewhere (the merchant's own stock, say): no longer allocated to a vendor.
+        crate::db::inventory::changes::mark_order(&mut tx, order_id).await?;
         InventoryPush::of_changes(job.store_id)
             .enqueue(&mut tx, self.inventory_push_delay)
             .await?;

@@ -47,6 +47,7 @@ impl App {
         // `db::inventory::allocated`), so this push usually finds nothing to send; it is what
         // republishes at once when that report came in meanwhile.
         let store_id = shipments::store_of(&mut tx, id).await?;
+        crate::db::inventory::changes::mark_shipment(&mut tx, id).await?;
         InventoryPush::of_changes(store_id)
             .enqueue(&mut tx, self.inventory_push_delay)
             .await?;

@@ -4,6 +4,7 @@
 //! What BigCommerce confirmed, refused and drifted from is in `published.rs`; the reported
 //! levels themselves in `vendor_stock.rs`; stock feeds are in `feeds.rs`.
 
+pub mod changes;
 mod feeds;
 mod item_page;
 mod published;
