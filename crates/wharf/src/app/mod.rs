@@ -15,6 +15,7 @@ pub mod operators;
 pub mod orders;
 pub mod password_work;
 pub mod products;
+pub mod purchase_orders;
 pub mod shipments;
 pub mod sign_in_throttle;
 pub mod store_edit;
