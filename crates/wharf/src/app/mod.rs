@@ -13,6 +13,7 @@ pub mod latency;
 pub mod needs_attention;
 pub mod operators;
 pub mod orders;
+pub mod packing_slips;
 pub mod password_work;
 pub mod products;
 pub mod purchase_orders;

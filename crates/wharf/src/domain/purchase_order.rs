@@ -16,6 +16,8 @@ use super::{FieldError, FieldErrors};
 
 /// The longest reason a vendor may give for declining a line.
 pub const MAX_DECLINE_REASON_CHARS: usize = 500;
+/// The most purchase orders one packing-slip PDF holds.
+pub const MAX_SLIPS_PER_PDF: usize = 50;
 
 /// Where a purchase order stands for its vendor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -275,6 +277,40 @@ impl PurchaseOrderSearch {
     }
 }
 
+/// A list of purchase-order ids as an address gives it (`1,2,3`): at least one, at most
+/// [`MAX_SLIPS_PER_PDF`], each a positive number; repeats are dropped, the order kept.
+pub fn parse_id_list(field: &'static str, text: &str) -> Result<Vec<i64>, FieldError> {
+    let mut ids = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let id = part
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or_else(|| {
+                FieldError::new(
+                    field,
+                    format!("{part:?} is not a purchase order id: list ids as 1,2,3"),
+                )
+            })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "Name at least one purchase order, as ids=1,2,3",
+        ));
+    }
+    if ids.len() > MAX_SLIPS_PER_PDF {
+        return Err(FieldError::new(
+            field,
+            format!("At most {MAX_SLIPS_PER_PDF} purchase orders in one PDF"),
+        ));
+    }
+    Ok(ids)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +380,22 @@ mod tests {
             assert_eq!(PurchaseOrderCursor::parse(&cursor.encode()), Ok(cursor));
         }
         assert!(PurchaseOrderCursor::parse("cG86MjoxMg").is_err(), "po:2:12");
+    }
+
+    #[test]
+    fn id_lists_are_bounded_and_named() {
+        assert_eq!(parse_id_list("ids", "3, 1,3,"), Ok(vec![3, 1]));
+        assert!(parse_id_list("ids", "").is_err());
+        assert!(
+            parse_id_list("ids", "1,x")
+                .unwrap_err()
+                .message
+                .contains("\"x\"")
+        );
+        let many = (1..=51)
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(parse_id_list("ids", &many).is_err());
     }
 }

@@ -1,9 +1,9 @@
 //! What a vendor does with its purchase orders through the vendor API: finding them (open ones
 //! first, the rest searchable), accepting one, declining a line it can't fulfil (to the next
-//! vendor the rules allow, or to the operator's Needs attention) — and none of it on another
-//! vendor's purchase orders.
+//! vendor the rules allow, or to the operator's Needs attention), packing slips as PDF — and
+//! none of it on another vendor's purchase orders.
 
-use bigcommerce_sim::{ShopperAddress, ShopperLine, ShopperOrder};
+use bigcommerce_sim::{Money, ShopperAddress, ShopperLine, ShopperOrder};
 use serde_json::{Value, json};
 
 use crate::helpers::{STORE_HASH, TestApp, spawn_app};
@@ -38,6 +38,19 @@ impl Vendor<'_> {
             request = request.json(&body);
         }
         answer(request.send().await.unwrap()).await
+    }
+
+    async fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let response = self
+            .app
+            .http
+            .get(format!("{}/vendor-api/v1{path}", self.app.address))
+            .bearer_auth(self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.bytes().await.unwrap().to_vec())
     }
 
     /// The purchase orders a list answers, with the `Link` header's next address.
@@ -619,6 +632,103 @@ async fn a_decline_racing_a_shipment_of_the_same_line_leaves_one_outcome() {
 }
 
 #[tokio::test]
+async fn packing_slips_show_the_ship_to_skus_and_quantities_and_no_prices() {
+    let app = spawn_app().await;
+    let shop = shop(&app).await;
+    let alpha = Vendor {
+        app: &app,
+        token: &shop.alpha_token,
+    };
+    let alpha_id = vendor_id(&alpha).await;
+    let long_name = "Handmade stoneware breakfast mug with a speckled glaze, a wide handle and \
+                     room for a whole pot of tea, boxed";
+    let lines = vec![
+        catalog_line(&shop, 0, 3),
+        ShopperLine::custom(long_name, "MUG-LONG-1", Money::parse("123.45").unwrap(), 2),
+    ];
+    let (number, order) = place(&app, &shop, lines, 1, "Leave it with the neighbour").await;
+    let po = purchase_order_of(&app, order, alpha_id).await;
+    assert_eq!(po["customer_message"], "Leave it with the neighbour");
+    let (detail_status, detail) = alpha.get(&format!("/purchase-orders/{}", po["id"])).await;
+    assert_eq!(detail_status, 200);
+    assert_eq!(detail["customer_message"], "Leave it with the neighbour");
+
+    let (status, pdf) = alpha
+        .get_bytes(&format!("/purchase-orders/{}/packing-slip.pdf", po["id"]))
+        .await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&pdf);
+    for expected in [
+        format!("Order #{number}"),
+        "Ravi Patel".to_owned(),
+        "101 Main Street".to_owned(),
+        "Chicago IL 60601".to_owned(),
+        shop.variants[0].2.clone(),
+        "MUG-LONG-1".to_owned(),
+        "Leave it with the neighbour".to_owned(),
+        "Handmade stoneware".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected:?} not in {text}");
+    }
+    let quantities: Vec<&str> = text.split_whitespace().collect();
+    assert!(
+        quantities.contains(&"3") && quantities.contains(&"2"),
+        "{text}"
+    );
+    let total = order_detail(&app, order).await["order"]["total"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for price in ["123.45", total.as_str(), "$", "Price", "Total"] {
+        assert!(
+            !text.contains(price),
+            "a price ({price}) is on the slip: {text}"
+        );
+    }
+
+    // A selection is one PDF, a slip per purchase order, in the order given.
+    let (other_number, other) = place(&app, &shop, vec![catalog_line(&shop, 2, 1)], 2, "").await;
+    let other_po = purchase_order_of(&app, other, alpha_id).await;
+    let (status, pdf) = alpha
+        .get_bytes(&format!(
+            "/packing-slips.pdf?ids={},{}",
+            other_po["id"], po["id"]
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    assert_eq!(document.get_pages().len(), 2);
+    let first_page = document.extract_text(&[1]).unwrap();
+    assert!(
+        first_page.contains(&format!("Order #{other_number}")),
+        "{first_page}"
+    );
+    let second_page = document.extract_text(&[2]).unwrap();
+    assert!(
+        second_page.contains(&format!("Order #{number}")),
+        "{second_page}"
+    );
+
+    // The selection is bounded and read by name.
+    let many = (1..=51)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    for query in ["", "?ids=", "?ids=1,two", &format!("?ids={many}")] {
+        let (status, body) = alpha.get(&format!("/packing-slips.pdf{query}")).await;
+        assert_eq!(status, 422, "{query}: {body:#}");
+        assert_eq!(body["fields"][0]["field"], "ids");
+    }
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"));
+    let document = lopdf::Document::load_mem(pdf).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    document.extract_text(&pages).unwrap()
+}
+
+#[tokio::test]
 async fn another_vendors_purchase_orders_and_lines_are_not_found() {
     let app = spawn_app().await;
     let shop = shop(&app).await;
@@ -645,10 +755,20 @@ async fn another_vendors_purchase_orders_and_lines_are_not_found() {
 
     // Beta on Alpha's purchase order: exactly like one that does not exist.
     let missing = 999_999;
-    for (path, of_another) in [(
-        format!("/purchase-orders/{}", alphas["id"]),
-        format!("/purchase-orders/{missing}"),
-    )] {
+    for (path, of_another) in [
+        (
+            format!("/purchase-orders/{}", alphas["id"]),
+            format!("/purchase-orders/{missing}"),
+        ),
+        (
+            format!("/purchase-orders/{}/packing-slip.pdf", alphas["id"]),
+            format!("/purchase-orders/{missing}/packing-slip.pdf"),
+        ),
+        (
+            format!("/packing-slips.pdf?ids={},{}", betas["id"], alphas["id"]),
+            format!("/packing-slips.pdf?ids={},{missing}", betas["id"]),
+        ),
+    ] {
         let theirs = beta.get(&path).await;
         let nobodys = beta.get(&of_another).await;
         assert_eq!(theirs.0, 404, "{path}");

@@ -5,8 +5,9 @@
 //! Its OpenAPI document is built from the same registrations as the routes (utoipa-axum), so
 //! the two cannot drift apart, and is served unauthenticated at `/vendor-api/v1/openapi.json`.
 //! A module per resource registers its routes: purchase orders (`purchase_orders.rs`),
-//! shipments (`shipments.rs`) and stock (`stock.rs`).
+//! packing slips (`packing_slips.rs`), shipments (`shipments.rs`) and stock (`stock.rs`).
 
+mod packing_slips;
 mod purchase_orders;
 mod shipments;
 mod stock;
@@ -62,6 +63,7 @@ pub fn routes(app: App) -> Router<App> {
     let (api, mut doc) = OpenApiRouter::with_openapi(VendorApiDoc::openapi())
         .routes(routes!(me))
         .merge(purchase_orders::routes())
+        .merge(packing_slips::routes())
         .merge(shipments::routes())
         .merge(stock::routes())
         .split_for_parts();
