@@ -207,18 +207,6 @@ pub struct PurchaseOrderSearch {
 pub const DEFAULT_PAGE_SIZE: i64 = 100;
 
 impl PurchaseOrderSearch {
-    /// The vendor's open purchase orders, the first page.
-    pub fn open() -> Self {
-        PurchaseOrderSearch {
-            text: None,
-            state: None,
-            only_open: true,
-            seen_since_ms: None,
-            cursor: None,
-            limit: DEFAULT_PAGE_SIZE,
-        }
-    }
-
     /// Parses every parameter, reporting every bad one at once.
     pub fn parse(input: &PurchaseOrderSearchInput) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
