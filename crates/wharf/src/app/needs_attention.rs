@@ -8,20 +8,32 @@ use super::error::AppError;
 use super::vendors::AssignmentInput;
 use crate::db::orders::{self, UnroutedLine};
 use crate::db::{self, DbError};
-use crate::domain::routing::plan_order;
+use crate::domain::routing::plan_order_passing_over;
 use crate::domain::{FieldError, FieldErrors};
 
 impl App {
-    /// The order's lines that no rule sends to an active vendor, in line order.
+    /// The order's lines that no rule sends to an active vendor (that did not decline them),
+    /// in line order, each with the declines that left it here.
     pub async fn unmatched_lines(&self, order_id: i64) -> Result<Vec<UnroutedLine>, AppError> {
         let order = self.order_summary(order_id).await?;
         let rules = db::assignments::routing_rules(&self.db, order.store_id).await?;
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
-        let plan = plan_order(&rules, &orders::unrouted_lines(&mut conn, order_id).await?);
+        let lines = orders::unrouted_lines(&mut conn, order_id).await?;
+        let passed_over = orders::declines_of_order(&mut conn, order_id).await?;
+        let plan = plan_order_passing_over(&rules, &lines, &passed_over);
+        let declines = orders::line_declines(&mut conn, order_id).await?;
         Ok(orders::unrouted_line_details(&mut conn, order_id)
             .await?
             .into_iter()
             .filter(|line| plan.needs_attention.contains(&line.line_id))
+            .map(|line| UnroutedLine {
+                declined: declines
+                    .iter()
+                    .filter(|d| d.order_line_id == line.line_id)
+                    .cloned()
+                    .collect(),
+                ..line
+            })
             .collect())
     }
 

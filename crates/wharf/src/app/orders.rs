@@ -16,7 +16,7 @@ use crate::db::{self, DbError, now_ms};
 use crate::domain::incoming_order::IncomingOrder;
 use crate::domain::order::{RoutingState, cancels_fulfilment, routes, routing_entry};
 use crate::domain::order_search::OrderSearch;
-use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order};
+use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order_passing_over};
 
 /// Where the poll resumes: the newest `date_modified` it stored, never later than its own start.
 pub const ORDERS_CURSOR: &str = "orders";
@@ -45,9 +45,9 @@ impl Source {
 
 /// What storing a store's orders consults, loaded once per poll or fetch, not once per order.
 pub(super) struct StorePolicy {
-    rules: RoutingRules,
+    pub(super) rules: RoutingRules,
     routed_statuses: Vec<i64>,
-    vendors: HashMap<i64, String>,
+    pub(super) vendors: HashMap<i64, String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
@@ -208,8 +208,9 @@ impl App {
         Ok(changed)
     }
 
-    /// Puts the order's unrouted lines on purchase orders; what no rule matches needs attention.
-    async fn route_order(
+    /// Puts the order's unrouted lines on purchase orders, passing over the vendors that
+    /// declined each; what no rule matches needs attention.
+    pub(super) async fn route_order(
         &self,
         tx: &mut AnyConnection,
         order_id: i64,
@@ -218,7 +219,8 @@ impl App {
     ) -> Result<RoutingState, DbError> {
         let previous = orders::routing_state(tx, order_id).await?;
         let lines = orders::unrouted_lines(tx, order_id).await?;
-        let plan = plan_order(rules, &lines);
+        let declines = orders::declines_of_order(tx, order_id).await?;
+        let plan = plan_order_passing_over(rules, &lines, &declines);
         let created = orders::apply_plan(tx, order_id, &plan).await?;
         for vendor_id in created {
             let count = plan.purchase_orders[&vendor_id].len();
@@ -269,8 +271,9 @@ impl App {
         let rules = db::assignments::routing_rules(&self.db, order.store_id).await?;
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         let lines = orders::unrouted_lines(&mut conn, order_id).await?;
+        let declines = orders::declines_of_order(&mut conn, order_id).await?;
         Ok(RoutingPreview {
-            plan: plan_order(&rules, &lines),
+            plan: plan_order_passing_over(&rules, &lines, &declines),
             vendors: self.vendor_names().await?,
         })
     }
@@ -327,7 +330,7 @@ impl App {
         Ok(ids)
     }
 
-    /// "Alpha Supply, Beta Goods" for each listed order that has purchase orders.
+    /// "Alpha Supply (accepted), Beta Goods" for each listed order that has purchase orders.
     pub async fn vendor_split(
         &self,
         orders: &[OrderSummary],
@@ -340,7 +343,14 @@ impl App {
             .map(|(order_id, vendor_ids)| {
                 let split = vendor_ids
                     .iter()
-                    .map(|v| names.get(v).map_or("?", String::as_str))
+                    .map(|(v, accepted)| {
+                        let name = names.get(v).map_or("?", String::as_str);
+                        if *accepted {
+                            format!("{name} (accepted)")
+                        } else {
+                            name.to_owned()
+                        }
+                    })
                     .collect::<Vec<_>>();
                 (order_id, split.join(", "))
             })
@@ -360,8 +370,10 @@ impl App {
         })
     }
 
-    /// A vendor's purchase orders; only its own, ever.
-    pub async fn vendor_purchase_orders(
+    /// Every purchase order of a vendor (optionally only open ones), oldest first: what the
+    /// demo's and the soak's simulated vendors work through. People page through
+    /// [`App::vendor_purchase_orders`].
+    pub async fn every_vendor_purchase_order(
         &self,
         vendor_id: i64,
         only_open: bool,
@@ -389,7 +401,7 @@ impl App {
         })
     }
 
-    async fn vendor_names(&self) -> Result<HashMap<i64, String>, DbError> {
+    pub(super) async fn vendor_names(&self) -> Result<HashMap<i64, String>, DbError> {
         Ok(db::vendors::list(&self.db)
             .await?
             .into_iter()

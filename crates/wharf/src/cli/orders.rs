@@ -248,14 +248,9 @@ async fn show(app: &App, store: &str, number: i64, json: bool) -> anyhow::Result
     } else {
         let mut table = Table::new(&["VENDOR", "STATUS", "LINES", "UNITS", "SHIPPED"]);
         for po in &detail.purchase_orders {
-            let status = match po.status.as_str() {
-                "open" => "Open",
-                "cancelled" => "Cancelled",
-                _ => "Other",
-            };
             table.row(vec![
                 vendor_name(po.vendor_id).to_owned(),
-                status.to_owned(),
+                po.state.label().to_owned(),
                 po.lines.len().to_string(),
                 po.lines.iter().map(|l| l.quantity).sum::<i64>().to_string(),
                 po.lines

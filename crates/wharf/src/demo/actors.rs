@@ -106,7 +106,7 @@ pub async fn vendors(
 }
 
 async fn ship_one(app: &App, vendor_id: i64, sequence: u32) -> anyhow::Result<()> {
-    let open = app.vendor_purchase_orders(vendor_id, true).await?;
+    let open = app.every_vendor_purchase_order(vendor_id, true).await?;
     let Some(po) = open
         .iter()
         .find(|po| po.lines.iter().any(|l| l.quantity_shipped < l.quantity))

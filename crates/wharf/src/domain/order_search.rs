@@ -50,7 +50,7 @@ pub struct SearchText {
 }
 
 impl SearchText {
-    fn parse(text: &str) -> Result<Option<Self>, FieldError> {
+    pub fn parse(text: &str) -> Result<Option<Self>, FieldError> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(None);

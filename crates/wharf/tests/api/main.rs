@@ -29,6 +29,7 @@ mod order_search;
 mod orders;
 mod pages;
 mod products;
+mod purchase_order_actions;
 mod quota;
 mod real_answers;
 mod screenshots;

@@ -147,7 +147,7 @@ async fn ship_some(
     sequence: &mut u64,
     tally: &Tally,
 ) -> anyhow::Result<()> {
-    let open = app.vendor_purchase_orders(vendor_id, true).await?;
+    let open = app.every_vendor_purchase_order(vendor_id, true).await?;
     let unshipped = open
         .iter()
         .filter(|po| po.lines.iter().any(|l| l.quantity_shipped < l.quantity));

@@ -1,7 +1,8 @@
 //! Orders, their addresses and lines, purchase orders, and each order's timeline: storing an
 //! order read from a store is here; routing its lines (`routing.rs`), the purchase orders they
-//! make (`purchase_orders.rs`), the order list and its search (`summaries.rs`) and the timeline
-//! (`timeline.rs`) have a file each.
+//! make (`purchase_orders.rs`), what their vendors do with them (`vendor_actions.rs`), the
+//! order list and its search (`summaries.rs`) and the timeline (`timeline.rs`) have a file
+//! each.
 //!
 //! Every write here takes the caller's transaction: an order, its routing and the cursor that
 //! says it was read are committed together or not at all.
@@ -10,10 +11,11 @@ mod purchase_orders;
 mod routing;
 mod summaries;
 mod timeline;
+mod vendor_actions;
 
 pub use purchase_orders::{
-    PurchaseOrder, PurchaseOrderAddress, PurchaseOrderLine, order_of_purchase_order,
-    purchase_order_of_line, purchase_orders, vendors_by_order,
+    DeclinedLine, PurchaseOrder, PurchaseOrderAddress, PurchaseOrderLine, order_of_purchase_order,
+    purchase_order_of_line, purchase_orders, vendor_purchase_order, vendors_by_order,
 };
 pub use routing::{
     UnroutedLine, apply_plan, cancel_purchase_orders, routing_state, set_routing_state,
@@ -24,6 +26,10 @@ pub use summaries::{
     order_by_number, search_orders,
 };
 pub use timeline::{OrderEvent, order_events, record_event};
+pub use vendor_actions::{
+    LineDecline, LineOnPurchaseOrder, PurchaseOrderPage, accept, decline_line, declines_of_order,
+    line_declines, line_on_purchase_order, search_vendor_purchase_orders, vendor_of_line,
+};
 
 use std::collections::HashMap;
 
@@ -65,7 +71,7 @@ pub async fn upsert_order(
             sqlx::query(
                 "UPDATE orders SET status_id = $2, status_label = $3, customer_name = $4, customer_email = $5, total = $6,
                         currency_code = $7, items_total = $8, items_shipped = $9, is_archived = $10,
-                        date_created = $11, date_modified = $12, updated_at = $13
+                        date_created = $11, date_modified = $12, updated_at = $13, customer_message = $14
                  WHERE id = $1",
             )
             .bind(order_id)
@@ -81,6 +87,7 @@ pub async fn upsert_order(
             .bind(order.date_created_ms)
             .bind(order.date_modified_ms)
             .bind(now)
+            .bind(order.customer_message.as_deref())
             .execute(&mut *conn)
             .await?;
             (order_id, false, Some(previous))
@@ -89,8 +96,8 @@ pub async fn upsert_order(
             let order_id: i64 = sqlx::query(
                 "INSERT INTO orders (store_id, status_id, status_label, customer_name, customer_email, total, currency_code,
                                      items_total, items_shipped, is_archived, date_created, date_modified, routing_state,
-                                     created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $13) RETURNING id",
+                                     created_at, updated_at, customer_message)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $13, $14) RETURNING id",
             )
             .bind(store_id)
             .bind(order.status_id)
@@ -105,6 +112,7 @@ pub async fn upsert_order(
             .bind(order.date_created_ms)
             .bind(order.date_modified_ms)
             .bind(now)
+            .bind(order.customer_message.as_deref())
             .fetch_one(&mut *conn)
             .await?
             .get("id");

@@ -63,6 +63,8 @@ pub struct UnroutedLine {
     pub sku: Option<String>,
     pub brand: Option<String>,
     pub quantity: i64,
+    /// The vendors that said they can't fulfil it, with their reasons.
+    pub declined: Vec<crate::db::orders::vendor_actions::LineDecline>,
 }
 
 /// The order's lines not yet on any purchase order, with their names and brands.
@@ -90,6 +92,7 @@ pub async fn unrouted_line_details(
             sku: r.get("sku"),
             brand: r.get("brand_name"),
             quantity: r.get("quantity"),
+            declined: Vec::new(),
         })
         .collect())
 }
@@ -119,12 +122,19 @@ pub async fn apply_plan(
                 row.get("id")
             }
             None => {
-                sqlx::query("SELECT id FROM purchase_orders WHERE order_id = $1 AND vendor_id = $2")
-                    .bind(order_id)
-                    .bind(vendor_id)
-                    .fetch_one(&mut *conn)
-                    .await?
-                    .get("id")
+                // A purchase order closed when its vendor declined every line opens again for
+                // a line routing now sends it (never one of those it declined).
+                sqlx::query(
+                    "UPDATE purchase_orders SET status = CASE WHEN status = 'closed' THEN 'open' ELSE status END,
+                            updated_at = $3
+                     WHERE order_id = $1 AND vendor_id = $2 RETURNING id",
+                )
+                .bind(order_id)
+                .bind(vendor_id)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?
+                .get("id")
             }
         };
         for &(line_id, quantity) in lines {

@@ -21,6 +21,7 @@ pub fn purchase_order_status(key: &str) -> &'static str {
     match key {
         "open" => "Open",
         "cancelled" => "Cancelled",
+        "closed" => "Closed: every line declined",
         _ => OTHER,
     }
 }
@@ -113,6 +114,9 @@ mod tests {
         }
         for key in ["waiting", "routed", "needs_attention", "cancelled"] {
             assert_ne!(order_state(key), OTHER, "{key}");
+        }
+        for key in ["open", "cancelled", "closed"] {
+            assert_ne!(purchase_order_status(key), OTHER, "{key}");
         }
         for key in ["pending", "pushed", "failed", "held", "imported"] {
             assert_ne!(shipment_state(key), OTHER, "{key}");
