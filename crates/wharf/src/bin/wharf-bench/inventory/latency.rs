@@ -21,8 +21,6 @@ pub(super) struct Latency {
     pub(super) address: String,
     /// The vendor's API token.
     pub(super) token: String,
-    /// The delta push's wall time: what a push of a few levels costs wharf.
-    pub(super) delta: Duration,
 }
 
 /// wharf as deployed (HTTP and workers): a vendor updates one SKU at a time through the
@@ -109,11 +107,10 @@ pub(super) async fn push_latency(
     );
     println!(
         "  dominant term: the {} ms coalescing delay (a push waits for more changes); then up to \
-         the worker's 500 ms poll, and the push (one request; ~{:.2} s like the delta push, as it \
-         works out every level to find the changed ones). An update arriving during a push waits \
-         for the next one.",
-        bench.settings.server.inventory_push_delay_ms,
-        run.delta.as_secs_f64()
+         the worker's 500 ms poll, and the push (one request, working out only the levels of \
+         the SKUs updated since the last push). An update arriving during a push waits for the \
+         next one.",
+        bench.settings.server.inventory_push_delay_ms
     );
     print_requests(&stats, None);
     println!(
