@@ -301,6 +301,25 @@ pub(crate) async fn serve_with_webhooks(
 
 /// Resets this process's peak RSS (Linux ≥ 4.0), so the next figure is the phase's own and
 /// not the import's; harmless where unsupported.
+/// CPU time this process has used (user + system): wharf's own work, whatever else the machine
+/// runs (the simulator is another process). Wall times move with the machine's load; this
+/// much less.
+pub(crate) fn cpu_time() -> std::time::Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(") ")
+        .map_or("", |(_, rest)| rest)
+        .split(' ')
+        .collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
+    // Linux reports them in clock ticks of 1/100 s (USER_HZ).
+    std::time::Duration::from_millis(ticks * 10)
+}
+
 pub(crate) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

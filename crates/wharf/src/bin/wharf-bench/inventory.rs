@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use anyhow::bail;
 
-use crate::harness::{BenchWharf, peak_rss, print_requests, reset_peak_rss, start_simulator};
+use crate::harness::{
+    BenchWharf, cpu_time, peak_rss, print_requests, reset_peak_rss, start_simulator,
+};
 use latency::{Latency, push_latency};
 use plan::{StockPlan, bench_vendor_id, set_stock, verify_levels};
 
@@ -86,9 +88,11 @@ async fn full_push(bench: &BenchWharf, plan: &StockPlan) -> anyhow::Result<()> {
     let published = plan.published();
     bench.reset_sim_stats().await?;
     reset_peak_rss();
+    let cpu_before = cpu_time();
     let started = Instant::now();
     let report = bench.app.push_inventory(bench.store_id, false).await?;
     let elapsed = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
     let stats = bench.sim_stats().await?;
     println!("full push (nothing confirmed yet)");
     println!(
@@ -107,6 +111,7 @@ async fn full_push(bench: &BenchWharf, plan: &StockPlan) -> anyhow::Result<()> {
         "  wall time          {:.2} s  (target ≤ 30 s)",
         elapsed.as_secs_f64()
     );
+    println!("  cpu time (wharf)   {:.2} s", cpu.as_secs_f64());
     println!("  peak RSS (push)    {}", peak_rss());
     // About 1,000 levels spread over the catalog, both kinds of item.
     let step = (published.len() / 1_000).max(1);
@@ -155,9 +160,11 @@ async fn delta_push(
     set_stock(bench, vendor_id, &changes).await?;
 
     bench.reset_sim_stats().await?;
+    let cpu_before = cpu_time();
     let started = Instant::now();
     let report = bench.app.push_inventory(bench.store_id, false).await?;
     let elapsed = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
     let stats = bench.sim_stats().await?;
     println!(
         "delta push ({} SKUs changed = {percent}%, {} levels changed)",
@@ -169,6 +176,7 @@ async fn delta_push(
     let why = format!("⌈{} / {ITEMS_PER_ADJUSTMENT}⌉", changed.len());
     print_requests(&stats, Some((target, &why)));
     println!("  wall time          {:.2} s", elapsed.as_secs_f64());
+    println!("  cpu time (wharf)   {:.2} s", cpu.as_secs_f64());
     verify_levels(bench, plan, &changed).await?;
     if report.pushed != changed.len() {
         bail!("{} levels pushed, {} changed", report.pushed, changed.len());
