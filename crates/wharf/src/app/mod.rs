@@ -14,6 +14,7 @@ pub mod needs_attention;
 pub mod operators;
 pub mod orders;
 pub mod password_work;
+pub mod portal;
 pub mod products;
 pub mod shipments;
 pub mod sign_in_throttle;
