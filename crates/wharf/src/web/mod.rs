@@ -11,6 +11,7 @@ mod csrf;
 mod csv_body;
 mod error;
 mod json_body;
+mod link_base;
 mod nav;
 mod next_path;
 mod pages;

@@ -4,6 +4,8 @@
 
 use std::net::IpAddr;
 
+use wharf::app::portal::links::ResetRequest;
+
 use crate::helpers::{TestApp, spawn_app};
 use crate::portal_helpers::{VENDOR_PASSWORD, session_cookie_of, vendor_with_user};
 
@@ -308,4 +310,256 @@ async fn a_removed_users_session_ends_and_they_cannot_sign_in_again() {
     assert_eq!(login.get(&app, "/vendor/").await.status(), 303);
     let again = post_login(&app, &app.http, &login.email, VENDOR_PASSWORD).await;
     assert_eq!(again.status(), 401);
+}
+
+/// Invites `email` as a user of a new vendor; the invitation link as the operator sees it.
+async fn invited(app: &TestApp, email: &str) -> (i64, String) {
+    let vendor = app
+        .app
+        .add_vendor(&wharf::domain::vendor::VendorInput {
+            name: "Acme Supply".into(),
+            email: String::new(),
+        })
+        .await
+        .unwrap()
+        .vendor
+        .id;
+    let input = wharf::domain::vendor_user::VendorUserInput {
+        name: "Pat".into(),
+        email: email.into(),
+    };
+    let base: url::Url = app.address.parse().unwrap();
+    let invitation = app
+        .app
+        .invite_vendor_user(vendor, &input, Some(&base))
+        .await
+        .unwrap();
+    (vendor, invitation.invitation_link)
+}
+
+async fn set_password(app: &TestApp, link: &str, password: &str, again: &str) -> reqwest::Response {
+    app.http
+        .post(link)
+        .form(&[("password", password), ("password_again", again)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_invitation_link_sets_the_password_signs_in_and_works_once() {
+    let app = spawn_app().await;
+    let (_, link) = invited(&app, "pat@acme.example").await;
+    assert!(
+        link.starts_with(&format!("{}/vendor/invitation/", app.address)),
+        "{link}"
+    );
+
+    // Not signed in before the password is set: an invited user has none.
+    let early = post_login(&app, &app.http, "pat@acme.example", "").await;
+    assert_eq!(early.status(), 401);
+
+    let form = app.http.get(&link).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    let form = form.text().await.unwrap();
+    assert!(form.contains("Accept your invitation") && form.contains("pat@acme.example"));
+    assert_unbranded(&form);
+
+    // Too short, then typed differently: each said beside its field, nothing used up.
+    let short = set_password(&app, &link, "short", "short").await;
+    assert_eq!(short.status(), 422);
+    let short = short.text().await.unwrap();
+    assert!(short.contains("at least 12 characters"), "{short}");
+    assert!(
+        short.contains(r#"aria-describedby="password-error""#),
+        "{short}"
+    );
+    let mismatch = set_password(&app, &link, "a long password", "a long passw0rd").await;
+    assert!(
+        mismatch
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="password_again-error""#)
+    );
+
+    let accepted = set_password(&app, &link, "a long password", "a long password").await;
+    assert_eq!(accepted.status(), 303);
+    assert_eq!(accepted.headers()["location"], "/vendor/");
+    let cookie = session_cookie_of(&accepted).expect("signed in by setting the password");
+    let home = app.get_page("/vendor/", &cookie).await;
+    assert_eq!(home.status(), 200);
+    assert!(home.text().await.unwrap().contains("Welcome, Pat"));
+    assert_eq!(
+        post_login(&app, &app.http, "pat@acme.example", "a long password")
+            .await
+            .status(),
+        303,
+        "the password signs in"
+    );
+
+    // Once: the same link again says so, in words, and offers a new one.
+    let again = app.http.get(&link).send().await.unwrap();
+    assert_eq!(again.status(), 410);
+    let again = again.text().await.unwrap();
+    assert!(again.contains("This link was used already"), "{again}");
+    assert!(again.contains("Ask for a new link"));
+    let reuse = set_password(&app, &link, "another long one", "another long one").await;
+    assert_eq!(reuse.status(), 410);
+    assert!(session_cookie_of(&reuse).is_none());
+}
+
+#[tokio::test]
+async fn an_expired_or_unknown_invitation_says_why_in_words() {
+    let app = spawn_app().await;
+    let (_, link) = invited(&app, "pat@acme.example").await;
+    // Seventy-two hours later.
+    sqlx::query("UPDATE vendor_user_links SET expires_at = expires_at - 259200000")
+        .execute(app.app.db.pool())
+        .await
+        .unwrap();
+    let expired = app.http.get(&link).send().await.unwrap();
+    assert_eq!(expired.status(), 410);
+    let page = expired.text().await.unwrap();
+    assert!(page.contains("invitations work for 72 hours"), "{page}");
+    let refused = set_password(&app, &link, "a long password", "a long password").await;
+    assert_eq!(refused.status(), 410);
+    assert!(session_cookie_of(&refused).is_none());
+
+    let unknown = app
+        .get_page("/vendor/invitation/not-a-token-we-made", "")
+        .await;
+    assert_eq!(unknown.status(), 404);
+    assert!(unknown.text().await.unwrap().contains("not one we know"));
+}
+
+#[tokio::test]
+async fn a_new_invitation_replaces_the_old_link() {
+    let app = spawn_app().await;
+    let (vendor, first) = invited(&app, "pat@acme.example").await;
+    let user = app.app.vendor_users(vendor).await.unwrap()[0].id;
+    let second = app
+        .app
+        .resend_invitation(vendor, user, None)
+        .await
+        .unwrap()
+        .invitation_link;
+    assert!(
+        second.starts_with("/vendor/invitation/"),
+        "a path without an address"
+    );
+    assert_eq!(app.http.get(&first).send().await.unwrap().status(), 404);
+    let second = format!("{}{second}", app.address);
+    assert_eq!(app.http.get(&second).send().await.unwrap().status(), 200);
+}
+
+async fn ask_for_reset(app: &TestApp, client: &reqwest::Client, email: &str) -> reqwest::Response {
+    client
+        .post(format!("{}/vendor/forgot", app.address))
+        .form(&[("email", email)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn forgot_password_answers_the_same_whether_or_not_the_address_has_an_account() {
+    let app = crate::helpers::spawn_app_with_webhooks().await;
+    vendor_with_user(&app, "Acme Supply", "pat@acme.example").await;
+    let known = ask_for_reset(&app, &app.http, "pat@acme.example").await;
+    let unknown = ask_for_reset(&app, &app.http, "nobody@acme.example").await;
+    assert_eq!(known.status(), 200);
+    assert_eq!(unknown.status(), 200);
+    let known = known.text().await.unwrap();
+    let unknown = unknown.text().await.unwrap();
+    assert!(
+        known.contains("If pat@acme.example has an account"),
+        "{known}"
+    );
+    assert_eq!(
+        known.replace("pat@acme.example", "ADDRESS"),
+        unknown.replace("nobody@acme.example", "ADDRESS"),
+        "the answers differ only by the address typed"
+    );
+    assert_unbranded(&known);
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once_for_an_hour_and_ends_every_other_session() {
+    let app = crate::helpers::spawn_app_with_webhooks().await;
+    let login = vendor_with_user(&app, "Acme Supply", "pat@acme.example").await;
+    let mail = match app
+        .app
+        .request_password_reset("PAT@acme.example", "192.0.2.1")
+        .await
+        .unwrap()
+    {
+        wharf::app::portal::links::ResetRequest::Sent(mail) => mail,
+        other => panic!("no reset mail: {other:?}"),
+    };
+    assert_eq!(mail.to_email, "pat@acme.example");
+    assert!(
+        mail.link
+            .starts_with(&format!("{}/vendor/reset/", app.address))
+    );
+
+    let form = app.http.get(&mail.link).send().await.unwrap();
+    assert!(form.text().await.unwrap().contains("Choose a new password"));
+    let reset = set_password(
+        &app,
+        &mail.link,
+        "a brand new password",
+        "a brand new password",
+    )
+    .await;
+    assert_eq!(reset.status(), 303);
+    let new_session = session_cookie_of(&reset).unwrap();
+    assert_eq!(
+        login.get(&app, "/vendor/").await.status(),
+        303,
+        "the old session ended"
+    );
+    assert_eq!(app.get_page("/vendor/", &new_session).await.status(), 200);
+    let old = post_login(&app, &app.http, &login.email, VENDOR_PASSWORD).await;
+    assert_eq!(old.status(), 401, "the old password no longer works");
+    assert_eq!(app.http.get(&mail.link).send().await.unwrap().status(), 410);
+
+    // A second link, an hour later: expired, and the page says why a reset link is short.
+    let ResetRequest::Sent(late) = app
+        .app
+        .request_password_reset("pat@acme.example", "192.0.2.1")
+        .await
+        .unwrap()
+    else {
+        panic!("a second reset mail is made");
+    };
+    sqlx::query("UPDATE vendor_user_links SET expires_at = expires_at - 3600000")
+        .execute(app.app.db.pool())
+        .await
+        .unwrap();
+    let expired = app.http.get(&late.link).send().await.unwrap();
+    assert_eq!(expired.status(), 410);
+    assert!(
+        expired
+            .text()
+            .await
+            .unwrap()
+            .contains("works for one hour, so that an old e-mail cannot open your account")
+    );
+}
+
+#[tokio::test]
+async fn asking_for_reset_links_is_throttled_per_address_in_words() {
+    let app = crate::helpers::spawn_app_with_webhooks().await;
+    let client = client_from("127.0.0.9");
+    let mut answers = Vec::new();
+    for attempt in 0..12 {
+        let response =
+            ask_for_reset(&app, &client, &format!("someone{attempt}@acme.example")).await;
+        answers.push(response.status().as_u16());
+    }
+    assert!(answers[..10].iter().all(|s| *s == 200), "{answers:?}");
+    assert_eq!(answers.last(), Some(&429), "{answers:?}");
+    let throttled = ask_for_reset(&app, &client, "pat@acme.example").await;
+    assert!(throttled.text().await.unwrap().contains("Try again in"));
 }

@@ -1,0 +1,266 @@
+//! A vendor's portal users, managed by the operator (page, API, CLI) and by the vendor's own
+//! users on the portal's Account page — each only ever reaching its own vendor's users.
+
+use serde_json::{Value, json};
+
+use crate::cli::wharf;
+use crate::helpers::{ADMIN_PASSWORD, ADMIN_USER, TestApp, spawn_app};
+use crate::portal_helpers::vendor_with_user;
+
+fn api(app: &TestApp, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    app.http
+        .request(method, format!("{}/api/v1{path}", app.address))
+        .basic_auth(ADMIN_USER, Some(ADMIN_PASSWORD))
+}
+
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let from = page
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in {page}"))
+        + start.len();
+    &page[from..from + page[from..].find(end).unwrap()]
+}
+
+#[tokio::test]
+async fn the_operator_invites_resends_and_removes_portal_users_on_the_vendors_page() {
+    let app = spawn_app().await;
+    let vendor = app
+        .api_post("/vendors", &json!({ "name": "Acme Supply" }))
+        .await;
+    let vendor = vendor.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let cookie = app.session_cookie().await;
+    let token = app.form_token(&cookie).await;
+    let vendors = app
+        .get_page("/vendors", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        vendors.contains(&format!("/vendors/{vendor}/users")),
+        "linked from the list"
+    );
+
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let mut form = form;
+        form.push(("csrf_token", token.clone()));
+        app.http
+            .post(format!("{}{path}", app.address))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+    };
+    let invited = post(
+        format!("/vendors/{vendor}/users"),
+        vec![("email", "pat@acme.example".into()), ("name", "Pat".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(invited.status(), 200);
+    let page = invited.text().await.unwrap();
+    let link = between(&page, r#"<code id="invitation-link">"#, "</code>").to_owned();
+    assert!(
+        link.starts_with(&format!("{}/vendor/invitation/", app.address)),
+        "{link}"
+    );
+    assert!(page.contains("Invited, not signed up yet"));
+    let shown_again = app
+        .get_page(&format!("/vendors/{vendor}/users"), &cookie)
+        .await;
+    let shown_again = shown_again.text().await.unwrap();
+    assert!(!shown_again.contains(&link), "the link is shown once");
+
+    // The same address in other letters: refused beside the field.
+    let twice = post(
+        format!("/vendors/{vendor}/users"),
+        vec![("email", "PAT@Acme.example".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(twice.status(), 422);
+    let twice = twice.text().await.unwrap();
+    assert!(twice.contains(r#"id="invite-email-error""#), "{twice}");
+    assert!(twice.contains("already has a portal account"));
+
+    let user = app.app.vendor_users(vendor).await.unwrap()[0].id;
+    let resent = post(format!("/vendors/{vendor}/users/{user}/invitation"), vec![])
+        .await
+        .unwrap();
+    let resent = resent.text().await.unwrap();
+    let new_link = between(&resent, r#"<code id="invitation-link">"#, "</code>");
+    assert_ne!(new_link, link);
+    assert_eq!(
+        app.http.get(&link).send().await.unwrap().status(),
+        404,
+        "old link ends"
+    );
+
+    let removed = post(format!("/vendors/{vendor}/users/{user}/remove"), vec![])
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 303);
+    assert!(app.app.vendor_users(vendor).await.unwrap().is_empty());
+    let gone = post(format!("/vendors/{vendor}/users/{user}/remove"), vec![])
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+}
+
+#[tokio::test]
+async fn the_api_lists_invites_and_removes_a_vendors_users_and_no_other_vendors() {
+    let app = spawn_app().await;
+    let acme = vendor_with_user(&app, "Acme Supply", "pat@acme.example").await;
+    let beta = vendor_with_user(&app, "Beta Goods", "bo@beta.example").await;
+
+    let invited = api(
+        &app,
+        reqwest::Method::POST,
+        &format!("/vendors/{}/users", acme.vendor_id),
+    )
+    .json(&json!({ "email": "sam@acme.example", "name": "Sam" }))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(invited.status(), 201);
+    assert_eq!(invited.headers()["cache-control"], "no-store");
+    let invited: Value = invited.json().await.unwrap();
+    assert_eq!(invited["user"]["signed_up"], false);
+    assert!(
+        invited["invitation_link"]
+            .as_str()
+            .unwrap()
+            .contains("/vendor/invitation/")
+    );
+
+    let listed: Value = api(
+        &app,
+        reqwest::Method::GET,
+        &format!("/vendors/{}/users", acme.vendor_id),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let emails: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["pat@acme.example", "sam@acme.example"]);
+
+    let bad = api(
+        &app,
+        reqwest::Method::POST,
+        &format!("/vendors/{}/users", acme.vendor_id),
+    )
+    .json(&json!({ "email": "not an address" }))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert_eq!(
+        bad.json::<Value>().await.unwrap()["fields"][0]["field"],
+        "email"
+    );
+
+    // Beta's user through Acme's address: not found, and still there.
+    let forged = api(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("/vendors/{}/users/{}", acme.vendor_id, beta.user_id),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), 404);
+    assert_eq!(
+        beta.get(&app, "/vendor/").await.status(),
+        200,
+        "Beta's user is untouched"
+    );
+
+    let removed = api(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("/vendors/{}/users/{}", acme.vendor_id, acme.user_id),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(removed.status(), 204);
+    assert_eq!(
+        acme.get(&app, "/vendor/").await.status(),
+        303,
+        "their session ended"
+    );
+}
+
+#[tokio::test]
+async fn the_cli_invites_lists_and_removes_portal_users() {
+    let app = spawn_app().await;
+    app.api_post("/vendors", &json!({ "name": "Acme Supply" }))
+        .await;
+    let invited = wharf(
+        &app,
+        &[
+            "vendor",
+            "invite",
+            "Acme Supply",
+            "--email",
+            "pat@acme.example",
+            "--name",
+            "Pat",
+        ],
+    )
+    .await;
+    let out = String::from_utf8_lossy(&invited.stdout).to_string();
+    assert!(invited.status.success(), "{out}");
+    let link = out
+        .split_whitespace()
+        .find(|w| w.starts_with("/vendor/invitation/"))
+        .unwrap_or_else(|| panic!("an invitation link in {out}"));
+    let page = app.get_page(link, "").await;
+    assert_eq!(page.status(), 200, "the printed link works");
+
+    let twice = wharf(
+        &app,
+        &[
+            "vendor",
+            "invite",
+            "Acme Supply",
+            "--email",
+            "PAT@acme.example",
+        ],
+    )
+    .await;
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("email"));
+
+    let listed = wharf(&app, &["vendor", "users", "Acme Supply", "--json"]).await;
+    let users: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(users[0]["email"], "pat@acme.example");
+    assert_eq!(users[0]["signed_up"], false);
+
+    let removed = wharf(
+        &app,
+        &[
+            "vendor",
+            "remove-user",
+            "Acme Supply",
+            "--email",
+            "pat@acme.example",
+        ],
+    )
+    .await;
+    assert!(removed.status.success());
+    let listed = wharf(&app, &["vendor", "users", "Acme Supply", "--json"]).await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&listed.stdout).unwrap(),
+        json!([])
+    );
+}
