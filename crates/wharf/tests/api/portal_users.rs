@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cli::wharf;
 use crate::helpers::{ADMIN_PASSWORD, ADMIN_USER, TestApp, spawn_app};
-use crate::portal_helpers::vendor_with_user;
+use crate::portal_helpers::{PortalLogin, portal_user, vendor_with_user};
 
 fn api(app: &TestApp, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
     app.http
@@ -263,4 +263,146 @@ async fn the_cli_invites_lists_and_removes_portal_users() {
         serde_json::from_slice::<Value>(&listed.stdout).unwrap(),
         json!([])
     );
+}
+
+async fn account_page(app: &TestApp, login: &PortalLogin) -> String {
+    let response = login.get(app, "/vendor/account").await;
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn on_the_account_page_a_vendor_user_invites_and_removes_colleagues_but_not_the_last_user() {
+    let app = spawn_app().await;
+    let pat = vendor_with_user(&app, "Acme Supply", "pat@acme.example").await;
+    let page = account_page(&app, &pat).await;
+    assert!(page.contains("You are the only user"), "{page}");
+    assert!(
+        !page.contains(r#"id="notifications""#),
+        "no settings to show yet"
+    );
+
+    let alone = pat
+        .post(
+            &app,
+            &format!("/vendor/account/users/{}/remove", pat.user_id),
+            &[],
+        )
+        .await;
+    assert_eq!(alone.status(), 409);
+    assert!(
+        alone
+            .text()
+            .await
+            .unwrap()
+            .contains("invite a colleague before removing yourself")
+    );
+
+    let invited = pat
+        .post(
+            &app,
+            "/vendor/account/users",
+            &[("email", "sam@acme.example"), ("name", "Sam")],
+        )
+        .await;
+    assert_eq!(invited.status(), 200);
+    let invited = invited.text().await.unwrap();
+    let link = between(&invited, r#"<code id="invitation-link">"#, "</code>");
+    assert!(link.contains("/vendor/invitation/"));
+    let sam = app.app.vendor_users(pat.vendor_id).await.unwrap();
+    let sam = sam
+        .iter()
+        .find(|u| u.email == "sam@acme.example")
+        .unwrap()
+        .id;
+
+    let bad = pat
+        .post(&app, "/vendor/account/users", &[("email", "nope")])
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains(r#"aria-describedby="invite-email-error""#)
+    );
+
+    let removed = pat
+        .post(&app, &format!("/vendor/account/users/{sam}/remove"), &[])
+        .await;
+    assert_eq!(removed.status(), 303);
+    assert_eq!(app.app.vendor_users(pat.vendor_id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_account_page_replaces_the_api_token_shown_once_and_the_old_one_stops() {
+    let app = spawn_app().await;
+    let created = app
+        .api_post("/vendors", &json!({ "name": "Acme Supply" }))
+        .await;
+    let created: Value = created.json().await.unwrap();
+    let vendor = created["id"].as_i64().unwrap();
+    let old_token = created["api_token_once"].as_str().unwrap().to_owned();
+    let pat = portal_user(&app, vendor, "pat@acme.example").await;
+    let me = |token: String| {
+        app.http
+            .get(format!("{}/vendor-api/v1/me", app.address))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(me(old_token.clone()).await.unwrap().status(), 200);
+
+    let page = account_page(&app, &pat).await;
+    assert!(
+        !page.contains(&old_token),
+        "the token itself is never shown again"
+    );
+    let rotated = pat.post(&app, "/vendor/account/token", &[]).await;
+    assert_eq!(rotated.status(), 200);
+    assert_eq!(rotated.headers()["cache-control"], "no-store");
+    let rotated = rotated.text().await.unwrap();
+    let new_token = between(&rotated, r#"<code id="new-token">"#, "</code>").to_owned();
+    assert!(new_token.starts_with("whv_"));
+
+    assert_eq!(
+        me(old_token).await.unwrap().status(),
+        401,
+        "the old token stops at once"
+    );
+    assert_eq!(me(new_token.clone()).await.unwrap().status(), 200);
+    assert!(
+        !account_page(&app, &pat).await.contains(&new_token),
+        "shown once"
+    );
+}
+
+#[tokio::test]
+async fn another_vendors_user_ids_get_nothing_from_the_account_page() {
+    let app = spawn_app().await;
+    let pat = vendor_with_user(&app, "Acme Supply", "pat@acme.example").await;
+    let bo = vendor_with_user(&app, "Beta Goods", "bo@beta.example").await;
+    portal_user(&app, bo.vendor_id, "kim@beta.example").await;
+
+    let page = account_page(&app, &pat).await;
+    assert!(!page.contains("bo@beta.example") && !page.contains("Beta Goods"));
+
+    for path in [
+        format!("/vendor/account/users/{}/remove", bo.user_id),
+        "/vendor/account/users/not-a-number/remove".to_owned(),
+        "/vendor/account/users/999999/remove".to_owned(),
+    ] {
+        let response = pat.post(&app, &path, &[]).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("Not found") && !page.to_lowercase().contains("wharf"),
+            "{page}"
+        );
+    }
+    assert_eq!(
+        bo.get(&app, "/vendor/").await.status(),
+        200,
+        "Beta's user is untouched"
+    );
+    assert_eq!(app.app.vendor_users(bo.vendor_id).await.unwrap().len(), 2);
 }

@@ -9,8 +9,10 @@
 //! 404. Forms carry the CSRF token like the operators' (`web::csrf` reads the portal cookie on
 //! portal paths).
 
+mod account;
 pub mod brand;
 pub mod error;
+pub mod extract;
 mod home;
 mod links;
 pub mod nav;
@@ -64,6 +66,7 @@ fn signed_in_routes() -> Router<App> {
     Router::new()
         .route("/vendor", get(home::page))
         .route("/vendor/", get(home::page))
+        .merge(account::routes())
 }
 
 /// An address under `/vendor/` no route serves: a page in the portal's layout, with its
