@@ -308,7 +308,7 @@ async fn a_removed_users_session_ends_and_they_cannot_sign_in_again() {
         .await
         .unwrap();
     assert_eq!(login.get(&app, "/vendor/").await.status(), 303);
-    let again = post_login(&app, &app.http, &login.email, VENDOR_PASSWORD).await;
+    let again = post_login(&app, &app.http, &login.email, &login.password).await;
     assert_eq!(again.status(), 401);
 }
 
