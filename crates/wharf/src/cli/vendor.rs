@@ -80,6 +80,20 @@ pub(super) enum VendorCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a portal user's name or e-mail address.
+    EditUser {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// The user's current e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The user's new e-mail address.
+        #[arg(long)]
+        new_email: Option<String>,
+        /// The user's new name.
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Remove one of the vendor's portal users; their sessions end.
     RemoveUser {
         /// The vendor's name (or id).
@@ -208,6 +222,12 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
         VendorCommand::Users { vendor, json } => {
             super::vendor_users::list(app, &vendor, json).await
         }
+        VendorCommand::EditUser {
+            vendor,
+            email,
+            new_email,
+            name,
+        } => super::vendor_users::edit(app, &vendor, &email, new_email, name).await,
         VendorCommand::RemoveUser { vendor, email } => {
             super::vendor_users::remove(app, &vendor, &email).await
         }

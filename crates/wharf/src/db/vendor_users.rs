@@ -130,6 +130,32 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<VendorUserReco
     Ok(row.as_ref().map(user_record))
 }
 
+/// Changes a user's name and address; false when the vendor has no such user.
+pub async fn update(
+    db: &Db,
+    vendor_id: i64,
+    user_id: i64,
+    name: &str,
+    email: &str,
+) -> Result<bool, DbError> {
+    let updated = sqlx::query(
+        "UPDATE vendor_users SET name = $3, email = $4, updated_at = $5
+         WHERE vendor_id = $1 AND id = $2",
+    )
+    .bind(vendor_id)
+    .bind(user_id)
+    .bind(name)
+    .bind(email)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await;
+    match updated {
+        Ok(done) => Ok(done.rows_affected() == 1),
+        Err(e) if is_unique_violation(&e) => Err(DbError::Duplicate("email")),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Removes a user of this vendor, which ends their sessions and links (the foreign keys
 /// cascade); false when the vendor has no such user.
 pub async fn delete(db: &Db, vendor_id: i64, user_id: i64) -> Result<bool, DbError> {

@@ -93,6 +93,13 @@ async fn every_page_of_a_working_shop(
     let shop = crate::shipments::shop(app).await;
     shop.order(app, &[(0, 2, 0), (1, 1, 0)]).await;
     let store_id = shop.store_id;
+    // A vendor with a portal user, so its Portal users page has a row.
+    let alpha = app.app.find_vendor("Alpha Supply").await?.id;
+    let pat = wharf::domain::vendor_user::VendorUserInput {
+        name: "Pat".into(),
+        email: "pat@alpha.example".into(),
+    };
+    app.app.invite_vendor_user(alpha, &pat, None).await?;
     sign_in(app, browser).await?;
     phone_sized(browser).await?;
     // The order's page as the Orders list links it.
@@ -109,6 +116,7 @@ async fn every_page_of_a_working_shop(
         (order_page, "/orders"),
         ("/products".to_owned(), "/products"),
         ("/vendors".to_owned(), "/vendors"),
+        (format!("/vendors/{alpha}/users"), "/vendors"),
         ("/inventory".to_owned(), "/inventory"),
         ("/activity".to_owned(), "/activity"),
         ("/latency".to_owned(), "/latency"),

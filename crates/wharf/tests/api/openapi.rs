@@ -465,6 +465,21 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
             200,
         )
         .await;
+    let change = put(&format!("/vendors/{gamma}/users/{user}"))
+        .json(&json!({ "email": "pat.smith@gamma.example", "name": "Pat Smith" }));
+    reference
+        .call("put", "/vendors/{id}/users/{user_id}", change, 200)
+        .await;
+    let unreadable =
+        put(&format!("/vendors/{gamma}/users/{user}")).json(&json!({ "email": "pat" }));
+    reference
+        .call("put", "/vendors/{id}/users/{user_id}", unreadable, 422)
+        .await;
+    let nobody =
+        put(&format!("/vendors/{gamma}/users/999999")).json(&json!({ "email": "a@b.example" }));
+    reference
+        .call("put", "/vendors/{id}/users/{user_id}", nobody, 404)
+        .await;
     let remove = signed_in(
         app.http
             .delete(url(&format!("/vendors/{gamma}/users/{user}"))),

@@ -85,6 +85,39 @@ async fn the_operator_invites_resends_and_removes_portal_users_on_the_vendors_pa
     assert!(twice.contains("already has a portal account"));
 
     let user = app.app.vendor_users(vendor).await.unwrap()[0].id;
+    // Corrected: a bad address is said beside that row's field; a good one is kept.
+    let bad_edit = post(
+        format!("/vendors/{vendor}/users/{user}"),
+        vec![("name", "Pat".into()), ("email", "pat at acme".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad_edit.status(), 422);
+    let bad_edit = bad_edit.text().await.unwrap();
+    assert!(
+        bad_edit.contains(&format!(r#"aria-describedby="user-{user}-email-error""#)),
+        "{bad_edit}"
+    );
+    assert!(
+        bad_edit.contains(r#"value="pat at acme""#),
+        "what was typed stays"
+    );
+    let edited = post(
+        format!("/vendors/{vendor}/users/{user}"),
+        vec![
+            ("name", "Pat Smith".into()),
+            ("email", "pat.smith@acme.example".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(edited.status(), 303);
+    let edited = app.app.vendor_user(vendor, user).await.unwrap();
+    assert_eq!(
+        (edited.name.as_str(), edited.email.as_str()),
+        ("Pat Smith", "pat.smith@acme.example")
+    );
+
     let resent = post(format!("/vendors/{vendor}/users/{user}/invitation"), vec![])
         .await
         .unwrap();
@@ -246,6 +279,39 @@ async fn the_cli_invites_lists_and_removes_portal_users() {
     assert_eq!(users[0]["email"], "pat@acme.example");
     assert_eq!(users[0]["signed_up"], false);
 
+    let edited = wharf(
+        &app,
+        &[
+            "vendor",
+            "edit-user",
+            "Acme Supply",
+            "--email",
+            "PAT@acme.example",
+            "--new-email",
+            "pat.smith@acme.example",
+        ],
+    )
+    .await;
+    assert!(
+        edited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&edited.stderr)
+    );
+    let refused = wharf(
+        &app,
+        &[
+            "vendor",
+            "edit-user",
+            "Acme Supply",
+            "--email",
+            "pat.smith@acme.example",
+            "--new-email",
+            "nope",
+        ],
+    )
+    .await;
+    assert_eq!(refused.status.code(), Some(2));
+
     let removed = wharf(
         &app,
         &[
@@ -253,7 +319,7 @@ async fn the_cli_invites_lists_and_removes_portal_users() {
             "remove-user",
             "Acme Supply",
             "--email",
-            "pat@acme.example",
+            "pat.smith@acme.example",
         ],
     )
     .await;

@@ -169,6 +169,24 @@ impl App {
         })
     }
 
+    /// Changes the name and address of a user of this vendor (they sign in with the new
+    /// address from now on).
+    pub async fn update_vendor_user(
+        &self,
+        vendor_id: i64,
+        user_id: i64,
+        input: &VendorUserInput,
+    ) -> Result<VendorUserView, AppError> {
+        let user = NewVendorUser::parse(input).map_err(AppError::Invalid)?;
+        let updated = vendor_users::update(&self.db, vendor_id, user_id, &user.name, &user.email)
+            .await
+            .map_err(|e| duplicate_email(e, &user.email))?;
+        if !updated {
+            return Err(AppError::not_found("vendor user", user_id));
+        }
+        self.vendor_user(vendor_id, user_id).await
+    }
+
     /// Removes a user of this vendor; their sessions and links end with them.
     pub async fn remove_vendor_user(&self, vendor_id: i64, user_id: i64) -> Result<(), AppError> {
         if !vendor_users::delete(&self.db, vendor_id, user_id).await? {

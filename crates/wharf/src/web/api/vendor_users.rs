@@ -18,7 +18,7 @@ use crate::web::link_base::link_base;
 pub(super) fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_users, invite_user))
-        .routes(routes!(remove_user))
+        .routes(routes!(update_user, remove_user))
         .routes(routes!(resend_invitation))
 }
 
@@ -90,6 +90,31 @@ async fn resend_invitation(
     let base = link_base(&app, &headers);
     let invitation = app.resend_invitation(id, user_id, base.as_ref()).await?;
     Ok((NO_STORE, Json(invitation)))
+}
+
+#[utoipa::path(
+    put,
+    path = "/vendors/{id}/users/{user_id}",
+    params(
+        ("id" = i64, Path, description = "The vendor's id"),
+        ("user_id" = i64, Path, description = "The vendor user's id"),
+    ),
+    request_body = VendorUserInput,
+    responses(
+        (status = 200, description = "Changed; they sign in with the new address from now on", body = VendorUserView),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "The vendor has no such user", body = ErrorBody),
+        (status = 422, description = "Names each bad field (an address already in use included); nothing was stored", body = ErrorBody),
+    )
+)]
+/// Changes a user's name and e-mail address (both sent).
+async fn update_user(
+    State(app): State<App>,
+    Path((id, user_id)): Path<(i64, i64)>,
+    JsonBody(input): JsonBody<VendorUserInput>,
+) -> Result<Json<VendorUserView>, ApiError> {
+    Ok(Json(app.update_vendor_user(id, user_id, &input).await?))
 }
 
 #[utoipa::path(

@@ -1,6 +1,7 @@
 //! `/vendors/{id}/users`: the vendor's portal users. The operator invites people (their
 //! invitation link shown once, on the answer to the invitation, for when e-mail is off),
-//! sends a new invitation, and removes users (which ends their sessions).
+//! sends a new invitation, corrects a user's name or address, and removes users (which ends
+//! their sessions).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -28,6 +29,7 @@ pub(super) fn routes() -> Router<App> {
             "/vendors/{id}/users/{user_id}/invitation",
             post(resend_invitation),
         )
+        .route("/vendors/{id}/users/{user_id}", post(edit))
         .route("/vendors/{id}/users/{user_id}/remove", post(remove))
 }
 
@@ -42,6 +44,9 @@ struct UsersPage {
     /// The invitation just made, its link shown on this answer only.
     invitation: Option<Invitation>,
     removed: bool,
+    saved: bool,
+    /// A row whose edit was refused: what was typed, and why.
+    refused_edit: Option<(i64, VendorUserInput, FieldErrors)>,
 }
 
 impl UsersPage {
@@ -54,7 +59,31 @@ impl UsersPage {
             errors: FieldErrors::default(),
             invitation: None,
             removed: false,
+            saved: false,
+            refused_edit: None,
         })
+    }
+
+    /// A row's field as shown: what was typed in a refused edit of it, else what is stored.
+    fn shown(&self, user: &VendorUserView, field: &str) -> String {
+        match &self.refused_edit {
+            Some((id, input, _)) if *id == user.id => match field {
+                "name" => input.name.clone(),
+                _ => input.email.clone(),
+            },
+            _ => match field {
+                "name" => user.name.clone(),
+                _ => user.email.clone(),
+            },
+        }
+    }
+
+    /// Why a row's field was refused, for that row only.
+    fn edit_error(&self, user: &VendorUserView, field: &str) -> Option<&str> {
+        match &self.refused_edit {
+            Some((id, _, errors)) if *id == user.id => errors.for_field(field),
+            _ => None,
+        }
     }
 
     fn expires(&self) -> String {
@@ -69,6 +98,8 @@ impl UsersPage {
 struct Shown {
     #[serde(default)]
     removed: bool,
+    #[serde(default)]
+    saved: bool,
 }
 
 async fn page(
@@ -78,6 +109,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let mut page = UsersPage::load(&app, id).await?;
     page.removed = shown.removed;
+    page.saved = shown.saved;
     Ok(page.into_response())
 }
 
@@ -114,6 +146,22 @@ async fn resend_invitation(
     let mut page = UsersPage::load(&app, id).await?;
     page.invitation = Some(invitation);
     Ok(page.into_response())
+}
+
+async fn edit(
+    State(app): State<App>,
+    Path((id, user_id)): Path<(i64, i64)>,
+    Form(input): Form<VendorUserInput>,
+) -> Result<Response, PageError> {
+    match app.update_vendor_user(id, user_id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/vendors/{id}/users?saved=true")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page = UsersPage::load(&app, id).await?;
+            page.refused_edit = Some((user_id, input, errors));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 async fn remove(
