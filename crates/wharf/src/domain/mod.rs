@@ -11,6 +11,7 @@ pub mod incoming_order;
 pub mod inventory;
 pub mod order;
 pub mod order_search;
+pub mod password;
 pub mod routing;
 pub mod shipment;
 pub mod stock_csv;

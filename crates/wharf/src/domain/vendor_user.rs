@@ -5,20 +5,18 @@
 //! 1. A user has a name and an e-mail address; the address is required (it is how they sign
 //!    in) and unique across every vendor's users, compared without case (the database holds
 //!    that: `vendor_users_email_unique`).
-//! 2. A password has at least [`MIN_PASSWORD_CHARS`] characters, the operators' rule, and is
-//!    typed twice.
+//! 2. A password follows the operators' rule (`password::MIN_PASSWORD_CHARS` characters at
+//!    least) and is typed twice.
 //! 3. A link is an invitation (valid [`LinkPurpose::Invitation`]'s 72 hours: people do not read
 //!    mail at once) or a password reset (1 hour: it arrives while the person waits, and a
 //!    forgotten mailbox must not hold a live key to the account). Either works once.
 
 use std::time::Duration;
 
+use super::password::{MIN_PASSWORD_CHARS, long_enough};
 use super::text::has_hidden_characters;
 use super::vendor::VendorEmail;
 use super::{FieldError, FieldErrors};
-
-/// Shorter passwords are refused: the portal's sign-in faces the internet, like the operators'.
-pub const MIN_PASSWORD_CHARS: usize = 12;
 
 /// A new vendor user as the operator's form, the API and the CLI give it.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -73,7 +71,7 @@ impl NewVendorUser {
 
 /// Checks a new password typed twice; the error names the field to fix.
 pub fn check_new_password(password: &str, again: &str) -> Result<(), FieldError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
+    if !long_enough(password) {
         return Err(FieldError::new(
             "password",
             format!("The password needs at least {MIN_PASSWORD_CHARS} characters."),

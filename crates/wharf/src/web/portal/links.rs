@@ -20,7 +20,8 @@ use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::portal::links::{LinkState, ResetRequest};
 use crate::domain::FieldErrors;
-use crate::domain::vendor_user::{DeadLink, LinkPurpose, MIN_PASSWORD_CHARS};
+use crate::domain::password::MIN_PASSWORD_CHARS;
+use crate::domain::vendor_user::{DeadLink, LinkPurpose};
 use crate::web::auth::ClientAddress;
 use crate::web::next_path::see_other;
 
