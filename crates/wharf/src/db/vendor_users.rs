@@ -130,6 +130,57 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<VendorUserReco
     Ok(row.as_ref().map(user_record))
 }
 
+/// What removing a user as one of the vendor's own users came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColleagueRemoval {
+    Removed,
+    /// The vendor has no such user.
+    NotFound,
+    /// The user is removing themselves and is the vendor's last user.
+    LastUser,
+}
+
+/// Removes a user of this vendor unless `acting_user_id` is removing themselves as the last
+/// user. The vendor's row is locked first (an `UPDATE`; on SQLite the write transaction is
+/// already exclusive), so two users removing themselves at once cannot both pass the count.
+pub async fn delete_colleague(
+    db: &Db,
+    vendor_id: i64,
+    acting_user_id: i64,
+    user_id: i64,
+) -> Result<ColleagueRemoval, DbError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE vendors SET updated_at = updated_at WHERE id = $1")
+        .bind(vendor_id)
+        .execute(&mut *tx)
+        .await?;
+    let users: i64 = sqlx::query("SELECT COUNT(*) AS n FROM vendor_users WHERE vendor_id = $1")
+        .bind(vendor_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .get("n");
+    let exists = sqlx::query("SELECT id FROM vendor_users WHERE vendor_id = $1 AND id = $2")
+        .bind(vendor_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    let outcome = if !exists {
+        ColleagueRemoval::NotFound
+    } else if user_id == acting_user_id && users <= 1 {
+        ColleagueRemoval::LastUser
+    } else {
+        sqlx::query("DELETE FROM vendor_users WHERE vendor_id = $1 AND id = $2")
+            .bind(vendor_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        ColleagueRemoval::Removed
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
 /// Changes a user's name and address; false when the vendor has no such user.
 pub async fn update(
     db: &Db,

@@ -472,3 +472,24 @@ async fn another_vendors_user_ids_get_nothing_from_the_account_page() {
     );
     assert_eq!(app.app.vendor_users(bo.vendor_id).await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn two_last_users_removing_themselves_at_once_leave_one() {
+    let app = spawn_app().await;
+    let pat = vendor_with_user(&app, "Acme Supply", "pat@acme.example").await;
+    let sam = portal_user(&app, pat.vendor_id, "sam@acme.example").await;
+    let pat_leaves = format!("/vendor/account/users/{}/remove", pat.user_id);
+    let sam_leaves = format!("/vendor/account/users/{}/remove", sam.user_id);
+    let (first, second) = tokio::join!(
+        pat.post(&app, &pat_leaves, &[]),
+        sam.post(&app, &sam_leaves, &[])
+    );
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [303, 409],
+        "one leaves, the other is told to invite first"
+    );
+    assert_eq!(app.app.vendor_users(pat.vendor_id).await.unwrap().len(), 1);
+}

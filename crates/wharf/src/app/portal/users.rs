@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::operators::hash_password;
-use crate::db::vendor_users::{self, VendorUserRecord};
+use crate::db::vendor_users::{self, ColleagueRemoval, VendorUserRecord};
 use crate::db::{self, DbError};
 use crate::domain::vendor_user::{LinkPurpose, NewVendorUser, VendorUserInput, check_new_password};
 use crate::domain::{FieldError, FieldErrors};
@@ -204,14 +204,17 @@ impl App {
         acting_user_id: i64,
         user_id: i64,
     ) -> Result<(), AppError> {
-        let users = vendor_users::list_for_vendor(&self.db, vendor_id).await?;
-        if user_id == acting_user_id && users.len() <= 1 {
-            return Err(AppError::Conflict(
+        match vendor_users::delete_colleague(&self.db, vendor_id, acting_user_id, user_id).await? {
+            ColleagueRemoval::Removed => {
+                tracing::info!(vendor_id, vendor_user_id = user_id, "vendor user removed");
+                Ok(())
+            }
+            ColleagueRemoval::NotFound => Err(AppError::not_found("vendor user", user_id)),
+            ColleagueRemoval::LastUser => Err(AppError::Conflict(
                 "You are this vendor's only user: invite a colleague before removing yourself."
                     .into(),
-            ));
+            )),
         }
-        self.remove_vendor_user(vendor_id, user_id).await
     }
 }
 
