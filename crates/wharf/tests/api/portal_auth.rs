@@ -56,7 +56,7 @@ async fn a_vendor_user_signs_in_sees_the_home_page_and_signs_out() {
 }
 
 #[tokio::test]
-async fn the_session_cookie_is_http_only_strict_and_scoped_to_the_portal() {
+async fn the_session_cookie_is_http_only_strict_portal_only_and_secure_behind_tls() {
     let app = spawn_app().await;
     vendor_with_user(&app, "Acme Supply", "pat@acme.example").await;
     let response = post_login(&app, &app.http, "PAT@acme.example", VENDOR_PASSWORD).await;
@@ -76,6 +76,23 @@ async fn the_session_cookie_is_http_only_strict_and_scoped_to_the_portal() {
         !set_cookie.contains("Secure"),
         "no https public URL: {set_cookie}"
     );
+
+    // The same wharf behind TLS: its public URL is https, and the cookie is never sent in clear.
+    let mut behind_tls = app.app.clone();
+    behind_tls.public_url = Some("https://shop.example.com".parse().unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, wharf::web::router(behind_tls)).into_future());
+    let response = app
+        .http
+        .post(format!("{address}/vendor/login"))
+        .form(&[("email", "pat@acme.example"), ("password", VENDOR_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let secure = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(secure.contains("; Secure"), "{secure}");
 }
 
 #[tokio::test]
