@@ -9,8 +9,7 @@ use super::sign_in_throttle::try_again_message;
 use crate::db;
 use crate::domain::{FieldError, FieldErrors};
 
-/// Shorter passwords are refused: wharf's sign-in faces the internet.
-pub const MIN_PASSWORD_CHARS: usize = 12;
+pub use crate::domain::password::MIN_PASSWORD_CHARS;
 
 /// The account form: the current password, and the new one twice.
 #[derive(Debug, serde::Deserialize)]
@@ -32,7 +31,7 @@ impl App {
         change: &PasswordChange,
     ) -> Result<(), AppError> {
         let mut errors = FieldErrors::default();
-        if change.new_password.chars().count() < MIN_PASSWORD_CHARS {
+        if !crate::domain::password::long_enough(&change.new_password) {
             errors.push(FieldError::new(
                 "new_password",
                 format!("The new password needs at least {MIN_PASSWORD_CHARS} characters."),

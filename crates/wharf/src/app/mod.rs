@@ -15,6 +15,7 @@ pub mod operators;
 pub mod orders;
 pub mod packing_slips;
 pub mod password_work;
+pub mod portal;
 pub mod products;
 pub mod purchase_orders;
 pub mod shipments;

@@ -48,7 +48,7 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-pub(super) fn session_digest(token: &str) -> String {
+pub(crate) fn session_digest(token: &str) -> String {
     super::tokens::digest(token)
 }
 
@@ -68,7 +68,9 @@ pub enum SignIn<T> {
 
 /// The operators' sign-in throttle (see `sign_in_throttle` for the rules). Per address: five
 /// tries free, then 30 s doubling, locked for 15 minutes from the tenth failure. Per account the
-/// same with twice the tries, so one address cannot lock the operator out by itself.
+/// same with twice the tries, so one address cannot lock the operator out by itself. Vendor
+/// users have the same rules under their own kinds. Reset links: three an hour per address
+/// asked for, ten per client address, then waits.
 pub fn sign_in_throttle() -> Throttle {
     const QUARTER_HOUR: Duration = Duration::from_secs(15 * 60);
     let policy = |free_failures, lock_after| Policy {
@@ -82,19 +84,23 @@ pub fn sign_in_throttle() -> Throttle {
         &[
             (sign_in_throttle::ADDRESS, policy(5, 10)),
             (sign_in_throttle::ACCOUNT, policy(10, 20)),
+            (sign_in_throttle::VENDOR_ADDRESS, policy(5, 10)),
+            (sign_in_throttle::VENDOR_ACCOUNT, policy(10, 20)),
+            (sign_in_throttle::RESET_ADDRESS, policy(10, 20)),
+            (sign_in_throttle::RESET_ACCOUNT, policy(3, 6)),
         ],
         THROTTLE_CAPACITY,
     )
 }
 
 /// How long a throttled attempt (or one the full hashing pool turns away) waits for its refusal.
-const THROTTLED_ANSWER_DELAY: Duration = Duration::from_secs(1);
+pub(crate) const THROTTLED_ANSWER_DELAY: Duration = Duration::from_secs(1);
 
 /// Keys remembered by the throttle at most (about 100 bytes each).
 const THROTTLE_CAPACITY: usize = 100_000;
 
 /// An account name as a throttle key: bounded, since it is whatever the client typed.
-fn account_key(username: &str) -> String {
+pub(crate) fn account_key(username: &str) -> String {
     username.chars().take(64).collect()
 }
 
@@ -233,7 +239,7 @@ impl App {
 }
 
 /// An argon2 hash of nothing anyone knows, verified against when the username is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Xyl/nFpyChSUHEXFtbNc/Ngp6V1bsOiCQMVm/2rHKBQ";
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Xyl/nFpyChSUHEXFtbNc/Ngp6V1bsOiCQMVm/2rHKBQ";
 
 #[cfg(test)]
 mod tests {

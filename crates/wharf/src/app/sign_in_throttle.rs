@@ -12,8 +12,10 @@
 //! no hashing. Memory is bounded: at `capacity` keys the one whose last failure is oldest is
 //! forgotten. Time is passed in (`now`), so the rules are tested without sleeping.
 //!
-//! Generic over what is signing in: operators use kinds [`ADDRESS`] and [`ACCOUNT`]; vendor users
-//! will bring their own kinds with the same rules.
+//! Generic over what is signing in: operators use kinds [`ADDRESS`] and [`ACCOUNT`], vendor users
+//! [`VENDOR_ADDRESS`] and [`VENDOR_ACCOUNT`] with the same rules (so neither side's failures lock
+//! the other out), and requests for a password reset link [`RESET_ADDRESS`] and
+//! [`RESET_ACCOUNT`].
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -24,6 +26,14 @@ use std::time::{Duration, Instant};
 pub const ADDRESS: &str = "address";
 /// Kind of key: the account name that was tried.
 pub const ACCOUNT: &str = "account";
+/// Kind of key: a vendor user's client address.
+pub const VENDOR_ADDRESS: &str = "vendor-address";
+/// Kind of key: the vendor user's e-mail address that was tried.
+pub const VENDOR_ACCOUNT: &str = "vendor-account";
+/// Kind of key: a client address asking for password reset links.
+pub const RESET_ADDRESS: &str = "reset-address";
+/// Kind of key: an e-mail address a reset link was asked for (no mailbox is flooded).
+pub const RESET_ACCOUNT: &str = "reset-account";
 
 /// How one kind of key is throttled.
 #[derive(Debug, Clone, Copy)]

@@ -14,6 +14,7 @@ mod serve;
 mod shipments;
 mod store;
 mod vendor;
+mod vendor_users;
 
 use std::process::ExitCode;
 

@@ -1,5 +1,6 @@
 //! `wharf vendor …`: add, edit and list the vendors who ship the goods; replace a token,
-//! deactivate and reactivate a vendor, clear its unmatched SKUs.
+//! deactivate and reactivate a vendor, clear its unmatched SKUs; invite, list and remove its
+//! portal users (`vendor_users`).
 
 use std::process::ExitCode;
 
@@ -58,6 +59,48 @@ pub(super) enum VendorCommand {
     ClearUnmatched {
         /// The vendor's name (or id).
         vendor: String,
+    },
+    /// Invite a person to the vendor portal as one of the vendor's users; prints their
+    /// invitation link once.
+    Invite {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// The person's e-mail address, which they will sign in with.
+        #[arg(long)]
+        email: String,
+        /// The person's name (optional).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List the vendor's portal users.
+    Users {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a portal user's name or e-mail address.
+    EditUser {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// The user's current e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The user's new e-mail address.
+        #[arg(long)]
+        new_email: Option<String>,
+        /// The user's new name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Remove one of the vendor's portal users; their sessions end.
+    RemoveUser {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// The user's e-mail address.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -170,6 +213,23 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
                 vendor.name
             );
             Ok(ExitCode::SUCCESS)
+        }
+        VendorCommand::Invite {
+            vendor,
+            email,
+            name,
+        } => super::vendor_users::invite(app, &vendor, email, name).await,
+        VendorCommand::Users { vendor, json } => {
+            super::vendor_users::list(app, &vendor, json).await
+        }
+        VendorCommand::EditUser {
+            vendor,
+            email,
+            new_email,
+            name,
+        } => super::vendor_users::edit(app, &vendor, &email, new_email, name).await,
+        VendorCommand::RemoveUser { vendor, email } => {
+            super::vendor_users::remove(app, &vendor, &email).await
         }
     })
     .await

@@ -22,6 +22,8 @@ pub mod sql;
 pub mod store_removals;
 pub mod stores;
 pub mod users;
+pub mod vendor_sessions;
+pub mod vendor_users;
 pub mod vendors;
 pub mod webhooks;
 

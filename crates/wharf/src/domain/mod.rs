@@ -11,6 +11,7 @@ pub mod incoming_order;
 pub mod inventory;
 pub mod order;
 pub mod order_search;
+pub mod password;
 pub mod purchase_order;
 pub mod routing;
 pub mod shipment;
@@ -21,5 +22,6 @@ pub mod store_removal;
 pub mod text;
 pub mod tracking_csv;
 pub mod vendor;
+pub mod vendor_user;
 
 pub use field_error::{FieldError, FieldErrors};

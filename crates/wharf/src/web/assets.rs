@@ -4,7 +4,19 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+/// The vendor portal shows the merchant's brand, not wharf's, so it links the same files
+/// under neutral names (`site.css`, `site.js`).
 const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "site.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/wharf.css"),
+    ),
+    (
+        "site.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/wharf.js"),
+    ),
     (
         "wharf.css",
         "text/css; charset=utf-8",

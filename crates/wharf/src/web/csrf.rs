@@ -13,9 +13,11 @@
 //!    `X-CSRF-Token` header (htmx sends it from `hx-headers` in base.html) must match the
 //!    session's. SameSite=Strict alone lets a same-site page post with the cookie.
 //!
+//! The vendor portal (`/vendor/…`) is guarded the same way with its own session cookie.
+//!
 //! Exempt: the BigCommerce webhook receiver (its secret authenticates it) and the vendor API
-//! (Bearer tokens only, which a browser never sends by itself). Sign-in is checked for its
-//! origin but carries no token: there is no session yet.
+//! (Bearer tokens only, which a browser never sends by itself). Sign-in (`/login`,
+//! `/vendor/login`) is checked for its origin but needs no token: there is no session yet.
 //!
 //! The token is `SHA-256("wharf-csrf-v1:" + session token)`: unguessable without the session
 //! token (which is HttpOnly and never stored, only its digest), fixed for the session's life so
@@ -31,6 +33,8 @@ use sha2::{Digest, Sha256};
 
 use super::auth::SESSION_COOKIE;
 use super::error::{ApiError, PageError, WebError};
+use super::portal::PORTAL_COOKIE;
+use super::portal::brand::is_portal_path;
 use crate::app::App;
 
 /// The form field every page's forms carry.
@@ -62,7 +66,13 @@ pub async fn guard(
     request: Request,
     next: Next,
 ) -> Response {
-    let expected = jar.get(SESSION_COOKIE).map(|c| token_for(c.value()));
+    // The portal's pages are guarded with the portal's session, every other with the operator's.
+    let cookie = if is_portal_path(request.uri().path()) {
+        PORTAL_COOKIE
+    } else {
+        SESSION_COOKIE
+    };
+    let expected = jar.get(cookie).map(|c| token_for(c.value()));
     let request = match check(&app, expected.as_deref(), request).await {
         Ok(request) => request,
         Err((path, error)) => return refuse(&path, error),
@@ -86,33 +96,63 @@ async fn check(
     if safe || path.starts_with("/webhooks/") || path.starts_with("/vendor-api/") {
         return Ok(request);
     }
-    if let Err(message) = same_origin(app, request.headers()) {
-        return Err((path, forbidden(message)));
+    let portal = is_portal_path(&path);
+    if let Err(refusal) = same_origin(app, request.headers()) {
+        return Err((path, forbidden(refusal.message(portal))));
     }
     match expected {
-        Some(expected) if path != "/login" => {
+        Some(expected) if path != "/login" && path != "/vendor/login" => {
             let (sent, request) = sent_token(request).await.map_err(|e| (path.clone(), e))?;
             if sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), expected.as_bytes())) {
                 Ok(request)
             } else {
-                Err((
-                    path,
-                    forbidden(
-                        "this form is out of date or did not come from wharf; reload the page and try again",
-                    ),
-                ))
+                Err((path, forbidden(Refusal::StaleForm.message(portal))))
             }
         }
         _ => Ok(request),
     }
 }
 
-fn same_origin(app: &App, headers: &HeaderMap) -> Result<(), &'static str> {
+/// Why a request was refused, in the words of the site it was sent to: the portal's pages
+/// never name wharf.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    CrossSite,
+    CrossOrigin,
+    StaleForm,
+}
+
+impl Refusal {
+    fn message(self, portal: bool) -> &'static str {
+        match (self, portal) {
+            (Refusal::CrossSite, false) => {
+                "cross-site request refused: send it from wharf's own pages"
+            }
+            (Refusal::CrossSite, true) => {
+                "cross-site request refused: send it from this portal's own pages"
+            }
+            (Refusal::CrossOrigin, false) => {
+                "cross-origin request refused: send it from wharf's own pages"
+            }
+            (Refusal::CrossOrigin, true) => {
+                "cross-origin request refused: send it from this portal's own pages"
+            }
+            (Refusal::StaleForm, false) => {
+                "this form is out of date or did not come from wharf; reload the page and try again"
+            }
+            (Refusal::StaleForm, true) => {
+                "this form is out of date or did not come from this portal; reload the page and try again"
+            }
+        }
+    }
+}
+
+fn same_origin(app: &App, headers: &HeaderMap) -> Result<(), Refusal> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site") {
         return match site {
             "same-origin" | "none" => Ok(()),
-            _ => Err("cross-site request refused: send it from wharf's own pages"),
+            _ => Err(Refusal::CrossSite),
         };
     }
     let Some(origin) = header(header::ORIGIN.as_str()) else {
@@ -129,7 +169,7 @@ fn same_origin(app: &App, headers: &HeaderMap) -> Result<(), &'static str> {
     if public.as_deref() == Some(origin) || from_host.as_deref() == Some(origin) {
         Ok(())
     } else {
-        Err("cross-origin request refused: send it from wharf's own pages")
+        Err(Refusal::CrossOrigin)
     }
 }
 
@@ -176,6 +216,8 @@ fn refuse(path: &str, error: WebError) -> Response {
     tracing::info!(path, reason = %error, "request refused");
     if path.starts_with("/api/") {
         ApiError(error).into_response()
+    } else if is_portal_path(path) {
+        super::portal::error::PortalError(error).into_response()
     } else {
         PageError(error).into_response()
     }

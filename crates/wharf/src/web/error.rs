@@ -71,7 +71,7 @@ impl WebError {
         WebError::Request { status, message }
     }
 
-    fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Invalid(_) | WebError::InvalidBody { .. } => StatusCode::UNPROCESSABLE_ENTITY,

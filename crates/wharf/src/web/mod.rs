@@ -11,9 +11,11 @@ mod csrf;
 mod csv_body;
 mod error;
 mod json_body;
+mod link_base;
 mod nav;
 mod next_path;
 mod pages;
+pub mod portal;
 mod probes;
 mod security_headers;
 mod vendor_api;
@@ -54,6 +56,7 @@ pub fn router(app: App) -> Router {
         .route("/webhooks/bigcommerce/{store_id}", post(webhooks::receive))
         .route("/assets/{file}", get(assets::serve))
         .merge(signed_in_only)
+        .merge(portal::routes(app.clone()))
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
         // Under /api and /vendor-api, `json_errors` turns this page into the API's JSON answer.
         .fallback(pages::not_found)
@@ -61,6 +64,11 @@ pub fn router(app: App) -> Router {
         .layer(middleware::from_fn(nav::remember_path))
         // Before sign-in and every handler: another site's request is refused unread.
         .layer(middleware::from_fn_with_state(app.clone(), csrf::guard))
+        // Outside the guard, so a portal page it refuses is in the merchant's branding too.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            portal::brand::scope,
+        ))
         // Every error under /api and /vendor-api in the API's shape, whoever answered it.
         .layer(middleware::from_fn(api_extract::json_errors))
         // Outside the guard, so its refusals carry them too.

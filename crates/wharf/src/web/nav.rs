@@ -113,6 +113,11 @@ pub fn links() -> Vec<NavLink> {
         .collect()
 }
 
+/// The path of the request being handled, for other navigations (the vendor portal's).
+pub fn current_path() -> Option<String> {
+    PATH.try_with(Clone::clone).ok()
+}
+
 /// Keeps the request's path for `links` while the request is handled (and its page rendered).
 pub async fn remember_path(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();

@@ -11,10 +11,10 @@ use serde_json::Value;
 use crate::browser::{Step, run_in_browser, sign_in};
 use crate::helpers::TestApp;
 
-const PHONE_WIDTH: u32 = 360;
+pub(crate) const PHONE_WIDTH: u32 = 360;
 
 /// Narrows the window to a phone's and checks the page really is that wide.
-async fn phone_sized(browser: &Client) -> Step {
+pub(crate) async fn phone_sized(browser: &Client) -> Step {
     browser.set_window_size(PHONE_WIDTH, 780).await?;
     let width = browser.execute("return window.innerWidth", vec![]).await?;
     assert_eq!(width.as_u64(), Some(u64::from(PHONE_WIDTH)), "window width");
@@ -42,7 +42,9 @@ async fn focused(browser: &Client) -> Result<String, fantoccini::error::CmdError
 }
 
 /// The elements sticking out to the right of the screen, when the page is wider than it.
-async fn wider_than_the_screen(browser: &Client) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+pub(crate) async fn wider_than_the_screen(
+    browser: &Client,
+) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
     let found = browser
         .execute(
             r##"
@@ -62,7 +64,9 @@ async fn wider_than_the_screen(browser: &Client) -> Result<Vec<Value>, Box<dyn s
 
 /// Every input, select and textarea a person fills that has no name to be announced by: no
 /// label with words, no aria-label, no aria-labelledby.
-async fn unlabelled_fields(browser: &Client) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+pub(crate) async fn unlabelled_fields(
+    browser: &Client,
+) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
     let found = browser
         .execute(
             r#"
@@ -89,6 +93,13 @@ async fn every_page_of_a_working_shop(
     let shop = crate::shipments::shop(app).await;
     shop.order(app, &[(0, 2, 0), (1, 1, 0)]).await;
     let store_id = shop.store_id;
+    // A vendor with a portal user, so its Portal users page has a row.
+    let alpha = app.app.find_vendor("Alpha Supply").await?.id;
+    let pat = wharf::domain::vendor_user::VendorUserInput {
+        name: "Pat".into(),
+        email: "pat@alpha.example".into(),
+    };
+    app.app.invite_vendor_user(alpha, &pat, None).await?;
     sign_in(app, browser).await?;
     phone_sized(browser).await?;
     // The order's page as the Orders list links it.
@@ -105,6 +116,7 @@ async fn every_page_of_a_working_shop(
         (order_page, "/orders"),
         ("/products".to_owned(), "/products"),
         ("/vendors".to_owned(), "/vendors"),
+        (format!("/vendors/{alpha}/users"), "/vendors"),
         ("/inventory".to_owned(), "/inventory"),
         ("/activity".to_owned(), "/activity"),
         ("/latency".to_owned(), "/latency"),

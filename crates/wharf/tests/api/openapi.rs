@@ -522,6 +522,58 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference
         .call("delete", "/vendors/{id}/unmatched-skus", cleared, 200)
         .await;
+    let invite = post(&format!("/vendors/{gamma}/users"))
+        .json(&json!({ "email": "pat@gamma.example", "name": "Pat" }));
+    let invited = reference
+        .call("post", "/vendors/{id}/users", invite, 201)
+        .await;
+    let user = invited["user"]["id"].as_i64().unwrap();
+    let addressless = post(&format!("/vendors/{gamma}/users")).json(&json!({ "name": "Sam" }));
+    reference
+        .call("post", "/vendors/{id}/users", addressless, 422)
+        .await;
+    let users = get(&format!("/vendors/{gamma}/users"));
+    reference
+        .call("get", "/vendors/{id}/users", users, 200)
+        .await;
+    let resend = post(&format!("/vendors/{gamma}/users/{user}/invitation"));
+    reference
+        .call(
+            "post",
+            "/vendors/{id}/users/{user_id}/invitation",
+            resend,
+            200,
+        )
+        .await;
+    let change = put(&format!("/vendors/{gamma}/users/{user}"))
+        .json(&json!({ "email": "pat.smith@gamma.example", "name": "Pat Smith" }));
+    reference
+        .call("put", "/vendors/{id}/users/{user_id}", change, 200)
+        .await;
+    let unreadable =
+        put(&format!("/vendors/{gamma}/users/{user}")).json(&json!({ "email": "pat" }));
+    reference
+        .call("put", "/vendors/{id}/users/{user_id}", unreadable, 422)
+        .await;
+    let nobody =
+        put(&format!("/vendors/{gamma}/users/999999")).json(&json!({ "email": "a@b.example" }));
+    reference
+        .call("put", "/vendors/{id}/users/{user_id}", nobody, 404)
+        .await;
+    let remove = signed_in(
+        app.http
+            .delete(url(&format!("/vendors/{gamma}/users/{user}"))),
+    );
+    reference
+        .call("delete", "/vendors/{id}/users/{user_id}", remove, 204)
+        .await;
+    let again = signed_in(
+        app.http
+            .delete(url(&format!("/vendors/{gamma}/users/{user}"))),
+    );
+    reference
+        .call("delete", "/vendors/{id}/users/{user_id}", again, 404)
+        .await;
     let rule = json!({ "rule": "sku", "sku": sku_b, "vendor": "Beta Goods" });
     let assign = post(&format!("/stores/{store}/assignments")).json(&rule);
     reference

@@ -9,6 +9,7 @@ mod orders;
 mod products;
 mod shipments;
 mod stores;
+mod vendor_users;
 mod vendors;
 
 use axum::Router;
@@ -65,6 +66,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(imports::routes())
         .merge(products::routes())
         .merge(vendors::routes())
+        .merge(vendor_users::routes())
         .merge(assignments::routes())
         .merge(orders::routes())
         .merge(shipments::routes())

@@ -16,6 +16,7 @@ mod rules;
 mod setup;
 mod store_choice;
 mod stores;
+mod vendor_users;
 mod vendors;
 
 use axum::Router;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<App> {
         .merge(products::routes())
         .merge(rules::routes())
         .merge(vendors::routes())
+        .merge(vendor_users::routes())
         .merge(orders::routes())
         .merge(inventory::routes())
         .merge(inventory_items::routes())
