@@ -30,6 +30,7 @@ mod orders;
 mod pages;
 mod portal_auth;
 mod portal_helpers;
+mod portal_work;
 mod products;
 mod quota;
 mod real_answers;

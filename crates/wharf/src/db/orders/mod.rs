@@ -1,7 +1,7 @@
 //! Orders, their addresses and lines, purchase orders, and each order's timeline: storing an
 //! order read from a store is here; routing its lines (`routing.rs`), the purchase orders they
-//! make (`purchase_orders.rs`), the order list and its search (`summaries.rs`) and the timeline
-//! (`timeline.rs`) have a file each.
+//! make (`purchase_orders.rs`), the order list and its search (`summaries.rs`), the timeline
+//! (`timeline.rs`) and a vendor's list in the portal (`vendor_list.rs`) have a file each.
 //!
 //! Every write here takes the caller's transaction: an order, its routing and the cursor that
 //! says it was read are committed together or not at all.
@@ -10,10 +10,11 @@ mod purchase_orders;
 mod routing;
 mod summaries;
 mod timeline;
+mod vendor_list;
 
 pub use purchase_orders::{
     PurchaseOrder, PurchaseOrderAddress, PurchaseOrderLine, order_of_purchase_order,
-    purchase_order_of_line, purchase_orders, vendors_by_order,
+    purchase_order_of_line, purchase_orders, vendor_purchase_order, vendors_by_order,
 };
 pub use routing::{
     UnroutedLine, apply_plan, cancel_purchase_orders, routing_state, set_routing_state,
@@ -24,6 +25,9 @@ pub use summaries::{
     order_by_number, search_orders,
 };
 pub use timeline::{OrderEvent, order_events, record_event};
+pub use vendor_list::{
+    VendorPurchaseOrderRow, VendorShelf, stores_of_vendor, vendor_purchase_order_page,
+};
 
 use std::collections::HashMap;
 

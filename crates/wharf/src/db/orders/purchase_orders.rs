@@ -64,41 +64,67 @@ pub async fn purchase_orders(
     .fetch_all(db.pool())
     .await?;
     let mut orders = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: i64 = r.get("id");
-        let lines_sql = format!(
-            "SELECT l.id AS order_line_id, l.name, l.sku, pl.quantity, l.address_id,
-                    l.quantity_shipped AS quantity_shipped_in_bigcommerce,
-                    {} AS quantity_shipped
-             FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
-             WHERE pl.purchase_order_id = $1 ORDER BY l.id",
-            crate::db::shipments::SHIPPED_OF_LINE
-        );
-        let lines: Vec<PurchaseOrderLine> = sqlx::query_as(sqlx::AssertSqlSafe(lines_sql))
-            .bind(id)
-            .fetch_all(db.pool())
-            .await?;
-        let addresses = sqlx::query_as(
-            "SELECT DISTINCT a.id, a.name, a.company, a.street_1, a.street_2, a.city, a.state, a.zip, a.country_iso2, a.phone
-             FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
-             JOIN order_addresses a ON a.id = l.address_id
-             WHERE pl.purchase_order_id = $1 ORDER BY a.id",
-        )
+    for r in &rows {
+        orders.push(with_lines(db, r).await?);
+    }
+    Ok(orders)
+}
+
+/// One purchase order, if it is `vendor_id`'s: another vendor's reads as none at all.
+pub async fn vendor_purchase_order(
+    db: &Db,
+    vendor_id: i64,
+    purchase_order_id: i64,
+) -> Result<Option<PurchaseOrder>, DbError> {
+    let row = sqlx::query(
+        "SELECT po.id, po.order_id, b.external_id, po.vendor_id, po.status, po.created_at
+         FROM purchase_orders po JOIN bindings b ON b.kind = 'order' AND b.local_id = po.order_id
+         WHERE po.id = $1 AND po.vendor_id = $2",
+    )
+    .bind(purchase_order_id)
+    .bind(vendor_id)
+    .fetch_optional(db.pool())
+    .await?;
+    match row {
+        Some(row) => Ok(Some(with_lines(db, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A purchase order row with its lines (what is shipped of each) and the addresses they go to.
+async fn with_lines(db: &Db, r: &sqlx::any::AnyRow) -> Result<PurchaseOrder, DbError> {
+    let id: i64 = r.get("id");
+    let lines_sql = format!(
+        "SELECT l.id AS order_line_id, l.name, l.sku, pl.quantity, l.address_id,
+                l.quantity_shipped AS quantity_shipped_in_bigcommerce,
+                {} AS quantity_shipped
+         FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
+         WHERE pl.purchase_order_id = $1 ORDER BY l.id",
+        crate::db::shipments::SHIPPED_OF_LINE
+    );
+    let lines: Vec<PurchaseOrderLine> = sqlx::query_as(sqlx::AssertSqlSafe(lines_sql))
         .bind(id)
         .fetch_all(db.pool())
         .await?;
-        orders.push(PurchaseOrder {
-            id,
-            order_id: r.get("order_id"),
-            order_external_id: r.get("external_id"),
-            vendor_id: r.get("vendor_id"),
-            status: r.get("status"),
-            created_at_ms: r.get("created_at"),
-            lines,
-            addresses,
-        });
-    }
-    Ok(orders)
+    let addresses = sqlx::query_as(
+        "SELECT DISTINCT a.id, a.name, a.company, a.street_1, a.street_2, a.city, a.state, a.zip, a.country_iso2, a.phone
+         FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
+         JOIN order_addresses a ON a.id = l.address_id
+         WHERE pl.purchase_order_id = $1 ORDER BY a.id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(PurchaseOrder {
+        id,
+        order_id: r.get("order_id"),
+        order_external_id: r.get("external_id"),
+        vendor_id: r.get("vendor_id"),
+        status: r.get("status"),
+        created_at_ms: r.get("created_at"),
+        lines,
+        addresses,
+    })
 }
 
 /// The vendors of each order's purchase orders, for the orders listed (one query).

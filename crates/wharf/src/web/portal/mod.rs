@@ -14,8 +14,13 @@ pub mod error;
 mod home;
 mod links;
 pub mod nav;
+mod path_id;
+mod purchase_orders;
 pub mod session;
+mod ship;
+mod ship_form;
 mod sign_in;
+pub mod words;
 
 use axum::Router;
 use axum::extract::State;
@@ -64,6 +69,18 @@ fn signed_in_routes() -> Router<App> {
     Router::new()
         .route("/vendor", get(home::page))
         .route("/vendor/", get(home::page))
+        .merge(work_routes())
+}
+
+/// The vendor's work: purchase orders, shipping and stock, each through the vendor API's use
+/// cases with the user's vendor.
+fn work_routes() -> Router<App> {
+    Router::new()
+        .route("/vendor/purchase-orders", get(purchase_orders::list))
+        .route("/vendor/purchase-orders/{id}", get(purchase_orders::show))
+        .route("/vendor/purchase-orders/{id}/shipments", post(ship::record))
+        .route("/vendor/ship", get(ship::page))
+        .route("/vendor/ship/tracking", post(ship::upload_tracking))
 }
 
 /// An address under `/vendor/` no route serves: a page in the portal's layout, with its
