@@ -31,6 +31,7 @@ mod pages;
 mod portal_auth;
 mod portal_helpers;
 mod portal_work;
+mod portal_work_stock;
 mod products;
 mod quota;
 mod real_answers;

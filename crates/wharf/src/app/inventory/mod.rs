@@ -9,7 +9,8 @@ mod intake;
 pub mod items;
 pub mod levels;
 mod push;
-mod routed;
+pub mod reported;
+pub mod routed;
 
 use serde::{Deserialize, Serialize};
 

@@ -11,6 +11,8 @@
 
 pub mod brand;
 pub mod error;
+mod feed_form;
+mod feeds;
 mod home;
 mod links;
 pub mod nav;
@@ -20,6 +22,7 @@ pub mod session;
 mod ship;
 mod ship_form;
 mod sign_in;
+mod stock;
 pub mod words;
 
 use axum::Router;
@@ -81,6 +84,12 @@ fn work_routes() -> Router<App> {
         .route("/vendor/purchase-orders/{id}/shipments", post(ship::record))
         .route("/vendor/ship", get(ship::page))
         .route("/vendor/ship/tracking", post(ship::upload_tracking))
+        .route("/vendor/stock", get(stock::page))
+        .route("/vendor/stock/upload", post(stock::upload))
+        .route("/vendor/stock/feeds", post(feeds::add))
+        .route("/vendor/stock/feeds/{id}", post(feeds::edit))
+        .route("/vendor/stock/feeds/{id}/run", post(feeds::run))
+        .route("/vendor/stock/feeds/{id}/delete", post(feeds::delete))
 }
 
 /// An address under `/vendor/` no route serves: a page in the portal's layout, with its

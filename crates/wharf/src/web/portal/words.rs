@@ -2,6 +2,8 @@
 //! state, what a reported SKU is to the stores, and a feed's interval — words, never the keys
 //! or ids they are stored as.
 
+use crate::app::inventory::routed::SkuFate;
+
 /// A stored time (unix ms) as the portal shows it.
 pub fn when(at_ms: i64) -> String {
     crate::db::to_timestamp(at_ms)
@@ -42,6 +44,15 @@ pub fn shipment_state(state: &str) -> &'static str {
         "failed" => "Refused by the shop: the merchant will look at it",
         "held" => "Held: the order was cancelled",
         _ => "Other",
+    }
+}
+
+/// What a reported SKU is to the stores.
+pub fn sku_fate(fate: SkuFate) -> &'static str {
+    match fate {
+        SkuFate::Counts => "Matched",
+        SkuFate::NotRoutedToVendor => "Not routed to you",
+        SkuFate::Unmatched => "Unmatched",
     }
 }
 
