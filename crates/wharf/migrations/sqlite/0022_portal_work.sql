@@ -7,6 +7,9 @@
 ALTER TABLE vendor_users ADD COLUMN purchase_orders_seen_at BIGINT;
 ALTER TABLE vendor_users ADD COLUMN purchase_orders_seen_before BIGINT;
 
+-- What the customer wrote at checkout, shown to the vendors who ship the order.
+ALTER TABLE orders ADD COLUMN customer_message TEXT;
+
 CREATE INDEX purchase_orders_by_vendor_newest ON purchase_orders (vendor_id, id);
 
 -- shipments.source gains `vendor_portal`: a shipment a vendor user recorded in the portal.

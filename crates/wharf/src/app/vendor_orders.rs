@@ -24,6 +24,8 @@ pub struct VendorPurchaseOrderPage {
 #[derive(Debug, Clone)]
 pub struct VendorPurchaseOrder {
     pub purchase_order: PurchaseOrder,
+    /// What the customer wrote at checkout (delivery instructions, say).
+    pub customer_message: Option<String>,
     pub shipments: Vec<ShipmentView>,
 }
 
@@ -84,10 +86,12 @@ impl App {
                 what: "purchase order",
                 id: purchase_order_id.to_string(),
             })?;
+        let customer_message = orders::customer_message(&self.db, purchase_order.order_id).await?;
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         let shipments = shipments::list(&mut conn, None, Some(purchase_order_id)).await?;
         Ok(VendorPurchaseOrder {
             purchase_order,
+            customer_message,
             shipments,
         })
     }

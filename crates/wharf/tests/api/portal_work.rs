@@ -537,3 +537,43 @@ async fn the_portal_pages_need_a_vendor_user_and_their_forms_the_sessions_token(
     let detail = crate::shipments::detail(&app, purchase_order_order(&app, po).await).await;
     assert_eq!(detail["shipments"], json!([]));
 }
+
+#[tokio::test]
+async fn the_customers_note_at_checkout_is_shown_to_the_vendor_who_ships() {
+    let app = spawn_app().await;
+    let shop = shop(&app).await;
+    let (alpha, _) = users(&app).await;
+    let (product, variant, _) = &shop.variants[0];
+    let mut placed =
+        bigcommerce_sim::ShopperOrder::new(vec![bigcommerce_sim::ShopperLine::catalog(
+            *product,
+            Some(*variant),
+            1,
+        )]);
+    placed.customer_message = "Please leave it at the back door".into();
+    let number = app.sim.simulator.place_order(STORE_HASH, placed);
+    app.app.poll_orders(shop.store_id).await.unwrap();
+    let order_id = app
+        .app
+        .order_by_number(shop.store_id, number as i64)
+        .await
+        .unwrap()
+        .id;
+    let po = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
+    let page = text(
+        alpha
+            .get(&app, &format!("/vendor/purchase-orders/{po}"))
+            .await,
+    )
+    .await;
+    assert!(from(&page, "id=\"customer-note\"").contains("Please leave it at the back door"));
+
+    let (_, without, _) = order(&app, &shop, &[(1, 1)]).await;
+    let page = text(
+        alpha
+            .get(&app, &format!("/vendor/purchase-orders/{without}"))
+            .await,
+    )
+    .await;
+    assert!(!page.contains("id=\"customer-note\""));
+}

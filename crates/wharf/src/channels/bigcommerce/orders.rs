@@ -330,6 +330,7 @@ fn to_incoming(
         archived: order.is_deleted,
         date_created_ms: order.date_created.map(|t| t.as_millisecond()),
         date_modified_ms: order.date_modified.map(|t| t.as_millisecond()),
+        customer_message: order.customer_message.as_deref().and_then(non_empty),
         addresses,
         lines,
     }

@@ -26,7 +26,8 @@ pub use summaries::{
 };
 pub use timeline::{OrderEvent, order_events, record_event};
 pub use vendor_list::{
-    VendorPurchaseOrderRow, VendorShelf, stores_of_vendor, vendor_purchase_order_page,
+    VendorPurchaseOrderRow, VendorShelf, customer_message, stores_of_vendor,
+    vendor_purchase_order_page,
 };
 
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ pub async fn upsert_order(
             sqlx::query(
                 "UPDATE orders SET status_id = $2, status_label = $3, customer_name = $4, customer_email = $5, total = $6,
                         currency_code = $7, items_total = $8, items_shipped = $9, is_archived = $10,
-                        date_created = $11, date_modified = $12, updated_at = $13
+                        date_created = $11, date_modified = $12, updated_at = $13, customer_message = $14
                  WHERE id = $1",
             )
             .bind(order_id)
@@ -85,6 +86,7 @@ pub async fn upsert_order(
             .bind(order.date_created_ms)
             .bind(order.date_modified_ms)
             .bind(now)
+            .bind(order.customer_message.as_deref())
             .execute(&mut *conn)
             .await?;
             (order_id, false, Some(previous))
@@ -93,8 +95,8 @@ pub async fn upsert_order(
             let order_id: i64 = sqlx::query(
                 "INSERT INTO orders (store_id, status_id, status_label, customer_name, customer_email, total, currency_code,
                                      items_total, items_shipped, is_archived, date_created, date_modified, routing_state,
-                                     created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $13) RETURNING id",
+                                     created_at, updated_at, customer_message)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $13, $14) RETURNING id",
             )
             .bind(store_id)
             .bind(order.status_id)
@@ -109,6 +111,7 @@ pub async fn upsert_order(
             .bind(order.date_created_ms)
             .bind(order.date_modified_ms)
             .bind(now)
+            .bind(order.customer_message.as_deref())
             .fetch_one(&mut *conn)
             .await?
             .get("id");

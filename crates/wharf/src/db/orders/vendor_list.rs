@@ -121,3 +121,14 @@ pub async fn stores_of_vendor(db: &Db, vendor_id: i64) -> Result<Vec<(i64, Strin
     .map(|r| (r.get("id"), r.get("name")))
     .collect())
 }
+
+/// What the customer wrote at checkout on the order, if anything.
+pub async fn customer_message(db: &Db, order_id: i64) -> Result<Option<String>, DbError> {
+    Ok(
+        sqlx::query("SELECT customer_message FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_optional(db.pool())
+            .await?
+            .and_then(|r| r.get("customer_message")),
+    )
+}
