@@ -14,7 +14,7 @@ use crate::helpers::TestApp;
 const PHONE_WIDTH: u32 = 360;
 
 /// Narrows the window to a phone's and checks the page really is that wide.
-async fn phone_sized(browser: &Client) -> Step {
+pub(crate) async fn phone_sized(browser: &Client) -> Step {
     browser.set_window_size(PHONE_WIDTH, 780).await?;
     let width = browser.execute("return window.innerWidth", vec![]).await?;
     assert_eq!(width.as_u64(), Some(u64::from(PHONE_WIDTH)), "window width");
@@ -42,7 +42,9 @@ async fn focused(browser: &Client) -> Result<String, fantoccini::error::CmdError
 }
 
 /// The elements sticking out to the right of the screen, when the page is wider than it.
-async fn wider_than_the_screen(browser: &Client) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+pub(crate) async fn wider_than_the_screen(
+    browser: &Client,
+) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
     let found = browser
         .execute(
             r##"
@@ -62,7 +64,9 @@ async fn wider_than_the_screen(browser: &Client) -> Result<Vec<Value>, Box<dyn s
 
 /// Every input, select and textarea a person fills that has no name to be announced by: no
 /// label with words, no aria-label, no aria-labelledby.
-async fn unlabelled_fields(browser: &Client) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+pub(crate) async fn unlabelled_fields(
+    browser: &Client,
+) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
     let found = browser
         .execute(
             r#"

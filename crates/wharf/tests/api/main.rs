@@ -14,6 +14,7 @@ mod browser_navigation;
 mod browser_orders;
 mod browser_phone;
 mod browser_portal;
+mod browser_portal_work;
 mod browser_stores;
 mod charts;
 mod cli;
