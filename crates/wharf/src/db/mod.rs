@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod latency;
 pub mod metrics;
 pub mod orders;
+pub mod portal_visits;
 pub mod shipments;
 pub mod sql;
 pub mod store_removals;

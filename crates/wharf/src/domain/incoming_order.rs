@@ -18,7 +18,8 @@ pub struct IncomingOrder {
     pub archived: bool,
     pub date_created_ms: Option<i64>,
     pub date_modified_ms: Option<i64>,
-    /// What the customer wrote at checkout: the order's note for its vendors.
+    /// What the customer wrote at checkout (delivery instructions, say): shown to the vendors
+    /// who ship the order.
     pub customer_message: Option<String>,
     pub addresses: Vec<IncomingAddress>,
     pub lines: Vec<IncomingLine>,

@@ -114,6 +114,8 @@ impl PartState {
 #[serde(rename_all = "snake_case")]
 pub enum ShipmentSource {
     VendorApi,
+    /// A vendor user's form in the vendor portal.
+    VendorPortal,
     Operator,
     Csv,
     BigCommerce,
@@ -123,6 +125,7 @@ impl ShipmentSource {
     pub fn as_str(self) -> &'static str {
         match self {
             ShipmentSource::VendorApi => "vendor_api",
+            ShipmentSource::VendorPortal => "vendor_portal",
             ShipmentSource::Operator => "operator",
             ShipmentSource::Csv => "csv",
             ShipmentSource::BigCommerce => "bigcommerce",

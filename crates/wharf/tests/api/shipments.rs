@@ -99,7 +99,7 @@ async fn wharf_order_id(app: &TestApp, external: u64) -> i64 {
         .unwrap()
 }
 
-async fn detail(app: &TestApp, order_id: i64) -> Value {
+pub(crate) async fn detail(app: &TestApp, order_id: i64) -> Value {
     app.api_get(&format!("/orders/{order_id}"))
         .await
         .json()
@@ -121,7 +121,7 @@ pub(crate) async fn purchase_order(app: &TestApp, order_id: i64) -> Value {
     pos[0].clone()
 }
 
-fn client(app: &TestApp) -> StoreClient {
+pub(crate) fn client(app: &TestApp) -> StoreClient {
     let config = bigcommerce::ClientConfig::new("wharf-tests");
     let mut config = config;
     config.api_base = app.sim.base_url.parse().unwrap();

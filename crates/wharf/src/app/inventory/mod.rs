@@ -12,7 +12,8 @@ mod intake;
 pub mod items;
 pub mod levels;
 mod push;
-mod routed;
+pub mod reported;
+pub mod routed;
 mod staleness;
 
 use serde::{Deserialize, Serialize};

@@ -45,20 +45,54 @@ pub(super) fn routed_vendors(rules: &RoutingRules, item: &StoreItem) -> HashSet<
         .collect()
 }
 
+/// Where a vendor's SKUs stand against every store's items, under the vendor's matching terms
+/// and the routing rules in force: the keys (`SkuMatching::vendor_key`) some live item has, and
+/// of those the keys of items routed to the vendor.
+pub(super) struct SkuStanding {
+    pub matching: crate::domain::inventory::SkuMatching,
+    pub matched: HashSet<String>,
+    pub routed_here: HashSet<String>,
+}
+
+impl SkuStanding {
+    /// What the vendor's `sku` is: stock that counts, stock for another vendor's item, or
+    /// stock that names no item.
+    pub fn of(&self, sku: &str) -> SkuFate {
+        let key = self.matching.vendor_key(sku);
+        if self.routed_here.contains(&key) {
+            SkuFate::Counts
+        } else if self.matched.contains(&key) {
+            SkuFate::NotRoutedToVendor
+        } else {
+            SkuFate::Unmatched
+        }
+    }
+}
+
+/// What one reported SKU is to the stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkuFate {
+    /// It names an item whose orders go to the vendor: its stock is published.
+    Counts,
+    /// It names an item whose orders go to another vendor: kept, not published.
+    NotRoutedToVendor,
+    /// It names no live item of any store.
+    Unmatched,
+}
+
 impl App {
-    /// Of these SKUs the vendor reported, those that name a store item routed to another
-    /// vendor (and to this one in no store).
-    pub(super) async fn not_routed(
+    /// Where these SKUs of the vendor stand (`None`: no such vendor).
+    pub(super) async fn sku_standing(
         &self,
         vendor_id: i64,
         skus: &[String],
-    ) -> Result<Vec<NotRouted>, AppError> {
+    ) -> Result<Option<SkuStanding>, AppError> {
         let Some(terms) = stock::vendor_terms(&self.db)
             .await?
             .into_iter()
             .find(|t| t.vendor_id == vendor_id)
         else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         let named: Vec<String> = skus
             .iter()
@@ -79,12 +113,29 @@ impl App {
                 }
             }
         }
+        Ok(Some(SkuStanding {
+            matching: terms.matching,
+            matched,
+            routed_here,
+        }))
+    }
+
+    /// Of these SKUs the vendor reported, those that name a store item routed to another
+    /// vendor (and to this one in no store).
+    pub(super) async fn not_routed(
+        &self,
+        vendor_id: i64,
+        skus: &[String],
+    ) -> Result<Vec<NotRouted>, AppError> {
+        let Some(standing) = self.sku_standing(vendor_id, skus).await? else {
+            return Ok(Vec::new());
+        };
         let mut seen = HashSet::new();
         Ok(skus
             .iter()
             .filter(|sku| {
-                let key = terms.matching.vendor_key(sku);
-                matched.contains(&key) && !routed_here.contains(&key) && seen.insert(key)
+                standing.of(sku) == SkuFate::NotRoutedToVendor
+                    && seen.insert(standing.matching.vendor_key(sku))
             })
             .map(|sku| NotRouted {
                 sku: sku.clone(),

@@ -2,12 +2,14 @@
 //! matching SKUs and naming items to BigCommerce), what is allocated to orders, and the levels
 //! BigCommerce last confirmed.
 //! What BigCommerce confirmed, refused and drifted from is in `published.rs`; the reported
-//! levels themselves in `vendor_stock.rs`; stock feeds are in `feeds.rs`.
+//! levels themselves in `vendor_stock.rs`; stock feeds are in `feeds.rs`; one vendor's rows,
+//! as its portal pages them, in `reported.rs`.
 
 pub mod changes;
 mod feeds;
 mod item_page;
 mod published;
+mod reported;
 mod vendor_stock;
 
 pub use feeds::{Feed, add_feed, delete_feed, feed_ran, feeds, update_feed};
@@ -18,6 +20,7 @@ pub use published::{
     Drift, Published, confirm, drift_report, flag, forget_confirmed, published, record_drift,
     refused, release_push_lease, renew_push_lease, take_push_lease,
 };
+pub use reported::{ReportedStockCursor, ReportedStockRow, reported_stock_page};
 pub use vendor_stock::{
     NewStock, StockRow, clear_unmatched, drop_oldest_unmatched, matched_skus, matched_stock_rows,
     rekey_stock, set_stock, unmatched_count, unmatched_skus,

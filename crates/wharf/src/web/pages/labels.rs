@@ -48,6 +48,18 @@ pub fn shipment_state(key: &str) -> &'static str {
     }
 }
 
+/// Where a shipment was recorded.
+pub fn shipment_source(key: &str) -> &'static str {
+    match key {
+        "vendor_api" => "Vendor API",
+        "vendor_portal" => "Vendor portal",
+        "operator" => "Operator",
+        "csv" => "Tracking file",
+        "bigcommerce" => "BigCommerce",
+        _ => OTHER,
+    }
+}
+
 /// A queued job's status.
 pub fn job_status(key: &str) -> &'static str {
     match key {

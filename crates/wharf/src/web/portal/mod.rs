@@ -13,11 +13,19 @@ mod account;
 pub mod brand;
 pub mod error;
 pub mod extract;
+mod feed_form;
+mod feeds;
 mod home;
 mod links;
 pub mod nav;
+mod path_id;
+mod purchase_orders;
 pub mod session;
+mod ship;
+mod ship_form;
 mod sign_in;
+mod stock;
+pub mod words;
 
 use axum::Router;
 use axum::extract::State;
@@ -67,6 +75,24 @@ fn signed_in_routes() -> Router<App> {
         .route("/vendor", get(home::page))
         .route("/vendor/", get(home::page))
         .merge(account::routes())
+        .merge(work_routes())
+}
+
+/// The vendor's work: purchase orders, shipping and stock, each through the vendor API's use
+/// cases with the user's vendor.
+fn work_routes() -> Router<App> {
+    Router::new()
+        .route("/vendor/purchase-orders", get(purchase_orders::list))
+        .route("/vendor/purchase-orders/{id}", get(purchase_orders::show))
+        .route("/vendor/purchase-orders/{id}/shipments", post(ship::record))
+        .route("/vendor/ship", get(ship::page))
+        .route("/vendor/ship/tracking", post(ship::upload_tracking))
+        .route("/vendor/stock", get(stock::page))
+        .route("/vendor/stock/upload", post(stock::upload))
+        .route("/vendor/stock/feeds", post(feeds::add))
+        .route("/vendor/stock/feeds/{id}", post(feeds::edit))
+        .route("/vendor/stock/feeds/{id}/run", post(feeds::run))
+        .route("/vendor/stock/feeds/{id}/delete", post(feeds::delete))
 }
 
 /// An address under `/vendor/` no route serves: a page in the portal's layout, with its
