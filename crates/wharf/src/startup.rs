@@ -44,6 +44,10 @@ impl App {
             unmatched_skus_per_vendor: settings.server.unmatched_skus_per_vendor.max(1),
             sign_in_throttle: std::sync::Arc::new(crate::app::operators::sign_in_throttle()),
             password_work: Default::default(),
+            mailer: crate::smtp::Mailer::from_settings(
+                settings.server.smtp_url.as_ref(),
+                settings.server.mail_from.as_deref(),
+            )?,
         };
         app.warn_of_shared_store_hashes().await?;
         Ok(app)

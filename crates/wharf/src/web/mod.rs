@@ -6,6 +6,7 @@ mod api_answers;
 mod api_extract;
 mod assets;
 mod auth;
+mod branding_logo;
 mod charts;
 mod csrf;
 mod csv_body;
@@ -53,6 +54,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/webhooks/bigcommerce/{store_id}", post(webhooks::receive))
         .route("/assets/{file}", get(assets::serve))
+        .route("/branding/logo", get(branding_logo::serve))
         .merge(signed_in_only)
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))
         // Under /api and /vendor-api, `json_errors` turns this page into the API's JSON answer.

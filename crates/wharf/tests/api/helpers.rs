@@ -40,6 +40,17 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options {
         workers: true,
         webhooks: false,
+        smtp_url: None,
+    })
+    .await
+}
+
+/// wharf sending its e-mail through the SMTP server at `smtp_url`, with a public URL for links.
+pub async fn spawn_app_with_mail(smtp_url: &str) -> TestApp {
+    spawn_app_with(Options {
+        workers: true,
+        webhooks: true,
+        smtp_url: Some(smtp_url.to_owned()),
     })
     .await
 }
@@ -49,6 +60,7 @@ pub async fn spawn_app_without_workers() -> TestApp {
     spawn_app_with(Options {
         workers: false,
         webhooks: false,
+        smtp_url: None,
     })
     .await
 }
@@ -58,6 +70,7 @@ pub async fn spawn_app_with_webhooks() -> TestApp {
     spawn_app_with(Options {
         workers: true,
         webhooks: true,
+        smtp_url: None,
     })
     .await
 }
@@ -65,6 +78,7 @@ pub async fn spawn_app_with_webhooks() -> TestApp {
 struct Options {
     workers: bool,
     webhooks: bool,
+    smtp_url: Option<String>,
 }
 
 async fn spawn_app_with(options: Options) -> TestApp {
@@ -98,6 +112,10 @@ async fn spawn_app_with(options: Options) -> TestApp {
     settings.server.feed_allow_private = true;
     // Tests measure behaviour, not politeness: the whole (simulated) quota is theirs.
     settings.server.api_quota_share = 1.0;
+    if let Some(url) = options.smtp_url {
+        settings.server.smtp_url = Some(SecretString::from(url));
+        settings.server.mail_from = Some("orders@wharf.test".to_owned());
+    }
     let app = App::open(&settings)
         .await
         .expect("wharf opens its database");

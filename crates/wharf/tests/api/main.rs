@@ -22,6 +22,8 @@ mod helpers;
 mod inventory;
 mod inventory_items;
 mod jobs;
+mod mail;
+mod mail_server;
 mod metrics;
 mod openapi;
 mod order_search;

@@ -3,6 +3,7 @@
 
 mod account;
 mod activity;
+mod branding;
 mod dashboard;
 mod extract;
 mod format;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<App> {
         .merge(activity::routes())
         .merge(latency::routes())
         .merge(setup::routes())
+        .merge(branding::routes())
 }
 
 /// The answer to an address no route serves: a page in wharf's layout, with the navigation for

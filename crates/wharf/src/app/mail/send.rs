@@ -1,0 +1,129 @@
+//! Sending one mail from the outbox, **at most once**.
+//!
+//! 1. A mail already `sent` (or recorded while e-mail was off) is done.
+//! 2. A mail found `sending` was being sent by a run that did not finish (its process was
+//!    killed, or its lease ran out): the server may or may not have taken it, and sending again
+//!    could give the recipient two copies. It becomes `uncertain` and the job fails, for a person
+//!    to decide on Activity (Retry sends it again).
+//! 3. Otherwise the run renews its lease, marks the mail `sending` and commits, and only then
+//!    speaks SMTP. A refusal (5xx) fails it; a 4xx or a broken connection sets it back to
+//!    `pending` for the queue's backoff, until the job's attempts run out.
+
+use secrecy::ExposeSecret;
+
+use crate::app::App;
+use crate::db::DbError;
+use crate::db::jobs::JobLease;
+use crate::db::mail::outbox;
+use crate::domain::mail::MailState;
+use crate::secrets::SecretKeyError;
+use crate::smtp::{Envelope, SendFailure};
+
+/// What became of one run, for the job to report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailSendOutcome {
+    /// Sent now, sent before, or recorded as not sent because e-mail is off.
+    Done,
+    /// Not sent, worth trying again later.
+    Retry(String),
+    /// Not sent, and not to be tried again without a person.
+    Failed(String),
+}
+
+/// What Activity says of a mail whose send was cut short.
+pub const MAY_NOT_HAVE_BEEN_SENT: &str = "may not have been sent: its sending was cut short \
+     (the process stopped mid-send), so wharf does not send it again by itself; Retry sends it \
+     again, which may deliver a second copy";
+
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Secret(#[from] SecretKeyError),
+}
+
+impl App {
+    /// Sends the outbox's mail `mail_id` under the job's `lease`; `last_attempt` says whether a
+    /// transient failure now ends the job.
+    pub async fn send_mail(
+        &self,
+        mail_id: i64,
+        lease: &JobLease,
+        last_attempt: bool,
+    ) -> MailSendOutcome {
+        match self.try_send_mail(mail_id, lease, last_attempt).await {
+            Ok(outcome) => outcome,
+            // The database or the key: nothing was sent (or the mail is `sending`, which the
+            // next run turns into `uncertain`).
+            Err(e) => MailSendOutcome::Retry(e.to_string()),
+        }
+    }
+
+    async fn try_send_mail(
+        &self,
+        mail_id: i64,
+        lease: &JobLease,
+        last_attempt: bool,
+    ) -> Result<MailSendOutcome, SendError> {
+        let Some(mail) = outbox::get(&self.db, mail_id).await? else {
+            return Ok(MailSendOutcome::Done);
+        };
+        match mail.state {
+            MailState::Sent | MailState::Off => return Ok(MailSendOutcome::Done),
+            MailState::Sending => {
+                outbox::mark_uncertain(&self.db, mail_id, MAY_NOT_HAVE_BEEN_SENT).await?;
+                return Ok(MailSendOutcome::Failed(MAY_NOT_HAVE_BEEN_SENT.to_owned()));
+            }
+            MailState::Pending | MailState::Failed | MailState::Uncertain => {}
+        }
+        let Some(mailer) = &self.mailer else {
+            outbox::mark_off(&self.db, mail_id).await?;
+            return Ok(MailSendOutcome::Done);
+        };
+        let text = self.cipher.open(super::TEXT_PURPOSE, &mail.text_sealed)?;
+        let html = self.cipher.open(super::HTML_PURPOSE, &mail.html_sealed)?;
+        let branding =
+            super::super::branding::branding_of(crate::db::branding::get(&self.db).await?);
+        // A run whose lease was taken over sends nothing: the new owner decides.
+        if !lease.renew(&self.db).await? || !outbox::mark_sending(&self.db, mail_id).await? {
+            return Ok(MailSendOutcome::Done);
+        }
+        let sent = mailer
+            .send(&Envelope {
+                from_name: &branding.name,
+                to: &mail.recipient,
+                reply_to: branding.support_email.as_deref(),
+                subject: &mail.subject,
+                message_id: &mail.message_id,
+                text: text.expose_secret(),
+                html: html.expose_secret(),
+            })
+            .await;
+        Ok(match sent {
+            Ok(()) => {
+                outbox::mark_sent(&self.db, mail_id).await?;
+                MailSendOutcome::Done
+            }
+            Err(failure @ (SendFailure::Refused(_) | SendFailure::Unbuildable(_))) => {
+                let error = failure.to_string();
+                outbox::mark_unsent(&self.db, mail_id, MailState::Failed, &error).await?;
+                MailSendOutcome::Failed(error)
+            }
+            Err(failure @ SendFailure::Transient(_)) => {
+                let error = failure.to_string();
+                let state = if last_attempt {
+                    MailState::Failed
+                } else {
+                    MailState::Pending
+                };
+                outbox::mark_unsent(&self.db, mail_id, state, &error).await?;
+                if last_attempt {
+                    MailSendOutcome::Failed(error)
+                } else {
+                    MailSendOutcome::Retry(error)
+                }
+            }
+        })
+    }
+}

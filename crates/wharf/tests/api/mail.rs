@@ -1,0 +1,201 @@
+//! E-mail end to end, through a real SMTP server (aiosmtpd): what vendors are told of their
+//! purchase orders, once each, with both parts, the branding and the link; a refused send on
+//! Activity with Retry; e-mail off.
+
+use bigcommerce_sim::{ShopperLine, ShopperOrder};
+use serde_json::{Value, json};
+use wharf::domain::branding::BrandingInput;
+use wharf::domain::mail::MailState;
+
+use crate::helpers::{STORE_HASH, TestApp, spawn_app, spawn_app_with_mail};
+use crate::mail_server::MailServer;
+use crate::orders::{assign, store_with_catalog, variant};
+
+/// A store whose orders all go to one vendor reached at `email`; returns the store's id and a
+/// function placing an order that routes (status Awaiting Fulfillment).
+async fn store_routing_to(app: &TestApp, email: &str) -> (i64, u64, u64) {
+    let (store_id, seeded) = store_with_catalog(app).await;
+    let response = app
+        .api_post(
+            "/vendors",
+            &json!({ "name": "Alpha Supply", "email": email }),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    assign(
+        app,
+        store_id,
+        json!({ "rule": "default", "vendor": "Alpha Supply" }),
+    )
+    .await;
+    let (product, variant_id, _) = variant(app, &seeded, 0);
+    (store_id, product, variant_id)
+}
+
+fn place_order(app: &TestApp, product: u64, variant_id: u64) -> u64 {
+    let mut order = ShopperOrder::new(vec![ShopperLine::catalog(product, Some(variant_id), 2)]);
+    order.status_id = 11;
+    app.sim.simulator.place_order(STORE_HASH, order)
+}
+
+async fn sync(app: &TestApp, store_id: i64) {
+    let response = app
+        .api_post(&format!("/stores/{store_id}/orders/sync"), &json!({}))
+        .await;
+    assert_eq!(response.status(), 200, "syncing orders");
+}
+
+/// Waits until every mail of the outbox is in a final state, and returns them.
+async fn settled_mails(app: &TestApp, n: usize) -> Vec<wharf::app::mail::MailSummary> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let mails = app.app.recent_mails(100).await.unwrap();
+        if mails.len() >= n
+            && mails
+                .iter()
+                .all(|m| !matches!(m.state, MailState::Pending | MailState::Sending))
+        {
+            return mails;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "mails did not settle: {mails:#?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_vendor_hears_of_a_new_and_a_cancelled_purchase_order_once_each() {
+    let server = MailServer::start();
+    let app = spawn_app_with_mail(&server.url()).await;
+    app.app
+        .set_branding(&BrandingInput {
+            name: "Trail & Co".into(),
+            accent: "#0f766e".into(),
+            support_email: "help@trail.example".into(),
+        })
+        .await
+        .unwrap();
+    let (store_id, product, variant_id) = store_routing_to(&app, "ops@alpha.example").await;
+    let order_number = place_order(&app, product, variant_id);
+    sync(&app, store_id).await;
+
+    let received = server.wait_for(1).await;
+    let mail = &received[0];
+    assert_eq!(mail.to, "ops@alpha.example");
+    assert_eq!(mail.from, "Trail & Co <orders@wharf.test>");
+    assert_eq!(mail.reply_to.as_deref(), Some("help@trail.example"));
+    assert!(
+        mail.subject.contains(&format!("order #{order_number}")),
+        "{mail:#?}"
+    );
+    let purchase_orders: Vec<Value> = app.api_get("/orders").await.json().await.unwrap();
+    assert_eq!(purchase_orders.len(), 1);
+    let link = format!("{}/vendor/purchase-orders/", app.address);
+    assert!(mail.text.contains("Hello Alpha Supply,"), "{}", mail.text);
+    assert!(mail.text.contains(&link), "{}", mail.text);
+    assert!(
+        mail.html.contains(&format!("href=\"{link}")),
+        "{}",
+        mail.html
+    );
+    assert!(
+        mail.html.contains("#0f766e"),
+        "the accent colour: {}",
+        mail.html
+    );
+    assert!(mail.html.contains("Trail &#38; Co") || mail.html.contains("Trail &amp; Co"));
+
+    // The same order read again (a poll, a webhook) is one event: no second mail.
+    sync(&app, store_id).await;
+    app.sim
+        .simulator
+        .set_order_status(STORE_HASH, order_number, 5);
+    sync(&app, store_id).await;
+    let received = server.wait_for(2).await;
+    let mails = settled_mails(&app, 2).await;
+    assert_eq!(mails.len(), 2, "{mails:#?}");
+    assert!(
+        mails.iter().all(|m| m.state == MailState::Sent),
+        "{mails:#?}"
+    );
+    assert!(
+        received[1].subject.starts_with("Cancelled:"),
+        "{:#?}",
+        received[1]
+    );
+    assert!(received[1].subject.contains(&format!("#{order_number}")));
+    assert_ne!(received[0].message_id, received[1].message_id);
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_refused_mail_shows_on_activity_with_retry_and_retry_sends_it() {
+    let server = MailServer::start();
+    server.refuse(true);
+    let app = spawn_app_with_mail(&server.url()).await;
+    let (store_id, product, variant_id) = store_routing_to(&app, "refuse-me@alpha.example").await;
+    place_order(&app, product, variant_id);
+    sync(&app, store_id).await;
+
+    let mails = settled_mails(&app, 1).await;
+    assert_eq!(mails[0].state, MailState::Failed);
+    assert!(
+        mails[0]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("mailbox unavailable")
+    );
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page("/activity?status=failed", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Send e-mail “New purchase order” to refuse-me@alpha.example"),
+        "{page}"
+    );
+    assert!(page.contains("mailbox unavailable"), "{page}");
+    let start = page
+        .find("action=\"/activity/jobs/")
+        .expect("a Retry button")
+        + "action=\"".len();
+    let retry = &page[start..start + page[start..].find('"').unwrap()];
+    assert!(server.received().is_empty());
+
+    server.refuse(false);
+    let token = app.form_token(&cookie).await;
+    let response = app
+        .http
+        .post(format!("{}{retry}", app.address))
+        .header("cookie", &cookie)
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let received = server.wait_for(1).await;
+    assert_eq!(received[0].to, "refuse-me@alpha.example");
+    assert_eq!(settled_mails(&app, 1).await[0].state, MailState::Sent);
+}
+
+#[tokio::test]
+async fn with_email_off_mails_are_recorded_not_sent_and_the_pages_say_so() {
+    let app = spawn_app().await;
+    let (store_id, product, variant_id) = store_routing_to(&app, "ops@alpha.example").await;
+    place_order(&app, product, variant_id);
+    sync(&app, store_id).await;
+
+    let mails = settled_mails(&app, 1).await;
+    assert_eq!(mails[0].state, MailState::Off, "{mails:#?}");
+    assert_eq!(mails[0].recipient, "ops@alpha.example");
+    let cookie = app.session_cookie().await;
+    for page in ["/activity", "/settings/branding"] {
+        let html = app.get_page(page, &cookie).await.text().await.unwrap();
+        assert!(html.contains("E-mail is off"), "{page}: {html}");
+    }
+}
