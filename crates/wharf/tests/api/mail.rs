@@ -199,3 +199,95 @@ async fn with_email_off_mails_are_recorded_not_sent_and_the_pages_say_so() {
         assert!(html.contains("E-mail is off"), "{page}: {html}");
     }
 }
+
+#[tokio::test]
+async fn an_hourly_vendor_gets_one_digest_and_operators_a_digest_only_of_news() {
+    let server = MailServer::start();
+    let app = spawn_app_with_mail(&server.url()).await;
+    let (store_id, product, variant_id) = store_routing_to(&app, "ops@alpha.example").await;
+    let vendors: Vec<Value> = app.api_get("/vendors").await.json().await.unwrap();
+    let vendor_id = vendors[0]["id"].as_i64().unwrap();
+    let response = app
+        .http
+        .put(format!(
+            "{}/api/v1/vendors/{vendor_id}/mail-schedule",
+            app.address
+        ))
+        .basic_auth(
+            crate::helpers::ADMIN_USER,
+            Some(crate::helpers::ADMIN_PASSWORD),
+        )
+        .json(&json!({ "mail_schedule": "hourly" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let response = app
+        .http
+        .put(format!("{}/api/v1/mail/operator", app.address))
+        .basic_auth(
+            crate::helpers::ADMIN_USER,
+            Some(crate::helpers::ADMIN_PASSWORD),
+        )
+        .json(&json!({ "operator_email": "team@trail.example" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let first = place_order(&app, product, variant_id);
+    let second = place_order(&app, product, variant_id);
+    sync(&app, store_id).await;
+    assert!(
+        app.app.recent_mails(10).await.unwrap().is_empty(),
+        "held for the digest"
+    );
+
+    let now = wharf::db::now_ms();
+    assert_eq!(app.app.queue_due_digests(now).await.unwrap(), 1);
+    let received = server.wait_for(1).await;
+    assert_eq!(received[0].to, "ops@alpha.example");
+    assert_eq!(received[0].subject, "2 new purchase orders to ship");
+    for number in [first, second] {
+        assert!(
+            received[0].text.contains(&format!("order #{number}")),
+            "{}",
+            received[0].text
+        );
+    }
+    // Within the hour nothing more, and nothing new for operators yet: no mail.
+    assert_eq!(app.app.queue_due_digests(now).await.unwrap(), 0);
+
+    // With its only vendor deactivated, a new order needs attention; a quarter of an hour
+    // later operators hear of it.
+    let response = app
+        .api_post(&format!("/vendors/{vendor_id}/deactivate"), &json!({}))
+        .await;
+    assert_eq!(response.status(), 200);
+    let stranded = place_order(&app, product, variant_id);
+    sync(&app, store_id).await;
+    let later = wharf::db::now_ms() + 15 * 60 * 1000;
+    assert_eq!(app.app.queue_due_digests(later).await.unwrap(), 1);
+    let received = server.wait_for(2).await;
+    let digest = received
+        .iter()
+        .find(|m| m.to == "team@trail.example")
+        .expect("the operators' digest");
+    assert!(
+        digest
+            .text
+            .contains(&format!("Order #{stranded} needs attention")),
+        "{}",
+        digest.text
+    );
+    assert!(
+        digest
+            .text
+            .contains(&format!("{}/orders?state=needs_attention", app.address))
+    );
+    assert_eq!(
+        app.app.queue_due_digests(later).await.unwrap(),
+        0,
+        "nothing new, no mail"
+    );
+}

@@ -23,6 +23,7 @@ mod inventory;
 mod inventory_items;
 mod jobs;
 mod mail;
+mod mail_kills;
 mod mail_server;
 mod metrics;
 mod openapi;
