@@ -7,6 +7,7 @@ mod api_errors;
 mod architecture;
 mod assignment_rules;
 mod auth;
+mod branding;
 mod browser;
 mod browser_charts;
 mod browser_inventory;

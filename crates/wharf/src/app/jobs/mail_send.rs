@@ -5,7 +5,6 @@ use sqlx::AnyConnection;
 
 use super::job::{Job, JobAbout};
 use crate::app::App;
-use crate::app::mail::MailSendOutcome;
 use crate::db::{DbError, jobs};
 use crate::domain::mail::MailKind;
 use crate::jobs::{ClaimedJob, JobOutcome};
@@ -41,13 +40,7 @@ impl Job for MailSend {
 
     async fn run(self, app: &App, claim: &ClaimedJob) -> JobOutcome {
         let last_attempt = claim.attempt >= claim.max_attempts;
-        match app
-            .send_mail(self.mail_id, &claim.lease, last_attempt)
+        app.send_mail(self.mail_id, &claim.lease, last_attempt)
             .await
-        {
-            MailSendOutcome::Done => JobOutcome::Done,
-            MailSendOutcome::Retry(error) => JobOutcome::Retry { error },
-            MailSendOutcome::Failed(error) => JobOutcome::Fail { error },
-        }
     }
 }

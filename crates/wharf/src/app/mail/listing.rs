@@ -5,6 +5,7 @@ use secrecy::ExposeSecret;
 
 use crate::app::App;
 use crate::app::error::AppError;
+use crate::app::mail::sealing::{HTML_PURPOSE, TEXT_PURPOSE};
 use crate::db::mail::outbox::{self, MailRecord};
 use crate::domain::mail::{MailKind, MailState};
 
@@ -59,8 +60,8 @@ impl App {
         let mail = outbox::get(&self.db, mail_id)
             .await?
             .ok_or_else(|| AppError::not_found("mail", mail_id))?;
-        let text = self.cipher.open(super::TEXT_PURPOSE, &mail.text_sealed)?;
-        let html = self.cipher.open(super::HTML_PURPOSE, &mail.html_sealed)?;
+        let text = self.cipher.open(TEXT_PURPOSE, &mail.text_sealed)?;
+        let html = self.cipher.open(HTML_PURPOSE, &mail.html_sealed)?;
         Ok(MailContent {
             summary: MailSummary::from(&mail),
             text: text.expose_secret().to_owned(),

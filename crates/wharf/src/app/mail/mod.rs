@@ -9,13 +9,14 @@ mod digests;
 mod events;
 mod listing;
 mod render;
+mod sealing;
 mod send;
 mod settings;
 
 pub use digests::{OPERATOR_DIGEST_EVERY, VENDOR_DIGEST_EVERY};
 pub use events::{TakenLine, vendor_purchase_order_path};
 pub use listing::{MailContent, MailSummary};
-pub use send::{MAY_NOT_HAVE_BEEN_SENT, MailSendOutcome};
+pub use send::MAY_NOT_HAVE_BEEN_SENT;
 
 use secrecy::SecretString;
 use sqlx::AnyConnection;
@@ -26,9 +27,7 @@ use crate::db::DbError;
 use crate::db::mail::outbox::{self, NewMail};
 pub use crate::domain::mail::{MailKind, MailLink, OutgoingMail};
 
-/// The purposes the bodies are sealed under (the associated data), one per column.
-const TEXT_PURPOSE: &str = "mails.text";
-const HTML_PURPOSE: &str = "mails.html";
+use crate::app::mail::sealing::{HTML_PURPOSE, TEXT_PURPOSE};
 
 impl App {
     /// Records `mail` in the outbox and queues its `mail.send` job, in the caller's transaction.

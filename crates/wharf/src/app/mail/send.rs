@@ -12,23 +12,14 @@
 use secrecy::ExposeSecret;
 
 use crate::app::App;
+use crate::app::mail::sealing::{HTML_PURPOSE, TEXT_PURPOSE};
 use crate::db::DbError;
 use crate::db::jobs::JobLease;
 use crate::db::mail::outbox;
 use crate::domain::mail::MailState;
+use crate::jobs::JobOutcome;
 use crate::secrets::SecretKeyError;
 use crate::smtp::{Envelope, SendFailure};
-
-/// What became of one run, for the job to report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MailSendOutcome {
-    /// Sent now, sent before, or recorded as not sent because e-mail is off.
-    Done,
-    /// Not sent, worth trying again later.
-    Retry(String),
-    /// Not sent, and not to be tried again without a person.
-    Failed(String),
-}
 
 /// What Activity says of a mail whose send was cut short.
 pub const MAY_NOT_HAVE_BEEN_SENT: &str = "may not have been sent: its sending was cut short \
@@ -51,12 +42,14 @@ impl App {
         mail_id: i64,
         lease: &JobLease,
         last_attempt: bool,
-    ) -> MailSendOutcome {
+    ) -> JobOutcome {
         match self.try_send_mail(mail_id, lease, last_attempt).await {
             Ok(outcome) => outcome,
             // The database or the key: nothing was sent (or the mail is `sending`, which the
             // next run turns into `uncertain`).
-            Err(e) => MailSendOutcome::Retry(e.to_string()),
+            Err(e) => JobOutcome::Retry {
+                error: e.to_string(),
+            },
         }
     }
 
@@ -65,29 +58,30 @@ impl App {
         mail_id: i64,
         lease: &JobLease,
         last_attempt: bool,
-    ) -> Result<MailSendOutcome, SendError> {
+    ) -> Result<JobOutcome, SendError> {
         let Some(mail) = outbox::get(&self.db, mail_id).await? else {
-            return Ok(MailSendOutcome::Done);
+            return Ok(JobOutcome::Done);
         };
         match mail.state {
-            MailState::Sent | MailState::Off => return Ok(MailSendOutcome::Done),
+            MailState::Sent | MailState::Off => return Ok(JobOutcome::Done),
             MailState::Sending => {
                 outbox::mark_uncertain(&self.db, mail_id, MAY_NOT_HAVE_BEEN_SENT).await?;
-                return Ok(MailSendOutcome::Failed(MAY_NOT_HAVE_BEEN_SENT.to_owned()));
+                return Ok(JobOutcome::Fail {
+                    error: MAY_NOT_HAVE_BEEN_SENT.to_owned(),
+                });
             }
             MailState::Pending | MailState::Failed | MailState::Uncertain => {}
         }
         let Some(mailer) = &self.mailer else {
             outbox::mark_off(&self.db, mail_id).await?;
-            return Ok(MailSendOutcome::Done);
+            return Ok(JobOutcome::Done);
         };
-        let text = self.cipher.open(super::TEXT_PURPOSE, &mail.text_sealed)?;
-        let html = self.cipher.open(super::HTML_PURPOSE, &mail.html_sealed)?;
-        let branding =
-            super::super::branding::branding_of(crate::db::branding::get(&self.db).await?);
+        let text = self.cipher.open(TEXT_PURPOSE, &mail.text_sealed)?;
+        let html = self.cipher.open(HTML_PURPOSE, &mail.html_sealed)?;
+        let branding = crate::app::branding::branding_of(crate::db::branding::get(&self.db).await?);
         // A run whose lease was taken over sends nothing: the new owner decides.
         if !lease.renew(&self.db).await? || !outbox::mark_sending(&self.db, mail_id).await? {
-            return Ok(MailSendOutcome::Done);
+            return Ok(JobOutcome::Done);
         }
         let sent = mailer
             .send(&Envelope {
@@ -103,12 +97,12 @@ impl App {
         Ok(match sent {
             Ok(()) => {
                 outbox::mark_sent(&self.db, mail_id).await?;
-                MailSendOutcome::Done
+                JobOutcome::Done
             }
             Err(failure @ (SendFailure::Refused(_) | SendFailure::Unbuildable(_))) => {
                 let error = failure.to_string();
                 outbox::mark_unsent(&self.db, mail_id, MailState::Failed, &error).await?;
-                MailSendOutcome::Failed(error)
+                JobOutcome::Fail { error }
             }
             Err(failure @ SendFailure::Transient(_)) => {
                 let error = failure.to_string();
@@ -119,9 +113,9 @@ impl App {
                 };
                 outbox::mark_unsent(&self.db, mail_id, state, &error).await?;
                 if last_attempt {
-                    MailSendOutcome::Failed(error)
+                    JobOutcome::Fail { error }
                 } else {
-                    MailSendOutcome::Retry(error)
+                    JobOutcome::Retry { error }
                 }
             }
         })

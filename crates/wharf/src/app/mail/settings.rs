@@ -20,6 +20,16 @@ impl App {
             .ok_or_else(|| AppError::not_found("vendor", vendor_id))
     }
 
+    /// Every vendor's schedule, by vendor id.
+    pub async fn vendor_mail_schedules(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, MailSchedule>, AppError> {
+        Ok(recipients::vendor_schedules(&self.db)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// Sets when the vendor hears of new purchase orders (`immediate` or `hourly`, as typed).
     pub async fn set_vendor_mail_schedule(
         &self,

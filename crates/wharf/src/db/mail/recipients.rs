@@ -87,6 +87,21 @@ pub async fn vendor_schedule(db: &Db, vendor_id: i64) -> Result<Option<MailSched
     .transpose()
 }
 
+/// Every vendor's schedule, by vendor id.
+pub async fn vendor_schedules(db: &Db) -> Result<Vec<(i64, MailSchedule)>, DbError> {
+    let rows = sqlx::query("SELECT id, mail_schedule FROM vendors ORDER BY id")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let stored: String = row.get("mail_schedule");
+            let schedule = MailSchedule::from_stored(&stored)
+                .ok_or_else(|| DbError::Corrupt(format!("unknown mail schedule {stored:?}")))?;
+            Ok((row.get("id"), schedule))
+        })
+        .collect()
+}
+
 /// Sets a vendor's schedule; false when there is no such vendor.
 pub async fn set_vendor_schedule(
     db: &Db,

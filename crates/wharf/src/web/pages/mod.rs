@@ -17,6 +17,7 @@ mod rules;
 mod setup;
 mod store_choice;
 mod stores;
+mod vendor_mail;
 mod vendors;
 
 use axum::Router;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<App> {
         .merge(products::routes())
         .merge(rules::routes())
         .merge(vendors::routes())
+        .merge(vendor_mail::routes())
         .merge(orders::routes())
         .merge(inventory::routes())
         .merge(inventory_items::routes())
