@@ -132,7 +132,7 @@ impl Mailer {
     }
 
     /// The address mail comes from, shown under `display_name` unless WHARF_MAIL_FROM names one.
-    fn from_as(&self, display_name: &str) -> Mailbox {
+    fn sender_named(&self, display_name: &str) -> Mailbox {
         match &self.from.name {
             Some(_) => self.from.clone(),
             None => Mailbox::new(Some(display_name.to_owned()), self.from.email.clone()),
@@ -175,7 +175,7 @@ impl Mailer {
                 .map_err(|e| SendFailure::Unbuildable(format!("{field} {value:?}: {e}")))
         };
         let mut builder = Message::builder()
-            .from(self.from_as(envelope.from_name))
+            .from(self.sender_named(envelope.from_name))
             .to(address("recipient", envelope.to)?)
             .subject(envelope.subject)
             .message_id(Some(envelope.message_id.to_owned()));

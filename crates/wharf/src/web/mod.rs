@@ -30,12 +30,22 @@ use crate::app::App;
 pub use auth::SESSION_COOKIE;
 
 pub fn router(app: App) -> Router {
+    build(app, Router::new())
+}
+
+/// The router of `wharf demo`: also its Mail page, which no real wharf serves.
+pub fn demo_router(app: App) -> Router {
+    build(app, pages::demo_routes())
+}
+
+fn build(app: App, extra_pages: Router<App>) -> Router {
     // Here rather than in main, so every way of running wharf (and every test app) records.
     crate::metrics::install();
     let (operator_api, operator_api_doc) = api::routes();
     let operator_api_doc = Json(operator_api_doc);
     let signed_in_only = Router::new()
         .merge(pages::routes())
+        .merge(extra_pages)
         .nest("/api/v1", operator_api)
         .route_layer(middleware::from_fn_with_state(
             app.clone(),

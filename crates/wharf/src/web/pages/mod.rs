@@ -5,6 +5,7 @@ mod account;
 mod activity;
 mod branding;
 mod dashboard;
+mod demo_mail;
 mod extract;
 mod format;
 mod inventory;
@@ -45,6 +46,11 @@ pub fn routes() -> Router<App> {
         .merge(latency::routes())
         .merge(setup::routes())
         .merge(branding::routes())
+}
+
+/// The demo's own pages: its Mail page.
+pub fn demo_routes() -> Router<App> {
+    demo_mail::routes()
 }
 
 /// The answer to an address no route serves: a page in wharf's layout, with the navigation for
