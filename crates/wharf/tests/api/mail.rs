@@ -291,3 +291,57 @@ async fn an_hourly_vendor_gets_one_digest_and_operators_a_digest_only_of_news() 
         "nothing new, no mail"
     );
 }
+
+#[tokio::test]
+async fn a_line_taken_off_a_purchase_order_is_told_to_its_vendor_once() {
+    let server = MailServer::start();
+    let app = spawn_app_with_mail(&server.url()).await;
+    let (store_id, product, variant_id) = store_routing_to(&app, "ops@alpha.example").await;
+    let order_number = place_order(&app, product, variant_id);
+    sync(&app, store_id).await;
+    server.wait_for(1).await;
+    let orders: Vec<Value> = app.api_get("/orders").await.json().await.unwrap();
+    let detail: Value = app
+        .api_get(&format!("/orders/{}", orders[0]["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let purchase_order = &detail["purchase_orders"][0];
+    let line = wharf::app::mail::TakenLine {
+        order_line_id: purchase_order["lines"][0]["order_line_id"]
+            .as_i64()
+            .unwrap(),
+        sku: "SKU-1".into(),
+        name: "Trail mug".into(),
+        quantity: 2,
+        reason: Some("the vendor could not fulfil it".into()),
+    };
+    // Called twice (a retried transaction, say): one mail.
+    for _ in 0..2 {
+        let mut tx = app.app.db.begin().await.unwrap();
+        app.app
+            .queue_line_taken_away(&mut tx, purchase_order["id"].as_i64().unwrap(), &line)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let received = server.wait_for(2).await;
+    let mail = &received[1];
+    assert!(
+        mail.subject.contains(&format!("order #{order_number}")),
+        "{mail:#?}"
+    );
+    assert!(
+        mail.text.contains("- 2 × Trail mug (SKU-1)"),
+        "{}",
+        mail.text
+    );
+    assert!(
+        mail.text.contains("Why: the vendor could not fulfil it."),
+        "{}",
+        mail.text
+    );
+    assert_eq!(settled_mails(&app, 2).await.len(), 2);
+    assert_eq!(server.received().len(), 2);
+}
