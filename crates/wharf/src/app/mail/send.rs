@@ -5,7 +5,9 @@
 //!    killed, or its lease ran out): the server may or may not have taken it, and sending again
 //!    could give the recipient two copies. It becomes `uncertain` and the job fails, for a person
 //!    to decide on Activity (Retry sends it again).
-//! 3. Otherwise the run renews its lease, marks the mail `sending` and commits, and only then
+//! 3. A `failed` or `uncertain` mail is left alone: only a person's Retry on Activity makes it
+//!    `pending` again (`release_mail_for_retry`), never a run of its job by itself.
+//! 4. Otherwise the run renews its lease, marks the mail `sending` and commits, and only then
 //!    speaks SMTP. A refusal (5xx) fails it; a 4xx or a broken connection sets it back to
 //!    `pending` for the queue's backoff, until the job's attempts run out.
 
@@ -35,6 +37,18 @@ enum SendError {
 }
 
 impl App {
+    /// A person's Retry of a failed `mail.send` job: its mail (refused, given up, or "may not
+    /// have been sent") may be sent again. Call before the job is put back in the queue.
+    pub async fn release_mail_for_retry(&self, job_id: i64) -> Result<(), DbError> {
+        let Some(payload) = outbox::failed_send_job_payload(&self.db, job_id).await? else {
+            return Ok(());
+        };
+        if let Ok(job) = serde_json::from_str::<crate::app::jobs::MailSend>(&payload) {
+            outbox::release_for_retry(&self.db, job.mail_id, job_id).await?;
+        }
+        Ok(())
+    }
+
     /// Sends the outbox's mail `mail_id` under the job's `lease`; `last_attempt` says whether a
     /// transient failure now ends the job.
     pub async fn send_mail(
@@ -70,7 +84,15 @@ impl App {
                     error: MAY_NOT_HAVE_BEEN_SENT.to_owned(),
                 });
             }
-            MailState::Pending | MailState::Failed | MailState::Uncertain => {}
+            // Only a person's Retry makes these `pending` again (`release_mail_for_retry`): a
+            // run that finds one (its job run twice, say) leaves it to them.
+            MailState::Failed | MailState::Uncertain => {
+                let error = mail
+                    .last_error
+                    .unwrap_or_else(|| MAY_NOT_HAVE_BEEN_SENT.to_owned());
+                return Ok(JobOutcome::Fail { error });
+            }
+            MailState::Pending => {}
         }
         let Some(mailer) = &self.mailer else {
             outbox::mark_off(&self.db, mail_id).await?;

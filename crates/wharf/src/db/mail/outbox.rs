@@ -1,8 +1,8 @@
 //! The outbox: one row per e-mail, inserted in the transaction of the event that causes it.
 //!
 //! The states keep a send **at most once**: `mark_sending` commits before the SMTP transaction
-//! begins, and only `pending` (or, after a person's Retry, `failed`/`uncertain`) may become
-//! `sending`. A run that finds a mail still `sending` cannot know whether the server took it,
+//! begins, and only `pending` may become `sending`; a `failed` or `uncertain` mail is `pending`
+//! again only by a person's Retry (`release_for_retry`). A run that finds a mail still `sending` cannot know whether the server took it,
 //! so `mark_uncertain` hands it to a person instead of sending it again.
 
 use sqlx::any::AnyRow;
@@ -107,13 +107,12 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<MailRecord>, DbError> {
     rows.iter().map(mail_record).collect()
 }
 
-/// Marks the mail `sending`, counting the attempt, if it may be sent: `pending`, or `failed` /
-/// `uncertain` (only a person's Retry runs a mail job again after those). Committed by itself,
-/// before the SMTP transaction. False when the mail was not in such a state.
+/// Marks a `pending` mail `sending`, counting the attempt. Committed by itself, before the
+/// SMTP transaction. False when the mail was not pending.
 pub async fn mark_sending(db: &Db, id: i64) -> Result<bool, DbError> {
     let result = sqlx::query(
         "UPDATE mails SET state = 'sending', attempts = attempts + 1, updated_at = $2
-         WHERE id = $1 AND state IN ('pending', 'failed', 'uncertain')",
+         WHERE id = $1 AND state = 'pending'",
     )
     .bind(id)
     .bind(now_ms())
@@ -167,12 +166,39 @@ pub async fn mark_uncertain(db: &Db, id: i64, error: &str) -> Result<(), DbError
     Ok(())
 }
 
+/// The payload of job `job_id` when it is a failed `mail.send` job (a person pressed Retry).
+pub async fn failed_send_job_payload(db: &Db, job_id: i64) -> Result<Option<String>, DbError> {
+    let row = sqlx::query(
+        "SELECT payload FROM jobs WHERE id = $1 AND kind = 'mail.send' AND status = 'failed'",
+    )
+    .bind(job_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|row| row.get("payload")))
+}
+
+/// A person's Retry: a `failed` or `uncertain` mail may be sent again, while its job is still
+/// failed (so no run can see it `pending` before the job is back in the queue).
+pub async fn release_for_retry(db: &Db, id: i64, job_id: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE mails SET state = 'pending', updated_at = $3
+         WHERE id = $1 AND state IN ('failed', 'uncertain')
+           AND EXISTS (SELECT 1 FROM jobs WHERE id = $2 AND status = 'failed')",
+    )
+    .bind(id)
+    .bind(job_id)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
 /// E-mail is off where the mail's job ran: recorded, never sent (turning e-mail on later does
 /// not send it).
 pub async fn mark_off(db: &Db, id: i64) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE mails SET state = 'off', last_error = NULL, updated_at = $2
-         WHERE id = $1 AND state IN ('pending', 'failed', 'uncertain')",
+         WHERE id = $1 AND state = 'pending'",
     )
     .bind(id)
     .bind(now_ms())
