@@ -345,3 +345,49 @@ async fn a_line_taken_off_a_purchase_order_is_told_to_its_vendor_once() {
     assert_eq!(settled_mails(&app, 2).await.len(), 2);
     assert_eq!(server.received().len(), 2);
 }
+
+#[tokio::test]
+async fn a_mail_server_that_cannot_be_reached_is_tried_again_later_not_given_up() {
+    // Nothing listens on a port just freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = spawn_app_with_mail(&format!("smtp://127.0.0.1:{port}?tls=none")).await;
+    let (store_id, product, variant_id) = store_routing_to(&app, "ops@alpha.example").await;
+    place_order(&app, product, variant_id);
+    sync(&app, store_id).await;
+
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mail = loop {
+        let mails = app.app.recent_mails(10).await.unwrap();
+        if let Some(mail) = mails.into_iter().find(|m| m.last_error.is_some()) {
+            break mail;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the send was never tried"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(mail.state, MailState::Pending, "{mail:#?}");
+    assert!(
+        mail.last_error
+            .as_deref()
+            .unwrap()
+            .contains("could not be reached"),
+        "{mail:#?}"
+    );
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page("/activity?flow=mail", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Send e-mail “New purchase order” to ops@alpha.example"),
+        "{page}"
+    );
+}
