@@ -103,7 +103,8 @@ impl MailServer {
         self.maildir.path().join("inbox")
     }
 
-    /// Every message received so far, oldest file first.
+    /// Every message received so far. Not in arrival order: a Maildir names its files by the
+    /// second they arrived, then by a counter of the process, so find a message by what it says.
     pub fn received(&self) -> Vec<Received> {
         let mut files: Vec<PathBuf> = ["new", "cur"]
             .iter()
