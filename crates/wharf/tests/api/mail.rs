@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use wharf::domain::branding::BrandingInput;
 use wharf::domain::mail::MailState;
 
-use crate::helpers::{STORE_HASH, TestApp, spawn_app, spawn_app_with_mail};
+use crate::helpers::{MAIL_PUBLIC_URL, STORE_HASH, TestApp, spawn_app, spawn_app_with_mail};
 use crate::mail_server::MailServer;
 use crate::orders::{assign, store_with_catalog, variant};
 
@@ -42,7 +42,13 @@ async fn sync(app: &TestApp, store_id: i64) {
     let response = app
         .api_post(&format!("/stores/{store_id}/orders/sync"), &json!({}))
         .await;
-    assert_eq!(response.status(), 200, "syncing orders");
+    let status = response.status();
+    assert_eq!(
+        status,
+        200,
+        "syncing orders: {}",
+        response.text().await.unwrap()
+    );
 }
 
 /// Waits until every mail of the outbox is in a final state, and returns them.
@@ -92,7 +98,7 @@ async fn a_vendor_hears_of_a_new_and_a_cancelled_purchase_order_once_each() {
     );
     let purchase_orders: Vec<Value> = app.api_get("/orders").await.json().await.unwrap();
     assert_eq!(purchase_orders.len(), 1);
-    let link = format!("{}/vendor/purchase-orders/", app.address);
+    let link = format!("{MAIL_PUBLIC_URL}vendor/purchase-orders/");
     assert!(mail.text.contains("Hello Alpha Supply,"), "{}", mail.text);
     assert!(mail.text.contains(&link), "{}", mail.text);
     assert!(
@@ -283,7 +289,7 @@ async fn an_hourly_vendor_gets_one_digest_and_operators_a_digest_only_of_news() 
     assert!(
         digest
             .text
-            .contains(&format!("{}/orders?state=needs_attention", app.address))
+            .contains(&format!("{MAIL_PUBLIC_URL}orders?state=needs_attention"))
     );
     assert_eq!(
         app.app.queue_due_digests(later).await.unwrap(),
