@@ -133,6 +133,17 @@ pub struct ServerSettings {
     /// store's order webhooks to {URL}/webhooks/bigcommerce/{store id}; without, polling alone.
     #[arg(long, env = "WHARF_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+
+    /// The SMTP server wharf's e-mail goes through: smtp://USER:PASS@HOST:587 (STARTTLS),
+    /// smtps://USER:PASS@HOST:465 (TLS), or smtp://HOST:25?tls=none (no TLS, a local relay).
+    /// Without it (and WHARF_MAIL_FROM) e-mail is off: mails are recorded, never sent.
+    #[arg(long, env = "WHARF_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+
+    /// The address wharf's e-mail comes from, e.g. orders@shop.example; the branding's name is
+    /// shown with it unless it names one ("Shop <orders@shop.example>").
+    #[arg(long, env = "WHARF_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 impl ServerSettings {
@@ -215,6 +226,7 @@ impl Settings {
             webhook_history: std::time::Duration::from_secs(
                 self.server.webhook_history_days.max(1) * 86_400,
             ),
+            mail_digests: Some(std::time::Duration::from_secs(60)),
         }
     }
 

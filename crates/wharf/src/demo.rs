@@ -4,6 +4,7 @@
 //! vendors are set up, and a shopper and the vendors keep every flow moving (see `actors`).
 
 mod actors;
+pub mod catch_all;
 
 use std::time::Duration;
 
@@ -80,12 +81,19 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
     let url = format!("http://{}", listener.local_addr()?);
 
     let dir = tempdir_for_demo()?;
-    let settings = Settings::local(
+    let mut settings = Settings::local(
         format!("sqlite://{}", dir.join("wharf.db").display()),
         dir.join("wharf.key"),
         sim.base_url.parse().context("simulator URL")?,
         Some(url.parse().context("wharf's own URL")?),
     );
+    // The demo's e-mail goes to a catch-all of its own, shown on its Mail page.
+    let mail_inbox = catch_all::Inbox::default();
+    let smtp_url = catch_all::start(mail_inbox.clone())
+        .await
+        .context("starting the demo's mail server")?;
+    settings.server.smtp_url = Some(SecretString::from(smtp_url));
+    settings.server.mail_from = Some("orders@demo.wharf.test".to_owned());
     let app = App::open(&settings).await?;
     let password = random_secret("");
     app.ensure_admin("admin", Some(&password)).await?;
@@ -105,10 +113,12 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
     let store = app.connect_store(store.id).await?;
 
     let server = Application::on_listener(app.clone(), listener, Some(settings.worker_config()))?
-        .with_schedules(settings.schedules());
+        .with_schedules(settings.schedules())
+        .with_demo_pages();
     println!();
     println!("wharf demo is running: {url}");
     println!("  sign in as admin / {}", password.expose_secret());
+    println!("  e-mail it sends: {url}/mail (a catch-all; nothing leaves this machine)");
     println!("  store {:?}: {}", store.name, store.connection.label);
     println!(
         "  its catalog: {} products, {} variants — {}",

@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod jobs;
 pub mod metrics;
 pub mod secrets;
+pub mod smtp;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

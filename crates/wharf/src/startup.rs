@@ -44,6 +44,10 @@ impl App {
             unmatched_skus_per_vendor: settings.server.unmatched_skus_per_vendor.max(1),
             sign_in_throttle: std::sync::Arc::new(crate::app::operators::sign_in_throttle()),
             password_work: Default::default(),
+            mailer: crate::smtp::Mailer::from_settings(
+                settings.server.smtp_url.as_ref(),
+                settings.server.mail_from.as_deref(),
+            )?,
         };
         app.warn_of_shared_store_hashes().await?;
         Ok(app)
@@ -66,6 +70,8 @@ pub struct Application {
     schedules: Schedules,
     /// How long HTTP requests may run on after the stop signal.
     shutdown_grace: Duration,
+    /// Serves the demo's own pages too (its Mail page).
+    demo_pages: bool,
 }
 
 impl Application {
@@ -83,6 +89,7 @@ impl Application {
             worker_lock: None,
             schedules: Schedules::default(),
             shutdown_grace: WorkerConfig::default().shutdown_grace,
+            demo_pages: false,
         })
     }
 
@@ -100,7 +107,14 @@ impl Application {
             worker_lock: None,
             schedules: Schedules::default(),
             shutdown_grace: WorkerConfig::default().shutdown_grace,
+            demo_pages: false,
         })
+    }
+
+    /// Also serves the demo's pages (the Mail page of what its catch-all received).
+    pub fn with_demo_pages(mut self) -> Self {
+        self.demo_pages = true;
+        self
     }
 
     /// Runs the workers under a lock the caller already took (see [`WorkerLock::take`]).
@@ -155,7 +169,11 @@ impl Application {
             }
             None => None,
         };
-        let router = crate::web::router(self.app);
+        let router = if self.demo_pages {
+            crate::web::demo_router(self.app)
+        } else {
+            crate::web::router(self.app)
+        };
         let mut http_stop = stop_rx.clone();
         // With the peer's address, which the sign-in throttle counts failures by.
         let router = router.into_make_service_with_connect_info::<SocketAddr>();

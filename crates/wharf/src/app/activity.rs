@@ -73,6 +73,8 @@ impl App {
     /// Puts a failed job back in the queue with fresh attempts and tells this process's workers;
     /// a job that is not failed (any more) is left alone.
     pub async fn retry_failed_job(&self, job_id: i64) -> Result<(), AppError> {
+        // A mail's Retry is a person deciding to send it again (`app::mail`).
+        self.release_mail_for_retry(job_id).await?;
         jobs::retry_failed(&self.db, job_id).await?;
         self.wake_workers();
         Ok(())

@@ -5,11 +5,13 @@ pub mod account;
 pub mod activity;
 pub mod api_usage;
 pub mod assignments;
+pub mod branding;
 pub mod catalog;
 pub mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod latency;
+pub mod mail;
 pub mod needs_attention;
 pub mod operators;
 pub mod orders;
@@ -57,6 +59,9 @@ pub struct App {
     pub sign_in_throttle: std::sync::Arc<sign_in_throttle::Throttle>,
     /// Where password hashes and checks run, a bounded number at a time.
     pub password_work: std::sync::Arc<password_work::PasswordWork>,
+    /// The SMTP server mail goes through; `None` when e-mail is off (mails are recorded as not
+    /// sent).
+    pub mailer: Option<crate::smtp::Mailer>,
 }
 
 impl App {

@@ -166,7 +166,10 @@ impl App {
             orders::record_event(tx, id, "status", &message).await?;
         }
         if cancels_fulfilment(order.status_id, order.archived) {
+            // Read before they are cancelled: their vendors are told to stop.
+            let to_tell = db::mail::recipients::open_purchase_orders(tx, id).await?;
             let cancelled = orders::cancel_purchase_orders(tx, id).await?;
+            self.tell_of_cancelled_purchase_orders(tx, &to_tell).await?;
             if cancelled > 0 {
                 let message = format!(
                     "Cancelled {cancelled} open purchase order(s): the order is {}",
@@ -222,6 +225,8 @@ impl App {
         let declines = orders::declines_of_order(tx, order_id).await?;
         let plan = plan_order_passing_over(rules, &lines, &declines);
         let created = orders::apply_plan(tx, order_id, &plan).await?;
+        self.tell_of_new_purchase_orders(tx, order_id, &created)
+            .await?;
         for vendor_id in created {
             let count = plan.purchase_orders[&vendor_id].len();
             let name = vendors.get(&vendor_id).map_or("?", String::as_str);

@@ -8,6 +8,7 @@ mod assignments;
 mod catalog_import;
 mod command;
 mod inventory;
+mod mail;
 mod orders;
 mod products;
 mod serve;
@@ -68,6 +69,9 @@ enum Command {
     /// Vendors' stock, and what is published to the stores.
     #[command(subcommand)]
     Inventory(inventory::InventoryCommand),
+    /// E-mail: the branding, who gets the digests, each vendor's schedule, what was sent.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 /// Exit codes: 0 success, 1 the store is not connected, 2 invalid input, 3 anything else.
@@ -99,6 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Orders(command) => orders::run(settings, command).await,
         Command::Shipments(command) => shipments::run(settings, command).await,
         Command::Inventory(command) => inventory::run(settings, command).await,
+        Command::Mail(command) => mail::run(settings, command).await,
     }
 }
 

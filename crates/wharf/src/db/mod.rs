@@ -8,6 +8,7 @@
 pub mod api_budget;
 pub mod assignments;
 pub mod bindings;
+pub mod branding;
 pub mod catalog;
 pub mod cursors;
 pub mod dashboard;
@@ -15,6 +16,7 @@ pub mod inventory;
 pub mod job_subjects;
 pub mod jobs;
 pub mod latency;
+pub mod mail;
 pub mod metrics;
 pub mod orders;
 pub mod portal_visits;

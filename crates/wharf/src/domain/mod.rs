@@ -1,14 +1,17 @@
 //! Pure domain types and rules. No I/O: nothing here knows HTTP, SQL or BigCommerce JSON.
 
 pub mod assignment_csv;
+pub mod branding;
 pub mod carrier;
 pub mod catalog;
 pub mod catalog_issues;
 pub mod connection;
 mod csv_lines;
+pub mod email_address;
 pub mod field_error;
 pub mod incoming_order;
 pub mod inventory;
+pub mod mail;
 pub mod order;
 pub mod order_search;
 pub mod password;

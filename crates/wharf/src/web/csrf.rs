@@ -180,12 +180,15 @@ async fn sent_token(request: Request) -> Result<(Option<String>, Request), WebEr
         let sent = value.to_str().ok().map(str::to_owned);
         return Ok((sent, request));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A file upload (the branding's logo) carries the token as its form's first field.
+    let is_upload = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_upload {
         return Ok((None, request));
     }
     let (parts, body) = request.into_parts();
@@ -195,10 +198,27 @@ async fn sent_token(request: Request) -> Result<(Option<String>, Request), WebEr
             status: StatusCode::PAYLOAD_TOO_LARGE,
             message: "the form is too large".into(),
         })?;
-    let sent = url::form_urlencoded::parse(&bytes)
-        .find(|(name, _)| name == FORM_FIELD)
-        .map(|(_, value)| value.into_owned());
+    let sent = if is_upload {
+        multipart_field(&bytes, FORM_FIELD)
+    } else {
+        url::form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == FORM_FIELD)
+            .map(|(_, value)| value.into_owned())
+    };
     Ok((sent, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The value of the multipart part named `name` (a short text field: up to the line's end).
+fn multipart_field(body: &[u8], name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = body
+        .windows(marker.len())
+        .position(|w| w == marker.as_bytes())?;
+    let rest = &body[at + marker.len()..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.windows(2).position(|w| w == b"\r\n")?;
+    String::from_utf8(value[..end].to_vec()).ok()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -6,6 +6,7 @@ mod api_answers;
 mod api_extract;
 mod assets;
 mod auth;
+mod branding_logo;
 mod charts;
 mod csrf;
 mod csv_body;
@@ -31,12 +32,22 @@ use crate::app::App;
 pub use auth::SESSION_COOKIE;
 
 pub fn router(app: App) -> Router {
+    build(app, Router::new())
+}
+
+/// The router of `wharf demo`: also its Mail page, which no real wharf serves.
+pub fn demo_router(app: App) -> Router {
+    build(app, pages::demo_routes())
+}
+
+fn build(app: App, extra_pages: Router<App>) -> Router {
     // Here rather than in main, so every way of running wharf (and every test app) records.
     crate::metrics::install();
     let (operator_api, operator_api_doc) = api::routes();
     let operator_api_doc = Json(operator_api_doc);
     let signed_in_only = Router::new()
         .merge(pages::routes())
+        .merge(extra_pages)
         .nest("/api/v1", operator_api)
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
@@ -55,6 +66,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/webhooks/bigcommerce/{store_id}", post(webhooks::receive))
         .route("/assets/{file}", get(assets::serve))
+        .route("/branding/logo", get(branding_logo::serve))
         .merge(signed_in_only)
         .merge(portal::routes(app.clone()))
         .nest("/vendor-api/v1", vendor_api::routes(app.clone()))

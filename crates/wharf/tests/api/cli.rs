@@ -782,3 +782,58 @@ async fn an_import_summary_that_cuts_its_issues_says_how_many_more_and_where_to_
     assert!(json[0]["kind"].is_string() && json[0]["message"].is_string());
     assert!(json[0]["product_external_id"].is_i64());
 }
+
+#[tokio::test]
+async fn mail_settings_are_set_from_the_cli() {
+    let app = spawn_app().await;
+    let added = wharf(
+        &app,
+        &[
+            "vendor",
+            "add",
+            "--name",
+            "Alpha Supply",
+            "--email",
+            "ops@alpha.example",
+        ],
+    )
+    .await;
+    assert!(added.status.success(), "{}", text(&added));
+    let hourly = wharf(&app, &["mail", "schedule", "Alpha Supply", "hourly"]).await;
+    assert!(hourly.status.success(), "{}", text(&hourly));
+    assert!(
+        text(&hourly).contains("An hourly digest"),
+        "{}",
+        text(&hourly)
+    );
+    let weekly = wharf(&app, &["mail", "schedule", "Alpha Supply", "weekly"]).await;
+    assert_eq!(weekly.status.code(), Some(2), "{}", text(&weekly));
+    assert!(text(&weekly).contains("mail_schedule"), "{}", text(&weekly));
+    let teal = wharf(
+        &app,
+        &["mail", "branding", "--name", "Trail Co", "--accent", "teal"],
+    )
+    .await;
+    assert_eq!(teal.status.code(), Some(2));
+    assert!(text(&teal).contains("accent"), "{}", text(&teal));
+    assert_eq!(
+        app.app.branding().await.unwrap().name,
+        "Your store",
+        "nothing half-written"
+    );
+    let branded = wharf(
+        &app,
+        &[
+            "mail", "branding", "--name", "Trail Co", "--accent", "#0F766E",
+        ],
+    )
+    .await;
+    assert!(branded.status.success(), "{}", text(&branded));
+    assert_eq!(app.app.branding().await.unwrap().accent, "#0f766e");
+    let operator = wharf(&app, &["mail", "operator", "--email", "team@trail.example"]).await;
+    assert!(operator.status.success(), "{}", text(&operator));
+    assert_eq!(
+        app.app.operator_mail_to().await.unwrap().as_deref(),
+        Some("team@trail.example")
+    );
+}

@@ -262,3 +262,51 @@ async fn a_vendor_the_user_adds_gets_no_simulated_shipments_or_stock() {
             .unwrap();
     assert!(acme_reported.is_some(), "Acme reports stock");
 }
+
+#[tokio::test]
+async fn the_demo_sends_its_mail_to_its_catch_all_and_shows_it_on_the_mail_page() {
+    let demo = start_demo();
+    let http = reqwest::Client::new();
+    let page = |path: String| {
+        let (http, password) = (http.clone(), demo.password.clone());
+        async move {
+            http.get(path)
+                .basic_auth("admin", Some(password))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
+    let list = loop {
+        let list = page(format!("{}/mail", demo.url)).await;
+        if list.contains(">sent<") {
+            break list;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no mail was sent: {list}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert!(
+        list.contains("New purchase order: Demo store order #"),
+        "{list}"
+    );
+    let start = list.find("href=\"/mail/").unwrap() + "href=\"".len();
+    let path = &list[start..start + list[start..].find('"').unwrap()];
+    let one = page(format!("{}{path}", demo.url)).await;
+    assert!(one.contains("id=\"mail-text\""), "{one}");
+    assert!(one.contains("Open the purchase order"), "{one}");
+    assert!(
+        one.contains("<iframe sandbox"),
+        "the HTML part, sandboxed: {one}"
+    );
+    assert!(
+        one.contains("srcdoc=\"&#60;!DOCTYPE html") || one.contains("srcdoc=\"&lt;!DOCTYPE html"),
+        "{one}"
+    );
+}

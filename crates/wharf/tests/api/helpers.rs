@@ -40,6 +40,23 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options {
         workers: true,
         webhooks: false,
+        smtp_url: None,
+    })
+    .await
+}
+
+/// The public URL mails link to in the mail tests: a name nothing answers at, so the webhooks
+/// Connect registers there never arrive and orders come in only when a test syncs them (a
+/// webhook's fetch racing a test's sync of the same order is not what these tests are about).
+pub const MAIL_PUBLIC_URL: &str = "https://wharf.example.test/";
+
+/// wharf sending its e-mail through the SMTP server at `smtp_url`, its links made with
+/// [`MAIL_PUBLIC_URL`].
+pub async fn spawn_app_with_mail(smtp_url: &str) -> TestApp {
+    spawn_app_with(Options {
+        workers: true,
+        webhooks: false,
+        smtp_url: Some(smtp_url.to_owned()),
     })
     .await
 }
@@ -49,6 +66,7 @@ pub async fn spawn_app_without_workers() -> TestApp {
     spawn_app_with(Options {
         workers: false,
         webhooks: false,
+        smtp_url: None,
     })
     .await
 }
@@ -58,6 +76,7 @@ pub async fn spawn_app_with_webhooks() -> TestApp {
     spawn_app_with(Options {
         workers: true,
         webhooks: true,
+        smtp_url: None,
     })
     .await
 }
@@ -65,6 +84,7 @@ pub async fn spawn_app_with_webhooks() -> TestApp {
 struct Options {
     workers: bool,
     webhooks: bool,
+    smtp_url: Option<String>,
 }
 
 async fn spawn_app_with(options: Options) -> TestApp {
@@ -98,6 +118,11 @@ async fn spawn_app_with(options: Options) -> TestApp {
     settings.server.feed_allow_private = true;
     // Tests measure behaviour, not politeness: the whole (simulated) quota is theirs.
     settings.server.api_quota_share = 1.0;
+    if let Some(url) = options.smtp_url {
+        settings.server.smtp_url = Some(SecretString::from(url));
+        settings.server.mail_from = Some("orders@wharf.test".to_owned());
+        settings.server.public_url = Some(MAIL_PUBLIC_URL.parse().unwrap());
+    }
     let app = App::open(&settings)
         .await
         .expect("wharf opens its database");

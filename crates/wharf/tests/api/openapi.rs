@@ -511,6 +511,34 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference
         .call("post", "/vendors/{id}/activate", on, 200)
         .await;
+    let hourly =
+        put(&format!("/vendors/{gamma}/mail-schedule")).json(&json!({ "mail_schedule": "hourly" }));
+    let hourly = reference
+        .call("put", "/vendors/{id}/mail-schedule", hourly, 200)
+        .await;
+    assert_eq!(hourly["mail_schedule"], "hourly");
+    let weekly =
+        put(&format!("/vendors/{gamma}/mail-schedule")).json(&json!({ "mail_schedule": "weekly" }));
+    reference
+        .call("put", "/vendors/{id}/mail-schedule", weekly, 422)
+        .await;
+    let branding = reference
+        .call("get", "/branding", get("/branding"), 200)
+        .await;
+    assert_eq!(branding["accent"], "#1d4ed8");
+    let rebrand = put("/branding").json(
+        &json!({ "name": "Trail Co", "accent": "#0F766E", "support_email": "help@trail.example" }),
+    );
+    let rebrand = reference.call("put", "/branding", rebrand, 200).await;
+    assert_eq!(rebrand["accent"], "#0f766e");
+    let bad_brand = put("/branding").json(&json!({ "accent": "teal" }));
+    reference.call("put", "/branding", bad_brand, 422).await;
+    reference
+        .call("get", "/mail/operator", get("/mail/operator"), 200)
+        .await;
+    let operator = put("/mail/operator").json(&json!({ "operator_email": "ops@trail.example" }));
+    let operator = reference.call("put", "/mail/operator", operator, 200).await;
+    assert_eq!(operator["operator_email"], "ops@trail.example");
     let missing = post("/vendors/999999/deactivate");
     reference
         .call("post", "/vendors/{id}/deactivate", missing, 404)

@@ -10,6 +10,7 @@ mod drift_check;
 mod feed_fetch;
 mod inventory_push;
 mod job;
+mod mail_send;
 mod order_fetch;
 mod order_poll;
 mod schedules;
@@ -23,6 +24,7 @@ pub use drift_check::DriftCheck;
 pub use feed_fetch::FeedFetch;
 pub use inventory_push::InventoryPush;
 pub use job::{Job, JobAbout};
+pub use mail_send::MailSend;
 pub use order_fetch::OrderFetch;
 pub use order_poll::OrderPoll;
 pub use schedules::Schedules;
@@ -47,6 +49,7 @@ pub fn handlers(app: &App) -> Handlers {
         .register_kind::<InventoryPush>(app)
         .register_kind::<DriftCheck>(app)
         .register_kind::<FeedFetch>(app)
+        .register_kind::<MailSend>(app)
 }
 
 /// What a queued job does, read from its kind and payload; `None` for a kind this wharf does
@@ -68,6 +71,7 @@ pub fn about(kind: &str, payload: &str) -> Option<JobAbout> {
         InventoryPush::KIND => read::<InventoryPush>(payload),
         DriftCheck::KIND => read::<DriftCheck>(payload),
         FeedFetch::KIND => read::<FeedFetch>(payload),
+        MailSend::KIND => read::<MailSend>(payload),
         _ => None,
     }
 }

@@ -95,6 +95,21 @@ async fn prune_history(app: App, schedules: Schedules, mut stop: watch::Receiver
     }
 }
 
+/// Queues the mail digests that are due, every minute: vendors' hourly digests and the
+/// operators' digest at most every 15 minutes. Several processes may do this: each digest's
+/// clock is claimed in the transaction that queues it.
+async fn queue_mail_digests(app: App, tick: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = app.queue_due_digests(crate::db::now_ms()).await {
+            tracing::warn!(error = %e, "could not queue mail digests");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(tick) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
 /// How often each schedule runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Schedules {
@@ -107,12 +122,17 @@ pub struct Schedules {
     pub job_history: Duration,
     /// How long received webhook events are kept.
     pub webhook_history: Duration,
+    /// How often due mail digests are looked for; `None` looks for none (tests queue them).
+    pub mail_digests: Option<Duration>,
 }
 
 impl Schedules {
     /// Spawns the loops, which stop when `stop` turns true.
     pub fn start(self, app: &App, stop: watch::Receiver<bool>) {
         tokio::spawn(prune_history(app.clone(), self, stop.clone()));
+        if let Some(tick) = self.mail_digests {
+            tokio::spawn(queue_mail_digests(app.clone(), tick, stop.clone()));
+        }
         if let Some(interval) = self.order_polls {
             tokio::spawn(queue_order_polls(app.clone(), interval, stop.clone()));
             tokio::spawn(queue_inventory_checks(app.clone(), self.drift_checks, stop));
@@ -127,6 +147,7 @@ impl Default for Schedules {
             drift_checks: Duration::from_secs(3600),
             job_history: Duration::from_secs(7 * 24 * 3600),
             webhook_history: Duration::from_secs(7 * 24 * 3600),
+            mail_digests: None,
         }
     }
 }

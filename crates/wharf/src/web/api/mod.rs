@@ -5,6 +5,7 @@
 mod assignments;
 mod imports;
 mod inventory;
+mod mail;
 mod orders;
 mod products;
 mod shipments;
@@ -71,6 +72,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(orders::routes())
         .merge(shipments::routes())
         .merge(inventory::routes())
+        .merge(mail::routes())
         .split_for_parts();
     // After the merge: the modifier walks the operations, which only exist now.
     SharedAnswers {

@@ -23,7 +23,14 @@ pub(super) fn routes() -> Router<App> {
 }
 
 /// The flows a job kind belongs to (its prefix), as the filter offers them.
-const FLOWS: [&str; 5] = ["orders", "shipments", "inventory", "catalog", "webhooks"];
+const FLOWS: [&str; 6] = [
+    "orders",
+    "shipments",
+    "inventory",
+    "catalog",
+    "webhooks",
+    "mail",
+];
 
 #[derive(Deserialize, Default)]
 struct ActivityQuery {
@@ -43,7 +50,9 @@ struct ActivityPage {
     signed_in: bool,
     jobs: Vec<JobActivity>,
     stores: Vec<StoreView>,
-    flows: [&'static str; 5],
+    flows: [&'static str; 6],
+    /// E-mail is off in this process: failed or waiting mails are not the server's fault.
+    mail_off: bool,
     store: String,
     flow: String,
     order: String,
@@ -102,6 +111,7 @@ async fn page(
         jobs,
         stores: app.list_stores().await?,
         flows: FLOWS,
+        mail_off: !app.mail_is_on(),
         store: query.store,
         flow: query.flow,
         order: query.order,

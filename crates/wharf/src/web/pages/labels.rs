@@ -91,6 +91,7 @@ pub fn flow(key: &str) -> &'static str {
         "inventory" => "Inventory",
         "catalog" => "Catalog",
         "webhooks" => "Webhooks",
+        "mail" => "E-mail",
         _ => OTHER,
     }
 }

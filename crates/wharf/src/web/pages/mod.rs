@@ -3,7 +3,9 @@
 
 mod account;
 mod activity;
+mod branding;
 mod dashboard;
+mod demo_mail;
 mod extract;
 mod format;
 mod inventory;
@@ -16,6 +18,7 @@ mod rules;
 mod setup;
 mod store_choice;
 mod stores;
+mod vendor_mail;
 mod vendor_users;
 mod vendors;
 
@@ -37,12 +40,19 @@ pub fn routes() -> Router<App> {
         .merge(rules::routes())
         .merge(vendors::routes())
         .merge(vendor_users::routes())
+        .merge(vendor_mail::routes())
         .merge(orders::routes())
         .merge(inventory::routes())
         .merge(inventory_items::routes())
         .merge(activity::routes())
         .merge(latency::routes())
         .merge(setup::routes())
+        .merge(branding::routes())
+}
+
+/// The demo's own pages: its Mail page.
+pub fn demo_routes() -> Router<App> {
+    demo_mail::routes()
 }
 
 /// The answer to an address no route serves: a page in wharf's layout, with the navigation for

@@ -37,6 +37,8 @@ pub(super) fn routes() -> Router<App> {
 struct VendorsPage {
     signed_in: bool,
     vendors: Vec<VendorView>,
+    /// When each vendor hears of new purchase orders (`vendor_mail`).
+    mail_schedules: std::collections::HashMap<i64, crate::domain::mail::MailSchedule>,
     /// What was typed in the Add form, and why it was refused.
     input: VendorInput,
     errors: FieldErrors,
@@ -59,11 +61,16 @@ struct VendorsPage {
 }
 
 impl VendorsPage {
+    fn hourly(&self, vendor: &VendorView) -> bool {
+        self.mail_schedules.get(&vendor.id) == Some(&crate::domain::mail::MailSchedule::Hourly)
+    }
+
     async fn load(app: &App) -> Result<Self, PageError> {
         let stores = app.list_stores().await?;
         Ok(VendorsPage {
             signed_in: true,
             vendors: app.list_vendors().await?,
+            mail_schedules: app.vendor_mail_schedules().await?,
             input: VendorInput::default(),
             errors: FieldErrors::default(),
             refused_edit: None,

@@ -1,0 +1,178 @@
+//! What vendors are told, and when: a new purchase order (at once, or in the hourly digest,
+//! as the vendor chose), a cancelled one (always at once) and a line taken away (always at
+//! once). Each is queued in the transaction of the event; a vendor without an e-mail address
+//! is told nothing.
+
+use sqlx::AnyConnection;
+
+use crate::app::App;
+use crate::db::DbError;
+use crate::db::mail::{digests, recipients::PurchaseOrderContact};
+use crate::domain::email_address::EmailAddress;
+use crate::domain::mail::{MailKind, MailLink, MailSchedule, OutgoingMail};
+
+/// The page where a vendor sees one of its purchase orders (the vendor portal's).
+pub fn vendor_purchase_order_path(purchase_order_id: i64) -> String {
+    format!("/vendor/purchase-orders/{purchase_order_id}")
+}
+
+/// A line that left a purchase order, as its vendor's mail names it.
+#[derive(Debug, Clone)]
+pub struct TakenLine {
+    pub order_line_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    /// Why, in words ("the vendor could not fulfil it"); none says nothing.
+    pub reason: Option<String>,
+}
+
+/// The vendor's address, when it has a usable one.
+fn vendor_address(contact: &PurchaseOrderContact) -> Option<EmailAddress> {
+    let stored = contact.vendor_email.as_deref()?;
+    EmailAddress::parse_optional("email", stored).ok().flatten()
+}
+
+fn lines(n: i64) -> String {
+    if n == 1 {
+        "1 line".to_owned()
+    } else {
+        format!("{n} lines")
+    }
+}
+
+impl App {
+    /// Tells the vendors of the order's newly created purchase orders (`vendor_ids`), or holds
+    /// them for the vendors' hourly digests.
+    pub(crate) async fn tell_of_new_purchase_orders(
+        &self,
+        tx: &mut AnyConnection,
+        order_id: i64,
+        vendor_ids: &[i64],
+    ) -> Result<(), DbError> {
+        if vendor_ids.is_empty() {
+            return Ok(());
+        }
+        let open = crate::db::mail::recipients::open_purchase_orders(tx, order_id).await?;
+        for contact in open.iter().filter(|c| vendor_ids.contains(&c.vendor_id)) {
+            let Some(to) = vendor_address(contact) else {
+                continue;
+            };
+            match contact.schedule {
+                MailSchedule::Hourly => {
+                    digests::hold_for_vendor(tx, contact.vendor_id, contact.purchase_order_id)
+                        .await?;
+                }
+                MailSchedule::Immediate => {
+                    let mail = OutgoingMail {
+                        kind: MailKind::PurchaseOrderNew,
+                        dedupe_key: format!("purchase_order_new:{}", contact.purchase_order_id),
+                        to,
+                        to_name: Some(contact.vendor_name.clone()),
+                        subject: format!(
+                            "New purchase order: {} order #{}",
+                            contact.store_name, contact.order_number
+                        ),
+                        paragraphs: vec![format!(
+                            "{} order #{} has a new purchase order for you: {}. Please ship it \
+                             to the address on the purchase order.",
+                            contact.store_name,
+                            contact.order_number,
+                            lines(contact.line_count)
+                        )],
+                        items: Vec::new(),
+                        link: Some(MailLink {
+                            label: "Open the purchase order".into(),
+                            path: vendor_purchase_order_path(contact.purchase_order_id),
+                        }),
+                    };
+                    self.queue_mail(tx, &mail).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells each vendor of `cancelled` purchase orders (read before they were cancelled) to
+    /// stop: always at once, whatever the vendor's schedule.
+    pub(crate) async fn tell_of_cancelled_purchase_orders(
+        &self,
+        tx: &mut AnyConnection,
+        cancelled: &[PurchaseOrderContact],
+    ) -> Result<(), DbError> {
+        for contact in cancelled {
+            let Some(to) = vendor_address(contact) else {
+                continue;
+            };
+            let mail = OutgoingMail {
+                kind: MailKind::PurchaseOrderCancelled,
+                dedupe_key: format!("purchase_order_cancelled:{}", contact.purchase_order_id),
+                to,
+                to_name: Some(contact.vendor_name.clone()),
+                subject: format!(
+                    "Cancelled: {} order #{} — do not ship",
+                    contact.store_name, contact.order_number
+                ),
+                paragraphs: vec![format!(
+                    "{} order #{} was cancelled. Please do not ship its purchase order ({}); \
+                     if it has left already, let us know.",
+                    contact.store_name,
+                    contact.order_number,
+                    lines(contact.line_count)
+                )],
+                items: Vec::new(),
+                link: Some(MailLink {
+                    label: "Open the purchase order".into(),
+                    path: vendor_purchase_order_path(contact.purchase_order_id),
+                }),
+            };
+            self.queue_mail(tx, &mail).await?;
+        }
+        Ok(())
+    }
+
+    /// Tells a purchase order's vendor that `line` left it: call it in the transaction that
+    /// takes the line away (a cancellation of one line, a reroute, the vendor's "can't
+    /// fulfil"). Always at once. One mail per purchase order and line, however often it is
+    /// called.
+    pub async fn queue_line_taken_away(
+        &self,
+        conn: &mut AnyConnection,
+        purchase_order_id: i64,
+        line: &TakenLine,
+    ) -> Result<(), DbError> {
+        let Some(contact) =
+            crate::db::mail::recipients::purchase_order(conn, purchase_order_id).await?
+        else {
+            return Ok(());
+        };
+        let Some(to) = vendor_address(&contact) else {
+            return Ok(());
+        };
+        let mut paragraphs = vec![format!(
+            "A line was taken off your purchase order for {} order #{}. Please do not ship it.",
+            contact.store_name, contact.order_number
+        )];
+        if let Some(reason) = &line.reason {
+            paragraphs.push(format!("Why: {reason}."));
+        }
+        let mail = OutgoingMail {
+            kind: MailKind::LineTakenAway,
+            dedupe_key: format!("line_taken_away:{purchase_order_id}:{}", line.order_line_id),
+            to,
+            to_name: Some(contact.vendor_name.clone()),
+            subject: format!(
+                "Changed: {} order #{} — a line was taken away",
+                contact.store_name, contact.order_number
+            ),
+            paragraphs,
+            items: vec![format!("{} × {} ({})", line.quantity, line.name, line.sku)],
+            link: Some(MailLink {
+                label: "Open the purchase order".into(),
+                path: vendor_purchase_order_path(purchase_order_id),
+            }),
+        };
+        self.queue_mail(conn, &mail).await?;
+        Ok(())
+    }
+}
