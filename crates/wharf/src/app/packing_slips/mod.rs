@@ -31,24 +31,17 @@ impl App {
                     .purchase_order,
             );
         }
-        let store_name = match purchase_orders.first() {
-            Some(po) => {
-                let store_id = self.order_summary(po.order_id).await?.store_id;
-                self.store(store_id).await?.name
-            }
-            None => String::new(),
-        };
-        let brand = self.slip_brand(&store_name);
+        let brand = self.slip_brand().await?;
         let slips: Vec<PackingSlip> = purchase_orders.iter().flat_map(slips_of).collect();
         // Laying out is pure CPU work well under a millisecond per page, and a selection is
         // bounded (`MAX_SLIPS_PER_PDF`): it runs here, not on the blocking pool.
         Ok(pdf::render(&brand, &slips))
     }
 
-    /// The merchant's look on a slip. Until wharf has branding settings this is the store's
-    /// name on a neutral dark grey; this is the one place to read them from.
-    fn slip_brand(&self, store_name: &str) -> SlipBrand {
-        SlipBrand::new(store_name, "#333333")
+    /// The merchant's look on a slip: the branding set on the operators' Branding page.
+    async fn slip_brand(&self) -> Result<SlipBrand, AppError> {
+        let branding = self.branding().await?;
+        Ok(SlipBrand::new(&branding.name, &branding.accent))
     }
 }
 

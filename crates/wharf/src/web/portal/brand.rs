@@ -55,10 +55,23 @@ impl PortalBrand {
     }
 }
 
-/// The merchant's branding for the portal: the one place that decides it (a neutral default
-/// until the merchant's own branding settings are read here).
-pub async fn portal_brand(_app: &App) -> PortalBrand {
-    PortalBrand::default()
+/// The merchant's branding for the portal (`App::branding`, set on the operators' Branding
+/// page): the one place that decides it. Unreadable, the portal shows the neutral default
+/// rather than no page.
+pub async fn portal_brand(app: &App) -> PortalBrand {
+    match app.branding().await {
+        Ok(branding) => PortalBrand::new(
+            &branding.name,
+            branding
+                .has_logo
+                .then(|| format!("/branding/logo?v={}", branding.logo_version)),
+            &branding.accent,
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "could not read the branding; the portal shows its default");
+            PortalBrand::default()
+        }
+    }
 }
 
 tokio::task_local! {
