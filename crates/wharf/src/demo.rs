@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::domain::catalog::ImportMode;
 use crate::domain::store::NewStoreInput;
 use crate::domain::vendor::VendorInput;
+use crate::domain::vendor_user::VendorUserInput;
 use crate::startup::{Application, shutdown_signal};
 
 pub const DEMO_STORE_HASH: &str = "wharfdemo1";
@@ -40,6 +41,12 @@ const SHOPPER_EVERY: Duration = Duration::from_secs(5);
 const VENDORS_EVERY: Duration = Duration::from_secs(7);
 /// The demo's sellable variants: one per product, from the first products of the catalog.
 const SELLABLE: usize = 200;
+
+/// The demo vendors' people in the portal (name, e-mail), Acme Supply's then Contoso Goods'.
+const PORTAL_USERS: [(&str, &str); 2] = [
+    ("Pat at Acme", "pat@acme.example"),
+    ("Sam at Contoso", "sam@contoso.example"),
+];
 
 pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()> {
     // Webhooks to wharf on 127.0.0.1 (BigCommerce itself only delivers to https).
@@ -142,9 +149,17 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
             SHOPPER_EVERY.as_secs(),
             VENDORS_EVERY.as_secs()
         );
+        let portal_password = random_secret("portal-");
+        println!(
+            "  vendor portal: {url}/vendor/login as {} (Acme Supply) or {} (Contoso Goods), password {}",
+            PORTAL_USERS[0].1,
+            PORTAL_USERS[1].1,
+            portal_password.expose_secret()
+        );
         let (app, simulator, store_id) = (app.clone(), sim.simulator.clone(), store.id);
         tokio::spawn(async move {
-            if let Err(e) = start_the_cast(app, simulator, store_id, sellable, stop_rx).await {
+            let cast = start_the_cast(app, simulator, store_id, sellable, portal_password, stop_rx);
+            if let Err(e) = cast.await {
                 tracing::warn!(error = %e, "the demo's shopper and vendors did not start");
             }
         });
@@ -167,6 +182,7 @@ async fn start_the_cast(
     simulator: Simulator,
     store_id: i64,
     sellable: Vec<actors::Sellable>,
+    portal_password: SecretString,
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let import = app.start_import(store_id, ImportMode::Full).await?;
@@ -185,6 +201,18 @@ async fn start_the_cast(
             email: "ops@contoso.example".into(),
         })
         .await?;
+    // A person of each vendor in the portal, signed in with the password the demo printed.
+    for (vendor_id, (name, email)) in [acme.vendor.id, contoso.vendor.id]
+        .into_iter()
+        .zip(PORTAL_USERS)
+    {
+        let user = VendorUserInput {
+            name: name.to_owned(),
+            email: email.to_owned(),
+        };
+        app.create_vendor_user(vendor_id, &user, &portal_password)
+            .await?;
+    }
     app.assign(
         store_id,
         &AssignmentInput::Default {

@@ -18,6 +18,8 @@ pub(crate) struct Demo {
     pub password: String,
     pub second_store: HashMap<String, String>,
     pub data_dir: String,
+    /// A demo vendor's portal sign-in (e-mail, password), as printed.
+    pub portal_login: (String, String),
 }
 
 impl Drop for Demo {
@@ -44,6 +46,7 @@ pub(crate) fn start_demo() -> Demo {
     let mut password = None;
     let mut second_store = HashMap::new();
     let mut data_dir = None;
+    let mut portal_login = None;
     let mut in_second_store = false;
     for line in BufReader::new(process.stdout.take().unwrap())
         .lines()
@@ -64,6 +67,14 @@ pub(crate) fn start_demo() -> Demo {
         } else {
             in_second_store = false;
         }
+        if let Some(rest) = line.trim().strip_prefix("vendor portal: ") {
+            // "…/vendor/login as EMAIL (Acme Supply) or …, password PASSWORD"
+            let email = rest.split(" as ").nth(1).and_then(|r| r.split(' ').next());
+            let password = rest.rsplit(", password ").next();
+            portal_login = email
+                .zip(password)
+                .map(|(e, p)| (e.to_owned(), p.to_owned()));
+        }
         if let Some(rest) = line.trim().strip_prefix("data in ") {
             data_dir = rest.split(" (temporary)").next().map(str::to_owned);
         }
@@ -77,6 +88,7 @@ pub(crate) fn start_demo() -> Demo {
         password: password.expect("and a login"),
         second_store,
         data_dir: data_dir.expect("and where its data is"),
+        portal_login: portal_login.expect("and a vendor's portal sign-in"),
     }
 }
 
@@ -137,6 +149,21 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
             .as_u64()
             .unwrap_or(0);
     }
+    // The printed portal sign-in works once the cast is on stage (it is, by now).
+    let (email, portal_password) = demo.portal_login.clone();
+    let signed_in = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{url}/vendor/login"))
+        .form(&[
+            ("email", email.as_str()),
+            ("password", portal_password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303, "the demo's portal sign-in works");
     drop(demo);
     assert!(
         orders_seen >= 2,
