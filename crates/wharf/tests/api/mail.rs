@@ -13,7 +13,7 @@ use crate::orders::{assign, store_with_catalog, variant};
 
 /// A store whose orders all go to one vendor reached at `email`; returns the store's id and a
 /// function placing an order that routes (status Awaiting Fulfillment).
-async fn store_routing_to(app: &TestApp, email: &str) -> (i64, u64, u64) {
+pub(crate) async fn store_routing_to(app: &TestApp, email: &str) -> (i64, u64, u64) {
     let (store_id, seeded) = store_with_catalog(app).await;
     let response = app
         .api_post(
@@ -32,13 +32,13 @@ async fn store_routing_to(app: &TestApp, email: &str) -> (i64, u64, u64) {
     (store_id, product, variant_id)
 }
 
-fn place_order(app: &TestApp, product: u64, variant_id: u64) -> u64 {
+pub(crate) fn place_order(app: &TestApp, product: u64, variant_id: u64) -> u64 {
     let mut order = ShopperOrder::new(vec![ShopperLine::catalog(product, Some(variant_id), 2)]);
     order.status_id = 11;
     app.sim.simulator.place_order(STORE_HASH, order)
 }
 
-async fn sync(app: &TestApp, store_id: i64) {
+pub(crate) async fn sync(app: &TestApp, store_id: i64) {
     let response = app
         .api_post(&format!("/stores/{store_id}/orders/sync"), &json!({}))
         .await;

@@ -36,6 +36,7 @@ mod orders;
 mod pages;
 mod portal_auth;
 mod portal_helpers;
+mod portal_mail;
 mod portal_users;
 mod portal_work;
 mod portal_work_stock;

@@ -1,7 +1,7 @@
 //! The digests: a vendor's new purchase orders of the last hour in one mail (for vendors who
 //! chose it), and for operators, at most every 15 minutes, what appeared that needs them —
-//! orders in Needs attention, shipments BigCommerce refused, stock feeds that failed, jobs
-//! that failed. Nothing new, no mail.
+//! orders in Needs attention, shipments BigCommerce refused, stock feeds that failed, lines
+//! vendors could not fulfil, jobs that failed. Nothing new, no mail.
 
 use std::time::Duration;
 
@@ -46,43 +46,44 @@ impl App {
             tx.commit().await.map_err(crate::db::DbError::from)?;
             return Ok(false);
         };
-        let Some(to) = first
-            .vendor_email
-            .as_deref()
-            .and_then(|e| EmailAddress::parse_optional("email", e).ok().flatten())
-        else {
-            tx.commit().await.map_err(crate::db::DbError::from)?;
-            return Ok(false);
-        };
-        let mail = OutgoingMail {
-            kind: MailKind::VendorDigest,
-            dedupe_key: format!("vendor_digest:{vendor_id}:{now_ms}"),
-            to,
-            to_name: Some(first.vendor_name.clone()),
-            subject: format!(
-                "{} new purchase order{} to ship",
-                contacts.len(),
-                if contacts.len() == 1 { "" } else { "s" }
-            ),
-            paragraphs: vec!["These purchase orders arrived in the last hour:".into()],
-            items: contacts
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} order #{}: {} line{}",
-                        c.store_name,
-                        c.order_number,
-                        c.line_count,
-                        if c.line_count == 1 { "" } else { "s" }
-                    )
-                })
-                .collect(),
-            link: Some(MailLink {
-                label: "Open your purchase orders".into(),
-                path: "/vendor/purchase-orders".into(),
-            }),
-        };
-        self.queue_mail(&mut tx, &mail).await?;
+        let recipients =
+            super::events::vendor_recipients(&mut tx, vendor_id, first.vendor_email.as_deref())
+                .await?;
+        let items: Vec<String> = contacts
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} order #{}: {} line{}",
+                    c.store_name,
+                    c.order_number,
+                    c.line_count,
+                    if c.line_count == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        for to in recipients {
+            let mail = OutgoingMail {
+                kind: MailKind::VendorDigest,
+                dedupe_key: format!(
+                    "vendor_digest:{vendor_id}:{now_ms}:{}",
+                    to.as_str().to_lowercase()
+                ),
+                to,
+                to_name: Some(first.vendor_name.clone()),
+                subject: format!(
+                    "{} new purchase order{} to ship",
+                    contacts.len(),
+                    if contacts.len() == 1 { "" } else { "s" }
+                ),
+                paragraphs: vec!["These purchase orders arrived in the last hour:".into()],
+                items: items.clone(),
+                link: Some(MailLink {
+                    label: "Open your purchase orders".into(),
+                    path: "/vendor/purchase-orders".into(),
+                }),
+            };
+            self.queue_mail(&mut tx, &mail).await?;
+        }
         tx.commit().await.map_err(crate::db::DbError::from)?;
         self.wake_workers();
         Ok(true)
@@ -119,6 +120,11 @@ impl App {
         }
         for (vendor, error) in &news.failed_feeds {
             items.push(format!("{vendor}'s stock feed failed: {error}"));
+        }
+        for (vendor, number, line, reason) in &news.declined_lines {
+            items.push(format!(
+                "{vendor} can't fulfil {line} of order #{number}: {reason}"
+            ));
         }
         if news.failed_jobs > 0 {
             items.push(format!(

@@ -27,10 +27,26 @@ pub struct TakenLine {
     pub reason: Option<String>,
 }
 
-/// The vendor's address, when it has a usable one.
-fn vendor_address(contact: &PurchaseOrderContact) -> Option<EmailAddress> {
-    let stored = contact.vendor_email.as_deref()?;
-    EmailAddress::parse_optional("email", stored).ok().flatten()
+/// Everyone who hears of the vendor's purchase orders: its own address and its portal users',
+/// each usable address once.
+pub(super) async fn vendor_recipients(
+    conn: &mut AnyConnection,
+    vendor_id: i64,
+    vendor_email: Option<&str>,
+) -> Result<Vec<EmailAddress>, DbError> {
+    Ok(
+        crate::db::mail::recipients::vendor_addresses(conn, vendor_id, vendor_email)
+            .await?
+            .iter()
+            .filter_map(|a| EmailAddress::parse_optional("email", a).ok().flatten())
+            .collect(),
+    )
+}
+
+/// One event's mail to one of its recipients: the event's key and the address, so each
+/// recipient gets it once.
+fn key_for(event: &str, to: &EmailAddress) -> String {
+    format!("{event}:{}", to.as_str().to_lowercase())
 }
 
 fn lines(n: i64) -> String {
@@ -55,18 +71,23 @@ impl App {
         }
         let open = crate::db::mail::recipients::open_purchase_orders(tx, order_id).await?;
         for contact in open.iter().filter(|c| vendor_ids.contains(&c.vendor_id)) {
-            let Some(to) = vendor_address(contact) else {
+            let recipients =
+                vendor_recipients(tx, contact.vendor_id, contact.vendor_email.as_deref()).await?;
+            if recipients.is_empty() {
                 continue;
-            };
-            match contact.schedule {
-                MailSchedule::Hourly => {
-                    digests::hold_for_vendor(tx, contact.vendor_id, contact.purchase_order_id)
-                        .await?;
-                }
-                MailSchedule::Immediate => {
+            }
+            if contact.schedule == MailSchedule::Hourly {
+                digests::hold_for_vendor(tx, contact.vendor_id, contact.purchase_order_id).await?;
+                continue;
+            }
+            for to in recipients {
+                {
                     let mail = OutgoingMail {
                         kind: MailKind::PurchaseOrderNew,
-                        dedupe_key: format!("purchase_order_new:{}", contact.purchase_order_id),
+                        dedupe_key: key_for(
+                            &format!("purchase_order_new:{}", contact.purchase_order_id),
+                            &to,
+                        ),
                         to,
                         to_name: Some(contact.vendor_name.clone()),
                         subject: format!(
@@ -101,32 +122,36 @@ impl App {
         cancelled: &[PurchaseOrderContact],
     ) -> Result<(), DbError> {
         for contact in cancelled {
-            let Some(to) = vendor_address(contact) else {
-                continue;
-            };
-            let mail = OutgoingMail {
-                kind: MailKind::PurchaseOrderCancelled,
-                dedupe_key: format!("purchase_order_cancelled:{}", contact.purchase_order_id),
-                to,
-                to_name: Some(contact.vendor_name.clone()),
-                subject: format!(
-                    "Cancelled: {} order #{} — do not ship",
-                    contact.store_name, contact.order_number
-                ),
-                paragraphs: vec![format!(
-                    "{} order #{} was cancelled. Please do not ship its purchase order ({}); \
+            for to in
+                vendor_recipients(tx, contact.vendor_id, contact.vendor_email.as_deref()).await?
+            {
+                let mail = OutgoingMail {
+                    kind: MailKind::PurchaseOrderCancelled,
+                    dedupe_key: key_for(
+                        &format!("purchase_order_cancelled:{}", contact.purchase_order_id),
+                        &to,
+                    ),
+                    to,
+                    to_name: Some(contact.vendor_name.clone()),
+                    subject: format!(
+                        "Cancelled: {} order #{} — do not ship",
+                        contact.store_name, contact.order_number
+                    ),
+                    paragraphs: vec![format!(
+                        "{} order #{} was cancelled. Please do not ship its purchase order ({}); \
                      if it has left already, let us know.",
-                    contact.store_name,
-                    contact.order_number,
-                    lines(contact.line_count)
-                )],
-                items: Vec::new(),
-                link: Some(MailLink {
-                    label: "Open the purchase order".into(),
-                    path: vendor_purchase_order_path(contact.purchase_order_id),
-                }),
-            };
-            self.queue_mail(tx, &mail).await?;
+                        contact.store_name,
+                        contact.order_number,
+                        lines(contact.line_count)
+                    )],
+                    items: Vec::new(),
+                    link: Some(MailLink {
+                        label: "Open the purchase order".into(),
+                        path: vendor_purchase_order_path(contact.purchase_order_id),
+                    }),
+                };
+                self.queue_mail(tx, &mail).await?;
+            }
         }
         Ok(())
     }
@@ -146,9 +171,8 @@ impl App {
         else {
             return Ok(());
         };
-        let Some(to) = vendor_address(&contact) else {
-            return Ok(());
-        };
+        let recipients =
+            vendor_recipients(conn, contact.vendor_id, contact.vendor_email.as_deref()).await?;
         let mut paragraphs = vec![format!(
             "A line was taken off your purchase order for {} order #{}. Please do not ship it.",
             contact.store_name, contact.order_number
@@ -156,23 +180,28 @@ impl App {
         if let Some(reason) = &line.reason {
             paragraphs.push(format!("Why: {reason}."));
         }
-        let mail = OutgoingMail {
-            kind: MailKind::LineTakenAway,
-            dedupe_key: format!("line_taken_away:{purchase_order_id}:{}", line.order_line_id),
-            to,
-            to_name: Some(contact.vendor_name.clone()),
-            subject: format!(
-                "Changed: {} order #{} — a line was taken away",
-                contact.store_name, contact.order_number
-            ),
-            paragraphs,
-            items: vec![format!("{} × {} ({})", line.quantity, line.name, line.sku)],
-            link: Some(MailLink {
-                label: "Open the purchase order".into(),
-                path: vendor_purchase_order_path(purchase_order_id),
-            }),
-        };
-        self.queue_mail(conn, &mail).await?;
+        for to in recipients {
+            let mail = OutgoingMail {
+                kind: MailKind::LineTakenAway,
+                dedupe_key: key_for(
+                    &format!("line_taken_away:{purchase_order_id}:{}", line.order_line_id),
+                    &to,
+                ),
+                to,
+                to_name: Some(contact.vendor_name.clone()),
+                subject: format!(
+                    "Changed: {} order #{} — a line was taken away",
+                    contact.store_name, contact.order_number
+                ),
+                paragraphs: paragraphs.clone(),
+                items: vec![format!("{} × {} ({})", line.quantity, line.name, line.sku)],
+                link: Some(MailLink {
+                    label: "Open the purchase order".into(),
+                    path: vendor_purchase_order_path(purchase_order_id),
+                }),
+            };
+            self.queue_mail(conn, &mail).await?;
+        }
         Ok(())
     }
 }

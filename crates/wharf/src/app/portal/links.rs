@@ -7,7 +7,7 @@ use std::time::Instant;
 use secrecy::SecretString;
 use sqlx::AnyConnection;
 
-use super::link_mail::{PortalMail, hand_to_mailer, invitation_mail, reset_mail};
+use super::link_mail::{PortalMail, invitation_mail, reset_mail};
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::operators::hash_password;
@@ -55,7 +55,8 @@ impl App {
         let token = random_token(32);
         let lifetime_ms = i64::try_from(purpose.lifetime().as_millis()).unwrap_or(i64::MAX);
         let expires_at_ms = db::now_ms() + lifetime_ms;
-        vendor_users::insert_link(conn, &digest(&token), user.id, purpose, expires_at_ms).await?;
+        let token_digest = digest(&token);
+        vendor_users::insert_link(conn, &token_digest, user.id, purpose, expires_at_ms).await?;
         let link = link_to(base, &purpose.path(&token));
         let mail = match purpose {
             LinkPurpose::Invitation => {
@@ -65,7 +66,7 @@ impl App {
                 reset_mail(&user.email, &user.name, vendor_name, &link, expires_at_ms)
             }
         };
-        hand_to_mailer(conn, &mail).await?;
+        self.hand_to_mailer(conn, &mail, &token_digest).await?;
         Ok(mail)
     }
 

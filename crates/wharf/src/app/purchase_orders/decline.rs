@@ -9,26 +9,12 @@
 //! importing BigCommerce's shipments does): a shipment and a decline of the same line come one
 //! after the other, and whichever comes second sees what the first did.
 
-use sqlx::AnyConnection;
-
 use super::{App, PurchaseOrderStatus, VendorPurchaseOrderDetail, lock_vendors_purchase_order};
 use crate::app::error::AppError;
 use crate::db::orders::{self, LineOnPurchaseOrder};
 use crate::db::{DbError, now_ms};
 use crate::domain::FieldErrors;
 use crate::domain::purchase_order::{DeclineReason, VendorActor};
-
-/// A line taken away from a vendor, as the notification of it would tell it.
-#[derive(Debug, Clone)]
-pub struct LineTakenAway {
-    pub order_id: i64,
-    pub purchase_order_id: i64,
-    pub vendor_id: i64,
-    pub order_line_id: i64,
-    pub reason: String,
-    /// The vendor the line went to instead, if the rules allowed one.
-    pub now_with_vendor: Option<i64>,
-}
 
 impl App {
     /// Declines a line of the vendor's purchase order: it leaves the purchase order and goes to
@@ -119,18 +105,9 @@ impl App {
             None => format!("{item} needs a vendor: no other vendor the rules allow can take it"),
         };
         orders::record_event(&mut tx, order_id, "rerouted", &outcome).await?;
-        queue_line_taken_away_notice(
-            &mut tx,
-            &LineTakenAway {
-                order_id,
-                purchase_order_id,
-                vendor_id,
-                order_line_id,
-                reason: reason.as_str().to_owned(),
-                now_with_vendor,
-            },
-        )
-        .await?;
+        // Who hears of it: the vendor that takes the line over, by the new purchase order's
+        // mail (`route_order`); the operator, by the next digest (the decline, and the order
+        // if it now needs them). The vendor that declined knows.
         tx.commit().await.map_err(DbError::from)?;
         self.vendor_purchase_order(vendor_id, purchase_order_id)
             .await
@@ -158,24 +135,4 @@ fn describe(line: &LineOnPurchaseOrder) -> String {
         Some(sku) => format!("{} × {} ({sku})", line.quantity, line.name),
         None => format!("{} × {}", line.quantity, line.name),
     }
-}
-
-/// Where the "line taken away" notice is queued, in the decline's transaction: the vendor is
-/// told its line went, and the operator that an order needs them. Today the operator is told
-/// by Needs attention and the order's timeline; the e-mail (`mail.send`) is queued here once
-/// the mail outbox exists.
-async fn queue_line_taken_away_notice(
-    _tx: &mut AnyConnection,
-    taken: &LineTakenAway,
-) -> Result<(), DbError> {
-    tracing::info!(
-        order_id = taken.order_id,
-        purchase_order_id = taken.purchase_order_id,
-        vendor_id = taken.vendor_id,
-        order_line_id = taken.order_line_id,
-        now_with_vendor = taken.now_with_vendor,
-        reason = taken.reason.as_str(),
-        "order line declined by its vendor"
-    );
-    Ok(())
 }

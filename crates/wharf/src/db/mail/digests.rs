@@ -105,6 +105,8 @@ pub struct OperatorNews {
     pub refused_shipments: Vec<(i64, i64, String)>,
     /// Stock feeds that failed: (vendor name, the error).
     pub failed_feeds: Vec<(String, String)>,
+    /// Lines vendors could not fulfil: (vendor name, order number, the line, the reason).
+    pub declined_lines: Vec<(String, i64, String, String)>,
     /// Jobs that failed for good: how many.
     pub failed_jobs: i64,
 }
@@ -114,6 +116,7 @@ impl OperatorNews {
         self.needs_attention.is_empty()
             && self.refused_shipments.is_empty()
             && self.failed_feeds.is_empty()
+            && self.declined_lines.is_empty()
             && self.failed_jobs == 0
     }
 }
@@ -173,6 +176,34 @@ pub async fn operator_news(
     .iter()
     .map(|row| (row.get("name"), row.get("last_error")))
     .collect();
+    let declined_lines = sqlx::query(
+        "SELECT v.name AS vendor, b.external_id, l.name, COALESCE(l.sku, '') AS sku, d.reason
+         FROM line_declines d JOIN vendors v ON v.id = d.vendor_id
+         JOIN order_lines l ON l.id = d.order_line_id
+         JOIN bindings b ON b.kind = 'order' AND b.local_id = l.order_id
+         WHERE d.declined_at > $1 AND d.declined_at <= $2
+         ORDER BY d.id LIMIT 50",
+    )
+    .bind(since)
+    .bind(until)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let (name, sku): (String, String) = (row.get("name"), row.get("sku"));
+        let line = if sku.is_empty() {
+            name
+        } else {
+            format!("{name} ({sku})")
+        };
+        (
+            row.get("vendor"),
+            row.get("external_id"),
+            line,
+            row.get("reason"),
+        )
+    })
+    .collect();
     let failed_jobs: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM jobs WHERE status = 'failed' AND updated_at > $1 AND updated_at <= $2",
     )
@@ -185,6 +216,7 @@ pub async fn operator_news(
         needs_attention,
         refused_shipments,
         failed_feeds,
+        declined_lines,
         failed_jobs,
     })
 }

@@ -140,3 +140,27 @@ pub async fn set_operator_email(db: &Db, email: Option<&str>) -> Result<(), DbEr
     .await?;
     Ok(())
 }
+
+/// Who hears of a vendor's purchase orders: the vendor's own address and its portal users who
+/// accepted their invitation, each address once (compared without case).
+pub async fn vendor_addresses(
+    conn: &mut AnyConnection,
+    vendor_id: i64,
+    vendor_email: Option<&str>,
+) -> Result<Vec<String>, DbError> {
+    let mut addresses: Vec<String> = vendor_email.map(str::to_owned).into_iter().collect();
+    let users = sqlx::query(
+        "SELECT email FROM vendor_users
+         WHERE vendor_id = $1 AND password_hash IS NOT NULL ORDER BY id",
+    )
+    .bind(vendor_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in users {
+        let email: String = row.get("email");
+        if !addresses.iter().any(|a| a.eq_ignore_ascii_case(&email)) {
+            addresses.push(email);
+        }
+    }
+    Ok(addresses)
+}

@@ -1,6 +1,6 @@
 //! `/vendor/account`: the vendor's users (invite a colleague, remove one; the last user cannot
 //! remove themselves), the vendor's API token (replaced, the new one shown once), and the
-//! vendor's notification settings when wharf has them to show.
+//! vendor's notification settings (one mail per new purchase order, or an hourly digest).
 //!
 //! Every action names the signed-in user's vendor: another vendor's user id is "not found".
 
@@ -23,6 +23,7 @@ use crate::app::error::AppError;
 use crate::app::portal::users::{Invitation, VendorUserView};
 use crate::app::vendors::VendorView;
 use crate::domain::FieldErrors;
+use crate::domain::mail::MailSchedule;
 use crate::domain::vendor_user::VendorUserInput;
 use crate::web::link_base::link_base;
 use crate::web::next_path::see_other;
@@ -33,21 +34,49 @@ pub(super) fn routes() -> Router<App> {
         .route("/vendor/account/users", post(invite))
         .route("/vendor/account/users/{user_id}/remove", post(remove))
         .route("/vendor/account/token", post(rotate_token))
+        .route("/vendor/account/notifications", post(set_notifications))
 }
 
-/// How the vendor hears of new work, as the Account page shows it. The section appears only
-/// when [`notifications`] has settings to show.
+/// How the vendor hears of new work, as the Account page shows it and changes it.
 #[derive(Debug, Clone)]
 pub struct NotificationsView {
-    /// Where the vendor's mail goes.
-    pub to: String,
-    /// When a new purchase order is mailed ("at once", "in an hourly digest").
-    pub new_purchase_orders: String,
+    /// The vendor's own address, which hears of everything besides its users.
+    pub vendor_email: Option<String>,
+    /// New purchase orders come in an hourly digest rather than one mail each.
+    pub hourly: bool,
 }
 
-/// The vendor's notification settings; `None` while wharf sends no e-mail to vendors.
-async fn notifications(_app: &App, _vendor_id: i64) -> Option<NotificationsView> {
-    None
+/// The vendor's notification settings (`App::vendor_mail_schedule`); none when they cannot be
+/// read, and the page shows the rest.
+async fn notifications(app: &App, vendor: &VendorView) -> Option<NotificationsView> {
+    match app.vendor_mail_schedule(vendor.id).await {
+        Ok(schedule) => Some(NotificationsView {
+            vendor_email: vendor.email.clone(),
+            hourly: schedule == MailSchedule::Hourly,
+        }),
+        Err(error) => {
+            tracing::warn!(%error, "could not read the vendor's mail schedule");
+            None
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NotificationsForm {
+    #[serde(default)]
+    mail_schedule: String,
+}
+
+/// The vendor's people choose how they hear of new purchase orders: one mail each or an
+/// hourly digest (cancellations and lines taken away always come at once).
+async fn set_notifications(
+    State(app): State<App>,
+    user: PortalUser,
+    Form(form): Form<NotificationsForm>,
+) -> Result<Response, PortalError> {
+    app.set_vendor_mail_schedule(user.vendor_id, &form.mail_schedule)
+        .await?;
+    Ok(see_other("/vendor/account?saved=notifications"))
 }
 
 #[derive(Template, WebTemplate)]
@@ -66,16 +95,19 @@ struct AccountPage {
     /// The vendor's new API token, on the answer that replaced it only.
     new_token: Option<String>,
     removed: bool,
+    /// The notification settings were just saved.
+    saved: bool,
 }
 
 impl AccountPage {
     async fn load(app: &App, user: PortalUser) -> Result<Self, PortalError> {
+        let vendor = app.vendor(user.vendor_id).await?;
         Ok(AccountPage {
             brand: super::brand::current(),
             signed_in: true,
-            vendor: app.vendor(user.vendor_id).await?,
+            notifications: notifications(app, &vendor).await,
+            vendor,
             users: app.vendor_users(user.vendor_id).await?,
-            notifications: notifications(app, user.vendor_id).await,
             user,
             input: VendorUserInput::default(),
             errors: FieldErrors::default(),
@@ -83,6 +115,7 @@ impl AccountPage {
             invitation: None,
             new_token: None,
             removed: false,
+            saved: false,
         })
     }
 }
@@ -94,7 +127,13 @@ async fn page(
 ) -> Result<Response, PortalError> {
     let mut page = AccountPage::load(&app, user).await?;
     // Read by hand: a query the page did not make is ignored, never an error page.
-    page.removed = query.is_some_and(|q| q.split('&').any(|pair| pair == "removed=true"));
+    let said = |pair: &str| {
+        query
+            .as_deref()
+            .is_some_and(|q| q.split('&').any(|p| p == pair))
+    };
+    page.removed = said("removed=true");
+    page.saved = said("saved=notifications");
     Ok(page.into_response())
 }
 
