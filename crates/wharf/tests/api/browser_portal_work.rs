@@ -141,7 +141,7 @@ async fn vendor_day(app: &TestApp, browser: &Client) -> Step {
     phone_sized(browser).await?;
     for path in [
         "/vendor/purchase-orders".to_owned(),
-        "/vendor/purchase-orders?show=done".to_owned(),
+        "/vendor/purchase-orders?status=all".to_owned(),
         format!("/vendor/purchase-orders/{}", po["id"]),
         "/vendor/ship".to_owned(),
         "/vendor/stock".to_owned(),
