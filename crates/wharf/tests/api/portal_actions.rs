@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{STORE_HASH, TestApp, spawn_app};
 use crate::portal_helpers::{PortalLogin, portal_user};
 use crate::shipments::{Shop, purchase_order, shop};
 
@@ -103,6 +103,41 @@ async fn accepting_in_the_portal_is_shown_to_the_operator_once() {
         })
         .count();
     assert_eq!(accepted, 1, "accepting twice is one event: {detail:#}");
+
+    // Cancelled in BigCommerce after the page was drawn: nothing to accept or pass on, said in
+    // words, without wharf's own ids.
+    let (cancelled_number, _, cancelled) = order(&app, &shop, &[(1, 1)]).await;
+    app.sim
+        .simulator
+        .set_order_status(STORE_HASH, cancelled_number, 5);
+    app.app.poll_orders(shop.store_id).await.unwrap();
+    let path = format!("/vendor/purchase-orders/{}", cancelled["id"]);
+    let response = alpha.post(&app, &format!("{path}/accept"), &[]).await;
+    assert_eq!(response.status(), 409);
+    let refused = response.text().await.unwrap();
+    assert!(
+        refused.contains("id=\"action-error\">This purchase order is cancelled"),
+        "{refused}"
+    );
+    assert!(
+        !refused.contains("id=\"accept\""),
+        "no button on a cancelled one"
+    );
+    let line = cancelled["lines"][0]["order_line_id"].as_i64().unwrap();
+    let response = alpha
+        .post(
+            &app,
+            &format!("{path}/lines/{line}/decline"),
+            &[("reason", "too late")],
+        )
+        .await;
+    assert_eq!(response.status(), 409);
+    let refused = response.text().await.unwrap();
+    assert!(
+        refused.contains("This purchase order is cancelled"),
+        "{refused}"
+    );
+    assert!(!refused.contains(&format!("Purchase order {}", cancelled["id"])));
 }
 
 #[tokio::test]

@@ -28,15 +28,25 @@ pub(super) async fn accept(
     Path(id): Path<String>,
 ) -> Result<Response, PortalError> {
     let purchase_order_id = parse_id(&id)?;
-    app.accept_purchase_order(
-        user.vendor_id,
-        purchase_order_id,
-        &VendorActor::User(user.name.clone()),
-    )
-    .await?;
-    Ok(see_other(&format!(
-        "/vendor/purchase-orders/{purchase_order_id}#po-actions"
-    )))
+    let outcome = app
+        .accept_purchase_order(
+            user.vendor_id,
+            purchase_order_id,
+            &VendorActor::User(user.name.clone()),
+        )
+        .await;
+    match outcome {
+        Ok(_) => Ok(see_other(&format!(
+            "/vendor/purchase-orders/{purchase_order_id}#po-actions"
+        ))),
+        // Cancelled or closed since the page was drawn: the page says so, in its own words.
+        Err(AppError::Conflict(message)) => {
+            let mut page = PurchaseOrderPage::load(&app, &user, purchase_order_id).await?;
+            page.action_error = Some(page.why_nothing_to_do().map_or(message, str::to_owned));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -79,6 +89,11 @@ pub(super) async fn decline(
         Err(other) => return Err(other.into()),
     };
     let mut page = PurchaseOrderPage::load(&app, &user, purchase_order_id).await?;
+    if let Some(words) = page.why_nothing_to_do() {
+        // The order was cancelled since the page was drawn; the form is gone with it.
+        page.action_error = Some(words.to_owned());
+        return Ok((status, page).into_response());
+    }
     page.decline = Some(DeclineForm {
         order_line_id,
         reason: fields.reason,

@@ -174,6 +174,8 @@ pub(super) struct PurchaseOrderPage {
     pub recorded: Option<ShipmentView>,
     /// A "can't fulfil" form sent back with what was wrong; `None` when the page is opened.
     pub decline: Option<DeclineForm>,
+    /// Why an action could not be done (accepting a cancelled one, say), above the actions.
+    pub action_error: Option<String>,
 }
 
 /// A line's "can't fulfil" form as sent, with its errors (`reason`, or `decline` for why the
@@ -202,6 +204,7 @@ impl PurchaseOrderPage {
             form: ShipForm::default(),
             recorded: None,
             decline: None,
+            action_error: None,
         })
     }
 
@@ -237,6 +240,20 @@ impl PurchaseOrderPage {
                 po.state,
                 PurchaseOrderState::Cancelled | PurchaseOrderState::Closed
             )
+    }
+
+    /// Why nothing can be done with a cancelled or closed purchase order, in the portal's words
+    /// (the use case's message names wharf's own id, which people never see).
+    pub fn why_nothing_to_do(&self) -> Option<&'static str> {
+        match self.state() {
+            PurchaseOrderState::Cancelled => {
+                Some("This purchase order is cancelled: the shop cancelled its order.")
+            }
+            PurchaseOrderState::Closed => {
+                Some("This purchase order is closed: every line on it was passed on.")
+            }
+            _ => None,
+        }
     }
 
     /// Who accepted the purchase order and when, in words.
