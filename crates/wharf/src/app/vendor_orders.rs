@@ -1,50 +1,13 @@
-//! A vendor's purchase orders as its own people see them in the portal: a bounded list, newest
-//! first, with what is new since the user's previous visit (one purchase order is
-//! `App::vendor_purchase_order`, as in the vendor API). Every read names the vendor, so another
-//! vendor's purchase order is not found, exactly as in the vendor API.
+//! What the portal adds to a vendor's purchase orders: the user's visits that mark what is new
+//! (the list itself is the vendor API's search, `App::vendor_purchase_orders`) and the stores
+//! the vendor ships for. Every read names the vendor.
 
 use crate::app::App;
 use crate::app::error::AppError;
-use crate::db::orders::{self, VendorPurchaseOrderRow, VendorShelf};
+use crate::db::orders;
 use crate::db::{now_ms, portal_visits};
 
-/// Purchase orders a portal page lists.
-pub const VENDOR_PAGE_SIZE: i64 = 50;
-
-/// A page of a vendor's purchase orders.
-#[derive(Debug, Clone, Default)]
-pub struct VendorPurchaseOrderPage {
-    pub rows: Vec<VendorPurchaseOrderRow>,
-    /// Where the next page starts (the last row's id), if there is one.
-    pub next_before: Option<i64>,
-}
-
 impl App {
-    /// A page of the vendor's purchase orders on `shelf`, newest first, below `before`.
-    ///
-    /// The one query the portal's list reads: a search with text and more states can take its
-    /// place without the page changing.
-    pub async fn vendor_purchase_order_page(
-        &self,
-        vendor_id: i64,
-        shelf: VendorShelf,
-        before: Option<i64>,
-    ) -> Result<VendorPurchaseOrderPage, AppError> {
-        let mut rows = orders::vendor_purchase_order_page(
-            &self.db,
-            vendor_id,
-            shelf,
-            before,
-            VENDOR_PAGE_SIZE + 1,
-        )
-        .await?;
-        let next_before = (rows.len() as i64 > VENDOR_PAGE_SIZE).then(|| {
-            rows.truncate(VENDOR_PAGE_SIZE as usize);
-            rows.last().expect("a full page has a last row").id
-        });
-        Ok(VendorPurchaseOrderPage { rows, next_before })
-    }
-
     /// A vendor user opens the purchase-order list: this visit is recorded, and the previous
     /// one returned — purchase orders created after it are new to the user (all of them on a
     /// first visit, `None`).

@@ -49,7 +49,9 @@ async fn ship(browser: &Client, tracking: &str, quantity_field: &str, quantity: 
         .await?
         .click()
         .await?;
-    browser.wait().for_element(Locator::Id("recorded")).await?;
+    // The notice naming this shipment: the page before it may show the previous one's.
+    let notice = format!("//section[@id='recorded'][contains(., '{tracking}')]");
+    browser.wait().for_element(Locator::XPath(&notice)).await?;
     Ok(())
 }
 
@@ -85,6 +87,26 @@ async fn vendor_day(app: &TestApp, browser: &Client) -> Step {
         .await?;
     let title = browser.wait().for_element(Locator::Id("po-title")).await?;
     assert!(title.text().await?.contains(&format!("Order #{number}")));
+
+    // Accept it: the page says who accepted it, and the packing slip link answers a PDF.
+    browser.find(Locator::Id("accept")).await?.click().await?;
+    let accepted = browser.wait().for_element(Locator::Id("accepted")).await?;
+    assert!(
+        accepted
+            .text()
+            .await?
+            .starts_with("Accepted by User pat@alpha.example on ")
+    );
+    let slip = browser
+        .find(Locator::Id("packing-slip"))
+        .await?
+        .attr("href")
+        .await?
+        .expect("the packing slip link has an address");
+    let response = app.get_page(&slip, &user.cookie).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.bytes().await?.starts_with(b"%PDF-"));
 
     ship(browser, "1Z999AA10123456784", &quantity_field, "1").await?;
     let left = browser
@@ -138,11 +160,58 @@ async fn vendor_day(app: &TestApp, browser: &Client) -> Step {
     })
     .await;
 
+    // A second purchase order: one line of it can't be fulfilled, and is passed on.
+    let lines = vec![
+        ShopperLine::catalog(shop.by_variant[2].0, Some(shop.by_variant[2].1), 1),
+        ShopperLine::catalog(shop.by_variant[3].0, Some(shop.by_variant[3].1), 1),
+    ];
+    let mut second = ShopperOrder::new(lines);
+    second.addresses = vec![ShopperAddress::sample(1)];
+    let second_number = app.sim.simulator.place_order(STORE_HASH, second);
+    app.app.poll_orders(shop.store_id).await?;
+    let second_id = app
+        .app
+        .order_by_number(shop.store_id, second_number as i64)
+        .await?
+        .id;
+    let second_po = purchase_order(app, second_id).await;
+    let passed_on = &second_po["lines"][0]["order_line_id"];
+    browser
+        .goto(&format!(
+            "{}/vendor/purchase-orders/{}",
+            app.address, second_po["id"]
+        ))
+        .await?;
+    browser
+        .find(Locator::Id(&format!("reason-{passed_on}")))
+        .await?
+        .send_keys("Out of stock until March")
+        .await?;
+    browser
+        .find(Locator::Id(&format!("decline-{passed_on}")))
+        .await?
+        .click()
+        .await?;
+    let declined = browser
+        .wait()
+        .for_element(Locator::Id("declined-lines"))
+        .await?;
+    assert!(declined.text().await?.contains("Out of stock until March"));
+    assert!(
+        browser
+            .find(Locator::Id(&format!("qty-{passed_on}")))
+            .await
+            .is_err(),
+        "the line is gone from the ship form"
+    );
+
     phone_sized(browser).await?;
     for path in [
         "/vendor/purchase-orders".to_owned(),
-        "/vendor/purchase-orders?show=done".to_owned(),
+        "/vendor/purchase-orders?status=all".to_owned(),
         format!("/vendor/purchase-orders/{}", po["id"]),
+        // Still open, with a "can't fulfil" form on its line.
+        format!("/vendor/purchase-orders/{}", second_po["id"]),
         "/vendor/ship".to_owned(),
         "/vendor/stock".to_owned(),
     ] {

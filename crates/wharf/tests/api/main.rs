@@ -34,6 +34,7 @@ mod openapi;
 mod order_search;
 mod orders;
 mod pages;
+mod portal_actions;
 mod portal_auth;
 mod portal_helpers;
 mod portal_mail;

@@ -24,7 +24,7 @@ pub struct VendorPurchaseOrder {
 }
 
 /// A page of the vendor's purchase orders.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct VendorPurchaseOrderPage {
     pub purchase_orders: Vec<VendorPurchaseOrder>,
     /// The cursor of the next page, when there is one.

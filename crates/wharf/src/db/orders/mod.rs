@@ -1,8 +1,8 @@
 //! Orders, their addresses and lines, purchase orders, and each order's timeline: storing an
 //! order read from a store is here; routing its lines (`routing.rs`), the purchase orders they
 //! make (`purchase_orders.rs`), what their vendors do with them (`vendor_actions.rs`), the
-//! order list and its search (`summaries.rs`), the timeline (`timeline.rs`) and a vendor's
-//! list in the portal (`vendor_list.rs`) have a file each.
+//! order list and its search (`summaries.rs`), and the timeline (`timeline.rs`) have a file
+//! each.
 //!
 //! Every write here takes the caller's transaction: an order, its routing and the cursor that
 //! says it was read are committed together or not at all.
@@ -12,7 +12,6 @@ mod routing;
 mod summaries;
 mod timeline;
 mod vendor_actions;
-mod vendor_list;
 
 pub use purchase_orders::{
     DeclinedLine, PurchaseOrder, PurchaseOrderAddress, PurchaseOrderLine, order_of_purchase_order,
@@ -29,10 +28,8 @@ pub use summaries::{
 pub use timeline::{OrderEvent, order_events, record_event};
 pub use vendor_actions::{
     LineDecline, LineOnPurchaseOrder, PurchaseOrderPage, accept, decline_line, declines_of_order,
-    line_declines, line_on_purchase_order, search_vendor_purchase_orders, vendor_of_line,
-};
-pub use vendor_list::{
-    VendorPurchaseOrderRow, VendorShelf, stores_of_vendor, vendor_purchase_order_page,
+    line_declines, line_on_purchase_order, search_vendor_purchase_orders, stores_of_vendor,
+    vendor_of_line,
 };
 
 use std::collections::HashMap;

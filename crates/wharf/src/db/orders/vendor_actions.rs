@@ -248,3 +248,21 @@ pub async fn declines_of_order(
     }
     Ok(declines)
 }
+
+/// The stores the vendor has purchase orders in (id, name), for the tracking upload's store
+/// choice: a vendor is shown no store it does not ship for.
+pub async fn stores_of_vendor(db: &Db, vendor_id: i64) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(sqlx::query(
+        "SELECT s.id, s.name FROM stores s
+         WHERE s.removed_at IS NULL AND EXISTS (
+             SELECT 1 FROM purchase_orders po JOIN orders o ON o.id = po.order_id
+             WHERE po.vendor_id = $1 AND o.store_id = s.id)
+         ORDER BY s.name, s.id",
+    )
+    .bind(vendor_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| (r.get("id"), r.get("name")))
+    .collect())
+}

@@ -19,6 +19,7 @@ mod home;
 mod links;
 pub mod nav;
 mod path_id;
+mod po_actions;
 mod purchase_orders;
 pub mod session;
 mod ship;
@@ -85,6 +86,19 @@ fn work_routes() -> Router<App> {
         .route("/vendor/purchase-orders", get(purchase_orders::list))
         .route("/vendor/purchase-orders/{id}", get(purchase_orders::show))
         .route("/vendor/purchase-orders/{id}/shipments", post(ship::record))
+        .route(
+            "/vendor/purchase-orders/{id}/accept",
+            post(po_actions::accept),
+        )
+        .route(
+            "/vendor/purchase-orders/{id}/lines/{line}/decline",
+            post(po_actions::decline),
+        )
+        .route(
+            "/vendor/purchase-orders/{id}/packing-slip.pdf",
+            get(po_actions::packing_slip),
+        )
+        .route("/vendor/packing-slips.pdf", get(po_actions::packing_slips))
         .route("/vendor/ship", get(ship::page))
         .route("/vendor/ship/tracking", post(ship::upload_tracking))
         .route("/vendor/stock", get(stock::page))

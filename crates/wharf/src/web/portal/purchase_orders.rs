@@ -1,13 +1,14 @@
-//! `/vendor/purchase-orders`: the vendor's purchase orders, the ones to ship first and new
-//! ones marked, and `/vendor/purchase-orders/{id}`: one of them with where it goes, its lines,
+//! `/vendor/purchase-orders`: the vendor's purchase orders, the ones to do first and new ones
+//! marked, searched with the vendor API's search (`App::vendor_purchase_orders`), and `/vendor/purchase-orders/{id}`: one of them with where it goes, its lines,
 //! the shipments made and the form to ship more (`ship.rs` takes the form).
 //!
-//! Both read through the vendor-scoped use cases (`app::vendor_orders`), so another vendor's
+//! Both read through the vendor-scoped use cases (`app::purchase_orders`), so another vendor's
 //! purchase order is "not found", whatever id is typed.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -18,98 +19,143 @@ use super::session::PortalUser;
 use super::ship_form::ShipForm;
 use super::words;
 use crate::app::App;
-use crate::app::purchase_orders::VendorPurchaseOrderDetail;
-use crate::app::vendor_orders::VendorPurchaseOrderPage;
-use crate::db::orders::{PurchaseOrderLine, VendorPurchaseOrderRow, VendorShelf};
+use crate::app::purchase_orders::{
+    VendorPurchaseOrder, VendorPurchaseOrderDetail, VendorPurchaseOrderPage,
+};
+use crate::db::orders::PurchaseOrderLine;
 use crate::db::shipments::ShipmentView;
+use crate::domain::FieldErrors;
 use crate::domain::carrier::{known_carriers, normalise_carrier, tracking_page};
+use crate::domain::purchase_order::{
+    PurchaseOrderSearch, PurchaseOrderSearchInput, PurchaseOrderState,
+};
 
-#[derive(Deserialize)]
-pub(super) struct ListQuery {
-    /// `done` for shipped and cancelled ones; anything else is the open ones.
-    #[serde(default)]
-    show: Option<String>,
-    /// The next page: purchase orders older than this one.
-    #[serde(default)]
-    before: Option<String>,
-}
-
-impl ListQuery {
-    fn shelf(&self) -> VendorShelf {
-        match self.show.as_deref() {
-            Some("done") => VendorShelf::Done,
-            _ => VendorShelf::Open,
-        }
-    }
-
-    /// The page's cursor; one that is not a number starts at the top, like none.
-    fn before(&self) -> Option<i64> {
-        self.before.as_deref().and_then(|b| b.trim().parse().ok())
-    }
-}
+/// Purchase orders a portal page lists.
+const PAGE_SIZE: &str = "50";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "portal/purchase_orders.html")]
 struct ListPage {
     brand: PortalBrand,
     signed_in: bool,
-    shelf: VendorShelf,
+    /// The search as typed, kept in its fields and in the next page's link.
+    input: PurchaseOrderSearchInput,
     page: VendorPurchaseOrderPage,
-    /// Purchase orders created after this are new to the user; `None` on a first visit,
-    /// when all are.
-    new_after_ms: Option<i64>,
+    /// What was wrong with the search, beside its field.
+    errors: FieldErrors,
 }
 
 impl ListPage {
-    fn is_done(&self) -> bool {
-        self.shelf == VendorShelf::Done
+    /// The list of everything, shipped and cancelled ones too, rather than what is to do.
+    fn is_everything(&self) -> bool {
+        self.input.status == "all"
     }
 
-    fn is_new(&self, row: &VendorPurchaseOrderRow) -> bool {
-        self.shelf == VendorShelf::Open && self.new_after_ms.is_none_or(|at| row.created_at_ms > at)
+    fn is_searched(&self) -> bool {
+        !self.input.q.trim().is_empty() || !self.input.state.trim().is_empty()
     }
 
-    fn name(&self, row: &VendorPurchaseOrderRow) -> String {
-        words::order_name(row.order_external_id)
+    fn states(&self) -> [PurchaseOrderState; 6] {
+        PurchaseOrderState::ALL
     }
 
-    fn when(&self, row: &VendorPurchaseOrderRow) -> String {
-        words::when(row.created_at_ms)
+    fn is_chosen(&self, state: &PurchaseOrderState) -> bool {
+        self.input.state.trim().replace('-', "_") == state.as_str()
     }
 
-    fn state(&self, row: &VendorPurchaseOrderRow) -> &'static str {
-        words::purchase_order_state(&row.status, row.units, row.units_shipped)
+    /// New since the previous visit, and still to do: a done one needs nothing of the user.
+    fn is_new(&self, row: &VendorPurchaseOrder) -> bool {
+        row.is_new && !row.purchase_order.state.is_done()
     }
 
-    fn next_link(&self, before: &i64) -> String {
-        match self.shelf {
-            VendorShelf::Open => format!("/vendor/purchase-orders?before={before}"),
-            VendorShelf::Done => format!("/vendor/purchase-orders?show=done&before={before}"),
+    fn name(&self, row: &VendorPurchaseOrder) -> String {
+        words::order_name(row.purchase_order.order_external_id)
+    }
+
+    fn when(&self, row: &VendorPurchaseOrder) -> String {
+        words::when(row.purchase_order.created_at_ms)
+    }
+
+    /// Where it goes, as the list shows it: the first address's name and city.
+    fn ship_to(&self, row: &VendorPurchaseOrder) -> String {
+        match row.purchase_order.addresses.first() {
+            Some(a) => format!("{}, {}", a.name, a.city),
+            None => "Not known yet".to_owned(),
         }
+    }
+
+    /// "2 of 3 shipped": units, every line counted.
+    fn shipped(&self, row: &VendorPurchaseOrder) -> String {
+        let lines = &row.purchase_order.lines;
+        let units: i64 = lines.iter().map(|l| l.quantity).sum();
+        let shipped: i64 = lines
+            .iter()
+            .map(|l| l.quantity_shipped.min(l.quantity))
+            .sum();
+        format!("{shipped} of {units} shipped")
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+
+    fn next_link(&self, cursor: &str) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.input.q),
+            ("state", &self.input.state),
+            ("status", &self.input.status),
+        ] {
+            if !value.trim().is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        query.append_pair("cursor", cursor);
+        format!("/vendor/purchase-orders?{}", query.finish())
     }
 }
 
-/// The list. Opening its first page is a visit: what was created since the previous one is
-/// marked, on this page and the ones after it, until the next visit.
+/// The list: what is still to do first, then what is done, each newest first; searched by
+/// order number, SKU, product or customer name and tracking number, and filtered by state.
+/// Opening the plain list's first page is a visit: what was created since the previous one
+/// is marked, there and on the pages and searches after it, until the next visit.
 pub(super) async fn list(
     State(app): State<App>,
     user: PortalUser,
-    Query(query): Query<ListQuery>,
+    Query(mut input): Query<PurchaseOrderSearchInput>,
 ) -> Result<Response, PortalError> {
-    let before = query.before();
-    let new_after_ms = match before {
-        None => app.start_purchase_order_visit(user.user_id).await?,
-        Some(_) => app.purchase_order_visit_before(user.user_id).await?,
+    // The portal's own page size and visits: neither is the user's to type.
+    input.limit = PAGE_SIZE.to_owned();
+    input.seen_since = String::new();
+    let mut search = match PurchaseOrderSearch::parse(&input) {
+        Ok(search) => search,
+        Err(errors) => {
+            let page = ListPage {
+                brand: super::brand::current(),
+                signed_in: true,
+                input,
+                page: VendorPurchaseOrderPage::default(),
+                errors,
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
-    let page = app
-        .vendor_purchase_order_page(user.vendor_id, query.shelf(), before)
-        .await?;
+    let is_plain_first_page =
+        search.cursor.is_none() && search.text.is_none() && search.state.is_none();
+    let previous_visit = if is_plain_first_page {
+        app.start_purchase_order_visit(user.user_id).await?
+    } else {
+        app.purchase_order_visit_before(user.user_id).await?
+    };
+    // On a first visit everything is new: marked as created after the start of time.
+    search.seen_since_ms = Some(previous_visit.unwrap_or(i64::MIN));
+    let page = app.vendor_purchase_orders(user.vendor_id, &search).await?;
     Ok(ListPage {
         brand: super::brand::current(),
         signed_in: true,
-        shelf: query.shelf(),
+        input,
         page,
-        new_after_ms,
+        errors: FieldErrors::default(),
     }
     .into_response())
 }
@@ -126,6 +172,18 @@ pub(super) struct PurchaseOrderPage {
     pub form: ShipForm,
     /// The shipment just recorded, shown at the top with what is left.
     pub recorded: Option<ShipmentView>,
+    /// A "can't fulfil" form sent back with what was wrong; `None` when the page is opened.
+    pub decline: Option<DeclineForm>,
+    /// Why an action could not be done (accepting a cancelled one, say), above the actions.
+    pub action_error: Option<String>,
+}
+
+/// A line's "can't fulfil" form as sent, with its errors (`reason`, or `decline` for why the
+/// line could not be declined at all).
+pub struct DeclineForm {
+    pub order_line_id: i64,
+    pub reason: String,
+    pub errors: FieldErrors,
 }
 
 impl PurchaseOrderPage {
@@ -145,6 +203,8 @@ impl PurchaseOrderPage {
             carriers: known_carriers().iter().map(|c| c.name).collect(),
             form: ShipForm::default(),
             recorded: None,
+            decline: None,
+            action_error: None,
         })
     }
 
@@ -167,9 +227,66 @@ impl PurchaseOrderPage {
         (units, shipped)
     }
 
-    fn state(&self) -> &'static str {
-        let (units, shipped) = self.units();
-        words::purchase_order_state(&self.view.purchase_order.status, units, shipped)
+    fn state(&self) -> PurchaseOrderState {
+        self.view.purchase_order.state
+    }
+
+    /// Accepting is offered until the vendor has accepted; a cancelled or closed purchase
+    /// order has nothing to accept.
+    fn can_accept(&self) -> bool {
+        let po = &self.view.purchase_order;
+        po.accepted_at_ms.is_none()
+            && !matches!(
+                po.state,
+                PurchaseOrderState::Cancelled | PurchaseOrderState::Closed
+            )
+    }
+
+    /// Why nothing can be done with a cancelled or closed purchase order, in the portal's words
+    /// (the use case's message names wharf's own id, which people never see).
+    pub fn why_nothing_to_do(&self) -> Option<&'static str> {
+        match self.state() {
+            PurchaseOrderState::Cancelled => {
+                Some("This purchase order is cancelled: the shop cancelled its order.")
+            }
+            PurchaseOrderState::Closed => {
+                Some("This purchase order is closed: every line on it was passed on.")
+            }
+            _ => None,
+        }
+    }
+
+    /// Who accepted the purchase order and when, in words.
+    fn accepted(&self) -> Option<String> {
+        let po = &self.view.purchase_order;
+        let at = po.accepted_at_ms?;
+        let by = po.accepted_by.as_deref().unwrap_or("your team");
+        Some(format!("Accepted by {by} on {}.", words::when(at)))
+    }
+
+    /// A line may be passed on while nothing of it shipped and the order is not cancelled.
+    fn can_decline(&self, line: &PurchaseOrderLine) -> bool {
+        line.quantity_shipped == 0 && self.view.purchase_order.status == "open"
+    }
+
+    /// What the line's reason field holds: as sent, else empty.
+    fn reason_value(&self, line: &PurchaseOrderLine) -> &str {
+        match &self.decline {
+            Some(d) if d.order_line_id == line.order_line_id => &d.reason,
+            _ => "",
+        }
+    }
+
+    /// The error of the line's "can't fulfil" form, beside its reason field.
+    fn decline_error(&self, line: &PurchaseOrderLine) -> Option<&str> {
+        let decline = self.decline.as_ref()?;
+        if decline.order_line_id != line.order_line_id {
+            return None;
+        }
+        decline
+            .errors
+            .for_field("reason")
+            .or_else(|| decline.errors.for_field("decline"))
     }
 
     fn left(&self, line: &PurchaseOrderLine) -> i64 {

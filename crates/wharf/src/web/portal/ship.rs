@@ -22,9 +22,9 @@ use super::ship_form::ShipForm;
 use super::words;
 use crate::app::App;
 use crate::app::error::AppError;
+use crate::app::purchase_orders::{VendorPurchaseOrder, VendorPurchaseOrderPage};
 use crate::app::shipments::TrackingReport;
-use crate::app::vendor_orders::VendorPurchaseOrderPage;
-use crate::db::orders::{VendorPurchaseOrderRow, VendorShelf};
+use crate::domain::purchase_order::{PurchaseOrderSearch, PurchaseOrderSearchInput};
 use crate::domain::shipment::ShipmentSource;
 use crate::domain::{FieldError, FieldErrors};
 use crate::web::next_path::see_other;
@@ -91,9 +91,7 @@ impl ShipPage {
         Ok(ShipPage {
             brand: super::brand::current(),
             signed_in: true,
-            open: app
-                .vendor_purchase_order_page(user.vendor_id, VendorShelf::Open, None)
-                .await?,
+            open: open_purchase_orders(app, user).await?,
             stores: app.vendor_stores(user.vendor_id).await?,
             chosen_store: None,
             kept_csv: String::new(),
@@ -102,12 +100,27 @@ impl ShipPage {
         })
     }
 
-    fn name(&self, row: &VendorPurchaseOrderRow) -> String {
-        words::order_name(row.order_external_id)
+    fn name(&self, row: &VendorPurchaseOrder) -> String {
+        words::order_name(row.purchase_order.order_external_id)
     }
 
-    fn left(&self, row: &VendorPurchaseOrderRow) -> i64 {
-        row.units - row.units_shipped
+    fn units(&self, row: &VendorPurchaseOrder) -> i64 {
+        row.purchase_order.lines.iter().map(|l| l.quantity).sum()
+    }
+
+    fn left(&self, row: &VendorPurchaseOrder) -> i64 {
+        let lines = &row.purchase_order.lines;
+        lines
+            .iter()
+            .map(|l| (l.quantity - l.quantity_shipped).max(0))
+            .sum()
+    }
+
+    fn ship_to(&self, row: &VendorPurchaseOrder) -> String {
+        match row.purchase_order.addresses.first() {
+            Some(a) => format!("{}, {}", a.name, a.city),
+            None => "Not known yet".to_owned(),
+        }
     }
 
     fn is_chosen(&self, store_id: &i64) -> bool {
@@ -120,6 +133,23 @@ impl ShipPage {
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.for_field(field)
     }
+}
+
+/// The first page of the vendor's search (what is to do comes first), keeping what is left to
+/// ship.
+async fn open_purchase_orders(
+    app: &App,
+    user: &PortalUser,
+) -> Result<VendorPurchaseOrderPage, PortalError> {
+    let search = PurchaseOrderSearch::parse(&PurchaseOrderSearchInput {
+        limit: "50".to_owned(),
+        ..Default::default()
+    })
+    .map_err(AppError::Invalid)?;
+    let mut page = app.vendor_purchase_orders(user.vendor_id, &search).await?;
+    page.purchase_orders
+        .retain(|row| !row.purchase_order.state.is_done());
+    Ok(page)
 }
 
 pub(super) async fn page(
@@ -166,9 +196,7 @@ pub(super) async fn upload_tracking(
     {
         Ok(report) => {
             // What was recorded is on the list now: read it again.
-            page.open = app
-                .vendor_purchase_order_page(user.vendor_id, VendorShelf::Open, None)
-                .await?;
+            page.open = open_purchase_orders(&app, &user).await?;
             page.report = Some(report);
             Ok(page.into_response())
         }

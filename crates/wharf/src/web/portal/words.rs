@@ -1,8 +1,9 @@
 //! What the portal's work pages say for stored values: times, a purchase order's name and
-//! state, what a reported SKU is to the stores, and a feed's interval — words, never the keys
+//! state's badge, what a reported SKU is to the stores, and a feed's interval — words, never the keys
 //! or ids they are stored as.
 
 use crate::app::inventory::routed::SkuFate;
+use crate::domain::purchase_order::PurchaseOrderState;
 
 /// A stored time (unix ms) as the portal shows it.
 pub fn when(at_ms: i64) -> String {
@@ -16,23 +17,16 @@ pub fn order_name(order_external_id: i64) -> String {
     format!("Order #{order_external_id}")
 }
 
-/// A purchase order's state in words: cancelled, or how far its units have shipped.
-pub fn purchase_order_state(status: &str, units: i64, shipped: i64) -> &'static str {
-    match status {
-        "cancelled" => "Cancelled",
-        _ if units > 0 && shipped >= units => "Shipped",
-        _ if shipped > 0 => "Partly shipped",
-        _ => "To ship",
-    }
-}
-
-/// The badge class of a state from [`purchase_order_state`] (the operators' badge colours).
-pub fn state_class(state: &str) -> &'static str {
-    match state {
-        "Cancelled" => "cancelled",
-        "Shipped" => "shipped",
-        "Partly shipped" => "partially_shipped",
-        _ => "open",
+/// The badge class of a purchase order's state (the operators' badge colours); its words are
+/// `PurchaseOrderState::label`, the same in the portal, the operator's pages and the CLI.
+/// Takes the state or a reference to it, as templates hold either.
+pub fn state_class(state: impl std::borrow::Borrow<PurchaseOrderState>) -> &'static str {
+    match state.borrow() {
+        PurchaseOrderState::Cancelled | PurchaseOrderState::Closed => "cancelled",
+        PurchaseOrderState::Shipped => "shipped",
+        PurchaseOrderState::PartlyShipped => "partially_shipped",
+        PurchaseOrderState::Accepted => "routed",
+        PurchaseOrderState::Open => "open",
     }
 }
 
@@ -70,14 +64,6 @@ pub fn duration(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn states_read_as_words() {
-        assert_eq!(purchase_order_state("open", 3, 0), "To ship");
-        assert_eq!(purchase_order_state("open", 3, 1), "Partly shipped");
-        assert_eq!(purchase_order_state("open", 3, 3), "Shipped");
-        assert_eq!(purchase_order_state("cancelled", 3, 1), "Cancelled");
-    }
 
     #[test]
     fn durations_read_as_words() {
