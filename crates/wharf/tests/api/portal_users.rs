@@ -344,8 +344,8 @@ async fn on_the_account_page_a_vendor_user_invites_and_removes_colleagues_but_no
     let page = account_page(&app, &pat).await;
     assert!(page.contains("You are the only user"), "{page}");
     assert!(
-        !page.contains(r#"id="notifications""#),
-        "no settings to show yet"
+        page.contains(r#"id="notifications""#) && page.contains(r#"name="mail_schedule""#),
+        "how the vendor hears of new purchase orders: {page}"
     );
 
     let alone = pat
