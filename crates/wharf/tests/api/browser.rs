@@ -558,7 +558,14 @@ pub(crate) async fn run_in_browser<F>(name: &str, flow: F)
 where
     F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
 {
-    let app = spawn_app().await;
+    run_in_browser_on(spawn_app().await, name, flow).await;
+}
+
+/// [`run_in_browser`] on an app the test started (with e-mail, say).
+pub(crate) async fn run_in_browser_on<F>(app: TestApp, name: &str, flow: F)
+where
+    F: for<'a> AsyncFnOnce(&'a TestApp, &'a Client) -> Step,
+{
     let Some(browser) = start_browser().await else {
         return;
     };

@@ -17,6 +17,7 @@ mod browser_phone;
 mod browser_portal;
 mod browser_portal_work;
 mod browser_stores;
+mod browser_vendor_invitation;
 mod charts;
 mod cli;
 mod cross_site;
