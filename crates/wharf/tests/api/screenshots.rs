@@ -60,8 +60,8 @@ async fn wait_for_a_working_day(demo: &Demo, browser: &Client) -> Step {
     }
 }
 
-/// The pages worth a picture: the dashboard, the latency charts, an order (the newest), and
-/// the inventory of one SKU.
+/// The pages worth a picture: the dashboard, the latency charts, an order (the newest), the
+/// inventory of one SKU, the branding settings and the demo's mail.
 async fn pages(
     demo: &Demo,
     browser: &Client,
@@ -85,17 +85,55 @@ async fn pages(
         ("latency", "/latency".to_owned()),
         ("order", order),
         ("inventory-sku", items),
+        ("branding", "/settings/branding".to_owned()),
+        ("mail", "/mail".to_owned()),
     ])
 }
 
-async fn take_screenshots(demo: &Demo, browser: &Client) -> Step {
-    sign_in(demo, browser).await?;
-    wait_for_a_working_day(demo, browser).await?;
-    let pages = pages(demo, browser).await?;
-    std::fs::create_dir_all(OUT_DIR)?;
+/// The vendor portal as a demo vendor's person sees it: the purchase orders, one of them, the
+/// stock and the account.
+async fn portal_pages(
+    demo: &Demo,
+    browser: &Client,
+) -> Result<Vec<(&'static str, String)>, Box<dyn std::error::Error>> {
+    let (email, password) = &demo.portal_login;
+    browser.goto(&format!("{}/vendor/login", demo.url)).await?;
+    browser
+        .find(Locator::Id("email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    browser.find(Locator::Id("sign-in")).await?.click().await?;
+    browser.wait().for_element(Locator::Css("main h1")).await?;
+    browser
+        .goto(&format!("{}/vendor/purchase-orders?status=all", demo.url))
+        .await?;
+    let purchase_order = browser
+        .find(Locator::Css("main a.po-link"))
+        .await?
+        .attr("href")
+        .await?
+        .ok_or("a purchase order link without an address")?;
+    Ok(vec![
+        (
+            "portal-purchase-orders",
+            "/vendor/purchase-orders".to_owned(),
+        ),
+        ("portal-purchase-order", purchase_order),
+        ("portal-stock", "/vendor/stock".to_owned()),
+        ("portal-account", "/vendor/account".to_owned()),
+    ])
+}
+
+async fn capture(demo: &Demo, browser: &Client, pages: &[(&'static str, String)]) -> Step {
     for (width, height) in SIZES {
         browser.set_window_size(width, height).await?;
-        for (name, path) in &pages {
+        for (name, path) in pages {
             browser.goto(&format!("{}{path}", demo.url)).await?;
             browser.wait().for_element(Locator::Css("main h1")).await?;
             let png = browser.screenshot().await?;
@@ -103,6 +141,16 @@ async fn take_screenshots(demo: &Demo, browser: &Client) -> Step {
         }
     }
     Ok(())
+}
+
+async fn take_screenshots(demo: &Demo, browser: &Client) -> Step {
+    sign_in(demo, browser).await?;
+    wait_for_a_working_day(demo, browser).await?;
+    let pages = pages(demo, browser).await?;
+    std::fs::create_dir_all(OUT_DIR)?;
+    capture(demo, browser, &pages).await?;
+    let portal = portal_pages(demo, browser).await?;
+    capture(demo, browser, &portal).await
 }
 
 #[tokio::test]
