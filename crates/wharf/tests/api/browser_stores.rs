@@ -37,7 +37,25 @@ async fn connect_until(browser: &Client, status: &str) -> Step {
 }
 
 /// The text of every element `css` selects, in page order.
+/// The texts of the elements `css` selects. A page a form's answer is replacing can turn an
+/// element stale between finding it and reading it: the read is tried again on the new page.
 async fn texts(browser: &Client, css: &str) -> Result<Vec<String>, fantoccini::error::CmdError> {
+    let mut tries = 0;
+    loop {
+        match read_texts(browser, css).await {
+            Err(_) if tries < 40 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            done => return done,
+        }
+    }
+}
+
+async fn read_texts(
+    browser: &Client,
+    css: &str,
+) -> Result<Vec<String>, fantoccini::error::CmdError> {
     let mut out = Vec::new();
     for element in browser.find_all(Locator::Css(css)).await? {
         out.push(element.text().await?.trim().to_owned());
@@ -412,7 +430,12 @@ async fn rules_flow(app: &TestApp, browser: &Client) -> Step {
         let wanted = format!("{count} variant");
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
-            let said = field(browser, "result-count").await?.text().await?;
+            // The click navigates: until the new page is in, the count may be the old page's
+            // or gone (a stale element), so a failed read is "not yet", not a failure.
+            let said = match field(browser, "result-count").await {
+                Ok(count) => count.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
             let url = browser.current_url().await?;
             if url.query().is_some_and(|q| q.contains(&filtered)) && said.starts_with(&wanted) {
                 break;
