@@ -233,6 +233,8 @@ pub(crate) struct Catalog {
     /// Option and option-value ids, shared by all products (BigCommerce's are global).
     next_option_id: u64,
     next_image_id: u64,
+    /// Added to product and variant ids (see [`Catalog::offset_ids`]).
+    pub(crate) id_offset: u64,
 }
 
 impl Default for Catalog {
@@ -246,11 +248,26 @@ impl Default for Catalog {
             next_brand_id: FIRST_BRAND_ID,
             next_option_id: 1,
             next_image_id: FIRST_IMAGE_ID,
+            id_offset: 0,
         }
     }
 }
 
 impl Catalog {
+    /// Moves the product and variant ids of an empty catalog up by `offset`, keeping the
+    /// names and SKUs seeding derives from them, so two stores seeded alike hold the same
+    /// SKUs under different ids and a client that mixes up stores is caught. False (and
+    /// nothing changed) once the catalog holds a product.
+    pub fn offset_ids(&mut self, offset: u64) -> bool {
+        if !self.products.is_empty() || self.next_product_id != FIRST_PRODUCT_ID + self.id_offset {
+            return false;
+        }
+        self.next_product_id = FIRST_PRODUCT_ID + offset;
+        self.next_variant_id = FIRST_VARIANT_ID + offset;
+        self.id_offset = offset;
+        true
+    }
+
     /// Adds `count` simple products named "Sample product N" with SKU `SIM-N`, tracked at
     /// product level, no brand, no stock.
     pub fn seed_simple(&mut self, count: usize) -> Vec<u64> {
@@ -258,11 +275,11 @@ impl Catalog {
         (0..count)
             .map(|_| {
                 let id = self.next_product_id;
-                let sku = format!("SIM-{id}");
-                let price = Money::from_cents(999 + (id as i64 % 20) * 250);
+                let sku = format!("SIM-{}", id - self.id_offset);
+                let price = Money::from_cents(999 + ((id - self.id_offset) as i64 % 20) * 250);
                 let product = Product {
                     id,
-                    name: format!("Sample product {id}"),
+                    name: format!("Sample product {}", id - self.id_offset),
                     sku: sku.clone(),
                     upc: String::new(),
                     gtin: String::new(),

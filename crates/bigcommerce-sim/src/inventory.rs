@@ -13,6 +13,7 @@
 //! `errors`, so a client can drop exactly those and resend the rest.
 
 mod items;
+mod stock_events;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -29,6 +30,7 @@ use crate::errors::{ApiError, Flavor};
 use crate::locations::Location;
 
 pub(crate) use items::list as list_items;
+pub(crate) use stock_events::{StockChange, stock_event};
 
 pub(crate) const DEFAULT_LOCATION_ID: u64 = 1;
 /// "Limit of 2000 items for payload length" (inventory.v3.yml).
@@ -566,19 +568,27 @@ async fn adjust(
     mode: Mode,
 ) -> Result<Response, ApiError> {
     let items = parse(&body, mode)?;
-    sim.with_store(&hash, |store| {
-        let changes = resolve_items(items, &store.catalog, &store.locations)?;
-        let levels: Vec<(StockKey, i64)> = match mode {
-            Mode::Absolute => changes.iter().map(|c| (c.key, c.quantity)).collect(),
-            Mode::Relative => relative_levels(&store.inventory, &changes)?
-                .into_iter()
-                .collect(),
-        };
-        // Nothing is written until every item has passed.
-        store.inventory.levels.extend(levels);
-        Ok(())
-    })
-    .unwrap_or(Err(ApiError::not_found(Flavor::V3)))?;
+    let events = sim
+        .with_store(&hash, |store| {
+            let changes = resolve_items(items, &store.catalog, &store.locations)?;
+            let levels: BTreeMap<StockKey, i64> = match mode {
+                Mode::Absolute => changes.iter().map(|c| (c.key, c.quantity)).collect(),
+                Mode::Relative => relative_levels(&store.inventory, &changes)?,
+            };
+            // An API change fires `.../inventory/updated` with the new level, once per item
+            // and location however often the request named it.
+            let events: Vec<_> = levels
+                .iter()
+                .filter_map(|(&(_, variant), &level)| {
+                    stock_event(&store.catalog, variant, StockChange::Set(level))
+                })
+                .collect();
+            // Nothing is written until every item has passed.
+            store.inventory.levels.extend(levels);
+            Ok(events)
+        })
+        .unwrap_or(Err(ApiError::not_found(Flavor::V3)))?;
+    sim.emit(&hash, events);
     let transaction_id = uuid::Uuid::new_v4().to_string();
     Ok(Json(json!({ "transaction_id": transaction_id })).into_response())
 }

@@ -45,8 +45,10 @@ mod orders;
 mod paging;
 mod rate_limit;
 mod router;
+mod seeding;
 mod simulator;
 mod stats;
+mod stock_control;
 mod store;
 mod store_info;
 mod webhooks;
@@ -59,10 +61,13 @@ pub use catalog::{
 pub use faults::{Faults, Misbehaviour};
 pub use money::Money;
 pub use orders::{
-    LineKind, Shipment, ShipmentItem, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrder,
+    LineKind, ShipError, ShipLine, ShipRequest, Shipment, ShipmentItem, ShopperAddress,
+    ShopperCoupon, ShopperLine, ShopperOrder,
 };
+pub use seeding::{SeededStore, StoreSeed};
 pub use simulator::{RunningSimulator, SimConfig, Simulator};
-pub use stats::RequestStats;
+pub use stats::{RequestStats, StoreRequests};
+pub use stock_control::StockError;
 pub use store::StoreSpec;
 pub use webhooks::delivery::{
     ATTEMPT_TIMEOUT, Delivery, DeliveryOutcome, RETRY_SCHEDULE_MINUTES, WebhookFaults,

@@ -23,6 +23,7 @@ pub(crate) mod shipment_routes;
 mod shipments;
 pub(crate) mod status;
 pub(crate) mod sub_resource_routes;
+mod vendor_ship;
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,7 @@ pub use place::{LineKind, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrd
 pub(crate) use place::{PlaceError, place};
 pub(crate) use seed::seed_orders;
 pub use shipments::{Shipment, ShipmentItem};
+pub use vendor_ship::{ShipError, ShipLine, ShipRequest};
 
 /// An order with its consignments and line items inline, for control answers.
 pub(crate) fn render_full(

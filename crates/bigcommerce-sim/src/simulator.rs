@@ -303,10 +303,16 @@ impl Simulator {
                 })
                 .unwrap_or_default();
             let taken = store.inventory.take_for_order(&store.catalog, &lines);
-            if let Some(order) = store.orders.get_mut(placed.0) {
+            let (id, mut events) = placed;
+            events.extend(crate::orders::create::taken_events(
+                &store.catalog,
+                &taken,
+                -1,
+            ));
+            if let Some(order) = store.orders.get_mut(id) {
                 order.stock_taken = taken;
             }
-            Ok(placed)
+            Ok((id, events))
         })?;
         Some(placed.map(|(id, events)| {
             self.emit(store_hash, events);

@@ -56,6 +56,8 @@ pub(crate) fn create(store: &mut Store, body: &[u8]) -> Result<(u64, Vec<Event>)
         .filter_map(|l| Some((l.product_id?, l.variant_id, l.quantity)))
         .collect();
     let taken = store.inventory.take_for_order(&store.catalog, &taken_lines);
+    let mut events = vec![Event::order_created(id)];
+    events.extend(taken_events(&store.catalog, &taken, -1));
     if let Some(order) = store.orders.get_mut(id) {
         order.order_source = "external";
         order.external_order_id = asked.external_order_id;
@@ -64,7 +66,17 @@ pub(crate) fn create(store: &mut Store, body: &[u8]) -> Result<(u64, Vec<Event>)
         order.payment_method = asked.payment_method;
         order.stock_taken = taken;
     }
-    Ok((id, vec![Event::order_created(id)]))
+    Ok((id, events))
+}
+
+/// The inventory webhooks for stock an order took (`sign` -1) or gave back (+1).
+pub(crate) fn taken_events(catalog: &Catalog, taken: &[(u64, i64)], sign: i64) -> Vec<Event> {
+    taken
+        .iter()
+        .filter_map(|&(key, units)| {
+            inventory::stock_event(catalog, key, inventory::StockChange::ByOrder(sign * units))
+        })
+        .collect()
 }
 
 type Problems = BTreeMap<String, String>;

@@ -15,11 +15,12 @@ pub(crate) const CANCELLED: u8 = 5;
 
 /// `None` when there is no such order; the events otherwise (none when nothing changed).
 pub(crate) fn change_status(store: &mut Store, id: u64, status_id: u8) -> Option<Vec<Event>> {
-    let events = store.orders.set_status(id, status_id)?;
+    let mut events = store.orders.set_status(id, status_id)?;
     if matches!(status_id, REFUNDED | CANCELLED) {
         let order: &mut Order = store.orders.get_mut(id)?;
         let taken = std::mem::take(&mut order.stock_taken);
         store.inventory.give_back(&taken);
+        events.extend(super::create::taken_events(&store.catalog, &taken, 1));
     }
     Some(events)
 }
