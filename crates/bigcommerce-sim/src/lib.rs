@@ -9,8 +9,8 @@
 //! token, quota, scope, injected faults. Resource modules then read and change one
 //! `Store` (`store.rs`), which holds all of a store's state behind its own mutex.
 //!
-//! Changes that BigCommerce announces by webhook (orders placed, status changes,
-//! archiving, shipments) return `events::Event`s; the simulator hands them to `webhooks::delivery`
+//! Changes that BigCommerce announces by webhook (orders placed or created, status changes,
+//! archiving, shipments, stock changes) return `events::Event`s; the simulator hands them to `webhooks::delivery`
 //! after the store lock is released, which POSTs them to the subscribed hooks from a
 //! background task, with optional duplicate, drop, delay and reorder faults.
 //!
