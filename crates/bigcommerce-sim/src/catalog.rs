@@ -41,6 +41,26 @@ pub enum InventoryTracking {
     Variant,
 }
 
+/// A product's purchasability (`availability`): `disabled` is listed but cannot be bought,
+/// by a shopper or through `POST /v2/orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Availability {
+    #[default]
+    Available,
+    Disabled,
+    Preorder,
+}
+
+impl Availability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Available => "available",
+            Availability::Disabled => "disabled",
+            Availability::Preorder => "preorder",
+        }
+    }
+}
+
 impl InventoryTracking {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -68,6 +88,9 @@ pub struct Product {
     pub cost_price: Money,
     pub inventory_tracking: InventoryTracking,
     pub is_visible: bool,
+    /// Whether it can be bought at all; hidden products (`is_visible: false`) still can, as
+    /// a merchant's manual orders may hold them.
+    pub availability: Availability,
     /// Set for simple products only; `null` in responses otherwise.
     pub(crate) base_variant_id: Option<u64>,
     pub(crate) date_created: Timestamp,
@@ -102,6 +125,8 @@ pub struct Variant {
     /// `None` inherits the product's price (the spec's `null`).
     pub price: Option<Money>,
     pub cost_price: Option<Money>,
+    /// The variant cannot be bought (`purchasing_disabled`).
+    pub purchasing_disabled: bool,
     pub(crate) option_values: Vec<OptionValue>,
 }
 
@@ -208,6 +233,8 @@ pub(crate) struct Catalog {
     /// Option and option-value ids, shared by all products (BigCommerce's are global).
     next_option_id: u64,
     next_image_id: u64,
+    /// Added to product and variant ids (see [`Catalog::offset_ids`]).
+    pub(crate) id_offset: u64,
 }
 
 impl Default for Catalog {
@@ -221,11 +248,26 @@ impl Default for Catalog {
             next_brand_id: FIRST_BRAND_ID,
             next_option_id: 1,
             next_image_id: FIRST_IMAGE_ID,
+            id_offset: 0,
         }
     }
 }
 
 impl Catalog {
+    /// Moves the product and variant ids of an empty catalog up by `offset`, keeping the
+    /// names and SKUs seeding derives from them, so two stores seeded alike hold the same
+    /// SKUs under different ids and a client that mixes up stores is caught. False (and
+    /// nothing changed) once the catalog holds a product.
+    pub fn offset_ids(&mut self, offset: u64) -> bool {
+        if !self.products.is_empty() || self.next_product_id != FIRST_PRODUCT_ID + self.id_offset {
+            return false;
+        }
+        self.next_product_id = FIRST_PRODUCT_ID + offset;
+        self.next_variant_id = FIRST_VARIANT_ID + offset;
+        self.id_offset = offset;
+        true
+    }
+
     /// Adds `count` simple products named "Sample product N" with SKU `SIM-N`, tracked at
     /// product level, no brand, no stock.
     pub fn seed_simple(&mut self, count: usize) -> Vec<u64> {
@@ -233,11 +275,11 @@ impl Catalog {
         (0..count)
             .map(|_| {
                 let id = self.next_product_id;
-                let sku = format!("SIM-{id}");
-                let price = Money::from_cents(999 + (id as i64 % 20) * 250);
+                let sku = format!("SIM-{}", id - self.id_offset);
+                let price = Money::from_cents(999 + ((id - self.id_offset) as i64 % 20) * 250);
                 let product = Product {
                     id,
-                    name: format!("Sample product {id}"),
+                    name: format!("Sample product {}", id - self.id_offset),
                     sku: sku.clone(),
                     upc: String::new(),
                     gtin: String::new(),
@@ -246,6 +288,7 @@ impl Catalog {
                     cost_price: Money::ZERO,
                     inventory_tracking: InventoryTracking::Product,
                     is_visible: true,
+                    availability: Availability::Available,
                     base_variant_id: None,
                     date_created: now,
                     date_modified: now,
@@ -283,6 +326,7 @@ impl Catalog {
                     gtin: String::new(),
                     price: None,
                     cost_price: Some(product.cost_price),
+                    purchasing_disabled: false,
                     option_values,
                 }
             })

@@ -14,8 +14,10 @@ use serde_json::json;
 
 use crate::Simulator;
 use crate::faults::{Faults, Misbehaviour};
-use crate::orders::ShopperOrder;
+use crate::orders::{ShipError, ShipRequest, ShopperOrder};
+use crate::seeding::StoreSeed;
 use crate::simulator::TokenError;
+use crate::stock_control::StockError;
 use crate::store::StoreSpec;
 use crate::webhooks::delivery::WebhookFaults;
 
@@ -29,7 +31,11 @@ pub(crate) fn routes() -> Router<Simulator> {
         .route("/__sim/quota", put(set_quota))
         .route("/__sim/stores/{hash}/orders", post(place_order))
         .route("/__sim/stores/{hash}/deliveries", get(deliveries))
-        .route("/__sim/stores/{hash}/inventory", get(inventory))
+        .route(
+            "/__sim/stores/{hash}/inventory",
+            get(inventory).put(set_inventory),
+        )
+        .route("/__sim/stores/{hash}/orders/{id}/ship", post(ship_order))
         .route("/__sim/webhook-faults", put(set_webhook_faults))
         .route("/__sim/webhook-faults/flush", post(flush_webhooks))
 }
@@ -62,6 +68,7 @@ async fn reset_stats(State(sim): State<Simulator>) -> StatusCode {
 }
 
 /// A `StoreSpec` where only `hash` is required; the rest default to `StoreSpec::sample`.
+/// The seeding options are the command line's (`StoreSeed`), applied to a new store only.
 #[derive(Deserialize)]
 struct StoreInput {
     hash: String,
@@ -69,15 +76,43 @@ struct StoreInput {
     domain: Option<String>,
     secure_url: Option<String>,
     store_id: Option<u64>,
+    #[serde(default)]
+    seed_products: usize,
+    variants_per_product: Option<usize>,
+    #[serde(default)]
+    seed_orders: usize,
+    #[serde(default)]
+    id_offset: u64,
 }
 
 async fn add_store(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
     let input: StoreInput = body(
         &bytes,
-        r#"{"hash": "...", "name"?, "domain"?, "secure_url"?, "store_id"?}"#,
+        r#"{"hash": "...", "name"?, "domain"?, "secure_url"?, "store_id"?, "seed_products"?: N, "variants_per_product"?: N, "seed_orders"?: N, "id_offset"?: N}"#,
     )?;
     if input.hash.is_empty() || input.hash.contains('/') {
         return Err(invalid("hash must be a non-empty path segment"));
+    }
+    let seed = StoreSeed {
+        seed_products: input.seed_products,
+        variants_per_product: input.variants_per_product.unwrap_or(3),
+        seed_orders: input.seed_orders,
+        id_offset: input.id_offset,
+    };
+    seed.check().map_err(invalid)?;
+    let seeding = seed
+        != StoreSeed {
+            variants_per_product: 3,
+            ..StoreSeed::default()
+        };
+    if seeding && sim.store(&input.hash).is_some() {
+        return Err(ControlError(
+            StatusCode::CONFLICT,
+            format!(
+                "store {:?} exists; seeding options apply only to a new store",
+                input.hash
+            ),
+        ));
     }
     let sample = StoreSpec::sample(&input.hash);
     let secure_url = input
@@ -95,7 +130,15 @@ async fn add_store(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respons
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(spec)).into_response())
+    let seeded = sim.seed_store(&spec.hash, &seed);
+    let mut answer = json!(spec);
+    answer["seeded"] = json!({
+        "products": seeded.product_ids.len(),
+        "variants": seeded.variant_count,
+        "orders": seeded.order_ids.len(),
+        "first_product_id": seeded.product_ids.first(),
+    });
+    Ok((status, Json(answer)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -298,4 +341,68 @@ async fn inventory(
         .with_store(&hash, |store| store.inventory.oversold_units())
         .ok_or_else(|| ControlError(StatusCode::NOT_FOUND, format!("unknown store {hash:?}")))?;
     Ok(Json(json!({ "oversold_units": oversold })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StockInput {
+    sku: String,
+    quantity: i64,
+    #[serde(default = "default_location")]
+    location_id: u64,
+}
+
+fn default_location() -> u64 {
+    crate::inventory::DEFAULT_LOCATION_ID
+}
+
+/// Sets an item's level by SKU as the store's merchant would, firing the inventory webhook.
+async fn set_inventory(
+    State(sim): State<Simulator>,
+    Path(hash): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, ControlError> {
+    let input: StockInput = body(
+        &bytes,
+        r#"{"sku": "...", "quantity": N, "location_id"?: N}"#,
+    )?;
+    match sim.set_stock_by_sku(&hash, &input.sku, input.location_id, input.quantity) {
+        Ok(()) => Ok(Json(json!({
+            "sku": input.sku, "location_id": input.location_id, "quantity": input.quantity,
+        }))
+        .into_response()),
+        Err(e @ StockError::UnknownStore(_)) => {
+            Err(ControlError(StatusCode::NOT_FOUND, e.to_string()))
+        }
+        Err(e @ StockError::Invalid(_)) => Err(invalid(e)),
+    }
+}
+
+/// Ships an order as its store's merchant would; answers 201 with the shipments created.
+async fn ship_order(
+    State(sim): State<Simulator>,
+    Path((hash, id)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Response, ControlError> {
+    let request: ShipRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
+        ShipRequest::default()
+    } else {
+        body(
+            &bytes,
+            r#"{"lines"?: [{"order_product_id": N, "quantity": N}], "tracking_number"?, "shipping_provider"?, "tracking_carrier"?, "comments"?}"#,
+        )?
+    };
+    let id: u64 = id.parse().map_err(|_| {
+        ControlError(
+            StatusCode::NOT_FOUND,
+            format!("order {id:?} does not exist"),
+        )
+    })?;
+    match sim.ship_order(&hash, id, &request) {
+        Ok(shipments) => Ok((StatusCode::CREATED, Json(shipments)).into_response()),
+        Err(e @ (ShipError::UnknownStore(_) | ShipError::UnknownOrder(_))) => {
+            Err(ControlError(StatusCode::NOT_FOUND, e.to_string()))
+        }
+        Err(e @ ShipError::Invalid(_)) => Err(invalid(e)),
+    }
 }

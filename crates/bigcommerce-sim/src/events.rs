@@ -52,6 +52,46 @@ impl Event {
         }
     }
 
+    /// `{type: "sku", id (the SKU id), inventory{product_id, method, value, variant_id}}`, per
+    /// store_sku_inventory_updated.json.
+    pub fn sku_inventory(
+        scope: &'static str,
+        variant_id: u64,
+        product_id: u64,
+        method: &str,
+        value: i64,
+    ) -> Self {
+        Self {
+            scope,
+            data: json!({
+                "type": "sku",
+                "id": variant_id,
+                "inventory": {
+                    "product_id": product_id, "method": method, "value": value,
+                    "variant_id": variant_id,
+                },
+            }),
+        }
+    }
+
+    /// `{type: "product", id, inventory{product_id, method, value}}`, per
+    /// store_product_inventory_updated.json.
+    pub fn product_inventory(
+        scope: &'static str,
+        product_id: u64,
+        method: &str,
+        value: i64,
+    ) -> Self {
+        Self {
+            scope,
+            data: json!({
+                "type": "product",
+                "id": product_id,
+                "inventory": { "product_id": product_id, "method": method, "value": value },
+            }),
+        }
+    }
+
     fn order(scope: &'static str, id: u64) -> Self {
         Self {
             scope,

@@ -52,7 +52,7 @@ pub(crate) async fn gate(State(sim): State<Simulator>, mut req: Request, next: N
     };
     {
         let mut stats = sim.stats();
-        stats.count_request(format!("{method} {endpoint}"));
+        stats.count_request(hash, format!("{method} {endpoint}"));
         stats.count_headers(req.headers());
     }
 

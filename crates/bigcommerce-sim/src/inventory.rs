@@ -13,6 +13,8 @@
 //! `errors`, so a client can drop exactly those and resend the rest.
 
 mod items;
+mod order_stock;
+mod stock_events;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -29,6 +31,8 @@ use crate::errors::{ApiError, Flavor};
 use crate::locations::Location;
 
 pub(crate) use items::list as list_items;
+pub(crate) use order_stock::stock_key;
+pub(crate) use stock_events::{StockChange, stock_event};
 
 pub(crate) const DEFAULT_LOCATION_ID: u64 = 1;
 /// "Limit of 2000 items for payload length" (inventory.v3.yml).
@@ -86,35 +90,6 @@ impl Inventory {
         let gone: std::collections::HashSet<u64> = variant_ids.iter().copied().collect();
         self.levels
             .retain(|(_, variant), _| !gone.contains(variant));
-    }
-
-    /// Takes an order's catalog lines, `(product_id, variant_id, quantity)`, from the
-    /// default location, as a store with `update_stock_behavior: order_placed` does
-    /// (facts §7). Untracked products keep no stock. A level never goes below 0: units
-    /// beyond the stock on hand (all of them for an item that was never given a level)
-    /// are counted in `oversold_units` instead, so a test can prove a sync kept up.
-    pub fn take_for_order(&mut self, catalog: &Catalog, lines: &[(u64, Option<u64>, u32)]) {
-        for &(product_id, variant_id, quantity) in lines {
-            let Some(product) = catalog.product(product_id) else {
-                continue;
-            };
-            let key = match product.inventory_tracking {
-                InventoryTracking::None => continue,
-                InventoryTracking::Product => product.stock_variant_id(),
-                InventoryTracking::Variant => match variant_id {
-                    Some(id) => id,
-                    None => product.stock_variant_id(),
-                },
-            };
-            let wanted = i64::from(quantity);
-            let slot = self.levels.get_mut(&(DEFAULT_LOCATION_ID, key));
-            let on_hand = slot.as_deref().copied().unwrap_or(0).max(0);
-            let taken = wanted.min(on_hand);
-            if let Some(level) = slot {
-                *level = on_hand - taken;
-            }
-            self.oversold_units += u64::try_from(wanted - taken).unwrap_or(0);
-        }
     }
 }
 
@@ -541,19 +516,27 @@ async fn adjust(
     mode: Mode,
 ) -> Result<Response, ApiError> {
     let items = parse(&body, mode)?;
-    sim.with_store(&hash, |store| {
-        let changes = resolve_items(items, &store.catalog, &store.locations)?;
-        let levels: Vec<(StockKey, i64)> = match mode {
-            Mode::Absolute => changes.iter().map(|c| (c.key, c.quantity)).collect(),
-            Mode::Relative => relative_levels(&store.inventory, &changes)?
-                .into_iter()
-                .collect(),
-        };
-        // Nothing is written until every item has passed.
-        store.inventory.levels.extend(levels);
-        Ok(())
-    })
-    .unwrap_or(Err(ApiError::not_found(Flavor::V3)))?;
+    let events = sim
+        .with_store(&hash, |store| {
+            let changes = resolve_items(items, &store.catalog, &store.locations)?;
+            let levels: BTreeMap<StockKey, i64> = match mode {
+                Mode::Absolute => changes.iter().map(|c| (c.key, c.quantity)).collect(),
+                Mode::Relative => relative_levels(&store.inventory, &changes)?,
+            };
+            // An API change fires `.../inventory/updated` with the new level, once per item
+            // and location however often the request named it.
+            let events: Vec<_> = levels
+                .iter()
+                .filter_map(|(&(_, variant), &level)| {
+                    stock_event(&store.catalog, variant, StockChange::Set(level))
+                })
+                .collect();
+            // Nothing is written until every item has passed.
+            store.inventory.levels.extend(levels);
+            Ok(events)
+        })
+        .unwrap_or(Err(ApiError::not_found(Flavor::V3)))?;
+    sim.emit(&hash, events);
     let transaction_id = uuid::Uuid::new_v4().to_string();
     Ok(Json(json!({ "transaction_id": transaction_id })).into_response())
 }
@@ -654,21 +637,6 @@ mod tests {
             e.errors.unwrap().keys().collect::<Vec<_>>(),
             ["items.0.quantity"]
         );
-    }
-
-    #[test]
-    fn orders_take_stock_down_to_zero_and_count_the_rest() {
-        let mut catalog = Catalog::default();
-        catalog.seed_simple(2);
-        let mut inv = Inventory::default();
-        inv.set_level(DEFAULT_LOCATION_ID, 1001, 3);
-        inv.take_for_order(&catalog, &[(111, Some(1001), 2), (111, Some(1001), 4)]);
-        assert_eq!(inv.level(DEFAULT_LOCATION_ID, 1001), Some(0));
-        assert_eq!(inv.oversold_units(), 3);
-        // Never given a level: stays unset, every unit is oversold.
-        inv.take_for_order(&catalog, &[(112, Some(1002), 2), (999, None, 1)]);
-        assert_eq!(inv.level(DEFAULT_LOCATION_ID, 1002), None);
-        assert_eq!(inv.oversold_units(), 5);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! token, quota, scope, injected faults. Resource modules then read and change one
 //! `Store` (`store.rs`), which holds all of a store's state behind its own mutex.
 //!
-//! Changes that BigCommerce announces by webhook (orders placed, status changes,
-//! archiving, shipments) return `events::Event`s; the simulator hands them to `webhooks::delivery`
+//! Changes that BigCommerce announces by webhook (orders placed or created, status changes,
+//! archiving, shipments, stock changes) return `events::Event`s; the simulator hands them to `webhooks::delivery`
 //! after the store lock is released, which POSTs them to the subscribed hooks from a
 //! background task, with optional duplicate, drop, delay and reorder faults.
 //!
@@ -45,24 +45,29 @@ mod orders;
 mod paging;
 mod rate_limit;
 mod router;
+mod seeding;
 mod simulator;
 mod stats;
+mod stock_control;
 mod store;
 mod store_info;
 mod webhooks;
 
 pub use auth::{KNOWN_SCOPES, modify_scopes};
 pub use catalog::{
-    CatalogSeed, InventoryTracking, MANY_VARIANTS, MAX_VARIANTS, OptionValue, Product,
-    SeededCatalog, Variant,
+    Availability, CatalogSeed, InventoryTracking, MANY_VARIANTS, MAX_VARIANTS, OptionValue,
+    Product, SeededCatalog, Variant,
 };
 pub use faults::{Faults, Misbehaviour};
 pub use money::Money;
 pub use orders::{
-    LineKind, Shipment, ShipmentItem, ShopperAddress, ShopperCoupon, ShopperLine, ShopperOrder,
+    LineKind, ShipError, ShipLine, ShipRequest, Shipment, ShipmentItem, ShopperAddress,
+    ShopperCoupon, ShopperLine, ShopperOrder,
 };
+pub use seeding::{SeededStore, StoreSeed};
 pub use simulator::{RunningSimulator, SimConfig, Simulator};
-pub use stats::RequestStats;
+pub use stats::{RequestStats, StoreRequests};
+pub use stock_control::StockError;
 pub use store::StoreSpec;
 pub use webhooks::delivery::{
     ATTEMPT_TIMEOUT, Delivery, DeliveryOutcome, RETRY_SCHEDULE_MINUTES, WebhookFaults,

@@ -5,9 +5,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use bigcommerce_sim::{
-    CatalogSeed, KNOWN_SCOPES, MAX_VARIANTS, SimConfig, Simulator, StoreSpec, modify_scopes,
-};
+use bigcommerce_sim::{KNOWN_SCOPES, SimConfig, Simulator, StoreSeed, StoreSpec, modify_scopes};
 use clap::Parser;
 
 #[derive(Parser, Debug)]
@@ -46,6 +44,10 @@ struct Args {
     /// lines).
     #[arg(long, default_value_t = 0)]
     seed_orders: usize,
+    /// Add this to every product and variant id (names and SKUs stay those of an unshifted
+    /// seed), so a second store seeded alike sells the same SKUs under other ids.
+    #[arg(long, default_value_t = 0)]
+    id_offset: u64,
     /// Simulated degradation, off by default (BigCommerce has no such cap): with
     /// include=variants, a product with more than N variants comes back without a
     /// `variants` key, so clients must fetch them from the variants endpoints.
@@ -76,8 +78,14 @@ async fn main() -> anyhow::Result<()> {
     if args.window_ms == 0 {
         bail!("--window-ms must be at least 1");
     }
-    if args.variants_per_product > MAX_VARIANTS {
-        bail!("--variants-per-product must be at most {MAX_VARIANTS}");
+    let seed = StoreSeed {
+        seed_products: args.seed_products,
+        variants_per_product: args.variants_per_product,
+        seed_orders: args.seed_orders,
+        id_offset: args.id_offset,
+    };
+    if let Err(e) = seed.check() {
+        bail!("--{}", e.replace('_', "-"));
     }
     let scopes: Vec<&str> = if args.scopes.is_empty() {
         modify_scopes().collect()
@@ -109,26 +117,13 @@ async fn main() -> anyhow::Result<()> {
     }
     sim.add_store(spec);
     sim.add_token(&args.store_hash, &args.access_token, &scopes);
-    if args.seed_products > 0 {
-        let seeded = sim.seed_catalog(
-            &args.store_hash,
-            CatalogSeed {
-                products: args.seed_products,
-                variants_per_product: args.variants_per_product,
-            },
-        );
-        tracing::info!(
-            products = seeded.product_ids.len(),
-            variants = seeded.variant_count,
-            brands = seeded.brand_ids.len(),
-            "seeded catalog"
-        );
-    }
-
-    if args.seed_orders > 0 {
-        let ids = sim.seed_order_history(&args.store_hash, args.seed_orders);
-        tracing::info!(orders = ids.len(), "seeded orders");
-    }
+    let seeded = sim.seed_store(&args.store_hash, &seed);
+    tracing::info!(
+        products = seeded.product_ids.len(),
+        variants = seeded.variant_count,
+        orders = seeded.order_ids.len(),
+        "seeded store"
+    );
 
     let running = sim
         .spawn(&args.listen)

@@ -265,7 +265,9 @@ impl Simulator {
     /// line's quantity, never below 0; units beyond the stock on hand are counted by
     /// [`Simulator::oversold_units`]. Fires
     /// `store/order/created` and, unless it stays Incomplete (status 0),
-    /// `store/order/updated` and `store/order/statusUpdated` (0 → its status).
+    /// `store/order/updated` and `store/order/statusUpdated` (0 → its status), then one
+    /// `store/sku/inventory/order/updated` or `store/product/inventory/order/updated` per
+    /// item whose stock it took.
     ///
     /// # Panics
     /// When the store was not added first or the order is invalid (unknown product or
@@ -302,8 +304,17 @@ impl Simulator {
                         .collect()
                 })
                 .unwrap_or_default();
-            store.inventory.take_for_order(&store.catalog, &lines);
-            Ok(placed)
+            let taken = store.inventory.take_for_order(&store.catalog, &lines);
+            let (id, mut events) = placed;
+            events.extend(crate::orders::create::taken_events(
+                &store.catalog,
+                &taken,
+                -1,
+            ));
+            if let Some(order) = store.orders.get_mut(id) {
+                order.stock_taken = taken;
+            }
+            Ok((id, events))
         })?;
         Some(placed.map(|(id, events)| {
             self.emit(store_hash, events);
@@ -330,7 +341,8 @@ impl Simulator {
 
     /// Changes an order's status as a merchant would in the control panel, firing
     /// `store/order/updated` and `store/order/statusUpdated` when it really changes.
-    /// Returns false when there is no such order.
+    /// Cancelled (5) or Refunded (4) gives the stock the order took back, once, with its
+    /// inventory webhooks. Returns false when there is no such order.
     ///
     /// # Panics
     /// When the store was not added first or `status_id` is not 0..=14.
@@ -340,7 +352,7 @@ impl Simulator {
             "bigcommerce-sim: set_order_status: unknown status {status_id}"
         );
         let events = self.expect_store(store_hash, "set_order_status", |store| {
-            store.orders.set_status(order_id, status_id)
+            crate::orders::status::change_status(store, order_id, status_id)
         });
         match events {
             Some(events) => {
@@ -503,8 +515,9 @@ impl Simulator {
         })
     }
 
-    /// Sets a variant's stock at a location as a merchant editing it by hand would (no
-    /// webhook, no transaction). Returns false, changing nothing, when the variant is not
+    /// Sets a variant's stock at a location silently: no webhook, no transaction (for test
+    /// set-up; [`Simulator::set_stock_by_sku`] fires the webhook a merchant's edit fires).
+    /// Returns false, changing nothing, when the variant is not
     /// an inventory item of its own (see [`Simulator::variant_level`]) or the location
     /// does not exist.
     ///

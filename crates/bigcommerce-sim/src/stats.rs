@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 pub struct RequestStats {
     pub total: u64,
     pub by_endpoint: BTreeMap<String, u64>,
+    /// The same counts per store hash (the path's, known to the simulator or not), so a
+    /// benchmark can count what a client asked of one vendor's store.
+    #[serde(default)]
+    pub by_store: BTreeMap<String, StoreRequests>,
     /// Responses by HTTP status, counted when the response is sent.
     pub by_status: BTreeMap<u16, u64>,
     /// Applied POSTs whose response is being held back right now
@@ -27,10 +31,35 @@ pub struct RequestStats {
     pub without_gzip: u64,
 }
 
+/// Requests to one store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreRequests {
+    pub total: u64,
+    /// Keyed like [`RequestStats::by_endpoint`].
+    pub by_endpoint: BTreeMap<String, u64>,
+}
+
 impl RequestStats {
-    pub(crate) fn count_request(&mut self, endpoint: String) {
+    pub(crate) fn count_request(&mut self, store_hash: &str, endpoint: String) {
         self.total += 1;
+        let store = self.by_store.entry(store_hash.to_owned()).or_default();
+        store.total += 1;
+        *store.by_endpoint.entry(endpoint.clone()).or_default() += 1;
         *self.by_endpoint.entry(endpoint).or_default() += 1;
+    }
+
+    /// Requests to one store, 0 when it was never asked anything.
+    pub fn store_total(&self, store_hash: &str) -> u64 {
+        self.by_store.get(store_hash).map_or(0, |s| s.total)
+    }
+
+    /// Count for one endpoint of one store, 0 when never called.
+    pub fn store_count(&self, store_hash: &str, endpoint: &str) -> u64 {
+        self.by_store
+            .get(store_hash)
+            .and_then(|s| s.by_endpoint.get(endpoint))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Notes what a request's headers leave out of what the specs and BigCommerce ask for.

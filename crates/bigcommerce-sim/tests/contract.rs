@@ -710,6 +710,90 @@ fn shipment_cases(address: &Value, line: &Value) -> Vec<Case> {
     ]
 }
 
+/// A `POST /v2/orders` body with these products, carrying the reference `PO-CONTRACT`.
+fn new_order(products: Value) -> Value {
+    json!({
+        "billing_address": {"first_name": "Merchant", "last_name": "Ltd", "street_1": "1 Main St",
+            "city": "Austin", "state": "Texas", "zip": "78701", "country": "United States",
+            "country_iso2": "US", "email": "buyer@merchant.example"},
+        "shipping_addresses": [{"first_name": "Jane", "last_name": "Doe", "street_1": "2 Side St",
+            "city": "Austin", "state": "Texas", "zip": "78726", "country": "United States",
+            "country_iso2": "US", "phone": "555-0100", "email": "jane@example.com"}],
+        "products": products,
+        "status_id": 11,
+        "customer_id": 0,
+        "external_order_id": "PO-CONTRACT",
+        "staff_notes": "contract",
+    })
+}
+
+/// `POST /v2/orders` and the PUTs a dropship platform sends, from order 108 on: 111 is a
+/// simple product with stock 10, `variant` a variant of 113 with stock 5.
+fn order_write_cases(variant: u64) -> Vec<Case> {
+    use Method as M;
+    let s = |path| Some((ORDERS, path));
+    let create = |products: Value| Body::Json(new_order(products));
+    vec![
+        case(s("/orders"), M::POST, "/v2/orders", Some(FULL), 200).with(create(json!([
+            {"product_id": 111, "quantity": 2},
+            {"product_id": 113, "variant_id": variant, "quantity": 1},
+            {"name": "Gift wrap", "quantity": 1, "price_inc_tax": 2, "price_ex_tax": 2}
+        ]))),
+        case(s("/orders"), M::POST, "/v2/orders", Some(FULL), 422)
+            .with(create(json!([{"product_id": 111, "quantity": 1000}]))),
+        case(s("/orders"), M::POST, "/v2/orders", Some(FULL), 422)
+            .with(create(json!([{"product_id": 999_999, "quantity": 1}]))),
+        case(s("/orders"), M::POST, "/v2/orders", Some(FULL), 400).with(Body::Json(
+            json!({"products": [{"product_id": 111, "quantity": 1}]}),
+        )),
+        case(s("/orders"), M::POST, "/v2/orders", Some(FULL), 400).with(Body::Raw("{not json")),
+        case(s("/orders"), M::POST, "/v2/orders", Some(READ_ONLY), 403)
+            .with(create(json!([{"product_id": 111, "quantity": 1}]))),
+        case(s("/orders"), M::POST, "/v2/orders", None, 401)
+            .with(create(json!([{"product_id": 111, "quantity": 1}]))),
+        case(
+            s("/orders"),
+            M::GET,
+            "/v2/orders?external_order_id=PO-CONTRACT&min_date_created=2017-04-20T11%3A32%3A00%2B00%3A00&limit=5",
+            Some(READ_ONLY),
+            200,
+        ),
+        case(
+            s("/orders"),
+            M::GET,
+            "/v2/orders?external_order_id=PO-NONE",
+            Some(FULL),
+            204,
+        ),
+        case(
+            s("/orders/{order_id}"),
+            M::PUT,
+            "/v2/orders/108",
+            Some(FULL),
+            200,
+        )
+        .with(Body::Json(json!({"status_id": 5}))),
+        case(
+            s("/orders/{order_id}"),
+            M::PUT,
+            "/v2/orders/108",
+            Some(FULL),
+            200,
+        )
+        .with(Body::Json(
+            json!({"external_order_id": "PO-CONTRACT-2", "staff_notes": "re-sent"}),
+        )),
+        case(
+            s("/orders/{order_id}"),
+            M::PUT,
+            "/v2/orders/108",
+            Some(FULL),
+            400,
+        )
+        .with(Body::Json(json!({"external_id": "X"}))),
+    ]
+}
+
 /// Every sub-resource an order links or the spec lists, on order 107: two addresses, a
 /// line with options, a custom line, a coupon. `lines` and `addresses` are its ids.
 fn sub_resource_cases(lines: &[Value], addresses: &[Value]) -> Vec<Case> {
@@ -1069,6 +1153,29 @@ async fn every_endpoint_matches_the_official_spec() {
     )
     .await;
 
+    // Orders created and changed through the API (108 on): 111 gets stock, 113's variant
+    // has some from the seed.
+    app.sim().set_quota(150, Duration::from_secs(30));
+    assert!(app.sim().set_product_level(HASH, 1, 111, 10));
+    assert!(app.sim().set_variant_level(HASH, 1, variant, 5));
+    run(&app, &specs, &order_write_cases(variant), &mut failures).await;
+    app.sim().set_faults(Faults {
+        drop_response_after_write_rate: 1.0,
+        ..Faults::default()
+    });
+    let lost = case(
+        Some((ORDERS, "/orders")),
+        Method::POST,
+        "/v2/orders",
+        Some(FULL),
+        504,
+    )
+    .with(Body::Json(new_order(
+        json!([{"product_id": 111, "quantity": 1}]),
+    )));
+    run(&app, &specs, &[lost], &mut failures).await;
+    app.sim().set_faults(Faults::default());
+
     // 429 and 500 on one endpoint of each API family.
     let limited = |path: &str, spec| case(spec, Method::GET, path, Some(FULL), 429);
     app.sim().set_quota(0, Duration::from_secs(60));
@@ -1156,6 +1263,43 @@ async fn webhook_payloads_match_the_callback_schemas() {
         .call(Method::POST, &app.url("/v3/hooks"), Some(FULL), Some(&hook))
         .await;
     assert_eq!(r.status(), 200);
+    for scope in ["store/sku/inventory/*", "store/product/inventory/*"] {
+        let hook = json!({"scope": scope, "destination": "http://127.0.0.1:9/hooks"});
+        let r = app
+            .call(Method::POST, &app.url("/v3/hooks"), Some(FULL), Some(&hook))
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    // Product 111 has options and is tracked by variant; 114 is simple.
+    app.sim().seed_catalog(
+        HASH,
+        CatalogSeed {
+            products: 4,
+            variants_per_product: 2,
+        },
+    );
+    let variant = app.sim().product(HASH, 111).unwrap().variants()[0].clone();
+    let simple = app.sim().product(HASH, 114).unwrap();
+    app.sim()
+        .set_stock_by_sku(HASH, &variant.sku, 1, 20)
+        .expect("variant stock");
+    app.sim()
+        .set_stock_by_sku(HASH, &simple.sku, 1, 20)
+        .expect("product stock");
+    let bought = json!({
+        "billing_address": {"zip": "78701"},
+        "products": [{"product_id": 111, "variant_id": variant.id(), "quantity": 1},
+                     {"product_id": 114, "quantity": 1}],
+    });
+    let r = app
+        .call(
+            Method::POST,
+            &app.url("/v2/orders"),
+            Some(FULL),
+            Some(&bought),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
     let one = ShopperLine::custom("Widget", "W-1", Money::from_cents(100), 1);
     let id = app.sim().place_order(HASH, ShopperOrder::new(vec![one]));
     let line = helpers::json(app.get(&format!("/v2/orders/{id}/products")).await).await[0].clone();
@@ -1186,6 +1330,10 @@ async fn webhook_payloads_match_the_callback_schemas() {
         "store/shipment/created",
         "store/shipment/updated",
         "store/shipment/deleted",
+        "store/sku/inventory/updated",
+        "store/product/inventory/updated",
+        "store/sku/inventory/order/updated",
+        "store/product/inventory/order/updated",
     ];
     let start = std::time::Instant::now();
     let payloads = loop {

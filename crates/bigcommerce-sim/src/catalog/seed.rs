@@ -266,7 +266,9 @@ pub(crate) fn seed(
     let mut out = SeededCatalog::default();
     let brands = ensure_brands(catalog, brand_count(seed.products));
     out.brand_ids = brands.iter().map(|b| b.id).collect();
-    catalog.next_variant_id = catalog.next_variant_id.max(SEEDED_VARIANT_FLOOR);
+    catalog.next_variant_id = catalog
+        .next_variant_id
+        .max(SEEDED_VARIANT_FLOOR + catalog.id_offset);
 
     // Seeded products were last modified over the day before seeding, one second apart
     // (at most 20 hours), so a later change is always newer than every seeded product.
@@ -277,20 +279,23 @@ pub(crate) fn seed(
 
     for k in 0..seed.products {
         let id = catalog.next_product_id;
+        // Names, SKUs and UPCs follow the id the product would have without an id offset,
+        // so two stores seeded alike sell the same SKUs under different ids.
+        let label = id - catalog.id_offset;
         let shape = shape(k, per_product);
         let brand = (k % 50 != 49).then(|| &brands[(k * 7) % brands.len()]);
         let (kind, kind_code) = KINDS[(k / 3) % KINDS.len()];
         let style = STYLES[(k / 7) % STYLES.len()];
         let code = brand.map_or_else(|| "GEN".to_owned(), |b| brand_code(&b.name));
-        let own_sku = format!("{code}-{kind_code}-{id:04}");
+        let own_sku = format!("{code}-{kind_code}-{label:04}");
         let name = match brand {
-            Some(b) => format!("{} {style} {kind} {id:04}", b.name),
-            None => format!("{style} {kind} {id:04}"),
+            Some(b) => format!("{} {style} {kind} {label:04}", b.name),
+            None => format!("{style} {kind} {label:04}"),
         };
         let price = Money::from_cents(999 + (k as i64 % 40) * 250);
         let cost = Money::from_cents((999 + (k as i64 % 40) * 250) * 55 / 100);
         let product_upc = if shape == Shape::Simple {
-            upc(id * 1000)
+            upc(label * 1000)
         } else {
             String::new()
         };
@@ -317,7 +322,7 @@ pub(crate) fn seed(
                 let (values, suffix) = options.variant(j, dims);
                 (
                     format!("{own_sku}{suffix}"),
-                    upc(id * 1000 + j as u64 + 1),
+                    upc(label * 1000 + j as u64 + 1),
                     values,
                 )
             })
@@ -380,6 +385,7 @@ pub(crate) fn seed(
             cost_price: cost,
             inventory_tracking,
             is_visible: k % 25 != 24,
+            availability: super::Availability::Available,
             base_variant_id: None,
             date_created: modified,
             date_modified: modified,

@@ -225,6 +225,11 @@ fn fully_shipped(order: &Order) -> bool {
 }
 
 impl Orders {
+    /// The id the next shipment will get.
+    pub(crate) fn peek_shipment_id(&self) -> u64 {
+        self.next_shipment_id
+    }
+
     /// `POST /v2/orders/{id}/shipments`. `None` when there is no such order; on success
     /// the shipment and the events: `store/shipment/created`, `store/order/updated`, and
     /// `store/order/statusUpdated` when the status changes.
