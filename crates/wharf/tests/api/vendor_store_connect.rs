@@ -14,7 +14,7 @@ use crate::helpers::{
 
 const VENDOR_HASH: &str = "vendorshop1";
 /// What a vendor's API account is asked for (the simulator's names for them).
-const VENDOR_SCOPES: &[&str] = &[
+pub(crate) const VENDOR_SCOPES: &[&str] = &[
     "store_v2_orders",
     "store_v2_products_read_only",
     "store_v2_information_read_only",
@@ -23,7 +23,7 @@ const VENDOR_SCOPES: &[&str] = &[
 
 /// The vendor's own BigCommerce store in the simulator, made through its control API like any
 /// client would; returns its domain.
-async fn vendor_sim_store(app: &TestApp, hash: &str) -> String {
+pub(crate) async fn vendor_sim_store(app: &TestApp, hash: &str) -> String {
     let response = app
         .http
         .post(format!("{}/__sim/stores", app.sim.base_url))
@@ -37,7 +37,7 @@ async fn vendor_sim_store(app: &TestApp, hash: &str) -> String {
 }
 
 /// A token on the vendor's simulated store with these scopes.
-async fn vendor_token(app: &TestApp, hash: &str, scopes: &[&str]) -> String {
+pub(crate) async fn vendor_token(app: &TestApp, hash: &str, scopes: &[&str]) -> String {
     let token = format!("vtok_{}", uuid::Uuid::new_v4().simple());
     let response = app
         .http
@@ -133,7 +133,7 @@ where
     }
 }
 
-async fn add_vendor(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn add_vendor(app: &TestApp, name: &str) -> i64 {
     let response = app.api_post("/vendors", &json!({ "name": name })).await;
     assert_eq!(response.status(), 201);
     let vendor: Value = response.json().await.unwrap();
