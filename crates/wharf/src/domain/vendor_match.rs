@@ -40,6 +40,37 @@ pub struct VendorVariant {
     pub purchasable: bool,
 }
 
+/// A vendor store's variant as read: what the match, the purchase orders and the stock back
+/// need of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorStoreVariant {
+    pub product_id: i64,
+    pub variant_id: i64,
+    pub product_name: String,
+    /// "Color: Red, Size: M"; empty for a base variant.
+    pub options: String,
+    pub sku: Option<String>,
+    pub upc: Option<String>,
+    pub gtin: Option<String>,
+    pub purchasable: bool,
+    /// Units the vendor's store can sell (summed over its locations, or at the chosen one);
+    /// `None` when it does not track the variant's stock.
+    pub inventory_level: Option<i64>,
+}
+
+impl VendorStoreVariant {
+    pub fn for_matching(&self) -> VendorVariant {
+        VendorVariant {
+            product_id: self.product_id,
+            variant_id: self.variant_id,
+            sku: self.sku.clone(),
+            upc: self.upc.clone(),
+            gtin: self.gtin.clone(),
+            purchasable: self.purchasable,
+        }
+    }
+}
+
 /// Where an item stands with the vendor's store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
