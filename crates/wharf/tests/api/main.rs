@@ -60,5 +60,6 @@ mod vendor_stock;
 mod vendor_store;
 mod vendor_store_catalog;
 mod vendor_store_connect;
+mod vendor_store_stock;
 mod webhooks;
 mod workers;

@@ -10,6 +10,7 @@ use bigcommerce_sim::CatalogSeed;
 
 pub(crate) struct VendorStore {
     pub vendor_id: i64,
+    /// Its `stores` row: where its webhooks are delivered.
     pub store_id: i64,
     pub hash: String,
     /// The vendor store's product ids, in the merchant's order (the seeding is the same).
