@@ -97,7 +97,7 @@ async fn the_vendors_variants_match_by_sku_then_barcode_and_ambiguity_is_listed_
     assert_eq!(by_barcode["vendor_sku"], "ACME-OWN-1");
 
     let ambiguous = matches(&app, &vendor, "ambiguous").await;
-    assert_eq!(skus_in(&ambiguous), [twice.clone()]);
+    assert_eq!(skus_in(&ambiguous), std::slice::from_ref(&twice));
     let why = reason_of(&ambiguous, &twice);
     assert!(why.contains("2 variants"), "{why}");
     let unmatched = matches(&app, &vendor, "unmatched").await;
