@@ -113,6 +113,23 @@ pub(super) enum VendorCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read the vendor's BigCommerce catalog now (only reads: its store is never changed),
+    /// match it to your items and take its stock levels.
+    ReadCatalog {
+        /// The vendor's name (or id).
+        vendor: String,
+    },
+    /// List how the vendor's BigCommerce variants match your items.
+    Matches {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// matched (default), unmatched or ambiguous.
+        #[arg(long)]
+        state: Option<String>,
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Change how wharf uses the vendor's BigCommerce store; only the flags given change.
     BigcommerceSettings(super::vendor_store::SettingsArgs),
     /// Forget the vendor's BigCommerce store (its webhooks are removed); the vendor stays.
@@ -257,6 +274,12 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
         VendorCommand::DisconnectBigcommerce { vendor } => {
             super::vendor_store::disconnect(app, &vendor).await
         }
+        VendorCommand::ReadCatalog { vendor } => super::vendor_catalog::read(app, &vendor).await,
+        VendorCommand::Matches {
+            vendor,
+            state,
+            json,
+        } => super::vendor_catalog::matches(app, &vendor, state.as_deref(), json).await,
     })
     .await
 }

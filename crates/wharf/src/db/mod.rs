@@ -26,6 +26,7 @@ pub mod store_removals;
 pub mod stores;
 pub mod users;
 pub mod vendor_sessions;
+pub mod vendor_store_catalog;
 pub mod vendor_store_settings;
 pub mod vendor_users;
 pub mod vendors;

@@ -3,6 +3,7 @@
 //! `ShipmentImport`) are never queued for it.
 
 use super::App;
+use crate::app::jobs::VendorStockRead;
 use crate::channels::bigcommerce::webhooks::Hint;
 use crate::db::DbError;
 
@@ -10,14 +11,22 @@ impl App {
     /// Queues, in the delivery's transaction, what the hint calls for in the vendor's store.
     pub(crate) async fn on_vendor_store_hint(
         &self,
-        _tx: &mut sqlx::AnyConnection,
-        _store_id: i64,
-        _vendor_id: i64,
+        tx: &mut sqlx::AnyConnection,
+        store_id: i64,
+        vendor_id: i64,
         hint: Hint,
     ) -> Result<(), DbError> {
         match hint {
-            // Filled by the catalog/stock engineer: re-read the variant's level.
-            Hint::Inventory { .. } => {}
+            // The event's numbers are hints: the product's levels are read again (a SKU event
+            // and its product's collapse into one read).
+            Hint::Inventory { product_id, .. } => {
+                VendorStockRead {
+                    vendor_id,
+                    product_id: Some(product_id as i64),
+                }
+                .enqueue(tx, store_id)
+                .await?;
+            }
             // Filled by the orders engineer: the vendor's order changed.
             Hint::Order { .. } => {}
             // Filled by the orders engineer: the vendor shipped.

@@ -6,6 +6,7 @@ pub mod inventory;
 pub mod locations;
 pub mod orders;
 pub mod shipments;
+pub mod vendor_catalog;
 pub mod webhooks;
 
 use std::sync::Arc;

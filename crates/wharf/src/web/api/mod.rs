@@ -11,6 +11,7 @@ mod products;
 mod shipments;
 mod stores;
 mod vendor_stores;
+mod vendor_catalog;
 mod vendor_users;
 mod vendors;
 
@@ -70,6 +71,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(vendors::routes())
         .merge(vendor_users::routes())
         .merge(vendor_stores::routes())
+        .merge(vendor_catalog::routes())
         .merge(assignments::routes())
         .merge(orders::routes())
         .merge(shipments::routes())

@@ -20,6 +20,7 @@ mod store_choice;
 mod stores;
 mod vendor_mail;
 mod vendor_store;
+mod vendor_matches;
 mod vendor_users;
 mod vendors;
 
@@ -42,6 +43,7 @@ pub fn routes() -> Router<App> {
         .merge(vendors::routes())
         .merge(vendor_users::routes())
         .merge(vendor_store::routes())
+        .merge(vendor_matches::routes())
         .merge(vendor_mail::routes())
         .merge(orders::routes())
         .merge(inventory::routes())
