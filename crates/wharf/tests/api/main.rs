@@ -61,6 +61,7 @@ mod vendor_controls;
 mod vendor_stock;
 mod vendor_store;
 mod vendor_store_catalog;
+mod vendor_store_cli;
 mod vendor_store_connect;
 mod vendor_store_stock;
 mod webhooks;
