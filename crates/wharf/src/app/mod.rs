@@ -29,6 +29,7 @@ pub mod stores;
 pub mod throughput;
 pub mod tokens;
 pub mod vendor_orders;
+pub mod vendor_store_orders;
 pub mod vendors;
 pub mod webhooks;
 

@@ -401,3 +401,103 @@ pub async fn recorded_shipments(
             .await?;
     Ok(row.get("n"))
 }
+
+/// What sending a purchase order needs beyond its lines: whose it is, the merchant's order
+/// number and store, and the customer's e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendContext {
+    pub purchase_order_id: i64,
+    pub vendor_id: i64,
+    pub order_id: i64,
+    /// The merchant's order number (its BigCommerce order id).
+    pub order_number: i64,
+    pub cancelled: bool,
+    pub merchant_store_id: i64,
+    pub merchant_store_name: String,
+    pub customer_email: Option<String>,
+}
+
+pub async fn send_context(
+    conn: &mut AnyConnection,
+    purchase_order_id: i64,
+) -> Result<Option<SendContext>, DbError> {
+    let row = sqlx::query(
+        "SELECT po.id, po.vendor_id, po.order_id, po.status, b.external_id AS order_number,
+                o.store_id, s.name AS store_name, o.customer_email
+         FROM purchase_orders po
+         JOIN orders o ON o.id = po.order_id
+         JOIN stores s ON s.id = o.store_id
+         JOIN bindings b ON b.kind = 'order' AND b.local_id = po.order_id AND b.store_id = o.store_id
+         WHERE po.id = $1",
+    )
+    .bind(purchase_order_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| SendContext {
+        purchase_order_id: r.get("id"),
+        vendor_id: r.get("vendor_id"),
+        order_id: r.get("order_id"),
+        order_number: r.get("order_number"),
+        cancelled: r.get::<String, _>("status") == "cancelled",
+        merchant_store_id: r.get("store_id"),
+        merchant_store_name: r.get("store_name"),
+        customer_email: r.get("customer_email"),
+    }))
+}
+
+/// The purchase order of `vendor_id` on the order.
+pub async fn purchase_order_of_vendor(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    vendor_id: i64,
+) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query("SELECT id FROM purchase_orders WHERE order_id = $1 AND vendor_id = $2")
+        .bind(order_id)
+        .bind(vendor_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.get("id")))
+}
+
+/// The order's open purchase orders that have a live vendor order: what a cancellation of
+/// the order must reach in the vendors' stores.
+pub async fn live_of_open_purchase_orders(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<Vec<i64>, DbError> {
+    let rows = sqlx::query(
+        "SELECT po.id FROM purchase_orders po
+         JOIN vendor_orders v ON v.purchase_order_id = po.id
+         WHERE po.order_id = $1 AND po.status = 'open' AND v.state IN ('intent', 'sending', 'created')
+         ORDER BY po.id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(|r| r.get("id")).collect())
+}
+
+/// The vendor's connected BigCommerce store, if it has one that is not disabled or removed.
+pub async fn vendor_store_of(
+    conn: &mut AnyConnection,
+    vendor_id: i64,
+) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query(
+        "SELECT id FROM stores WHERE vendor_id = $1 AND removed_at IS NULL AND disabled_at IS NULL
+         ORDER BY id LIMIT 1",
+    )
+    .bind(vendor_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.get("id")))
+}
+
+/// The vendor stores with orders that may still ship: what the reconciling poll visits.
+pub async fn stores_with_open_orders(db: &super::Db) -> Result<Vec<i64>, DbError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT store_id FROM vendor_orders WHERE state = 'created' ORDER BY store_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(|r| r.get("store_id")).collect())
+}
