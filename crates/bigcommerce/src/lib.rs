@@ -35,6 +35,10 @@ pub use models::hook::{Hook, HookUpdate, NewHook};
 pub use models::inventory::{
     Adjustment, InventoryItem, ItemIdentity, ItemKey, ItemLocation, ItemSettings, Location,
 };
+pub use models::new_order::{
+    NewOrder, NewOrderAddress, NewOrderProduct, NewOrderProductOption, NewShippingAddress,
+    OrderUpdate,
+};
 pub use models::order::{
     BillingAddress, ConsignmentWarning, Consignments, Order, OrderCount, OrderProduct,
     OrderProductOption, OrderProductType, OrderStatusCount, ShippingAddress, ShippingConsignment,

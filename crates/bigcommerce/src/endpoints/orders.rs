@@ -1,5 +1,6 @@
 //! Orders v2 (scope `store_v2_orders_read_only`): order lists for incremental polling, single
-//! orders, their products and shipping addresses.
+//! orders, their products and shipping addresses; with `store_v2_orders`, creating an order and
+//! changing its status.
 //!
 //! v2 lists are bare arrays without pagination metadata; an empty page is a 204.
 
@@ -9,6 +10,7 @@ use crate::client::StoreClient;
 use crate::endpoints::catalog::{SortDirection, filter_timestamp};
 use crate::endpoints::{same_object, same_parent};
 use crate::error::BcError;
+use crate::models::new_order::{NewOrder, OrderUpdate};
 use crate::models::order::{Order, OrderCount, OrderProduct, ShippingAddress};
 
 /// The largest `limit` the v2 docs allow.
@@ -30,8 +32,13 @@ pub struct OrderQuery {
     pub min_date_modified: Option<Timestamp>,
     /// `max_date_modified`, sent like `min_date_modified`.
     pub max_date_modified: Option<Timestamp>,
+    /// `min_date_created`, sent like `min_date_modified`. With `external_order_id` it bounds the
+    /// look-up "the order carrying reference R created since T" to one short page.
+    pub min_date_created: Option<Timestamp>,
     pub min_id: Option<u64>,
     pub status_id: Option<u32>,
+    /// `external_order_id`: exact match on the reference a creator stored on the order.
+    pub external_order_id: Option<String>,
     /// `sort=field:direction`.
     pub sort: Option<(OrderSortField, SortDirection)>,
     /// `include=consignments.line_items&consignment_structure=object`: each order's
@@ -46,8 +53,10 @@ impl Default for OrderQuery {
             limit: MAX_V2_PAGE_SIZE,
             min_date_modified: None,
             max_date_modified: None,
+            min_date_created: None,
             min_id: None,
             status_id: None,
+            external_order_id: None,
             sort: None,
             include_consignment_line_items: false,
         }
@@ -64,11 +73,17 @@ impl OrderQuery {
         if let Some(max) = self.max_date_modified {
             query.push(("max_date_modified", filter_timestamp(max)));
         }
+        if let Some(min) = self.min_date_created {
+            query.push(("min_date_created", filter_timestamp(min)));
+        }
         if let Some(min_id) = self.min_id {
             query.push(("min_id", min_id.to_string()));
         }
         if let Some(status_id) = self.status_id {
             query.push(("status_id", status_id.to_string()));
+        }
+        if let Some(reference) = &self.external_order_id {
+            query.push(("external_order_id", reference.clone()));
         }
         if let Some((field, direction)) = self.sort {
             query.push(("sort", format!("{}:{}", field.as_str(), direction.as_str())));
@@ -175,6 +190,42 @@ impl StoreClient {
             same_parent("GET", &path, order_id, address.order_id)?;
         }
         Ok(addresses)
+    }
+
+    /// `POST v2/orders`: creates an order and answers it as BigCommerce stored it.
+    ///
+    /// Never resent automatically (except after a 429, which BigCommerce did not process): there
+    /// is no idempotency key, so a second POST after a lost answer creates a second order. A
+    /// [`BcError::Timeout`], transport error or 5xx means "may have happened": look the order up
+    /// by the reference it carries ([`OrderQuery::external_order_id`] with
+    /// [`OrderQuery::min_date_created`]) before sending it again. An answer carrying another
+    /// `external_order_id` than the one sent is [`BcError::WrongObject`].
+    pub async fn create_order(&self, order: &NewOrder) -> Result<Order, BcError> {
+        let path = "v2/orders";
+        let created: Order = self.post_json(path, order).await?;
+        let sent = order.external_order_id.as_deref().unwrap_or_default();
+        let answered = created.external_order_id.as_deref().unwrap_or_default();
+        if !sent.is_empty() && sent != answered {
+            return Err(BcError::WrongObject {
+                request: format!("POST {path}"),
+                asked: format!("order with external_order_id {sent}"),
+                answered: format!("order {} with external_order_id {answered:?}", created.id),
+            });
+        }
+        Ok(created)
+    }
+
+    /// `PUT v2/orders/{id}`: changes the fields `update` carries (e.g. the status) and answers
+    /// the order; retried like any PUT, since repeating it leaves the same state.
+    pub async fn update_order(
+        &self,
+        order_id: u64,
+        update: &OrderUpdate,
+    ) -> Result<Order, BcError> {
+        let path = format!("v2/orders/{order_id}");
+        let order: Order = self.put_json(&path, update).await?;
+        same_object("PUT", &path, "order", order_id, order.id)?;
+        Ok(order)
     }
 
     /// `GET v2/orders/count`: totals per status.

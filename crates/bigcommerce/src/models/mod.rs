@@ -10,6 +10,7 @@ pub mod brand;
 pub(crate) mod de;
 pub mod hook;
 pub mod inventory;
+pub mod new_order;
 pub mod order;
 pub mod order_status;
 pub mod product;

@@ -81,8 +81,12 @@ pub struct Order {
     pub order_source: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonzero_id")]
     pub channel_id: Option<u64>,
+    /// The reference the creator stored (writable on create and update, filterable).
     #[serde(default, deserialize_with = "de::opt_nonempty_string")]
     pub external_order_id: Option<String>,
+    /// The system that created the order through the API, as it named itself.
+    #[serde(default, deserialize_with = "de::opt_nonempty_string")]
+    pub external_source: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty_string")]
     pub customer_message: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty_string")]

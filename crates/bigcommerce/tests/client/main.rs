@@ -9,6 +9,7 @@ mod fixtures;
 mod helpers;
 mod hooks;
 mod inventory;
+mod order_writes;
 mod orders;
 mod paging;
 mod rate_limits;
