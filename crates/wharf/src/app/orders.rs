@@ -8,8 +8,8 @@ use sqlx::AnyConnection;
 
 use super::App;
 use super::error::AppError;
-use super::vendor_store_orders;
 use super::jobs::{InventoryPush, OrderPoll, ShipmentImport, ShipmentImportHint};
+use super::vendor_store_orders;
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, OrderEvent, OrderPage, OrderSummary, PurchaseOrder};

@@ -22,8 +22,7 @@ impl App {
         else {
             return Ok(());
         };
-        let Some(context) = vendor_orders::send_context(&mut conn, purchase_order_id).await?
-        else {
+        let Some(context) = vendor_orders::send_context(&mut conn, purchase_order_id).await? else {
             return Ok(());
         };
         drop(conn);
@@ -62,7 +61,8 @@ impl App {
         let mut tx = self.db.begin().await?;
         match cancel_action(state, shipped) {
             CancelAction::NothingToCancel => {
-                let message = "The purchase order was cancelled before it reached the vendor's store";
+                let message =
+                    "The purchase order was cancelled before it reached the vendor's store";
                 vendor_orders::mark_cancelled(&mut tx, row.id, message).await?;
             }
             CancelAction::Cancel => {

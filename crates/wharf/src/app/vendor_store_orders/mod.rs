@@ -5,6 +5,7 @@
 //! once: ARCHITECTURE.md, *Vendor store orders*.
 
 mod cancel;
+mod options;
 mod send;
 mod shipments;
 

@@ -41,15 +41,17 @@ impl App {
         let client = self.client_for(row.store_id).await?;
         // Ever sent: it may be in the vendor's store already, whatever became of the answer.
         if row.attempts > 0
-            && let Some(external_id) = find_vendor_order(
-                &client,
-                &row.reference,
-                row.intent_at - LOOKUP_WINDOW_MS,
-            )
-            .await?
+            && let Some(external_id) =
+                find_vendor_order(&client, &row.reference, row.intent_at - LOOKUP_WINDOW_MS).await?
         {
-            tracing::info!(vendor_order_id, external_id, "vendor order found: not sent again");
-            return self.bind_created(&client, &row, &context, external_id).await;
+            tracing::info!(
+                vendor_order_id,
+                external_id,
+                "vendor order found: not sent again"
+            );
+            return self
+                .bind_created(&client, &row, &context, external_id)
+                .await;
         }
         if context.cancelled {
             let mut tx = self.db.begin().await?;
@@ -85,7 +87,9 @@ impl App {
             }
             match create_vendor_order(&client, &order).await {
                 Ok(external_id) => {
-                    return self.bind_created(&client, &row, &context, external_id).await;
+                    return self
+                        .bind_created(&client, &row, &context, external_id)
+                        .await;
                 }
                 // Refused, so certainly not created: lines it names are left out and the rest
                 // sent; an order refused as a whole fails with BigCommerce's words.
@@ -118,7 +122,11 @@ impl App {
 
     /// Records, once, which lines go on the vendor's order as which vendor product, and which
     /// are left out and why (a retried job keeps what the first recorded).
-    async fn plan_lines(&self, row: &VendorOrderRow, context: &SendContext) -> Result<(), SyncError> {
+    async fn plan_lines(
+        &self,
+        row: &VendorOrderRow,
+        context: &SendContext,
+    ) -> Result<(), SyncError> {
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         if !vendor_orders::lines(&mut conn, row.id).await?.is_empty() {
             return Ok(());
@@ -130,9 +138,7 @@ impl App {
             .iter()
             .filter_map(|l| l.sku.clone())
             .collect();
-        let matches = self
-            .vendor_variants_for_lines(context.vendor_id, &skus)
-            .await?;
+        let matches = self.vendor_line_matches(context.vendor_id, &skus).await?;
         let planned: Vec<PlannedLine> = purchase_order
             .lines
             .iter()
@@ -193,18 +199,20 @@ impl App {
         let purchase_order = self.purchase_order_for_send(context).await?;
         let options = self.vendor_store_order_options(context.vendor_id).await?;
         let address = purchase_order.addresses.first();
-        let mut shipping = address.map(|a| OutgoingAddress {
-            name: a.name.clone(),
-            company: a.company.clone(),
-            street_1: a.street_1.clone(),
-            street_2: a.street_2.clone(),
-            city: a.city.clone(),
-            state: a.state.clone(),
-            zip: a.zip.clone(),
-            country_iso2: a.country_iso2.clone(),
-            email: None,
-            phone: None,
-        }).unwrap_or_default();
+        let mut shipping = address
+            .map(|a| OutgoingAddress {
+                name: a.name.clone(),
+                company: a.company.clone(),
+                street_1: a.street_1.clone(),
+                street_2: a.street_2.clone(),
+                city: a.city.clone(),
+                state: a.state.clone(),
+                zip: a.zip.clone(),
+                country_iso2: a.country_iso2.clone(),
+                email: None,
+                phone: None,
+            })
+            .unwrap_or_default();
         if options.include_customer_contact {
             shipping.email = context.customer_email.clone();
             shipping.phone = address.and_then(|a| a.phone.clone());

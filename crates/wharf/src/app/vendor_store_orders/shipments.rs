@@ -58,7 +58,8 @@ impl App {
             products = self.line_of_product(&row).await?;
         }
         for shipment in &remote {
-            self.record_vendor_shipment(&row, shipment, &products).await?;
+            self.record_vendor_shipment(&row, shipment, &products)
+                .await?;
         }
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         vendor_orders::mark_polled(&mut conn, row.id).await?;
@@ -73,7 +74,8 @@ impl App {
         external_order_id: i64,
     ) -> Result<(), AppError> {
         let mut tx = self.db.begin().await?;
-        if let Some(row) = vendor_orders::by_external_id(&mut tx, store_id, external_order_id).await?
+        if let Some(row) =
+            vendor_orders::by_external_id(&mut tx, store_id, external_order_id).await?
         {
             VendorOrderShipments {
                 vendor_order_id: row.id,
@@ -195,16 +197,14 @@ impl App {
                     shipment.carrier,
                     fields.to_string().replace('\n', "; ")
                 );
-                orders::record_event(&mut tx, order_id, "vendor_shipment_failed", &message)
-                    .await?;
+                orders::record_event(&mut tx, order_id, "vendor_shipment_failed", &message).await?;
             }
             Err(AppError::Conflict(why)) => {
                 let message = format!(
                     "The vendor's shipment {} could not be recorded: {why}",
                     shipment.tracking_number
                 );
-                orders::record_event(&mut tx, order_id, "vendor_shipment_failed", &message)
-                    .await?;
+                orders::record_event(&mut tx, order_id, "vendor_shipment_failed", &message).await?;
             }
             Err(other) => return Err(other.into()),
         }
