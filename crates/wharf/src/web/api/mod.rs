@@ -10,6 +10,7 @@ mod orders;
 mod products;
 mod shipments;
 mod stores;
+mod vendor_store_orders;
 mod vendor_users;
 mod vendors;
 
@@ -71,6 +72,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(assignments::routes())
         .merge(orders::routes())
         .merge(shipments::routes())
+        .merge(vendor_store_orders::routes())
         .merge(inventory::routes())
         .merge(mail::routes())
         .split_for_parts();
