@@ -41,6 +41,26 @@ pub enum InventoryTracking {
     Variant,
 }
 
+/// A product's purchasability (`availability`): `disabled` is listed but cannot be bought,
+/// by a shopper or through `POST /v2/orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Availability {
+    #[default]
+    Available,
+    Disabled,
+    Preorder,
+}
+
+impl Availability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Available => "available",
+            Availability::Disabled => "disabled",
+            Availability::Preorder => "preorder",
+        }
+    }
+}
+
 impl InventoryTracking {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -68,6 +88,9 @@ pub struct Product {
     pub cost_price: Money,
     pub inventory_tracking: InventoryTracking,
     pub is_visible: bool,
+    /// Whether it can be bought at all; hidden products (`is_visible: false`) still can, as
+    /// a merchant's manual orders may hold them.
+    pub availability: Availability,
     /// Set for simple products only; `null` in responses otherwise.
     pub(crate) base_variant_id: Option<u64>,
     pub(crate) date_created: Timestamp,
@@ -102,6 +125,8 @@ pub struct Variant {
     /// `None` inherits the product's price (the spec's `null`).
     pub price: Option<Money>,
     pub cost_price: Option<Money>,
+    /// The variant cannot be bought (`purchasing_disabled`).
+    pub purchasing_disabled: bool,
     pub(crate) option_values: Vec<OptionValue>,
 }
 
@@ -246,6 +271,7 @@ impl Catalog {
                     cost_price: Money::ZERO,
                     inventory_tracking: InventoryTracking::Product,
                     is_visible: true,
+                    availability: Availability::Available,
                     base_variant_id: None,
                     date_created: now,
                     date_modified: now,
@@ -283,6 +309,7 @@ impl Catalog {
                     gtin: String::new(),
                     price: None,
                     cost_price: Some(product.cost_price),
+                    purchasing_disabled: false,
                     option_values,
                 }
             })

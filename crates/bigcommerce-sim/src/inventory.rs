@@ -93,18 +93,16 @@ impl Inventory {
     /// (facts §7). Untracked products keep no stock. A level never goes below 0: units
     /// beyond the stock on hand (all of them for an item that was never given a level)
     /// are counted in `oversold_units` instead, so a test can prove a sync kept up.
-    pub fn take_for_order(&mut self, catalog: &Catalog, lines: &[(u64, Option<u64>, u32)]) {
+    /// Returns what was taken, `(stock key, units)`, so a cancellation can give it back.
+    pub fn take_for_order(
+        &mut self,
+        catalog: &Catalog,
+        lines: &[(u64, Option<u64>, u32)],
+    ) -> Vec<(u64, i64)> {
+        let mut taken_all = Vec::new();
         for &(product_id, variant_id, quantity) in lines {
-            let Some(product) = catalog.product(product_id) else {
+            let Some(key) = stock_key(catalog, product_id, variant_id) else {
                 continue;
-            };
-            let key = match product.inventory_tracking {
-                InventoryTracking::None => continue,
-                InventoryTracking::Product => product.stock_variant_id(),
-                InventoryTracking::Variant => match variant_id {
-                    Some(id) => id,
-                    None => product.stock_variant_id(),
-                },
             };
             let wanted = i64::from(quantity);
             let slot = self.levels.get_mut(&(DEFAULT_LOCATION_ID, key));
@@ -113,8 +111,35 @@ impl Inventory {
             if let Some(level) = slot {
                 *level = on_hand - taken;
             }
+            if taken > 0 {
+                taken_all.push((key, taken));
+            }
             self.oversold_units += u64::try_from(wanted - taken).unwrap_or(0);
         }
+        taken_all
+    }
+
+    /// Puts stock an order took back at the default location (a cancelled or refunded order,
+    /// with `refund_order_stock_adjustment` on, BigCommerce's default).
+    pub fn give_back(&mut self, taken: &[(u64, i64)]) {
+        for &(key, units) in taken {
+            *self.levels.entry((DEFAULT_LOCATION_ID, key)).or_insert(0) += units;
+        }
+    }
+}
+
+/// Where an ordered catalog item keeps its stock: the variant under variant tracking, the
+/// product's stock variant under product tracking, `None` when untracked or unknown.
+pub(crate) fn stock_key(
+    catalog: &Catalog,
+    product_id: u64,
+    variant_id: Option<u64>,
+) -> Option<u64> {
+    let product = catalog.product(product_id)?;
+    match product.inventory_tracking {
+        InventoryTracking::None => None,
+        InventoryTracking::Product => Some(product.stock_variant_id()),
+        InventoryTracking::Variant => Some(variant_id.unwrap_or(product.stock_variant_id())),
     }
 }
 

@@ -53,8 +53,8 @@ mod webhooks;
 
 pub use auth::{KNOWN_SCOPES, modify_scopes};
 pub use catalog::{
-    CatalogSeed, InventoryTracking, MANY_VARIANTS, MAX_VARIANTS, OptionValue, Product,
-    SeededCatalog, Variant,
+    Availability, CatalogSeed, InventoryTracking, MANY_VARIANTS, MAX_VARIANTS, OptionValue,
+    Product, SeededCatalog, Variant,
 };
 pub use faults::{Faults, Misbehaviour};
 pub use money::Money;

@@ -12,6 +12,8 @@
 //! `min_date_modified` sync instead of the order silently vanishing.
 
 mod coupons;
+pub(crate) mod create;
+mod create_body;
 mod place;
 mod query;
 mod render;
@@ -19,6 +21,7 @@ pub(crate) mod routes;
 mod seed;
 pub(crate) mod shipment_routes;
 mod shipments;
+pub(crate) mod status;
 pub(crate) mod sub_resource_routes;
 
 use std::collections::BTreeMap;
@@ -147,6 +150,15 @@ pub(crate) struct Order {
     pub shipments: Vec<Shipment>,
     /// Redeemed at checkout, in the order given.
     pub coupons: Vec<OrderCoupon>,
+    /// `www` for a storefront checkout, `external` for `POST /v2/orders`.
+    pub order_source: &'static str,
+    /// What an API creator said it is; `None` is the spec's `null`.
+    pub external_source: Option<String>,
+    /// The creator's reference; empty when none was given.
+    pub external_order_id: String,
+    /// Stock the order took, `(variant id keeping the stock, units)` at the default location,
+    /// until a cancellation or refund gives it back.
+    pub stock_taken: Vec<(u64, i64)>,
 }
 
 impl Order {
@@ -230,6 +242,10 @@ impl Default for Orders {
 impl Orders {
     pub fn get(&self, id: u64) -> Option<&Order> {
         self.by_id.get(&id)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: u64) -> Option<&mut Order> {
+        self.by_id.get_mut(&id)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Order> {
@@ -339,6 +355,10 @@ mod tests {
             is_deleted: false,
             shipments: Vec::new(),
             coupons: Vec::new(),
+            order_source: "www",
+            external_source: None,
+            external_order_id: String::new(),
+            stock_taken: Vec::new(),
         });
         id
     }

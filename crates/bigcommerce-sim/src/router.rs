@@ -25,7 +25,10 @@ pub(crate) fn build(sim: Simulator) -> Router {
             "/stores/{hash}/v2/order_statuses/{id}",
             get(order_statuses::get),
         )
-        .route("/stores/{hash}/v2/orders", get(orders::routes::list))
+        .route(
+            "/stores/{hash}/v2/orders",
+            get(orders::routes::list).post(orders::routes::create),
+        )
         .route("/stores/{hash}/v2/orders/count", get(orders::routes::count))
         .route(
             "/stores/{hash}/v2/orders/{id}",

@@ -302,7 +302,10 @@ impl Simulator {
                         .collect()
                 })
                 .unwrap_or_default();
-            store.inventory.take_for_order(&store.catalog, &lines);
+            let taken = store.inventory.take_for_order(&store.catalog, &lines);
+            if let Some(order) = store.orders.get_mut(placed.0) {
+                order.stock_taken = taken;
+            }
             Ok(placed)
         })?;
         Some(placed.map(|(id, events)| {
@@ -340,7 +343,7 @@ impl Simulator {
             "bigcommerce-sim: set_order_status: unknown status {status_id}"
         );
         let events = self.expect_store(store_hash, "set_order_status", |store| {
-            store.orders.set_status(order_id, status_id)
+            crate::orders::status::change_status(store, order_id, status_id)
         });
         match events {
             Some(events) => {

@@ -380,6 +380,7 @@ pub(crate) fn seed(
             cost_price: cost,
             inventory_tracking,
             is_visible: k % 25 != 24,
+            availability: super::Availability::Available,
             base_variant_id: None,
             date_created: modified,
             date_modified: modified,

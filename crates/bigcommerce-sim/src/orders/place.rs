@@ -395,6 +395,10 @@ pub(super) fn build(
         is_deleted: false,
         shipments: Vec::new(),
         coupons,
+        order_source: "www",
+        external_source: None,
+        external_order_id: String::new(),
+        stock_taken: Vec::new(),
     });
     Ok(id)
 }

@@ -25,6 +25,8 @@ pub(crate) struct Filter {
     customer_id: Option<u64>,
     channel_id: Option<u64>,
     email: Option<String>,
+    /// Exact match.
+    external_order_id: Option<String>,
     payment_method: Option<String>,
     min_total: Option<Money>,
     max_total: Option<Money>,
@@ -74,6 +76,7 @@ impl Filter {
             customer_id: int("customer_id")?,
             channel_id: int("channel_id")?,
             email: q.get("email").cloned(),
+            external_order_id: q.get("external_order_id").cloned(),
             payment_method: q.get("payment_method").cloned(),
             min_total: money("min_total")?,
             max_total: money("max_total")?,
@@ -97,6 +100,10 @@ impl Filter {
                 .email
                 .as_ref()
                 .is_none_or(|e| o.billing_address.email.eq_ignore_ascii_case(e))
+            && self
+                .external_order_id
+                .as_ref()
+                .is_none_or(|r| o.external_order_id == *r)
             && self
                 .payment_method
                 .as_ref()

@@ -161,7 +161,13 @@ const READ_ONLY: &[&str] = &[
     "external_id",
 ];
 
-const MODELLED: &[&str] = &["status_id", "staff_notes", "customer_message", "is_deleted"];
+const MODELLED: &[&str] = &[
+    "status_id",
+    "staff_notes",
+    "customer_message",
+    "external_order_id",
+    "is_deleted",
+];
 
 /// The writable fields the simulator models. Other writable fields are accepted and
 /// ignored (with a warning in the log) until a later issue models them.
@@ -170,6 +176,8 @@ struct OrderUpdate {
     status_id: Option<u8>,
     staff_notes: Option<String>,
     customer_message: Option<String>,
+    /// Writable on update too ("you can update this field using a POST or PUT request").
+    external_order_id: Option<String>,
     /// `is_deleted: true` archives, like `DELETE /v2/orders/{id}` (facts §4).
     archive: bool,
 }
@@ -207,6 +215,7 @@ impl OrderUpdate {
             status_id,
             staff_notes: text("staff_notes", 65_535)?,
             customer_message: text("customer_message", 65_535)?,
+            external_order_id: text("external_order_id", 65_535)?,
             archive,
         };
         for name in fields.keys().filter(|k| !MODELLED.contains(&k.as_str())) {
@@ -233,9 +242,12 @@ pub(crate) async fn update(
             let update = OrderUpdate::parse(&body)?;
             let mut events = Vec::new();
             if let Some(status_id) = update.status_id {
-                events.extend(store.orders.set_status(id, status_id).unwrap_or_default());
+                events
+                    .extend(super::status::change_status(store, id, status_id).unwrap_or_default());
             }
-            let texts = update.staff_notes.is_some() || update.customer_message.is_some();
+            let texts = update.staff_notes.is_some()
+                || update.customer_message.is_some()
+                || update.external_order_id.is_some();
             if texts {
                 store.orders.edit(id, |o| {
                     if let Some(notes) = update.staff_notes {
@@ -243,6 +255,9 @@ pub(crate) async fn update(
                     }
                     if let Some(message) = update.customer_message {
                         o.customer_message = message;
+                    }
+                    if let Some(reference) = update.external_order_id {
+                        o.external_order_id = reference;
                     }
                 });
                 if events.is_empty() {
@@ -252,6 +267,32 @@ pub(crate) async fn update(
             if update.archive {
                 events.extend(store.orders.archive(id).unwrap_or_default());
             }
+            let order = store.orders.get(id).ok_or(ApiError::not_found(V2))?;
+            let body = render::order(
+                order,
+                &store.order_statuses,
+                &Links(&base),
+                Include::default(),
+            );
+            Ok((body, events))
+        })
+        .unwrap_or(Err(ApiError::not_found(V2)))?;
+    sim.emit(&hash, events);
+    Ok(Json(body).into_response())
+}
+
+/// `POST /v2/orders`: see `create.rs`. Answers 200 with the order, as the spec's
+/// `createOrder` does (not 201).
+pub(crate) async fn create(
+    State(sim): State<Simulator>,
+    Path(hash): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let base = api_base(&headers, &hash);
+    let (body, events) = sim
+        .with_store(&hash, |store| {
+            let (id, events) = super::create::create(store, &body)?;
             let order = store.orders.get(id).ok_or(ApiError::not_found(V2))?;
             let body = render::order(
                 order,
