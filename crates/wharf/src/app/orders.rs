@@ -79,7 +79,7 @@ impl App {
     /// Reads every order modified since the store's cursor, page by page; each page and the
     /// cursor it advances commit together.
     pub async fn poll_orders(&self, store_id: i64) -> Result<PollReport, SyncError> {
-        let client = self.client_for(store_id).await?;
+        let client = self.sales_client_for(store_id).await?;
         let poll_started = now_ms();
         let since = db::cursors::get(&self.db, store_id, ORDERS_CURSOR)
             .await?
@@ -119,7 +119,7 @@ impl App {
 
     /// Re-reads one order (a webhook's hint) and stores it.
     pub async fn fetch_order(&self, store_id: i64, order_id: u64) -> Result<(), SyncError> {
-        let client = self.client_for(store_id).await?;
+        let client = self.sales_client_for(store_id).await?;
         let Some(order) = read_order(&client, order_id).await? else {
             tracing::info!(
                 store_id,

@@ -57,5 +57,6 @@ mod store_state;
 mod stores;
 mod vendor_controls;
 mod vendor_stock;
+mod vendor_store_connect;
 mod webhooks;
 mod workers;
