@@ -477,14 +477,18 @@ pub async fn live_of_open_purchase_orders(
     Ok(rows.iter().map(|r| r.get("id")).collect())
 }
 
-/// The vendor's connected BigCommerce store, if it has one that is not disabled or removed.
+/// The vendor's own BigCommerce store, if it has one that is connected and not disabled,
+/// removed or paused in the vendor's settings: where its purchase orders go.
 pub async fn vendor_store_of(
     conn: &mut AnyConnection,
     vendor_id: i64,
 ) -> Result<Option<i64>, DbError> {
     let row = sqlx::query(
-        "SELECT id FROM stores WHERE vendor_id = $1 AND removed_at IS NULL AND disabled_at IS NULL
-         ORDER BY id LIMIT 1",
+        "SELECT s.id FROM stores s
+         LEFT JOIN vendor_store_settings v ON v.vendor_id = s.vendor_id
+         WHERE s.vendor_id = $1 AND s.removed_at IS NULL AND s.disabled_at IS NULL
+           AND s.connection_status = 'connected' AND COALESCE(v.active, 1) = 1
+         ORDER BY s.id LIMIT 1",
     )
     .bind(vendor_id)
     .fetch_optional(&mut *conn)

@@ -58,5 +58,8 @@ mod stores;
 mod vendor_controls;
 mod vendor_stock;
 mod vendor_store_connect;
+mod vendor_store_helpers;
+mod vendor_store_orders;
+mod vendor_store_shipments;
 mod webhooks;
 mod workers;

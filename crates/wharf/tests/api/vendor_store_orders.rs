@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use bigcommerce::OrderQuery;
-use bigcommerce_sim::{CatalogSeed, Faults, ShopperLine, ShopperOrder};
+use bigcommerce_sim::{Availability, CatalogSeed, Faults};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -13,6 +13,8 @@ use crate::helpers::{STORE_HASH, TestApp, spawn_app};
 use crate::shipments::{Shop, detail, purchase_order, shop};
 
 pub(crate) const VENDOR_HASH: &str = "vendorstore1";
+/// The merchant's variant (by index) the vendor's store does not have.
+pub(crate) const MISSING: usize = 2;
 
 /// The merchant's shop, with Alpha Supply's own store connected: the same catalog (so every
 /// SKU matches) under the vendor's own ids.
@@ -21,6 +23,8 @@ pub(crate) struct VendorShop {
     pub vendor_id: i64,
     pub vendor_store_id: i64,
     pub vendor_token: String,
+    /// The vendor store's product ids.
+    pub vendor_products: Vec<u64>,
 }
 
 pub(crate) async fn vendor_shop(app: &TestApp) -> VendorShop {
@@ -28,14 +32,18 @@ pub(crate) async fn vendor_shop(app: &TestApp) -> VendorShop {
     app.sim
         .simulator
         .add_store(bigcommerce_sim::StoreSpec::sample(VENDOR_HASH));
-    app.sim.simulator.seed_catalog(
+    let seeded = app.sim.simulator.seed_catalog(
         VENDOR_HASH,
         CatalogSeed {
             products: 10,
             variants_per_product: 1,
         },
     );
-    let vendor_token = app.token_on(VENDOR_HASH, crate::helpers::WHARF_SCOPES);
+    // The vendor does not carry the merchant's third item.
+    let vendor_products = seeded.product_ids.clone();
+    let (missing, _, _) = vendor_variant_of(app, &vendor_products, &shop.variants[MISSING].2);
+    assert!(app.sim.simulator.delete_product(VENDOR_HASH, missing));
+    let vendor_token = app.token_on(VENDOR_HASH, wharf::demo::WHARF_SCOPES);
     let vendors: Vec<Value> = app.api_get("/vendors").await.json().await.unwrap();
     let vendor_id = vendors
         .iter()
@@ -44,13 +52,13 @@ pub(crate) async fn vendor_shop(app: &TestApp) -> VendorShop {
         .as_i64()
         .unwrap();
     let vendor_store_id =
-        crate::vendor_store_helpers::connect_vendor_store(app, vendor_id, VENDOR_HASH, &vendor_token)
-            .await;
+        crate::vendor_store_helpers::connect_vendor_store(app, vendor_id, VENDOR_HASH).await;
     VendorShop {
         shop,
         vendor_id,
         vendor_store_id,
         vendor_token,
+        vendor_products,
     }
 }
 
@@ -137,15 +145,22 @@ async fn a_routed_purchase_order_becomes_one_order_in_the_vendors_store() {
     expected.sort();
     assert_eq!(quantities, expected, "the lines as the vendor's products");
     // The end customer is the shipping address; the merchant is billed; no customer contact.
-    let merchant_order = app.sim.simulator.order(STORE_HASH, external).unwrap();
+    let customer = crate::shipments::client(&app)
+        .order_shipping_addresses(external)
+        .await
+        .unwrap();
     let addresses = vendor_client(&app, &vs.vendor_token)
         .order_shipping_addresses(order.id)
         .await
         .unwrap();
     assert_eq!(addresses.len(), 1);
-    assert_eq!(addresses[0].street_1, merchant_order.shipping_addresses[0].street_1);
+    assert_eq!(addresses[0].street_1, customer[0].street_1);
+    assert_eq!(addresses[0].zip, customer[0].zip);
     assert_eq!(addresses[0].email, "", "customer e-mail is off by default");
-    assert_eq!(order.billing_address.company, "Main store");
+    assert_eq!(
+        order.billing_address.as_ref().map(|b| b.company.as_str()),
+        Some("Main store")
+    );
     // The order page shows it.
     let cookie = app.session_cookie().await;
     let page = app
@@ -192,15 +207,11 @@ async fn a_dropped_answer_leaves_exactly_one_vendor_order() {
 async fn a_line_the_vendor_does_not_have_is_left_out_and_the_rest_sent() {
     let app = spawn_app().await;
     let vs = vendor_shop(&app).await;
-    // The vendor's store has no product with the third SKU any more.
-    let (vendor_product, _, _) = vendor_variant_of(&app, &vs.shop.variants[2].2);
-    crate::vendor_store_helpers::unmatch_vendor_product(&app, vs.vendor_store_id, vendor_product)
-        .await;
-    let (_, order_id) = vs.shop.order(&app, &[(0, 1, 0), (2, 1, 0)]).await;
+    let (_, order_id) = vs.shop.order(&app, &[(0, 1, 0), (MISSING, 1, 0)]).await;
     let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
     let view = wait_for_vendor_order(&app, po_id, &["created"]).await;
     let message = view["message"].as_str().unwrap();
-    assert!(message.contains(&vs.shop.variants[2].2), "{message}");
+    assert!(message.contains(&vs.shop.variants[MISSING].2), "{message}");
     let order = &vendor_orders_with(&app, &vs.vendor_token, view["reference"].as_str().unwrap())
         .await[0];
     let products = vendor_client(&app, &vs.vendor_token)
@@ -225,10 +236,10 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
     let app = spawn_app().await;
     let vs = vendor_shop(&app).await;
     // The vendor stopped selling the product: its store refuses the only line (422).
-    let (vendor_product, _, _) = vendor_variant_of(&app, &vs.shop.variants[0].2);
+    let (vendor_product, _, _) = vendor_variant_of(&app, &vs.vendor_products, &vs.shop.variants[0].2);
     app.sim
         .simulator
-        .update_product(VENDOR_HASH, vendor_product, |p| p.purchasing_disabled = true);
+        .update_product(VENDOR_HASH, vendor_product, |p| p.availability = Availability::Disabled);
     let (_, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
     let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
     let view = wait_for_vendor_order(&app, po_id, &["failed"]).await;
@@ -240,7 +251,7 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
     // The operator fixed it with the vendor; Send again creates it, once.
     app.sim
         .simulator
-        .update_product(VENDOR_HASH, vendor_product, |p| p.purchasing_disabled = false);
+        .update_product(VENDOR_HASH, vendor_product, |p| p.availability = Availability::Available);
     let response = app
         .api_post(
             &format!("/purchase-orders/{po_id}/vendor-order/send-again"),
@@ -283,9 +294,10 @@ async fn a_cancelled_order_cancels_the_vendors_order() {
 }
 
 /// The vendor store's (product id, variant id, sku) of a merchant SKU.
-pub(crate) fn vendor_variant_of(app: &TestApp, sku: &str) -> (u64, u64, String) {
-    (1..=10)
-        .filter_map(|id| app.sim.simulator.product(VENDOR_HASH, id))
+pub(crate) fn vendor_variant_of(app: &TestApp, products: &[u64], sku: &str) -> (u64, u64, String) {
+    products
+        .iter()
+        .filter_map(|&id| app.sim.simulator.product(VENDOR_HASH, id))
         .flat_map(|p| {
             let id = p.id();
             p.variants()
@@ -295,10 +307,4 @@ pub(crate) fn vendor_variant_of(app: &TestApp, sku: &str) -> (u64, u64, String) 
         })
         .find(|(_, _, s)| s == sku)
         .unwrap_or_else(|| panic!("no vendor variant with SKU {sku}"))
-}
-
-#[allow(dead_code)]
-fn order_with(shop: &Shop, variant: usize) -> ShopperOrder {
-    let (product, variant, _) = &shop.variants[variant];
-    ShopperOrder::new(vec![ShopperLine::catalog(*product, Some(*variant), 1)])
 }

@@ -14,7 +14,7 @@ use sqlx::AnyConnection;
 
 use super::App;
 use super::error::AppError;
-use super::jobs::{VendorOrderCancel, VendorOrderCreate};
+use super::jobs::{VendorOrderCancel, VendorOrderCreate, VendorOrderShipments};
 use crate::db::{DbError, orders, vendor_orders};
 use crate::domain::vendor_order::reference;
 
@@ -191,6 +191,24 @@ pub(crate) async fn queue_cancellations(
 ) -> Result<(), DbError> {
     for &purchase_order_id in purchase_order_ids {
         VendorOrderCancel { purchase_order_id }.enqueue(tx).await?;
+    }
+    Ok(())
+}
+
+/// The vendor store hinted at one of its orders (webhook): queue the read of its shipments, in
+/// the delivery's transaction, when it is one of wharf's vendor orders.
+pub(crate) async fn queue_shipments_read(
+    tx: &mut AnyConnection,
+    store_id: i64,
+    external_order_id: u64,
+) -> Result<(), DbError> {
+    if let Some(row) = vendor_orders::by_external_id(tx, store_id, external_order_id as i64).await?
+    {
+        VendorOrderShipments {
+            vendor_order_id: row.id,
+        }
+        .enqueue(tx)
+        .await?;
     }
     Ok(())
 }

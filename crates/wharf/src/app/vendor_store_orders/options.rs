@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::app::App;
 use crate::app::error::SyncError;
-use crate::domain::vendor_order::DEFAULT_STATUS_ID;
+use crate::db::DbError;
 
 /// The vendor's options for orders in its store (Onport's order settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,13 +35,14 @@ impl LineMatch {
 impl App {
     pub(super) async fn vendor_store_order_options(
         &self,
-        _vendor_id: i64,
+        vendor_id: i64,
     ) -> Result<VendorOrderOptions, SyncError> {
-        // TODO(connect-1): read vendor_store_settings.
+        let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
+        let settings = crate::db::vendor_store_settings::get(&mut conn, vendor_id).await?;
         Ok(VendorOrderOptions {
-            order_status_id: DEFAULT_STATUS_ID,
-            include_customer_contact: false,
-            send_customer_emails: false,
+            order_status_id: settings.order_status_id,
+            include_customer_contact: settings.include_customer_contact,
+            send_customer_emails: settings.send_customer_emails,
         })
     }
 

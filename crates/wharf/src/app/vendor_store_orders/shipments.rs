@@ -66,28 +66,6 @@ impl App {
         Ok(())
     }
 
-    /// The vendor store hinted at one of its orders (webhook): queue the read of its shipments
-    /// when it is one of wharf's vendor orders.
-    pub async fn on_vendor_store_order_hint(
-        &self,
-        store_id: i64,
-        external_order_id: i64,
-    ) -> Result<(), AppError> {
-        let mut tx = self.db.begin().await?;
-        if let Some(row) =
-            vendor_orders::by_external_id(&mut tx, store_id, external_order_id).await?
-        {
-            VendorOrderShipments {
-                vendor_order_id: row.id,
-            }
-            .enqueue(&mut tx)
-            .await?;
-        }
-        tx.commit().await.map_err(DbError::from)?;
-        self.wake_workers();
-        Ok(())
-    }
-
     /// The reconciling poll of one vendor store: queues the read of its open vendor orders'
     /// shipments, least recently read first, at most [`POLL_BATCH`] per run.
     pub async fn poll_vendor_store_orders(&self, store_id: i64) -> Result<(), SyncError> {

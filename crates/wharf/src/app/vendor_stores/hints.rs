@@ -10,20 +10,22 @@ impl App {
     /// Queues, in the delivery's transaction, what the hint calls for in the vendor's store.
     pub(crate) async fn on_vendor_store_hint(
         &self,
-        _tx: &mut sqlx::AnyConnection,
-        _store_id: i64,
+        tx: &mut sqlx::AnyConnection,
+        store_id: i64,
         _vendor_id: i64,
         hint: Hint,
     ) -> Result<(), DbError> {
         match hint {
             // Filled by the catalog/stock engineer: re-read the variant's level.
             Hint::Inventory { .. } => {}
-            // Filled by the orders engineer: the vendor's order changed.
-            Hint::Order { .. } => {}
-            // Filled by the orders engineer: the vendor shipped.
-            Hint::ShipmentCreated { .. } => {}
-            // Filled by the orders engineer: a shipment was deleted or changed.
-            Hint::ShipmentsChanged { .. } => {}
+            // The vendor's order changed, or the vendor shipped on it: read its shipments
+            // (one of wharf's vendor orders only; the read records each new one once).
+            Hint::Order { order_id }
+            | Hint::ShipmentCreated { order_id, .. }
+            | Hint::ShipmentsChanged { order_id } => {
+                crate::app::vendor_store_orders::queue_shipments_read(tx, store_id, order_id)
+                    .await?;
+            }
             Hint::Other => {}
         }
         Ok(())
