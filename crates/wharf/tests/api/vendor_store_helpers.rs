@@ -10,15 +10,14 @@ use crate::helpers::TestApp;
 /// The store is added and connected through the sales-store API (which seals its secrets and
 /// runs the Connect checks), then given to the vendor: the same row the vendor connect use case
 /// saves.
-pub(crate) async fn connect_vendor_store(
-    app: &TestApp,
-    vendor_id: i64,
-    store_hash: &str,
-) -> i64 {
+pub(crate) async fn connect_vendor_store(app: &TestApp, vendor_id: i64, store_hash: &str) -> i64 {
     let input = app.another_store_input("Alpha's own store", store_hash);
     let store: Value = app.add_store(&input).await;
     let store_id = store["id"].as_i64().unwrap();
-    assert_eq!(app.connect(store_id).await["connection"]["status"], "connected");
+    assert_eq!(
+        app.connect(store_id).await["connection"]["status"],
+        "connected"
+    );
     sqlx::query("UPDATE stores SET vendor_id = $1 WHERE id = $2")
         .bind(vendor_id)
         .bind(store_id)

@@ -20,7 +20,6 @@ pub(crate) const MISSING: usize = 2;
 /// SKU matches) under the vendor's own ids.
 pub(crate) struct VendorShop {
     pub shop: Shop,
-    pub vendor_id: i64,
     pub vendor_store_id: i64,
     pub vendor_token: String,
     /// The vendor store's product ids.
@@ -55,7 +54,6 @@ pub(crate) async fn vendor_shop(app: &TestApp) -> VendorShop {
         crate::vendor_store_helpers::connect_vendor_store(app, vendor_id, VENDOR_HASH).await;
     VendorShop {
         shop,
-        vendor_id,
         vendor_store_id,
         vendor_token,
         vendor_products,
@@ -81,10 +79,7 @@ pub(crate) async fn vendor_orders_with(
         external_order_id: Some(reference.to_owned()),
         ..OrderQuery::default()
     };
-    vendor_client(app, token)
-        .orders_page(&query)
-        .await
-        .unwrap()
+    vendor_client(app, token).orders_page(&query).await.unwrap()
 }
 
 /// Waits until the purchase order's vendor order is in one of `states`.
@@ -135,8 +130,10 @@ async fn a_routed_purchase_order_becomes_one_order_in_the_vendors_store() {
         .all_order_products(order.id)
         .await
         .unwrap();
-    let mut quantities: Vec<(Option<String>, u32)> =
-        products.iter().map(|p| (p.sku.clone(), p.quantity)).collect();
+    let mut quantities: Vec<(Option<String>, u32)> = products
+        .iter()
+        .map(|p| (p.sku.clone(), p.quantity))
+        .collect();
     quantities.sort();
     let mut expected = vec![
         (Some(vs.shop.variants[0].2.clone()), 2),
@@ -164,7 +161,10 @@ async fn a_routed_purchase_order_becomes_one_order_in_the_vendors_store() {
     // The order page shows it.
     let cookie = app.session_cookie().await;
     let page = app
-        .get_page(&format!("/stores/{}/orders/{external}", vs.shop.store_id), &cookie)
+        .get_page(
+            &format!("/stores/{}/orders/{external}", vs.shop.store_id),
+            &cookie,
+        )
         .await
         .text()
         .await
@@ -186,14 +186,19 @@ async fn a_dropped_answer_leaves_exactly_one_vendor_order() {
     let reference = format!("PO-{external}-{po_id}");
     // Applied, answered 504: the next attempt finds it instead of sending again.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while vendor_orders_with(&app, &vs.vendor_token, &reference).await.is_empty() {
+    while vendor_orders_with(&app, &vs.vendor_token, &reference)
+        .await
+        .is_empty()
+    {
         assert!(tokio::time::Instant::now() < deadline, "never sent");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     app.sim.simulator.set_faults(Faults::default());
     wait_for_vendor_order(&app, po_id, &["created"]).await;
     assert_eq!(
-        vendor_orders_with(&app, &vs.vendor_token, &reference).await.len(),
+        vendor_orders_with(&app, &vs.vendor_token, &reference)
+            .await
+            .len(),
         1
     );
     assert_eq!(
@@ -212,8 +217,8 @@ async fn a_line_the_vendor_does_not_have_is_left_out_and_the_rest_sent() {
     let view = wait_for_vendor_order(&app, po_id, &["created"]).await;
     let message = view["message"].as_str().unwrap();
     assert!(message.contains(&vs.shop.variants[MISSING].2), "{message}");
-    let order = &vendor_orders_with(&app, &vs.vendor_token, view["reference"].as_str().unwrap())
-        .await[0];
+    let order =
+        &vendor_orders_with(&app, &vs.vendor_token, view["reference"].as_str().unwrap()).await[0];
     let products = vendor_client(&app, &vs.vendor_token)
         .all_order_products(order.id)
         .await
@@ -236,22 +241,31 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
     let app = spawn_app().await;
     let vs = vendor_shop(&app).await;
     // The vendor stopped selling the product: its store refuses the only line (422).
-    let (vendor_product, _, _) = vendor_variant_of(&app, &vs.vendor_products, &vs.shop.variants[0].2);
+    let (vendor_product, _, _) =
+        vendor_variant_of(&app, &vs.vendor_products, &vs.shop.variants[0].2);
     app.sim
         .simulator
-        .update_product(VENDOR_HASH, vendor_product, |p| p.availability = Availability::Disabled);
+        .update_product(VENDOR_HASH, vendor_product, |p| {
+            p.availability = Availability::Disabled
+        });
     let (_, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
     let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
     let view = wait_for_vendor_order(&app, po_id, &["failed"]).await;
     assert_eq!(view["may_send_again"], true);
     assert!(!view["message"].as_str().unwrap().is_empty(), "{view:#}");
     let reference = view["reference"].as_str().unwrap().to_owned();
-    assert!(vendor_orders_with(&app, &vs.vendor_token, &reference).await.is_empty());
+    assert!(
+        vendor_orders_with(&app, &vs.vendor_token, &reference)
+            .await
+            .is_empty()
+    );
 
     // The operator fixed it with the vendor; Send again creates it, once.
     app.sim
         .simulator
-        .update_product(VENDOR_HASH, vendor_product, |p| p.availability = Availability::Available);
+        .update_product(VENDOR_HASH, vendor_product, |p| {
+            p.availability = Availability::Available
+        });
     let response = app
         .api_post(
             &format!("/purchase-orders/{po_id}/vendor-order/send-again"),
@@ -261,7 +275,9 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
     assert_eq!(response.status(), 200);
     wait_for_vendor_order(&app, po_id, &["created"]).await;
     assert_eq!(
-        vendor_orders_with(&app, &vs.vendor_token, &reference).await.len(),
+        vendor_orders_with(&app, &vs.vendor_token, &reference)
+            .await
+            .len(),
         1
     );
     let again = app
@@ -290,7 +306,12 @@ async fn a_cancelled_order_cancels_the_vendors_order() {
         .unwrap();
     assert_eq!(order.status_id, 5, "Cancelled in the vendor's store");
     let detail = detail(&app, order_id).await;
-    assert!(detail.to_string().contains("cancelled in the vendor's store"), "{detail:#}");
+    assert!(
+        detail
+            .to_string()
+            .contains("cancelled in the vendor's store"),
+        "{detail:#}"
+    );
 }
 
 /// The vendor store's (product id, variant id, sku) of a merchant SKU.

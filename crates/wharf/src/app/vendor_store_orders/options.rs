@@ -1,10 +1,11 @@
-//! What the send needs from the vendor store's connection and catalog match.
+//! What the send needs from the vendor store's settings and catalog match, in its own terms.
 
 use std::collections::HashMap;
 
 use crate::app::App;
 use crate::app::error::SyncError;
 use crate::db::DbError;
+use crate::domain::vendor_match::MatchState;
 
 /// The vendor's options for orders in its store (Onport's order settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,22 +15,13 @@ pub struct VendorOrderOptions {
     pub send_customer_emails: bool,
 }
 
-/// A merchant SKU's vendor variant.
+/// Where a merchant SKU stands with the vendor's store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineMatch {
-    pub product_id: i64,
-    pub variant_id: i64,
-    pub matched: bool,
-    pub ambiguous: bool,
-}
-
-impl LineMatch {
-    pub fn is_matched(&self) -> bool {
-        self.matched
-    }
-    pub fn is_ambiguous(&self) -> bool {
-        self.ambiguous
-    }
+pub enum LineMatch {
+    /// The vendor's (product id, variant id).
+    Matched(i64, i64),
+    Ambiguous,
+    Unmatched,
 }
 
 impl App {
@@ -46,12 +38,25 @@ impl App {
         })
     }
 
+    /// Each SKU's vendor variant by the catalog match. Whether the vendor's store sells it is
+    /// left to the store: its refusal carries its own words, and the match may be older than
+    /// the operator's fix.
     pub(super) async fn vendor_line_matches(
         &self,
-        _vendor_id: i64,
-        _skus: &[String],
+        vendor_id: i64,
+        skus: &[String],
     ) -> Result<HashMap<String, LineMatch>, SyncError> {
-        // TODO(catalog-1): vendor_variants_for_lines.
-        Ok(HashMap::new())
+        let refs = self.vendor_variants_for_lines(vendor_id, skus).await?;
+        Ok(refs
+            .into_iter()
+            .map(|(sku, r)| {
+                let line = match (r.state, r.product_id, r.variant_id) {
+                    (MatchState::Matched, Some(p), Some(v)) => LineMatch::Matched(p, v),
+                    (MatchState::Ambiguous, _, _) => LineMatch::Ambiguous,
+                    _ => LineMatch::Unmatched,
+                };
+                (sku, line)
+            })
+            .collect())
     }
 }

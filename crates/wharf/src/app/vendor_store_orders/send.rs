@@ -5,6 +5,7 @@
 
 use bigcommerce::{BcError, StoreClient};
 
+use super::options::LineMatch;
 use crate::app::App;
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::vendor_orders::{
@@ -144,10 +145,11 @@ impl App {
             .iter()
             .map(|line| {
                 let sku = line.sku.clone().unwrap_or_default();
-                let found = matches.get(&sku);
-                let (vendor_item, left_out) = match found {
-                    Some(m) if m.is_matched() => (Some((m.product_id, m.variant_id)), None),
-                    Some(m) if m.is_ambiguous() => (None, Some(LeftOut::Ambiguous)),
+                let (vendor_item, left_out) = match matches.get(&sku) {
+                    Some(LineMatch::Matched(product, variant)) => {
+                        (Some((*product, *variant)), None)
+                    }
+                    Some(LineMatch::Ambiguous) => (None, Some(LeftOut::Ambiguous)),
                     _ => (None, Some(LeftOut::Unmatched)),
                 };
                 PlannedLine {

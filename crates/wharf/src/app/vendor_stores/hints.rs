@@ -3,6 +3,7 @@
 //! `ShipmentImport`) are never queued for it.
 
 use super::App;
+use crate::app::jobs::VendorStockRead;
 use crate::channels::bigcommerce::webhooks::Hint;
 use crate::db::DbError;
 
@@ -12,12 +13,20 @@ impl App {
         &self,
         tx: &mut sqlx::AnyConnection,
         store_id: i64,
-        _vendor_id: i64,
+        vendor_id: i64,
         hint: Hint,
     ) -> Result<(), DbError> {
         match hint {
-            // Filled by the catalog/stock engineer: re-read the variant's level.
-            Hint::Inventory { .. } => {}
+            // The event's numbers are hints: the product's levels are read again (a SKU event
+            // and its product's collapse into one read).
+            Hint::Inventory { product_id, .. } => {
+                VendorStockRead {
+                    vendor_id,
+                    product_id: Some(product_id as i64),
+                }
+                .enqueue(tx, store_id)
+                .await?;
+            }
             // The vendor's order changed, or the vendor shipped on it: read its shipments
             // (one of wharf's vendor orders only; the read records each new one once).
             Hint::Order { order_id }
