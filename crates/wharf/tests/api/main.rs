@@ -57,6 +57,8 @@ mod store_state;
 mod stores;
 mod vendor_controls;
 mod vendor_stock;
+mod vendor_store;
+mod vendor_store_catalog;
 mod vendor_store_connect;
 mod vendor_store_helpers;
 mod vendor_store_orders;

@@ -25,6 +25,8 @@ pub(crate) struct VendorStoreLink {
     pub store_id: i64,
     pub matching: SkuMatching,
     pub reading: LevelReading,
+    /// Off (the vendor store paused): its catalog is read and matched, its stock not taken.
+    pub takes_stock: bool,
 }
 
 /// What a purchase order line needs of the vendor's store for one merchant SKU.
