@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use bigcommerce::OrderQuery;
-use bigcommerce_sim::{Availability, CatalogSeed, Faults};
+use bigcommerce_sim::{Availability, CatalogSeed, Faults, InventoryTracking};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -40,6 +40,13 @@ pub(crate) async fn vendor_shop(app: &TestApp) -> VendorShop {
     );
     // The vendor does not carry the merchant's third item.
     let vendor_products = seeded.product_ids.clone();
+    // The vendor sells from its own warehouse without counting in BigCommerce: nothing on a
+    // purchase order is refused for stock unless a test says so.
+    for &product in &vendor_products {
+        app.sim.simulator.update_product(VENDOR_HASH, product, |p| {
+            p.inventory_tracking = InventoryTracking::None;
+        });
+    }
     let (missing, _, _) = vendor_variant_of(app, &vendor_products, &shop.variants[MISSING].2);
     assert!(app.sim.simulator.delete_product(VENDOR_HASH, missing));
     let vendor_token = app.token_on(VENDOR_HASH, wharf::demo::WHARF_SCOPES);
