@@ -336,3 +336,79 @@ pub(crate) fn vendor_variant_of(app: &TestApp, products: &[u64], sku: &str) -> (
         .find(|(_, _, s)| s == sku)
         .unwrap_or_else(|| panic!("no vendor variant with SKU {sku}"))
 }
+
+/// Workers killed (SIGKILL) while their create is applied in the vendor's store but not yet
+/// answered: the next process looks the order up before sending, and every purchase order ends
+/// with exactly one vendor order.
+#[tokio::test]
+async fn killed_workers_never_duplicate_a_vendor_order() {
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let vs = vendor_shop(&app).await;
+    // Every POST is applied at once and answered only 10 s later: plenty of time to kill.
+    app.sim.simulator.set_faults(Faults {
+        hold_response_after_write: Duration::from_secs(10),
+        ..Faults::default()
+    });
+    let mut references = Vec::new();
+    for i in 0..5 {
+        let (external, order_id) = vs.shop.order(&app, &[(i % 2, 1, 0)]).await;
+        let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
+        references.push((po_id, format!("PO-{external}-{po_id}")));
+    }
+    let env = [
+        ("WHARF_JOB_CONCURRENCY", "10"),
+        ("WHARF_ORDER_POLL_SECS", "3600"),
+    ];
+    let mut killed_mid_request = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let mut worker = crate::helpers::spawn_wharf_process(&app, &env);
+    // Wait until the vendor's store holds every order while wharf still awaits the answers.
+    loop {
+        let mut created = 0;
+        for (_, reference) in &references {
+            created += vendor_orders_with(&app, &vs.vendor_token, reference)
+                .await
+                .len();
+        }
+        if created == references.len() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the creates never landed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    worker.kill().expect("SIGKILL");
+    worker.wait().unwrap();
+    for (po_id, _) in &references {
+        let view: Value = app
+            .api_get(&format!("/purchase-orders/{po_id}/vendor-order"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if view["state"] == "sending" {
+            killed_mid_request += 1;
+        }
+    }
+    assert!(killed_mid_request > 0, "no create was killed mid-request");
+    // A last process finishes without interference.
+    app.sim.simulator.set_faults(Faults::default());
+    let mut last = crate::helpers::spawn_wharf_process(&app, &env);
+    for (po_id, _) in &references {
+        wait_for_vendor_order(&app, *po_id, &["created"]).await;
+    }
+    last.kill().unwrap();
+    last.wait().unwrap();
+    for (_, reference) in &references {
+        assert_eq!(
+            vendor_orders_with(&app, &vs.vendor_token, reference)
+                .await
+                .len(),
+            1,
+            "{reference}: exactly one vendor order"
+        );
+    }
+    eprintln!("{killed_mid_request} vendor orders killed mid-request, no duplicate");
+}
