@@ -255,7 +255,7 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
         .update_product(VENDOR_HASH, vendor_product, |p| {
             p.availability = Availability::Disabled
         });
-    let (_, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
+    let (external, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
     let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
     let view = wait_for_vendor_order(&app, po_id, &["failed"]).await;
     assert_eq!(view["may_send_again"], true);
@@ -267,19 +267,35 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
             .is_empty()
     );
 
-    // The operator fixed it with the vendor; Send again creates it, once.
+    // The order page shows why, with Send again.
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page(
+            &format!("/stores/{}/orders/{external}", vs.shop.store_id),
+            &cookie,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Not sent: the vendor"), "{page}");
+    assert!(
+        page.contains(&format!("/purchase-orders/{po_id}/vendor-order/send-again")),
+        "{page}"
+    );
+
+    // The operator fixed it with the vendor; Send again (here from the CLI) creates it, once.
     app.sim
         .simulator
         .update_product(VENDOR_HASH, vendor_product, |p| {
             p.availability = Availability::Available
         });
-    let response = app
-        .api_post(
-            &format!("/purchase-orders/{po_id}/vendor-order/send-again"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    let sent = crate::cli::wharf(&app, &["orders", "send-again", &po_id.to_string()]).await;
+    assert!(sent.status.success(), "{sent:?}");
+    assert!(
+        String::from_utf8_lossy(&sent.stdout).contains(&reference),
+        "{sent:?}"
+    );
     wait_for_vendor_order(&app, po_id, &["created"]).await;
     assert_eq!(
         vendor_orders_with(&app, &vs.vendor_token, &reference)
@@ -294,6 +310,12 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
         )
         .await;
     assert_eq!(again.status(), 409, "never while one exists");
+    let refused = crate::cli::wharf(&app, &["orders", "send-again", &po_id.to_string()]).await;
+    assert!(!refused.status.success(), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("never sent twice"),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]
