@@ -434,3 +434,53 @@ async fn killed_workers_never_duplicate_a_vendor_order() {
     }
     eprintln!("{killed_mid_request} vendor orders killed mid-request, no duplicate");
 }
+
+/// The vendor's options: another status, and the customer's e-mail and phone with the order
+/// (so the vendor store's customer e-mails reach the customer too).
+#[tokio::test]
+async fn the_vendors_options_set_the_status_and_the_customer_contact() {
+    let app = spawn_app().await;
+    let vs = vendor_shop(&app).await;
+    let vendors: Vec<Value> = app.api_get("/vendors").await.json().await.unwrap();
+    let alpha = vendors
+        .iter()
+        .find(|v| v["name"] == "Alpha Supply")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let settings = wharf::domain::vendor_store::VendorStoreSettings {
+        order_status_id: 9,
+        include_customer_contact: true,
+        send_customer_emails: true,
+        ..Default::default()
+    };
+    let mut conn = app.app.db.pool().acquire().await.unwrap();
+    wharf::db::vendor_store_settings::save(&mut conn, alpha, &settings)
+        .await
+        .unwrap();
+    drop(conn);
+    let (external, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
+    let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
+    let view = wait_for_vendor_order(&app, po_id, &["created"]).await;
+    let client = vendor_client(&app, &vs.vendor_token);
+    let number = view["vendor_order_number"].as_u64().unwrap();
+    let order = client.order(number, false).await.unwrap();
+    assert_eq!(order.status_id, 9, "Awaiting Shipment, as the vendor chose");
+    let customer = crate::shipments::client(&app)
+        .order_shipping_addresses(external)
+        .await
+        .unwrap();
+    let shipping = client.order_shipping_addresses(number).await.unwrap();
+    let email = detail(&app, order_id).await["order"]["customer_email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!email.is_empty());
+    assert_eq!(shipping[0].email, email);
+    assert_eq!(shipping[0].phone, customer[0].phone);
+    assert_eq!(
+        order.billing_address.as_ref().map(|b| b.email.as_str()),
+        Some(email.as_str()),
+        "the vendor store's customer e-mails go to the customer"
+    );
+}
