@@ -18,6 +18,7 @@ mod browser_portal;
 mod browser_portal_work;
 mod browser_stores;
 mod browser_vendor_invitation;
+mod browser_vendor_store_orders;
 mod charts;
 mod cli;
 mod cross_site;
