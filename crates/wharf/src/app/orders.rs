@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 use super::App;
 use super::error::AppError;
 use super::jobs::{InventoryPush, OrderPoll, ShipmentImport, ShipmentImportHint};
+use super::vendor_store_orders;
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, OrderEvent, OrderPage, OrderSummary, PurchaseOrder};
@@ -168,7 +169,9 @@ impl App {
         if cancels_fulfilment(order.status_id, order.archived) {
             // Read before they are cancelled: their vendors are told to stop.
             let to_tell = db::mail::recipients::open_purchase_orders(tx, id).await?;
+            let in_vendor_stores = vendor_store_orders::purchase_orders_to_cancel(tx, id).await?;
             let cancelled = orders::cancel_purchase_orders(tx, id).await?;
+            vendor_store_orders::queue_cancellations(tx, &in_vendor_stores).await?;
             self.tell_of_cancelled_purchase_orders(tx, &to_tell).await?;
             if cancelled > 0 {
                 let message = format!(
@@ -225,6 +228,7 @@ impl App {
         let declines = orders::declines_of_order(tx, order_id).await?;
         let plan = plan_order_passing_over(rules, &lines, &declines);
         let created = orders::apply_plan(tx, order_id, &plan).await?;
+        vendor_store_orders::queue_new_purchase_orders(tx, order_id, &created).await?;
         self.tell_of_new_purchase_orders(tx, order_id, &created)
             .await?;
         for vendor_id in created {

@@ -25,6 +25,7 @@ pub mod sql;
 pub mod store_removals;
 pub mod stores;
 pub mod users;
+pub mod vendor_orders;
 pub mod vendor_sessions;
 pub mod vendor_store_catalog;
 pub mod vendor_store_settings;

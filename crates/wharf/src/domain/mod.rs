@@ -26,6 +26,7 @@ pub mod text;
 pub mod tracking_csv;
 pub mod vendor;
 pub mod vendor_match;
+pub mod vendor_order;
 pub mod vendor_store;
 pub mod vendor_user;
 

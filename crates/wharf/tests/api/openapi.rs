@@ -777,6 +777,28 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference
         .call("post", "/shipments/{id}/retry", retry, 409)
         .await;
+    // Alpha has no store of its own: its purchase order was never sent to one.
+    let vendor_order = get(&format!("/purchase-orders/{}/vendor-order", alphas["id"]));
+    reference
+        .call(
+            "get",
+            "/purchase-orders/{id}/vendor-order",
+            vendor_order,
+            404,
+        )
+        .await;
+    let send_again = post(&format!(
+        "/purchase-orders/{}/vendor-order/send-again",
+        alphas["id"]
+    ));
+    reference
+        .call(
+            "post",
+            "/purchase-orders/{id}/vendor-order/send-again",
+            send_again,
+            409,
+        )
+        .await;
     let tracking = format!(
         "order,sku,quantity,tracking_number,carrier\n{order_number},{sku_b},1,CSV-1,FedEx\n"
     );

@@ -27,12 +27,14 @@ impl App {
                 .enqueue(tx, store_id)
                 .await?;
             }
-            // Filled by the orders engineer: the vendor's order changed.
-            Hint::Order { .. } => {}
-            // Filled by the orders engineer: the vendor shipped.
-            Hint::ShipmentCreated { .. } => {}
-            // Filled by the orders engineer: a shipment was deleted or changed.
-            Hint::ShipmentsChanged { .. } => {}
+            // The vendor's order changed, or the vendor shipped on it: read its shipments
+            // (one of wharf's vendor orders only; the read records each new one once).
+            Hint::Order { order_id }
+            | Hint::ShipmentCreated { order_id, .. }
+            | Hint::ShipmentsChanged { order_id } => {
+                crate::app::vendor_store_orders::queue_shipments_read(tx, store_id, order_id)
+                    .await?;
+            }
             Hint::Other => {}
         }
         Ok(())

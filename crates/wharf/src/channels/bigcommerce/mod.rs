@@ -7,6 +7,7 @@ pub mod locations;
 pub mod orders;
 pub mod shipments;
 pub mod vendor_catalog;
+pub mod vendor_orders;
 pub mod webhooks;
 
 use std::sync::Arc;

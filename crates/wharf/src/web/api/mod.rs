@@ -12,6 +12,7 @@ mod shipments;
 mod stores;
 mod vendor_stores;
 mod vendor_catalog;
+mod vendor_store_orders;
 mod vendor_users;
 mod vendors;
 
@@ -75,6 +76,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(assignments::routes())
         .merge(orders::routes())
         .merge(shipments::routes())
+        .merge(vendor_store_orders::routes())
         .merge(inventory::routes())
         .merge(mail::routes())
         .split_for_parts();
