@@ -263,6 +263,21 @@ async fn connecting_a_vendor_store_matches_its_catalog_without_anyone_asking() {
     assert!(store.is_connected(), "{:?}", store.connection);
     // Only the connect: its catalog read was queued with the green verdict.
     wait_for_matched(&app, vendor_id, SEEDED_MATCHES).await;
+    // The vendor's store page leads to the match with its counts and says when it was read.
+    let cookie = app.session_cookie().await;
+    let response = app
+        .get_page(&format!("/vendors/{vendor_id}/bigcommerce"), &cookie)
+        .await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    let link = format!("/vendors/{vendor_id}/bigcommerce/matches");
+    assert!(page.contains(&link), "a link to the match");
+    assert!(
+        page.contains("11 matched, 0 unmatched, 0 ambiguous"),
+        "{page}"
+    );
+    assert!(page.contains("Last read <time>"), "{page}");
+    assert!(page.contains("Read catalog now"));
 
     // The vendor now writes "acme-" and lowercase before its SKUs, without barcodes: only
     // a change of the matching settings reads the catalog again, by itself.
