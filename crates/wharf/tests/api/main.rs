@@ -64,7 +64,6 @@ mod vendor_store;
 mod vendor_store_catalog;
 mod vendor_store_cli;
 mod vendor_store_connect;
-mod vendor_store_helpers;
 mod vendor_store_orders;
 mod vendor_store_shipments;
 mod vendor_store_stock;
