@@ -277,6 +277,16 @@ pub async fn match_counts(db: &Db, store_id: i64) -> Result<HashMap<MatchState, 
     Ok(counts)
 }
 
+/// When the vendor's catalog was last read in full (its match stored), if ever.
+pub async fn last_read_at(db: &Db, store_id: i64) -> Result<Option<i64>, DbError> {
+    let row =
+        sqlx::query("SELECT MAX(matched_at) AS at FROM vendor_store_matches WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(row.try_get::<Option<i64>, _>("at")?)
+}
+
 /// The matched merchant SKUs of these vendor variants (every matched one when `variant_ids`
 /// is `None`), each with the level its variant last read: what the vendor's stock is.
 pub async fn matched_levels(

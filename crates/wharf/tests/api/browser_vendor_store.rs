@@ -117,6 +117,31 @@ async fn connect_flow(app: &TestApp, browser: &Client, width: u32, hash: &str) -
     assert!(store.is_connected());
     fits_the_screen(browser).await?;
 
+    // The catalog's match is a link away, with its counts.
+    let link = browser.find(Locator::Id("matches-link")).await?;
+    let counts = link.text().await?;
+    assert!(
+        counts.contains("matched") && counts.contains("ambiguous"),
+        "{counts}"
+    );
+    link.click().await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("match-tabs"))
+        .await?;
+    assert!(
+        browser
+            .current_url()
+            .await?
+            .path()
+            .ends_with("/bigcommerce/matches")
+    );
+    browser.back().await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("disconnect-store"))
+        .await?;
+
     // Disconnect asks first.
     click(browser, "disconnect-store").await?;
     browser

@@ -1,6 +1,7 @@
 //! A vendor's own BigCommerce store for tests: a second simulated store (made through the
 //! simulator's `POST /__sim/stores`) seeded with the merchant's catalog, saved in wharf as the
-//! vendor's store with a real, sealed token.
+//! vendor's store with a real, sealed token; and, for the vendor-store order tests, one
+//! connected as a sales store and handed to the vendor.
 
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -172,4 +173,32 @@ pub(crate) fn skus_in(page: &Value) -> Vec<String> {
         .iter()
         .filter_map(|i| i["merchant_sku"].as_str().map(str::to_owned))
         .collect()
+}
+
+/// Connects the simulated store `store_hash` as the vendor's own store and reads its catalog
+/// (so its variants match the merchant's SKUs); returns the store's id.
+///
+/// The store is added and connected through the sales-store API (which seals its secrets and
+/// runs the Connect checks), then given to the vendor: the same row the vendor connect use case
+/// saves. Not `connect_vendor_store`: its queued catalog read would race the read here, and
+/// some callers run without workers.
+pub(crate) async fn connect_vendor_store(app: &TestApp, vendor_id: i64, store_hash: &str) -> i64 {
+    let input = app.another_store_input("Alpha's own store", store_hash);
+    let store: Value = app.add_store(&input).await;
+    let store_id = store["id"].as_i64().unwrap();
+    assert_eq!(
+        app.connect(store_id).await["connection"]["status"],
+        "connected"
+    );
+    sqlx::query("UPDATE stores SET vendor_id = $1 WHERE id = $2")
+        .bind(vendor_id)
+        .bind(store_id)
+        .execute(app.app.db.pool())
+        .await
+        .unwrap();
+    app.app
+        .read_vendor_catalog(vendor_id)
+        .await
+        .expect("the vendor's catalog is read");
+    store_id
 }

@@ -4,14 +4,21 @@
 
 use serde_json::Value;
 
+use bigcommerce_sim::CatalogSeed;
+
 use crate::helpers::{TestApp, spawn_app};
 use crate::vendor_store::{
     Merchant, VendorStore, matches, merchant_variants, merchant_with_catalog,
     read_catalog_through_the_api, skus_in, vendor_variants, vendor_with_store,
 };
+use crate::vendor_store_connect::{VENDOR_SCOPES, add_vendor, vendor_store_form};
 use wharf::domain::vendor_match::MatchState;
+use wharf::domain::vendor_store::{VendorStoreInput, VendorStoreSettingsInput};
 
 const PRODUCTS: usize = 6;
+/// The matched lines of two stores seeded alike with `PRODUCTS` products, as the case and
+/// prefix test finds them too.
+const SEEDED_MATCHES: i64 = 11;
 
 /// Edits a vendor variant as the vendor would in its control panel.
 fn edit_vendor_variant(
@@ -213,4 +220,95 @@ async fn the_matches_are_listed_in_words_on_the_vendors_page_and_by_the_cli() {
         text.contains(&missing) && text.contains("EXTRA-1"),
         "{text}"
     );
+}
+
+/// Waits (generously) until the vendor's match shows `matched` matched lines.
+async fn wait_for_matched(app: &TestApp, vendor_id: i64, matched: i64) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let page = app.app.vendor_matches(vendor_id, None, None).await.unwrap();
+        if page.counts.matched == matched {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waiting for {matched} matched: {:?}",
+            page.counts
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn connecting_a_vendor_store_matches_its_catalog_without_anyone_asking() {
+    let app = spawn_app().await;
+    merchant_with_catalog(&app, PRODUCTS).await;
+    let hash = "vendorstore3";
+    let form = vendor_store_form(&app, hash, VENDOR_SCOPES).await;
+    let seeded = app.sim.simulator.seed_catalog(
+        hash,
+        CatalogSeed {
+            products: PRODUCTS,
+            variants_per_product: 2,
+        },
+    );
+    let vendor_id = add_vendor(&app, "Acme Supply").await;
+    let input: VendorStoreInput = serde_json::from_value(form).unwrap();
+    app.app.save_vendor_store(vendor_id, &input).await.unwrap();
+    // Saved but not connected: nothing is read yet.
+    let counts = app.app.vendor_matches(vendor_id, None, None).await.unwrap();
+    assert_eq!(counts.counts.matched, 0);
+
+    let store = app.app.connect_vendor_store(vendor_id).await.unwrap();
+    assert!(store.is_connected(), "{:?}", store.connection);
+    // Only the connect: its catalog read was queued with the green verdict.
+    wait_for_matched(&app, vendor_id, SEEDED_MATCHES).await;
+    // The vendor's store page leads to the match with its counts and says when it was read.
+    let cookie = app.session_cookie().await;
+    let response = app
+        .get_page(&format!("/vendors/{vendor_id}/bigcommerce"), &cookie)
+        .await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    let link = format!("/vendors/{vendor_id}/bigcommerce/matches");
+    assert!(page.contains(&link), "a link to the match");
+    assert!(
+        page.contains("11 matched, 0 unmatched, 0 ambiguous"),
+        "{page}"
+    );
+    assert!(page.contains("Last read <time>"), "{page}");
+    assert!(page.contains("Read catalog now"));
+
+    // The vendor now writes "acme-" and lowercase before its SKUs, without barcodes: only
+    // a change of the matching settings reads the catalog again, by itself.
+    for id in &seeded.product_ids {
+        app.sim.simulator.update_product(hash, *id, |p| {
+            p.sku = format!("acme-{}", p.sku.to_lowercase());
+            for v in p.variants_mut() {
+                v.sku = format!("acme-{}", v.sku.to_lowercase());
+                v.upc = String::new();
+                v.gtin = String::new();
+            }
+            p.upc = String::new();
+            p.gtin = String::new();
+        });
+    }
+    let case = VendorStoreSettingsInput {
+        sku_case_insensitive: Some("true".to_owned()),
+        ..Default::default()
+    };
+    app.app
+        .update_vendor_store_settings(vendor_id, &case)
+        .await
+        .unwrap();
+    wait_for_matched(&app, vendor_id, 0).await;
+    let prefix = VendorStoreSettingsInput {
+        sku_strip_prefix: Some("ACME-".to_owned()),
+        ..Default::default()
+    };
+    app.app
+        .update_vendor_store_settings(vendor_id, &prefix)
+        .await
+        .unwrap();
+    wait_for_matched(&app, vendor_id, SEEDED_MATCHES).await;
 }

@@ -58,7 +58,7 @@ pub(crate) async fn vendor_shop(app: &TestApp) -> VendorShop {
         .as_i64()
         .unwrap();
     let vendor_store_id =
-        crate::vendor_store_helpers::connect_vendor_store(app, vendor_id, VENDOR_HASH).await;
+        crate::vendor_store::connect_vendor_store(app, vendor_id, VENDOR_HASH).await;
     VendorShop {
         shop,
         vendor_store_id,

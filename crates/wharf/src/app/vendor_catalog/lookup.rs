@@ -37,6 +37,14 @@ pub struct MatchCounts {
     pub ambiguous: i64,
 }
 
+/// The match at a glance, for the vendor's store page: its counts and when it was read.
+#[derive(Debug, Clone, Default)]
+pub struct MatchSummary {
+    pub counts: MatchCounts,
+    /// When the catalog was last read in full, as people read a time; `None` before the first.
+    pub read_at: Option<String>,
+}
+
 /// One line of a match list: a merchant item, the vendor's variant, or both.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MatchItem {
@@ -114,6 +122,22 @@ impl App {
         }
         refs.retain(|sku, _| skus.contains(sku));
         Ok(refs)
+    }
+
+    /// How the vendor store's catalog matches, in counts, and when it was last read.
+    pub async fn vendor_match_summary(&self, vendor_id: i64) -> Result<MatchSummary, AppError> {
+        let link = self.vendor_store_link(vendor_id).await?;
+        let counts = catalog::match_counts(&self.db, link.store_id).await?;
+        let count = |s| counts.get(&s).copied().unwrap_or(0);
+        let read_at = catalog::last_read_at(&self.db, link.store_id).await?;
+        Ok(MatchSummary {
+            counts: MatchCounts {
+                matched: count(MatchState::Matched),
+                unmatched: count(MatchState::Unmatched),
+                ambiguous: count(MatchState::Ambiguous),
+            },
+            read_at: read_at.map(|ms| crate::db::to_timestamp(ms).to_string()),
+        })
     }
 
     /// A page of the vendor store's match lines in one state, after line `after`.

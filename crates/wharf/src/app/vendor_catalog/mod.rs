@@ -15,7 +15,9 @@ use serde::Serialize;
 use crate::channels::bigcommerce::vendor_catalog::LevelReading;
 use crate::domain::inventory::SkuMatching;
 
-pub use lookup::{MATCHES_PAGE_SIZE, MatchCounts, MatchItem, MatchesPage, VendorVariantRef};
+pub use lookup::{
+    MATCHES_PAGE_SIZE, MatchCounts, MatchItem, MatchSummary, MatchesPage, VendorVariantRef,
+};
 
 /// What wharf needs of a vendor's store to read it: which store, how SKUs match, which stock
 /// counts.

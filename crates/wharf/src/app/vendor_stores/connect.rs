@@ -3,7 +3,7 @@
 
 use super::{App, VendorStore};
 use crate::app::error::AppError;
-use crate::app::jobs::WebhookRemoval;
+use crate::app::jobs::{VendorCatalogImport, WebhookRemoval};
 use crate::app::stores::{ACCESS_TOKEN, CLIENT_SECRET};
 use crate::channels::bigcommerce::connect::check_connection_for;
 use crate::channels::bigcommerce::locations::{StoreLocation, enabled_locations};
@@ -104,7 +104,8 @@ impl App {
     }
 
     /// Runs Connect against the vendor's store with the scopes a vendor store needs and
-    /// records the verdict; green with a public URL queues its webhook registration.
+    /// records the verdict; green queues a read of its catalog (so matches appear without
+    /// anyone asking) and, with a public URL, its webhook registration.
     pub async fn connect_vendor_store(&self, vendor_id: i64) -> Result<VendorStore, AppError> {
         let record = self.vendor_store_record(vendor_id).await?;
         let client = self.store_client(&record)?;
@@ -114,8 +115,13 @@ impl App {
         let mut tx = self.db.begin().await?;
         db::stores::record_connection(&mut tx, record.id, &report, db::now_ms()).await?;
         // A remote write, so a job, queued with the verdict that calls for it.
-        if report.status() == ConnectionStatus::Connected && self.public_url.is_some() {
-            self.queue_webhook_registration(&mut tx, record.id).await?;
+        if report.status() == ConnectionStatus::Connected {
+            VendorCatalogImport { vendor_id }
+                .enqueue(&mut tx, record.id)
+                .await?;
+            if self.public_url.is_some() {
+                self.queue_webhook_registration(&mut tx, record.id).await?;
+            }
         }
         tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();
@@ -128,18 +134,32 @@ impl App {
         self.existing_vendor_store(vendor_id).await
     }
 
-    /// Changes the vendor store's settings; every bad field is named and nothing is saved.
+    /// Changes the vendor store's settings; every bad field is named and nothing is saved. A
+    /// change to how SKUs match or which location's stock counts queues a catalog read with it,
+    /// as the stored match and levels no longer follow the settings.
     pub async fn update_vendor_store_settings(
         &self,
         vendor_id: i64,
         input: &VendorStoreSettingsInput,
     ) -> Result<VendorStore, AppError> {
-        self.vendor_store_record(vendor_id).await?;
+        let record = self.vendor_store_record(vendor_id).await?;
         let mut tx = self.db.begin().await?;
         let current = db::vendor_store_settings::get(&mut tx, vendor_id).await?;
         let next = input.apply(&current).map_err(AppError::Invalid)?;
         db::vendor_store_settings::save(&mut tx, vendor_id, &next).await?;
+        // Only a connected store can be read; Connect queues the read when it turns green.
+        let reread = record.connection_status == ConnectionStatus::Connected
+            && (next.sku_matching != current.sku_matching
+                || next.stock_location_id != current.stock_location_id);
+        if reread {
+            VendorCatalogImport { vendor_id }
+                .enqueue(&mut tx, record.id)
+                .await?;
+        }
         tx.commit().await.map_err(DbError::from)?;
+        if reread {
+            self.wake_workers();
+        }
         self.existing_vendor_store(vendor_id).await
     }
 

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::extract::{Path, Query};
 use crate::app::App;
 use crate::app::error::AppError;
+use crate::app::vendor_catalog::MatchSummary;
 use crate::app::vendor_stores::VendorStore;
 use crate::app::vendors::VendorView;
 use crate::channels::bigcommerce::locations::StoreLocation;
@@ -47,6 +48,8 @@ struct StorePage {
     statuses: Vec<(i64, &'static str)>,
     notice: Option<&'static str>,
     confirm_disconnect: bool,
+    /// The catalog match's counts and last read, once the store is connected.
+    matches: Option<MatchSummary>,
 }
 
 impl StorePage {
@@ -56,6 +59,10 @@ impl StorePage {
         let locations = match &store {
             Some(store) if store.is_connected() => app.vendor_store_locations(vendor_id).await?,
             _ => Vec::new(),
+        };
+        let matches = match &store {
+            Some(store) if store.is_connected() => Some(app.vendor_match_summary(vendor_id).await?),
+            _ => None,
         };
         Ok(StorePage {
             signed_in: true,
@@ -69,6 +76,7 @@ impl StorePage {
             statuses: ORDER_STATUSES.to_vec(),
             notice: None,
             confirm_disconnect: false,
+            matches,
         })
     }
 
