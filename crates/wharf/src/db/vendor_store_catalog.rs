@@ -42,6 +42,13 @@ pub async fn replace_catalog(
     variants: &[VendorStoreVariant],
     read_at: i64,
 ) -> Result<(), DbError> {
+    // Two reads of one store (a queued job and the CLI, say) would otherwise both delete, then
+    // both insert the same ids on PostgreSQL: taking the store's row first makes the second wait
+    // for the first to commit. SQLite's write transactions are one at a time already.
+    sqlx::query("UPDATE stores SET id = id WHERE id = $1")
+        .bind(store_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("DELETE FROM vendor_store_variants WHERE store_id = $1")
         .bind(store_id)
         .execute(&mut *conn)
