@@ -45,7 +45,7 @@ pub async fn replace_catalog(
     // Two reads of one store (a queued job and the CLI, say) would otherwise both delete, then
     // both insert the same ids on PostgreSQL: taking the store's row first makes the second wait
     // for the first to commit. SQLite's write transactions are one at a time already.
-    sqlx::query("UPDATE stores SET id = id WHERE id = $1")
+    sqlx::query("UPDATE stores SET vendor_id = vendor_id WHERE id = $1")
         .bind(store_id)
         .execute(&mut *conn)
         .await?;
