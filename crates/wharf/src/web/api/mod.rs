@@ -10,9 +10,9 @@ mod orders;
 mod products;
 mod shipments;
 mod stores;
-mod vendor_stores;
 mod vendor_catalog;
 mod vendor_store_orders;
+mod vendor_stores;
 mod vendor_users;
 mod vendors;
 

@@ -19,8 +19,8 @@ mod setup;
 mod store_choice;
 mod stores;
 mod vendor_mail;
-mod vendor_store;
 mod vendor_matches;
+mod vendor_store;
 mod vendor_users;
 mod vendors;
 
