@@ -27,7 +27,7 @@ pub enum MailCommand {
         /// The business address: the billing address vendors with their own BigCommerce store
         /// see on wharf's orders. Every field is given at once; an empty one is cleared.
         #[command(flatten)]
-        address: AddressArgs,
+        address: Box<AddressArgs>,
     },
     /// Set the one address operators' digests go to (empty: none).
     Operator {
@@ -107,7 +107,7 @@ pub(super) async fn run(settings: &Settings, command: MailCommand) -> anyhow::Re
                 name,
                 accent,
                 support_email,
-                address: address.into(),
+                address: (*address).into(),
             };
             match app.set_branding(&input).await {
                 Ok(branding) => {
