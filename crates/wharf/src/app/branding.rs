@@ -21,6 +21,11 @@ pub(crate) fn branding_of(stored: StoredBranding) -> Branding {
     branding.support_email = stored.support_email;
     branding.has_logo = stored.has_logo;
     branding.logo_version = stored.updated_at_ms;
+    // The company is the merchant's name and the e-mail its support address unless set apart.
+    let mut address = stored.address;
+    address.company = address.company.or_else(|| Some(branding.name.clone()));
+    address.email = address.email.or_else(|| branding.support_email.clone());
+    branding.business_address = address;
     branding
 }
 
@@ -36,7 +41,7 @@ impl App {
         Ok(branding_of(branding::get(&self.db).await?))
     }
 
-    /// Sets the name, accent colour and support address at once (an empty one goes back to its
+    /// Sets the name, accent colour, support address and business address at once (an empty one goes back to its
     /// default); every bad field is named.
     pub async fn set_branding(&self, input: &BrandingInput) -> Result<Branding, AppError> {
         let change = BrandingChange::parse(input).map_err(AppError::Invalid)?;
@@ -45,6 +50,7 @@ impl App {
             change.name.as_deref(),
             change.accent.as_deref(),
             change.support_email.as_ref().map(|e| e.as_str()),
+            &change.address,
         )
         .await?;
         self.branding().await

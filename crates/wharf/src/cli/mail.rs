@@ -8,6 +8,7 @@ use clap::Subcommand;
 use super::command::{refused_input, with_app};
 use crate::config::Settings;
 use crate::domain::branding::BrandingInput;
+use crate::domain::business_address::BusinessAddressInput;
 
 #[derive(Debug, Subcommand)]
 pub enum MailCommand {
@@ -23,6 +24,10 @@ pub enum MailCommand {
         /// Where replies go.
         #[arg(long, default_value = "")]
         support_email: String,
+        /// The business address: the billing address vendors with their own BigCommerce store
+        /// see on wharf's orders. Every field is given at once; an empty one is cleared.
+        #[command(flatten)]
+        address: Box<AddressArgs>,
     },
     /// Set the one address operators' digests go to (empty: none).
     Operator {
@@ -48,17 +53,61 @@ pub enum MailCommand {
     },
 }
 
+#[derive(Debug, clap::Args)]
+pub struct AddressArgs {
+    /// Company name (default: the branding name).
+    #[arg(long = "address-company", default_value = "")]
+    company: String,
+    #[arg(long = "address-street-1", default_value = "")]
+    street_1: String,
+    #[arg(long = "address-street-2", default_value = "")]
+    street_2: String,
+    #[arg(long = "address-city", default_value = "")]
+    city: String,
+    /// State or region.
+    #[arg(long = "address-state", default_value = "")]
+    state: String,
+    #[arg(long = "address-postcode", default_value = "")]
+    postcode: String,
+    /// ISO 3166 two-letter code, e.g. GB.
+    #[arg(long = "address-country", default_value = "")]
+    country: String,
+    #[arg(long = "address-phone", default_value = "")]
+    phone: String,
+    /// E-mail (default: the support e-mail).
+    #[arg(long = "address-email", default_value = "")]
+    email: String,
+}
+
+impl From<AddressArgs> for BusinessAddressInput {
+    fn from(a: AddressArgs) -> Self {
+        BusinessAddressInput {
+            address_company: a.company,
+            address_street_1: a.street_1,
+            address_street_2: a.street_2,
+            address_city: a.city,
+            address_state: a.state,
+            address_postcode: a.postcode,
+            address_country: a.country,
+            address_phone: a.phone,
+            address_email: a.email,
+        }
+    }
+}
+
 pub(super) async fn run(settings: &Settings, command: MailCommand) -> anyhow::Result<ExitCode> {
     with_app(settings, async |app| match command {
         MailCommand::Branding {
             name,
             accent,
             support_email,
+            address,
         } => {
             let input = BrandingInput {
                 name,
                 accent,
                 support_email,
+                address: (*address).into(),
             };
             match app.set_branding(&input).await {
                 Ok(branding) => {

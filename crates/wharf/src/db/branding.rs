@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::{Db, DbError, now_ms};
+use crate::domain::business_address::BusinessAddress;
 
 /// What is stored; `None` fields take their defaults (`domain::branding`).
 #[derive(Debug, Clone, Default)]
@@ -12,6 +13,8 @@ pub struct StoredBranding {
     pub support_email: Option<String>,
     pub has_logo: bool,
     pub updated_at_ms: i64,
+    /// The business address as set (no defaults).
+    pub address: BusinessAddress,
     /// The oldest store's name, the name's fallback.
     pub first_store_name: Option<String>,
 }
@@ -24,7 +27,9 @@ pub async fn read(conn: &mut AnyConnection) -> Result<StoredBranding, DbError> {
             .await?
             .map(|row| row.get::<String, _>("name"));
     let row = sqlx::query(
-        "SELECT name, accent, support_email, CAST(CASE WHEN logo_base64 IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_logo, updated_at
+        "SELECT name, accent, support_email, CAST(CASE WHEN logo_base64 IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_logo, updated_at,
+                address_company, address_street_1, address_street_2, address_city, address_state,
+                address_postcode, address_country_iso2, address_phone, address_email
          FROM branding WHERE id = 1",
     )
     .fetch_optional(&mut *conn)
@@ -36,6 +41,17 @@ pub async fn read(conn: &mut AnyConnection) -> Result<StoredBranding, DbError> {
             support_email: row.get("support_email"),
             has_logo: row.get::<i64, _>("has_logo") != 0,
             updated_at_ms: row.get("updated_at"),
+            address: BusinessAddress {
+                company: row.get("address_company"),
+                street_1: row.get("address_street_1"),
+                street_2: row.get("address_street_2"),
+                city: row.get("address_city"),
+                state: row.get("address_state"),
+                postcode: row.get("address_postcode"),
+                country_iso2: row.get("address_country_iso2"),
+                phone: row.get("address_phone"),
+                email: row.get("address_email"),
+            },
             first_store_name,
         },
         None => StoredBranding {
@@ -50,22 +66,38 @@ pub async fn get(db: &Db) -> Result<StoredBranding, DbError> {
     read(&mut conn).await
 }
 
-/// Sets the name, accent and support address (`None` clears one back to its default); the logo
-/// stays.
+/// Sets the name, accent, support address and business address in one statement (`None` clears
+/// one back to its default); the logo stays.
 pub async fn save_fields(
     db: &Db,
     name: Option<&str>,
     accent: Option<&str>,
     support_email: Option<&str>,
+    address: &BusinessAddress,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO branding (id, name, accent, support_email, updated_at) VALUES (1, $1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET name = $1, accent = $2, support_email = $3, updated_at = $4",
+        "INSERT INTO branding (id, name, accent, support_email, updated_at,
+                address_company, address_street_1, address_street_2, address_city, address_state,
+                address_postcode, address_country_iso2, address_phone, address_email)
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (id) DO UPDATE SET name = $1, accent = $2, support_email = $3, updated_at = $4,
+                address_company = $5, address_street_1 = $6, address_street_2 = $7,
+                address_city = $8, address_state = $9, address_postcode = $10,
+                address_country_iso2 = $11, address_phone = $12, address_email = $13",
     )
     .bind(name)
     .bind(accent)
     .bind(support_email)
     .bind(now_ms())
+    .bind(address.company.as_deref())
+    .bind(address.street_1.as_deref())
+    .bind(address.street_2.as_deref())
+    .bind(address.city.as_deref())
+    .bind(address.state.as_deref())
+    .bind(address.postcode.as_deref())
+    .bind(address.country_iso2.as_deref())
+    .bind(address.phone.as_deref())
+    .bind(address.email.as_deref())
     .execute(db.pool())
     .await?;
     Ok(())

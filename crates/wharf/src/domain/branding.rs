@@ -6,8 +6,11 @@
 //!   (a vendor knows the merchant by its shop, and a fresh install has no other name to offer);
 //! - the accent is `#rrggbb` (stored lowercase); unset, wharf's blue;
 //! - the support address is an e-mail address; replies to every mail go there;
-//! - the logo is a PNG or JPEG (recognised by its first bytes, not its name) of at most 256 KB.
+//! - the logo is a PNG or JPEG (recognised by its first bytes, not its name) of at most 256 KB;
+//! - the business address follows `domain::business_address`; its company defaults to the name
+//!   and its e-mail to the support address.
 
+use super::business_address::{BusinessAddress, BusinessAddressInput};
 use super::email_address::EmailAddress;
 use super::text::has_hidden_characters;
 use super::{FieldError, FieldErrors};
@@ -30,6 +33,9 @@ pub struct Branding {
     pub has_logo: bool,
     /// Changes whenever the logo does, so its URL can carry it and caches stay right.
     pub logo_version: i64,
+    /// The merchant's business address: the billing address on orders in vendors' own
+    /// BigCommerce stores. Company and e-mail carry their defaults.
+    pub business_address: BusinessAddress,
 }
 
 impl Branding {
@@ -41,6 +47,10 @@ impl Branding {
             support_email: None,
             has_logo: false,
             logo_version: 0,
+            business_address: BusinessAddress {
+                company: Some(store_name.unwrap_or(DEFAULT_NAME).to_owned()),
+                ..BusinessAddress::default()
+            },
         }
     }
 }
@@ -55,6 +65,9 @@ pub struct BrandingInput {
     pub accent: String,
     #[serde(default)]
     pub support_email: String,
+    /// The business address, its fields beside the others (`address_street_1`, …).
+    #[serde(flatten)]
+    pub address: BusinessAddressInput,
 }
 
 /// Branding fields that parsed; `None` means "use the default".
@@ -63,6 +76,8 @@ pub struct BrandingChange {
     pub name: Option<String>,
     pub accent: Option<String>,
     pub support_email: Option<EmailAddress>,
+    /// As typed (unset fields `None`), without defaults.
+    pub address: BusinessAddress,
 }
 
 impl BrandingChange {
@@ -74,12 +89,14 @@ impl BrandingChange {
             "support_email",
             &input.support_email,
         ));
-        match (name, accent, support_email) {
-            (Some(name), Some(accent), Some(support_email)) if errors.is_empty() => {
+        let address = BusinessAddress::parse(&input.address, &mut errors);
+        match (name, accent, support_email, address) {
+            (Some(name), Some(accent), Some(support_email), Some(address)) if errors.is_empty() => {
                 Ok(BrandingChange {
                     name,
                     accent,
                     support_email,
+                    address,
                 })
             }
             _ => Err(errors),
@@ -191,6 +208,7 @@ mod tests {
             name: " Acme Outdoors ".into(),
             accent: "#AbCdEf".into(),
             support_email: "help@acme.example".into(),
+            ..BrandingInput::default()
         })
         .unwrap();
         assert_eq!(change.name.as_deref(), Some("Acme Outdoors"));
@@ -208,6 +226,7 @@ mod tests {
             name: "x".repeat(101),
             accent: "blue".into(),
             support_email: "help@".into(),
+            ..BrandingInput::default()
         })
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();

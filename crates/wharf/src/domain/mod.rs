@@ -2,6 +2,7 @@
 
 pub mod assignment_csv;
 pub mod branding;
+pub mod business_address;
 pub mod carrier;
 pub mod catalog;
 pub mod catalog_issues;

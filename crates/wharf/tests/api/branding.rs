@@ -237,3 +237,106 @@ async fn a_vendors_mail_schedule_is_chosen_on_the_vendors_page() {
         .unwrap();
     assert_eq!(other.status(), 404);
 }
+
+async fn put_branding(app: &TestApp, body: &Value) -> reqwest::Response {
+    app.http
+        .put(format!("{}/api/v1/branding", app.address))
+        .basic_auth(
+            crate::helpers::ADMIN_USER,
+            Some(crate::helpers::ADMIN_PASSWORD),
+        )
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_business_address_round_trips_and_each_bad_field_is_named() {
+    let app = spawn_app().await;
+    let unset = branding(&app).await["business_address"].clone();
+    assert_eq!(unset["company"], "Your store", "the name by default");
+    assert_eq!(unset["street_1"], Value::Null);
+
+    let refused = put_branding(
+        &app,
+        &json!({
+            "name": "Trail Co",
+            "address_street_1": "1 Harbour Road",
+            "address_country": "Britain",
+            "address_phone": "call me",
+            "address_email": "orders@",
+        }),
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    let mut fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "address_city",
+            "address_country",
+            "address_email",
+            "address_phone",
+            "address_postcode"
+        ],
+        "{body}"
+    );
+    assert_eq!(branding(&app).await["name"], "Your store", "nothing stored");
+
+    let saved = put_branding(
+        &app,
+        &json!({
+            "name": "Trail Co",
+            "support_email": "help@trail.example",
+            "address_street_1": "1 Harbour Road",
+            "address_street_2": "Unit 4",
+            "address_city": "Bristol",
+            "address_state": "Avon",
+            "address_postcode": "BS1 5TY",
+            "address_country": "gb",
+            "address_phone": "+44 117 000 0000",
+        }),
+    )
+    .await;
+    assert_eq!(saved.status(), 200);
+    let address = branding(&app).await["business_address"].clone();
+    assert_eq!(
+        address,
+        json!({
+            "company": "Trail Co",
+            "street_1": "1 Harbour Road",
+            "street_2": "Unit 4",
+            "city": "Bristol",
+            "state": "Avon",
+            "postcode": "BS1 5TY",
+            "country_iso2": "GB",
+            "phone": "+44 117 000 0000",
+            "email": "help@trail.example",
+        }),
+        "company and e-mail take the name and support address"
+    );
+    // The page shows it, and says who sees it.
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page("/settings/branding", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("value=\"BS1 5TY\""), "{page}");
+    assert!(page.contains("see this address as the buyer"), "{page}");
+
+    // Cleared, it goes back to the defaults.
+    assert_eq!(put_branding(&app, &json!({})).await.status(), 200);
+    let cleared = branding(&app).await["business_address"].clone();
+    assert_eq!(cleared["street_1"], Value::Null);
+    assert_eq!(cleared["company"], "Your store");
+}

@@ -80,6 +80,7 @@ async fn a_vendor_hears_of_a_new_and_a_cancelled_purchase_order_once_each() {
             name: "Trail & Co".into(),
             accent: "#0f766e".into(),
             support_email: "help@trail.example".into(),
+            ..BrandingInput::default()
         })
         .await
         .unwrap();

@@ -20,6 +20,7 @@ async fn an_invitation_arrives_by_mail_and_its_link_opens_the_merchants_portal()
             name: "Trail & Co".into(),
             accent: "#0f766e".into(),
             support_email: String::new(),
+            ..BrandingInput::default()
         })
         .await
         .unwrap();

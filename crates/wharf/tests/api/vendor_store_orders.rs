@@ -9,6 +9,9 @@ use bigcommerce_sim::{Availability, CatalogSeed, Faults, InventoryTracking};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
+use wharf::domain::branding::BrandingInput;
+use wharf::domain::business_address::BusinessAddressInput;
+
 use crate::helpers::{STORE_HASH, TestApp, spawn_app};
 use crate::shipments::{Shop, detail, purchase_order, shop};
 
@@ -119,6 +122,24 @@ pub(crate) async fn wait_for_vendor_order(app: &TestApp, po_id: i64, states: &[&
 async fn a_routed_purchase_order_becomes_one_order_in_the_vendors_store() {
     let app = spawn_app().await;
     let vs = vendor_shop(&app).await;
+    // The merchant's business address, which the vendor sees as the buyer.
+    let address = BrandingInput {
+        name: "Trail Co".into(),
+        support_email: "help@trail.example".into(),
+        address: BusinessAddressInput {
+            address_company: "Trail Co Ltd".into(),
+            address_street_1: "1 Harbour Road".into(),
+            address_street_2: "Unit 4".into(),
+            address_city: "Bristol".into(),
+            address_state: "Avon".into(),
+            address_postcode: "BS1 5TY".into(),
+            address_country: "gb".into(),
+            address_phone: "+44 117 000 0000".into(),
+            address_email: "orders@trail.example".into(),
+        },
+        ..BrandingInput::default()
+    };
+    app.app.set_branding(&address).await.unwrap();
     let (external, order_id) = vs.shop.order(&app, &[(0, 2, 0), (1, 1, 0)]).await;
     let po = purchase_order(&app, order_id).await;
     let po_id = po["id"].as_i64().unwrap();
@@ -161,9 +182,38 @@ async fn a_routed_purchase_order_becomes_one_order_in_the_vendors_store() {
     assert_eq!(addresses[0].street_1, customer[0].street_1);
     assert_eq!(addresses[0].zip, customer[0].zip);
     assert_eq!(addresses[0].email, "", "customer e-mail is off by default");
+    assert_eq!(addresses[0].city, customer[0].city);
+    assert_eq!(addresses[0].country_iso2, customer[0].country_iso2);
+    let billing = order.billing_address.clone().expect("a billing address");
+    let billed = [
+        billing.company.as_str(),
+        &billing.street_1,
+        &billing.street_2,
+        &billing.city,
+        &billing.state,
+        &billing.zip,
+        &billing.country_iso2,
+        &billing.phone,
+        &billing.email,
+    ];
     assert_eq!(
-        order.billing_address.as_ref().map(|b| b.company.as_str()),
-        Some("Main store")
+        billed,
+        [
+            "Trail Co Ltd",
+            "1 Harbour Road",
+            "Unit 4",
+            "Bristol",
+            "Avon",
+            "BS1 5TY",
+            "GB",
+            "+44 117 000 0000",
+            "orders@trail.example"
+        ],
+        "the merchant is billed, at its business address"
+    );
+    assert_ne!(
+        billing.street_1, customer[0].street_1,
+        "never the customer's"
     );
     // The order page shows it.
     let cookie = app.session_cookie().await;
@@ -482,5 +532,41 @@ async fn the_vendors_options_set_the_status_and_the_customer_contact() {
         order.billing_address.as_ref().map(|b| b.email.as_str()),
         Some(email.as_str()),
         "the vendor store's customer e-mails go to the customer"
+    );
+}
+
+#[tokio::test]
+async fn without_a_business_address_the_merchant_is_billed_by_name_and_email() {
+    let app = spawn_app().await;
+    let vs = vendor_shop(&app).await;
+    app.app
+        .set_branding(&BrandingInput {
+            support_email: "help@trail.example".into(),
+            ..BrandingInput::default()
+        })
+        .await
+        .unwrap();
+    let (external, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
+    let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
+    let view = wait_for_vendor_order(&app, po_id, &["created"]).await;
+    let number = view["vendor_order_number"].as_u64().unwrap();
+    let order = vendor_client(&app, &vs.vendor_token)
+        .order(number, false)
+        .await
+        .unwrap();
+    let customer = crate::shipments::client(&app)
+        .order_shipping_addresses(external)
+        .await
+        .unwrap();
+    let billing = order.billing_address.expect("a billing address");
+    assert_eq!(billing.company, "Main store", "the branding name");
+    assert_eq!(billing.email, "help@trail.example", "the support address");
+    assert_eq!(billing.street_1, "", "no customer's street stands in");
+    assert_eq!(billing.city, "", "nor the customer's city");
+    assert_ne!(billing.country_iso2, "");
+    assert_eq!(billing.country_iso2, customer[0].country_iso2);
+    assert_eq!(
+        billing.zip, customer[0].zip,
+        "BigCommerce requires a postcode"
     );
 }

@@ -219,17 +219,10 @@ impl App {
             shipping.email = context.customer_email.clone();
             shipping.phone = address.and_then(|a| a.phone.clone());
         }
-        // The merchant is who the vendor bills; wharf keeps no postal address of the merchant,
-        // so the shipping address's place stands in (BigCommerce requires one).
-        let mut billing = OutgoingAddress {
-            name: context.merchant_store_name.clone(),
-            company: Some(context.merchant_store_name.clone()),
-            email: None,
-            phone: None,
-            ..shipping.clone()
-        };
+        let billing = merchant_billing(&self.branding().await?, &shipping);
         // The vendor store's customer e-mails go to the billing e-mail: only with both options
         // on do they reach the end customer.
+        let mut billing = billing;
         if options.send_customer_emails && options.include_customer_contact {
             billing.email = context.customer_email.clone();
         }
@@ -319,4 +312,40 @@ fn left_out_message(lines: &[vendor_orders::VendorOrderLine]) -> Option<String> 
         .filter_map(|l| l.message.as_deref())
         .collect();
     (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// The merchant as the buyer the vendor bills: the business address from the branding, never the
+/// customer's street, city or contact. Unset, it is the merchant's name and e-mail with the
+/// shipping address's country and postcode: wharf knows no country of the merchant's store, and
+/// BigCommerce refuses a billing address without a postcode of two or more characters.
+fn merchant_billing(
+    branding: &crate::domain::branding::Branding,
+    shipping: &OutgoingAddress,
+) -> OutgoingAddress {
+    let a = &branding.business_address;
+    if !a.has_postal_address() {
+        let company = a.company.clone().unwrap_or_else(|| branding.name.clone());
+        return OutgoingAddress {
+            name: company.clone(),
+            company: Some(company),
+            zip: shipping.zip.clone(),
+            country_iso2: shipping.country_iso2.clone(),
+            email: a.email.clone(),
+            phone: a.phone.clone(),
+            ..OutgoingAddress::default()
+        };
+    }
+    let company = a.company.clone().unwrap_or_else(|| branding.name.clone());
+    OutgoingAddress {
+        name: company.clone(),
+        company: Some(company),
+        street_1: a.street_1.clone().unwrap_or_default(),
+        street_2: a.street_2.clone(),
+        city: a.city.clone().unwrap_or_default(),
+        state: a.state.clone(),
+        zip: a.postcode.clone(),
+        country_iso2: a.country_iso2.clone(),
+        email: a.email.clone(),
+        phone: a.phone.clone(),
+    }
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::domain::branding::{Branding, BrandingInput, MAX_LOGO_BYTES};
+use crate::domain::business_address::BusinessAddressInput;
 use crate::domain::{FieldError, FieldErrors};
 use crate::web::error::PageError;
 
@@ -48,6 +49,8 @@ struct BrandingForm {
     support_email: String,
     #[serde(default)]
     operator_email: String,
+    #[serde(flatten)]
+    address: BusinessAddressInput,
 }
 
 #[derive(Deserialize, Default)]
@@ -70,6 +73,7 @@ async fn render(
             accent: branding.accent.clone(),
             support_email: branding.support_email.clone().unwrap_or_default(),
             operator_email: app.operator_mail_to().await?.unwrap_or_default(),
+            address: address_form(&branding),
         },
     };
     Ok(BrandingPage {
@@ -81,6 +85,28 @@ async fn render(
         mail_off: !app.mail_is_on(),
         mail_server: app.mailer.as_ref().map(|m| m.server.clone()),
     })
+}
+
+/// The stored business address as the form shows it: company and e-mail only when set apart
+/// from their defaults, so an untouched form keeps following the name and support address.
+fn address_form(branding: &Branding) -> BusinessAddressInput {
+    let a = &branding.business_address;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let apart = |v: &Option<String>, default: Option<&str>| match v.as_deref() {
+        Some(value) if Some(value) != default => value.to_owned(),
+        _ => String::new(),
+    };
+    BusinessAddressInput {
+        address_company: apart(&a.company, Some(&branding.name)),
+        address_street_1: text(&a.street_1),
+        address_street_2: text(&a.street_2),
+        address_city: text(&a.city),
+        address_state: text(&a.state),
+        address_postcode: text(&a.postcode),
+        address_country: text(&a.country_iso2),
+        address_phone: text(&a.phone),
+        address_email: apart(&a.email, branding.support_email.as_deref()),
+    }
 }
 
 async fn page(
@@ -100,6 +126,7 @@ async fn save(
         name: form.name.clone(),
         accent: form.accent.clone(),
         support_email: form.support_email.clone(),
+        address: form.address.clone(),
     };
     // Both checked before either is saved: nothing half-written.
     let mut errors = match crate::domain::branding::BrandingChange::parse(&input) {
