@@ -44,6 +44,9 @@ pub struct Product {
     pub inventory_level: Option<i64>,
     #[serde(default)]
     pub is_visible: Option<bool>,
+    /// `available`, `disabled` (cannot be bought) or `preorder`; absent when not sent.
+    #[serde(default)]
+    pub availability: Option<String>,
     #[serde(default, deserialize_with = "de::opt_timestamp")]
     pub date_modified: Option<Timestamp>,
     /// Set for simple products (whose only variant is this base variant); `null` otherwise.
@@ -107,6 +110,9 @@ pub struct Variant {
     /// The v2 SKU id; `null` for base variants.
     #[serde(default)]
     pub sku_id: Option<u64>,
+    /// The variant cannot be bought (shown, but not for sale).
+    #[serde(default, deserialize_with = "de::null_as_default")]
+    pub purchasing_disabled: bool,
 }
 
 /// One option choice that defines a variant, e.g. `Color: Beige`.

@@ -157,7 +157,7 @@ impl App {
         let run = catalog::get_import(&self.db, import_id)
             .await?
             .unwrap_or(run);
-        let client = self.client_for(run.store_id).await?;
+        let client = self.sales_client_for(run.store_id).await?;
         self.import_pages(&client, &run).await?;
         let finished = catalog::get_import(&self.db, import_id).await?;
         if let Some(done) = finished.filter(|r| r.status == ImportStatus::Completed) {

@@ -28,7 +28,10 @@ pub mod store_state;
 pub mod stores;
 pub mod throughput;
 pub mod tokens;
+pub mod vendor_catalog;
 pub mod vendor_orders;
+pub mod vendor_store_orders;
+pub mod vendor_stores;
 pub mod vendors;
 pub mod webhooks;
 

@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 use super::App;
 use super::error::AppError;
 use super::jobs::{InventoryPush, OrderPoll, ShipmentImport, ShipmentImportHint};
+use super::vendor_store_orders;
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, OrderEvent, OrderPage, OrderSummary, PurchaseOrder};
@@ -78,7 +79,7 @@ impl App {
     /// Reads every order modified since the store's cursor, page by page; each page and the
     /// cursor it advances commit together.
     pub async fn poll_orders(&self, store_id: i64) -> Result<PollReport, SyncError> {
-        let client = self.client_for(store_id).await?;
+        let client = self.sales_client_for(store_id).await?;
         let poll_started = now_ms();
         let since = db::cursors::get(&self.db, store_id, ORDERS_CURSOR)
             .await?
@@ -118,7 +119,7 @@ impl App {
 
     /// Re-reads one order (a webhook's hint) and stores it.
     pub async fn fetch_order(&self, store_id: i64, order_id: u64) -> Result<(), SyncError> {
-        let client = self.client_for(store_id).await?;
+        let client = self.sales_client_for(store_id).await?;
         let Some(order) = read_order(&client, order_id).await? else {
             tracing::info!(
                 store_id,
@@ -168,7 +169,9 @@ impl App {
         if cancels_fulfilment(order.status_id, order.archived) {
             // Read before they are cancelled: their vendors are told to stop.
             let to_tell = db::mail::recipients::open_purchase_orders(tx, id).await?;
+            let in_vendor_stores = vendor_store_orders::purchase_orders_to_cancel(tx, id).await?;
             let cancelled = orders::cancel_purchase_orders(tx, id).await?;
+            vendor_store_orders::queue_cancellations(tx, &in_vendor_stores).await?;
             self.tell_of_cancelled_purchase_orders(tx, &to_tell).await?;
             if cancelled > 0 {
                 let message = format!(
@@ -225,6 +228,7 @@ impl App {
         let declines = orders::declines_of_order(tx, order_id).await?;
         let plan = plan_order_passing_over(rules, &lines, &declines);
         let created = orders::apply_plan(tx, order_id, &plan).await?;
+        vendor_store_orders::queue_new_purchase_orders(tx, order_id, &created).await?;
         self.tell_of_new_purchase_orders(tx, order_id, &created)
             .await?;
         for vendor_id in created {

@@ -27,7 +27,7 @@ impl App {
             }
             let hash = store.store_hash.as_str();
             if let Some(holder) = db::stores::hash_holder(&self.db, hash).await?
-                && holder.id != id
+                && holder.store_id != id
                 && !hash.eq_ignore_ascii_case(&record.store_hash)
             {
                 errors.push(self.hash_in_use(hash).await?.map_or_else(

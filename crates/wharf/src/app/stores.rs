@@ -48,7 +48,7 @@ pub struct ConnectionView {
 }
 
 impl StoreView {
-    fn from_record(record: &StoreRecord) -> Self {
+    pub(super) fn from_record(record: &StoreRecord) -> Self {
         // Whatever an earlier Connect recorded (both copies of a store connected green before
         // hashes were unique), a store whose hash another holds is shown as Connect finds it.
         let (status, report) = match hash_held_by_another(record) {
@@ -88,6 +88,7 @@ impl StoreView {
             HashInUse {
                 store_hash: self.store_hash.clone(),
                 used_by: holder.name.clone(),
+                by_vendor: false,
             }
             .reason()
         })
@@ -143,6 +144,7 @@ impl App {
             client_secret_last4: &last4(&store.client_secret),
             access_token_sealed: &access_token_sealed,
             access_token_last4: &last4(&store.access_token),
+            vendor_id: None,
         };
         let id = match db::stores::insert(&self.db, &row).await {
             Ok(id) => id,
@@ -268,9 +270,20 @@ impl App {
         Ok(self.bigcommerce.store(&access.store_hash, token))
     }
 
-    /// The client of a stored store, for flows that talk to BigCommerce: `NotFound` for a
-    /// store that is gone, `Conflict` for one that may not sync (see `store_client`).
+    /// The client of a stored store, sales or a vendor's own, for what both kinds share
+    /// (webhooks, the vendor store's flows): `NotFound` for a store that is gone, `Conflict`
+    /// for one that may not sync (see `store_client`).
     pub async fn client_for(&self, store_id: i64) -> Result<StoreClient, AppError> {
+        let record = db::stores::get_any(&self.db, store_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("store", store_id))?;
+        self.store_client(&record)
+    }
+
+    /// The client of a sales store, for the selling jobs (orders, shipments, catalog, stock
+    /// push, drift): a vendor's own store is `NotFound` here, so none of them ever runs for
+    /// one, whatever queued it.
+    pub async fn sales_client_for(&self, store_id: i64) -> Result<StoreClient, AppError> {
         let record = db::stores::get(&self.db, store_id)
             .await?
             .ok_or_else(|| AppError::not_found("store", store_id))?;
@@ -318,6 +331,7 @@ impl App {
             .map(|holder| HashInUse {
                 store_hash: store_hash.to_owned(),
                 used_by: holder.name,
+                by_vendor: holder.vendor_id.is_some(),
             }))
     }
 
@@ -336,6 +350,7 @@ fn hash_held_by_another(record: &StoreRecord) -> Option<HashInUse> {
     record.hash_used_by.as_ref().map(|holder| HashInUse {
         store_hash: record.store_hash.clone(),
         used_by: holder.name.clone(),
+        by_vendor: false,
     })
 }
 

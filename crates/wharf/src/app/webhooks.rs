@@ -135,6 +135,15 @@ impl App {
         {
             return Ok(Received::Duplicate);
         }
+        // A vendor's own store: its orders are wharf's purchase orders, not merchant orders,
+        // so none of the sales-store jobs below; its hints go to the vendor-store flows.
+        if let Some(vendor_id) = db::stores::vendor_of(&mut tx, store_id).await? {
+            self.on_vendor_store_hint(&mut tx, store_id, vendor_id, event.hint)
+                .await?;
+            tx.commit().await?;
+            self.wake_workers();
+            return Ok(Received::Accepted);
+        }
         match event.hint {
             Hint::Order { order_id } => OrderFetch { store_id, order_id }.enqueue(&mut tx).await?,
             Hint::ShipmentCreated {
@@ -148,7 +157,8 @@ impl App {
                 let hint = ShipmentImportHint::Deleted;
                 ShipmentImport::enqueue(&mut tx, store_id, order_id, hint).await?
             }
-            Hint::Other => {}
+            // Sales stores register no inventory hooks: wharf writes their levels.
+            Hint::Inventory { .. } | Hint::Other => {}
         }
         tx.commit().await?;
         self.wake_workers();

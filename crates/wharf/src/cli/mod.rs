@@ -15,6 +15,7 @@ mod serve;
 mod shipments;
 mod store;
 mod vendor;
+mod vendor_catalog;
 mod vendor_users;
 
 use std::process::ExitCode;

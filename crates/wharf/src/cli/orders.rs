@@ -1,5 +1,6 @@
 //! `wharf orders …`: read the store's changed orders now (`sync`), find orders (`list`, with the
-//! orders page's search and filters) and show one by its BigCommerce number (`show`).
+//! orders page's search and filters), show one by its BigCommerce number (`show`), and send a
+//! purchase order to its vendor's store again (`send-again`).
 
 use std::process::ExitCode;
 
@@ -37,6 +38,12 @@ pub(super) enum OrdersCommand {
         /// Print JSON, for scripts.
         #[arg(long)]
         json: bool,
+    },
+    /// Send a purchase order to its vendor's BigCommerce store again, after the vendor's store
+    /// refused it (Onport's "Mark as unsent"). Refused while an order exists there.
+    SendAgain {
+        /// The purchase order's number (its id, as the order page shows it).
+        purchase_order: i64,
     },
 }
 
@@ -90,8 +97,26 @@ pub(super) async fn run(settings: &Settings, command: OrdersCommand) -> anyhow::
             number,
             json,
         } => show(app, &store, number, json).await,
+        OrdersCommand::SendAgain { purchase_order } => send_again(app, purchase_order).await,
     })
     .await
+}
+
+async fn send_again(app: &App, purchase_order_id: i64) -> anyhow::Result<ExitCode> {
+    match app.send_vendor_store_order_again(purchase_order_id).await {
+        Ok(view) => {
+            println!(
+                "Purchase order {} queued to be sent to the vendor's store again ({})",
+                view.reference, view.state_label
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(refusal @ (AppError::Conflict(_) | AppError::NotFound { .. })) => {
+            eprintln!("{refusal}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 async fn list(app: &App, args: ListArgs) -> anyhow::Result<ExitCode> {

@@ -102,6 +102,23 @@ pub(super) enum VendorCommand {
         #[arg(long)]
         email: String,
     },
+    /// Read the vendor's BigCommerce catalog now (only reads: its store is never changed),
+    /// match it to your items and take its stock levels.
+    ReadCatalog {
+        /// The vendor's name (or id).
+        vendor: String,
+    },
+    /// List how the vendor's BigCommerce variants match your items.
+    Matches {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// matched (default), unmatched or ambiguous.
+        #[arg(long)]
+        state: Option<String>,
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::Result<ExitCode> {
@@ -231,6 +248,12 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
         VendorCommand::RemoveUser { vendor, email } => {
             super::vendor_users::remove(app, &vendor, &email).await
         }
+        VendorCommand::ReadCatalog { vendor } => super::vendor_catalog::read(app, &vendor).await,
+        VendorCommand::Matches {
+            vendor,
+            state,
+            json,
+        } => super::vendor_catalog::matches(app, &vendor, state.as_deref(), json).await,
     })
     .await
 }

@@ -19,7 +19,7 @@ pub struct StoredBranding {
 /// The branding as stored, with the oldest store's name for the default.
 pub async fn read(conn: &mut AnyConnection) -> Result<StoredBranding, DbError> {
     let first_store_name =
-        sqlx::query("SELECT name FROM stores WHERE removed_at IS NULL ORDER BY id LIMIT 1")
+        sqlx::query("SELECT name FROM stores WHERE removed_at IS NULL AND vendor_id IS NULL ORDER BY id LIMIT 1")
             .fetch_optional(&mut *conn)
             .await?
             .map(|row| row.get::<String, _>("name"));

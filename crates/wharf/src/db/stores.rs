@@ -31,6 +31,8 @@ pub struct StoreRecord {
     pub hash_used_by: Option<StoreRef>,
     /// When the operator disabled it: then wharf neither syncs it nor runs its jobs.
     pub disabled_at_ms: Option<i64>,
+    /// The vendor whose own store this is; `None` for the merchant's sales stores.
+    pub vendor_id: Option<i64>,
 }
 
 /// The columns of a new store, secrets already sealed.
@@ -45,6 +47,8 @@ pub struct NewStoreRow<'a> {
     pub client_secret_last4: &'a str,
     pub access_token_sealed: &'a str,
     pub access_token_last4: &'a str,
+    /// The vendor whose own store this is; `None` for a sales store.
+    pub vendor_id: Option<i64>,
 }
 
 /// `SELECT <every store column> FROM stores s <rest>`, as the literal sqlx requires, with the
@@ -59,7 +63,7 @@ macro_rules! select_stores {
                     s.connection_status AS connection_status, s.connection_checks AS connection_checks,
                     s.last_checked_at AS last_checked_at, s.created_at AS created_at,
                     s.routed_status_ids AS routed_status_ids, s.disabled_at AS disabled_at,
-                    holder.id AS holder_id, holder.name AS holder_name
+                    s.vendor_id AS vendor_id, holder.id AS holder_id, holder.name AS holder_name
              FROM stores s
              LEFT JOIN store_hashes h ON h.store_hash = lower(s.store_hash) AND h.store_id <> s.id
              LEFT JOIN stores holder ON holder.id = h.store_id ",
@@ -69,7 +73,8 @@ macro_rules! select_stores {
 }
 
 /// Inserts a store and claims its hash for it, in one transaction: `Duplicate("name")` when
-/// the name is taken (case-insensitively), `Duplicate("store_hash")` when another store holds
+/// the name is taken (case-insensitively) or, for a vendor's store, `Duplicate("vendor")` when
+/// the vendor has one; `Duplicate("store_hash")` when another store (sales or vendor) holds
 /// the hash. The claim's primary key decides between concurrent adds of one hash on either
 /// backend (PostgreSQL makes the second wait for the first to commit, then refuses it).
 pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
@@ -77,8 +82,9 @@ pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
     let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO stores (name, auth_type, store_url, store_hash, client_id, client_secret_sealed, client_secret_last4,
-                             access_token_sealed, access_token_last4, connection_status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'unchecked', $10, $10)
+                             access_token_sealed, access_token_last4, connection_status, created_at, updated_at,
+                             vendor_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'unchecked', $10, $10, $11)
          RETURNING id",
     )
     .bind(row.name)
@@ -91,10 +97,14 @@ pub async fn insert(db: &Db, row: &NewStoreRow<'_>) -> Result<i64, DbError> {
     .bind(row.access_token_sealed)
     .bind(row.access_token_last4)
     .bind(now)
+    .bind(row.vendor_id)
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
         Ok(row) => row.get("id"),
+        Err(e) if is_unique_violation(&e) && row.vendor_id.is_some() => {
+            return Err(DbError::Duplicate("vendor"));
+        }
         Err(e) if is_unique_violation(&e) => return Err(DbError::Duplicate("name")),
         Err(e) => return Err(e.into()),
     };
@@ -120,24 +130,37 @@ pub struct StoreRef {
     pub name: String,
 }
 
+/// The store that holds a hash: a sales store, or a vendor's own store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashHolder {
+    pub store_id: i64,
+    /// The sales store's name, or the vendor's (a vendor store's own name is internal).
+    pub name: String,
+    pub vendor_id: Option<i64>,
+}
+
 /// The store that holds this hash (compared case-insensitively), if any.
-pub async fn hash_holder(db: &Db, store_hash: &str) -> Result<Option<StoreRef>, DbError> {
+pub async fn hash_holder(db: &Db, store_hash: &str) -> Result<Option<HashHolder>, DbError> {
     let row = sqlx::query(
-        "SELECT s.id AS id, s.name AS name FROM store_hashes h JOIN stores s ON s.id = h.store_id
+        "SELECT s.id AS id, COALESCE(v.name, s.name) AS name, s.vendor_id AS vendor_id
+         FROM store_hashes h JOIN stores s ON s.id = h.store_id
+         LEFT JOIN vendors v ON v.id = s.vendor_id
          WHERE h.store_hash = lower($1)",
     )
     .bind(store_hash)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(|row| StoreRef {
-        id: row.get("id"),
+    Ok(row.map(|row| HashHolder {
+        store_id: row.get("id"),
         name: row.get("name"),
+        vendor_id: row.get("vendor_id"),
     }))
 }
 
 pub async fn name_taken(db: &Db, name: &str) -> Result<bool, DbError> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM stores WHERE lower(name) = lower($1) AND removed_at IS NULL",
+        "SELECT COUNT(*) AS n FROM stores
+         WHERE lower(name) = lower($1) AND removed_at IS NULL AND vendor_id IS NULL",
     )
     .bind(name)
     .fetch_one(db.pool())
@@ -182,16 +205,30 @@ pub async fn shared_hashes(db: &Db) -> Result<Vec<SharedHash>, DbError> {
         .collect())
 }
 
+/// The merchant's sales stores (never a vendor's own store), by name.
 pub async fn list(db: &Db) -> Result<Vec<StoreRecord>, DbError> {
     let rows = sqlx::query(select_stores!(
-        "WHERE s.removed_at IS NULL ORDER BY lower(s.name)"
+        "WHERE s.removed_at IS NULL AND s.vendor_id IS NULL ORDER BY lower(s.name)"
     ))
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(store_record).collect()
 }
 
+/// A sales store: `None` for a vendor's own store, as for one that is gone.
 pub async fn get(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
+    let row = sqlx::query(select_stores!(
+        "WHERE s.id = $1 AND s.removed_at IS NULL AND s.vendor_id IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(store_record).transpose()
+}
+
+/// A sales store or a vendor's own store: for what both kinds share (credentials, the client,
+/// webhooks). Everything about selling reads [`get`].
+pub async fn get_any(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
     let row = sqlx::query(select_stores!("WHERE s.id = $1 AND s.removed_at IS NULL"))
         .bind(id)
         .fetch_optional(db.pool())
@@ -199,9 +236,42 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<StoreRecord>, DbError> {
     row.as_ref().map(store_record).transpose()
 }
 
+/// The vendor's own store, if it has one.
+pub async fn get_by_vendor(db: &Db, vendor_id: i64) -> Result<Option<StoreRecord>, DbError> {
+    let row = sqlx::query(select_stores!(
+        "WHERE s.vendor_id = $1 AND s.removed_at IS NULL"
+    ))
+    .bind(vendor_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(store_record).transpose()
+}
+
+/// Every vendor's own store, by vendor id. Bounded by the number of vendors.
+pub async fn list_vendor_stores(db: &Db) -> Result<Vec<StoreRecord>, DbError> {
+    let rows = sqlx::query(select_stores!(
+        "WHERE s.removed_at IS NULL AND s.vendor_id IS NOT NULL ORDER BY s.vendor_id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(store_record).collect()
+}
+
+/// The vendor whose own store this is: `None` for a sales store or one that is gone.
+pub async fn vendor_of(
+    conn: &mut sqlx::AnyConnection,
+    store_id: i64,
+) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query("SELECT vendor_id FROM stores WHERE id = $1 AND removed_at IS NULL")
+        .bind(store_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.and_then(|row| row.get::<Option<i64>, _>("vendor_id")))
+}
+
 pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<StoreRecord>, DbError> {
     let row = sqlx::query(select_stores!(
-        "WHERE lower(s.name) = lower($1) AND s.removed_at IS NULL"
+        "WHERE lower(s.name) = lower($1) AND s.removed_at IS NULL AND s.vendor_id IS NULL"
     ))
     .bind(name)
     .fetch_optional(db.pool())
@@ -260,6 +330,7 @@ fn store_record(row: &AnyRow) -> Result<StoreRecord, DbError> {
             name: row.get("holder_name"),
         }),
         disabled_at_ms: row.get("disabled_at"),
+        vendor_id: row.get("vendor_id"),
     })
 }
 
@@ -361,7 +432,7 @@ pub async fn update(db: &Db, id: i64, row: &StoreUpdateRow<'_>) -> Result<bool, 
 pub async fn name_taken_by_another(db: &Db, name: &str, except_id: i64) -> Result<bool, DbError> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM stores
-             WHERE lower(name) = lower($1) AND id <> $2 AND removed_at IS NULL",
+             WHERE lower(name) = lower($1) AND id <> $2 AND removed_at IS NULL AND vendor_id IS NULL",
     )
     .bind(name)
     .bind(except_id)

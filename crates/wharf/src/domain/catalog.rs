@@ -64,6 +64,8 @@ pub struct CatalogVariant {
     pub inventory_level: Option<i64>,
     /// "Color: Red, Size: M"; empty for a base variant.
     pub options: String,
+    /// It can be bought: its product is not disabled and its own purchasing is not.
+    pub purchasable: bool,
 }
 
 /// Trims a code (SKU, UPC, GTIN); blank means absent.

@@ -166,6 +166,7 @@ mod tests {
                 cost_price: None,
                 inventory_level: Some(MAX_INVENTORY_LEVEL + 1),
                 options: String::new(),
+                purchasable: true,
             }],
         }
     }

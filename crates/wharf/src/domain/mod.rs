@@ -25,6 +25,9 @@ pub mod store_removal;
 pub mod text;
 pub mod tracking_csv;
 pub mod vendor;
+pub mod vendor_match;
+pub mod vendor_order;
+pub mod vendor_store;
 pub mod vendor_user;
 
 pub use field_error::{FieldError, FieldErrors};

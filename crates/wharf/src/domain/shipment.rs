@@ -119,6 +119,8 @@ pub enum ShipmentSource {
     Operator,
     Csv,
     BigCommerce,
+    /// Read from the vendor's own BigCommerce store, on the order a purchase order became.
+    VendorStore,
 }
 
 impl ShipmentSource {
@@ -129,6 +131,7 @@ impl ShipmentSource {
             ShipmentSource::Operator => "operator",
             ShipmentSource::Csv => "csv",
             ShipmentSource::BigCommerce => "bigcommerce",
+            ShipmentSource::VendorStore => "vendor_store",
         }
     }
 }

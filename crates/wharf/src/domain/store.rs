@@ -172,14 +172,26 @@ impl StoreHash {
 pub struct HashInUse {
     pub store_hash: String,
     /// The name of the wharf store that has the hash (for stores made before hashes were
-    /// unique, the oldest of them).
+    /// unique, the oldest of them), or of the vendor whose own store it is.
     pub used_by: String,
+    /// The hash is a vendor's own store, not a sales store.
+    pub by_vendor: bool,
 }
 
 impl HashInUse {
     /// Why a new store is refused, on the field that has the hash.
     pub fn field_error(&self) -> FieldError {
         let (hash, owner) = (&self.store_hash, &self.used_by);
+        if self.by_vendor {
+            return FieldError::new(
+                "store_hash",
+                format!(
+                    "Store hash {hash} is already connected as vendor “{owner}”'s own store: each \
+                     BigCommerce store is added once, as a sales store or as one vendor's store. \
+                     Check the hash if this is another store"
+                ),
+            );
+        }
         FieldError::new(
             "store_hash",
             format!(
@@ -432,6 +444,7 @@ mod tests {
         let in_use = HashInUse {
             store_hash: "abc123".into(),
             used_by: "Main".into(),
+            by_vendor: false,
         };
         let error = in_use.field_error();
         assert_eq!(error.field, "store_hash");
@@ -443,6 +456,19 @@ mod tests {
             error.message
         );
         let report = in_use.connection_report();
+        let vendors = HashInUse {
+            by_vendor: true,
+            used_by: "Acme".into(),
+            ..in_use.clone()
+        };
+        assert!(
+            vendors
+                .field_error()
+                .message
+                .starts_with("Store hash abc123 is already connected as vendor “Acme”'s own store"),
+            "{}",
+            vendors.field_error().message
+        );
         assert_eq!(report.status(), ConnectionStatus::Failed);
         assert_eq!(report.failures(), [in_use.reason()]);
         assert!(in_use.reason().contains("“Main”"));

@@ -426,6 +426,7 @@ async fn of_concurrent_adds_of_one_store_hash_exactly_one_succeeds() {
             client_secret_last4: "1234",
             access_token_sealed: &sealed,
             access_token_last4: "1234",
+            vendor_id: None,
         };
         async move { wharf::db::stores::insert(db, &row).await }
     }))

@@ -20,7 +20,7 @@ impl App {
     /// differences (someone edited stock by hand, an app overwrote it) are recorded for the
     /// drift page, forgotten as confirmed, and fixed by the push queued right after.
     pub async fn check_drift(&self, store_id: i64) -> Result<DriftReport, SyncError> {
-        let client = self.client_for(store_id).await?;
+        let client = self.sales_client_for(store_id).await?;
         let items = stock::store_items(&self.db, store_id).await?;
         let by_external: HashMap<(ItemKind, i64), &StoreItem> =
             items.iter().map(|i| ((i.kind, i.external_id), i)).collect();

@@ -74,7 +74,7 @@ impl App {
     }
 
     async fn push_holding_lease(&self, store_id: i64, full: bool) -> Result<PushReport, SyncError> {
-        let client = self.client_for(store_id).await?;
+        let client = self.sales_client_for(store_id).await?;
         // What changed since the last push, claimed now: a change marked from here on is
         // the next push's.
         let token = random_token(16);

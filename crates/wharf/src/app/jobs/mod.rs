@@ -16,6 +16,12 @@ mod order_poll;
 mod schedules;
 mod shipment_import;
 mod shipment_push;
+mod vendor_catalog_import;
+mod vendor_order_cancel;
+mod vendor_order_create;
+mod vendor_order_poll;
+mod vendor_order_shipments;
+mod vendor_stock_read;
 mod webhook_registration;
 mod webhook_removal;
 
@@ -30,6 +36,12 @@ pub use order_poll::OrderPoll;
 pub use schedules::Schedules;
 pub use shipment_import::{ShipmentImport, ShipmentImportHint};
 pub use shipment_push::ShipmentPush;
+pub use vendor_catalog_import::VendorCatalogImport;
+pub use vendor_order_cancel::VendorOrderCancel;
+pub use vendor_order_create::VendorOrderCreate;
+pub use vendor_order_poll::VendorOrderPoll;
+pub use vendor_order_shipments::VendorOrderShipments;
+pub use vendor_stock_read::VendorStockRead;
 pub use webhook_registration::WebhookRegistration;
 pub use webhook_removal::WebhookRemoval;
 
@@ -50,6 +62,12 @@ pub fn handlers(app: &App) -> Handlers {
         .register_kind::<DriftCheck>(app)
         .register_kind::<FeedFetch>(app)
         .register_kind::<MailSend>(app)
+        .register_kind::<VendorOrderCreate>(app)
+        .register_kind::<VendorOrderCancel>(app)
+        .register_kind::<VendorOrderShipments>(app)
+        .register_kind::<VendorOrderPoll>(app)
+        .register_kind::<VendorCatalogImport>(app)
+        .register_kind::<VendorStockRead>(app)
 }
 
 /// What a queued job does, read from its kind and payload; `None` for a kind this wharf does
@@ -72,6 +90,12 @@ pub fn about(kind: &str, payload: &str) -> Option<JobAbout> {
         DriftCheck::KIND => read::<DriftCheck>(payload),
         FeedFetch::KIND => read::<FeedFetch>(payload),
         MailSend::KIND => read::<MailSend>(payload),
+        VendorOrderCreate::KIND => read::<VendorOrderCreate>(payload),
+        VendorOrderCancel::KIND => read::<VendorOrderCancel>(payload),
+        VendorOrderShipments::KIND => read::<VendorOrderShipments>(payload),
+        VendorOrderPoll::KIND => read::<VendorOrderPoll>(payload),
+        VendorCatalogImport::KIND => read::<VendorCatalogImport>(payload),
+        VendorStockRead::KIND => read::<VendorStockRead>(payload),
         _ => None,
     }
 }

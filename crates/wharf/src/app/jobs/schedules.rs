@@ -31,6 +31,29 @@ async fn queue_order_polls(app: App, interval: Duration, mut stop: watch::Receiv
     }
 }
 
+/// Queues the reconciling read of every vendor store's open orders every five minutes: what
+/// the vendor shipped reaches wharf even when the vendor store's webhooks are lost.
+async fn queue_vendor_order_polls(app: App, mut stop: watch::Receiver<bool>) {
+    const EVERY: Duration = Duration::from_secs(300);
+    loop {
+        match crate::db::vendor_orders::stores_with_open_orders(&app.db).await {
+            Ok(stores) => {
+                for store_id in stores {
+                    let poll = super::VendorOrderPoll { store_id };
+                    if let Err(e) = poll.enqueue(&app.db).await {
+                        tracing::warn!(store_id, error = %e, "could not queue a vendor order poll");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not list vendor stores to poll"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
 /// Queues stock feeds as they fall due, and a drift check of every connected store every
 /// `drift_every`. Like the polls, several processes may do this; dedupe keys collapse them.
 async fn queue_inventory_checks(app: App, drift_every: Duration, mut stop: watch::Receiver<bool>) {
@@ -135,6 +158,7 @@ impl Schedules {
         }
         if let Some(interval) = self.order_polls {
             tokio::spawn(queue_order_polls(app.clone(), interval, stop.clone()));
+            tokio::spawn(queue_vendor_order_polls(app.clone(), stop.clone()));
             tokio::spawn(queue_inventory_checks(app.clone(), self.drift_checks, stop));
         }
     }

@@ -46,7 +46,7 @@ impl App {
         // read began, so the list may not show it.
         let bound_before_read = bindings::latest_id(&mut conn).await?;
         drop(conn);
-        let client = self.client_for(job.store_id).await?;
+        let client = self.sales_client_for(job.store_id).await?;
         let remote = read_shipments(&client, job.order_id as i64).await?;
         let mut tx = self.db.begin().await?;
         reconcile_order_shipments(&mut tx, job.store_id, order_id, &remote, bound_before_read)

@@ -251,8 +251,10 @@ impl App {
     }
 }
 
-/// Checks and records a shipment inside the caller's transaction; queues its push.
-async fn record_in(
+/// Checks and records a shipment inside the caller's transaction; queues its push. A
+/// shipment from the vendor's own store is taken on a cancelled purchase order too: the vendor
+/// shipped anyway, and the push holds it, flagged "shipped after cancellation".
+pub(crate) async fn record_in(
     tx: &mut AnyConnection,
     purchase_order_id: i64,
     vendor_id: Option<i64>,
@@ -269,7 +271,7 @@ async fn record_in(
     if vendor_id.is_some_and(|v| v != owner) {
         return Err(not_found());
     }
-    if status == "cancelled" {
+    if status == "cancelled" && source != ShipmentSource::VendorStore {
         return Err(AppError::Conflict(format!(
             "Purchase order {purchase_order_id} is cancelled (its order was cancelled in BigCommerce): it takes no shipments"
         )));

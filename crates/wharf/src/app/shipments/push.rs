@@ -34,7 +34,7 @@ impl App {
         if plan.order_cancelled && !plan.shipped_after_cancellation {
             return Ok(self.hold_after_cancellation(&plan).await?);
         }
-        let client = self.client_for(plan.store_id).await?;
+        let client = self.sales_client_for(plan.store_id).await?;
         let mut pusher = Pusher {
             app: self,
             client: &client,

@@ -242,6 +242,8 @@ fn map_product(
             InventoryTracking::None
         }
     };
+    // Only `disabled` stops a sale; `preorder` is still an order the vendor takes.
+    let product_sellable = product.availability.as_deref() != Some("disabled");
     CatalogProduct {
         external_id: product.id,
         sku: normalize_code(product.sku.as_deref()),
@@ -264,6 +266,7 @@ fn map_product(
                 price: v.price,
                 cost_price: v.cost_price,
                 inventory_level: v.inventory_level,
+                purchasable: product_sellable && !v.purchasing_disabled,
                 options: v
                     .option_values
                     .iter()

@@ -5,6 +5,8 @@ pub mod connect;
 pub mod inventory;
 pub mod orders;
 pub mod shipments;
+pub mod vendor_catalog;
+pub mod vendor_orders;
 pub mod webhooks;
 
 use std::sync::Arc;

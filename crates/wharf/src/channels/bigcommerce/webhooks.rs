@@ -90,6 +90,12 @@ pub enum Hint {
     ShipmentCreated { order_id: u64, shipment_id: u64 },
     /// A shipment of the order was deleted, or changed in a way that needs a look.
     ShipmentsChanged { order_id: u64 },
+    /// A product's or one variant's stock level changed (`store/sku/inventory/…` names the
+    /// variant, `store/product/inventory/…` only the product). Followed for vendors' stores.
+    Inventory {
+        product_id: u64,
+        variant_id: Option<u64>,
+    },
     /// Nothing wharf follows.
     Other,
 }
@@ -107,13 +113,33 @@ pub fn parse_delivery(body: &[u8]) -> Option<Delivery> {
             },
             _ => Hint::ShipmentsChanged { order_id },
         },
-        _ => Hint::Other,
+        _ => inventory_hint(&event).unwrap_or(Hint::Other),
     };
     Some(Delivery {
         scope: event.scope,
         hash: event.hash,
         created_at: event.created_at,
         hint,
+    })
+}
+
+/// `store/sku/inventory/updated`, `store/sku/inventory/order/updated` and their product
+/// twins: the product, and for a SKU event the variant, whose level changed.
+fn inventory_hint(event: &WebhookEvent) -> Option<Hint> {
+    let sku = event.scope.starts_with("store/sku/inventory/");
+    if !sku && !event.scope.starts_with("store/product/inventory/") {
+        return None;
+    }
+    let inventory = event.data.inventory.as_ref()?;
+    let product_id = inventory.product_id.or(event.data.product_id)?;
+    let variant_id = if sku {
+        inventory.variant_id.or(event.data.variant_id)
+    } else {
+        None
+    };
+    Some(Hint::Inventory {
+        product_id,
+        variant_id,
     })
 }
 
@@ -128,4 +154,51 @@ pub async fn remove_hooks(client: &StoreClient, destination: &str) -> Result<usi
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint(body: &str) -> Hint {
+        parse_delivery(body.as_bytes()).expect("a delivery").hint
+    }
+
+    #[test]
+    fn a_sku_inventory_event_names_the_product_and_variant() {
+        let body = r#"{"scope":"store/sku/inventory/updated","store_id":"1025646",
+            "data":{"type":"sku","id":461,"inventory":{"product_id":206,"method":"absolute",
+            "value":5,"variant_id":509}},"hash":"116d","created_at":1561480673,
+            "producer":"stores/abc"}"#;
+        assert_eq!(
+            hint(body),
+            Hint::Inventory {
+                product_id: 206,
+                variant_id: Some(509)
+            }
+        );
+        let by_order = body.replace("sku/inventory/updated", "sku/inventory/order/updated");
+        assert_eq!(hint(&by_order), hint(body));
+    }
+
+    #[test]
+    fn a_product_inventory_event_names_the_product_only() {
+        let body = r#"{"scope":"store/product/inventory/order/updated","store_id":"1025646",
+            "data":{"type":"product","id":167,"inventory":{"product_id":167,"method":"relative",
+            "value":-1}},"hash":"cba9","created_at":1561478843,"producer":"stores/abc"}"#;
+        assert_eq!(
+            hint(body),
+            Hint::Inventory {
+                product_id: 167,
+                variant_id: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_catalog_event_is_not_an_inventory_hint() {
+        let body = r#"{"scope":"store/product/updated","store_id":"1",
+            "data":{"type":"product","id":167},"hash":"a1","created_at":1,"producer":"stores/abc"}"#;
+        assert_eq!(hint(body), Hint::Other);
+    }
 }

@@ -124,7 +124,7 @@ pub async fn search_catalog(
          JOIN stores s ON s.id = p.store_id
          JOIN bindings pb ON pb.kind = 'product' AND pb.local_id = p.id
          JOIN bindings vb ON vb.kind = 'variant' AND vb.local_id = v.id
-         WHERE ($1 < 0 OR p.store_id = $1)
+         WHERE s.vendor_id IS NULL AND ($1 < 0 OR p.store_id = $1)
            AND ($2 = 1 OR v.archived_at IS NULL)
            AND (lower(p.name) LIKE $3 OR lower(COALESCE(p.sku, '')) LIKE $3 OR lower(COALESCE(v.sku, '')) LIKE $3)";
     let count_sql = format!("SELECT COUNT(*) AS n {filter}");

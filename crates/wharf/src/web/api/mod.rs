@@ -10,6 +10,8 @@ mod orders;
 mod products;
 mod shipments;
 mod stores;
+mod vendor_catalog;
+mod vendor_store_orders;
 mod vendor_users;
 mod vendors;
 
@@ -68,9 +70,11 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(products::routes())
         .merge(vendors::routes())
         .merge(vendor_users::routes())
+        .merge(vendor_catalog::routes())
         .merge(assignments::routes())
         .merge(orders::routes())
         .merge(shipments::routes())
+        .merge(vendor_store_orders::routes())
         .merge(inventory::routes())
         .merge(mail::routes())
         .split_for_parts();

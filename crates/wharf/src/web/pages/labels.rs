@@ -56,6 +56,7 @@ pub fn shipment_source(key: &str) -> &'static str {
         "operator" => "Operator",
         "csv" => "Tracking file",
         "bigcommerce" => "BigCommerce",
+        "vendor_store" => "Vendor's store",
         _ => OTHER,
     }
 }

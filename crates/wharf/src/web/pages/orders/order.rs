@@ -17,6 +17,7 @@ use serde::Deserialize;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::app::orders::{OrderDetail, RoutingPreview};
+use crate::app::vendor_store_orders::VendorOrderView;
 use crate::app::vendors::VendorView;
 use crate::db::orders::{PurchaseOrder, UnroutedLine};
 use crate::db::shipments::ShipmentView;
@@ -40,6 +41,10 @@ pub(super) fn routes() -> Router<App> {
         )
         .route("/purchase-orders/{id}/shipments", post(record_shipment))
         .route("/shipments/{id}/retry", post(retry_shipment))
+        .route(
+            "/purchase-orders/{id}/vendor-order/send-again",
+            post(send_vendor_order_again),
+        )
 }
 
 /// Which one-click form on the page was sent, so its errors show beside it.
@@ -71,6 +76,10 @@ struct OrderPage {
     /// The purchase order whose shipment form was just refused, with why.
     shipment_form_po: Option<i64>,
     shipment_errors: FieldErrors,
+    /// Each purchase order's order in its vendor's own store, if it was sent there.
+    vendor_orders: HashMap<i64, VendorOrderView>,
+    /// The purchase order whose Send again was just refused, with why.
+    send_again_refusal: Option<(i64, String)>,
 }
 
 impl OrderPage {
@@ -111,6 +120,18 @@ impl OrderPage {
             s if s >= ordered => "shipped",
             _ => "partially_shipped",
         }
+    }
+
+    fn vendor_order(&self, purchase_order_id: &i64) -> Option<&VendorOrderView> {
+        self.vendor_orders.get(purchase_order_id)
+    }
+
+    /// Why Send again was just refused for this purchase order, if it was.
+    fn send_again_refused(&self, purchase_order_id: &i64) -> Option<&str> {
+        self.send_again_refusal
+            .as_ref()
+            .filter(|(id, _)| id == purchase_order_id)
+            .map(|(_, why)| why.as_str())
     }
 
     fn order_path(&self) -> String {
@@ -155,6 +176,12 @@ impl OrderPage {
         }
         let all_vendors = app.list_vendors().await?;
         let store_name = app.store(detail.order.store_id).await?.name;
+        let mut vendor_orders = HashMap::new();
+        for po in &detail.purchase_orders {
+            if let Some(view) = app.vendor_store_order(po.id).await? {
+                vendor_orders.insert(po.id, view);
+            }
+        }
         Ok(OrderPage {
             signed_in: true,
             store_name,
@@ -172,6 +199,8 @@ impl OrderPage {
                 .collect(),
             shipment_form_po: None,
             shipment_errors: FieldErrors::default(),
+            vendor_orders,
+            send_again_refusal: None,
         })
     }
 
@@ -341,4 +370,26 @@ async fn retry_shipment(
     let order = app.order_summary(shipment.order_id).await?;
     let path = super::address::order_path(&order);
     Ok(Redirect::to(&format!("{path}#shipment-{id}")).into_response())
+}
+
+/// *Send again*: the purchase order goes to its vendor's store as a new order; refused, with
+/// why beside the button, while one exists there.
+async fn send_vendor_order_again(
+    State(app): State<App>,
+    Path(purchase_order_id): Path<i64>,
+) -> Result<Response, PageError> {
+    let order_id = app.order_of_purchase_order(purchase_order_id).await?;
+    match app.send_vendor_store_order_again(purchase_order_id).await {
+        Ok(_) => {
+            let order = app.order_summary(order_id).await?;
+            let path = super::address::order_path(&order);
+            Ok(Redirect::to(&format!("{path}#po-{purchase_order_id}")).into_response())
+        }
+        Err(AppError::Conflict(why)) => {
+            let mut page = OrderPage::load(&app, order_id).await?;
+            page.send_again_refusal = Some((purchase_order_id, why));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
