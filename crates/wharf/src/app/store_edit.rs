@@ -17,12 +17,26 @@ impl App {
     /// (URL, hash, client id or a secret) leave the store unchecked: Connect runs again.
     pub async fn edit_store(&self, id: i64, edit: &StoreEditInput) -> Result<StoreView, AppError> {
         let record = self.store_record(id).await?;
-        let current = self.stored_input(&record)?;
+        self.save_store_edit(&record, edit).await?;
+        self.store(id).await
+    }
+
+    /// Saves an edit of a sales store or a vendor's own store (whose internal name no edit
+    /// changes and no sales store's name can take).
+    pub(super) async fn save_store_edit(
+        &self,
+        record: &StoreRecord,
+        edit: &StoreEditInput,
+    ) -> Result<(), AppError> {
+        let id = record.id;
+        let current = self.stored_input(record)?;
         let parsed = edit.apply(&current);
         let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
         if let Ok((store, _)) = &parsed {
             let name = store.name.as_str();
-            if db::stores::name_taken_by_another(&self.db, name, id).await? {
+            if record.vendor_id.is_none()
+                && db::stores::name_taken_by_another(&self.db, name, id).await?
+            {
                 errors.push(duplicate_name(name));
             }
             let hash = store.store_hash.as_str();
@@ -99,7 +113,7 @@ impl App {
             Err(e) => return Err(e.into()),
         }
         tracing::info!(store_id = id, unverified = unverify, "store edited");
-        self.store(id).await
+        Ok(())
     }
 
     /// The stored store as the add form would have it, secrets opened in memory only: what an

@@ -7,7 +7,9 @@ use super::App;
 use super::error::{SyncError, outcome};
 use super::jobs::{OrderFetch, ShipmentImport, ShipmentImportHint, WebhookRegistration};
 use super::tokens::random_token;
-use crate::channels::bigcommerce::webhooks::{Hint, ensure_hooks, parse_delivery};
+use crate::channels::bigcommerce::webhooks::{
+    HOOK_SCOPES, Hint, VENDOR_HOOK_SCOPES, ensure_hooks, parse_delivery,
+};
 use crate::db::{self, DbError};
 use crate::jobs::JobOutcome;
 
@@ -72,7 +74,15 @@ impl App {
         let result = async {
             let client = self.client_for(store_id).await?;
             let secret = self.webhook_secret(store_id).await?;
-            Ok::<_, SyncError>(ensure_hooks(&client, &destination, secret.expose_secret()).await?)
+            // A vendor's own store is followed for other events than a sales store.
+            let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
+            let scopes: &[&str] = match db::stores::vendor_of(&mut conn, store_id).await? {
+                Some(_) => &VENDOR_HOOK_SCOPES,
+                None => &HOOK_SCOPES,
+            };
+            drop(conn);
+            let secret = secret.expose_secret();
+            Ok::<_, SyncError>(ensure_hooks(&client, &destination, secret, scopes).await?)
         }
         .await;
         if let Ok(report) = &result {

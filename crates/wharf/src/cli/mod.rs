@@ -16,6 +16,7 @@ mod shipments;
 mod store;
 mod vendor;
 mod vendor_catalog;
+mod vendor_store;
 mod vendor_users;
 
 use std::process::ExitCode;

@@ -119,6 +119,24 @@ pub(super) enum VendorCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Save the vendor's own BigCommerce store and check it: exit 0 when green, 1 when red,
+    /// 2 for a bad field. With WHARF_PUBLIC_URL set, its webhooks are then registered.
+    ConnectBigcommerce(super::vendor_store::ConnectArgs),
+    /// Show the vendor's BigCommerce store, its last Connect and its settings.
+    Bigcommerce {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change how wharf uses the vendor's BigCommerce store; only the flags given change.
+    BigcommerceSettings(super::vendor_store::SettingsArgs),
+    /// Forget the vendor's BigCommerce store (its webhooks are removed); the vendor stays.
+    DisconnectBigcommerce {
+        /// The vendor's name (or id).
+        vendor: String,
+    },
 }
 
 pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::Result<ExitCode> {
@@ -254,6 +272,14 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
             state,
             json,
         } => super::vendor_catalog::matches(app, &vendor, state.as_deref(), json).await,
+        VendorCommand::ConnectBigcommerce(args) => super::vendor_store::connect(app, args).await,
+        VendorCommand::Bigcommerce { vendor, json } => {
+            super::vendor_store::show(app, &vendor, json).await
+        }
+        VendorCommand::BigcommerceSettings(args) => super::vendor_store::settings(app, args).await,
+        VendorCommand::DisconnectBigcommerce { vendor } => {
+            super::vendor_store::disconnect(app, &vendor).await
+        }
     })
     .await
 }

@@ -11,15 +11,58 @@ pub enum RequiredScope {
     InventoryModify,
     LocationsRead,
     StoreInformationRead,
+    /// A vendor's store: wharf reads its stock levels, never writes them.
+    InventoryRead,
 }
 
 impl RequiredScope {
-    pub const ALL: [RequiredScope; 5] = [
+    /// What a sales store's API account needs: wharf writes its stock.
+    pub const SALES: [RequiredScope; 5] = [
+        RequiredScope::StoreInformationRead,
+        RequiredScope::OrdersModify,
+        RequiredScope::ProductsRead,
+        RequiredScope::InventoryModify,
+        RequiredScope::LocationsRead,
+    ];
+
+    /// What a vendor's own store's API account needs: wharf creates orders there and reads its
+    /// catalog and stock, changing neither.
+    pub const VENDOR: [RequiredScope; 4] = [
+        RequiredScope::OrdersModify,
+        RequiredScope::ProductsRead,
+        RequiredScope::StoreInformationRead,
+        RequiredScope::InventoryRead,
+    ];
+
+    /// The control panel's scope name and the access level to choose, as the help text says it.
+    pub fn tick(self) -> &'static str {
+        match self {
+            RequiredScope::OrdersModify => "Orders: modify",
+            RequiredScope::ProductsRead => "Products: read-only",
+            RequiredScope::InventoryModify => "Inventory: modify",
+            RequiredScope::LocationsRead => "Store Locations: read-only",
+            RequiredScope::StoreInformationRead => "Information & settings: read-only",
+            RequiredScope::InventoryRead => "Inventory: read-only",
+        }
+    }
+
+    /// Where and what to tick for an API account with these scopes, in words.
+    pub fn how_to_grant(scopes: &[RequiredScope]) -> String {
+        let ticks: Vec<&str> = scopes.iter().map(|s| s.tick()).collect();
+        format!(
+            "In the store's BigCommerce control panel, open Settings › API › Store-level API \
+             accounts, create an API account and set: {}. Leave every other scope at None.",
+            ticks.join("; ")
+        )
+    }
+
+    pub const ALL: [RequiredScope; 6] = [
         RequiredScope::OrdersModify,
         RequiredScope::ProductsRead,
         RequiredScope::InventoryModify,
         RequiredScope::LocationsRead,
         RequiredScope::StoreInformationRead,
+        RequiredScope::InventoryRead,
     ];
 
     /// As the store's control panel names it when creating the API account.
@@ -30,6 +73,7 @@ impl RequiredScope {
             RequiredScope::InventoryModify => "Inventory (modify)",
             RequiredScope::LocationsRead => "Locations (read)",
             RequiredScope::StoreInformationRead => "Information & Settings (read)",
+            RequiredScope::InventoryRead => "Inventory (read)",
         }
     }
 }

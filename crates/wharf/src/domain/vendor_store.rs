@@ -4,6 +4,7 @@
 
 use super::inventory::SkuMatching;
 use super::order::status;
+use super::store_edit::StoreEditInput;
 use super::text::has_hidden_characters;
 use super::{FieldError, FieldErrors};
 
@@ -66,6 +67,38 @@ pub fn status_label(status_id: i64) -> Option<&'static str> {
         .iter()
         .find(|(id, _)| *id == status_id)
         .map(|(_, label)| *label)
+}
+
+/// A vendor store's credentials as typed (form, JSON, CLI): the sales store form without a
+/// name (people see the vendor's). On the first save every field is required; after it, a field
+/// left out, or a secret left empty, keeps what is stored.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct VendorStoreInput {
+    pub store_url: Option<String>,
+    /// The store hash, or the whole API path (wharf extracts the hash).
+    pub store_hash: Option<String>,
+    /// The API path in a field of its own (the CLI's `--api-path`).
+    pub api_path: Option<String>,
+    pub client_id: Option<String>,
+    /// Re-entered to change it; empty or left out keeps the stored one.
+    pub client_secret: Option<String>,
+    /// Re-entered to change it; empty or left out keeps the stored one.
+    pub access_token: Option<String>,
+}
+
+impl VendorStoreInput {
+    /// The same change as an edit of a store (whose name it never changes).
+    pub fn as_edit(&self) -> StoreEditInput {
+        StoreEditInput {
+            name: None,
+            store_url: self.store_url.clone(),
+            store_hash: self.store_hash.clone(),
+            api_path: self.api_path.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            access_token: self.access_token.clone(),
+        }
+    }
 }
 
 /// A change to the settings, as typed (form, JSON, CLI): absent fields keep their value.

@@ -4,6 +4,7 @@
 //! (`db::stores::get`, `list`); what both kinds share reads `get_any`. Its `stores.name` is
 //! internal: people see the vendor's name.
 
+mod connect;
 mod hints;
 
 use bigcommerce::StoreClient;
@@ -13,6 +14,7 @@ use super::App;
 use super::error::AppError;
 use super::stores::{ConnectionView, StoreView};
 use crate::db::{self, stores::StoreRecord};
+use crate::domain::connection::RequiredScope;
 use crate::domain::vendor_store::VendorStoreSettings;
 
 /// A vendor's store as shown to people and API clients: secrets masked, never its internal name.
@@ -31,6 +33,8 @@ pub struct VendorStore {
     pub access_token: String,
     pub connection: ConnectionView,
     pub settings: VendorStoreSettings,
+    /// Which scopes to tick for the vendor's API account, and where, in words.
+    pub scopes_to_tick: String,
 }
 
 impl VendorStore {
@@ -109,6 +113,7 @@ impl App {
             access_token: store.access_token,
             connection: store.connection,
             settings,
+            scopes_to_tick: RequiredScope::how_to_grant(&RequiredScope::VENDOR),
         })
     }
 }

@@ -8,6 +8,9 @@
 //!   can change; BigCommerce checks scopes before it looks the order up, so a token with the
 //!   scope gets 404 and one without gets 403;
 //! - Inventory (modify): an absolute adjustment with no items, which has nothing to apply.
+//!
+//! A sales store and a vendor's own store need different scopes ([`RequiredScope::SALES`],
+//! [`RequiredScope::VENDOR`]): one probe set, chosen by the store's role.
 
 use bigcommerce::{BcError, StoreClient};
 use futures::future::join_all;
@@ -16,7 +19,18 @@ use serde_json::json;
 use crate::domain::connection::{Check, CheckResult, ConnectionReport, RequiredScope};
 use crate::domain::store::StoreUrl;
 
+/// Connect for a sales store: the scopes wharf needs to sell there ([`RequiredScope::SALES`]).
 pub async fn check_connection(client: &StoreClient, store_url: &StoreUrl) -> ConnectionReport {
+    check_connection_for(client, store_url, &RequiredScope::SALES).await
+}
+
+/// Connect with the scope set of the store's role (a sales store's or a vendor's). Information
+/// & settings is proven by the first request, whatever the set.
+pub async fn check_connection_for(
+    client: &StoreClient,
+    store_url: &StoreUrl,
+    scopes: &[RequiredScope],
+) -> ConnectionReport {
     let mut checks = Vec::new();
     // /v2/store answers the first three questions at once: is the token accepted, does the
     // hash exist, and which domain does the store have.
@@ -79,13 +93,10 @@ pub async fn check_connection(client: &StoreClient, store_url: &StoreUrl) -> Con
         }
     }
 
-    let probes = [
-        RequiredScope::OrdersModify,
-        RequiredScope::ProductsRead,
-        RequiredScope::InventoryModify,
-        RequiredScope::LocationsRead,
-    ];
-    let results = join_all(probes.iter().map(|&scope| probe_scope(client, scope))).await;
+    let probes = scopes
+        .iter()
+        .filter(|&&scope| scope != RequiredScope::StoreInformationRead);
+    let results = join_all(probes.map(|&scope| probe_scope(client, scope))).await;
     checks.extend(results);
     ConnectionReport { checks }
 }
@@ -112,6 +123,10 @@ async fn probe_scope(client: &StoreClient, scope: RequiredScope) -> CheckResult 
                 "v3/inventory/locations",
                 &[("limit", "1".to_owned())],
             )
+            .await
+            .map(drop),
+        RequiredScope::InventoryRead => client
+            .get_v3_page::<serde_json::Value>("v3/inventory/items", &[("limit", "1".to_owned())])
             .await
             .map(drop),
         RequiredScope::StoreInformationRead => client.store_information().await.map(drop),

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod connect;
 pub mod inventory;
+pub mod locations;
 pub mod orders;
 pub mod shipments;
 pub mod vendor_catalog;

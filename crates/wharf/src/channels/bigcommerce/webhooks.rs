@@ -23,6 +23,28 @@ pub const HOOK_SCOPES: [&str; 6] = [
     "store/shipment/deleted",
 ];
 
+/// A vendor's own store: its orders (the purchase orders wharf sent: status changes,
+/// cancellations), the vendor's shipments on them, its stock levels (set by hand or by an
+/// order) and catalog changes that affect matching.
+pub const VENDOR_HOOK_SCOPES: [&str; 16] = [
+    "store/order/updated",
+    "store/order/statusUpdated",
+    "store/order/archived",
+    "store/shipment/created",
+    "store/shipment/updated",
+    "store/shipment/deleted",
+    "store/sku/inventory/updated",
+    "store/product/inventory/updated",
+    "store/sku/inventory/order/updated",
+    "store/product/inventory/order/updated",
+    "store/product/created",
+    "store/product/updated",
+    "store/product/deleted",
+    "store/sku/created",
+    "store/sku/updated",
+    "store/sku/deleted",
+];
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct HookReport {
     pub created: usize,
@@ -30,15 +52,17 @@ pub struct HookReport {
     pub unchanged: usize,
 }
 
+/// Makes sure each of `scopes` has an active hook to `destination` carrying `secret`.
 pub async fn ensure_hooks(
     client: &StoreClient,
     destination: &str,
     secret: &str,
+    scopes: &[&str],
 ) -> Result<HookReport, BcError> {
     let headers = HashMap::from([(SECRET_HEADER.to_owned(), secret.to_owned())]);
     let existing = client.all_hooks().await?;
     let mut report = HookReport::default();
-    for scope in HOOK_SCOPES {
+    for &scope in scopes {
         match existing
             .iter()
             .find(|h| h.scope == scope && h.destination == destination)

@@ -12,6 +12,7 @@ mod shipments;
 mod stores;
 mod vendor_catalog;
 mod vendor_store_orders;
+mod vendor_stores;
 mod vendor_users;
 mod vendors;
 
@@ -71,6 +72,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(vendors::routes())
         .merge(vendor_users::routes())
         .merge(vendor_catalog::routes())
+        .merge(vendor_stores::routes())
         .merge(assignments::routes())
         .merge(orders::routes())
         .merge(shipments::routes())
