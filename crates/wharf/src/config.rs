@@ -97,6 +97,11 @@ pub struct ServerSettings {
     #[arg(long, env = "WHARF_DRIFT_CHECK_SECS", default_value_t = 3600)]
     pub drift_check_secs: u64,
 
+    /// Seconds between full reads of each vendor's own BigCommerce store (its catalog, the
+    /// match and its levels); its levels alone are read every 5 minutes between them.
+    #[arg(long, env = "WHARF_VENDOR_CATALOG_READ_SECS", default_value_t = 900)]
+    pub vendor_catalog_read_secs: u64,
+
     /// Days finished jobs stay in the queue's history (the Activity page) before they are
     /// deleted; failed jobs stay until retried.
     #[arg(long, env = "WHARF_JOB_HISTORY_DAYS", default_value_t = 7)]
@@ -227,6 +232,10 @@ impl Settings {
                 self.server.webhook_history_days.max(1) * 86_400,
             ),
             mail_digests: Some(std::time::Duration::from_secs(60)),
+            vendor_catalog_reads: std::time::Duration::from_secs(
+                self.server.vendor_catalog_read_secs.max(60),
+            ),
+            vendor_level_reads: std::time::Duration::from_secs(300),
         }
     }
 

@@ -15,11 +15,12 @@ use crate::domain::vendor_match::{
 };
 
 /// The merchant's items: the variants with a SKU of every sales store wharf keeps (not
-/// archived, the store not removed), with their barcodes.
+/// archived, the store not removed, not a vendor's own), with their barcodes.
 pub async fn merchant_items(db: &Db) -> Result<Vec<MerchantItem>, DbError> {
     let rows = sqlx::query(
         "SELECT v.sku, v.upc, v.gtin FROM variants v JOIN stores s ON s.id = v.store_id
          WHERE v.sku IS NOT NULL AND v.archived_at IS NULL AND s.removed_at IS NULL
+           AND s.vendor_id IS NULL
          ORDER BY v.sku",
     )
     .fetch_all(db.pool())

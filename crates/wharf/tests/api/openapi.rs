@@ -522,6 +522,35 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference
         .call("put", "/vendors/{id}/mail-schedule", weekly, 422)
         .await;
+    // A vendor's own BigCommerce store: its catalog read and the match lists.
+    let no_store = get(&format!("/vendors/{gamma}/bigcommerce/matches"));
+    reference
+        .call("get", "/vendors/{id}/bigcommerce/matches", no_store, 404)
+        .await;
+    let delta =
+        crate::vendor_store::vendor_with_store(&app, "Delta Makers", "deltastore1", 3).await;
+    let read = post(&format!(
+        "/vendors/{}/bigcommerce/catalog-read",
+        delta.vendor_id
+    ));
+    reference
+        .call("post", "/vendors/{id}/bigcommerce/catalog-read", read, 202)
+        .await;
+    app.app.read_vendor_catalog(delta.vendor_id).await.unwrap();
+    let listed = get(&format!(
+        "/vendors/{}/bigcommerce/matches?state=unmatched",
+        delta.vendor_id
+    ));
+    reference
+        .call("get", "/vendors/{id}/bigcommerce/matches", listed, 200)
+        .await;
+    let bad_state = get(&format!(
+        "/vendors/{}/bigcommerce/matches?state=maybe",
+        delta.vendor_id
+    ));
+    reference
+        .call("get", "/vendors/{id}/bigcommerce/matches", bad_state, 422)
+        .await;
     let branding = reference
         .call("get", "/branding", get("/branding"), 200)
         .await;

@@ -93,6 +93,31 @@ async fn queue_inventory_checks(app: App, drift_every: Duration, mut stop: watch
     }
 }
 
+/// Queues a full read of every connected vendor store every `catalog_every` (the drift read:
+/// the match and every level, catching what webhooks missed), and a levels-only read every
+/// `levels_every` between them. Several processes may do this; dedupe keys collapse them.
+async fn queue_vendor_store_reads(
+    app: App,
+    catalog_every: Duration,
+    levels_every: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut next_catalog_read = tokio::time::Instant::now();
+    loop {
+        let full = tokio::time::Instant::now() >= next_catalog_read;
+        if full {
+            next_catalog_read = tokio::time::Instant::now() + catalog_every;
+        }
+        if let Err(e) = app.queue_vendor_store_reads(full).await {
+            tracing::warn!(error = %e, "could not queue vendor store reads");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(levels_every.min(catalog_every)) => {}
+            _ = stop.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
 /// Deletes finished jobs and received webhook events older than their history, at start and
 /// then hourly: the Activity page shows recent history, a queue that only grows slows every
 /// claim, and webhook payloads hold customer data. Failed jobs stay until an operator retries
@@ -147,6 +172,10 @@ pub struct Schedules {
     pub webhook_history: Duration,
     /// How often due mail digests are looked for; `None` looks for none (tests queue them).
     pub mail_digests: Option<Duration>,
+    /// How often each vendor store's catalog is read in full (with `order_polls`).
+    pub vendor_catalog_reads: Duration,
+    /// How often each vendor store's levels alone are read between full reads.
+    pub vendor_level_reads: Duration,
 }
 
 impl Schedules {
@@ -159,6 +188,12 @@ impl Schedules {
         if let Some(interval) = self.order_polls {
             tokio::spawn(queue_order_polls(app.clone(), interval, stop.clone()));
             tokio::spawn(queue_vendor_order_polls(app.clone(), stop.clone()));
+            tokio::spawn(queue_vendor_store_reads(
+                app.clone(),
+                self.vendor_catalog_reads,
+                self.vendor_level_reads,
+                stop.clone(),
+            ));
             tokio::spawn(queue_inventory_checks(app.clone(), self.drift_checks, stop));
         }
     }
@@ -172,6 +207,8 @@ impl Default for Schedules {
             job_history: Duration::from_secs(7 * 24 * 3600),
             webhook_history: Duration::from_secs(7 * 24 * 3600),
             mail_digests: None,
+            vendor_catalog_reads: Duration::from_secs(900),
+            vendor_level_reads: Duration::from_secs(300),
         }
     }
 }

@@ -5,12 +5,26 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::VendorVariantRef;
 use crate::app::App;
 use crate::app::error::AppError;
 use crate::db::vendor_store_catalog as catalog;
 use crate::domain::vendor_match::{MatchState, MatchedBy};
 use crate::domain::{FieldError, FieldErrors};
+
+/// What a purchase order line needs of the vendor's store for one merchant SKU.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct VendorVariantRef {
+    pub state: MatchState,
+    /// The vendor store's product and variant; set only when matched.
+    pub product_id: Option<i64>,
+    pub variant_id: Option<i64>,
+    /// The vendor's store sells it (its product is not disabled, nor its purchasing); false
+    /// when not matched.
+    pub purchasable: bool,
+    pub matched_by: Option<MatchedBy>,
+    /// Why, in words.
+    pub reason: String,
+}
 
 /// Match lines a page of the lists holds.
 pub const MATCHES_PAGE_SIZE: i64 = 100;

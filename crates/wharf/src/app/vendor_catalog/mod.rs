@@ -14,9 +14,8 @@ use serde::Serialize;
 
 use crate::channels::bigcommerce::vendor_catalog::LevelReading;
 use crate::domain::inventory::SkuMatching;
-use crate::domain::vendor_match::{MatchState, MatchedBy};
 
-pub use lookup::{MATCHES_PAGE_SIZE, MatchCounts, MatchItem, MatchesPage};
+pub use lookup::{MATCHES_PAGE_SIZE, MatchCounts, MatchItem, MatchesPage, VendorVariantRef};
 
 /// What wharf needs of a vendor's store to read it: which store, how SKUs match, which stock
 /// counts.
@@ -25,21 +24,8 @@ pub(crate) struct VendorStoreLink {
     pub store_id: i64,
     pub matching: SkuMatching,
     pub reading: LevelReading,
-}
-
-/// What a purchase order line needs of the vendor's store for one merchant SKU.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct VendorVariantRef {
-    pub state: MatchState,
-    /// The vendor store's product and variant; set only when matched.
-    pub product_id: Option<i64>,
-    pub variant_id: Option<i64>,
-    /// The vendor's store sells it (its product is not disabled, nor its purchasing); false
-    /// when not matched.
-    pub purchasable: bool,
-    pub matched_by: Option<MatchedBy>,
-    /// Why, in words.
-    pub reason: String,
+    /// Off (the vendor store paused): its catalog is read and matched, its stock not taken.
+    pub takes_stock: bool,
 }
 
 /// What a full read of the vendor's store found.

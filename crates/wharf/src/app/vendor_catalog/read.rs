@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{CatalogReadReport, VendorStoreLink};
 use crate::app::App;
 use crate::app::error::{AppError, SyncError};
-use crate::app::jobs::VendorCatalogImport;
+use crate::app::jobs::{VendorCatalogImport, VendorStockRead};
 use crate::channels::bigcommerce::vendor_catalog::read_vendor_variants;
 use crate::db::vendor_store_catalog as catalog;
 use crate::db::{self, DbError};
@@ -27,14 +27,38 @@ impl App {
         Ok(())
     }
 
+    /// Queues a read of every connected, active vendor store: in full, or its levels alone.
+    pub async fn queue_vendor_store_reads(&self, full: bool) -> Result<(), AppError> {
+        let stores = self.list_vendor_stores().await?;
+        let mut tx = self.db.begin().await?;
+        for store in stores.iter().filter(|s| s.is_connected()) {
+            if full {
+                VendorCatalogImport {
+                    vendor_id: store.vendor_id,
+                }
+                .enqueue(&mut tx, store.store_id)
+                .await?;
+            } else if store.settings.active {
+                VendorStockRead {
+                    vendor_id: store.vendor_id,
+                    product_id: None,
+                }
+                .enqueue(&mut tx, store.store_id)
+                .await?;
+            }
+        }
+        tx.commit().await.map_err(DbError::from)?;
+        self.wake_workers();
+        Ok(())
+    }
+
     /// Reads the vendor's store (only GETs), stores its variants and the match, and reports the
     /// matched items' levels as the vendor's stock.
     pub async fn read_vendor_catalog(
         &self,
         vendor_id: i64,
     ) -> Result<CatalogReadReport, SyncError> {
-        let link = self.vendor_store_link(vendor_id).await?;
-        let client = self.client_for(link.store_id).await?;
+        let (link, client) = self.vendor_link_and_client(vendor_id).await?;
         let variants = read_vendor_variants(&client, link.reading).await?;
         Ok(self
             .store_vendor_catalog(vendor_id, &link, &variants)
@@ -72,7 +96,11 @@ impl App {
         for sku in before {
             levels.entry(sku).or_insert(0);
         }
-        let stock_reported = self.report_vendor_store_stock(vendor_id, levels).await?;
+        let stock_reported = if link.takes_stock {
+            self.report_vendor_store_stock(vendor_id, levels).await?
+        } else {
+            0
+        };
         Ok(CatalogReadReport {
             variants: variants.len(),
             matched: matched.count(MatchState::Matched),

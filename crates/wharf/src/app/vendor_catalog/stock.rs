@@ -19,8 +19,7 @@ impl App {
         vendor_id: i64,
         product_id: Option<i64>,
     ) -> Result<usize, SyncError> {
-        let link = self.vendor_store_link(vendor_id).await?;
-        let client = self.client_for(link.store_id).await?;
+        let (link, client) = self.vendor_link_and_client(vendor_id).await?;
         let products: Vec<u64> = product_id.into_iter().map(|id| id as u64).collect();
         let levels = read_levels(&client, &products, link.reading).await?;
         let stored = match product_id {
@@ -36,6 +35,9 @@ impl App {
         let mut tx = self.db.begin().await?;
         catalog::set_levels(&mut tx, link.store_id, &read, db::now_ms()).await?;
         tx.commit().await.map_err(DbError::from)?;
+        if !link.takes_stock {
+            return Ok(0);
+        }
         let ids: Vec<i64> = stored.iter().map(|v| v.variant_id).collect();
         let reported: BTreeMap<String, i64> =
             catalog::matched_levels(&self.db, link.store_id, Some(&ids))
