@@ -109,7 +109,7 @@ fn product_page_json() -> Value {
         {
             "id": 383, "product_id": 174, "sku": "OTS-BL", "sku_id": 291,
             "price": "13.50", "cost_price": 8.25, "inventory_level": 3,
-            "option_values": null
+            "option_values": null, "purchasing_disabled": true
         }
     ]);
     let jar = json!({
@@ -118,7 +118,7 @@ fn product_page_json() -> Value {
         "brand_id": 37, "price": 12.99, "cost_price": "7.50",
         "sale_price": 0, "calculated_price": 12.99,
         "inventory_tracking": "variant", "inventory_level": 0,
-        "is_visible": true, "base_variant_id": null,
+        "is_visible": true, "base_variant_id": null, "availability": "available",
         "date_created": "2018-08-15T14:49:05+00:00",
         "date_modified": "2018-08-24T14:41:00+00:00",
         "custom_url": {"url": "/le-parfait-jar/", "is_customized": false},
@@ -128,6 +128,7 @@ fn product_page_json() -> Value {
         "id": 175, "name": "Utility Caddy", "sku": "", "brand_id": 0,
         "price": "10", "cost_price": 0, "inventory_tracking": "product",
         "inventory_level": 7, "is_visible": false, "base_variant_id": 384,
+        "availability": "disabled",
         "date_modified": "1990-12-30T00:29:23.515Z",
         "variants": [
             {"id": 384, "product_id": 175, "sku": "CADDY", "sku_id": null,
@@ -206,6 +207,10 @@ async fn a_product_page_decodes_money_dates_brands_and_inline_variants() {
     assert_eq!(variants[1].price, Some(money("13.50")));
     assert_eq!(variants[1].cost_price, Some(money("8.25")));
     assert!(variants[1].option_values.is_empty());
+    // What makes a vendor store's variant purchasable.
+    assert_eq!(jar.availability.as_deref(), Some("available"));
+    assert!(!variants[0].purchasing_disabled, "absent: can be bought");
+    assert!(variants[1].purchasing_disabled);
 
     assert_eq!(caddy.sku, None);
     assert_eq!(caddy.brand_id, None, "brand_id 0 means no brand");
@@ -214,6 +219,7 @@ async fn a_product_page_decodes_money_dates_brands_and_inline_variants() {
     assert_eq!(caddy.inventory_tracking, InventoryTracking::Product);
     assert_eq!(caddy.inventory_level, Some(7));
     assert_eq!(caddy.base_variant_id, Some(384));
+    assert_eq!(caddy.availability.as_deref(), Some("disabled"));
     let modified: Timestamp = "1990-12-30T00:29:23.515Z".parse().expect("timestamp");
     assert_eq!(caddy.date_modified, Some(modified));
     let base = &caddy.variants.as_deref().expect("base variant")[0];
@@ -224,6 +230,7 @@ async fn a_product_page_decodes_money_dates_brands_and_inline_variants() {
     assert_eq!((wrap.price, wrap.date_modified), (None, None));
     assert_eq!((wrap.brand_id, wrap.inventory_level), (None, None));
     assert_eq!(wrap.variants, None, "no include=variants, no list");
+    assert_eq!(wrap.availability, None);
 
     assert_eq!(odd.inventory_tracking, InventoryTracking::Unknown);
     assert_eq!((odd.price, odd.date_modified), (None, None));

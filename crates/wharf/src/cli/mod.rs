@@ -15,8 +15,8 @@ mod serve;
 mod shipments;
 mod store;
 mod vendor;
-mod vendor_catalog;
 mod vendor_store;
+mod vendor_catalog;
 mod vendor_users;
 
 use std::process::ExitCode;

@@ -102,6 +102,17 @@ pub(super) enum VendorCommand {
         #[arg(long)]
         email: String,
     },
+    /// Save the vendor's own BigCommerce store and check it: exit 0 when green, 1 when red,
+    /// 2 for a bad field. With WHARF_PUBLIC_URL set, its webhooks are then registered.
+    ConnectBigcommerce(super::vendor_store::ConnectArgs),
+    /// Show the vendor's BigCommerce store, its last Connect and its settings.
+    Bigcommerce {
+        /// The vendor's name (or id).
+        vendor: String,
+        /// Print JSON (the API's shape) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Read the vendor's BigCommerce catalog now (only reads: its store is never changed),
     /// match it to your items and take its stock levels.
     ReadCatalog {
@@ -115,17 +126,6 @@ pub(super) enum VendorCommand {
         /// matched (default), unmatched or ambiguous.
         #[arg(long)]
         state: Option<String>,
-        /// Print JSON (the API's shape) for scripts.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Save the vendor's own BigCommerce store and check it: exit 0 when green, 1 when red,
-    /// 2 for a bad field. With WHARF_PUBLIC_URL set, its webhooks are then registered.
-    ConnectBigcommerce(super::vendor_store::ConnectArgs),
-    /// Show the vendor's BigCommerce store, its last Connect and its settings.
-    Bigcommerce {
-        /// The vendor's name (or id).
-        vendor: String,
         /// Print JSON (the API's shape) for scripts.
         #[arg(long)]
         json: bool,
@@ -266,12 +266,6 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
         VendorCommand::RemoveUser { vendor, email } => {
             super::vendor_users::remove(app, &vendor, &email).await
         }
-        VendorCommand::ReadCatalog { vendor } => super::vendor_catalog::read(app, &vendor).await,
-        VendorCommand::Matches {
-            vendor,
-            state,
-            json,
-        } => super::vendor_catalog::matches(app, &vendor, state.as_deref(), json).await,
         VendorCommand::ConnectBigcommerce(args) => super::vendor_store::connect(app, args).await,
         VendorCommand::Bigcommerce { vendor, json } => {
             super::vendor_store::show(app, &vendor, json).await
@@ -280,6 +274,12 @@ pub(super) async fn run(settings: &Settings, command: VendorCommand) -> anyhow::
         VendorCommand::DisconnectBigcommerce { vendor } => {
             super::vendor_store::disconnect(app, &vendor).await
         }
+        VendorCommand::ReadCatalog { vendor } => super::vendor_catalog::read(app, &vendor).await,
+        VendorCommand::Matches {
+            vendor,
+            state,
+            json,
+        } => super::vendor_catalog::matches(app, &vendor, state.as_deref(), json).await,
     })
     .await
 }

@@ -295,6 +295,24 @@ pub async fn mark_cancelled(
     Ok(marked.rows_affected() == 1)
 }
 
+/// The vendor's order a look-up found for an attempt still `sending` (the cancellation found
+/// it before the send did): kept, so its shipments still map back.
+pub async fn set_found_external_id(
+    conn: &mut AnyConnection,
+    id: i64,
+    external_id: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE vendor_orders SET external_id = $2, updated_at = $3 WHERE id = $1 AND external_id IS NULL",
+    )
+    .bind(id)
+    .bind(external_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The vendor shipped before the cancellation reached it: its order is kept, and says so.
 pub async fn keep_shipped(conn: &mut AnyConnection, id: i64, message: &str) -> Result<(), DbError> {
     sqlx::query(

@@ -121,7 +121,9 @@ pub fn published_levels(
 }
 
 /// How a vendor's SKUs are matched to the store's.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub struct SkuMatching {
     /// "abc-1" matches "ABC-1".
     #[serde(default)]

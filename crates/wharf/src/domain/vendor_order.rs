@@ -12,7 +12,7 @@
 //!    records a fresh intent.
 //! 5. A cancelled purchase order cancels the vendor's order unless the vendor shipped some of
 //!    it; a shipment that comes back for a cancelled purchase order is kept and flagged
-//!    "shipped after cancellation".
+//!    "shipped after cancellation" (the shipment push holds it: `app::shipments`).
 
 /// How far before its intent a lookup searches the vendor store's orders. The vendor store
 /// stamps `date_created` with its own clock, which may run behind ours; ten minutes covers
@@ -119,11 +119,6 @@ pub fn cancel_action(state: VendorOrderState, vendor_shipped: bool) -> CancelAct
     }
 }
 
-/// Rule 5: a shipment arriving for a cancelled purchase order is flagged.
-pub fn shipped_after_cancellation(purchase_order_cancelled: bool) -> bool {
-    purchase_order_cancelled
-}
-
 /// Why one line could not go on the vendor's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LeftOut {
@@ -190,8 +185,6 @@ mod tests {
         assert_eq!(cancel_action(Created, true), CancelAction::KeepShipped);
         assert_eq!(cancel_action(Failed, false), CancelAction::NothingToCancel);
         assert_eq!(cancel_action(Intent, false), CancelAction::NothingToCancel);
-        assert!(shipped_after_cancellation(true));
-        assert!(!shipped_after_cancellation(false));
     }
 
     #[test]

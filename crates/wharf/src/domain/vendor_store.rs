@@ -33,7 +33,6 @@ pub struct VendorStoreSettings {
     /// The one location whose levels count; `None`: the sum over all locations.
     pub stock_location_id: Option<i64>,
     /// How the vendor's SKUs are matched to the merchant's.
-    #[schema(value_type = Object)]
     pub sku_matching: SkuMatching,
     /// Off: connected, but no orders go out and no stock comes in.
     pub active: bool,
@@ -105,28 +104,29 @@ impl VendorStoreInput {
 /// Numbers and yes/no answers are accepted as text or as JSON numbers and booleans.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct VendorStoreSettingsInput {
-    /// A status id (11) or its label ("Awaiting Fulfillment").
+    /// A status id (11) or its label ("Awaiting Fulfillment"), as a number or text.
     #[serde(default, deserialize_with = "lenient_text")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub order_status_id: Option<String>,
     #[serde(default, deserialize_with = "lenient_text")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<serde_json::Value>)]
+    /// `true`/`false`, or yes/no as text; so are the other flags.
     pub include_customer_contact: Option<String>,
     #[serde(default, deserialize_with = "lenient_text")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub send_customer_emails: Option<String>,
-    /// A location id, or empty ("all") for the sum over every location.
+    /// A location id (number or text), or "" / "all" for the sum over every location.
     #[serde(default, deserialize_with = "lenient_text")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub stock_location_id: Option<String>,
     #[serde(default, deserialize_with = "lenient_text")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub sku_case_insensitive: Option<String>,
     #[serde(default, deserialize_with = "lenient_text")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub sku_strip_prefix: Option<String>,
     #[serde(default, deserialize_with = "lenient_text")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub active: Option<String>,
 }
 

@@ -497,6 +497,54 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     reference.call("get", "/vendors/{id}", read, 200).await;
     let renamed = put(&format!("/vendors/{gamma}")).json(&json!({ "name": "Gamma Goods" }));
     reference.call("put", "/vendors/{id}", renamed, 200).await;
+    // The vendor's own BigCommerce store.
+    let theirs = app.another_store_input("unused", "gammashop1");
+    let bigcommerce = format!("/vendors/{gamma}/bigcommerce");
+    let none = get(&bigcommerce);
+    reference
+        .call("get", "/vendors/{id}/bigcommerce", none, 404)
+        .await;
+    let unsaved = post(&format!("{bigcommerce}/connect"));
+    reference
+        .call("post", "/vendors/{id}/bigcommerce/connect", unsaved, 404)
+        .await;
+    let partial = put(&bigcommerce).json(&json!({ "store_url": "ftp://x" }));
+    reference
+        .call("put", "/vendors/{id}/bigcommerce", partial, 422)
+        .await;
+    let credentials = json!({
+        "store_url": theirs["store_url"],
+        "store_hash": theirs["store_hash"],
+        "client_id": "gamma-client",
+        "client_secret": "gamma-secret",
+        "access_token": theirs["access_token"],
+    });
+    let saved = put(&bigcommerce).json(&credentials);
+    reference
+        .call("put", "/vendors/{id}/bigcommerce", saved, 200)
+        .await;
+    let check = post(&format!("{bigcommerce}/connect"));
+    let checked = reference
+        .call("post", "/vendors/{id}/bigcommerce/connect", check, 200)
+        .await;
+    assert_eq!(checked["connection"]["status"], "connected", "{checked:#}");
+    let read = get(&bigcommerce);
+    reference
+        .call("get", "/vendors/{id}/bigcommerce", read, 200)
+        .await;
+    let settings = put(&format!("{bigcommerce}/settings"))
+        .json(&json!({ "order_status_id": 9, "include_customer_contact": true }));
+    reference
+        .call("put", "/vendors/{id}/bigcommerce/settings", settings, 200)
+        .await;
+    let bad = put(&format!("{bigcommerce}/settings")).json(&json!({ "order_status_id": 2 }));
+    reference
+        .call("put", "/vendors/{id}/bigcommerce/settings", bad, 422)
+        .await;
+    let disconnect = signed_in(app.http.delete(url(&bigcommerce)));
+    reference
+        .call("delete", "/vendors/{id}/bigcommerce", disconnect, 204)
+        .await;
     let rotated = post(&format!("/vendors/{gamma}/token"));
     let rotated = reference
         .call("post", "/vendors/{id}/token", rotated, 200)
@@ -728,6 +776,28 @@ async fn every_operator_api_answer_matches_its_openapi_document() {
     let retry = post(&format!("/shipments/{}/retry", shipped["id"]));
     reference
         .call("post", "/shipments/{id}/retry", retry, 409)
+        .await;
+    // Alpha has no store of its own: its purchase order was never sent to one.
+    let vendor_order = get(&format!("/purchase-orders/{}/vendor-order", alphas["id"]));
+    reference
+        .call(
+            "get",
+            "/purchase-orders/{id}/vendor-order",
+            vendor_order,
+            404,
+        )
+        .await;
+    let send_again = post(&format!(
+        "/purchase-orders/{}/vendor-order/send-again",
+        alphas["id"]
+    ));
+    reference
+        .call(
+            "post",
+            "/purchase-orders/{id}/vendor-order/send-again",
+            send_again,
+            409,
+        )
         .await;
     let tracking = format!(
         "order,sku,quantity,tracking_number,carrier\n{order_number},{sku_b},1,CSV-1,FedEx\n"

@@ -97,7 +97,7 @@ async fn the_vendors_variants_match_by_sku_then_barcode_and_ambiguity_is_listed_
     assert_eq!(by_barcode["vendor_sku"], "ACME-OWN-1");
 
     let ambiguous = matches(&app, &vendor, "ambiguous").await;
-    assert_eq!(skus_in(&ambiguous), [twice.clone()]);
+    assert_eq!(skus_in(&ambiguous), std::slice::from_ref(&twice));
     let why = reason_of(&ambiguous, &twice);
     assert!(why.contains("2 variants"), "{why}");
     let unmatched = matches(&app, &vendor, "unmatched").await;
@@ -178,7 +178,13 @@ async fn the_matches_are_listed_in_words_on_the_vendors_page_and_by_the_cli() {
     let (merchant, vendor) = setup(&app).await;
     let missing = merchant_variants(&app, &merchant, 4)[0].1.clone();
     edit_vendor_variant(&app, &vendor, 4, 0, "EXTRA-1", "");
-    app.app.read_vendor_catalog(vendor.vendor_id).await.unwrap();
+    let output = crate::cli::wharf(&app, &["vendor", "read-catalog", "Acme Supply"]).await;
+    assert!(output.status.success(), "{output:?}");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains("10 matched, 2 unmatched, 0 ambiguous"),
+        "{said}"
+    );
 
     let cookie = app.session_cookie().await;
     let path = format!(

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use bigcommerce::OrderQuery;
-use bigcommerce_sim::{Availability, CatalogSeed, Faults};
+use bigcommerce_sim::{Availability, CatalogSeed, Faults, InventoryTracking};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -40,6 +40,13 @@ pub(crate) async fn vendor_shop(app: &TestApp) -> VendorShop {
     );
     // The vendor does not carry the merchant's third item.
     let vendor_products = seeded.product_ids.clone();
+    // The vendor sells from its own warehouse without counting in BigCommerce: nothing on a
+    // purchase order is refused for stock unless a test says so.
+    for &product in &vendor_products {
+        app.sim.simulator.update_product(VENDOR_HASH, product, |p| {
+            p.inventory_tracking = InventoryTracking::None;
+        });
+    }
     let (missing, _, _) = vendor_variant_of(app, &vendor_products, &shop.variants[MISSING].2);
     assert!(app.sim.simulator.delete_product(VENDOR_HASH, missing));
     let vendor_token = app.token_on(VENDOR_HASH, wharf::demo::WHARF_SCOPES);
@@ -248,7 +255,7 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
         .update_product(VENDOR_HASH, vendor_product, |p| {
             p.availability = Availability::Disabled
         });
-    let (_, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
+    let (external, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
     let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
     let view = wait_for_vendor_order(&app, po_id, &["failed"]).await;
     assert_eq!(view["may_send_again"], true);
@@ -260,19 +267,35 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
             .is_empty()
     );
 
-    // The operator fixed it with the vendor; Send again creates it, once.
+    // The order page shows why, with Send again.
+    let cookie = app.session_cookie().await;
+    let page = app
+        .get_page(
+            &format!("/stores/{}/orders/{external}", vs.shop.store_id),
+            &cookie,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Not sent: the vendor"), "{page}");
+    assert!(
+        page.contains(&format!("/purchase-orders/{po_id}/vendor-order/send-again")),
+        "{page}"
+    );
+
+    // The operator fixed it with the vendor; Send again (here from the CLI) creates it, once.
     app.sim
         .simulator
         .update_product(VENDOR_HASH, vendor_product, |p| {
             p.availability = Availability::Available
         });
-    let response = app
-        .api_post(
-            &format!("/purchase-orders/{po_id}/vendor-order/send-again"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    let sent = crate::cli::wharf(&app, &["orders", "send-again", &po_id.to_string()]).await;
+    assert!(sent.status.success(), "{sent:?}");
+    assert!(
+        String::from_utf8_lossy(&sent.stdout).contains(&reference),
+        "{sent:?}"
+    );
     wait_for_vendor_order(&app, po_id, &["created"]).await;
     assert_eq!(
         vendor_orders_with(&app, &vs.vendor_token, &reference)
@@ -287,6 +310,12 @@ async fn an_order_the_vendor_refuses_fails_and_send_again_creates_it_once() {
         )
         .await;
     assert_eq!(again.status(), 409, "never while one exists");
+    let refused = crate::cli::wharf(&app, &["orders", "send-again", &po_id.to_string()]).await;
+    assert!(!refused.status.success(), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("never sent twice"),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]
@@ -328,4 +357,130 @@ pub(crate) fn vendor_variant_of(app: &TestApp, products: &[u64], sku: &str) -> (
         })
         .find(|(_, _, s)| s == sku)
         .unwrap_or_else(|| panic!("no vendor variant with SKU {sku}"))
+}
+
+/// Workers killed (SIGKILL) while their create is applied in the vendor's store but not yet
+/// answered: the next process looks the order up before sending, and every purchase order ends
+/// with exactly one vendor order.
+#[tokio::test]
+async fn killed_workers_never_duplicate_a_vendor_order() {
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let vs = vendor_shop(&app).await;
+    // Every POST is applied at once and answered only 10 s later: plenty of time to kill.
+    app.sim.simulator.set_faults(Faults {
+        hold_response_after_write: Duration::from_secs(10),
+        ..Faults::default()
+    });
+    let mut references = Vec::new();
+    for i in 0..5 {
+        let (external, order_id) = vs.shop.order(&app, &[(i % 2, 1, 0)]).await;
+        let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
+        references.push((po_id, format!("PO-{external}-{po_id}")));
+    }
+    let env = [
+        ("WHARF_JOB_CONCURRENCY", "10"),
+        ("WHARF_ORDER_POLL_SECS", "3600"),
+    ];
+    let mut killed_mid_request = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let mut worker = crate::helpers::spawn_wharf_process(&app, &env);
+    // Wait until the vendor's store holds every order while wharf still awaits the answers.
+    loop {
+        let mut created = 0;
+        for (_, reference) in &references {
+            created += vendor_orders_with(&app, &vs.vendor_token, reference)
+                .await
+                .len();
+        }
+        if created == references.len() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the creates never landed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    worker.kill().expect("SIGKILL");
+    worker.wait().unwrap();
+    for (po_id, _) in &references {
+        let view: Value = app
+            .api_get(&format!("/purchase-orders/{po_id}/vendor-order"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if view["state"] == "sending" {
+            killed_mid_request += 1;
+        }
+    }
+    assert!(killed_mid_request > 0, "no create was killed mid-request");
+    // A last process finishes without interference.
+    app.sim.simulator.set_faults(Faults::default());
+    let mut last = crate::helpers::spawn_wharf_process(&app, &env);
+    for (po_id, _) in &references {
+        wait_for_vendor_order(&app, *po_id, &["created"]).await;
+    }
+    last.kill().unwrap();
+    last.wait().unwrap();
+    for (_, reference) in &references {
+        assert_eq!(
+            vendor_orders_with(&app, &vs.vendor_token, reference)
+                .await
+                .len(),
+            1,
+            "{reference}: exactly one vendor order"
+        );
+    }
+    eprintln!("{killed_mid_request} vendor orders killed mid-request, no duplicate");
+}
+
+/// The vendor's options: another status, and the customer's e-mail and phone with the order
+/// (so the vendor store's customer e-mails reach the customer too).
+#[tokio::test]
+async fn the_vendors_options_set_the_status_and_the_customer_contact() {
+    let app = spawn_app().await;
+    let vs = vendor_shop(&app).await;
+    let vendors: Vec<Value> = app.api_get("/vendors").await.json().await.unwrap();
+    let alpha = vendors
+        .iter()
+        .find(|v| v["name"] == "Alpha Supply")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let settings = wharf::domain::vendor_store::VendorStoreSettings {
+        order_status_id: 9,
+        include_customer_contact: true,
+        send_customer_emails: true,
+        ..Default::default()
+    };
+    let mut conn = app.app.db.pool().acquire().await.unwrap();
+    wharf::db::vendor_store_settings::save(&mut conn, alpha, &settings)
+        .await
+        .unwrap();
+    drop(conn);
+    let (external, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
+    let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
+    let view = wait_for_vendor_order(&app, po_id, &["created"]).await;
+    let client = vendor_client(&app, &vs.vendor_token);
+    let number = view["vendor_order_number"].as_u64().unwrap();
+    let order = client.order(number, false).await.unwrap();
+    assert_eq!(order.status_id, 9, "Awaiting Shipment, as the vendor chose");
+    let customer = crate::shipments::client(&app)
+        .order_shipping_addresses(external)
+        .await
+        .unwrap();
+    let shipping = client.order_shipping_addresses(number).await.unwrap();
+    let email = detail(&app, order_id).await["order"]["customer_email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!email.is_empty());
+    assert_eq!(shipping[0].email, email);
+    assert_eq!(shipping[0].phone, customer[0].phone);
+    assert_eq!(
+        order.billing_address.as_ref().map(|b| b.email.as_str()),
+        Some(email.as_str()),
+        "the vendor store's customer e-mails go to the customer"
+    );
 }

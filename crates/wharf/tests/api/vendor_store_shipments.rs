@@ -172,3 +172,34 @@ async fn a_shipment_after_the_cancellation_comes_back_flagged() {
         "held, not pushed"
     );
 }
+
+/// The vendor store's webhook (store/shipment/created) brings the vendor's shipment in without
+/// waiting for the reconciling poll.
+#[tokio::test]
+async fn the_vendor_stores_webhook_brings_its_shipment_in() {
+    let app = crate::helpers::spawn_app_with_webhooks().await;
+    let vs = vendor_shop(&app).await;
+    let (external, order_id) = vs.shop.order(&app, &[(0, 1, 0)]).await;
+    let po_id = purchase_order(&app, order_id).await["id"].as_i64().unwrap();
+    let vendor_order =
+        wait_for_vendor_order(&app, po_id, &["created"]).await["vendor_order_number"]
+            .as_u64()
+            .unwrap();
+    vendor_ships(&app, &vs, vendor_order, 0, 1, "1ZHOOK").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let shipments = detail(&app, order_id).await["shipments"].clone();
+        if let Some(first) = shipments.as_array().and_then(|s| s.first())
+            && first["state"] == "pushed"
+        {
+            assert_eq!(first["tracking_number"], "1ZHOOK");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never came in by webhook"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.sim.simulator.shipments(STORE_HASH, external).len(), 1);
+}

@@ -36,16 +36,8 @@ async fn queue_order_polls(app: App, interval: Duration, mut stop: watch::Receiv
 async fn queue_vendor_order_polls(app: App, mut stop: watch::Receiver<bool>) {
     const EVERY: Duration = Duration::from_secs(300);
     loop {
-        match crate::db::vendor_orders::stores_with_open_orders(&app.db).await {
-            Ok(stores) => {
-                for store_id in stores {
-                    let poll = super::VendorOrderPoll { store_id };
-                    if let Err(e) = poll.enqueue(&app.db).await {
-                        tracing::warn!(store_id, error = %e, "could not queue a vendor order poll");
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not list vendor stores to poll"),
+        if let Err(e) = app.queue_vendor_order_polls().await {
+            tracing::warn!(error = %e, "could not queue vendor order polls");
         }
         tokio::select! {
             _ = tokio::time::sleep(EVERY) => {}

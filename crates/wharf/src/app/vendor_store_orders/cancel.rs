@@ -35,7 +35,11 @@ impl App {
             match find_vendor_order(&client, &row.reference, row.intent_at - LOOKUP_WINDOW_MS)
                 .await?
             {
-                Some(external_id) => row.external_id = Some(external_id),
+                Some(external_id) => {
+                    let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
+                    vendor_orders::set_found_external_id(&mut conn, row.id, external_id).await?;
+                    row.external_id = Some(external_id);
+                }
                 None => {
                     return Err(DbError::Conflict(
                         "the vendor order is still being sent; the cancellation waits for it"

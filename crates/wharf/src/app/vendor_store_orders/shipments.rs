@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::app::App;
 use crate::app::error::{AppError, SyncError};
-use crate::app::jobs::VendorOrderShipments;
+use crate::app::jobs::{VendorOrderPoll, VendorOrderShipments};
 use crate::app::shipments::record_in;
 use crate::channels::bigcommerce::shipments::{RemoteShipment, read_shipments};
 use crate::channels::bigcommerce::vendor_orders::vendor_order_products;
@@ -63,6 +63,15 @@ impl App {
         }
         let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
         vendor_orders::mark_polled(&mut conn, row.id).await?;
+        Ok(())
+    }
+
+    /// Queues the reconciling poll of every vendor store with orders that may still ship (the
+    /// five-minute schedule).
+    pub async fn queue_vendor_order_polls(&self) -> Result<(), DbError> {
+        for store_id in vendor_orders::stores_with_open_orders(&self.db).await? {
+            VendorOrderPoll { store_id }.enqueue(&self.db).await?;
+        }
         Ok(())
     }
 

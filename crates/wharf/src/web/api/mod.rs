@@ -10,9 +10,9 @@ mod orders;
 mod products;
 mod shipments;
 mod stores;
+mod vendor_stores;
 mod vendor_catalog;
 mod vendor_store_orders;
-mod vendor_stores;
 mod vendor_users;
 mod vendors;
 
@@ -71,8 +71,8 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .merge(products::routes())
         .merge(vendors::routes())
         .merge(vendor_users::routes())
-        .merge(vendor_catalog::routes())
         .merge(vendor_stores::routes())
+        .merge(vendor_catalog::routes())
         .merge(assignments::routes())
         .merge(orders::routes())
         .merge(shipments::routes())

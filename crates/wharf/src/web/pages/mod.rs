@@ -19,6 +19,7 @@ mod setup;
 mod store_choice;
 mod stores;
 mod vendor_mail;
+mod vendor_store;
 mod vendor_matches;
 mod vendor_users;
 mod vendors;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<App> {
         .merge(rules::routes())
         .merge(vendors::routes())
         .merge(vendor_users::routes())
+        .merge(vendor_store::routes())
         .merge(vendor_matches::routes())
         .merge(vendor_mail::routes())
         .merge(orders::routes())
