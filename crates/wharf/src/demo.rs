@@ -1,10 +1,12 @@
 //! `wharf demo`: the whole product offline. An embedded BigCommerce simulator with a sample
 //! store, a temporary SQLite database, the store added and connected through the same use cases
-//! a merchant's clicks run, and the UI served. Unless `--calm`, the catalog is imported, two
-//! vendors are set up, and a shopper and the vendors keep every flow moving (see `actors`).
+//! a merchant's clicks run, and the UI served. Unless `--calm`, the catalog is imported, three
+//! vendors are set up (the third on its own simulated BigCommerce store, see `vendor_store`),
+//! and a shopper and the vendors keep every flow moving (see `actors`).
 
 mod actors;
 pub mod catch_all;
+mod vendor_store;
 
 use std::time::Duration;
 
@@ -41,6 +43,8 @@ const SHOPPER_EVERY: Duration = Duration::from_secs(5);
 const VENDORS_EVERY: Duration = Duration::from_secs(7);
 /// The demo's sellable variants: one per product, from the first products of the catalog.
 const SELLABLE: usize = 200;
+/// Variants of each product the demo's catalog (and the vendor store's copy of it) has.
+const VARIANTS_PER_PRODUCT: usize = 3;
 
 /// The demo vendors' people in the portal (name, e-mail), Acme Supply's then Contoso Goods'.
 const PORTAL_USERS: [(&str, &str); 2] = [
@@ -63,7 +67,7 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
         DEMO_STORE_HASH,
         CatalogSeed {
             products: products.max(1),
-            variants_per_product: 3,
+            variants_per_product: VARIANTS_PER_PRODUCT,
         },
     );
     let sellable: Vec<actors::Sellable> = catalog
@@ -77,6 +81,10 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
         })
         .collect();
     let second_store = SecondStore::seed(&simulator);
+    // Fabrikam Direct's own store sells the merchant's SKUs (seeded alike, other ids).
+    let vendor_store = (!calm).then(|| {
+        vendor_store::VendorStoreSeed::seed(&simulator, products.max(1), VARIANTS_PER_PRODUCT)
+    });
     let sim = simulator
         .spawn("127.0.0.1:0")
         .await
@@ -149,6 +157,12 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
             SHOPPER_EVERY.as_secs(),
             VENDORS_EVERY.as_secs()
         );
+        println!(
+            "  vendor {} runs its own BigCommerce store (hash {}): {} items become orders there; it ships them and changes its stock there",
+            vendor_store::VENDOR_NAME,
+            vendor_store::VENDOR_STORE_HASH,
+            vendor_store::SKU_PREFIXES.join(" and ")
+        );
         let portal_password = random_secret("portal-");
         println!(
             "  vendor portal: {url}/vendor/login as {} (Acme Supply) or {} (Contoso Goods), password {}",
@@ -158,7 +172,15 @@ pub async fn run(listen: &str, calm: bool, products: usize) -> anyhow::Result<()
         );
         let (app, simulator, store_id) = (app.clone(), sim.simulator.clone(), store.id);
         tokio::spawn(async move {
-            let cast = start_the_cast(app, simulator, store_id, sellable, portal_password, stop_rx);
+            let cast = start_the_cast(
+                app,
+                simulator,
+                store_id,
+                sellable,
+                vendor_store,
+                portal_password,
+                stop_rx,
+            );
             if let Err(e) = cast.await {
                 tracing::warn!(error = %e, "the demo's shopper and vendors did not start");
             }
@@ -182,6 +204,7 @@ async fn start_the_cast(
     simulator: Simulator,
     store_id: i64,
     sellable: Vec<actors::Sellable>,
+    vendor_store: Option<vendor_store::VendorStoreSeed>,
     portal_password: SecretString,
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -228,19 +251,45 @@ async fn start_the_cast(
         },
     )
     .await?;
-    let (acme_skus, contoso_skus): (Vec<_>, Vec<_>) = sellable
+    let fabrikam = app
+        .add_vendor(&VendorInput {
+            name: vendor_store::VENDOR_NAME.into(),
+            email: "orders@fabrikam.example".into(),
+        })
+        .await?;
+    // A store that does not connect leaves the rest of the demo running (its purchase orders
+    // then wait, flagged, as a real vendor's would).
+    let mut vendor_store_connected = false;
+    if let Some(seed) = &vendor_store {
+        match seed.connect(&app, fabrikam.vendor.id).await {
+            Ok(()) => vendor_store_connected = true,
+            Err(e) => tracing::warn!(error = %e, "the demo's vendor store did not connect"),
+        }
+    }
+    for prefix in vendor_store::SKU_PREFIXES {
+        let rule = AssignmentInput::SkuPrefix {
+            prefix: prefix.into(),
+            vendor: vendor_store::VENDOR_NAME.into(),
+        };
+        app.assign(store_id, &rule).await?;
+    }
+    let (fabrikam_skus, others): (Vec<_>, Vec<_>) = sellable
         .iter()
         .cloned()
+        .partition(|(_, _, sku)| vendor_store::routed_here(sku));
+    let (acme_skus, contoso_skus): (Vec<_>, Vec<_>) = others
+        .into_iter()
         .partition(|(_, _, sku)| !sku.starts_with("PROSEWARE-"));
     tokio::spawn(actors::shopper(
-        simulator,
+        simulator.clone(),
         DEMO_STORE_HASH,
         sellable.clone(),
         SHOPPER_EVERY,
         stop.clone(),
     ));
-    // Only these two act: a vendor the user adds is theirs to drive (its API token, the
-    // pages), never shipped for or stocked by the demo.
+    // Only these two act through wharf (and Fabrikam Direct in its own store): a vendor the
+    // user adds is theirs to drive (its API token, the pages), never shipped for or stocked
+    // by the demo.
     let cast = vec![
         actors::DemoVendor {
             id: acme.vendor.id,
@@ -258,6 +307,16 @@ async fn start_the_cast(
             let vendor_id = vendor.id;
             tracing::warn!(vendor_id, error = %e, "a demo vendor's first stock report failed");
         }
+    }
+    if vendor_store_connected {
+        tokio::spawn(vendor_store::act(
+            app.clone(),
+            simulator.clone(),
+            fabrikam.vendor.id,
+            fabrikam_skus,
+            VENDORS_EVERY,
+            stop.clone(),
+        ));
     }
     tokio::spawn(actors::vendors(app, cast, VENDORS_EVERY, stop));
     Ok(())

@@ -134,9 +134,22 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
     let (mut orders_seen, mut shipped, mut published) = (0, false, 0);
-    while tokio::time::Instant::now() < deadline && !(orders_seen >= 2 && shipped && published > 0)
+    // The third vendor runs its own simulated store: its purchase orders become orders there.
+    let mut store_vendor: Option<i64> = None;
+    let mut vendor_ordered = false;
+    while tokio::time::Instant::now() < deadline
+        && !(orders_seen >= 2 && shipped && published > 0 && vendor_ordered)
     {
         tokio::time::sleep(Duration::from_millis(500)).await;
+        if store_vendor.is_none() {
+            let vendors = get(format!("{url}/api/v1/vendors")).await;
+            store_vendor = vendors
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|v| v["name"] == "Fabrikam Direct")
+                .and_then(|v| v["id"].as_i64());
+        }
         let orders = get(format!("{url}/api/v1/orders")).await;
         orders_seen = orders.as_array().map_or(0, Vec::len);
         for order in orders.as_array().into_iter().flatten() {
@@ -144,6 +157,22 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
             shipped |= detail["shipments"]
                 .as_array()
                 .is_some_and(|s| s.iter().any(|s| s["state"] == "pushed"));
+            let to_store_vendor = detail["purchase_orders"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|po| store_vendor.is_some() && po["vendor_id"].as_i64() == store_vendor);
+            for po in to_store_vendor {
+                if !vendor_ordered {
+                    let sent = get(format!(
+                        "{url}/api/v1/purchase-orders/{}/vendor-order",
+                        po["id"]
+                    ))
+                    .await;
+                    vendor_ordered = sent["state"] == "created"
+                        && sent["vendor_order_number"].as_i64().is_some();
+                }
+            }
         }
         published = get(format!("{url}/api/v1/stores/1/inventory")).await["published"]
             .as_u64()
@@ -171,6 +200,14 @@ async fn the_demo_shows_orders_shipments_and_stock_moving() {
     );
     assert!(shipped, "a vendor's shipment reaches BigCommerce");
     assert!(published > 0, "vendors' stock is published");
+    assert!(
+        store_vendor.is_some(),
+        "the demo's third vendor, on its own store, exists"
+    );
+    assert!(
+        vendor_ordered,
+        "a purchase order for the third vendor became an order in its own store"
+    );
 }
 
 #[tokio::test]
@@ -217,8 +254,9 @@ async fn the_demo_prints_a_second_store_that_connects_when_added() {
 async fn a_vendor_the_user_adds_gets_no_simulated_shipments_or_stock() {
     let demo = start_demo();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
-    // The cast is on stage once both demo vendors exist and the default rule names Acme.
-    while demo.get("/vendors").await.as_array().map_or(0, Vec::len) < 2 {
+    // The cast is on stage once the three demo vendors exist (the third comes after the
+    // default rule names Acme).
+    while demo.get("/vendors").await.as_array().map_or(0, Vec::len) < 3 {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the demo's vendors never came"
@@ -240,7 +278,7 @@ async fn a_vendor_the_user_adds_gets_no_simulated_shipments_or_stock() {
         .await;
     assert_eq!(response.status(), 200);
 
-    // The shopper's next orders go to Northwind (but for Contoso's SKU prefix).
+    // The shopper's next orders go to Northwind (but for Contoso's and Fabrikam's prefixes).
     let purchase_orders = || async {
         reqwest::Client::new()
             .get(format!(

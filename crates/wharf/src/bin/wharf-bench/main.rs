@@ -1,5 +1,5 @@
 //! Benchmarks, as BENCHMARKS.md runs them:
-//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood`.
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
@@ -14,6 +14,7 @@ mod inventory;
 mod login_flood;
 mod orders;
 mod shipments;
+mod vendor_store;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,7 @@ use inventory::{InventoryBench, bench_inventory};
 use login_flood::{LoginFloodBench, bench_login_flood, run_flooder};
 use orders::{bench_order_latency, bench_orders};
 use shipments::bench_shipment_latency;
+use vendor_store::{VendorStoreBench, bench_vendor_store};
 
 const STORE_HASH: &str = "benchstore1";
 const TOKEN: &str = "bench-token";
@@ -110,6 +112,24 @@ enum Bench {
         #[arg(long)]
         spread: bool,
     },
+    /// A vendor on its own BigCommerce store (issue 19): purchase order → vendor order,
+    /// the vendor's shipment → the merchant's, the vendor's stock → the merchant's level, and
+    /// the requests to the vendor's store per purchase order.
+    VendorStore {
+        /// Purchase orders routed to the vendor (each then shipped by it).
+        #[arg(long, default_value_t = 200)]
+        orders: usize,
+        /// Orders placed, shipments made and levels changed per second.
+        #[arg(long, default_value_t = 10)]
+        rate: u32,
+        /// Levels the vendor changes in its store, one SKU each.
+        #[arg(long, default_value_t = 100)]
+        stock_changes: usize,
+        /// A PostgreSQL server (a fresh database is created on it and dropped after);
+        /// without it, a fresh SQLite file in a temporary directory.
+        #[arg(long, alias = "database-url")]
+        postgres_url: Option<String>,
+    },
     /// (internal) The flooder process of `login-flood`.
     #[command(hide = true)]
     LoginFlooder {
@@ -193,6 +213,20 @@ fn main() -> ExitCode {
                     flood_secs,
                     flooders,
                     spread,
+                })
+                .await
+            }
+            Bench::VendorStore {
+                orders,
+                rate,
+                stock_changes,
+                postgres_url,
+            } => {
+                bench_vendor_store(VendorStoreBench {
+                    orders,
+                    rate,
+                    stock_changes,
+                    postgres_url,
                 })
                 .await
             }

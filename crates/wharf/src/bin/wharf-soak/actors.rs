@@ -33,6 +33,10 @@ pub(crate) struct Tally {
     pub(crate) client_timeouts: AtomicU64,
     /// Shipments BigCommerce refused, retried by the soak as an operator would (Retry).
     pub(crate) shipments_retried: AtomicU64,
+    /// Orders the vendor shipped in its own store (the simulator's ship control).
+    pub(crate) vendor_store_ships: AtomicU64,
+    /// Purchase orders the vendor's store refused, sent again as an operator would.
+    pub(crate) vendor_orders_sent_again: AtomicU64,
     /// The fault phase running now.
     pub(crate) phase: Mutex<Option<Fault>>,
     /// The simulator's answer to the first order it refused, to say why.
@@ -276,6 +280,14 @@ pub(crate) async fn run_actors(
         tally.clone(),
         stopped.clone(),
     ));
+    let shipping_in_store = tokio::spawn(crate::vendor_store::ship_in_store(
+        soak.http.clone(),
+        soak.sim_url.clone(),
+        soak.app.clone(),
+        vendor_set.store_vendor.id,
+        tally.clone(),
+        stopped.clone(),
+    ));
     let shipping = tokio::spawn(vendors(
         soak.app.clone(),
         vendor_set,
@@ -302,6 +314,7 @@ pub(crate) async fn run_actors(
     let (faulted, killed, ()) = tokio::join!(faulting, killing, stopping);
     shopping.await?;
     shipping.await?;
+    shipping_in_store.await?;
     faulted?;
     killed
 }

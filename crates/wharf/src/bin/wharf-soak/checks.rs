@@ -3,6 +3,7 @@
 
 mod inventory;
 mod shipments;
+mod vendor_store;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::Ordering;
@@ -16,6 +17,7 @@ use crate::faults::SCHEDULE;
 use crate::setup::{Soak, Vendors};
 use inventory::{check_inventory, oversold};
 use shipments::check_shipments;
+use vendor_store::check_vendor_store;
 
 /// Each check's verdict, printed as it is made.
 #[derive(Default)]
@@ -196,6 +198,8 @@ pub(crate) async fn check_everything(
     check_purchase_orders(soak, vendors, &mut verdict).await?;
     let shipments = check_shipments(soak, &orders, &mut verdict).await?;
     let variants = check_inventory(soak, &mut verdict).await?;
+    let (vendor_orders, vendor_shipments) =
+        check_vendor_store(soak, &vendors.store_vendor, &mut verdict).await?;
     let oversold = oversold(soak).await?;
     println!("  [info] oversold units in the simulator: {oversold}");
     check_jobs(soak, &mut verdict).await?;
@@ -230,6 +234,11 @@ pub(crate) async fn check_everything(
         tally.shipments_recorded.load(Ordering::Relaxed),
         tally.shipments_refused.load(Ordering::Relaxed),
         tally.shipments_retried.load(Ordering::Relaxed)
+    );
+    println!(
+        "  vendor store           {vendor_orders} orders created there, {vendor_shipments} shipped there ({} ship calls, {} sent again after a refusal)",
+        tally.vendor_store_ships.load(Ordering::Relaxed),
+        tally.vendor_orders_sent_again.load(Ordering::Relaxed)
     );
     println!(
         "  stock updates          {}",

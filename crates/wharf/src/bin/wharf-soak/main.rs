@@ -16,6 +16,7 @@ mod checks;
 mod faults;
 mod fleet;
 mod setup;
+mod vendor_store;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -117,10 +118,11 @@ async fn soak(cli: &Cli) -> anyhow::Result<bool> {
     let vendors = Arc::new(create_vendors(&soak).await?);
     let sellable = sellable(&soak).await?;
     println!(
-        "  catalog: {} variants sellable, {} SKUs stocked by 2 vendors (prefix rule {:?})",
+        "  catalog: {} variants sellable, {} SKUs stocked by 2 vendors (prefix rule {:?}); prefix {:?} to a vendor on its own store",
         sellable.len(),
         vendors.skus.len(),
-        vendors.prefix
+        vendors.prefix,
+        vendors.store_vendor.prefix
     );
     let fleet = Fleet::start(&soak, workers)?;
     wait_for_http(&soak.listen).await?;
@@ -145,6 +147,10 @@ async fn soak(cli: &Cli) -> anyhow::Result<bool> {
         .await?;
     drain(&soak, Duration::from_secs(180)).await?;
     retry_refused_shipments(&soak, &tally).await?;
+    let sent_again = vendor_store::send_refused_again(&soak, &tally).await?;
+    println!("  operator sent {sent_again} purchase order(s) the vendor's store had refused again");
+    drain(&soak, Duration::from_secs(120)).await?;
+    vendor_store::poll_all(&soak).await?;
     let polled = soak.app.poll_orders(soak.store_id).await?;
     println!("  order poll read {} order(s)", polled.orders);
     drain(&soak, Duration::from_secs(120)).await?;
@@ -173,7 +179,7 @@ async fn soak(cli: &Cli) -> anyhow::Result<bool> {
 }
 
 /// Waits until no job is due or running (future-scheduled ones may wait) for 3 s in a row.
-async fn drain(soak: &Soak, limit: Duration) -> anyhow::Result<()> {
+pub(crate) async fn drain(soak: &Soak, limit: Duration) -> anyhow::Result<()> {
     let deadline = Instant::now() + limit;
     let mut quiet_since: Option<Instant> = None;
     loop {

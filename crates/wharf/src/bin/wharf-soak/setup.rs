@@ -1,5 +1,6 @@
 //! The soak's setup: the simulator's child process, a fresh database with the store added and its
-//! catalog imported in-process (`Soak`), and the two vendors with their rules and first stock.
+//! catalog imported in-process (`Soak`), and the vendors with their rules and first stock (the
+//! third, on its own store, in `vendor_store`).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -21,6 +22,7 @@ use wharf::domain::vendor::VendorInput;
 use wharf::jobs::{Worker, WorkerConfig};
 use wharf::startup::job_handlers;
 
+use crate::vendor_store::{StoreVendor, create_store_vendor};
 use crate::{QUOTA, QUOTA_WINDOW_MS, SHARE, STORE_HASH, TOKEN};
 
 pub(crate) async fn serve_simulator(products: usize) -> anyhow::Result<bool> {
@@ -39,6 +41,7 @@ pub(crate) async fn serve_simulator(products: usize) -> anyhow::Result<bool> {
             variants_per_product: 3,
         },
     );
+    crate::vendor_store::seed(&simulator, products);
     let running = simulator.spawn("127.0.0.1:0").await?;
     println!("{}", running.base_url);
     // Serve until the parent closes our stdin (or is killed).
@@ -302,13 +305,17 @@ pub(crate) struct Vendors {
     /// SKUs starting with it (uppercased) go to the second vendor.
     pub(crate) prefix: String,
     pub(crate) skus: Vec<String>,
+    /// The vendor on its own BigCommerce store, with a prefix rule of its own.
+    pub(crate) store_vendor: StoreVendor,
 }
 
 impl Vendors {
     /// The vendor the assignment rules should pick for a line with this SKU.
     pub(crate) fn expected_for(&self, sku: Option<&str>) -> i64 {
-        match sku {
-            Some(s) if s.trim().to_uppercase().starts_with(&self.prefix) => self.ids[1].0,
+        let upper = sku.map(|s| s.trim().to_uppercase());
+        match upper.as_deref() {
+            Some(s) if s.starts_with(&self.store_vendor.prefix) => self.store_vendor.id,
+            Some(s) if s.starts_with(&self.prefix) => self.ids[1].0,
             _ => self.ids[0].0,
         }
     }
@@ -347,7 +354,13 @@ pub(crate) async fn create_vendors(soak: &Soak) -> anyhow::Result<Vendors> {
     for rule in &rules {
         soak.app.assign(soak.store_id, rule).await?;
     }
-    let vendors = Vendors { ids, prefix, skus };
+    let store_vendor = create_store_vendor(soak, &skus, &prefix).await?;
+    let vendors = Vendors {
+        ids,
+        prefix,
+        skus,
+        store_vendor,
+    };
     for (id, _) in &vendors.ids {
         let levels: Vec<(String, i64)> = vendors
             .skus
