@@ -58,20 +58,25 @@ pub struct AddressArgs {
     /// Company name (default: the branding name).
     #[arg(long = "address-company", default_value = "")]
     company: String,
+    /// First line of the street address.
     #[arg(long = "address-street-1", default_value = "")]
     street_1: String,
+    /// Second line of the street address.
     #[arg(long = "address-street-2", default_value = "")]
     street_2: String,
+    /// City or town.
     #[arg(long = "address-city", default_value = "")]
     city: String,
     /// State or region.
     #[arg(long = "address-state", default_value = "")]
     state: String,
+    /// Postcode or ZIP code.
     #[arg(long = "address-postcode", default_value = "")]
     postcode: String,
     /// ISO 3166 two-letter code, e.g. GB.
     #[arg(long = "address-country", default_value = "")]
     country: String,
+    /// Phone number (digits and + - ( ) . only).
     #[arg(long = "address-phone", default_value = "")]
     phone: String,
     /// E-mail (default: the support e-mail).
