@@ -6,6 +6,7 @@
 
 mod actors;
 pub mod catch_all;
+mod secrets;
 mod vendor_store;
 
 use std::time::Duration;
@@ -22,6 +23,7 @@ use crate::domain::store::NewStoreInput;
 use crate::domain::vendor::VendorInput;
 use crate::domain::vendor_user::VendorUserInput;
 use crate::startup::{Application, shutdown_signal};
+use secrets::random_secret;
 
 pub const DEMO_STORE_HASH: &str = "wharfdemo1";
 /// A second simulated store, left for the user to add through the form (its credentials are
@@ -370,8 +372,4 @@ fn tempdir_for_demo() -> anyhow::Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("wharf-demo-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
-}
-
-fn random_secret(prefix: &str) -> SecretString {
-    SecretString::from(format!("{prefix}{}", uuid::Uuid::new_v4().simple()))
 }

@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 
 use super::actors::Sellable;
+use super::secrets::random_secret;
 use crate::app::App;
 use crate::domain::vendor_store::VendorStoreInput;
 
@@ -56,7 +57,7 @@ impl VendorStoreSeed {
     pub fn seed(simulator: &Simulator, products: usize, variants_per_product: usize) -> Self {
         let spec = StoreSpec::sample(VENDOR_STORE_HASH);
         simulator.add_store(spec.clone());
-        let access_token = super::random_secret("vendor_token_");
+        let access_token = random_secret("vendor_token_");
         simulator.add_token(
             VENDOR_STORE_HASH,
             access_token.expose_secret(),
@@ -82,11 +83,7 @@ impl VendorStoreSeed {
             store_hash: Some(VENDOR_STORE_HASH.to_owned()),
             api_path: None,
             client_id: Some("fabrikam-client".to_owned()),
-            client_secret: Some(
-                super::random_secret("vendor_secret_")
-                    .expose_secret()
-                    .to_owned(),
-            ),
+            client_secret: Some(random_secret("vendor_secret_").expose_secret().to_owned()),
             access_token: Some(self.access_token.expose_secret().to_owned()),
         };
         app.save_vendor_store(vendor_id, &input)
