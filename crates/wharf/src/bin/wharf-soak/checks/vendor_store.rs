@@ -66,7 +66,7 @@ pub(super) async fn check_vendor_store(
     // Every purchase order routed to the vendor has one live vendor order, and it is the one
     // order in the vendor's store carrying its reference.
     let rows = sqlx::query(
-        "SELECT po.id, vo.state, vo.reference, vo.external_id
+        "SELECT po.id, vo.state, vo.reference, vo.external_id, vo.message
          FROM purchase_orders po
          LEFT JOIN vendor_orders vo ON vo.purchase_order_id = po.id
               AND vo.state NOT IN ('replaced')
@@ -84,6 +84,7 @@ pub(super) async fn check_vendor_store(
             .collect();
     let mut states: BTreeMap<String, usize> = BTreeMap::new();
     let mut flagged = 0;
+    let mut refused = 0;
     let mut per_po: HashMap<i64, usize> = HashMap::new();
     let mut mismatched = Vec::new();
     for row in &rows {
@@ -94,6 +95,24 @@ pub(super) async fn check_vendor_store(
             flagged += 1;
             *per_po.entry(po).or_default() += 1;
             continue;
+        }
+        // Refused by the vendor's store, and refused again after Send again (out of stock
+        // there, say): flagged with BigCommerce's words, and nothing carries its reference.
+        if state.as_deref() == Some("failed") {
+            let reference: Option<String> = row.get("reference");
+            let message: Option<String> = row.get("message");
+            let in_store = reference
+                .as_deref()
+                .is_some_and(|r| by_reference.contains_key(r));
+            if !in_store
+                && message
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("BigCommerce refused"))
+            {
+                refused += 1;
+                *per_po.entry(po).or_default() += 1;
+                continue;
+            }
         }
         *states
             .entry(state.clone().unwrap_or_else(|| "none".into()))
@@ -121,7 +140,7 @@ pub(super) async fn check_vendor_store(
     verdict.check(
         not_live == 0 && per_po.values().all(|n| *n == 1),
         format!(
-            "vendor orders: {} purchase orders to the vendor's store, by vendor order state {states:?}; {flagged} flagged as not sendable (no line matches one vendor product)",
+            "vendor orders: {} purchase orders to the vendor's store, by vendor order state {states:?}; {flagged} flagged as not sendable (no line matches one vendor product); {refused} refused by the vendor's store again after Send again",
             per_po.len()
         ),
     );
