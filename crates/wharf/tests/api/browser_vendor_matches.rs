@@ -64,7 +64,13 @@ async fn matches_flow(app: &TestApp, browser: &Client) -> Step {
         .await?
         .click()
         .await?;
-    let notice = browser.find(Locator::Css("p.notice")).await?.text().await?;
+    // The click posts and the answer is a new page: wait for it rather than read the old one.
+    let notice = browser
+        .wait()
+        .for_element(Locator::Css("p.notice"))
+        .await?
+        .text()
+        .await?;
     assert!(notice.contains("will be read in a moment"), "{notice}");
     Ok(())
 }
