@@ -326,18 +326,26 @@ pub(crate) fn reset_peak_rss() {
 
 /// Peak resident set size of this process (VmHWM), as the kernel reports it.
 pub(crate) fn peak_rss() -> String {
+    match rss_kib("VmHWM:") {
+        0 => "unknown (no /proc/self/status)".into(),
+        kib => format!("{:.1} MB", kib as f64 / 1024.0),
+    }
+}
+
+/// A memory figure of this process from `/proc/self/status` (`VmHWM:`, `VmRSS:`), in KiB;
+/// 0 where the kernel does not say.
+pub(crate) fn rss_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            let kib: u64 = status
+            status
                 .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))?
+                .find_map(|l| l.strip_prefix(field))?
                 .trim()
                 .trim_end_matches("kB")
                 .trim()
                 .parse()
-                .ok()?;
-            Some(format!("{:.1} MB", kib as f64 / 1024.0))
+                .ok()
         })
-        .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
+        .unwrap_or(0)
 }
