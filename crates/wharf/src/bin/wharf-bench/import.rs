@@ -8,7 +8,8 @@ use wharf::domain::catalog::{ImportMode, ImportStatus};
 use wharf::jobs::{Worker, WorkerConfig};
 use wharf::startup::job_handlers;
 
-use crate::harness::{BenchWharf, peak_rss, print_requests, start_simulator};
+use crate::harness::{BenchWharf, print_requests, start_simulator};
+use crate::measure::peak_rss;
 
 pub(crate) async fn bench_import(
     products: usize,
