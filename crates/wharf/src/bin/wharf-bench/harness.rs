@@ -326,18 +326,21 @@ pub(crate) fn reset_peak_rss() {
 
 /// Peak resident set size of this process (VmHWM), as the kernel reports it.
 pub(crate) fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let kib: u64 = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))?
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .ok()?;
-            Some(format!("{:.1} MB", kib as f64 / 1024.0))
-        })
+    peak_rss_mb()
+        .map(|mb| format!("{mb:.1} MB"))
         .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
+}
+
+/// Peak resident set size of this process (VmHWM) in MB, if the kernel tells it.
+pub(crate) fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib as f64 / 1024.0)
 }

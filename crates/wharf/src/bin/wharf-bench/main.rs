@@ -1,13 +1,16 @@
 //! Benchmarks, as BENCHMARKS.md runs them:
-//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store`.
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store|curves`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
 //!
 //! One module per benchmark (`import`, `orders`, `shipments`, `inventory`); `harness` holds
 //! what they share: the simulator process, a fresh wharf with the store added, serving, and the
-//! figures they print.
+//! figures they print. `curves` runs the import, backfill and push benchmarks at several sizes
+//! as child processes and reads the summary line (`figures`) each prints.
 
+mod curves;
+mod figures;
 mod harness;
 mod import;
 mod inventory;
@@ -20,6 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use curves::{CurvesArgs, bench_curves};
 use harness::serve_simulator;
 use import::bench_import;
 use inventory::{InventoryBench, bench_inventory};
@@ -130,6 +134,10 @@ enum Bench {
         #[arg(long, alias = "database-url")]
         postgres_url: Option<String>,
     },
+    /// Cost curves (issue 20): import, order backfill and full push at three sizes each, on
+    /// SQLite and PostgreSQL, each size in a fresh process; writes the figures as CSV and a
+    /// chart as SVG.
+    Curves(CurvesArgs),
     /// (internal) The flooder process of `login-flood`.
     #[command(hide = true)]
     LoginFlooder {
@@ -230,6 +238,7 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            Bench::Curves(args) => bench_curves(args).await,
             Bench::LoginFlooder {
                 url,
                 flooders,
