@@ -9,9 +9,8 @@ use wharf::jobs::{Worker, WorkerConfig};
 use wharf::startup::job_handlers;
 
 use crate::figures::{Database, Figures, Workload};
-use crate::harness::{
-    BenchWharf, cpu_time, peak_rss, peak_rss_mb, print_requests, start_simulator,
-};
+use crate::harness::{BenchWharf, print_requests, start_simulator};
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb};
 
 pub(crate) async fn bench_import(
     products: usize,

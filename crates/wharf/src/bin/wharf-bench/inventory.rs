@@ -10,9 +10,8 @@ use std::time::Instant;
 use anyhow::bail;
 
 use crate::figures::{Database, Figures, Workload};
-use crate::harness::{
-    BenchWharf, cpu_time, peak_rss, peak_rss_mb, print_requests, reset_peak_rss, start_simulator,
-};
+use crate::harness::{BenchWharf, print_requests, start_simulator};
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb, reset_peak_rss};
 use latency::{Latency, push_latency};
 use plan::{StockPlan, bench_vendor_id, set_stock, verify_levels};
 

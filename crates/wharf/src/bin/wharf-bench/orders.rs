@@ -10,10 +10,8 @@ use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::figures::{Database, Figures, Workload};
-use crate::harness::{
-    BenchWharf, cpu_time, peak_rss, peak_rss_mb, print_requests, serve_with_webhooks,
-    start_simulator,
-};
+use crate::harness::{BenchWharf, print_requests, serve_with_webhooks, start_simulator};
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb, percentile};
 use crate::{STORE_HASH, TOKEN};
 
 pub(crate) async fn bench_orders(
@@ -157,19 +155,14 @@ pub(crate) async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Res
     let stats = bench.sim_stats().await?;
     let _ = stop.send(());
     let _ = serving.await;
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(-1)
-    };
+    let quantile = |p: f64| percentile(&latencies, p).unwrap_or(-1);
     println!("order latency benchmark (SQLite, webhooks on)");
     print_requests(&stats, None);
     println!("  orders routed      {} of {orders}", latencies.len());
     println!(
         "  shopper → purchase order   p50 {} ms, p99 {} ms, max {} ms",
-        percentile(0.50),
-        percentile(0.99),
+        quantile(0.50),
+        quantile(0.99),
         latencies.last().copied().unwrap_or(-1)
     );
     println!("  peak RSS (wharf)   {}", peak_rss());
