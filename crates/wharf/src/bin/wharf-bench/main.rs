@@ -1,5 +1,5 @@
 //! Benchmarks, as BENCHMARKS.md runs them:
-//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store|fleet`.
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store|fleet|curves`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
@@ -7,8 +7,12 @@
 //! One module per benchmark (`import`, `orders`, `shipments`, `inventory`, `fleet`, …);
 //! `harness` holds what they share: the simulator process, a fresh database, a fresh wharf with
 //! the store added, serving, and the figures they print; `measure` how they measure
-//! (percentiles, pacing, a process's CPU time and peak memory).
+//! (percentiles, pacing, a process's CPU time and peak memory). `curves` runs the import,
+//! backfill and push benchmarks at several sizes as child processes and reads the summary line
+//! (`figures`) each prints.
 
+mod curves;
+mod figures;
 mod fleet;
 mod harness;
 mod import;
@@ -23,6 +27,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use curves::{CurvesArgs, bench_curves};
 use fleet::{FleetBench, FleetSeed, bench_fleet, serve_fleet_simulator};
 use harness::serve_simulator;
 use import::bench_import;
@@ -134,6 +139,10 @@ enum Bench {
         #[arg(long, alias = "database-url")]
         postgres_url: Option<String>,
     },
+    /// Cost curves (issue 20): import, order backfill and full push at three sizes each, on
+    /// SQLite and PostgreSQL, each size in a fresh process; writes the figures as CSV and a
+    /// chart as SVG.
+    Curves(CurvesArgs),
     /// Many stores on one PostgreSQL database (issue 20): wharf as deployed (`serve
     /// --no-workers` and worker processes) while every store's shopper orders and its vendor
     /// ships and reports levels; per-store latencies, quotas, memory, CPU and throughput.
@@ -278,6 +287,7 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            Bench::Curves(args) => bench_curves(args).await,
             Bench::Fleet {
                 stores,
                 minutes,

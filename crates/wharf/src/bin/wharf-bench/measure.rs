@@ -120,3 +120,8 @@ pub(crate) fn peak_rss() -> String {
         .map(|kib| format!("{:.1} MB", kib as f64 / 1024.0))
         .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
 }
+
+/// Peak resident set size of this process (VmHWM) in MB, if the kernel tells it.
+pub(crate) fn peak_rss_mb() -> Option<f64> {
+    process_peak_rss_kib("self").map(|kib| kib as f64 / 1024.0)
+}

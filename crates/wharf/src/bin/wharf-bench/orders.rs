@@ -9,8 +9,9 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sqlx::Row;
 
+use crate::figures::{Database, Figures, Workload};
 use crate::harness::{BenchWharf, print_requests, serve_with_webhooks, start_simulator};
-use crate::measure::{peak_rss, percentile};
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb, percentile};
 use crate::{STORE_HASH, TOKEN};
 
 pub(crate) async fn bench_orders(
@@ -23,9 +24,11 @@ pub(crate) async fn bench_orders(
     bench.import_and_route_to_one_vendor().await?;
     bench.reset_sim_stats().await?;
 
+    let cpu_before = cpu_time();
     let started = Instant::now();
     let report = bench.app.poll_orders(bench.store_id).await?;
     let elapsed = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
     let stats = bench.sim_stats().await?;
     let routed = bench
         .app
@@ -55,6 +58,17 @@ pub(crate) async fn bench_orders(
     );
     println!("  wall time          {:.2} s", elapsed.as_secs_f64());
     println!("  peak RSS (wharf)   {}", peak_rss());
+    Figures {
+        workload: Workload::Orders,
+        database: Database::of(postgres_url.as_deref()),
+        size: orders as u64,
+        items: routed.len() as u64,
+        requests: stats["total"].as_u64().unwrap_or(0),
+        wall_secs: elapsed.as_secs_f64(),
+        cpu_secs: cpu.as_secs_f64(),
+        peak_rss_mb: peak_rss_mb(),
+    }
+    .print();
     bench.finish().await?;
     if routed.len() != orders {
         bail!("{} orders stored, {orders} expected", routed.len());
