@@ -21,7 +21,10 @@ async fn a_full_push_in_chunks_of_three_items_judges_skus_store_wide_and_flags_r
         .enumerate()
         .map(|(n, v)| json!({ "sku": v.2, "quantity": if v.2 == zero.2 { 0 } else { 10 + n } }))
         .collect();
-    assert_eq!(put_stock(&app, &shop.token, json!(items)).await.status(), 200);
+    assert_eq!(
+        put_stock(&app, &shop.token, json!(items)).await.status(),
+        200
+    );
     // The last item takes the first one's SKU (in wharf's copy of the catalog): one SKU now
     // names two items that are many chunks apart, and counts for neither.
     sqlx::query("UPDATE variants SET sku = $1 WHERE sku = $2")
@@ -31,9 +34,11 @@ async fn a_full_push_in_chunks_of_three_items_judges_skus_store_wide_and_flags_r
         .await
         .unwrap();
     // Someone switches one product to product-level tracking: BigCommerce refuses its variant.
-    app.sim.simulator.update_product(STORE_HASH, refused.0, |p| {
-        p.inventory_tracking = InventoryTracking::Product;
-    });
+    app.sim
+        .simulator
+        .update_product(STORE_HASH, refused.0, |p| {
+            p.inventory_tracking = InventoryTracking::Product;
+        });
     let before = (level(&app, first.1), level(&app, last.1));
 
     let mut walker = app.app.clone();
@@ -62,6 +67,10 @@ async fn a_full_push_in_chunks_of_three_items_judges_skus_store_wide_and_flags_r
 
     // The same store walked in one chunk finds every level as sent: nothing differs but the
     // refused item, tried again.
-    let whole = app.app.push_inventory_now(shop.store_id, false).await.unwrap();
+    let whole = app
+        .app
+        .push_inventory_now(shop.store_id, false)
+        .await
+        .unwrap();
     assert_eq!((whole.pushed, whole.refused), (0, 1), "{whole:?}");
 }

@@ -132,7 +132,13 @@ mod tests {
         let rest = outbox.into_rest();
         let shape: Vec<(i64, usize, bool)> = batches(&rest)
             .iter()
-            .map(|b| (b[0].at.location_id, b.len(), b.iter().all(|l| l.quantity == 0)))
+            .map(|b| {
+                (
+                    b[0].at.location_id,
+                    b.len(),
+                    b.iter().all(|l| l.quantity == 0),
+                )
+            })
             .collect();
         // Every zero left before any other level, as one sorted list of every level would
         // batch them.

@@ -12,7 +12,9 @@ use std::time::Instant;
 
 use anyhow::bail;
 
-use crate::harness::{BenchWharf, cpu_time, peak_rss, print_requests, start_simulator};
+use crate::figures::{Database, Figures, Workload};
+use crate::harness::{BenchWharf, print_requests, start_simulator};
+use crate::measure::{cpu_time, peak_rss};
 use latency::{Latency, push_latency};
 use page::page_reads;
 use plan::{StockPlan, bench_vendor_id, set_stock, verify_levels};
@@ -88,13 +90,14 @@ pub(crate) async fn bench_inventory(args: InventoryBench) -> anyhow::Result<()> 
         "  peak RSS (import and stock set, before the push)   {}",
         peak_rss()
     );
+    let database = Database::of(args.postgres_url.as_deref());
     let after_full = [
         InventoryPhase::Delta,
         InventoryPhase::Naive,
         InventoryPhase::Latency,
     ];
     if runs(InventoryPhase::Full) || after_full.iter().any(|&p| runs(p)) {
-        full_push(&bench, &plan).await?;
+        full_push(&bench, &plan, database, products * per_product).await?;
     }
     if runs(InventoryPhase::Delta) {
         delta_push(&bench, &mut plan, vendor_id, args.changed_percent).await?;
@@ -131,7 +134,12 @@ fn print_push_times(wall_ms: u64, waited_ms: u64, cpu_ms: u64, target: Option<&s
 
 /// A fresh wharf's first push: nothing confirmed yet, so every level goes. It runs in a
 /// process of its own, so that its memory is the push's and not the seeding's.
-async fn full_push(bench: &BenchWharf, plan: &StockPlan) -> anyhow::Result<()> {
+async fn full_push(
+    bench: &BenchWharf,
+    plan: &StockPlan,
+    database: Database,
+    variants: usize,
+) -> anyhow::Result<()> {
     let published = plan.published();
     bench.reset_sim_stats().await?;
     let report = push_in_child(bench)?;
@@ -149,12 +157,28 @@ async fn full_push(bench: &BenchWharf, plan: &StockPlan) -> anyhow::Result<()> {
         published.len()
     );
     print_requests(&stats, Some((target, &why)));
-    print_push_times(report.wall_ms, report.waited_ms, report.cpu_ms, Some("≤ 3 s"));
+    print_push_times(
+        report.wall_ms,
+        report.waited_ms,
+        report.cpu_ms,
+        Some("≤ 3 s"),
+    );
     println!(
         "  peak RSS (push)    {:.1} MB  (the push's process; {:.1} MB once it opened the database)",
         report.peak_rss_kib as f64 / 1024.0,
         report.rss_before_kib as f64 / 1024.0
     );
+    Figures {
+        workload: Workload::FullPush,
+        database,
+        size: variants as u64,
+        items: report.pushed as u64,
+        requests: stats["total"].as_u64().unwrap_or(0),
+        wall_secs: report.wall_ms as f64 / 1000.0,
+        cpu_secs: report.cpu_ms as f64 / 1000.0,
+        peak_rss_mb: Some(report.peak_rss_kib as f64 / 1024.0),
+    }
+    .print();
     // About 1,000 levels spread over the catalog, both kinds of item.
     let step = (published.len() / 1_000).max(1);
     let sample: Vec<usize> = published.iter().step_by(step).copied().collect();

@@ -9,7 +9,9 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::harness::{BenchWharf, peak_rss, print_requests, serve_with_webhooks, start_simulator};
+use crate::figures::{Database, Figures, Workload};
+use crate::harness::{BenchWharf, print_requests, serve_with_webhooks, start_simulator};
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb, percentile};
 use crate::{STORE_HASH, TOKEN};
 
 pub(crate) async fn bench_orders(
@@ -22,9 +24,11 @@ pub(crate) async fn bench_orders(
     bench.import_and_route_to_one_vendor().await?;
     bench.reset_sim_stats().await?;
 
+    let cpu_before = cpu_time();
     let started = Instant::now();
     let report = bench.app.poll_orders(bench.store_id).await?;
     let elapsed = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
     let stats = bench.sim_stats().await?;
     let routed = bench
         .app
@@ -54,6 +58,17 @@ pub(crate) async fn bench_orders(
     );
     println!("  wall time          {:.2} s", elapsed.as_secs_f64());
     println!("  peak RSS (wharf)   {}", peak_rss());
+    Figures {
+        workload: Workload::Orders,
+        database: Database::of(postgres_url.as_deref()),
+        size: orders as u64,
+        items: routed.len() as u64,
+        requests: stats["total"].as_u64().unwrap_or(0),
+        wall_secs: elapsed.as_secs_f64(),
+        cpu_secs: cpu.as_secs_f64(),
+        peak_rss_mb: peak_rss_mb(),
+    }
+    .print();
     bench.finish().await?;
     if routed.len() != orders {
         bail!("{} orders stored, {orders} expected", routed.len());
@@ -140,19 +155,14 @@ pub(crate) async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Res
     let stats = bench.sim_stats().await?;
     let _ = stop.send(());
     let _ = serving.await;
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(-1)
-    };
+    let quantile = |p: f64| percentile(&latencies, p).unwrap_or(-1);
     println!("order latency benchmark (SQLite, webhooks on)");
     print_requests(&stats, None);
     println!("  orders routed      {} of {orders}", latencies.len());
     println!(
         "  shopper → purchase order   p50 {} ms, p99 {} ms, max {} ms",
-        percentile(0.50),
-        percentile(0.99),
+        quantile(0.50),
+        quantile(0.99),
         latencies.last().copied().unwrap_or(-1)
     );
     println!("  peak RSS (wharf)   {}", peak_rss());

@@ -18,8 +18,7 @@ pub use item_page::{
 };
 pub use published::{
     Drift, Published, confirm, drift_report, flag, forget_confirmed, published, published_count,
-    record_drift,
-    refused, release_push_lease, renew_push_lease, take_push_lease,
+    record_drift, refused, release_push_lease, renew_push_lease, take_push_lease,
 };
 pub use reported::{ReportedStockCursor, ReportedStockRow, reported_stock_page};
 pub use vendor_stock::{
@@ -256,7 +255,11 @@ pub async fn store_items_after(
             return Ok(items);
         }
     }
-    let product_after = if after.0 == ItemKind::Product { after.1 } else { 0 };
+    let product_after = if after.0 == ItemKind::Product {
+        after.1
+    } else {
+        0
+    };
     items.extend(
         items_where(
             db,

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use wharf::app::App;
 use wharf::config::Settings;
 
-use crate::harness::{BenchWharf, cpu_time, rss_kib};
+use crate::harness::BenchWharf;
+use crate::measure::{cpu_time, process_peak_rss_kib};
 
 /// What the child measured, printed by it as one line of JSON.
 #[derive(Debug, Serialize, Deserialize)]
@@ -68,7 +69,7 @@ pub(crate) async fn run_inventory_push(
 ) -> anyhow::Result<()> {
     let settings = Settings::local(database_url, secret_key_file, api_base, None);
     let app = App::open(&settings).await?;
-    let rss_before_kib = rss_kib("VmRSS:");
+    let rss_before_kib = resident_kib();
     let cpu_before = cpu_time();
     let started = Instant::now();
     let report = app.push_inventory(store_id, false).await?;
@@ -80,9 +81,26 @@ pub(crate) async fn run_inventory_push(
         waited_ms: report.waited_ms,
         cpu_ms: cpu_time().saturating_sub(cpu_before).as_millis() as u64,
         rss_before_kib,
-        peak_rss_kib: rss_kib("VmHWM:"),
+        peak_rss_kib: process_peak_rss_kib("self").unwrap_or(0),
     };
     app.db.close().await;
     println!("{}", serde_json::to_string(&figures)?);
     Ok(())
+}
+
+/// This process's resident memory now (VmRSS), in KiB; 0 where the kernel does not say.
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
 }
