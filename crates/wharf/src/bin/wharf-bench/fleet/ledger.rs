@@ -39,6 +39,8 @@ pub(crate) struct Ledger {
     started: Mutex<Vec<[usize; 3]>>,
     /// Per store, per flow: effects arrived.
     arrived: Mutex<Vec<[Vec<Arrival>; 3]>>,
+    /// Per flow: how long each call that started a cause took to answer (ms).
+    calls: Mutex<[Vec<i64>; 3]>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -53,6 +55,7 @@ impl Ledger {
             reported: Mutex::default(),
             started: Mutex::new(vec![[0; 3]; stores]),
             arrived: Mutex::new((0..stores).map(|_| Default::default()).collect()),
+            calls: Mutex::default(),
         }
     }
 
@@ -65,6 +68,20 @@ impl Ledger {
             latency_ms: at_ms - since_ms,
             at_ms,
         });
+    }
+
+    /// A call that started a cause (an order placed, a vendor API call) took `millis`.
+    pub(crate) fn call_took(&self, flow: Flow, millis: i64) {
+        lock(&self.calls)[flow as usize].push(millis);
+    }
+
+    /// Per flow: every call's answer time (ms), sorted.
+    pub(crate) fn call_times(&self) -> [Vec<i64>; 3] {
+        let mut calls = lock(&self.calls).clone();
+        for times in &mut calls {
+            times.sort_unstable();
+        }
+        calls
     }
 
     pub(crate) fn order_placed(&self, store: usize, order_id: i64, at_ms: i64) {

@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::ledger::Ledger;
+use super::ledger::{Flow, Ledger};
 use super::setup::LoadCatalog;
 use crate::measure::Pace;
 
@@ -81,6 +81,8 @@ impl Load {
                 .await?;
             let order_id = order["id"].as_i64().context("the placed order's id")?;
             self.ledger.order_placed(store.index, order_id, placed_at);
+            self.ledger
+                .call_took(Flow::OrdersIn, wharf::db::now_ms() - placed_at);
         }
     }
 
@@ -112,7 +114,10 @@ impl Load {
                 .json(&body)
                 .send()
                 .await;
-            match shipment_id(answer).await {
+            let answered = shipment_id(answer).await;
+            self.ledger
+                .call_took(Flow::ShipmentsOut, wharf::db::now_ms() - called_at);
+            match answered {
                 Ok(id) => self.ledger.shipment_recorded(store.index, id, called_at),
                 Err(e) => self.failed(format!(
                     "{}: shipment of purchase order {}: {e:#}",
@@ -135,8 +140,9 @@ impl Load {
             // Stores start at different variants; a level above any seeded one.
             let (variant_id, sku) = &restocked[(n + store.index * 37) % restocked.len()];
             let level = 1_000 + n as i64;
+            let called_at = wharf::db::now_ms();
             self.ledger
-                .level_reported(store.index, *variant_id, level, wharf::db::now_ms());
+                .level_reported(store.index, *variant_id, level, called_at);
             let answer = self
                 .http
                 .put(format!("{}/vendor-api/v1/stock", self.wharf_url))
@@ -145,6 +151,8 @@ impl Load {
                 .send()
                 .await
                 .and_then(reqwest::Response::error_for_status);
+            self.ledger
+                .call_took(Flow::Stock, wharf::db::now_ms() - called_at);
             if let Err(e) = answer {
                 self.failed(format!("{}: stock of {sku}: {e}", store.hash));
             }

@@ -132,7 +132,16 @@ fn print_flow(run: &Measured, flow: Flow) {
     let median = p99s[(p99s.len() - 1) / 2].0;
     let (worst, worst_store) = p99s[p99s.len() - 1];
     let over = p99s.iter().filter(|(p99, _)| *p99 > target_ms).count();
-    println!("  {name}: {arrived} of {started} arrived");
+    let calls = &run.call_times[flow as usize];
+    println!(
+        "  {name}: {arrived} of {started} arrived; the {} answered in p50 {} ms, p99 {} ms",
+        match flow {
+            Flow::OrdersIn => "simulator's order placement",
+            Flow::ShipmentsOut | Flow::Stock => "vendor API call",
+        },
+        percentile(calls, 0.50).unwrap_or(-1),
+        percentile(calls, 0.99).unwrap_or(-1)
+    );
     println!(
         "    p99: median store {median} ms, worst store {worst} ms ({worst_store}); every store ≤ {target_ms} ms: {} ({over} stores over)",
         verdict(over == 0)

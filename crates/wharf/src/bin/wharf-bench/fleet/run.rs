@@ -46,6 +46,8 @@ pub(crate) struct Measured {
     pub(crate) measured_for: Duration,
     /// Per store, per flow: causes started, effects arrived.
     pub(crate) results: Vec<[(usize, Vec<Arrival>); 3]>,
+    /// Per flow: the answer times (ms, sorted) of the calls that started causes.
+    pub(crate) call_times: [Vec<i64>; 3],
     pub(crate) sim_stats: Value,
     pub(crate) busiest_windows: Value,
     /// (process, peak RSS in KiB) of `serve` and each worker.
@@ -220,6 +222,7 @@ async fn measure(
         load_started_ms,
         measured_for,
         results: load.ledger.results(),
+        call_times: load.ledger.call_times(),
         sim_stats,
         busiest_windows,
         peak_rss,
