@@ -10,7 +10,7 @@ mod measurements;
 mod run;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
@@ -51,6 +51,13 @@ pub(crate) struct CurvesArgs {
     /// A run still going after this long is stopped and recorded as not finished.
     #[arg(long, default_value_t = 40)]
     timeout_mins: u64,
+    /// The whole invocation's time: a run still going then is stopped, and the runs not yet
+    /// started are recorded as not run, so the chart and the CSV say what was left out.
+    #[arg(long)]
+    budget_mins: Option<u64>,
+    /// Measure nothing: draw the chart and print the table from the CSV already in `--out`.
+    #[arg(long)]
+    redraw: bool,
     /// Keep the figures already in the CSV for runs this invocation does not make (to add
     /// PostgreSQL to a SQLite run, or measure one size again).
     #[arg(long)]
@@ -121,18 +128,38 @@ impl CurvesArgs {
 }
 
 pub(crate) async fn bench_curves(args: CurvesArgs) -> anyhow::Result<()> {
-    let runs = args.runs()?;
+    let runs = if args.redraw {
+        Vec::new()
+    } else {
+        args.runs()?
+    };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let csv_path = args.out.join(CSV_FILE);
-    let mut measurements = if args.keep_existing && csv_path.exists() {
+    let mut measurements = if (args.keep_existing || args.redraw) && csv_path.exists() {
         read_csv(&csv_path)?
     } else {
         Vec::new()
     };
     let postgres_url = args.postgres_url.clone().unwrap_or_default();
     let timeout = Duration::from_secs(args.timeout_mins * 60);
+    let deadline = args
+        .budget_mins
+        .map(|mins| Instant::now() + Duration::from_secs(mins * 60));
     for (n, run) in runs.iter().enumerate() {
+        let left = deadline.map_or(timeout, |d| d.saturating_duration_since(Instant::now()));
+        if left.is_zero() {
+            let why = format!(
+                "not run: the invocation's budget ({} min) was spent",
+                args.budget_mins.unwrap_or_default()
+            );
+            let load = load_average();
+            merge(
+                &mut measurements,
+                Measurement::new(run, Err(why), load, load),
+            );
+            continue;
+        }
         println!(
             "[{}/{}] {} on {}, size {} (load {:.2})",
             n + 1,
@@ -142,11 +169,12 @@ pub(crate) async fn bench_curves(args: CurvesArgs) -> anyhow::Result<()> {
             run.size,
             load_average()
         );
-        let measurement = run.measure(&postgres_url, timeout).await;
+        let measurement = run.measure(&postgres_url, timeout.min(left)).await;
         println!("  → {}", measurement.outcome);
         merge(&mut measurements, measurement);
         write_files(&args, &measurements)?;
     }
+    write_files(&args, &measurements)?;
     println!("\n{}", markdown_table(&measurements));
     println!(
         "figures in {}, chart in {}",

@@ -50,8 +50,8 @@ impl Run {
         let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(_) => Err(format!(
-                "not finished within {} min (stopped)",
-                timeout.as_secs() / 60
+                "not finished within {:.0} min (stopped)",
+                timeout.as_secs_f64() / 60.0
             )),
         };
         Measurement::new(self, outcome, load_before, load_after)

@@ -142,15 +142,30 @@ fn print_flow(run: &Measured, flow: Flow) {
         percentile(calls, 0.50).unwrap_or(-1),
         percentile(calls, 0.99).unwrap_or(-1)
     );
+    // A store none of whose effects arrived sorts last, as the worst.
+    let shown = |p99: i64| {
+        if p99 == i64::MAX {
+            "none arrived".to_owned()
+        } else {
+            format!("{p99} ms")
+        }
+    };
     println!(
-        "    p99: median store {median} ms, worst store {worst} ms ({worst_store}); every store ≤ {target_ms} ms: {} ({over} stores over)",
+        "    p99: median store {}, worst store {} ({worst_store}); every store ≤ {target_ms} ms: {} ({over} stores over)",
+        shown(median),
+        shown(worst),
         verdict(over == 0)
     );
-    println!(
-        "    fairness: worst ≤ 2 × median ({:.2} ×): {}",
-        worst as f64 / median.max(1) as f64,
-        verdict(worst <= median.max(1).saturating_mul(2))
-    );
+    let fair = worst <= median.max(1).saturating_mul(2);
+    if worst == i64::MAX {
+        println!("    fairness: worst ≤ 2 × median: {}", verdict(fair));
+    } else {
+        println!(
+            "    fairness: worst ≤ 2 × median ({:.2} ×): {}",
+            worst as f64 / median.max(1) as f64,
+            verdict(fair)
+        );
+    }
 }
 
 fn print_quota(run: &Measured, quota: &QuotaTerms) {

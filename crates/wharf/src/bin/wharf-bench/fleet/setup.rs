@@ -44,6 +44,8 @@ impl FleetDatabase {
     ) -> anyhow::Result<FleetDatabase> {
         let dir = tempfile::tempdir()?;
         let (url, created) = fresh_database(&dir, Some(postgres_url)).await?;
+        // Named, so the database's activity can be watched (pg_stat_activity.datname).
+        println!("database: {}", url.rsplit('/').next().unwrap_or_default());
         let key_file = dir.path().join("wharf.key");
         let settings = Settings::local(
             url.clone(),
