@@ -40,6 +40,7 @@ impl App {
             inventory_push_delay: std::time::Duration::from_millis(
                 settings.server.inventory_push_delay_ms,
             ),
+            inventory_push_chunk: crate::app::inventory::ITEMS_PER_CHUNK,
             feed_policy: settings.feed_policy(),
             unmatched_skus_per_vendor: settings.server.unmatched_skus_per_vendor.max(1),
             sign_in_throttle: std::sync::Arc::new(crate::app::operators::sign_in_throttle()),

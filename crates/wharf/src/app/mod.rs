@@ -54,6 +54,9 @@ pub struct App {
     /// How long a change waits before the inventory push it queues, so that a burst of changes
     /// becomes one push.
     pub inventory_push_delay: std::time::Duration,
+    /// Items a full inventory push works out together (`app::inventory::ITEMS_PER_CHUNK`): what
+    /// it holds in memory at once, against a few statements per chunk.
+    pub inventory_push_chunk: usize,
     /// Where stock feeds may be fetched from, and how much of them.
     pub feed_policy: crate::feeds::FetchPolicy,
     /// Stock rows naming no store item kept per vendor; a report beyond it drops the oldest.

@@ -29,6 +29,7 @@ mod helpers;
 mod inventory;
 mod inventory_changes;
 mod inventory_items;
+mod inventory_walk;
 mod jobs;
 mod mail;
 mod mail_kills;

@@ -1,14 +1,16 @@
-//! The levels a push compares with what BigCommerce confirmed: every item's, or only those of
-//! the items the SKUs marked since the last push name (`db::inventory::changes`). Both are
-//! worked out by the one computation (`levels.rs`), so a push of a few changed SKUs publishes
-//! exactly what a push of everything would for those items.
+//! The levels a push compares with what BigCommerce confirmed: those of the items the SKUs
+//! marked since the last push name (`db::inventory::changes`), or every item's, walked a chunk
+//! of items at a time (`StoreWalk`) so that a push of a 100k-variant store never holds the
+//! store in memory. Both are worked out by the one computation (`levels.rs`), over a chunk of
+//! items next to every other item their SKUs name, so a push of a few changed SKUs publishes
+//! exactly what a push of everything would for those items, and a SKU that names items in two
+//! chunks is as ambiguous as in the whole store.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::app::App;
-use crate::db::inventory::changes::Changed;
 use crate::db::inventory::{self as stock, Published, StockRow, StoreItem, VendorStockTerms};
-use crate::db::{self, DbError, now_ms};
+use crate::db::{self, Db, DbError, now_ms};
 use crate::domain::inventory::{ItemAt, ItemKind};
 use crate::domain::routing::RoutingRules;
 
@@ -18,6 +20,11 @@ use super::levels::StockPicture;
 /// either database's limit on them.
 const SKUS_PER_LOOKUP: usize = 500;
 
+/// Items a full push works out together unless `App::inventory_push_chunk` says otherwise:
+/// each chunk costs a few statements, and its rows, allocations and confirmations are all a
+/// push holds at once.
+pub const ITEMS_PER_CHUNK: usize = 1_000;
+
 /// One level to publish.
 #[derive(Debug, Clone)]
 pub(super) struct Level {
@@ -26,55 +33,52 @@ pub(super) struct Level {
     pub quantity: i64,
 }
 
-/// The levels worked out, and what BigCommerce confirmed for the same items.
+/// The levels of some items, worked out, and what BigCommerce confirmed for the same items.
 pub(super) struct Desired {
     pub levels: Vec<Level>,
     pub published: HashMap<ItemAt, Published>,
 }
 
+impl Desired {
+    /// The levels to send: those that differ from what BigCommerce confirmed (or were refused),
+    /// or every one with `full`.
+    pub fn to_send(self, full: bool) -> impl Iterator<Item = Level> {
+        let published = self.published;
+        self.levels.into_iter().filter(move |l| {
+            full || published
+                .get(&l.at)
+                .is_none_or(|p| p.quantity != Some(l.quantity) || p.error.is_some())
+        })
+    }
+}
+
 /// What every computation of a store's levels shares, read once per push.
-struct Terms {
+pub(super) struct Terms {
     vendors: HashMap<i64, VendorStockTerms>,
     rules: RoutingRules,
 }
 
+/// Units open orders took, by variant: read once for a walk of the whole store (it grows with
+/// open orders, not with the catalog), or per chunk for the items a few marks name.
+enum Allocated<'a> {
+    Read(&'a HashMap<i64, i64>),
+    PerChunk,
+}
+
 impl App {
-    /// What the store should show now for the items `changed` covers: per item and location,
-    /// for every item a vendor stocks that the routing rules send to that vendor, and 0 for
-    /// items wharf published before that no such vendor stocks any more.
-    pub(super) async fn desired_levels(
-        &self,
-        store_id: i64,
-        changed: &Changed,
-    ) -> Result<Desired, DbError> {
-        let terms = Terms {
+    pub(super) async fn push_terms(&self, store_id: i64) -> Result<Terms, DbError> {
+        Ok(Terms {
             vendors: stock::vendor_terms(&self.db)
                 .await?
                 .into_iter()
                 .map(|t| (t.vendor_id, t))
                 .collect(),
             rules: db::assignments::routing_rules(&self.db, store_id).await?,
-        };
-        match changed {
-            Changed::Everything => self.every_level(store_id, &terms).await,
-            Changed::Skus(skus) => self.levels_named(store_id, skus, &terms).await,
-        }
+        })
     }
 
-    async fn every_level(&self, store_id: i64, terms: &Terms) -> Result<Desired, DbError> {
-        let published = stock::published(&self.db, store_id).await?;
-        let items = stock::store_items(&self.db, store_id).await?;
-        // Only rows that name one of this store's SKUs: a vendor's junk costs a push nothing.
-        let rows = stock::matched_stock_rows(&self.db, store_id).await?;
-        let allocated = stock::allocated(&self.db, store_id, None).await?;
-        let levels = work_out(&items, items.len(), &rows, terms, &allocated, &published);
-        Ok(Desired { levels, published })
-    }
-
-    /// The levels of the items these SKUs name. Each such item's level is worked out from
-    /// every row naming any of its SKUs, next to every other item those SKUs name, so a SKU
-    /// that names two items is as ambiguous here as in the whole store.
-    async fn levels_named(
+    /// The levels of the items these SKUs name.
+    pub(super) async fn levels_named(
         &self,
         store_id: i64,
         skus: &[String],
@@ -86,43 +90,104 @@ impl App {
         };
         let mut done: HashSet<(ItemKind, i64)> = HashSet::new();
         for chunk in skus.chunks(SKUS_PER_LOOKUP) {
-            let mut items: Vec<StoreItem> = stock::store_items_named(&self.db, store_id, chunk)
+            let items: Vec<StoreItem> = stock::store_items_named(&self.db, store_id, chunk)
                 .await?
                 .into_iter()
                 .filter(|i| done.insert((i.kind, i.id)))
                 .collect();
-            if items.is_empty() {
-                continue;
-            }
-            let changed = items.len();
-            let their_skus: Vec<String> = items.iter().flat_map(|i| i.skus.clone()).collect();
-            let mut known: HashSet<(ItemKind, i64)> =
-                items.iter().map(|i| (i.kind, i.id)).collect();
-            for item in stock::store_items_named(&self.db, store_id, &their_skus).await? {
-                if known.insert((item.kind, item.id)) {
-                    items.push(item);
-                }
-            }
-            let rows: Vec<StockRow> = stock::stock_rows_naming(&self.db, &their_skus)
-                .await?
-                .into_iter()
-                .map(|named| named.row)
-                .collect();
-            let variant_ids: Vec<i64> = items
-                .iter()
-                .flat_map(|i| i.variant_ids.iter().copied())
-                .collect();
-            let allocated = stock::allocated(&self.db, store_id, Some(&variant_ids)).await?;
-            let keys: Vec<(ItemKind, i64)> =
-                items[..changed].iter().map(|i| (i.kind, i.id)).collect();
-            let published = stock::published_for(&self.db, store_id, &keys).await?;
-            desired.levels.extend(work_out(
-                &items, changed, &rows, terms, &allocated, &published,
-            ));
+            let Desired { levels, published } =
+                levels_of(&self.db, store_id, items, terms, Allocated::PerChunk).await?;
+            desired.levels.extend(levels);
             desired.published.extend(published);
         }
         Ok(desired)
     }
+}
+
+/// A walk of every tracked item of a store, a chunk at a time, in the order
+/// `db::inventory::store_items_after` pages them.
+pub(super) struct StoreWalk {
+    store_id: i64,
+    chunk: usize,
+    after: Option<(ItemKind, i64)>,
+    allocated: HashMap<i64, i64>,
+}
+
+impl StoreWalk {
+    pub async fn start(app: &App, store_id: i64) -> Result<StoreWalk, DbError> {
+        Ok(StoreWalk {
+            store_id,
+            chunk: app.inventory_push_chunk.max(1),
+            after: Some((ItemKind::Variant, 0)),
+            allocated: stock::allocated(&app.db, store_id, None).await?,
+        })
+    }
+
+    /// The next chunk's levels; `None` once every item was walked.
+    pub async fn next(&mut self, db: &Db, terms: &Terms) -> Result<Option<Desired>, DbError> {
+        let Some(after) = self.after else {
+            return Ok(None);
+        };
+        let items = stock::store_items_after(db, self.store_id, after, self.chunk).await?;
+        self.after = items.last().map(|i| (i.kind, i.id));
+        let allocated = Allocated::Read(&self.allocated);
+        Ok(Some(
+            levels_of(db, self.store_id, items, terms, allocated).await?,
+        ))
+    }
+}
+
+/// The levels of these items. Each one's level is worked out from every row naming any of its
+/// SKUs, next to every other item those SKUs name, so a SKU that names two items is as
+/// ambiguous here as in the whole store.
+async fn levels_of(
+    db: &Db,
+    store_id: i64,
+    mut items: Vec<StoreItem>,
+    terms: &Terms,
+    allocated: Allocated<'_>,
+) -> Result<Desired, DbError> {
+    if items.is_empty() {
+        return Ok(Desired {
+            levels: Vec::new(),
+            published: HashMap::new(),
+        });
+    }
+    let wanted = items.len();
+    let mut their_skus: Vec<String> = items.iter().flat_map(|i| i.skus.clone()).collect();
+    their_skus.sort_unstable();
+    their_skus.dedup();
+    let mut known: HashSet<(ItemKind, i64)> = items.iter().map(|i| (i.kind, i.id)).collect();
+    for item in stock::store_items_named(db, store_id, &their_skus).await? {
+        if known.insert((item.kind, item.id)) {
+            items.push(item);
+        }
+    }
+    let mut rows: Vec<StockRow> = Vec::new();
+    for skus in their_skus.chunks(SKUS_PER_LOOKUP) {
+        rows.extend(
+            stock::stock_rows_naming(db, skus)
+                .await?
+                .into_iter()
+                .map(|named| named.row),
+        );
+    }
+    let read;
+    let allocated = match allocated {
+        Allocated::Read(all) => all,
+        Allocated::PerChunk => {
+            let variant_ids: Vec<i64> = items
+                .iter()
+                .flat_map(|i| i.variant_ids.iter().copied())
+                .collect();
+            read = stock::allocated(db, store_id, Some(&variant_ids)).await?;
+            &read
+        }
+    };
+    let keys: Vec<(ItemKind, i64)> = items[..wanted].iter().map(|i| (i.kind, i.id)).collect();
+    let published = stock::published_for(db, store_id, &keys).await?;
+    let levels = work_out(&items, wanted, &rows, terms, allocated, &published);
+    Ok(Desired { levels, published })
 }
 
 /// The levels of the first `wanted` of `items`; the others are there only so that a SKU naming

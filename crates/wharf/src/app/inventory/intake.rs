@@ -300,15 +300,29 @@ impl App {
     }
 
     /// The store's inventory as its page shows it: items BigCommerce refused and the last drift
-    /// check's findings.
+    /// check's findings. Only the refused items are looked up, never the whole catalog.
     pub async fn inventory_view(&self, store_id: i64) -> Result<InventoryView, AppError> {
-        let items = stock::store_items(&self.db, store_id).await?;
-        let sku_of: HashMap<(ItemKind, i64), String> = items
-            .iter()
-            .map(|i| ((i.kind, i.id), i.skus.first().cloned().unwrap_or_default()))
-            .collect();
-        let refused = stock::refused(&self.db, store_id)
-            .await?
+        let refused = stock::refused(&self.db, store_id).await?;
+        let mut sku_of: HashMap<(ItemKind, i64), String> = HashMap::new();
+        for chunk in refused.chunks(500) {
+            let ids = |kind: ItemKind| -> Vec<i64> {
+                chunk
+                    .iter()
+                    .filter(|(at, _)| at.kind == kind)
+                    .map(|(at, _)| at.item_id)
+                    .collect()
+            };
+            let (variants, products) = (ids(ItemKind::Variant), ids(ItemKind::Product));
+            for item in
+                stock::store_items_with_ids(&self.db, store_id, &variants, &products).await?
+            {
+                sku_of.insert(
+                    (item.kind, item.id),
+                    item.skus.first().cloned().unwrap_or_default(),
+                );
+            }
+        }
+        let refused = refused
             .into_iter()
             .map(|(at, error)| RefusedItem {
                 kind: at.kind,
@@ -322,7 +336,7 @@ impl App {
             .collect();
         Ok(InventoryView {
             store_id,
-            published: stock::published(&self.db, store_id).await?.len(),
+            published: stock::published_count(&self.db, store_id).await? as usize,
             refused,
             drift: stock::drift_report(&self.db, store_id).await?,
         })

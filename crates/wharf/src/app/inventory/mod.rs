@@ -11,12 +11,15 @@ mod feeds;
 mod intake;
 pub mod items;
 pub mod levels;
+mod outbox;
 mod push;
 pub mod reported;
 pub mod routed;
 mod staleness;
 
 use serde::{Deserialize, Serialize};
+
+pub use desired::ITEMS_PER_CHUNK;
 
 use crate::db::inventory as stock;
 use crate::domain::inventory::ItemKind;
@@ -142,6 +145,9 @@ pub struct PushReport {
     pub requests: usize,
     /// Another push of this store was in flight; this one waits.
     pub busy: bool,
+    /// Milliseconds spent awaiting BigCommerce's answers (and its rate limit): the rest of the
+    /// push's time is wharf's own work.
+    pub waited_ms: u64,
 }
 
 /// What one drift check found.

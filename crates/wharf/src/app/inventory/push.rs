@@ -1,7 +1,7 @@
 //! Publishing levels: what each item may sell (`domain::inventory`), sent when it differs from
 //! what BigCommerce confirmed, zeros first, in batches per location, one push per store.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bigcommerce::StoreClient;
 
@@ -10,9 +10,7 @@ use crate::app::error::SyncError;
 use crate::app::error::outcome;
 use crate::app::jobs::InventoryPush;
 use crate::app::tokens::random_token;
-use crate::channels::bigcommerce::inventory::{
-    LevelToSet, LevelsSet, MAX_LEVELS_PER_REQUEST, set_levels,
-};
+use crate::channels::bigcommerce::inventory::{LevelToSet, LevelsSet, set_levels};
 use crate::db::inventory::changes::{self, Changed};
 use crate::db::inventory::{self as stock};
 use crate::db::{self, DbError};
@@ -20,11 +18,15 @@ use crate::domain::inventory::ItemAt;
 use crate::jobs::JobOutcome;
 
 use super::PushReport;
-use super::desired::{Desired, Level};
+use super::desired::{Level, StoreWalk};
+use super::outbox::{Outbox, batches};
 
 /// How long a push holds its store's lease without renewing it: a push renews before every
 /// request, so this is how long a killed worker's push blocks the store's next one.
 const PUSH_LEASE_MS: i64 = 30 * 1000;
+
+/// How often a walk of the whole store renews the lease when it sends nothing for a while.
+const LEASE_RENEWAL: Duration = Duration::from_secs(5);
 
 impl Level {
     fn to_set(&self) -> LevelToSet {
@@ -80,18 +82,40 @@ impl App {
         let token = random_token(16);
         let marked = changes::claim(&self.db, store_id, &token).await?;
         let changed = if full { Changed::Everything } else { marked };
-        let Desired { levels, published } = self.desired_levels(store_id, &changed).await?;
-        let mut changed: Vec<Level> = levels
-            .into_iter()
-            .filter(|l| {
-                full || published
-                    .get(&l.at)
-                    .is_none_or(|p| p.quantity != Some(l.quantity) || p.error.is_some())
-            })
-            .collect();
-        order_for_sending(&mut changed);
+        let terms = self.push_terms(store_id).await?;
         let mut report = PushReport::default();
-        for batch in batches(&changed) {
+        let mut outbox = Outbox::default();
+        match changed {
+            Changed::Skus(skus) => {
+                let desired = self.levels_named(store_id, &skus, &terms).await?;
+                for level in desired.to_send(full) {
+                    if let Some(batch) = outbox.add(level) {
+                        self.push_batch(&client, store_id, batch, &mut report)
+                            .await?;
+                    }
+                }
+            }
+            // Every item, a chunk at a time: only the levels to send are kept, and a full
+            // batch of zeros goes as soon as it is found.
+            Changed::Everything => {
+                let mut walk = StoreWalk::start(self, store_id).await?;
+                let mut renewed = Instant::now();
+                while let Some(desired) = walk.next(&self.db, &terms).await? {
+                    for level in desired.to_send(full) {
+                        if let Some(batch) = outbox.add(level) {
+                            self.push_batch(&client, store_id, batch, &mut report)
+                                .await?;
+                        }
+                    }
+                    // A walk of a large store between two requests outlasts the lease.
+                    if renewed.elapsed() >= LEASE_RENEWAL {
+                        stock::renew_push_lease(&self.db, store_id, PUSH_LEASE_MS).await?;
+                        renewed = Instant::now();
+                    }
+                }
+            }
+        }
+        for batch in batches(&outbox.into_rest()) {
             self.push_batch(&client, store_id, batch.to_vec(), &mut report)
                 .await?;
         }
@@ -119,7 +143,10 @@ impl App {
             let levels: Vec<LevelToSet> = batch.iter().map(Level::to_set).collect();
             stock::renew_push_lease(&self.db, store_id, PUSH_LEASE_MS).await?;
             report.requests += 1;
-            match set_levels(client, &levels).await? {
+            let asked = Instant::now();
+            let answer = set_levels(client, &levels).await;
+            report.waited_ms += asked.elapsed().as_millis() as u64;
+            match answer? {
                 LevelsSet::Applied => {
                     let confirmed: Vec<(ItemAt, i64)> =
                         batch.iter().map(|l| (l.at, l.quantity)).collect();
@@ -199,77 +226,5 @@ impl App {
             Ok(None) => {}
             Err(e) => tracing::debug!(error = %e, "could not read the push job's creation time"),
         }
-    }
-}
-
-/// Zeros first — an item that sold out must stop selling before anything else changes — then
-/// by location, so that batches group by location.
-fn order_for_sending(levels: &mut [Level]) {
-    levels.sort_by_key(|l| (l.quantity != 0, l.at.location_id, l.at.kind, l.at.item_id));
-}
-
-/// Consecutive levels at one location, at most [`MAX_LEVELS_PER_REQUEST`] each; the input's
-/// order (zeros first) is kept.
-fn batches(levels: &[Level]) -> Vec<&[Level]> {
-    let mut batches = Vec::new();
-    let mut start = 0;
-    for i in 1..=levels.len() {
-        let boundary = i == levels.len()
-            || levels[i].at.location_id != levels[start].at.location_id
-            || i - start == MAX_LEVELS_PER_REQUEST;
-        if boundary {
-            batches.push(&levels[start..i]);
-            start = i;
-        }
-    }
-    batches
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::inventory::ItemKind;
-
-    fn level(id: i64, location: i64, quantity: i64) -> Level {
-        Level {
-            at: ItemAt {
-                kind: ItemKind::Variant,
-                item_id: id,
-                location_id: location,
-            },
-            external_id: id,
-            quantity,
-        }
-    }
-
-    #[test]
-    fn zeros_go_first_and_batches_hold_one_location_and_at_most_2000_items() {
-        let mut levels: Vec<Level> = (0..4100).map(|i| level(i, 1, 5)).collect();
-        levels.extend((0..10).map(|i| level(10_000 + i, 2, 0)));
-        levels.extend((0..10).map(|i| level(20_000 + i, 1, 0)));
-        levels.push(level(30_000, 2, 7));
-        order_for_sending(&mut levels);
-        let sizes: Vec<(i64, usize, bool)> = batches(&levels)
-            .iter()
-            .map(|b| {
-                (
-                    b[0].at.location_id,
-                    b.len(),
-                    b.iter().all(|l| l.quantity == 0),
-                )
-            })
-            .collect();
-        assert_eq!(
-            sizes,
-            [
-                (1, 10, true),
-                (2, 10, true),
-                (1, 2000, false),
-                (1, 2000, false),
-                (1, 100, false),
-                (2, 1, false)
-            ]
-        );
-        assert!(batches(&[]).is_empty());
     }
 }

@@ -31,7 +31,7 @@ use curves::{CurvesArgs, bench_curves};
 use fleet::{FleetBench, FleetSeed, bench_fleet, serve_fleet_simulator};
 use harness::serve_simulator;
 use import::bench_import;
-use inventory::{InventoryBench, bench_inventory};
+use inventory::{InventoryBench, InventoryPhase, bench_inventory, run_inventory_push};
 use login_flood::{LoginFloodBench, bench_login_flood, run_flooder};
 use orders::{bench_order_latency, bench_orders};
 use shipments::bench_shipment_latency;
@@ -91,9 +91,22 @@ enum Bench {
     /// Vendor stock out: a full push of every level, a 1% delta, the latency from a vendor's
     /// update to the level in BigCommerce (wharf as deployed), and a per-variant PUT comparison.
     Inventory {
-        /// Seeded as variants / 10 products × 10 variants.
-        #[arg(long, default_value_t = 100_000)]
-        variants: usize,
+        #[arg(long, default_value_t = 10_000)]
+        products: usize,
+        #[arg(long, default_value_t = 10)]
+        variants_per_product: usize,
+        /// Seeds variants / 10 products × 10 variants instead (the older spelling).
+        #[arg(long, conflicts_with_all = ["products", "variants_per_product"])]
+        variants: Option<usize>,
+        /// The phases to run, comma-separated: full, delta, naive, latency, page. delta,
+        /// naive and latency start from the full push's levels, so they run it too.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "full,delta,naive,latency,page"
+        )]
+        phases: Vec<InventoryPhase>,
         #[arg(long, default_value_t = 1.0)]
         changed_percent: f64,
         /// Variants changed for the per-variant PUT comparison.
@@ -138,6 +151,19 @@ enum Bench {
         /// without it, a fresh SQLite file in a temporary directory.
         #[arg(long, alias = "database-url")]
         postgres_url: Option<String>,
+    },
+    /// (internal) One inventory push in a process of its own, as a worker runs it: the
+    /// `inventory` benchmark's full push, measured without the seeding's memory.
+    #[command(hide = true)]
+    InventoryPush {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long)]
+        secret_key_file: std::path::PathBuf,
+        #[arg(long)]
+        api_base: url::Url,
+        #[arg(long)]
+        store_id: i64,
     },
     /// Cost curves (issue 20): import, order backfill and full push at three sizes each, on
     /// SQLite and PostgreSQL, each size in a fresh process; writes the figures as CSV and a
@@ -242,15 +268,24 @@ fn main() -> ExitCode {
                 bench_shipment_latency(shipments, rate).await
             }
             Bench::Inventory {
+                products,
+                variants_per_product,
                 variants,
+                phases,
                 changed_percent,
                 naive_sample,
                 updates,
                 rate,
                 postgres_url,
             } => {
+                let (products, variants_per_product) = match variants {
+                    Some(variants) => (variants.div_ceil(10), 10),
+                    None => (products, variants_per_product),
+                };
                 bench_inventory(InventoryBench {
-                    variants,
+                    products,
+                    variants_per_product,
+                    phases,
                     changed_percent,
                     naive_sample,
                     updates,
@@ -287,6 +322,12 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            Bench::InventoryPush {
+                database_url,
+                secret_key_file,
+                api_base,
+                store_id,
+            } => run_inventory_push(database_url, secret_key_file, api_base, store_id).await,
             Bench::Curves(args) => bench_curves(args).await,
             Bench::Fleet {
                 stores,

@@ -17,8 +17,8 @@ pub use item_page::{
     ItemKey, ItemPageQuery, NamedStockRow, item_page, published_for, stock_rows_naming,
 };
 pub use published::{
-    Drift, Published, confirm, drift_report, flag, forget_confirmed, published, record_drift,
-    refused, release_push_lease, renew_push_lease, take_push_lease,
+    Drift, Published, confirm, drift_report, flag, forget_confirmed, published, published_count,
+    record_drift, refused, release_push_lease, renew_push_lease, take_push_lease,
 };
 pub use reported::{ReportedStockCursor, ReportedStockRow, reported_stock_page};
 pub use vendor_stock::{
@@ -230,6 +230,51 @@ pub async fn store_items_named(
     Ok(items)
 }
 
+/// Up to `limit` of the store's tracked items after `after`, in the order a walk of the store
+/// takes them: variants by id, then products by id (`(ItemKind::Variant, 0)` starts). A page
+/// is an index range, so a walk of the store reads each item once and never all at once.
+pub async fn store_items_after(
+    db: &Db,
+    store_id: i64,
+    after: (ItemKind, i64),
+    limit: usize,
+) -> Result<Vec<StoreItem>, DbError> {
+    let mut items = Vec::new();
+    if after.0 == ItemKind::Variant {
+        items = items_where(
+            db,
+            store_id,
+            ItemFilter::After {
+                kind: ItemKind::Variant,
+                id: after.1,
+                limit,
+            },
+        )
+        .await?;
+        if items.len() >= limit {
+            return Ok(items);
+        }
+    }
+    let product_after = if after.0 == ItemKind::Product {
+        after.1
+    } else {
+        0
+    };
+    items.extend(
+        items_where(
+            db,
+            store_id,
+            ItemFilter::After {
+                kind: ItemKind::Product,
+                id: product_after,
+                limit: limit - items.len(),
+            },
+        )
+        .await?,
+    );
+    Ok(items)
+}
+
 /// Which of the store's tracked items a query reads.
 enum ItemFilter<'a> {
     /// Those one of these SKUs names (compared lowercased); every item when empty.
@@ -239,6 +284,27 @@ enum ItemFilter<'a> {
         variants: &'a [i64],
         products: &'a [i64],
     },
+    /// The first `limit` of one kind after this id.
+    After {
+        kind: ItemKind,
+        id: i64,
+        limit: usize,
+    },
+}
+
+/// A query's extra condition and the values bound to it (from `$2`); `None` leaves that kind
+/// of item out without asking the database.
+type Condition = Option<(String, Vec<Bound>)>;
+
+/// How a query names its store: `+store_id` keeps SQLite from reading the store's every row
+/// through the `(store_id, …)` index when the filter has a better one (the `lower(sku)` index
+/// for a few SKUs, the primary key for a page of ids); without ANALYZE it takes that index for
+/// the most selective. Where the filter reads the whole store, the store's index is the way.
+fn store_column(filter: &ItemFilter<'_>, table: &str) -> String {
+    match filter {
+        ItemFilter::Named([]) => format!("{table}.store_id"),
+        _ => format!("+{table}.store_id"),
+    }
 }
 
 /// The store's tracked items the filter lets through.
@@ -253,13 +319,12 @@ async fn items_where(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let (variant_filter, product_filter, variant_binds, product_binds): (
-        String,
-        String,
-        Vec<Bound>,
-        Vec<Bound>,
-    ) = match filter {
-        ItemFilter::Named([]) => (String::new(), String::new(), Vec::new(), Vec::new()),
+    let (variant_store, product_store) = (store_column(&filter, "v"), store_column(&filter, "p"));
+    let (variant_filter, product_filter): (Condition, Condition) = match filter {
+        ItemFilter::Named([]) => (
+            Some((String::new(), Vec::new())),
+            Some((String::new(), Vec::new())),
+        ),
         ItemFilter::Named(skus) => {
             let list = (0..skus.len())
                 .map(|i| format!("lower(${})", i + 2))
@@ -267,34 +332,81 @@ async fn items_where(
                 .join(", ");
             let binds: Vec<Bound> = skus.iter().map(|s| Bound::Text(s.clone())).collect();
             (
-                format!(" AND lower(v.sku) IN ({list})"),
-                format!(
-                    " AND (lower(p.sku) IN ({list}) OR p.id IN (SELECT x.product_id FROM variants x
+                Some((format!(" AND lower(v.sku) IN ({list})"), binds.clone())),
+                Some((
+                    format!(
+                        " AND (lower(p.sku) IN ({list}) OR p.id IN (SELECT x.product_id FROM variants x
                    WHERE x.archived_at IS NULL AND lower(x.sku) IN ({list})))"
-                ),
-                binds.clone(),
-                binds,
+                    ),
+                    binds,
+                )),
             )
         }
         ItemFilter::Ids { variants, products } => (
-            format!(" AND v.id IN ({})", placeholders(variants.len().max(1))),
-            format!(" AND p.id IN ({})", placeholders(products.len().max(1))),
-            ids_or_none(variants),
-            ids_or_none(products),
+            Some((
+                format!(" AND v.id IN ({})", placeholders(variants.len().max(1))),
+                ids_or_none(variants),
+            )),
+            Some((
+                format!(" AND p.id IN ({})", placeholders(products.len().max(1))),
+                ids_or_none(products),
+            )),
         ),
+        ItemFilter::After { kind, id, limit } => {
+            let binds = vec![Bound::Id(id), Bound::Id(limit as i64)];
+            match kind {
+                ItemKind::Variant => (
+                    Some((" AND v.id > $2 ORDER BY v.id LIMIT $3".to_owned(), binds)),
+                    None,
+                ),
+                // The limit counts products, not the rows their variants add.
+                ItemKind::Product => (
+                    None,
+                    Some((
+                        " AND p.id IN (SELECT q.id FROM products q
+                     JOIN bindings qb ON qb.kind = 'product' AND qb.local_id = q.id
+                     WHERE +q.store_id = $1 AND q.archived_at IS NULL AND q.inventory_tracking = 'product'
+                       AND q.id > $2 ORDER BY q.id LIMIT $3)"
+                            .to_owned(),
+                        binds,
+                    )),
+                ),
+            }
+        }
     };
+    let mut items = match variant_filter {
+        Some((condition, binds)) => {
+            let condition = format!("{variant_store} = $1{condition}");
+            variant_items(db, store_id, &condition, binds).await?
+        }
+        None => Vec::new(),
+    };
+    if let Some((condition, binds)) = product_filter {
+        let condition = format!("{product_store} = $1{condition}");
+        items.extend(product_items(db, store_id, &condition, binds).await?);
+    }
+    Ok(items)
+}
+
+/// Variants tracked one by one, each its own item.
+async fn variant_items(
+    db: &Db,
+    store_id: i64,
+    condition: &str,
+    binds: Vec<Bound>,
+) -> Result<Vec<StoreItem>, DbError> {
     let sql = format!(
         "SELECT v.id, v.sku, vb.external_id, p.inventory_tracking, p.brand_name FROM variants v
          JOIN products p ON p.id = v.product_id
          JOIN bindings vb ON vb.kind = 'variant' AND vb.local_id = v.id
-         WHERE v.store_id = $1 AND v.archived_at IS NULL AND p.archived_at IS NULL AND p.inventory_tracking = 'variant'{variant_filter}"
+         WHERE v.archived_at IS NULL AND p.archived_at IS NULL AND p.inventory_tracking = 'variant' AND {condition}"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
-    for value in variant_binds {
+    for value in binds {
         query = value.bind_to(query);
     }
     let variants = query.fetch_all(db.pool()).await?;
-    let mut items: Vec<StoreItem> = variants
+    Ok(variants
         .iter()
         .map(|r| StoreItem {
             kind: ItemKind::Variant,
@@ -305,19 +417,29 @@ async fn items_where(
             variant_skus: vec![r.get("sku")],
             brand: r.get("brand_name"),
         })
-        .collect();
+        .collect())
+}
+
+/// Products tracked as a whole: one item each, named by its own SKU and its variants'.
+async fn product_items(
+    db: &Db,
+    store_id: i64,
+    condition: &str,
+    binds: Vec<Bound>,
+) -> Result<Vec<StoreItem>, DbError> {
     let sql = format!(
         "SELECT p.id, p.sku, p.brand_name, pb.external_id, v.id AS variant_id, v.sku AS variant_sku FROM products p
          JOIN bindings pb ON pb.kind = 'product' AND pb.local_id = p.id
          LEFT JOIN variants v ON v.product_id = p.id AND v.archived_at IS NULL
-         WHERE p.store_id = $1 AND p.archived_at IS NULL AND p.inventory_tracking = 'product'{product_filter}
+         WHERE p.archived_at IS NULL AND p.inventory_tracking = 'product' AND {condition}
          ORDER BY p.id"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
-    for value in product_binds {
+    for value in binds {
         query = value.bind_to(query);
     }
     let products = query.fetch_all(db.pool()).await?;
+    let mut items: Vec<StoreItem> = Vec::new();
     let mut by_product: HashMap<i64, usize> = HashMap::new();
     for r in &products {
         let id: i64 = r.get("id");

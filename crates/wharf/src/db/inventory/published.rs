@@ -37,6 +37,18 @@ pub async fn published(db: &Db, store_id: i64) -> Result<HashMap<ItemAt, Publish
         .collect()
 }
 
+/// How many item levels wharf published (or tried to) in the store: a count over the store's
+/// part of the table's key, without reading the rows.
+pub async fn published_count(db: &Db, store_id: i64) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) AS n FROM published_stock WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_one(db.pool())
+            .await?
+            .get("n"),
+    )
+}
+
 /// BigCommerce took these levels.
 pub async fn confirm(db: &Db, store_id: i64, levels: &[(ItemAt, i64)]) -> Result<(), DbError> {
     let now = now_ms();

@@ -134,11 +134,16 @@ pub async fn matched_stock_rows(db: &Db, store_id: i64) -> Result<Vec<StockRow>,
         .collect())
 }
 
-/// The vendor's rows that name no live SKU of any store.
+/// The vendor's rows that name no live SKU of any store: each row probes the `lower(sku)`
+/// indexes, so the cost follows the vendor's rows, not every store's catalog (a set of every
+/// SKU of every store was built for each question before). `IN (…)`: see
+/// `drop_oldest_unmatched`.
 const UNMATCHED: &str = "FROM vendor_stock s JOIN warehouses w ON w.id = s.warehouse_id
-     WHERE w.vendor_id = $1 AND s.match_key NOT IN (
-         SELECT lower(x.sku) FROM variants x WHERE x.archived_at IS NULL AND x.sku IS NOT NULL
-         UNION SELECT lower(p.sku) FROM products p WHERE p.archived_at IS NULL AND p.sku IS NOT NULL)";
+     WHERE w.vendor_id = $1
+       AND NOT EXISTS (SELECT 1 FROM variants x
+                       WHERE lower(x.sku) IN (s.match_key) AND x.archived_at IS NULL)
+       AND NOT EXISTS (SELECT 1 FROM products p
+                       WHERE lower(p.sku) IN (s.match_key) AND p.archived_at IS NULL)";
 
 pub async fn unmatched_count(db: &Db, vendor_id: i64) -> Result<i64, DbError> {
     let sql = format!("SELECT COUNT(*) AS n {UNMATCHED}");
@@ -235,9 +240,11 @@ pub async fn clear_unmatched(db: &Db, vendor_id: i64) -> Result<u64, DbError> {
 pub async fn matched_skus(db: &Db, vendor_id: i64) -> Result<Vec<String>, DbError> {
     Ok(sqlx::query(
         "SELECT DISTINCT s.sku FROM vendor_stock s JOIN warehouses w ON w.id = s.warehouse_id
-         WHERE w.vendor_id = $1 AND s.match_key IN (
-             SELECT lower(x.sku) FROM variants x WHERE x.archived_at IS NULL AND x.sku IS NOT NULL
-             UNION SELECT lower(p.sku) FROM products p WHERE p.archived_at IS NULL AND p.sku IS NOT NULL)
+         WHERE w.vendor_id = $1
+           AND (EXISTS (SELECT 1 FROM variants x
+                        WHERE lower(x.sku) IN (s.match_key) AND x.archived_at IS NULL)
+                OR EXISTS (SELECT 1 FROM products p
+                           WHERE lower(p.sku) IN (s.match_key) AND p.archived_at IS NULL))
          ORDER BY s.sku",
     )
     .bind(vendor_id)

@@ -31,15 +31,7 @@ impl Run {
         let mut args: Vec<String> = match self.workload {
             Workload::Import => vec!["import", "--products", size, "--variants-per-product", "10"],
             Workload::Orders => vec!["orders", "--orders", size],
-            Workload::FullPush => vec![
-                "inventory",
-                "--variants",
-                size,
-                "--naive-sample",
-                "10",
-                "--updates",
-                "1",
-            ],
+            Workload::FullPush => vec!["inventory", "--variants", size, "--phases", "full"],
         }
         .into_iter()
         .map(str::to_owned)
