@@ -816,6 +816,40 @@ async fn answers_are_gzipped_when_the_client_asks_and_only_then() {
 }
 
 #[tokio::test]
+async fn the_stats_count_answer_bytes_as_sent_compressed_or_not() {
+    let app = spawn_sim().await;
+    app.sim().seed_orders(HASH, 20);
+    let path = "/v2/orders?limit=20";
+
+    app.sim().reset_stats();
+    let (_, encoding, plain) = get_encoded(&app, path, false).await;
+    assert_eq!(encoding, None);
+    let stats = app.sim().request_stats();
+    assert_eq!(
+        stats.body_bytes.on_the_wire,
+        plain.len() as u64,
+        "{stats:?}"
+    );
+    assert_eq!(stats.body_bytes.uncompressed, plain.len() as u64);
+
+    app.sim().reset_stats();
+    let (_, encoding, wire) = get_encoded(&app, path, true).await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    let stats = app.sim().request_stats();
+    assert_eq!(
+        stats.body_bytes.on_the_wire,
+        wire.len() as u64,
+        "the compressed bytes the client received"
+    );
+    assert_eq!(stats.body_bytes.uncompressed, plain.len() as u64);
+    assert!(stats.body_bytes.on_the_wire < stats.body_bytes.uncompressed);
+    // Counted per store too, and never for the control routes.
+    assert_eq!(stats.by_store[HASH].body_bytes, stats.body_bytes);
+    app.control(Method::GET, "/__sim/stats", None).await;
+    assert_eq!(app.sim().request_stats().body_bytes, stats.body_bytes);
+}
+
+#[tokio::test]
 async fn the_binary_prints_its_address_and_serves_the_store() {
     use tokio::io::AsyncBufReadExt;
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_bigcommerce-sim"))
