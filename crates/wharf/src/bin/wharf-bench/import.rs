@@ -8,7 +8,7 @@ use wharf::domain::catalog::{ImportMode, ImportStatus};
 use wharf::jobs::{Worker, WorkerConfig};
 use wharf::startup::job_handlers;
 
-use crate::harness::{BenchWharf, peak_rss, print_requests, start_simulator};
+use crate::harness::{BenchWharf, peak_rss, print_bytes_received, print_requests, start_simulator};
 
 pub(crate) async fn bench_import(
     products: usize,
@@ -74,6 +74,7 @@ pub(crate) async fn bench_import(
     );
     let why = format!("1.05 × {product_pages} product pages + {brand_pages} brand pages");
     print_requests(&stats, Some((target, &why)));
+    print_bytes_received(&stats);
     println!("  wall time          {:.2} s", elapsed.as_secs_f64());
     println!("  peak RSS (wharf)   {}", peak_rss());
     let stored_everything = view.run.counts.products_seen as usize == products
