@@ -330,7 +330,7 @@ async fn misbehaving_answers_repeat_pages_keep_next_links_and_name_other_objects
             next_link_past_end: true,
             omit_consignments: true,
             answer_other_object: true,
-            odd_catalog_data: false,
+            ..Misbehaviour::default()
         },
         ..Faults::default()
     });
