@@ -59,6 +59,13 @@ pub(crate) struct SimProcess {
     pub(crate) variants: usize,
 }
 
+impl SimProcess {
+    /// The process id, for its CPU time.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for SimProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -72,18 +79,26 @@ pub(crate) fn start_simulator(
     cap: Option<usize>,
     orders: usize,
 ) -> anyhow::Result<SimProcess> {
-    let mut command = Command::new(std::env::current_exe()?);
-    command.args(["simulator", "--products", &products.to_string()]);
-    command.args([
-        "--variants-per-product",
-        &variants_per_product.to_string(),
-        "--orders",
-        &orders.to_string(),
-    ]);
+    let mut args = vec![
+        "simulator".to_owned(),
+        "--products".to_owned(),
+        products.to_string(),
+        "--variants-per-product".to_owned(),
+        variants_per_product.to_string(),
+        "--orders".to_owned(),
+        orders.to_string(),
+    ];
     if let Some(cap) = cap {
-        command.args(["--inline-variant-cap", &cap.to_string()]);
+        args.extend(["--inline-variant-cap".to_owned(), cap.to_string()]);
     }
-    let mut child = command
+    spawn_simulator(&args)
+}
+
+/// Starts this binary with `args` (a simulator subcommand), which prints its base URL and the
+/// variants it seeded on one line, then serves until its stdin closes.
+pub(crate) fn spawn_simulator(args: &[String]) -> anyhow::Result<SimProcess> {
+    let mut child = Command::new(std::env::current_exe()?)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()?;
@@ -105,6 +120,57 @@ pub(crate) fn start_simulator(
     })
 }
 
+/// A database the benchmark created on a PostgreSQL server, dropped by [`drop_database`].
+pub(crate) struct CreatedDatabase {
+    server: String,
+    name: String,
+}
+
+/// A fresh database: a new one on the PostgreSQL server `postgres_url`, or a SQLite file in
+/// `dir`. Returns its URL and, for PostgreSQL, what to drop afterwards.
+pub(crate) async fn fresh_database(
+    dir: &TempDir,
+    postgres_url: Option<&str>,
+) -> anyhow::Result<(String, Option<CreatedDatabase>)> {
+    let Some(server) = postgres_url else {
+        return Ok((
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            None,
+        ));
+    };
+    let name = format!("wharf_bench_{}", uuid::Uuid::new_v4().simple());
+    sqlx::any::install_default_drivers();
+    let mut conn = AnyConnection::connect(server)
+        .await
+        .context("connecting to PostgreSQL")?;
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await?;
+    let mut url = url::Url::parse(server)?;
+    url.set_path(&name);
+    Ok((
+        url.to_string(),
+        Some(CreatedDatabase {
+            server: server.to_owned(),
+            name,
+        }),
+    ))
+}
+
+/// Drops a database [`fresh_database`] created (WHARF_BENCH_KEEP_DATABASE keeps it, for
+/// EXPLAIN ANALYZE afterwards).
+pub(crate) async fn drop_database(created: Option<CreatedDatabase>) -> anyhow::Result<()> {
+    if let Some(CreatedDatabase { server, name }) = created
+        && std::env::var_os("WHARF_BENCH_KEEP_DATABASE").is_none()
+    {
+        let mut conn = AnyConnection::connect(&server).await?;
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name}"
+        )))
+        .await?;
+    }
+    Ok(())
+}
+
 /// A fresh wharf database (SQLite in a temp dir, or a new PostgreSQL database) with the
 /// simulator's store added.
 pub(crate) struct BenchWharf {
@@ -112,7 +178,7 @@ pub(crate) struct BenchWharf {
     pub(crate) store_id: i64,
     pub(crate) settings: Settings,
     _dir: TempDir,
-    drop_database: Option<(String, String)>,
+    drop_database: Option<CreatedDatabase>,
     pub(crate) http: reqwest::Client,
     pub(crate) sim_url: String,
 }
@@ -124,24 +190,7 @@ impl BenchWharf {
         public_url: Option<url::Url>,
     ) -> anyhow::Result<BenchWharf> {
         let dir = tempfile::tempdir()?;
-        let (database_url, drop_database) = match postgres_url {
-            Some(server) => {
-                let name = format!("wharf_bench_{}", uuid::Uuid::new_v4().simple());
-                sqlx::any::install_default_drivers();
-                let mut conn = AnyConnection::connect(server)
-                    .await
-                    .context("connecting to PostgreSQL")?;
-                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .await?;
-                let mut url = url::Url::parse(server)?;
-                url.set_path(&name);
-                (url.to_string(), Some((server.to_owned(), name)))
-            }
-            None => (
-                format!("sqlite://{}", dir.path().join("bench.db").display()),
-                None,
-            ),
-        };
+        let (database_url, drop_database) = fresh_database(&dir, postgres_url).await?;
         let mut settings = Settings::local(
             database_url,
             dir.path().join("wharf.key"),
@@ -176,18 +225,7 @@ impl BenchWharf {
     /// Imports the catalog and sends every line to one vendor (the store's default). Returns
     /// the vendor's API token.
     pub(crate) async fn import_and_route_to_one_vendor(&self) -> anyhow::Result<String> {
-        let import = self
-            .app
-            .start_import(self.store_id, ImportMode::Full)
-            .await?;
-        let worker = Worker::new(
-            self.app.db.clone(),
-            job_handlers(&self.app),
-            WorkerConfig::default(),
-        );
-        while !self.app.import_view(import.run.id).await?.is_finished() {
-            worker.run_due_jobs().await?;
-        }
+        import_catalogs(&self.app, &[self.store_id]).await?;
         let vendor = self
             .app
             .add_vendor(&VendorInput {
@@ -227,18 +265,24 @@ impl BenchWharf {
 
     pub(crate) async fn finish(self) -> anyhow::Result<()> {
         self.app.db.close().await;
-        // WHARF_BENCH_KEEP_DATABASE keeps it, for EXPLAIN ANALYZE afterwards.
-        if let Some((server, name)) = self.drop_database
-            && std::env::var_os("WHARF_BENCH_KEEP_DATABASE").is_none()
-        {
-            let mut conn = AnyConnection::connect(&server).await?;
-            conn.execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name}"
-            )))
-            .await?;
-        }
-        Ok(())
+        drop_database(self.drop_database).await
     }
+}
+
+/// Imports the stores' catalogs in this process, one worker running their jobs side by side,
+/// until every import has finished.
+pub(crate) async fn import_catalogs(app: &App, store_ids: &[i64]) -> anyhow::Result<()> {
+    let mut runs = Vec::with_capacity(store_ids.len());
+    for &store_id in store_ids {
+        runs.push(app.start_import(store_id, ImportMode::Full).await?.run.id);
+    }
+    let worker = Worker::new(app.db.clone(), job_handlers(app), WorkerConfig::default());
+    for run in runs {
+        while !app.import_view(run).await?.is_finished() {
+            worker.run_due_jobs().await?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn print_requests(stats: &Value, target: Option<(u64, &str)>) {
@@ -312,47 +356,4 @@ pub(crate) async fn serve_with_webhooks(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok((stop, serving))
-}
-
-/// Resets this process's peak RSS (Linux ≥ 4.0), so the next figure is the phase's own and
-/// not the import's; harmless where unsupported.
-/// CPU time this process has used (user + system): wharf's own work, whatever else the machine
-/// runs (the simulator is another process). Wall times move with the machine's load; this
-/// much less.
-pub(crate) fn cpu_time() -> std::time::Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-    let fields: Vec<&str> = stat
-        .rsplit_once(") ")
-        .map_or("", |(_, rest)| rest)
-        .split(' ')
-        .collect();
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
-        .sum();
-    // Linux reports them in clock ticks of 1/100 s (USER_HZ).
-    std::time::Duration::from_millis(ticks * 10)
-}
-
-pub(crate) fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// Peak resident set size of this process (VmHWM), as the kernel reports it.
-pub(crate) fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let kib: u64 = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))?
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .ok()?;
-            Some(format!("{:.1} MB", kib as f64 / 1024.0))
-        })
-        .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
 }

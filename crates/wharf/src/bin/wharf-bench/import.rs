@@ -8,7 +8,9 @@ use wharf::domain::catalog::{ImportMode, ImportStatus};
 use wharf::jobs::{Worker, WorkerConfig};
 use wharf::startup::job_handlers;
 
-use crate::harness::{BenchWharf, peak_rss, print_bytes_received, print_requests, start_simulator};
+use crate::figures::{Database, Figures, Workload};
+use crate::harness::{BenchWharf, print_bytes_received, print_requests, start_simulator};
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb};
 
 pub(crate) async fn bench_import(
     products: usize,
@@ -21,6 +23,7 @@ pub(crate) async fn bench_import(
     let bench = BenchWharf::start(&sim, postgres_url.as_deref(), None).await?;
     bench.reset_sim_stats().await?;
 
+    let cpu_before = cpu_time();
     let started = Instant::now();
     let import = bench
         .app
@@ -44,6 +47,7 @@ pub(crate) async fn bench_import(
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     let elapsed = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
     let _ = stop.send(true);
     worker.await?;
     if view.run.status != ImportStatus::Completed {
@@ -77,6 +81,17 @@ pub(crate) async fn bench_import(
     print_bytes_received(&stats);
     println!("  wall time          {:.2} s", elapsed.as_secs_f64());
     println!("  peak RSS (wharf)   {}", peak_rss());
+    Figures {
+        workload: Workload::Import,
+        database: Database::of(postgres_url.as_deref()),
+        size: products as u64,
+        items: view.run.counts.variants_seen as u64,
+        requests: stats["total"].as_u64().unwrap_or(0),
+        wall_secs: elapsed.as_secs_f64(),
+        cpu_secs: cpu.as_secs_f64(),
+        peak_rss_mb: peak_rss_mb(),
+    }
+    .print();
     let stored_everything = view.run.counts.products_seen as usize == products
         && view.run.counts.variants_seen as usize == sim.variants;
     bench.finish().await?;

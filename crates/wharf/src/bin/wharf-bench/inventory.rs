@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use anyhow::bail;
 
-use crate::harness::{
-    BenchWharf, cpu_time, peak_rss, print_requests, reset_peak_rss, start_simulator,
-};
+use crate::figures::{Database, Figures, Workload};
+use crate::harness::{BenchWharf, print_requests, start_simulator};
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb, reset_peak_rss};
 use latency::{Latency, push_latency};
 use plan::{StockPlan, bench_vendor_id, set_stock, verify_levels};
 
@@ -70,7 +70,8 @@ pub(crate) async fn bench_inventory(args: InventoryBench) -> anyhow::Result<()> 
         "  peak RSS (import and stock set, before the push)   {}",
         peak_rss()
     );
-    full_push(&bench, &plan).await?;
+    let database = Database::of(args.postgres_url.as_deref());
+    full_push(&bench, &plan, database, args.variants).await?;
     delta_push(&bench, &mut plan, vendor_id, args.changed_percent).await?;
     naive_comparison(&bench, &mut plan, vendor_id, args.naive_sample).await?;
     let latency = Latency {
@@ -84,7 +85,12 @@ pub(crate) async fn bench_inventory(args: InventoryBench) -> anyhow::Result<()> 
 }
 
 /// A fresh wharf's first push: nothing confirmed yet, so every level goes.
-async fn full_push(bench: &BenchWharf, plan: &StockPlan) -> anyhow::Result<()> {
+async fn full_push(
+    bench: &BenchWharf,
+    plan: &StockPlan,
+    database: Database,
+    variants: usize,
+) -> anyhow::Result<()> {
     let published = plan.published();
     bench.reset_sim_stats().await?;
     reset_peak_rss();
@@ -113,6 +119,17 @@ async fn full_push(bench: &BenchWharf, plan: &StockPlan) -> anyhow::Result<()> {
     );
     println!("  cpu time (wharf)   {:.2} s", cpu.as_secs_f64());
     println!("  peak RSS (push)    {}", peak_rss());
+    Figures {
+        workload: Workload::FullPush,
+        database,
+        size: variants as u64,
+        items: report.pushed as u64,
+        requests: stats["total"].as_u64().unwrap_or(0),
+        wall_secs: elapsed.as_secs_f64(),
+        cpu_secs: cpu.as_secs_f64(),
+        peak_rss_mb: peak_rss_mb(),
+    }
+    .print();
     // About 1,000 levels spread over the catalog, both kinds of item.
     let step = (published.len() / 1_000).max(1);
     let sample: Vec<usize> = published.iter().step_by(step).copied().collect();

@@ -19,7 +19,8 @@ use base64::Engine;
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::harness::{BenchWharf, peak_rss, reset_peak_rss, serve, start_simulator};
+use crate::harness::{BenchWharf, serve, start_simulator};
+use crate::measure::{peak_rss, reset_peak_rss};
 
 const ADMIN: &str = "admin";
 const WEBHOOK_SECRET: &str = "bench-webhook-secret";

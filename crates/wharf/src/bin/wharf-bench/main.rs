@@ -1,17 +1,24 @@
 //! Benchmarks, as BENCHMARKS.md runs them:
-//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store`.
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store|fleet|curves`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
 //!
-//! One module per benchmark (`import`, `orders`, `shipments`, `inventory`); `harness` holds
-//! what they share: the simulator process, a fresh wharf with the store added, serving, and the
-//! figures they print.
+//! One module per benchmark (`import`, `orders`, `shipments`, `inventory`, `fleet`, …);
+//! `harness` holds what they share: the simulator process, a fresh database, a fresh wharf with
+//! the store added, serving, and the figures they print; `measure` how they measure
+//! (percentiles, pacing, a process's CPU time and peak memory). `curves` runs the import,
+//! backfill and push benchmarks at several sizes as child processes and reads the summary line
+//! (`figures`) each prints.
 
+mod curves;
+mod figures;
+mod fleet;
 mod harness;
 mod import;
 mod inventory;
 mod login_flood;
+mod measure;
 mod orders;
 mod shipments;
 mod vendor_store;
@@ -20,6 +27,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use curves::{CurvesArgs, bench_curves};
+use fleet::{FleetBench, FleetSeed, bench_fleet, serve_fleet_simulator};
 use harness::serve_simulator;
 use import::bench_import;
 use inventory::{InventoryBench, bench_inventory};
@@ -134,6 +143,40 @@ enum Bench {
         #[arg(long, alias = "database-url")]
         postgres_url: Option<String>,
     },
+    /// Cost curves (issue 20): import, order backfill and full push at three sizes each, on
+    /// SQLite and PostgreSQL, each size in a fresh process; writes the figures as CSV and a
+    /// chart as SVG.
+    Curves(CurvesArgs),
+    /// Many stores on one PostgreSQL database (issue 20): wharf as deployed (`serve
+    /// --no-workers` and worker processes) while every store's shopper orders and its vendor
+    /// ships and reports levels; per-store latencies, quotas, memory, CPU and throughput.
+    Fleet {
+        #[arg(long, default_value_t = 50)]
+        stores: usize,
+        /// How long the load runs (then a drain until everything arrived).
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// `wharf worker` processes; a list runs once per count, each from scratch, and
+        /// compares their throughput.
+        #[arg(long, value_delimiter = ',', default_value = "1,3")]
+        workers: Vec<usize>,
+        /// The PostgreSQL server (a fresh database is created on it and dropped after).
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+        postgres_url: String,
+        #[arg(long, default_value_t = 2_000)]
+        products: usize,
+        #[arg(long, default_value_t = 5)]
+        variants_per_product: usize,
+        /// Per store and per second: orders placed, purchase orders shipped (each once) and
+        /// levels reported.
+        #[arg(long, default_value_t = 1)]
+        rate: u32,
+        /// Each store's API quota per window (BigCommerce Pro: 450 per 30 s).
+        #[arg(long, default_value_t = 450)]
+        quota: u32,
+        #[arg(long, default_value_t = 30_000)]
+        window_ms: u64,
+    },
     /// (internal) The flooder process of `login-flood`.
     #[command(hide = true)]
     LoginFlooder {
@@ -145,6 +188,20 @@ enum Bench {
         secs: u64,
         #[arg(long)]
         spread: bool,
+    },
+    /// (internal) The simulator process of `fleet`, serving every store.
+    #[command(hide = true)]
+    FleetSimulator {
+        #[arg(long)]
+        stores: usize,
+        #[arg(long)]
+        products: usize,
+        #[arg(long)]
+        variants_per_product: usize,
+        #[arg(long)]
+        quota: u32,
+        #[arg(long)]
+        window_ms: u64,
     },
     /// (internal) The simulator process the benchmarks talk to.
     #[command(hide = true)]
@@ -232,6 +289,47 @@ fn main() -> ExitCode {
                     rate,
                     stock_changes,
                     postgres_url,
+                })
+                .await
+            }
+            Bench::Curves(args) => bench_curves(args).await,
+            Bench::Fleet {
+                stores,
+                minutes,
+                workers,
+                postgres_url,
+                products,
+                variants_per_product,
+                rate,
+                quota,
+                window_ms,
+            } => {
+                bench_fleet(FleetBench {
+                    stores,
+                    minutes,
+                    workers,
+                    postgres_url,
+                    products,
+                    variants_per_product,
+                    rate,
+                    quota,
+                    window_ms,
+                })
+                .await
+            }
+            Bench::FleetSimulator {
+                stores,
+                products,
+                variants_per_product,
+                quota,
+                window_ms,
+            } => {
+                serve_fleet_simulator(FleetSeed {
+                    stores,
+                    products,
+                    variants_per_product,
+                    quota,
+                    window_ms,
                 })
                 .await
             }

@@ -9,10 +9,12 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sqlx::Row;
 
+use crate::figures::{Database, Figures, Workload};
 use crate::harness::{
-    BenchWharf, SimProcess, cpu_time, peak_rss, print_bytes_received, print_requests,
-    reset_peak_rss, serve_with_webhooks, start_simulator,
+    BenchWharf, SimProcess, print_bytes_received, print_requests, serve_with_webhooks,
+    start_simulator,
 };
+use crate::measure::{cpu_time, peak_rss, peak_rss_mb, percentile, reset_peak_rss};
 use crate::{STORE_HASH, TOKEN};
 
 pub(crate) async fn bench_orders(
@@ -95,6 +97,17 @@ async fn backfill(
     println!("  wall time          {:.2} s", timing.wall.as_secs_f64());
     println!("  CPU time (wharf)   {:.2} s", timing.cpu.as_secs_f64());
     println!("  peak RSS (wharf)   {}", peak_rss());
+    Figures {
+        workload: Workload::Orders,
+        database: Database::of(postgres_url),
+        size: orders as u64,
+        items: stored as u64,
+        requests: stats["total"].as_u64().unwrap_or(0),
+        wall_secs: timing.wall.as_secs_f64(),
+        cpu_secs: timing.cpu.as_secs_f64(),
+        peak_rss_mb: peak_rss_mb(),
+    }
+    .print();
     bench.finish().await?;
     if stored != orders {
         bail!("{stored} orders stored, {orders} expected");
@@ -181,19 +194,14 @@ pub(crate) async fn bench_order_latency(orders: usize, rate: u32) -> anyhow::Res
     let stats = bench.sim_stats().await?;
     let _ = stop.send(());
     let _ = serving.await;
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(-1)
-    };
+    let quantile = |p: f64| percentile(&latencies, p).unwrap_or(-1);
     println!("order latency benchmark (SQLite, webhooks on)");
     print_requests(&stats, None);
     println!("  orders routed      {} of {orders}", latencies.len());
     println!(
         "  shopper → purchase order   p50 {} ms, p99 {} ms, max {} ms",
-        percentile(0.50),
-        percentile(0.99),
+        quantile(0.50),
+        quantile(0.99),
         latencies.last().copied().unwrap_or(-1)
     );
     println!("  peak RSS (wharf)   {}", peak_rss());

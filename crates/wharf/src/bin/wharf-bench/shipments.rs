@@ -8,7 +8,8 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::harness::{BenchWharf, peak_rss, print_requests, serve_with_webhooks, start_simulator};
+use crate::harness::{BenchWharf, print_requests, serve_with_webhooks, start_simulator};
+use crate::measure::{peak_rss, percentile};
 
 pub(crate) async fn bench_shipment_latency(shipments: usize, rate: u32) -> anyhow::Result<()> {
     let sim = start_simulator(200, 3, None, shipments)?;
@@ -104,19 +105,14 @@ pub(crate) async fn bench_shipment_latency(shipments: usize, rate: u32) -> anyho
     let stats = bench.sim_stats().await?;
     let _ = stop.send(());
     let _ = serving.await;
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(-1)
-    };
+    let quantile = |p: f64| percentile(&latencies, p).unwrap_or(-1);
     let total = stats["total"].as_u64().unwrap_or(0);
     println!("shipment latency benchmark (SQLite, webhooks on)");
     println!("  shipments pushed   {} of {shipments}", latencies.len());
     println!(
         "  vendor API call → shipment in BigCommerce   p50 {} ms, p99 {} ms, max {} ms",
-        percentile(0.50),
-        percentile(0.99),
+        quantile(0.50),
+        quantile(0.99),
         latencies.last().copied().unwrap_or(-1)
     );
     print_requests(&stats, None);

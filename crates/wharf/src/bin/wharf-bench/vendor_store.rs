@@ -20,7 +20,8 @@ use sqlx::Row;
 
 use wharf::domain::vendor_store::VendorStoreInput;
 
-use crate::harness::{BenchWharf, peak_rss, serve_with_webhooks, start_simulator};
+use crate::harness::{BenchWharf, serve_with_webhooks, start_simulator};
+use crate::measure::peak_rss;
 use crate::{STORE_HASH, TOKEN};
 
 pub(crate) const VENDOR_HASH: &str = "benchvendor1";

@@ -12,6 +12,7 @@ use sqlx::Row;
 
 use super::plan::{StockPlan, on_hand_at_default_location};
 use crate::harness::{BenchWharf, print_requests, serve};
+use crate::measure::percentile;
 use crate::{STORE_HASH, TOKEN};
 
 pub(super) struct Latency {
@@ -84,12 +85,7 @@ pub(super) async fn push_latency(
     let _ = serving.await;
     latencies.sort_unstable();
     subtract_own_reads(&mut stats, watch.reads.load(Ordering::Relaxed));
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(0)
-    };
+    let quantile = |p: f64| percentile(&latencies, p).unwrap_or(0);
     println!(
         "latency, vendor update → level in BigCommerce (inventory_push_delay_ms = {})",
         bench.settings.server.inventory_push_delay_ms
@@ -101,8 +97,8 @@ pub(super) async fn push_latency(
     );
     println!(
         "  vendor API call → level in simulator   p50 {} ms, p99 {} ms, max {} ms",
-        percentile(0.50),
-        percentile(0.99),
+        quantile(0.50),
+        quantile(0.99),
         latencies.last().copied().unwrap_or(0)
     );
     println!(

@@ -10,6 +10,7 @@ use sqlx::Row;
 
 use super::{MerchantVariant, VENDOR_HASH, merchant_variants};
 use crate::harness::BenchWharf;
+use crate::measure::{Pace, percentile};
 use crate::{STORE_HASH, TOKEN};
 
 /// One phase's latencies (ms, sorted) and the simulator's counts over it.
@@ -31,10 +32,7 @@ impl Phase {
     }
 
     fn percentile(&self, p: f64) -> i64 {
-        self.latencies
-            .get(((self.latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(-1)
+        percentile(&self.latencies, p).unwrap_or(-1)
     }
 
     pub(super) fn print(&self, label: &str, target_ms: i64, wanted: usize) {
@@ -85,26 +83,6 @@ impl Phase {
             per(total - creates - stock),
             per(stock)
         );
-    }
-}
-
-/// Paces a loop at `rate` per second.
-struct Pace {
-    gap: Duration,
-    next: Instant,
-}
-
-impl Pace {
-    fn new(rate: u32) -> Pace {
-        Pace {
-            gap: Duration::from_secs_f64(1.0 / f64::from(rate.max(1))),
-            next: Instant::now(),
-        }
-    }
-
-    async fn tick(&mut self) {
-        tokio::time::sleep_until(self.next.into()).await;
-        self.next += self.gap;
     }
 }
 
