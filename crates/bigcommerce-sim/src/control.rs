@@ -191,12 +191,16 @@ struct FaultsInput {
     answer_other_object: bool,
     #[serde(default)]
     odd_catalog_data: bool,
+    #[serde(default)]
+    repeat_an_order: bool,
+    #[serde(default)]
+    unreadable_order: bool,
 }
 
 async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Response, ControlError> {
     let input: FaultsInput = body(
         &bytes,
-        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0, "hold_response_after_write_ms": N, "refuse_write_rate": 0.0..1.0, "repeat_list_pages": bool, "next_link_past_end": bool, "omit_consignments": bool, "answer_other_object": bool, "odd_catalog_data": bool}"#,
+        r#"{"error_rate": 0.0..1.0, "latency_ms": N, "drop_response_after_write_rate": 0.0..1.0, "hold_response_after_write_ms": N, "refuse_write_rate": 0.0..1.0, "repeat_list_pages": bool, "next_link_past_end": bool, "omit_consignments": bool, "answer_other_object": bool, "odd_catalog_data": bool, "repeat_an_order": bool, "unreadable_order": bool}"#,
     )?;
     for (name, rate) in [
         ("error_rate", input.error_rate),
@@ -222,6 +226,8 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
             omit_consignments: input.omit_consignments,
             answer_other_object: input.answer_other_object,
             odd_catalog_data: input.odd_catalog_data,
+            repeat_an_order: input.repeat_an_order,
+            unreadable_order: input.unreadable_order,
         },
     });
     Ok(Json(json!({
@@ -235,6 +241,8 @@ async fn set_faults(State(sim): State<Simulator>, bytes: Bytes) -> Result<Respon
         "omit_consignments": input.omit_consignments,
         "answer_other_object": input.answer_other_object,
         "odd_catalog_data": input.odd_catalog_data,
+        "repeat_an_order": input.repeat_an_order,
+        "unreadable_order": input.unreadable_order,
     }))
     .into_response())
 }

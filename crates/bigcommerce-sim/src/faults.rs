@@ -59,6 +59,12 @@ pub struct Misbehaviour {
     /// (as the spec's examples have) and, with variants inlined, a variant naming another
     /// product as its own; the second a price no decimal type holds (`1e40`).
     pub odd_catalog_data: bool,
+    /// Each `GET /v2/orders` page repeats its first order at its end: a list sorted by a key
+    /// that moves while it is read can hold one order twice.
+    pub repeat_an_order: bool,
+    /// Each `GET /v2/orders` page has its first order's `status_id` as text, which no client
+    /// reads as the spec's integer: the page can't be read.
+    pub unreadable_order: bool,
 }
 
 const SEED: u64 = 0x0b16_c0ff_ee00_5eed;

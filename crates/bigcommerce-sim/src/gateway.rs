@@ -79,7 +79,13 @@ pub(crate) async fn gate(State(sim): State<Simulator>, mut req: Request, next: N
     let status = response.status();
     sim.stats().count_status(status.as_u16());
     tracing::debug!(%method, %path, status = status.as_u16(), left = rate.left, "store request");
-    response
+    // Inside the compression layer: the answer's bytes before gzip.
+    crate::wire::counted(
+        &sim,
+        hash.to_owned(),
+        crate::wire::Measure::Uncompressed,
+        response,
+    )
 }
 
 /// Runs the gateway checks; on refusal returns the error and the quota to report.

@@ -52,6 +52,7 @@ mod stock_control;
 mod store;
 mod store_info;
 mod webhooks;
+mod wire;
 
 pub use auth::{KNOWN_SCOPES, modify_scopes};
 pub use catalog::{
@@ -66,7 +67,7 @@ pub use orders::{
 };
 pub use seeding::{SeededStore, StoreSeed};
 pub use simulator::{RunningSimulator, SimConfig, Simulator};
-pub use stats::{RequestStats, StoreRequests};
+pub use stats::{BodyBytes, RequestStats, StoreRequests};
 pub use stock_control::StockError;
 pub use store::StoreSpec;
 pub use webhooks::delivery::{

@@ -54,9 +54,11 @@ pub(crate) async fn rewrite_response(
     let orders = misbehaviour.omit_consignments && rest.starts_with("/v2/orders");
     let catalog =
         misbehaviour.odd_catalog_data && rest.trim_end_matches('/') == "/v3/catalog/products";
+    let order_list = (misbehaviour.repeat_an_order || misbehaviour.unreadable_order)
+        && rest.trim_end_matches('/') == "/v2/orders";
     if method != Method::GET
         || !response.status().is_success()
-        || !(misbehaviour.next_link_past_end || single_object || orders || catalog)
+        || !(misbehaviour.next_link_past_end || single_object || orders || catalog || order_list)
     {
         return response;
     }
@@ -78,6 +80,9 @@ pub(crate) async fn rewrite_response(
     }
     if catalog {
         make_catalog_data_odd(&mut json);
+    }
+    if order_list {
+        make_order_list_odd(misbehaviour, &mut json);
     }
     let rewritten = serde_json::to_vec(&json).unwrap_or_else(|_| bytes.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -120,6 +125,23 @@ fn make_catalog_data_odd(json: &mut Value) {
     }
     if let Some(second) = products.get_mut(1) {
         second["price"] = serde_json::Number::from_f64(1e40).map_or(Value::Null, Value::Number);
+    }
+}
+
+/// See `Misbehaviour::repeat_an_order` and `Misbehaviour::unreadable_order`.
+fn make_order_list_odd(misbehaviour: Misbehaviour, json: &mut Value) {
+    let Some(orders) = json.as_array_mut() else {
+        return;
+    };
+    if misbehaviour.repeat_an_order
+        && let Some(first) = orders.first().cloned()
+    {
+        orders.push(first);
+    }
+    if misbehaviour.unreadable_order
+        && let Some(first) = orders.first_mut()
+    {
+        first["status_id"] = Value::from("eleven");
     }
 }
 

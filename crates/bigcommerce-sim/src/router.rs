@@ -10,7 +10,7 @@ use tower_http::compression::CompressionLayer;
 
 use crate::{
     Simulator, catalog, control, gateway, inventory, locations, order_statuses, orders, store_info,
-    webhooks,
+    webhooks, wire,
 };
 
 pub(crate) fn build(sim: Simulator) -> Router {
@@ -146,8 +146,10 @@ pub(crate) fn build(sim: Simulator) -> Router {
         // `layer` (not `route_layer`) so unmatched paths pass the gateway too: auth comes
         // before the 404 of an unknown route. Control routes are merged after, unlayered.
         .layer(from_fn_with_state(sim.clone(), gateway::gate));
-    // Outermost, so the gateway and its misbehaviour rewrites see uncompressed bodies.
+    // Compression outside the gateway, so the gateway and its misbehaviour rewrites see
+    // uncompressed bodies; outermost, the count of the bytes as sent.
     api.merge(control::routes())
         .layer(CompressionLayer::new().gzip(true))
+        .layer(from_fn_with_state(sim.clone(), wire::count_sent))
         .with_state(sim)
 }

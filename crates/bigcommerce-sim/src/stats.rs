@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::Measure;
+
 /// Counts of requests under `/stores/`. `by_endpoint` keys are `"GET /v2/orders/{id}"`:
 /// method plus the route template with the store prefix removed (the raw path for
 /// requests that matched no route).
@@ -29,6 +31,17 @@ pub struct RequestStats {
     /// several times over.
     #[serde(default)]
     pub without_gzip: u64,
+    /// Bytes of the answers' bodies, of every store.
+    #[serde(default)]
+    pub body_bytes: BodyBytes,
+}
+
+/// Bytes of answer bodies: as sent (compressed when the client asked for gzip) and as written
+/// before compression. HTTP framing and headers are not counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyBytes {
+    pub on_the_wire: u64,
+    pub uncompressed: u64,
 }
 
 /// Requests to one store.
@@ -37,9 +50,27 @@ pub struct StoreRequests {
     pub total: u64,
     /// Keyed like [`RequestStats::by_endpoint`].
     pub by_endpoint: BTreeMap<String, u64>,
+    /// Bytes of this store's answers.
+    #[serde(default)]
+    pub body_bytes: BodyBytes,
 }
 
 impl RequestStats {
+    /// Adds a frame of a store answer's body to the store's and the total byte counts.
+    pub(crate) fn count_body_bytes(&mut self, store_hash: &str, measure: Measure, bytes: u64) {
+        let store = &mut self
+            .by_store
+            .entry(store_hash.to_owned())
+            .or_default()
+            .body_bytes;
+        for counts in [store, &mut self.body_bytes] {
+            match measure {
+                Measure::OnTheWire => counts.on_the_wire += bytes,
+                Measure::Uncompressed => counts.uncompressed += bytes,
+            }
+        }
+    }
+
     pub(crate) fn count_request(&mut self, store_hash: &str, endpoint: String) {
         self.total += 1;
         let store = self.by_store.entry(store_hash.to_owned()).or_default();

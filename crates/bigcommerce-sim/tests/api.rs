@@ -330,7 +330,7 @@ async fn misbehaving_answers_repeat_pages_keep_next_links_and_name_other_objects
             next_link_past_end: true,
             omit_consignments: true,
             answer_other_object: true,
-            odd_catalog_data: false,
+            ..Misbehaviour::default()
         },
         ..Faults::default()
     });
@@ -813,6 +813,40 @@ async fn answers_are_gzipped_when_the_client_asks_and_only_then() {
     let (status, _, body) = get_encoded(&app, "/v2/orders?page=99", true).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(body.is_empty());
+}
+
+#[tokio::test]
+async fn the_stats_count_answer_bytes_as_sent_compressed_or_not() {
+    let app = spawn_sim().await;
+    app.sim().seed_orders(HASH, 20);
+    let path = "/v2/orders?limit=20";
+
+    app.sim().reset_stats();
+    let (_, encoding, plain) = get_encoded(&app, path, false).await;
+    assert_eq!(encoding, None);
+    let stats = app.sim().request_stats();
+    assert_eq!(
+        stats.body_bytes.on_the_wire,
+        plain.len() as u64,
+        "{stats:?}"
+    );
+    assert_eq!(stats.body_bytes.uncompressed, plain.len() as u64);
+
+    app.sim().reset_stats();
+    let (_, encoding, wire) = get_encoded(&app, path, true).await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    let stats = app.sim().request_stats();
+    assert_eq!(
+        stats.body_bytes.on_the_wire,
+        wire.len() as u64,
+        "the compressed bytes the client received"
+    );
+    assert_eq!(stats.body_bytes.uncompressed, plain.len() as u64);
+    assert!(stats.body_bytes.on_the_wire < stats.body_bytes.uncompressed);
+    // Counted per store too, and never for the control routes.
+    assert_eq!(stats.by_store[HASH].body_bytes, stats.body_bytes);
+    app.control(Method::GET, "/__sim/stats", None).await;
+    assert_eq!(app.sim().request_stats().body_bytes, stats.body_bytes);
 }
 
 #[tokio::test]

@@ -3,8 +3,10 @@
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use std::collections::HashMap;
+
 use super::DbError;
-use super::sql::{ROWS_PER_INSERT, values_rows};
+use super::sql::{IN_LIST_CHUNK, ROWS_PER_INSERT, placeholders, values_rows};
 
 /// The wharf row bound to a BigCommerce object, if any.
 pub async fn local_id(
@@ -22,6 +24,32 @@ pub async fn local_id(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.get("local_id")))
+}
+
+/// The wharf rows bound to these BigCommerce objects of one kind: external id → local id, for
+/// those that have one (one query per [`IN_LIST_CHUNK`] ids).
+pub async fn local_ids(
+    conn: &mut AnyConnection,
+    store_id: i64,
+    kind: &str,
+    external_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbError> {
+    let mut found = HashMap::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(IN_LIST_CHUNK) {
+        let sql = format!(
+            "SELECT external_id, local_id FROM bindings
+             WHERE store_id = $1 AND kind = $2 AND external_id IN ({})",
+            placeholders(3, chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id).bind(kind);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            found.insert(row.get("external_id"), row.get("local_id"));
+        }
+    }
+    Ok(found)
 }
 
 /// The newest binding's id, 0 when there is none. Ids are handed out in the order bindings are

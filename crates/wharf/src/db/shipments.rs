@@ -549,17 +549,38 @@ pub async fn created_parts(
 /// The order poll compares it with BigCommerce's `items_shipped` to notice shipments made (or
 /// deleted) elsewhere.
 pub async fn items_known_shipped(conn: &mut AnyConnection, order_id: i64) -> Result<i64, DbError> {
-    let row = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(sl.quantity - sl.already_shipped), 0) AS BIGINT) AS n
-         FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id
-         JOIN order_lines l ON l.id = sl.order_line_id
-         JOIN shipment_parts p ON p.shipment_id = s.id AND p.address_id = l.address_id
-         WHERE s.order_id = $1 AND p.state = 'created'",
-    )
-    .bind(order_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.get("n"))
+    Ok(items_known_shipped_of_orders(conn, &[order_id])
+        .await?
+        .get(&order_id)
+        .copied()
+        .unwrap_or(0))
+}
+
+/// [`items_known_shipped`] of many orders; an order with none is absent.
+pub async fn items_known_shipped_of_orders(
+    conn: &mut AnyConnection,
+    order_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbError> {
+    let mut shipped = HashMap::new();
+    for chunk in order_ids.chunks(crate::db::sql::IN_LIST_CHUNK) {
+        let sql = format!(
+            "SELECT s.order_id, CAST(COALESCE(SUM(sl.quantity - sl.already_shipped), 0) AS BIGINT) AS n
+             FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id
+             JOIN order_lines l ON l.id = sl.order_line_id
+             JOIN shipment_parts p ON p.shipment_id = s.id AND p.address_id = l.address_id
+             WHERE s.order_id IN ({}) AND p.state = 'created'
+             GROUP BY s.order_id",
+            crate::db::sql::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            shipped.insert(row.get("order_id"), row.get("n"));
+        }
+    }
+    Ok(shipped)
 }
 
 /// A shipment as pages and APIs show it.

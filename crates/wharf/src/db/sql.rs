@@ -1,5 +1,10 @@
 //! Helpers for SQL text that both backends read the same way.
 
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::DbError;
+
 /// `$first, $first+1, …` for an `IN (…)` list of `count` bound values. The text holds only
 /// placeholders, never data, so it is safe to build at run time.
 pub fn placeholders(first: usize, count: usize) -> String {
@@ -23,6 +28,23 @@ pub fn values_rows(rows: usize, columns: usize) -> String {
         .map(|row| format!("({})", placeholders(row * columns + 1, columns)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The ids a multi-row INSERT gave its rows, in the order of its VALUES list.
+///
+/// Within one statement both backends number new rows in VALUES order (SQLite's rowid,
+/// PostgreSQL's identity sequence), but neither promises RETURNING's output order: sorting the
+/// ids restores the row order.
+pub(crate) fn ids_in_row_order(rows: Vec<AnyRow>, expected: usize) -> Result<Vec<i64>, DbError> {
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+    if ids.len() != expected {
+        return Err(DbError::Corrupt(format!(
+            "inserted {expected} rows, got {} ids back",
+            ids.len()
+        )));
+    }
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ mod mail_kills;
 mod mail_server;
 mod metrics;
 mod openapi;
+mod order_pages;
 mod order_search;
 mod orders;
 mod pages;

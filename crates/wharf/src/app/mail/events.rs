@@ -3,6 +3,8 @@
 //! once). Each is queued in the transaction of the event; a vendor without an e-mail address
 //! is told nothing.
 
+use std::collections::{HashMap, HashSet};
+
 use sqlx::AnyConnection;
 
 use crate::app::App;
@@ -58,21 +60,43 @@ fn lines(n: i64) -> String {
 }
 
 impl App {
-    /// Tells the vendors of the order's newly created purchase orders (`vendor_ids`), or holds
-    /// them for the vendors' hourly digests.
+    /// Tells the vendors of newly created purchase orders (each order with the vendors whose
+    /// purchase order routing just created), or holds them for the vendors' hourly digests.
     pub(crate) async fn tell_of_new_purchase_orders(
         &self,
         tx: &mut AnyConnection,
-        order_id: i64,
-        vendor_ids: &[i64],
+        created: &[(i64, Vec<i64>)],
     ) -> Result<(), DbError> {
-        if vendor_ids.is_empty() {
+        let new: HashSet<(i64, i64)> = created
+            .iter()
+            .flat_map(|(order_id, vendors)| vendors.iter().map(move |v| (*order_id, *v)))
+            .collect();
+        if new.is_empty() {
             return Ok(());
         }
-        let open = crate::db::mail::recipients::open_purchase_orders(tx, order_id).await?;
-        for contact in open.iter().filter(|c| vendor_ids.contains(&c.vendor_id)) {
-            let recipients =
-                vendor_recipients(tx, contact.vendor_id, contact.vendor_email.as_deref()).await?;
+        let order_ids: Vec<i64> = created
+            .iter()
+            .filter(|(_, vendors)| !vendors.is_empty())
+            .map(|(order_id, _)| *order_id)
+            .collect();
+        let open =
+            crate::db::mail::recipients::open_purchase_orders_of_orders(tx, &order_ids).await?;
+        // Looked up once per vendor, however many of its purchase orders a page creates.
+        let mut recipients_of: HashMap<i64, Vec<EmailAddress>> = HashMap::new();
+        for contact in open
+            .iter()
+            .filter(|c| new.contains(&(c.order_id, c.vendor_id)))
+        {
+            let recipients = match recipients_of.get(&contact.vendor_id) {
+                Some(recipients) => recipients.clone(),
+                None => {
+                    let found =
+                        vendor_recipients(tx, contact.vendor_id, contact.vendor_email.as_deref())
+                            .await?;
+                    recipients_of.insert(contact.vendor_id, found.clone());
+                    found
+                }
+            };
             if recipients.is_empty() {
                 continue;
             }

@@ -9,6 +9,8 @@ mod options;
 mod send;
 mod shipments;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -141,35 +143,57 @@ impl App {
     }
 }
 
-/// Routing created purchase orders for these vendors: those with a connected store get a
-/// vendor order, its intent recorded and its send queued in the routing's transaction.
+/// Routing created purchase orders (each order with the vendors whose purchase order it
+/// created): those of vendors with a connected store get a vendor order, its intent recorded
+/// and its send queued in the routing's transaction.
 pub(crate) async fn queue_new_purchase_orders(
     tx: &mut AnyConnection,
-    order_id: i64,
-    vendor_ids: &[i64],
+    created: &[(i64, Vec<i64>)],
 ) -> Result<(), DbError> {
-    for &vendor_id in vendor_ids {
-        let Some(store_id) = vendor_orders::vendor_store_of(tx, vendor_id).await? else {
-            continue;
-        };
-        let Some(purchase_order_id) =
-            vendor_orders::purchase_order_of_vendor(tx, order_id, vendor_id).await?
-        else {
-            continue;
-        };
-        let Some(context) = vendor_orders::send_context(tx, purchase_order_id).await? else {
-            continue;
-        };
-        let reference = reference(context.order_number, purchase_order_id);
-        if let Some(id) =
-            vendor_orders::record_intent(tx, purchase_order_id, store_id, &reference).await?
-        {
-            VendorOrderCreate {
-                vendor_order_id: id,
+    // Looked up once per vendor, however many of its purchase orders a page creates.
+    let mut store_of: HashMap<i64, Option<i64>> = HashMap::new();
+    for (order_id, vendor_ids) in created {
+        for &vendor_id in vendor_ids {
+            let store_id = match store_of.get(&vendor_id) {
+                Some(store) => *store,
+                None => {
+                    let store = vendor_orders::vendor_store_of(tx, vendor_id).await?;
+                    store_of.insert(vendor_id, store);
+                    store
+                }
+            };
+            if let Some(store_id) = store_id {
+                queue_new_purchase_order(tx, *order_id, vendor_id, store_id).await?;
             }
-            .enqueue(tx)
-            .await?;
         }
+    }
+    Ok(())
+}
+
+/// The vendor order of one new purchase order, for the vendor's store `store_id`.
+async fn queue_new_purchase_order(
+    tx: &mut AnyConnection,
+    order_id: i64,
+    vendor_id: i64,
+    store_id: i64,
+) -> Result<(), DbError> {
+    let Some(purchase_order_id) =
+        vendor_orders::purchase_order_of_vendor(tx, order_id, vendor_id).await?
+    else {
+        return Ok(());
+    };
+    let Some(context) = vendor_orders::send_context(tx, purchase_order_id).await? else {
+        return Ok(());
+    };
+    let reference = reference(context.order_number, purchase_order_id);
+    if let Some(id) =
+        vendor_orders::record_intent(tx, purchase_order_id, store_id, &reference).await?
+    {
+        VendorOrderCreate {
+            vendor_order_id: id,
+        }
+        .enqueue(tx)
+        .await?;
     }
     Ok(())
 }

@@ -298,6 +298,21 @@ pub(crate) fn print_requests(stats: &Value, target: Option<(u64, &str)>) {
     }
 }
 
+/// What wharf received of the store's answers, as the simulator counted their bodies: as
+/// sent (gzip, when asked for) and uncompressed.
+pub(crate) fn print_bytes_received(stats: &Value) {
+    let megabytes = |key: &str| stats["body_bytes"][key].as_u64().unwrap_or(0) as f64 / 1e6;
+    let encoding = match stats["without_gzip"].as_u64().unwrap_or(0) {
+        0 => "gzip".to_owned(),
+        n => format!("{n} requests without gzip"),
+    };
+    println!(
+        "  bytes received     {:.1} MB on the wire ({encoding}), {:.1} MB uncompressed",
+        megabytes("on_the_wire"),
+        megabytes("uncompressed")
+    );
+}
+
 type Serving = (
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<std::io::Result<()>>,

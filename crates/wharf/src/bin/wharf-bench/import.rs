@@ -9,7 +9,7 @@ use wharf::jobs::{Worker, WorkerConfig};
 use wharf::startup::job_handlers;
 
 use crate::figures::{Database, Figures, Workload};
-use crate::harness::{BenchWharf, print_requests, start_simulator};
+use crate::harness::{BenchWharf, print_bytes_received, print_requests, start_simulator};
 use crate::measure::{cpu_time, peak_rss, peak_rss_mb};
 
 pub(crate) async fn bench_import(
@@ -78,6 +78,7 @@ pub(crate) async fn bench_import(
     );
     let why = format!("1.05 × {product_pages} product pages + {brand_pages} brand pages");
     print_requests(&stats, Some((target, &why)));
+    print_bytes_received(&stats);
     println!("  wall time          {:.2} s", elapsed.as_secs_f64());
     println!("  peak RSS (wharf)   {}", peak_rss());
     Figures {

@@ -69,6 +69,10 @@ enum Bench {
         orders: usize,
         #[arg(long)]
         postgres_url: Option<String>,
+        /// Backfill into SQLite, then into PostgreSQL (`--postgres-url`), from one simulator,
+        /// and print the ratio of their times.
+        #[arg(long)]
+        both: bool,
     },
     /// Webhooks on: a shopper places orders at a steady rate; measures from each placement to
     /// its purchase order existing in wharf.
@@ -262,7 +266,8 @@ fn main() -> ExitCode {
             Bench::Orders {
                 orders,
                 postgres_url,
-            } => bench_orders(orders, postgres_url).await,
+                both,
+            } => bench_orders(orders, postgres_url, both).await,
             Bench::OrderLatency { orders, rate } => bench_order_latency(orders, rate).await,
             Bench::ShipmentLatency { shipments, rate } => {
                 bench_shipment_latency(shipments, rate).await

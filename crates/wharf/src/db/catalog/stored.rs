@@ -3,32 +3,14 @@
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::db::DbError;
-use crate::db::sql::{IN_LIST_CHUNK, ROWS_PER_INSERT, placeholders, values_rows};
+use crate::db::sql::{IN_LIST_CHUNK, ROWS_PER_INSERT, ids_in_row_order, placeholders, values_rows};
 use crate::domain::catalog::{CatalogProduct, CatalogVariant};
 
 pub(super) const PRODUCT: &str = "product";
 pub(super) const VARIANT: &str = "variant";
-
-/// The ids a multi-row INSERT gave its rows, in the order of its VALUES list.
-///
-/// Within one statement both backends number new rows in VALUES order (SQLite's rowid,
-/// PostgreSQL's identity sequence), but neither promises RETURNING's output order: sorting the
-/// ids restores the row order.
-pub(super) fn ids_in_row_order(rows: Vec<AnyRow>, expected: usize) -> Result<Vec<i64>, DbError> {
-    let mut ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
-    if ids.len() != expected {
-        return Err(DbError::Corrupt(format!(
-            "inserted {expected} rows, got {} ids back",
-            ids.len()
-        )));
-    }
-    ids.sort_unstable();
-    Ok(ids)
-}
 
 // ---- products ----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::db::sql::ROWS_PER_INSERT;
+use crate::db::sql::{IN_LIST_CHUNK, ROWS_PER_INSERT, placeholders};
 use crate::db::{Db, DbError};
 
 /// Beyond this many SKUs a change is marked as "everything": the push works out every level
@@ -94,7 +94,17 @@ async fn mark_line_skus(
 
 /// What the order's lines take from stock changed (a new order, a status, a shipment).
 pub async fn mark_order(conn: &mut AnyConnection, order_id: i64) -> Result<(), DbError> {
-    mark_line_skus(conn, "l.order_id = $1", &[order_id]).await
+    mark_orders(conn, &[order_id]).await
+}
+
+/// [`mark_order`] for many orders (a page of a poll), one statement per
+/// [`IN_LIST_CHUNK`] orders.
+pub async fn mark_orders(conn: &mut AnyConnection, order_ids: &[i64]) -> Result<(), DbError> {
+    for chunk in order_ids.chunks(IN_LIST_CHUNK) {
+        let lines = format!("l.order_id IN ({})", placeholders(1, chunk.len()));
+        mark_line_skus(conn, &lines, chunk).await?;
+    }
+    Ok(())
 }
 
 /// A shipment was recorded: what its lines hold allocated may change.

@@ -11,6 +11,7 @@ use crate::domain::mail::MailSchedule;
 #[derive(Debug, Clone)]
 pub struct PurchaseOrderContact {
     pub purchase_order_id: i64,
+    pub order_id: i64,
     pub vendor_id: i64,
     pub vendor_name: String,
     pub vendor_email: Option<String>,
@@ -25,6 +26,7 @@ fn contact(row: &AnyRow) -> Result<PurchaseOrderContact, DbError> {
     let schedule: String = row.get("mail_schedule");
     Ok(PurchaseOrderContact {
         purchase_order_id: row.get("purchase_order_id"),
+        order_id: row.get("order_id"),
         vendor_id: row.get("vendor_id"),
         vendor_name: row.get("vendor_name"),
         vendor_email: row.get("email"),
@@ -36,7 +38,7 @@ fn contact(row: &AnyRow) -> Result<PurchaseOrderContact, DbError> {
     })
 }
 
-const CONTACT_SELECT: &str = "SELECT po.id AS purchase_order_id, po.vendor_id, v.name AS vendor_name,
+const CONTACT_SELECT: &str = "SELECT po.id AS purchase_order_id, po.order_id, po.vendor_id, v.name AS vendor_name,
         v.email, v.mail_schedule, s.name AS store_name, b.external_id AS order_number,
         (SELECT COUNT(*) FROM purchase_order_lines l WHERE l.purchase_order_id = po.id) AS line_count
    FROM purchase_orders po
@@ -57,6 +59,28 @@ pub async fn open_purchase_orders(
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(contact).collect()
+}
+
+/// The open purchase orders of these orders, with their vendors, by purchase order.
+pub async fn open_purchase_orders_of_orders(
+    conn: &mut AnyConnection,
+    order_ids: &[i64],
+) -> Result<Vec<PurchaseOrderContact>, DbError> {
+    let mut contacts = Vec::new();
+    for chunk in order_ids.chunks(crate::db::sql::IN_LIST_CHUNK) {
+        let sql = format!(
+            "{CONTACT_SELECT} WHERE po.order_id IN ({}) AND po.status = 'open' ORDER BY po.id",
+            crate::db::sql::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            contacts.push(contact(&row)?);
+        }
+    }
+    Ok(contacts)
 }
 
 /// One purchase order with its vendor.

@@ -1,7 +1,8 @@
 //! Each order's timeline: what happened to it, in words, with when.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use crate::db::sql::{ROWS_PER_INSERT, values_rows};
 use crate::db::{Db, DbError, now_ms};
 
 pub async fn record_event(
@@ -17,6 +18,36 @@ pub async fn record_event(
         .bind(message)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// An entry of an order's timeline, not yet stored.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub order_id: i64,
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// Stores entries in the order given (each order's timeline reads them in that order), many
+/// rows per statement.
+pub async fn record_events(conn: &mut AnyConnection, events: &[NewEvent]) -> Result<(), DbError> {
+    let now = now_ms();
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO order_events (order_id, at, kind, message) VALUES {}",
+            values_rows(chunk.len(), 4)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for event in chunk {
+            query = query
+                .bind(event.order_id)
+                .bind(now)
+                .bind(event.kind)
+                .bind(&event.message);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

@@ -234,6 +234,34 @@ pub async fn line_declines(
         .collect())
 }
 
+/// Which vendors declined which of these orders' lines, as routing takes them (by line, so
+/// one map serves every order).
+pub async fn declines_of_orders(
+    conn: &mut AnyConnection,
+    order_ids: &[i64],
+) -> Result<Declines, DbError> {
+    let mut declines = Declines::new();
+    for chunk in order_ids.chunks(crate::db::sql::IN_LIST_CHUNK) {
+        let sql = format!(
+            "SELECT d.order_line_id, d.vendor_id FROM line_declines d
+             JOIN order_lines l ON l.id = d.order_line_id
+             WHERE l.order_id IN ({})",
+            crate::db::sql::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            declines
+                .entry(row.get("order_line_id"))
+                .or_default()
+                .insert(row.get("vendor_id"));
+        }
+    }
+    Ok(declines)
+}
+
 /// Which vendors declined which of the order's lines, as routing takes them.
 pub async fn declines_of_order(
     conn: &mut AnyConnection,

@@ -1,29 +1,43 @@
-//! Orders in: reading them from the store (poll and per-order fetch), routing their lines to
-//! vendors' purchase orders, and cancelling those when the order is cancelled.
+//! Orders in: reading them from the store (poll and per-order fetch), storing them a page at
+//! a time (`storing.rs`), routing their lines to vendors' purchase orders (`routing.rs`), and
+//! cancelling those when the order is cancelled.
+
+mod routing;
+mod storing;
 
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::AnyConnection;
 
 use super::App;
 use super::error::AppError;
-use super::jobs::{InventoryPush, OrderPoll, ShipmentImport, ShipmentImportHint};
-use super::vendor_store_orders;
+use super::jobs::OrderPoll;
 use crate::app::error::SyncError;
 use crate::channels::bigcommerce::orders::{ModifiedOrders, read_order};
 use crate::db::orders::{self, OrderEvent, OrderPage, OrderSummary, PurchaseOrder};
 use crate::db::{self, DbError, now_ms};
-use crate::domain::incoming_order::IncomingOrder;
-use crate::domain::order::{RoutingState, cancels_fulfilment, routes, routing_entry};
+use crate::domain::incoming_order::runs_without_repeats;
+use crate::domain::order::RoutingState;
 use crate::domain::order_search::OrderSearch;
-use crate::domain::routing::{RoutingPlan, RoutingRules, plan_order_passing_over};
+use crate::domain::routing::{RoutingPlan, RoutingRules};
 
 /// Where the poll resumes: the newest `date_modified` it stored, never later than its own start.
 pub const ORDERS_CURSOR: &str = "orders";
 /// Re-read this far behind the cursor: BigCommerce's `date_modified` and the poll's clock are
 /// not in lockstep, and an order written while a poll ran must not fall between two polls.
 pub const POLL_OVERLAP_MS: i64 = 2 * 60 * 1000;
+
+/// The tables a poll fills, whose statistics a long poll refreshes as they grow.
+const ORDER_TABLES: &[&str] = &[
+    "bindings",
+    "orders",
+    "order_addresses",
+    "order_lines",
+    "order_events",
+    "purchase_orders",
+    "purchase_order_lines",
+    "inventory_changes",
+];
 
 /// How an order was noticed, for its timeline.
 #[derive(Debug, Clone, Copy)]
@@ -91,12 +105,16 @@ impl App {
             let newest = orders.iter().filter_map(|o| o.date_modified_ms).max();
             let mut tx = self.db.begin().await?;
             let mut changed_at = Vec::new();
-            for order in &orders {
-                if self
-                    .store_order(&mut tx, store_id, order, Source::Poll, &policy)
-                    .await?
-                {
-                    changed_at.extend(order.date_modified_ms);
+            // A page that reads an order twice stores it in two steps, the later read seeing
+            // the earlier one stored.
+            for run in runs_without_repeats(&orders) {
+                let changed = self
+                    .store_orders(&mut tx, store_id, run, Source::Poll, &policy)
+                    .await?;
+                for (order, changed) in run.iter().zip(changed) {
+                    if changed {
+                        changed_at.extend(order.date_modified_ms);
+                    }
                 }
             }
             if let Some(newest) = newest {
@@ -113,6 +131,11 @@ impl App {
             }
             report.pages += 1;
             report.orders += orders.len();
+            if report.pages > 1 && report.pages.is_power_of_two() {
+                // A long read (a backfill) grows the order tables fast: keep the planner's
+                // picture of them current. A poll of one page, the usual, never pays for it.
+                self.db.refresh_statistics(ORDER_TABLES).await?;
+            }
         }
         Ok(report)
     }
@@ -138,153 +161,6 @@ impl App {
             self.record_lag("orders", at).await;
         }
         Ok(())
-    }
-
-    /// Stores one read of an order; true when it was new or its status changed.
-    pub(super) async fn store_order(
-        &self,
-        tx: &mut AnyConnection,
-        store_id: i64,
-        order: &IncomingOrder,
-        source: Source,
-        policy: &StorePolicy,
-    ) -> Result<bool, DbError> {
-        let stored = orders::upsert_order(tx, store_id, order).await?;
-        let id = stored.order_id;
-        if stored.created {
-            let message = format!(
-                "Received via {} (status {})",
-                source.as_str(),
-                order.status_label
-            );
-            orders::record_event(tx, id, "received", &message).await?;
-        } else if stored.previous_status_id != Some(order.status_id) {
-            let message = format!(
-                "Status changed to {} (seen via {})",
-                order.status_label,
-                source.as_str()
-            );
-            orders::record_event(tx, id, "status", &message).await?;
-        }
-        if cancels_fulfilment(order.status_id, order.archived) {
-            // Read before they are cancelled: their vendors are told to stop.
-            let to_tell = db::mail::recipients::open_purchase_orders(tx, id).await?;
-            let in_vendor_stores = vendor_store_orders::purchase_orders_to_cancel(tx, id).await?;
-            let cancelled = orders::cancel_purchase_orders(tx, id).await?;
-            vendor_store_orders::queue_cancellations(tx, &in_vendor_stores).await?;
-            self.tell_of_cancelled_purchase_orders(tx, &to_tell).await?;
-            if cancelled > 0 {
-                let message = format!(
-                    "Cancelled {cancelled} open purchase order(s): the order is {}",
-                    cancel_reason(order)
-                );
-                orders::record_event(tx, id, "cancelled", &message).await?;
-            }
-            orders::set_routing_state(tx, id, RoutingState::Cancelled).await?;
-        } else if routes(order.status_id, &policy.routed_statuses) {
-            self.route_order(tx, id, &policy.rules, &policy.vendors)
-                .await?;
-        } else if stored.created {
-            orders::set_routing_state(tx, id, RoutingState::Waiting).await?;
-        }
-        // A new order, a cancellation or a status change moves what is allocated: republish.
-        let changed = stored.created || stored.previous_status_id != Some(order.status_id);
-        // Marked whenever the order is stored, since an edit can move its allocation too;
-        // a push is queued when the allocation surely moved, and any push takes the mark.
-        crate::db::inventory::changes::mark_order(tx, id).await?;
-        if changed {
-            InventoryPush::of_changes(store_id)
-                .enqueue(tx, self.inventory_push_delay)
-                .await?;
-        }
-        // Shipped items wharf doesn't know of (made, or deleted, in BigCommerce by someone else,
-        // or a webhook lost): read the order's shipments.
-        let surely_unshipped = stored.created && order.items_shipped == 0;
-        if !surely_unshipped
-            && db::shipments::items_known_shipped(tx, id).await? != order.items_shipped
-        {
-            ShipmentImport::enqueue(
-                tx,
-                store_id,
-                order.external_id as u64,
-                ShipmentImportHint::CountsDiffer,
-            )
-            .await?;
-        }
-        Ok(changed)
-    }
-
-    /// Puts the order's unrouted lines on purchase orders, passing over the vendors that
-    /// declined each; what no rule matches needs attention.
-    pub(super) async fn route_order(
-        &self,
-        tx: &mut AnyConnection,
-        order_id: i64,
-        rules: &RoutingRules,
-        vendors: &HashMap<i64, String>,
-    ) -> Result<RoutingState, DbError> {
-        let previous = orders::routing_state(tx, order_id).await?;
-        let lines = orders::unrouted_lines(tx, order_id).await?;
-        let declines = orders::declines_of_order(tx, order_id).await?;
-        let plan = plan_order_passing_over(rules, &lines, &declines);
-        let created = orders::apply_plan(tx, order_id, &plan).await?;
-        vendor_store_orders::queue_new_purchase_orders(tx, order_id, &created).await?;
-        self.tell_of_new_purchase_orders(tx, order_id, &created)
-            .await?;
-        for vendor_id in created {
-            let count = plan.purchase_orders[&vendor_id].len();
-            let name = vendors.get(&vendor_id).map_or("?", String::as_str);
-            orders::record_event(
-                tx,
-                order_id,
-                "routed",
-                &format!("Purchase order for {name} ({count} line(s))"),
-            )
-            .await?;
-        }
-        let state = if plan.needs_attention.is_empty() {
-            RoutingState::Routed
-        } else {
-            RoutingState::NeedsAttention
-        };
-        if let Some(message) = routing_entry(previous, state, plan.needs_attention.len()) {
-            orders::record_event(tx, order_id, state.as_str(), &message).await?;
-        }
-        orders::set_routing_state(tx, order_id, state).await?;
-        Ok(state)
-    }
-
-    /// Routes again every order of the store that needs attention (after an assignment).
-    pub async fn reroute_needing_attention(&self, store_id: i64) -> Result<usize, AppError> {
-        let waiting = orders::needing_attention(&self.db, store_id).await?;
-        let rules = db::assignments::routing_rules(&self.db, store_id).await?;
-        let vendors = self.vendor_names().await?;
-        let mut routed = 0;
-        for order_id in waiting {
-            let mut tx = self.db.begin().await?;
-            if self
-                .route_order(&mut tx, order_id, &rules, &vendors)
-                .await?
-                == RoutingState::Routed
-            {
-                routed += 1;
-            }
-            tx.commit().await.map_err(DbError::from)?;
-        }
-        Ok(routed)
-    }
-
-    /// How the order's unrouted lines would split now, without creating anything.
-    pub async fn preview_routing(&self, order_id: i64) -> Result<RoutingPreview, AppError> {
-        let order = self.order_summary(order_id).await?;
-        let rules = db::assignments::routing_rules(&self.db, order.store_id).await?;
-        let mut conn = self.db.pool().acquire().await.map_err(DbError::from)?;
-        let lines = orders::unrouted_lines(&mut conn, order_id).await?;
-        let declines = orders::declines_of_order(&mut conn, order_id).await?;
-        Ok(RoutingPreview {
-            plan: plan_order_passing_over(&rules, &lines, &declines),
-            vendors: self.vendor_names().await?,
-        })
     }
 
     pub async fn list_orders(
@@ -421,13 +297,5 @@ impl App {
     /// Queues a poll of the store's orders (collapsing into one already waiting).
     pub async fn queue_order_poll(&self, store_id: i64) -> Result<(), DbError> {
         OrderPoll { store_id }.enqueue(&self.db).await
-    }
-}
-
-fn cancel_reason(order: &IncomingOrder) -> String {
-    if order.archived {
-        "archived".to_owned()
-    } else {
-        order.status_label.to_lowercase()
     }
 }
