@@ -381,3 +381,23 @@ async fn a_feed_row_beyond_what_bigcommerce_holds_is_refused_naming_its_quantity
     push(&app, shop.store_id).await;
     assert_eq!(level(&app, variant_id), Some(3));
 }
+
+/// More reports at once than the database pool has connections (8 on SQLite, 16 on
+/// PostgreSQL): each holds one for its transaction, so none may wait for a second inside it.
+/// The fleet benchmark found 16 reports doing so, every one waiting on the others until the
+/// pool's timeout, and answering 500.
+#[tokio::test]
+async fn more_stock_reports_at_once_than_the_pool_has_connections_all_succeed() {
+    let app = spawn_app().await;
+    let shop = stocked_store(&app).await;
+    let reports = (0..40).map(|n| {
+        let (_, _, sku) = &shop.by_variant[n % shop.by_variant.len()];
+        put_stock(&app, &shop.token, json!([{ "sku": sku, "quantity": n }]))
+    });
+    let answers = tokio::time::timeout(Duration::from_secs(20), futures::future::join_all(reports))
+        .await
+        .expect("40 stock reports answered within 20 s");
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+    }
+}

@@ -117,6 +117,10 @@ impl App {
         // A stale vendor's every row counted 0; fresh again, every one counts.
         let was_stale = terms.as_ref().is_some_and(|t| !t.fresh_at(db::now_ms()));
         let matching = terms.map(|t| t.matching).unwrap_or_default();
+        // Read before the transaction: a report holding its connection while it waits for
+        // another would, with as many reports at once as the pool has connections, wait on
+        // itself until the pool's timeout.
+        let stores = self.connected_store_ids().await?;
         let mut tx = self.db.begin().await?;
         let mut warehouses: HashMap<String, i64> = HashMap::new();
         let mut rows = Vec::with_capacity(levels.len());
@@ -147,7 +151,7 @@ impl App {
         let cap = self.unmatched_skus_per_vendor;
         let dropped = stock::drop_oldest_unmatched(&mut tx, vendor_id, cap, reported_at).await?;
         let reported: Vec<String> = rows.iter().map(|r| r.stripped.clone()).collect();
-        for store_id in self.connected_store_ids().await? {
+        for store_id in stores {
             if was_stale {
                 stock::changes::mark_everything(&mut tx, store_id).await?;
             } else {
