@@ -42,7 +42,7 @@ pub(super) struct Desired {
 impl Desired {
     /// The levels to send: those that differ from what BigCommerce confirmed (or were refused),
     /// or every one with `full`.
-    pub fn to_send(self, full: bool) -> impl Iterator<Item = Level> {
+    pub fn into_sendable(self, full: bool) -> impl Iterator<Item = Level> {
         let published = self.published;
         self.levels.into_iter().filter(move |l| {
             full || published

@@ -67,7 +67,7 @@ pub(super) fn batches(levels: &[Level]) -> Vec<&[Level]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::inventory::ItemKind;
+    use crate::domain::inventory::{ItemAt, ItemKind};
 
     fn level(id: i64, location: i64, quantity: i64) -> Level {
         Level {

@@ -88,7 +88,7 @@ impl App {
         match changed {
             Changed::Skus(skus) => {
                 let desired = self.levels_named(store_id, &skus, &terms).await?;
-                for level in desired.to_send(full) {
+                for level in desired.into_sendable(full) {
                     if let Some(batch) = outbox.add(level) {
                         self.push_batch(&client, store_id, batch, &mut report)
                             .await?;
@@ -101,7 +101,7 @@ impl App {
                 let mut walk = StoreWalk::start(self, store_id).await?;
                 let mut renewed = Instant::now();
                 while let Some(desired) = walk.next(&self.db, &terms).await? {
-                    for level in desired.to_send(full) {
+                    for level in desired.into_sendable(full) {
                         if let Some(batch) = outbox.add(level) {
                             self.push_batch(&client, store_id, batch, &mut report)
                                 .await?;
