@@ -119,11 +119,14 @@ mod tests {
         for i in 0..2100 {
             sent.extend(outbox.add(level(i, 1, i64::from(i % 3 == 0) * 4)));
         }
-        for i in 0..2005 {
+        for i in 0..1999 {
             sent.extend(outbox.add(level(10_000 + i, 2, 0)));
         }
-        assert!(sent.is_empty(), "1,400 zeros at location 1: none sent yet");
-        for i in 2005..4010 {
+        assert!(
+            sent.is_empty(),
+            "1,400 zeros at location 1 and 1,999 at location 2: none sent yet"
+        );
+        for i in 1999..4010 {
             sent.extend(outbox.add(level(10_000 + i, 2, 0)));
         }
         assert_eq!(sent.len(), 2);
