@@ -20,11 +20,6 @@ use super::levels::StockPicture;
 /// either database's limit on them.
 const SKUS_PER_LOOKUP: usize = 500;
 
-/// Items a full push works out together unless `App::inventory_push_chunk` says otherwise:
-/// each chunk costs a few statements, and its rows, allocations and confirmations are all a
-/// push holds at once.
-pub const ITEMS_PER_CHUNK: usize = 1_000;
-
 /// One level to publish.
 #[derive(Debug, Clone)]
 pub(super) struct Level {
