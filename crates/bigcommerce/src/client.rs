@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::budget::Ticket;
+use crate::budget::{ASSUMED_QUOTA, Ticket, allowance};
 use crate::config::ClientConfig;
 use crate::error::BcError;
 use crate::rate_limit::{Permit, RateGate, RateLimitHeaders, RateLimitStatus};
@@ -177,6 +177,16 @@ impl StoreClient {
     /// What this store's last response said about its quota.
     pub fn rate_limit_status(&self) -> RateLimitStatus {
         self.gate.status()
+    }
+
+    /// The gap between requests that spends this client's share of the store's quota evenly
+    /// over the window: the quota as the store last reported it, or [`ASSUMED_QUOTA`] before
+    /// any response. Work that could go in bursts (an inventory push per change) spaces
+    /// itself by a multiple of it, so it never empties the window and then waits out the rest.
+    pub fn even_spacing(&self) -> Duration {
+        let quota = self.gate.seen_quota().unwrap_or(ASSUMED_QUOTA);
+        let share = self.shared.config.quota_share.unwrap_or(1.0);
+        quota.window / allowance(quota, share)
     }
 
     /// GET `path` (relative to `/stores/{hash}/`, e.g. `v2/orders/7`) and decode the body;

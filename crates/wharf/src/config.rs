@@ -78,11 +78,6 @@ pub struct ServerSettings {
     #[arg(long, env = "WHARF_ORDER_POLL_SECS", default_value_t = 60)]
     pub order_poll_secs: u64,
 
-    /// Milliseconds a stock change waits before the inventory push it triggers, so that a burst
-    /// of changes (a feed, a busy minute of orders) becomes one push.
-    #[arg(long, env = "WHARF_INVENTORY_PUSH_DELAY_MS", default_value_t = 2000)]
-    pub inventory_push_delay_ms: u64,
-
     /// Reported stock rows that match no store item kept per vendor: a report beyond it drops
     /// the vendor's oldest such rows (and says so), so one vendor's junk cannot slow everyone.
     #[arg(

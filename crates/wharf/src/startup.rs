@@ -37,9 +37,6 @@ impl App {
             bigcommerce,
             public_url: settings.server.public_url.clone(),
             job_waker: Default::default(),
-            inventory_push_delay: std::time::Duration::from_millis(
-                settings.server.inventory_push_delay_ms,
-            ),
             inventory_push_chunk: crate::app::inventory::ITEMS_PER_CHUNK,
             feed_policy: settings.feed_policy(),
             unmatched_skus_per_vendor: settings.server.unmatched_skus_per_vendor.max(1),

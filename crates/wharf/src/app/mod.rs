@@ -51,9 +51,6 @@ pub struct App {
     pub public_url: Option<url::Url>,
     /// Wakes this process's job workers when a use case queued work they should start now.
     pub job_waker: std::sync::Arc<tokio::sync::Notify>,
-    /// How long a change waits before the inventory push it queues, so that a burst of changes
-    /// becomes one push.
-    pub inventory_push_delay: std::time::Duration,
     /// Items a full inventory push works out together (`app::inventory::ITEMS_PER_CHUNK`): what
     /// it holds in memory at once, against a few statements per chunk.
     pub inventory_push_chunk: usize,

@@ -3,7 +3,8 @@
 //! Semantics borrowed from Oban/River/queue_job:
 //! - `enqueue` takes the caller's transaction, so a job exists exactly when the state change that
 //!   caused it was committed (transactional outbox);
-//! - a `dedupe_key` collapses a new job into an identical one that is still pending;
+//! - a `dedupe_key` collapses a new job into an identical one that is still pending (and, for
+//!   a job that asks, brings that one forward when the new one is due sooner);
 //! - `claim` leases jobs to one worker in one `UPDATE … RETURNING`, at most `per_store` running
 //!   per store across every process (PostgreSQL's claims take a one-row lock, see below), and
 //!   every later transition checks the lease holder, so a worker whose lease was rescued cannot
@@ -72,6 +73,9 @@ pub struct NewJob {
     pub store_id: Option<i64>,
     pub run_at_ms: i64,
     pub max_attempts: i64,
+    /// When it collapses into a pending twin due later (snoozed, say), the twin is brought
+    /// forward to this job's time instead of keeping its own.
+    pub brings_twin_forward: bool,
 }
 
 impl NewJob {
@@ -83,7 +87,16 @@ impl NewJob {
             store_id: None,
             run_at_ms: now_ms(),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
+            brings_twin_forward: false,
         }
+    }
+
+    /// A pending twin due later than this job is brought forward to this job's time: for work
+    /// that should start as soon as it can once it is asked for (an inventory push), where a
+    /// twin may be waiting out a snooze its cause no longer has.
+    pub fn bring_twin_forward(mut self) -> Self {
+        self.brings_twin_forward = true;
+        self
     }
 
     pub fn dedupe_key(mut self, key: impl Into<String>) -> Self {
@@ -164,15 +177,19 @@ pub struct JobRecord {
 }
 
 /// Enqueues inside the caller's transaction. Returns `None` when an identical pending job
-/// (same dedupe key) already exists and this one collapsed into it.
+/// (same dedupe key) already exists and this one collapsed into it (the twin's id when the
+/// job brought it forward).
 pub async fn enqueue(conn: &mut AnyConnection, job: &NewJob) -> Result<Option<i64>, DbError> {
     let now = now_ms();
     // ON CONFLICT with the partial index's predicate: only a *pending* twin absorbs the new job;
     // a running one does not, because its read may predate the change that caused this enqueue.
+    // The twin keeps its time unless the new job brings it forward ($8).
     let row = sqlx::query(
         "INSERT INTO jobs (kind, payload, dedupe_key, store_id, status, attempts, max_attempts, run_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, $7)
-         ON CONFLICT (dedupe_key) WHERE status = 'pending' DO NOTHING
+         ON CONFLICT (dedupe_key) WHERE status = 'pending'
+         DO UPDATE SET run_at = excluded.run_at, updated_at = excluded.updated_at
+         WHERE $8 AND jobs.run_at > excluded.run_at
          RETURNING id",
     )
     .bind(&job.kind)
@@ -182,9 +199,49 @@ pub async fn enqueue(conn: &mut AnyConnection, job: &NewJob) -> Result<Option<i6
     .bind(job.max_attempts)
     .bind(job.run_at_ms)
     .bind(now)
+    .bind(job.brings_twin_forward)
     .fetch_optional(&mut *conn)
     .await?;
+    if row.is_some() && job.run_at_ms <= now && conn.backend_name() == POSTGRES {
+        // Delivered when the transaction commits (never if it rolls back), to every process's
+        // listening worker; jobs due later are found by the workers' naps and polls.
+        // A plain statement (`pg_notify` returns `void`, which the `Any` driver cannot decode).
+        sqlx::Executor::execute(&mut *conn, NOTIFY_DUE_NOW).await?;
+    }
     Ok(row.map(|r| r.get::<i64, _>("id")))
+}
+
+/// The PostgreSQL channel on which an enqueue tells workers in every process that a job is due
+/// now, so they need not wait for their poll.
+const DUE_NOW_CHANNEL: &str = "wharf_jobs_due_now";
+const NOTIFY_DUE_NOW: &str = "NOTIFY wharf_jobs_due_now";
+
+/// How sqlx's `Any` driver names the PostgreSQL backend.
+const POSTGRES: &str = "PostgreSQL";
+
+/// Wakes `wake` whenever another process (or this one) queues a job due now, on PostgreSQL;
+/// returns at once on SQLite, where one process runs every worker. Runs until dropped; a lost
+/// connection is made again (notifications sent meanwhile are lost, and the poll finds them).
+pub async fn listen_for_due_jobs(db: Db, wake: std::sync::Arc<tokio::sync::Notify>) {
+    use secrecy::ExposeSecret;
+    let Some(url) = db.postgres_url() else {
+        return;
+    };
+    loop {
+        let listening = async {
+            let mut listener = sqlx::postgres::PgListener::connect(url.expose_secret()).await?;
+            listener.listen(DUE_NOW_CHANNEL).await?;
+            loop {
+                listener.recv().await?;
+                wake.notify_one();
+            }
+        };
+        let result: Result<(), sqlx::Error> = listening.await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "not listening for queued jobs; polling until reconnected");
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
 }
 
 /// Enqueues in a transaction of its own, for callers with no state change to commit alongside.
@@ -324,6 +381,32 @@ pub async fn complete(db: &Db, job_id: i64, worker_id: &str) -> Result<bool, DbE
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// When the earliest pending job that is not yet due becomes due (`None` when none is
+/// waiting), so an idle worker sleeps until then rather than a whole poll interval.
+pub async fn next_due_at(db: &Db) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query(
+        "SELECT MIN(run_at) AS due_at FROM jobs WHERE status = 'pending' AND run_at > $1",
+    )
+    .bind(now_ms())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.get("due_at"))
+}
+
+/// When the store's latest job of `kind` finished (`None` when none has), read through the
+/// index of done jobs by kind.
+pub async fn last_done_at(db: &Db, kind: &str, store_id: i64) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query(
+        "SELECT MAX(updated_at) AS done_at FROM jobs
+         WHERE kind = $1 AND status = 'done' AND store_id = $2",
+    )
+    .bind(kind)
+    .bind(store_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.get("done_at"))
 }
 
 /// Deletes `done` and `superseded` jobs last updated before `before_ms`, a batch at a time so

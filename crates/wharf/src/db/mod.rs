@@ -151,6 +151,9 @@ pub struct Db {
     backend: Backend,
     /// The SQLite file, when there is one (not for `sqlite::memory:`).
     sqlite_file: Option<std::path::PathBuf>,
+    /// Where a PostgreSQL database is, for connections outside the pool (a worker listening
+    /// for jobs queued by other processes, see `jobs::listen_for_due_jobs`).
+    postgres_url: Option<secrecy::SecretString>,
 }
 
 impl Db {
@@ -208,11 +211,21 @@ impl Db {
             Backend::Sqlite => sqlite_file(url),
             Backend::Postgres => None,
         };
+        let postgres_url = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(secrecy::SecretString::from(url)),
+        };
         Ok(Db {
             pool,
             backend,
             sqlite_file,
+            postgres_url,
         })
+    }
+
+    /// The PostgreSQL database's URL, for a connection of its own; `None` on SQLite.
+    pub fn postgres_url(&self) -> Option<&secrecy::SecretString> {
+        self.postgres_url.as_ref()
     }
 
     /// The SQLite database file, if wharf runs on one.

@@ -20,7 +20,8 @@ pub struct WorkerConfig {
     /// How long a claim holds a job; renewed while the job runs. A worker that dies stops
     /// renewing, and the job returns to the queue when the lease runs out.
     pub lease: Duration,
-    /// How often an idle worker looks for due jobs (enqueues in this process wake it sooner).
+    /// How often an idle worker looks for due jobs (enqueues in this process, and on PostgreSQL
+    /// in any process, wake it sooner).
     pub poll_interval: Duration,
     /// How long a stopping worker lets its running jobs finish before it cuts them short.
     pub shutdown_grace: Duration,
@@ -80,6 +81,11 @@ impl Worker {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let slots = Arc::new(Semaphore::new(self.config.concurrency));
         let mut running = JoinSet::new();
+        // Jobs other processes queue for now wake this worker at once (PostgreSQL only).
+        let _listening = AbortOnDrop(tokio::spawn(jobs::listen_for_due_jobs(
+            self.db.clone(),
+            self.wake.clone(),
+        )));
         tracing::info!(worker = %self.id, concurrency = self.config.concurrency, "job worker started");
         while !*shutdown.borrow() {
             if let Err(e) = jobs::rescue_expired(&self.db).await {
@@ -109,15 +115,34 @@ impl Worker {
             }
             while running.try_join_next().is_some() {}
             if idle {
+                let nap = self.nap().await;
                 tokio::select! {
                     _ = shutdown.changed() => {}
                     _ = self.wake.notified() => {}
-                    _ = tokio::time::sleep(self.config.poll_interval) => {}
+                    _ = tokio::time::sleep(nap) => {}
                     Some(_) = running.join_next() => {}
                 }
             }
         }
         self.stop(running).await;
+    }
+
+    /// How long an idle worker sleeps: until the next job waiting in the queue is due (a
+    /// snoozed push, a delayed re-read), at most the poll interval, which is how soon it sees
+    /// jobs other processes queue for now.
+    async fn nap(&self) -> Duration {
+        let poll = self.config.poll_interval;
+        match jobs::next_due_at(&self.db).await {
+            Ok(Some(due_at)) => {
+                let until_due = Duration::from_millis((due_at - now_ms()).max(0) as u64);
+                until_due.clamp(Duration::from_millis(1), poll)
+            }
+            Ok(None) => poll,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look for the next due job");
+                poll
+            }
+        }
     }
 
     /// Waits up to the grace period for the running jobs, then aborts the rest. An aborted job

@@ -397,7 +397,6 @@ const SERVER_FLAGS: &[&str] = &[
     "--store-job-concurrency",
     "--job-lease-secs",
     "--order-poll-secs",
-    "--inventory-push-delay-ms",
     "--api-quota-share",
     "--feed-allow-private",
     "--public-url",

@@ -354,6 +354,49 @@ async fn racing_workers_never_run_more_than_the_cap_of_one_store() {
 }
 
 #[tokio::test]
+async fn a_job_that_asks_brings_its_waiting_twin_forward_never_back() {
+    let (_app, db) = test_db().await;
+    let later = NewJob::new("test.push", &json!({}))
+        .dedupe_key("push:1")
+        .run_after(Duration::from_secs(60));
+    let id = jobs::enqueue_now(&db, &later).await.unwrap().unwrap();
+    assert_eq!(
+        jobs::next_due_at(&db).await.unwrap(),
+        Some(later.run_at_ms),
+        "an idle worker sleeps until the waiting job is due"
+    );
+    // A plain twin collapses and leaves the waiting one's time alone.
+    let plain = NewJob::new("test.push", &json!({})).dedupe_key("push:1");
+    assert_eq!(jobs::enqueue_now(&db, &plain).await.unwrap(), None);
+    assert!(
+        jobs::claim(&db, "w1", 10, LEASE, ANY)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let sooner = NewJob::new("test.push", &json!({}))
+        .dedupe_key("push:1")
+        .bring_twin_forward();
+    assert_eq!(
+        jobs::enqueue_now(&db, &sooner).await.unwrap(),
+        Some(id),
+        "brought forward, not a second job"
+    );
+    // One due later than the twin leaves it where it is.
+    let much_later = NewJob::new("test.push", &json!({}))
+        .dedupe_key("push:1")
+        .run_after(Duration::from_secs(600))
+        .bring_twin_forward();
+    assert_eq!(jobs::enqueue_now(&db, &much_later).await.unwrap(), None);
+    assert_eq!(jobs::next_due_at(&db).await.unwrap(), None, "nothing waits");
+
+    let claimed = jobs::claim(&db, "w1", 10, LEASE, ANY).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].id, id);
+}
+
+#[tokio::test]
 async fn failures_back_off_then_fail_visibly_after_max_attempts() {
     let (_app, db) = test_db().await;
     let id = jobs::enqueue_now(&db, &NewJob::new("test.flaky", &json!({})).max_attempts(2))

@@ -19,15 +19,9 @@ pub(crate) async fn put_stock(app: &TestApp, token: &str, items: Value) -> reqwe
         .unwrap()
 }
 
+/// The operator's push of what changed; see [`crate::inventory::push`].
 pub(crate) async fn push(app: &TestApp, store_id: i64) -> Value {
-    let response = app
-        .api_post(
-            &format!("/stores/{store_id}/inventory/push"),
-            &json!({ "full": false }),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    crate::inventory::push(app, store_id, false).await
 }
 
 pub(crate) fn level(app: &TestApp, variant_id: u64) -> Option<i64> {

@@ -2,7 +2,6 @@
 //! recorded, forgotten as confirmed, and repaired by a push.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use crate::app::App;
 use crate::app::error::AppError;
@@ -85,9 +84,7 @@ impl App {
             stock::forget_confirmed(&self.db, store_id, &items).await?;
             let mut tx = self.db.begin().await?;
             stock::changes::mark_everything(&mut tx, store_id).await?;
-            InventoryPush::of_changes(store_id)
-                .enqueue(&mut tx, Duration::ZERO)
-                .await?;
+            InventoryPush::of_changes(store_id).enqueue(&mut tx).await?;
             tx.commit().await.map_err(DbError::from)?;
             self.wake_workers();
         }

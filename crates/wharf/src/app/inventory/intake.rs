@@ -157,9 +157,7 @@ impl App {
             } else {
                 stock::changes::mark_skus(&mut tx, store_id, &reported).await?;
             }
-            InventoryPush::of_changes(store_id)
-                .enqueue(&mut tx, self.inventory_push_delay)
-                .await?;
+            InventoryPush::of_changes(store_id).enqueue(&mut tx).await?;
         }
         tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();
@@ -294,9 +292,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         for store_id in stores {
             stock::changes::mark_everything(&mut tx, store_id).await?;
-            InventoryPush::of_changes(store_id)
-                .enqueue(&mut tx, self.inventory_push_delay)
-                .await?;
+            InventoryPush::of_changes(store_id).enqueue(&mut tx).await?;
         }
         tx.commit().await.map_err(DbError::from)?;
         self.wake_workers();

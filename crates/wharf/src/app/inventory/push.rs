@@ -188,9 +188,7 @@ impl App {
     pub async fn queue_full_push(&self, store_id: i64, full: bool) -> Result<(), DbError> {
         let mut tx = self.db.begin().await?;
         changes::mark_everything(&mut tx, store_id).await?;
-        InventoryPush { store_id, full }
-            .enqueue(&mut tx, Duration::ZERO)
-            .await?;
+        InventoryPush { store_id, full }.enqueue(&mut tx).await?;
         tx.commit().await?;
         self.wake_workers();
         Ok(())

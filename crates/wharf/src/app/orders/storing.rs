@@ -99,9 +99,7 @@ impl App {
         let order_ids: Vec<i64> = stored.iter().map(|s| s.order_id).collect();
         db::inventory::changes::mark_orders(tx, &order_ids).await?;
         if changed.contains(&true) {
-            InventoryPush::of_changes(store_id)
-                .enqueue(tx, self.inventory_push_delay)
-                .await?;
+            InventoryPush::of_changes(store_id).enqueue(tx).await?;
         }
         self.import_shipments_made_elsewhere(tx, store_id, orders, &stored)
             .await?;

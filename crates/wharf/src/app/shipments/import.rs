@@ -54,9 +54,10 @@ impl App {
         // Shipped elsewhere (the merchant's own stock, say): no longer allocated to a vendor.
         crate::db::inventory::changes::mark_order(&mut tx, order_id).await?;
         InventoryPush::of_changes(job.store_id)
-            .enqueue(&mut tx, self.inventory_push_delay)
+            .enqueue(&mut tx)
             .await?;
         tx.commit().await?;
+        self.wake_workers();
         Ok(())
     }
 }

@@ -48,9 +48,7 @@ impl App {
         // republishes at once when that report came in meanwhile.
         let store_id = shipments::store_of(&mut tx, id).await?;
         crate::db::inventory::changes::mark_shipment(&mut tx, id).await?;
-        InventoryPush::of_changes(store_id)
-            .enqueue(&mut tx, self.inventory_push_delay)
-            .await?;
+        InventoryPush::of_changes(store_id).enqueue(&mut tx).await?;
         let view = shipments::get(&mut tx, id)
             .await?
             .ok_or_else(|| DbError::Corrupt(format!("shipment {id} vanished")))?;

@@ -171,3 +171,12 @@ pub async fn forget_claimed(db: &Db, store_id: i64, token: &str) -> Result<(), D
         .await?;
     Ok(())
 }
+
+/// Whether the store has marks no finished push took: changes made while the last push ran.
+pub async fn any_waiting(db: &Db, store_id: i64) -> Result<bool, DbError> {
+    let row = sqlx::query("SELECT 1 AS waiting FROM inventory_changes WHERE store_id = $1 LIMIT 1")
+        .bind(store_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.is_some())
+}
