@@ -175,6 +175,19 @@ pub async fn delete_rule(db: &Db, id: i64) -> Result<bool, DbError> {
     Ok(deleted.rows_affected() == 1)
 }
 
+/// The stores whose rules can send an order to the vendor (a rule names it, or it is the
+/// store's default): the only stores where its reported stock can count toward a level.
+pub async fn stores_routing_to(db: &Db, vendor_id: i64) -> Result<Vec<i64>, DbError> {
+    let rows = sqlx::query(
+        "SELECT store_id FROM assignment_rules WHERE vendor_id = $1
+         UNION SELECT id AS store_id FROM stores WHERE default_vendor_id = $1",
+    )
+    .bind(vendor_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(|r| r.get("store_id")).collect())
+}
+
 /// Every assignment rule of a store, as routing reads them.
 pub async fn routing_rules(db: &Db, store_id: i64) -> Result<RoutingRules, DbError> {
     let mut rules = RoutingRules::default();

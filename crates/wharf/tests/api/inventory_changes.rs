@@ -162,3 +162,54 @@ async fn sales_shipments_reports_and_staleness_each_mark_what_they_move() {
     push_changes(&app, shop.store_id).await;
     assert_eq!((level(&app, b.1), level(&app, c.1)), (Some(5), Some(6)));
 }
+
+/// The marks waiting for each store's next push, counted by store.
+async fn marks_in(app: &TestApp, store_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM inventory_changes WHERE store_id = $1")
+        .bind(store_id)
+        .fetch_one(app.app.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_report_marks_only_the_stores_whose_rules_route_to_the_vendor() {
+    let app = spawn_app_without_workers().await;
+    let shop = stocked_store(&app).await;
+    let other = app
+        .add_store(&app.another_store_input("Other shop", "othershop1"))
+        .await;
+    let other_id = other["id"].as_i64().unwrap();
+    assert_eq!(
+        app.connect(other_id).await["connection"]["status"],
+        "connected"
+    );
+    push_changes(&app, shop.store_id).await;
+    push_changes(&app, other_id).await;
+    assert_eq!(
+        (
+            marks_in(&app, shop.store_id).await,
+            marks_in(&app, other_id).await
+        ),
+        (0, 0)
+    );
+
+    // The other store's rules never name the vendor: its stock cannot count there.
+    let a = &shop.by_variant[0];
+    put_stock(&app, &shop.token, json!([{ "sku": a.2, "quantity": 3 }])).await;
+    assert_eq!(marks_in(&app, shop.store_id).await, 1);
+    assert_eq!(marks_in(&app, other_id).await, 0, "nothing to push there");
+
+    // Once its default routes to the vendor, the store is republished whole, and the
+    // vendor's next report marks it too.
+    let assigned = app
+        .api_post(
+            &format!("/stores/{other_id}/assignments"),
+            &json!({ "rule": "default", "vendor": "Alpha Supply" }),
+        )
+        .await;
+    assert!(assigned.status().is_success(), "{}", assigned.status());
+    push_changes(&app, other_id).await;
+    put_stock(&app, &shop.token, json!([{ "sku": a.2, "quantity": 2 }])).await;
+    assert_eq!(marks_in(&app, other_id).await, 1);
+}

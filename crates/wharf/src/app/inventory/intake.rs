@@ -97,8 +97,8 @@ impl App {
     }
 
     /// Stores (warehouse, SKU, quantity) levels for a vendor, drops its oldest unmatched rows
-    /// beyond the cap and queues every store's push, in one transaction; then says which of
-    /// the SKUs are routed to another vendor.
+    /// beyond the cap and queues the push of every store where its stock counts, in one
+    /// transaction; then says which of the SKUs are routed to another vendor.
     pub(crate) async fn record_stock(
         &self,
         vendor_id: i64,
@@ -120,7 +120,7 @@ impl App {
         // Read before the transaction: a report holding its connection while it waits for
         // another would, with as many reports at once as the pool has connections, wait on
         // itself until the pool's timeout.
-        let stores = self.connected_store_ids().await?;
+        let stores = self.stores_counting_stock_of(vendor_id).await?;
         let mut tx = self.db.begin().await?;
         let mut warehouses: HashMap<String, i64> = HashMap::new();
         let mut rows = Vec::with_capacity(levels.len());
@@ -173,6 +173,21 @@ impl App {
                 ),
             }),
         })
+    }
+
+    /// The connected stores where the vendor's stock can count: those whose rules can route
+    /// to it. A report marks and pushes only these, so its work does not grow with every store
+    /// wharf serves (fifty stores with a vendor each would make each report fifty pushes).
+    /// A rule change that starts routing to the vendor republishes the store whole.
+    async fn stores_counting_stock_of(&self, vendor_id: i64) -> Result<Vec<i64>, AppError> {
+        let routing: std::collections::HashSet<i64> =
+            db::assignments::stores_routing_to(&self.db, vendor_id)
+                .await?
+                .into_iter()
+                .collect();
+        let mut stores = self.connected_store_ids().await?;
+        stores.retain(|id| routing.contains(id));
+        Ok(stores)
     }
 
     /// Stores whose levels wharf publishes: the connected ones (a store whose credentials failed

@@ -81,7 +81,11 @@ pub enum SkuFate {
 }
 
 impl App {
-    /// Where these SKUs of the vendor stand (`None`: no such vendor).
+    /// Where these SKUs of the vendor stand (`None`: no such vendor). The stores whose rules
+    /// can route to the vendor are looked at first, and a SKU routed to it there is settled:
+    /// only the others are looked up in the rest of the stores, whose rules need not be read
+    /// (they never name the vendor). A report of SKUs the vendor's own store routes to it thus
+    /// reads one store, however many wharf serves.
     pub(super) async fn sku_standing(
         &self,
         vendor_id: i64,
@@ -94,16 +98,41 @@ impl App {
         else {
             return Ok(None);
         };
-        let named: Vec<String> = skus
+        let routing: HashSet<i64> = db::assignments::stores_routing_to(&self.db, vendor_id)
+            .await?
+            .into_iter()
+            .collect();
+        let mut stores: Vec<i64> = db::stores::list(&self.db)
+            .await?
             .iter()
-            .map(|sku| terms.matching.stripped(sku).to_owned())
+            .map(|s| s.id)
+            .collect();
+        stores.sort_by_key(|id| !routing.contains(id));
+        // (the vendor's key, the SKU as looked up) of the SKUs not yet routed to the vendor.
+        let mut open: Vec<(String, String)> = skus
+            .iter()
+            .map(|sku| {
+                let key = terms.matching.vendor_key(sku);
+                (key, terms.matching.stripped(sku).to_owned())
+            })
             .collect();
         let mut matched = HashSet::new();
         let mut routed_here = HashSet::new();
-        for store in db::stores::list(&self.db).await? {
-            let rules = db::assignments::routing_rules(&self.db, store.id).await?;
-            for item in stock::store_items_named(&self.db, store.id, &named).await? {
-                let here = routed_vendors(&rules, &item).contains(&vendor_id);
+        for store_id in stores {
+            if open.is_empty() {
+                break;
+            }
+            let named: Vec<String> = open.iter().map(|(_, named)| named.clone()).collect();
+            let items = stock::store_items_named(&self.db, store_id, &named).await?;
+            let rules = if routing.contains(&store_id) && !items.is_empty() {
+                Some(db::assignments::routing_rules(&self.db, store_id).await?)
+            } else {
+                None
+            };
+            for item in items {
+                let here = rules
+                    .as_ref()
+                    .is_some_and(|rules| routed_vendors(rules, &item).contains(&vendor_id));
                 for sku in &item.skus {
                     let key = terms.matching.store_key(sku);
                     if here {
@@ -112,6 +141,7 @@ impl App {
                     matched.insert(key);
                 }
             }
+            open.retain(|(key, _)| !routed_here.contains(key));
         }
         Ok(Some(SkuStanding {
             matching: terms.matching,
