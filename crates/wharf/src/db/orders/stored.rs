@@ -120,28 +120,18 @@ async fn update_order(
     order: &IncomingOrder,
     now: i64,
 ) -> Result<(), DbError> {
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE orders SET status_id = $2, status_label = $3, customer_name = $4, customer_email = $5, total = $6,
                 currency_code = $7, items_total = $8, items_shipped = $9, is_archived = $10,
                 date_created = $11, date_modified = $12, updated_at = $13, customer_message = $14
          WHERE id = $1",
     )
-    .bind(order_id)
-    .bind(order.status_id)
-    .bind(&order.status_label)
-    .bind(&order.customer_name)
-    .bind(order.customer_email.as_deref())
-    .bind(order.total.as_deref())
-    .bind(order.currency_code.as_deref())
-    .bind(order.items_total)
-    .bind(order.items_shipped)
-    .bind(order.archived as i64)
-    .bind(order.date_created_ms)
-    .bind(order.date_modified_ms)
-    .bind(now)
-    .bind(order.customer_message.as_deref())
-    .execute(&mut *conn)
-    .await?;
+    .bind(order_id);
+    bind_order_columns(query, order)
+        .bind(now)
+        .bind(order.customer_message.as_deref())
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -163,19 +153,7 @@ async fn insert_orders(
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for order in chunk {
-            query = query
-                .bind(store_id)
-                .bind(order.status_id)
-                .bind(&order.status_label)
-                .bind(&order.customer_name)
-                .bind(order.customer_email.as_deref())
-                .bind(order.total.as_deref())
-                .bind(order.currency_code.as_deref())
-                .bind(order.items_total)
-                .bind(order.items_shipped)
-                .bind(order.archived as i64)
-                .bind(order.date_created_ms)
-                .bind(order.date_modified_ms)
+            query = bind_order_columns(query.bind(store_id), order)
                 .bind("waiting")
                 .bind(now)
                 .bind(now)
@@ -187,6 +165,27 @@ async fn insert_orders(
         )?);
     }
     Ok(ids)
+}
+
+/// Binds the order's own columns, in the order both the UPDATE and the INSERT list them:
+/// `status_id, status_label, customer_name, customer_email, total, currency_code, items_total,
+/// items_shipped, is_archived, date_created, date_modified`.
+fn bind_order_columns<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    order: &'q IncomingOrder,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(order.status_id)
+        .bind(&order.status_label)
+        .bind(&order.customer_name)
+        .bind(order.customer_email.as_deref())
+        .bind(order.total.as_deref())
+        .bind(order.currency_code.as_deref())
+        .bind(order.items_total)
+        .bind(order.items_shipped)
+        .bind(order.archived as i64)
+        .bind(order.date_created_ms)
+        .bind(order.date_modified_ms)
 }
 
 /// Stores the addresses not stored before (an address, once stored, is kept as first read).

@@ -1,151 +1,21 @@
-//! Shipments, their lines, and their parts: one BigCommerce shipment per (shipment × shipping
-//! address). The order of writes that makes the push exactly once (ARCHITECTURE.md, *Shipments
-//! out*) is kept by these queries: each says which states it moves a part from.
+//! A shipment part's life: one BigCommerce shipment per (shipment × shipping address). The
+//! push's plan, every state a part moves through and the fences on them, its binding to the
+//! BigCommerce shipment, and what the created parts have shipped. The order of writes that makes
+//! the push exactly once (ARCHITECTURE.md, *Shipments out*) is kept by these queries: each says
+//! which states it moves a part from.
 
 use std::collections::{HashMap, HashSet};
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use super::bindings::local_id;
-use super::{Db, DbError, now_ms};
+use super::records::set_state;
+use crate::db::bindings::local_id;
+use crate::db::{DbError, now_ms};
 use crate::domain::order::RoutingState;
-use crate::domain::shipment::{PartState, ShipmentSource, ShipmentState, ShippableLine};
+use crate::domain::shipment::{PartState, ShipmentState};
 
 /// Bindings kind of a shipment part (its BigCommerce shipment).
 pub const PART: &str = "shipment";
-
-/// What wharf records of a shipment, whatever its source.
-#[derive(Debug, Clone)]
-pub struct ShipmentRecord<'a> {
-    pub order_id: i64,
-    pub purchase_order_id: Option<i64>,
-    pub source: ShipmentSource,
-    pub tracking_number: &'a str,
-    pub carrier: &'a str,
-    pub carrier_slug: Option<&'a str>,
-    pub tracking_url: Option<&'a str>,
-    pub shipping_method: Option<&'a str>,
-    pub state: ShipmentState,
-    pub shipped_after_cancellation: bool,
-    /// (order line id, quantity).
-    pub lines: &'a [(i64, i64)],
-}
-
-/// Quantity of the order line that recorded shipments already cover (parts deleted in
-/// BigCommerce don't count; what BigCommerce had shipped already counts once, in its own
-/// imported shipment).
-pub(crate) const SHIPPED_OF_LINE: &str =
-    "COALESCE((SELECT CAST(SUM(sl.quantity - sl.already_shipped) AS BIGINT)
-        FROM shipment_lines sl
-        JOIN shipment_parts p ON p.shipment_id = sl.shipment_id AND p.address_id = l.address_id
-        WHERE sl.order_line_id = l.id AND p.state <> 'deleted'), 0)";
-
-/// The purchase order's lines with what is unshipped, and whether their address is known
-/// (only those can ship).
-pub async fn shippable_lines(
-    conn: &mut AnyConnection,
-    purchase_order_id: i64,
-) -> Result<Vec<ShippableLine>, DbError> {
-    let sql = format!(
-        "SELECT l.id, l.sku, l.quantity - {SHIPPED_OF_LINE} AS unshipped,
-                CASE WHEN l.address_id IS NULL THEN 0 ELSE 1 END AS ship_to_known
-         FROM purchase_order_lines pl JOIN order_lines l ON l.id = pl.order_line_id
-         WHERE pl.purchase_order_id = $1 ORDER BY l.id"
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(purchase_order_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| ShippableLine {
-            order_line_id: r.get("id"),
-            sku: r.get("sku"),
-            unshipped: r.get::<i64, _>("unshipped").max(0),
-            ship_to_known: r.get::<i64, _>("ship_to_known") == 1,
-        })
-        .collect())
-}
-
-/// Recorded shipped quantity per order line of an order (for pages and purchase orders).
-pub async fn shipped_by_line(db: &Db, order_id: i64) -> Result<HashMap<i64, i64>, DbError> {
-    let sql = format!(
-        "SELECT l.id, {SHIPPED_OF_LINE} AS shipped FROM order_lines l WHERE l.order_id = $1"
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(order_id)
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("id"), r.get("shipped")))
-        .collect())
-}
-
-/// Records a shipment with its lines and one part per shipping address its lines go to.
-pub async fn insert(
-    conn: &mut AnyConnection,
-    shipment: &ShipmentRecord<'_>,
-) -> Result<i64, DbError> {
-    let now = now_ms();
-    let id: i64 = sqlx::query(
-        "INSERT INTO shipments (order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug, tracking_url,
-                                shipping_method, state, shipped_after_cancellation, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-    )
-    .bind(shipment.order_id)
-    .bind(shipment.purchase_order_id)
-    .bind(shipment.source.as_str())
-    .bind(shipment.tracking_number)
-    .bind(shipment.carrier)
-    .bind(shipment.carrier_slug)
-    .bind(shipment.tracking_url)
-    .bind(shipment.shipping_method)
-    .bind(shipment.state.as_str())
-    .bind(shipment.shipped_after_cancellation as i64)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?
-    .get("id");
-    for &(line_id, quantity) in shipment.lines {
-        sqlx::query(
-            "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(line_id)
-        .bind(quantity)
-        .execute(&mut *conn)
-        .await?;
-    }
-    sqlx::query(
-        "INSERT INTO shipment_parts (shipment_id, address_id, state, created_at, updated_at)
-         SELECT DISTINCT $1, l.address_id, 'pending', $2, $2
-         FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
-         WHERE sl.shipment_id = $1 AND l.address_id IS NOT NULL",
-    )
-    .bind(id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(id)
-}
-
-/// Locks the purchase order for the rest of the transaction (an UPDATE takes the row lock on
-/// PostgreSQL; SQLite's write transactions are serial already), so two shipments recorded at
-/// once can't both take the last unshipped unit. Returns (order id, vendor id, status).
-pub async fn lock_purchase_order(
-    conn: &mut AnyConnection,
-    purchase_order_id: i64,
-) -> Result<Option<(i64, i64, String)>, DbError> {
-    let row = sqlx::query(
-        "UPDATE purchase_orders SET updated_at = $2 WHERE id = $1 RETURNING order_id, vendor_id, status",
-    )
-    .bind(purchase_order_id)
-    .bind(now_ms())
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| (r.get("order_id"), r.get("vendor_id"), r.get("status"))))
-}
 
 /// One line of a part, with everything the push needs.
 #[derive(Debug, Clone)]
@@ -243,8 +113,8 @@ async fn parts_of(
     shipment_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<Part>>, DbError> {
     let mut by_shipment: HashMap<i64, Vec<Part>> = HashMap::new();
-    for chunk in shipment_ids.chunks(super::sql::IN_LIST_CHUNK) {
-        let list = super::sql::placeholders(1, chunk.len());
+    for chunk in shipment_ids.chunks(crate::db::sql::IN_LIST_CHUNK) {
+        let list = crate::db::sql::placeholders(1, chunk.len());
         let sql = format!(
             "SELECT p.id, p.shipment_id, p.state, p.attempts, ab.external_id AS address_external_id, pb.external_id AS part_external_id
              FROM shipment_parts p
@@ -392,7 +262,7 @@ pub async fn settle_unsent_part(
 /// [`settle_unsent_part`], only while the line's part is `pending` or `sending`: once a part is
 /// bound, BigCommerce's shipped count includes the part itself, and holding any of it back
 /// would leave its units counted as never shipped (the vendor would be asked to ship them
-/// again). Callers take the order's lock first ([`super::orders::lock_order`]), as the shipment
+/// again). Callers take the order's lock first ([`crate::db::orders::lock_order`]), as the shipment
 /// import does, so the two are ordered. False when nothing changed.
 pub async fn set_already_shipped(
     conn: &mut AnyConnection,
@@ -411,36 +281,6 @@ pub async fn set_already_shipped(
     .execute(&mut *conn)
     .await?;
     Ok(recorded.rows_affected() == 1)
-}
-
-pub async fn set_state(
-    conn: &mut AnyConnection,
-    shipment_id: i64,
-    state: ShipmentState,
-    error: Option<&str>,
-) -> Result<(), DbError> {
-    sqlx::query("UPDATE shipments SET state = $2, error = $3, updated_at = $4 WHERE id = $1")
-        .bind(shipment_id)
-        .bind(state.as_str())
-        .bind(error)
-        .bind(now_ms())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn flag_shipped_after_cancellation(
-    conn: &mut AnyConnection,
-    shipment_id: i64,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE shipments SET shipped_after_cancellation = 1, updated_at = $2 WHERE id = $1",
-    )
-    .bind(shipment_id)
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// Derives a pushed shipment's state from its parts: failed if one failed, pushed when none is
@@ -583,182 +423,6 @@ pub async fn items_known_shipped_of_orders(
     Ok(shipped)
 }
 
-/// A shipment as pages and APIs show it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct ShipmentView {
-    pub id: i64,
-    pub order_id: i64,
-    pub purchase_order_id: Option<i64>,
-    pub source: String,
-    pub tracking_number: String,
-    pub carrier: String,
-    pub carrier_known: bool,
-    pub tracking_url: Option<String>,
-    pub shipping_method: Option<String>,
-    /// pending | pushed | failed | held | imported
-    pub state: String,
-    pub error: Option<String>,
-    pub shipped_after_cancellation: bool,
-    pub created_at_ms: i64,
-    pub lines: Vec<ShipmentLineView>,
-    /// The BigCommerce shipments it became (one per shipping address).
-    pub bigcommerce_shipment_ids: Vec<i64>,
-}
-
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
-pub struct ShipmentLineView {
-    pub order_line_id: i64,
-    pub sku: Option<String>,
-    pub name: String,
-    pub quantity: i64,
-    /// Part of `quantity` BigCommerce had shipped already (by someone else): not shipped again.
-    pub already_shipped: i64,
-}
-
-/// A row of `select_shipments!` as the database has it.
-#[derive(sqlx::FromRow)]
-struct ShipmentRow {
-    id: i64,
-    order_id: i64,
-    purchase_order_id: Option<i64>,
-    source: String,
-    tracking_number: String,
-    carrier: String,
-    carrier_slug: Option<String>,
-    tracking_url: Option<String>,
-    shipping_method: Option<String>,
-    state: String,
-    error: Option<String>,
-    shipped_after_cancellation: i64,
-    created_at: i64,
-}
-
-/// A row of a shipment's lines, with the shipment it belongs to.
-#[derive(sqlx::FromRow)]
-struct ShipmentLineRow {
-    shipment_id: i64,
-    #[sqlx(flatten)]
-    line: ShipmentLineView,
-}
-
-/// `SELECT <a shipment view's columns> FROM shipments <rest>`, as the literal sqlx requires.
-macro_rules! select_shipments {
-    ($rest:literal) => {
-        concat!(
-            "SELECT id, order_id, purchase_order_id, source, tracking_number, carrier, carrier_slug,
-                    tracking_url, shipping_method, state, error, shipped_after_cancellation, created_at
-             FROM shipments ",
-            $rest
-        )
-    };
-}
-
-/// Shipments of an order, or of one purchase order, oldest first.
-pub async fn list(
-    conn: &mut AnyConnection,
-    order_id: Option<i64>,
-    purchase_order_id: Option<i64>,
-) -> Result<Vec<ShipmentView>, DbError> {
-    let rows = sqlx::query_as(select_shipments!(
-        "WHERE ($1 < 0 OR order_id = $1) AND ($2 < 0 OR purchase_order_id = $2) ORDER BY id"
-    ))
-    .bind(order_id.unwrap_or(-1))
-    .bind(purchase_order_id.unwrap_or(-1))
-    .fetch_all(&mut *conn)
-    .await?;
-    views(conn, rows).await
-}
-
-pub async fn get(
-    conn: &mut AnyConnection,
-    shipment_id: i64,
-) -> Result<Option<ShipmentView>, DbError> {
-    let rows = sqlx::query_as(select_shipments!("WHERE id = $1"))
-        .bind(shipment_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(views(conn, rows).await?.pop())
-}
-
-async fn views(
-    conn: &mut AnyConnection,
-    rows: Vec<ShipmentRow>,
-) -> Result<Vec<ShipmentView>, DbError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut lines: HashMap<i64, Vec<ShipmentLineView>> = HashMap::new();
-    let mut external: HashMap<i64, Vec<i64>> = HashMap::new();
-    for chunk in ids.chunks(super::sql::IN_LIST_CHUNK) {
-        let list = super::sql::placeholders(1, chunk.len());
-        let sql = format!(
-            "SELECT sl.shipment_id, sl.order_line_id, l.sku, l.name, sl.quantity, sl.already_shipped
-             FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id
-             WHERE sl.shipment_id IN ({list}) ORDER BY sl.id"
-        );
-        let mut query = sqlx::query_as::<_, ShipmentLineRow>(AssertSqlSafe(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for record in query.fetch_all(&mut *conn).await? {
-            lines
-                .entry(record.shipment_id)
-                .or_default()
-                .push(record.line);
-        }
-        let sql = format!(
-            "SELECT p.shipment_id, b.external_id FROM shipment_parts p
-             JOIN bindings b ON b.kind = '{PART}' AND b.local_id = p.id
-             WHERE p.shipment_id IN ({list}) AND p.state = 'created' ORDER BY p.id"
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            external
-                .entry(r.get("shipment_id"))
-                .or_default()
-                .push(r.get("external_id"));
-        }
-    }
-    Ok(rows
-        .into_iter()
-        .map(|r| ShipmentView {
-            id: r.id,
-            order_id: r.order_id,
-            purchase_order_id: r.purchase_order_id,
-            source: r.source,
-            tracking_number: r.tracking_number,
-            carrier: r.carrier,
-            carrier_known: r.carrier_slug.is_some(),
-            tracking_url: r.tracking_url,
-            shipping_method: r.shipping_method,
-            state: r.state,
-            error: r.error,
-            shipped_after_cancellation: r.shipped_after_cancellation != 0,
-            created_at_ms: r.created_at,
-            lines: lines.remove(&r.id).unwrap_or_default(),
-            bigcommerce_shipment_ids: external.remove(&r.id).unwrap_or_default(),
-        })
-        .collect())
-}
-
-/// The local ids of an order's line and address bound to these BigCommerce ids.
-pub async fn local_line(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    order_product_id: i64,
-) -> Result<Option<i64>, DbError> {
-    local_id(conn, store_id, "order_line", order_product_id).await
-}
-
-pub async fn local_address(
-    conn: &mut AnyConnection,
-    store_id: i64,
-    address_id: i64,
-) -> Result<Option<i64>, DbError> {
-    local_id(conn, store_id, "order_address", address_id).await
-}
-
 /// Binds an imported shipment's one part to the BigCommerce shipment it came from.
 pub async fn bind_imported_part(
     conn: &mut AnyConnection,
@@ -772,17 +436,6 @@ pub async fn bind_imported_part(
         .await?
         .get("id");
     mark_created(conn, store_id, part_id, external_id).await
-}
-
-/// The store a shipment's order belongs to.
-pub async fn store_of(conn: &mut AnyConnection, shipment_id: i64) -> Result<i64, DbError> {
-    Ok(sqlx::query(
-        "SELECT o.store_id FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
-    )
-    .bind(shipment_id)
-    .fetch_one(&mut *conn)
-    .await?
-    .get("store_id"))
 }
 
 /// A row's part `state`, refusing what no version of wharf writes.
