@@ -32,6 +32,9 @@ pub mod vendor_store_settings;
 pub mod vendor_users;
 pub mod vendors;
 pub mod webhooks;
+mod write_tx;
+
+pub use write_tx::WriteTx;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -138,11 +141,17 @@ pub enum DbError {
     /// simply run again.
     #[error("changed concurrently, try again: {0}")]
     Conflict(String),
+    /// This process's other writers held SQLite's lock longer than `busy_timeout` allows.
+    #[error("the database stayed busy with other writes for {} s", .0.as_secs())]
+    Busy(Duration),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
 }
+
+/// How long a SQLite writer waits for the write lock before it gives up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A pooled connection to wharf's database, migrated to the latest schema.
 #[derive(Clone, Debug)]
@@ -154,6 +163,8 @@ pub struct Db {
     /// Where a PostgreSQL database is, for connections outside the pool (a worker listening
     /// for jobs queued by other processes, see `jobs::listen_for_due_jobs`).
     postgres_url: Option<secrecy::SecretString>,
+    /// On SQLite, where this process's write transactions wait their turn (see `write_tx`).
+    writers: Option<write_tx::WriterQueue>,
 }
 
 impl Db {
@@ -175,7 +186,11 @@ impl Db {
                             // WAL lets the UI read while a worker writes; busy_timeout turns writer
                             // contention into a short wait instead of SQLITE_BUSY errors.
                             conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            conn.execute(sqlx::AssertSqlSafe(format!(
+                                "PRAGMA busy_timeout = {}",
+                                SQLITE_BUSY_TIMEOUT.as_millis()
+                            )))
+                            .await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
                             Ok(())
@@ -215,11 +230,13 @@ impl Db {
             Backend::Sqlite => None,
             Backend::Postgres => Some(secrecy::SecretString::from(url)),
         };
+        let writers = (backend == Backend::Sqlite).then(write_tx::WriterQueue::default);
         Ok(Db {
             pool,
             backend,
             sqlite_file,
             postgres_url,
+            writers,
         })
     }
 
@@ -252,10 +269,19 @@ impl Db {
     /// `busy_timeout`. A deferred `BEGIN` that reads first and writes later cannot wait: when
     /// another connection wrote in between, its upgrade fails at once with "database is locked"
     /// (SQLITE_BUSY_SNAPSHOT), and two such upgrades can stall each other until the timeout.
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DbError> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+    /// Before it, the transaction waits for this process's other SQLite writers
+    /// (`write_tx`), so it never begins while another of them holds a transaction open:
+    /// one task must not begin a second write transaction while it holds one.
+    pub async fn begin(&self) -> Result<WriteTx, DbError> {
+        Ok(match &self.writers {
+            Some(writers) => {
+                // As long as SQLite itself would wait (`busy_timeout`), then the same refusal.
+                let turn = tokio::time::timeout(SQLITE_BUSY_TIMEOUT, writers.clone().lock_owned())
+                    .await
+                    .map_err(|_| DbError::Busy(SQLITE_BUSY_TIMEOUT))?;
+                WriteTx::new(self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
+            None => WriteTx::new(self.pool.begin().await?, None),
         })
     }
 
