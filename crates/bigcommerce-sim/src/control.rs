@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -35,6 +35,7 @@ pub(crate) fn routes() -> Router<Simulator> {
             "/__sim/stores/{hash}/inventory",
             get(inventory).put(set_inventory),
         )
+        .route("/__sim/stores/{hash}/levels", get(levels))
         .route("/__sim/stores/{hash}/orders/{id}/ship", post(ship_order))
         .route("/__sim/webhook-faults", put(set_webhook_faults))
         .route("/__sim/webhook-faults/flush", post(flush_webhooks))
@@ -349,6 +350,49 @@ async fn inventory(
         .with_store(&hash, |store| store.inventory.oversold_units())
         .ok_or_else(|| ControlError(StatusCode::NOT_FOUND, format!("unknown store {hash:?}")))?;
     Ok(Json(json!({ "oversold_units": oversold })).into_response())
+}
+
+#[derive(Deserialize)]
+struct LevelsQuery {
+    /// Comma-separated variant ids.
+    variant_ids: String,
+    #[serde(default = "default_location")]
+    location_id: u64,
+}
+
+/// Levels at one location, read without spending the store's quota (a benchmark watching
+/// for a client's writes must not compete with it for the quota), and the most requests
+/// the store received in one rate-limit window:
+/// `{"levels": {"<variant id>": N}, "busiest_window": N}`. Unknown or unset variants are left
+/// out.
+async fn levels(
+    State(sim): State<Simulator>,
+    Path(hash): Path<String>,
+    Query(query): Query<LevelsQuery>,
+) -> Result<Response, ControlError> {
+    let ids = query
+        .variant_ids
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .map(|id| id.trim().parse::<u64>())
+        .collect::<Result<Vec<u64>, _>>()
+        .map_err(|e| {
+            invalid(format!(
+                "variant_ids: {e}; expected ids separated by commas"
+            ))
+        })?;
+    let levels = sim
+        .with_store(&hash, |store| {
+            ids.iter()
+                .filter_map(|&id| {
+                    let level = store.inventory.level(query.location_id, id)?;
+                    Some((id.to_string(), json!(level)))
+                })
+                .collect::<serde_json::Map<String, serde_json::Value>>()
+        })
+        .ok_or_else(|| ControlError(StatusCode::NOT_FOUND, format!("unknown store {hash:?}")))?;
+    let busiest = sim.busiest_window(&hash);
+    Ok(Json(json!({ "levels": levels, "busiest_window": busiest })).into_response())
 }
 
 #[derive(Deserialize)]

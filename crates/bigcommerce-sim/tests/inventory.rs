@@ -611,6 +611,26 @@ async fn placed_orders_take_stock_and_count_oversold_units() {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
+    // Levels as a watcher reads them, outside the quota: unset variants are left out.
+    let r = app
+        .control(
+            Method::GET,
+            &format!("/__sim/stores/{HASH}/levels?variant_ids={v},999999"),
+            None,
+        )
+        .await;
+    let levels = json(r).await;
+    assert_eq!(levels["levels"], json!({ v.to_string(): 0 }), "{levels}");
+    assert!(levels["busiest_window"].as_u64().is_some(), "{levels}");
+    let r = app
+        .control(
+            Method::GET,
+            &format!("/__sim/stores/{HASH}/levels?variant_ids=x"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
     // Relative adjustments then see the decremented level.
     let body = refused(
         relative(

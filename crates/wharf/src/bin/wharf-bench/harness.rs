@@ -357,3 +357,27 @@ pub(crate) async fn serve_with_webhooks(
     }
     Ok((stop, serving))
 }
+
+/// Waits until no job whose kind is like `kinds` (SQL `LIKE`) is pending or running, failing
+/// after `within`: a phase's work drained before the next is measured.
+pub(crate) async fn wait_for_jobs(app: &App, kinds: &str, within: Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + within;
+    loop {
+        let busy: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE kind LIKE $1 AND status IN ('pending', 'running')",
+        )
+        .bind(kinds)
+        .fetch_one(app.db.pool())
+        .await?;
+        if busy == 0 {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "{busy} {kinds} jobs still queued after {} s",
+                within.as_secs()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

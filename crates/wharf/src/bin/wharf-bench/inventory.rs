@@ -39,6 +39,7 @@ pub(crate) struct InventoryBench {
     pub(crate) naive_sample: usize,
     pub(crate) updates: usize,
     pub(crate) rate: u32,
+    pub(crate) latency_quota: u32,
     pub(crate) postgres_url: Option<String>,
 }
 
@@ -112,6 +113,7 @@ pub(crate) async fn bench_inventory(args: InventoryBench) -> anyhow::Result<()> 
         let latency = Latency {
             updates: args.updates,
             rate: args.rate,
+            quota: args.latency_quota,
             address,
             token,
         };

@@ -17,13 +17,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use base64::Engine;
 use secrecy::SecretString;
-use serde_json::json;
 
 use crate::harness::{BenchWharf, serve, start_simulator};
 use crate::measure::{peak_rss, reset_peak_rss};
+use crate::webhook_load::{Delivery, Poster, give_webhook_secret};
 
 const ADMIN: &str = "admin";
-const WEBHOOK_SECRET: &str = "bench-webhook-secret";
 /// Concurrent webhook posters and vendor API callers: the load whose throughput is measured.
 const WEBHOOK_CLIENTS: usize = 8;
 const VENDOR_CLIENTS: usize = 4;
@@ -58,18 +57,13 @@ pub(crate) async fn bench_login_flood(options: LoginFloodBench) -> anyhow::Resul
         .ensure_admin(ADMIN, Some(&SecretString::from("bench-admin-password")))
         .await?;
     let vendor_token = bench.import_and_route_to_one_vendor().await?;
-    let sealed = bench.app.cipher.seal(
-        wharf::app::webhooks::SECRET_PURPOSE,
-        &SecretString::from(WEBHOOK_SECRET),
-    );
-    wharf::db::webhooks::set_secret(&bench.app.db, bench.store_id, &sealed).await?;
+    give_webhook_secret(&bench).await?;
     let (stop, serving) = serve(&bench, listener)?;
     let load = Load {
         address: address.clone(),
-        store_id: bench.store_id,
+        webhooks: Poster::new(&address, bench.store_id, Delivery::Stored),
         vendor_token,
         http: reqwest::Client::new(),
-        sequence: Arc::new(AtomicU64::new(0)),
     };
 
     println!("baseline: {} s without a flood…", options.baseline_secs);
@@ -132,13 +126,13 @@ pub(crate) async fn bench_login_flood(options: LoginFloodBench) -> anyhow::Resul
     Ok(())
 }
 
-/// The measured load: webhook deliveries (each a new event) and vendor API reads.
+/// The measured load: webhook deliveries (each a new event, stored without a job) and vendor
+/// API reads.
 struct Load {
     address: String,
-    store_id: i64,
+    webhooks: Poster,
     vendor_token: String,
     http: reqwest::Client,
-    sequence: Arc<AtomicU64>,
 }
 
 impl Load {
@@ -150,29 +144,15 @@ impl Load {
         let deadline = started + duration;
         let mut tasks = Vec::new();
         for _ in 0..WEBHOOK_CLIENTS {
-            let (http, count, failed, sequence) = (
-                self.http.clone(),
-                webhooks.clone(),
-                failed.clone(),
-                self.sequence.clone(),
-            );
-            let url = format!("{}/webhooks/bigcommerce/{}", self.address, self.store_id);
+            let (poster, count, failed) = (self.webhooks.clone(), webhooks.clone(), failed.clone());
             tasks.push(tokio::spawn(async move {
                 while Instant::now() < deadline {
-                    let n = sequence.fetch_add(1, Ordering::Relaxed);
-                    let body = json!({
-                        "scope": "store/product/updated", "store_id": "1",
-                        "data": {"type": "product", "id": 1 + n % 20},
-                        "hash": format!("bench-{n}"), "created_at": 1,
-                        "producer": format!("stores/{}", crate::STORE_HASH),
-                    });
-                    let sent = http
-                        .post(&url)
-                        .header("x-wharf-webhook-secret", WEBHOOK_SECRET)
-                        .json(&body)
-                        .send()
-                        .await;
-                    tally(sent, &count, &failed);
+                    let counter = if poster.post().await.is_ok() {
+                        &count
+                    } else {
+                        &failed
+                    };
+                    counter.fetch_add(1, Ordering::Relaxed);
                 }
             }));
         }

@@ -1,5 +1,5 @@
 //! Benchmarks, as BENCHMARKS.md runs them:
-//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|vendor-store|fleet|curves`.
+//! `target/release/wharf-bench import|orders|order-latency|shipment-latency|inventory|login-flood|webhook-intake|vendor-store|fleet|curves`.
 //!
 //! The simulator runs in a child process (this binary, re-executed), so the peak memory printed
 //! is wharf's alone, and its request counters are the simulator's own.
@@ -22,6 +22,8 @@ mod measure;
 mod orders;
 mod shipments;
 mod vendor_store;
+mod webhook_intake;
+mod webhook_load;
 
 use std::process::ExitCode;
 
@@ -36,6 +38,8 @@ use login_flood::{LoginFloodBench, bench_login_flood, run_flooder};
 use orders::{bench_order_latency, bench_orders};
 use shipments::bench_shipment_latency;
 use vendor_store::{VendorStoreBench, bench_vendor_store};
+use webhook_intake::{WebhookIntakeBench, bench_webhook_intake, run_poster};
+use webhook_load::Delivery;
 
 const STORE_HASH: &str = "benchstore1";
 const TOKEN: &str = "bench-token";
@@ -122,6 +126,10 @@ enum Bench {
         /// Vendor API updates per second.
         #[arg(long, default_value_t = 5)]
         rate: u32,
+        /// The store's API quota per 30 s during the latency phase (BigCommerce's smallest
+        /// plans allow 150); 0 for the simulator's unlimited one.
+        #[arg(long, default_value_t = 150)]
+        latency_quota: u32,
         #[arg(long)]
         postgres_url: Option<String>,
     },
@@ -155,6 +163,34 @@ enum Bench {
         /// without it, a fresh SQLite file in a temporary directory.
         #[arg(long, alias = "database-url")]
         postgres_url: Option<String>,
+    },
+    /// Webhook deliveries per second into wharf as deployed, from concurrent clients: refused
+    /// at the secret, stored without a job, and stored with a job queued.
+    WebhookIntake {
+        /// A PostgreSQL server (a fresh database is created on it and dropped after);
+        /// without it, a fresh SQLite file in a temporary directory.
+        #[arg(long)]
+        postgres_url: Option<String>,
+        /// Seconds of load per kind of delivery.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Concurrent clients, each posting its next delivery when the last is answered.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+    },
+    /// (internal) The client process of `webhook-intake`.
+    #[command(hide = true)]
+    WebhookPoster {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        store_id: i64,
+        #[arg(long, value_enum)]
+        delivery: Delivery,
+        #[arg(long)]
+        clients: usize,
+        #[arg(long)]
+        seconds: u64,
     },
     /// (internal) One inventory push in a process of its own, as a worker runs it: the
     /// `inventory` benchmark's full push, measured without the seeding's memory.
@@ -281,6 +317,7 @@ fn main() -> ExitCode {
                 naive_sample,
                 updates,
                 rate,
+                latency_quota,
                 postgres_url,
             } => {
                 let (products, variants_per_product) = match variants {
@@ -295,6 +332,7 @@ fn main() -> ExitCode {
                     naive_sample,
                     updates,
                     rate,
+                    latency_quota,
                     postgres_url,
                 })
                 .await
@@ -327,6 +365,25 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            Bench::WebhookIntake {
+                postgres_url,
+                seconds,
+                clients,
+            } => {
+                bench_webhook_intake(WebhookIntakeBench {
+                    postgres_url,
+                    seconds,
+                    clients,
+                })
+                .await
+            }
+            Bench::WebhookPoster {
+                url,
+                store_id,
+                delivery,
+                clients,
+                seconds,
+            } => run_poster(url, store_id, delivery, clients, seconds).await,
             Bench::InventoryPush {
                 database_url,
                 secret_key_file,

@@ -1,23 +1,29 @@
 //! The inventory benchmark's last phase: wharf as deployed while a vendor updates one SKU at a
-//! time through the vendor API, timed until each level shows in the simulator.
+//! time through the vendor API, timed until each level shows in the simulator, against a store
+//! with a real plan's API quota (so the pushes' pacing and the shared budget are what holds them
+//! to the store's share, not an unlimited simulator).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use serde_json::{Value, json};
-use sqlx::Row;
 
-use super::plan::{StockPlan, on_hand_at_default_location};
-use crate::harness::{BenchWharf, print_requests, serve};
+use super::plan::StockPlan;
+use crate::STORE_HASH;
+use crate::harness::{BenchWharf, print_requests, serve, wait_for_jobs};
 use crate::measure::percentile;
-use crate::{STORE_HASH, TOKEN};
+
+/// The window of the quota the phase gives the store, as BigCommerce's plans count it.
+const QUOTA_WINDOW_MS: u64 = 30_000;
 
 pub(super) struct Latency {
     pub(super) updates: usize,
     pub(super) rate: u32,
+    /// The store's API quota per 30 s during the phase (BigCommerce's smallest plans: 150);
+    /// 0 leaves the simulator's unlimited one.
+    pub(super) quota: u32,
     /// wharf's HTTP address, for the vendor API.
     pub(super) address: String,
     /// The vendor's API token.
@@ -32,9 +38,12 @@ pub(super) async fn push_latency(
     listener: std::net::TcpListener,
     run: &Latency,
 ) -> anyhow::Result<()> {
+    if run.quota > 0 {
+        set_quota(bench, run.quota).await?;
+    }
     let (stop, serving) = serve(bench, listener)?;
     // The pushes the earlier phases' stock calls queued run first (they find nothing left).
-    wait_for_inventory_jobs(bench).await?;
+    wait_for_jobs(&bench.app, "inventory.%", Duration::from_secs(60)).await?;
     let variants = plan.plain_variants();
     let targets: Vec<(i64, String, i64)> = variants
         .iter()
@@ -58,6 +67,7 @@ pub(super) async fn push_latency(
         targets.len(),
         run.rate
     );
+    let started = Instant::now();
     let poller = tokio::spawn(watch.clone().poll(
         bench.http.clone(),
         bench.sim_url.clone(),
@@ -79,16 +89,20 @@ pub(super) async fn push_latency(
             .await?
             .error_for_status()?;
     }
-    let mut latencies = poller.await??;
-    let mut stats = bench.sim_stats().await?;
+    let (mut latencies, busiest_window) = poller.await??;
+    let elapsed = started.elapsed();
+    let stats = bench.sim_stats().await?;
     let _ = stop.send(());
     let _ = serving.await;
+    if run.quota > 0 {
+        set_quota(bench, 1_000_000).await?;
+    }
     latencies.sort_unstable();
-    subtract_own_reads(&mut stats, watch.reads.load(Ordering::Relaxed));
     let quantile = |p: f64| percentile(&latencies, p).unwrap_or(0);
     println!(
-        "latency, vendor update → level in BigCommerce (inventory_push_delay_ms = {})",
-        bench.settings.server.inventory_push_delay_ms
+        "latency, vendor update → level in BigCommerce ({} updates at {}/s)",
+        targets.len(),
+        run.rate
     );
     println!(
         "  levels visible     {} of {}",
@@ -102,17 +116,29 @@ pub(super) async fn push_latency(
         latencies.last().copied().unwrap_or(0)
     );
     println!(
-        "  dominant term: the {} ms coalescing delay (a push waits for more changes); then up to \
-         the worker's 500 ms poll, and the push (one request, working out only the levels of \
-         the SKUs updated since the last push). An update arriving during a push waits for the \
-         next one.",
-        bench.settings.server.inventory_push_delay_ms
+        "  what it is made of: a change is pushed at once unless a push of the store is running \
+         or the store's pushes are spaced out (at most one every 2 × window / share of the \
+         quota); then the push itself (one request, only the SKUs updated since the last push)."
     );
     print_requests(&stats, None);
+    let requests = stats["total"].as_u64().unwrap_or(0);
+    let refused = stats["by_status"]["429"].as_u64().unwrap_or(0);
+    let share = bench.settings.server.api_quota_share;
     println!(
-        "  (wharf's requests only: the benchmark's {} polling reads are subtracted)",
-        watch.reads.load(Ordering::Relaxed)
+        "  request rate       {:.2}/s over {:.1} s; 429s {refused}",
+        requests as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64()
     );
+    if run.quota > 0 {
+        let allowance = ((f64::from(run.quota) * share).floor() as u64).max(1);
+        println!(
+            "  store quota        {} per {} s; wharf's share {share} = {allowance} per window \
+             ({:.2}/s); busiest window {busiest_window} requests",
+            run.quota,
+            QUOTA_WINDOW_MS / 1000,
+            allowance as f64 * 1000.0 / QUOTA_WINDOW_MS as f64
+        );
+    }
     if latencies.len() != targets.len() {
         bail!(
             "{} of {} levels became visible within a minute",
@@ -120,35 +146,30 @@ pub(super) async fn push_latency(
             targets.len()
         );
     }
+    if refused > 0 {
+        bail!("the store answered {refused} requests with 429");
+    }
     Ok(())
 }
 
-/// Waits until no inventory job is pending or running.
-async fn wait_for_inventory_jobs(bench: &BenchWharf) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let busy: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM jobs WHERE kind LIKE 'inventory.%' AND status IN ('pending', 'running')",
-        )
-        .fetch_one(bench.app.db.pool())
+/// Gives every store of the simulator `quota` requests per [`QUOTA_WINDOW_MS`], in fresh
+/// windows.
+async fn set_quota(bench: &BenchWharf, quota: u32) -> anyhow::Result<()> {
+    bench
+        .http
+        .put(format!("{}/__sim/quota", bench.sim_url))
+        .json(&json!({ "quota": quota, "window_ms": QUOTA_WINDOW_MS }))
+        .send()
         .await?
-        .get("n");
-        if busy == 0 {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            bail!("inventory jobs still queued after a minute");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        .error_for_status()?;
+    Ok(())
 }
 
-/// Levels the benchmark waits to see in the simulator, and how many reads it took to watch.
+/// Levels the benchmark waits to see in the simulator.
 #[derive(Clone, Default)]
 struct Watch {
     /// Variant id → (level awaited, when the vendor's call started).
     awaited: Arc<Mutex<HashMap<i64, (i64, Instant)>>>,
-    reads: Arc<AtomicU64>,
 }
 
 impl Watch {
@@ -159,16 +180,18 @@ impl Watch {
             .insert(variant_id, (quantity, Instant::now()));
     }
 
-    /// Reads every awaited variant in one request every 20 ms (so the simulator is not
-    /// swamped by the benchmark), until `total` levels were seen or a minute passes.
-    /// Returns the latencies in ms.
+    /// Reads every awaited variant's level every 20 ms through the simulator's control API
+    /// (which neither counts the reads nor spends the store's quota), until `total` levels
+    /// were seen or a minute passes. Returns the latencies in ms and the most requests the
+    /// store received in one quota window.
     async fn poll(
         self,
         http: reqwest::Client,
         sim_url: String,
         total: usize,
-    ) -> anyhow::Result<Vec<u64>> {
+    ) -> anyhow::Result<(Vec<u64>, u64)> {
         let mut seen = Vec::with_capacity(total);
+        let mut busiest = 0;
         let deadline = Instant::now() + Duration::from_secs(60);
         while seen.len() < total && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -179,54 +202,28 @@ impl Watch {
             if ids.is_empty() {
                 continue;
             }
-            self.reads.fetch_add(1, Ordering::Relaxed);
-            let page: Value = http
-                .get(format!("{sim_url}/stores/{STORE_HASH}/v3/inventory/items"))
-                .query(&[("variant_id:in", ids.join(",")), ("limit", "1000".into())])
-                .header("X-Auth-Token", TOKEN)
+            let answer: Value = http
+                .get(format!("{sim_url}/__sim/stores/{STORE_HASH}/levels"))
+                .query(&[("variant_ids", ids.join(","))])
                 .send()
                 .await?
                 .error_for_status()?
                 .json()
                 .await?;
+            busiest = answer["busiest_window"].as_u64().unwrap_or(busiest);
             let mut awaited = self.awaited.lock().expect("watch lock");
-            for item in page["data"].as_array().into_iter().flatten() {
-                let Some(id) = item["identity"]["variant_id"].as_i64() else {
+            for (id, level) in answer["levels"].as_object().into_iter().flatten() {
+                let Ok(id) = id.parse::<i64>() else {
                     continue;
                 };
-                let level = on_hand_at_default_location(item);
                 if let Some(&(wanted, since)) = awaited.get(&id)
-                    && level == Some(wanted)
+                    && level.as_i64() == Some(wanted)
                 {
                     seen.push(since.elapsed().as_millis() as u64);
                     awaited.remove(&id);
                 }
             }
         }
-        Ok(seen)
-    }
-}
-
-/// Takes the benchmark's own polling reads out of the simulator's counts, leaving wharf's.
-fn subtract_own_reads(stats: &mut Value, reads: u64) {
-    if let Some(total) = stats["total"].as_u64() {
-        stats["total"] = json!(total.saturating_sub(reads));
-    }
-    if let Some(by_endpoint) = stats["by_endpoint"].as_object_mut() {
-        let key = by_endpoint
-            .keys()
-            .find(|k| k.starts_with("GET") && k.ends_with("/inventory/items"))
-            .cloned();
-        if let Some(key) = key {
-            let left = by_endpoint[&key]
-                .as_u64()
-                .unwrap_or(0)
-                .saturating_sub(reads);
-            if left == 0 {
-                by_endpoint.remove(&key);
-            } else {
-                by_endpoint[&key] = json!(left);
-            }
-        }
+        Ok((seen, busiest))
     }
 }

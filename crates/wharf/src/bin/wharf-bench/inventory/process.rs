@@ -45,11 +45,13 @@ pub(super) fn push_in_child(bench: &BenchWharf) -> anyhow::Result<PushFigures> {
         .arg(key)
         .args(["--api-base", settings.bigcommerce_api_base.as_str()])
         .args(["--store-id", &bench.store_id.to_string()])
+        // Its log (RUST_LOG applies to it too) and any error go where this process's go.
+        .stderr(std::process::Stdio::inherit())
         .output()?;
     if !output.status.success() {
         bail!(
-            "the push process failed: {}",
-            String::from_utf8_lossy(&output.stderr)
+            "the push process failed ({}): see its error above",
+            output.status
         );
     }
     let stdout = String::from_utf8(output.stdout)?;
