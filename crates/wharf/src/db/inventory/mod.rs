@@ -26,11 +26,11 @@ pub use vendor_stock::{
     rekey_stock, set_stock, unmatched_count, unmatched_skus,
 };
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::db::sql::ROWS_PER_INSERT;
+use crate::db::sql::IN_LIST_CHUNK;
 
 use crate::db::{Db, DbError, now_ms};
 use crate::domain::inventory::{ItemKind, SkuMatching};
@@ -190,7 +190,7 @@ pub struct StoreItem {
 
 /// The store's tracked items (archived ones and untracked products left out).
 pub async fn store_items(db: &Db, store_id: i64) -> Result<Vec<StoreItem>, DbError> {
-    items_where(db, store_id, ItemFilter::Named(&[])).await
+    items_where(db, store_id, ItemFilter::All).await
 }
 
 /// The store's tracked items with these ids.
@@ -220,8 +220,13 @@ pub async fn store_items_named(
 ) -> Result<Vec<StoreItem>, DbError> {
     let mut items: Vec<StoreItem> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for chunk in skus.chunks(ROWS_PER_INSERT * 10) {
-        for item in items_where(db, store_id, ItemFilter::Named(chunk)).await? {
+    for chunk in skus.chunks(IN_LIST_CHUNK) {
+        let named = ids_named(db, store_id, chunk).await?;
+        let filter = ItemFilter::Ids {
+            variants: &named.variants,
+            products: &named.products,
+        };
+        for item in items_where(db, store_id, filter).await? {
             if seen.insert((item.kind, item.id)) {
                 items.push(item);
             }
@@ -230,79 +235,173 @@ pub async fn store_items_named(
     Ok(items)
 }
 
-/// Up to `limit` of the store's tracked items after `after`, in the order a walk of the store
-/// takes them: variants by id, then products by id (`(ItemKind::Variant, 0)` starts). A page
-/// is an index range, so a walk of the store reads each item once and never all at once.
+/// The ids of the store's live variants these SKUs name, and of the products they or their
+/// variants name.
+struct NamedIds {
+    variants: Vec<i64>,
+    products: Vec<i64>,
+}
+
+/// The SKUs' ids, from the two `lower(sku)` indexes alone, before any join: with the catalog
+/// joins in the same query, SQLite walked the store's products testing each variant's SKU
+/// (50 ms for 500 SKUs at 100k variants) and PostgreSQL scanned every product tracked by
+/// product (14 ms); an id lookup afterwards is a primary-key probe on both.
+async fn ids_named(db: &Db, store_id: i64, skus: &[String]) -> Result<NamedIds, DbError> {
+    let list = (0..skus.len())
+        .map(|i| format!("lower(${})", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT id AS variant_id, product_id FROM variants
+         WHERE lower(sku) IN ({list}) AND +store_id = $1 AND archived_at IS NULL
+         UNION ALL
+         SELECT NULL, id FROM products
+         WHERE lower(sku) IN ({list}) AND +store_id = $1 AND archived_at IS NULL"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
+    for sku in skus {
+        query = query.bind(sku.as_str());
+    }
+    let mut named = NamedIds {
+        variants: Vec::new(),
+        products: Vec::new(),
+    };
+    for row in query.fetch_all(db.pool()).await? {
+        if let Some(variant_id) = row.get::<Option<i64>, _>("variant_id") {
+            named.variants.push(variant_id);
+        }
+        named.products.push(row.get("product_id"));
+    }
+    named.products.sort_unstable();
+    named.products.dedup();
+    Ok(named)
+}
+
+/// The SKUs (lowercased and trimmed, as the database does it) that name more than one of the
+/// store's tracked items: the only ones for which a walk, a chunk of items at a time, must
+/// look outside the chunk to see that a SKU is ambiguous. One pass over the store's index; a
+/// few rows in a sound catalog.
+pub async fn shared_skus(db: &Db, store_id: i64) -> Result<HashSet<String>, DbError> {
+    let rows = sqlx::query(
+        "SELECT named.sku FROM (
+             SELECT lower(trim(v.sku)) AS sku, v.id AS item FROM variants v CROSS JOIN products p
+             WHERE p.id = v.product_id AND v.store_id = $1 AND v.archived_at IS NULL
+               AND p.archived_at IS NULL AND p.inventory_tracking = 'variant' AND v.sku IS NOT NULL
+             UNION ALL
+             SELECT lower(trim(p.sku)), -p.id FROM products p
+             WHERE p.store_id = $1 AND p.archived_at IS NULL AND p.inventory_tracking = 'product'
+               AND p.sku IS NOT NULL
+             UNION ALL
+             SELECT lower(trim(v.sku)), -p.id FROM products p CROSS JOIN variants v
+             WHERE v.product_id = p.id AND p.store_id = $1 AND p.archived_at IS NULL
+               AND p.inventory_tracking = 'product' AND v.archived_at IS NULL AND v.sku IS NOT NULL
+         ) named GROUP BY named.sku HAVING COUNT(DISTINCT named.item) > 1",
+    )
+    .bind(store_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(|r| r.get("sku")).collect())
+}
+
+/// One page of a walk of the store: the tracked items among its next rows, and where the
+/// next page starts (`None` after the last).
+pub struct ItemPage {
+    pub items: Vec<StoreItem>,
+    pub next: Option<(ItemKind, i64)>,
+}
+
+/// The tracked items among the store's next `limit` variants (or products) after `after`, in
+/// the order a walk of the store takes them: variants by id, then products by id
+/// (`(ItemKind::Variant, 0)` starts). A page is a range of one table's primary key, read
+/// alone, and its items are then looked up by id: each page costs its own size on both
+/// databases. With the joins in the paging query, PostgreSQL's planner (which cannot see how
+/// many rows of a store are past the page's start) joined every later variant and sorted
+/// them for each page: 130 ms a page of 1,000 at 100k variants, quadratic in the store.
+/// A page may hold fewer items than `limit`, or none, and not be the last.
 pub async fn store_items_after(
     db: &Db,
     store_id: i64,
     after: (ItemKind, i64),
     limit: usize,
-) -> Result<Vec<StoreItem>, DbError> {
-    let mut items = Vec::new();
-    if after.0 == ItemKind::Variant {
-        items = items_where(
-            db,
-            store_id,
-            ItemFilter::After {
-                kind: ItemKind::Variant,
-                id: after.1,
-                limit,
-            },
-        )
-        .await?;
-        if items.len() >= limit {
-            return Ok(items);
-        }
-    }
-    let product_after = if after.0 == ItemKind::Product {
-        after.1
-    } else {
-        0
+) -> Result<ItemPage, DbError> {
+    let (kind, after_id) = after;
+    let ids = ids_after(db, kind, store_id, after_id, limit).await?;
+    let next = match (ids.last(), kind) {
+        (Some(&last), _) if ids.len() >= limit => Some((kind, last)),
+        (_, ItemKind::Variant) => Some((ItemKind::Product, 0)),
+        (_, ItemKind::Product) => None,
     };
-    items.extend(
-        items_where(
-            db,
-            store_id,
-            ItemFilter::After {
-                kind: ItemKind::Product,
-                id: product_after,
-                limit: limit - items.len(),
-            },
-        )
-        .await?,
-    );
-    Ok(items)
+    let filter = match kind {
+        ItemKind::Variant => ItemFilter::Ids {
+            variants: &ids,
+            products: &[],
+        },
+        ItemKind::Product => ItemFilter::Ids {
+            variants: &[],
+            products: &ids,
+        },
+    };
+    let items = if ids.is_empty() {
+        Vec::new()
+    } else {
+        items_where(db, store_id, filter).await?
+    };
+    Ok(ItemPage { items, next })
+}
+
+/// The ids of the store's next `limit` live variants (or products tracked by product) after
+/// `after`. `+store_id` keeps SQLite on the primary key's range rather than the store's
+/// `(store_id, sku)` index and a sort.
+async fn ids_after(
+    db: &Db,
+    kind: ItemKind,
+    store_id: i64,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<i64>, DbError> {
+    let sql = match kind {
+        ItemKind::Variant => {
+            "SELECT id FROM variants WHERE +store_id = $1 AND id > $2 AND archived_at IS NULL
+             ORDER BY id LIMIT $3"
+        }
+        ItemKind::Product => {
+            "SELECT id FROM products WHERE +store_id = $1 AND id > $2 AND archived_at IS NULL
+               AND inventory_tracking = 'product' ORDER BY id LIMIT $3"
+        }
+    };
+    Ok(sqlx::query(sql)
+        .bind(store_id)
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.get("id"))
+        .collect())
 }
 
 /// Which of the store's tracked items a query reads.
 enum ItemFilter<'a> {
-    /// Those one of these SKUs names (compared lowercased); every item when empty.
-    Named(&'a [String]),
-    /// Those with these ids.
+    /// Every one.
+    All,
+    /// Those with these ids (a kind without ids is not asked for).
     Ids {
         variants: &'a [i64],
         products: &'a [i64],
-    },
-    /// The first `limit` of one kind after this id.
-    After {
-        kind: ItemKind,
-        id: i64,
-        limit: usize,
     },
 }
 
 /// A query's extra condition and the values bound to it (from `$2`); `None` leaves that kind
 /// of item out without asking the database.
-type Condition = Option<(String, Vec<Bound>)>;
+type Condition = Option<(String, Vec<i64>)>;
 
 /// How a query names its store: `+store_id` keeps SQLite from reading the store's every row
-/// through the `(store_id, …)` index when the filter has a better one (the `lower(sku)` index
-/// for a few SKUs, the primary key for a page of ids); without ANALYZE it takes that index for
-/// the most selective. Where the filter reads the whole store, the store's index is the way.
+/// through the `(store_id, …)` index when the filter has a better one (the primary key for
+/// ids); without ANALYZE it takes that index for the most selective. Where the filter reads
+/// the whole store, the store's index is the way.
 fn store_column(filter: &ItemFilter<'_>, table: &str) -> String {
     match filter {
-        ItemFilter::Named([]) => format!("{table}.store_id"),
+        ItemFilter::All => format!("{table}.store_id"),
         _ => format!("+{table}.store_id"),
     }
 }
@@ -321,70 +420,24 @@ async fn items_where(
     };
     let (variant_store, product_store) = (store_column(&filter, "v"), store_column(&filter, "p"));
     let (variant_filter, product_filter): (Condition, Condition) = match filter {
-        ItemFilter::Named([]) => (
+        ItemFilter::All => (
             Some((String::new(), Vec::new())),
             Some((String::new(), Vec::new())),
         ),
-        ItemFilter::Named(skus) => {
-            let list = (0..skus.len())
-                .map(|i| format!("lower(${})", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let binds: Vec<Bound> = skus.iter().map(|s| Bound::Text(s.clone())).collect();
-            // The variants by their SKU index first, then their products: written as a join
-            // condition, SQLite walked the store's products and tested every variant's SKU
-            // against the list (about 50 ms for 500 SKUs at 100k variants, 10 s for a walk).
-            (
-                Some((
-                    format!(
-                        " AND v.id IN (SELECT x.id FROM variants x WHERE lower(x.sku) IN ({list}))"
-                    ),
-                    binds.clone(),
-                )),
-                // One list of product ids from both SKU indexes: an OR of the two made SQLite
-                // test every product of the store instead.
-                Some((
-                    format!(
-                        " AND p.id IN (SELECT q.id FROM products q WHERE lower(q.sku) IN ({list})
-                     UNION SELECT x.product_id FROM variants x
-                     WHERE x.archived_at IS NULL AND lower(x.sku) IN ({list}))"
-                    ),
-                    binds,
-                )),
-            )
-        }
         ItemFilter::Ids { variants, products } => (
-            Some((
-                format!(" AND v.id IN ({})", placeholders(variants.len().max(1))),
-                ids_or_none(variants),
-            )),
-            Some((
-                format!(" AND p.id IN ({})", placeholders(products.len().max(1))),
-                ids_or_none(products),
-            )),
+            (!variants.is_empty()).then(|| {
+                (
+                    format!(" AND v.id IN ({})", placeholders(variants.len())),
+                    variants.to_vec(),
+                )
+            }),
+            (!products.is_empty()).then(|| {
+                (
+                    format!(" AND p.id IN ({})", placeholders(products.len())),
+                    products.to_vec(),
+                )
+            }),
         ),
-        ItemFilter::After { kind, id, limit } => {
-            let binds = vec![Bound::Id(id), Bound::Id(limit as i64)];
-            match kind {
-                ItemKind::Variant => (
-                    Some((" AND v.id > $2 ORDER BY v.id LIMIT $3".to_owned(), binds)),
-                    None,
-                ),
-                // The limit counts products, not the rows their variants add.
-                ItemKind::Product => (
-                    None,
-                    Some((
-                        // CROSS JOIN: the products' ids in order, not every later binding
-                        // sorted (see `variant_items`).
-                        " AND p.id IN (SELECT q.id FROM products q CROSS JOIN bindings qb
-                     WHERE qb.kind = 'product' AND qb.local_id = q.id AND +q.store_id = $1 AND q.archived_at IS NULL AND q.inventory_tracking = 'product'
-                       AND q.id > $2 ORDER BY q.id LIMIT $3)"
-                            .to_owned(),
-                        binds,
-                    )),
-                ),
-            }
-        }
     };
     let mut items = match variant_filter {
         Some((condition, binds)) => {
@@ -405,11 +458,11 @@ async fn variant_items(
     db: &Db,
     store_id: i64,
     condition: &str,
-    binds: Vec<Bound>,
+    binds: Vec<i64>,
 ) -> Result<Vec<StoreItem>, DbError> {
     let sql = format!(
-        // CROSS JOIN keeps SQLite's outer loop on the variants, where every filter is (a page
-        // by id, ids, SKUs). With inner joins it walked the bindings from the page's first id
+        // CROSS JOIN keeps SQLite's outer loop on the variants, where the filter is (their
+        // ids, or the store). With inner joins it walked the bindings from the page's first id
         // to the store's last and sorted them, for every page of a walk: 26 ms a page of
         // 1,000, quadratic in the store. PostgreSQL plans it as the inner join it is.
         "SELECT v.id, v.sku, vb.external_id, p.inventory_tracking, p.brand_name FROM variants v
@@ -420,7 +473,7 @@ async fn variant_items(
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
     for value in binds {
-        query = value.bind_to(query);
+        query = query.bind(value);
     }
     let variants = query.fetch_all(db.pool()).await?;
     Ok(variants
@@ -442,7 +495,7 @@ async fn product_items(
     db: &Db,
     store_id: i64,
     condition: &str,
-    binds: Vec<Bound>,
+    binds: Vec<i64>,
 ) -> Result<Vec<StoreItem>, DbError> {
     let sql = format!(
         "SELECT p.id, p.sku, p.brand_name, pb.external_id, v.id AS variant_id, v.sku AS variant_sku FROM products p
@@ -453,7 +506,7 @@ async fn product_items(
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
     for value in binds {
-        query = value.bind_to(query);
+        query = query.bind(value);
     }
     let products = query.fetch_all(db.pool()).await?;
     let mut items: Vec<StoreItem> = Vec::new();
@@ -485,32 +538,13 @@ async fn product_items(
     Ok(items)
 }
 
-/// A value bound to a placeholder of a built query.
-#[derive(Clone)]
-enum Bound {
-    Text(String),
-    Id(i64),
-}
-
-impl Bound {
-    fn bind_to<'q>(
-        self,
-        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-        match self {
-            Bound::Text(text) => query.bind(text),
-            Bound::Id(id) => query.bind(id),
-        }
-    }
-}
-
 /// The ids to bind to an `IN (…)` list; an empty list binds one id no row has, as `IN ()` is
 /// not SQL.
-fn ids_or_none(ids: &[i64]) -> Vec<Bound> {
+fn ids_or_none(ids: &[i64]) -> Vec<i64> {
     if ids.is_empty() {
-        vec![Bound::Id(-1)]
+        vec![-1]
     } else {
-        ids.iter().map(|&id| Bound::Id(id)).collect()
+        ids.to_vec()
     }
 }
 
@@ -553,7 +587,7 @@ pub async fn allocated(
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(store_id);
     if let Some(ids) = variant_ids {
         for id in ids_or_none(ids) {
-            query = id.bind_to(query);
+            query = query.bind(id);
         }
     }
     let rows = query.fetch_all(db.pool()).await?;

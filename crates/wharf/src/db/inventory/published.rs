@@ -49,10 +49,12 @@ pub async fn published_count(db: &Db, store_id: i64) -> Result<i64, DbError> {
     )
 }
 
-/// BigCommerce took these levels.
+/// BigCommerce took these levels. One transaction for a request's levels: each statement
+/// committing alone cost a commit (a flush to disk on PostgreSQL) per 50 levels, 4.9 s of a
+/// full push of 86k levels.
 pub async fn confirm(db: &Db, store_id: i64, levels: &[(ItemAt, i64)]) -> Result<(), DbError> {
     let now = now_ms();
-    let mut conn = db.pool().acquire().await?;
+    let mut tx = db.begin().await?;
     for chunk in levels.chunks(ROWS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO published_stock (store_id, item_kind, item_id, location_id, quantity, error, pushed_at) VALUES {}
@@ -71,14 +73,16 @@ pub async fn confirm(db: &Db, store_id: i64, levels: &[(ItemAt, i64)]) -> Result
                 .bind(None::<String>)
                 .bind(now);
         }
-        query.execute(&mut *conn).await?;
+        query.execute(&mut *tx).await?;
     }
+    tx.commit().await?;
     Ok(())
 }
 
 /// BigCommerce refused these items; the confirmed level (if any) stays as it was.
 pub async fn flag(db: &Db, store_id: i64, items: &[ItemAt], error: &str) -> Result<(), DbError> {
     let now = now_ms();
+    let mut tx = db.begin().await?;
     for at in items {
         sqlx::query(
             "INSERT INTO published_stock (store_id, item_kind, item_id, location_id, quantity, error, pushed_at)
@@ -91,15 +95,17 @@ pub async fn flag(db: &Db, store_id: i64, items: &[ItemAt], error: &str) -> Resu
         .bind(at.location_id)
         .bind(error)
         .bind(now)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
     }
+    tx.commit().await?;
     Ok(())
 }
 
 /// Forgets what BigCommerce confirmed for these items, so the next push sends them again (the
 /// drift check found BigCommerce holding something else).
 pub async fn forget_confirmed(db: &Db, store_id: i64, items: &[ItemAt]) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
     for at in items {
         sqlx::query(
             "UPDATE published_stock SET quantity = NULL WHERE store_id = $1 AND item_kind = $2 AND item_id = $3 AND location_id = $4",
@@ -108,9 +114,10 @@ pub async fn forget_confirmed(db: &Db, store_id: i64, items: &[ItemAt]) -> Resul
         .bind(at.kind.as_str())
         .bind(at.item_id)
         .bind(at.location_id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
     }
+    tx.commit().await?;
     Ok(())
 }
 
